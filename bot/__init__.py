@@ -1,0 +1,1 @@
+"""Telegram layer: handlers, rendering, the application, reminders, CLI."""

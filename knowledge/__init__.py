@@ -1,0 +1,1 @@
+"""The domain, pure Python: knowledge files, schema, catalog, search, hours, cards."""

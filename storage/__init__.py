@@ -1,0 +1,1 @@
+"""Persistence with aiosqlite: users, cases, groups, migrations."""

@@ -1,0 +1,273 @@
+"""Load and cross-check the knowledge files into one immutable catalog, or fail naming the file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from knowledge.schema import (
+    Channel,
+    Issue,
+    Platform,
+    Role,
+    Site,
+    Source,
+    Sourced,
+    SourcesFile,
+    SynonymsFile,
+    Template,
+)
+
+DATA_DIR = Path(__file__).parent / "data"
+SOURCES_FILE = "sources.yaml"
+SYNONYMS_FILE = "synonyms.yaml"
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class CatalogError(Exception):
+    """A knowledge file is broken: the message names the file, the path in it, the problem."""
+
+    def __init__(self, file: str, path: str, problem: str) -> None:
+        self.file = file
+        self.path = path
+        self.problem = problem
+        where = f"{file}: {path}" if path else file
+        super().__init__(f"{where}: {problem}")
+
+
+@dataclass(frozen=True)
+class CardRef:
+    """Names one answer card: platform · role · issue, optionally narrowed to a site."""
+
+    platform: str
+    role: str
+    issue: str
+    site: str | None = None
+
+    @property
+    def key(self) -> str:
+        parts = [self.platform, self.role, self.issue]
+        if self.site:
+            parts.append(self.site)
+        return ".".join(parts)
+
+    @classmethod
+    def parse(cls, key: str) -> CardRef | None:
+        parts = key.split(".")
+        if len(parts) == 3:
+            return cls(parts[0], parts[1], parts[2])
+        if len(parts) == 4:
+            return cls(parts[0], parts[1], parts[2], parts[3])
+        return None
+
+
+@dataclass(frozen=True)
+class Catalog:
+    platforms: dict[str, Platform]
+    sources: dict[str, Source]
+    synonyms: list[list[str]]
+    files: tuple[str, ...] = field(default=())
+
+    # --- lookups -----------------------------------------------------------------
+
+    def platform(self, platform_id: str) -> Platform | None:
+        return self.platforms.get(platform_id)
+
+    def role(self, platform_id: str, role_id: str) -> Role | None:
+        platform = self.platforms.get(platform_id)
+        if platform is None:
+            return None
+        return next((r for r in platform.roles if r.id == role_id), None)
+
+    def issue(self, platform_id: str, role_id: str, issue_id: str) -> Issue | None:
+        role = self.role(platform_id, role_id)
+        if role is None:
+            return None
+        return next((i for i in role.issues if i.id == issue_id), None)
+
+    def channel(self, platform_id: str, channel_id: str) -> Channel | None:
+        platform = self.platforms.get(platform_id)
+        if platform is None:
+            return None
+        return next((c for c in platform.channels if c.id == channel_id), None)
+
+    def site(self, platform_id: str, site_id: str) -> Site | None:
+        platform = self.platforms.get(platform_id)
+        if platform is None:
+            return None
+        return next((s for s in platform.sites if s.id == site_id), None)
+
+    def template(self, platform_id: str, template_id: str) -> Template | None:
+        platform = self.platforms.get(platform_id)
+        if platform is None:
+            return None
+        return next((t for t in platform.templates if t.id == template_id), None)
+
+    def resolve(self, ref: CardRef) -> Issue | None:
+        """The issue a card names, or None when the ref is stale or forged."""
+        if ref.site is not None and self.site(ref.platform, ref.site) is None:
+            return None
+        return self.issue(ref.platform, ref.role, ref.issue)
+
+    def card_refs(self) -> Iterator[CardRef]:
+        for platform in self.platforms.values():
+            for role in platform.roles:
+                for issue in role.issues:
+                    yield CardRef(platform.id, role.id, issue.id)
+
+    def issue_channels(self, platform_id: str, issue: Issue) -> list[Channel]:
+        """Recommended channels first, then the others the issue lists, without repeats."""
+        ids: list[str] = [r.channel for r in issue.recommended]
+        ids += [c for c in issue.channels if c not in ids]
+        found = (self.channel(platform_id, cid) for cid in ids)
+        return [c for c in found if c is not None]
+
+    def last_checked(self, source_ids: list[str]) -> date | None:
+        dates = [self.sources[s].checked for s in source_ids if s in self.sources]
+        return max(dates) if dates else None
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CatalogError(path.name, "", f"cannot be read ({exc.strerror})") from exc
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise CatalogError(path.name, where, f"is not valid YAML: {problem}") from exc
+
+
+def _validate(model: type[M], data: Any, file: str) -> M:
+    if not isinstance(data, dict):
+        raise CatalogError(file, "", "must be a mapping at the top level")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        path = ".".join(str(p) for p in first["loc"])
+        raise CatalogError(file, path, first["msg"]) from exc
+
+
+def load_catalog(data_dir: Path = DATA_DIR) -> Catalog:
+    """Read every knowledge file; any problem raises CatalogError, never a half-loaded catalog."""
+    if not data_dir.is_dir():
+        raise CatalogError(str(data_dir.name), "", "knowledge data directory is missing")
+    sources_file = _validate(SourcesFile, _read_yaml(data_dir / SOURCES_FILE), SOURCES_FILE)
+    sources: dict[str, Source] = {}
+    for i, source in enumerate(sources_file.sources):
+        if source.id in sources:
+            raise CatalogError(SOURCES_FILE, f"sources.{i}.id", f"duplicate id {source.id!r}")
+        sources[source.id] = source
+    synonyms = _validate(SynonymsFile, _read_yaml(data_dir / SYNONYMS_FILE), SYNONYMS_FILE)
+
+    platforms: dict[str, Platform] = {}
+    files = [SOURCES_FILE, SYNONYMS_FILE]
+    for path in sorted(data_dir.glob("*.yaml")):
+        if path.name in (SOURCES_FILE, SYNONYMS_FILE):
+            continue
+        platform = _validate(Platform, _read_yaml(path), path.name)
+        if platform.id in platforms:
+            raise CatalogError(path.name, "id", f"platform {platform.id!r} is defined twice")
+        _cross_check(platform, sources, path.name)
+        platforms[platform.id] = platform
+        files.append(path.name)
+    if not platforms:
+        raise CatalogError(data_dir.name, "", "no platform files found")
+    return Catalog(
+        platforms=platforms,
+        sources=sources,
+        synonyms=[list(g) for g in synonyms.groups],
+        files=tuple(files),
+    )
+
+
+def _unique(items: list[Any], what: str, file: str, path: str) -> set[str]:
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        if item.id in seen:
+            raise CatalogError(file, f"{path}.{i}.id", f"duplicate {what} id {item.id!r}")
+        seen.add(item.id)
+    return seen
+
+
+def _cross_check(platform: Platform, sources: dict[str, Source], file: str) -> None:
+    """References between parts of a platform file must resolve; facts must be sourced."""
+    site_ids = _unique(platform.sites, "site", file, "sites")
+    _unique(platform.channels, "channel", file, "channels")
+    role_ids = _unique(platform.roles, "role", file, "roles")
+    template_ids = _unique(platform.templates, "template", file, "templates")
+
+    for ci, channel in enumerate(platform.channels):
+        for ri, role_id in enumerate(channel.roles):
+            if role_id not in role_ids:
+                raise CatalogError(file, f"channels.{ci}.roles.{ri}", f"unknown role {role_id!r}")
+        for what, items in (("phones", channel.phones), ("hours", channel.hours),
+                            ("responses", channel.responses)):
+            for i, item in enumerate(items):
+                site = getattr(item, "site", None)
+                if site is not None and site not in site_ids:
+                    raise CatalogError(
+                        file, f"channels.{ci}.{what}.{i}.site", f"unknown site {site!r}"
+                    )
+    for ri, role in enumerate(platform.roles):
+        _unique(role.issues, "issue", file, f"roles.{ri}.issues")
+        for ii, issue in enumerate(role.issues):
+            base = f"roles.{ri}.issues.{ii}"
+            refs = [(f"recommended.{k}.channel", r.channel)
+                    for k, r in enumerate(issue.recommended)]
+            refs += [(f"channels.{k}", c) for k, c in enumerate(issue.channels)]
+            for where, cid in refs:
+                found = next((c for c in platform.channels if c.id == cid), None)
+                if found is None:
+                    raise CatalogError(file, f"{base}.{where}", f"unknown channel {cid!r}")
+                if role.id not in found.roles:
+                    raise CatalogError(
+                        file, f"{base}.{where}", f"channel {cid!r} is not for role {role.id!r}"
+                    )
+            if issue.template is not None and issue.template not in template_ids:
+                raise CatalogError(file, f"{base}.template", f"unknown template {issue.template!r}")
+
+    for path, obj, inherited in walk_sourced(platform):
+        own = obj.sources
+        for si, sid in enumerate(own):
+            if sid not in sources:
+                raise CatalogError(file, f"{path}.sources.{si}", f"unknown source {sid!r}")
+        if not own and not inherited:
+            raise CatalogError(file, path or "sources", "states facts without a source")
+
+
+# Containers that must name their own sources; facts inside them inherit from them.
+_OWN_SOURCES = (Platform, Channel, Issue, Site, Template)
+
+
+def walk_sourced(
+    obj: BaseModel, path: str = "", inherited: tuple[str, ...] = ()
+) -> Iterator[tuple[str, Sourced, tuple[str, ...]]]:
+    """Every sourced object with its path and the sources it inherits from its container."""
+    if isinstance(obj, Sourced):
+        yield path, obj, (() if isinstance(obj, _OWN_SOURCES) else inherited)
+        inherited = tuple(obj.sources) or (() if isinstance(obj, _OWN_SOURCES) else inherited)
+    for name in type(obj).model_fields:
+        value = getattr(obj, name)
+        child = f"{path}.{name}" if path else name
+        if isinstance(value, BaseModel):
+            yield from walk_sourced(value, child, inherited)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from walk_sourced(item, f"{child}.{i}", inherited)
+
+
+def effective_sources(obj: Sourced, inherited: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(obj.sources) or inherited

@@ -1,0 +1,271 @@
+"""Typed schema of the human-edited knowledge files, so a broken file fails loudly at load."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from enum import StrEnum
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+_ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,23}$")
+
+
+def _check_id(value: str) -> str:
+    # ids travel in Telegram callback data (64 bytes), so they stay short and plain
+    if not _ID_RE.match(value):
+        raise ValueError(f"{value!r} is not a valid id (a-z, 0-9, _; starts with a letter; ≤ 24)")
+    return value
+
+
+def _check_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"{value!r} is not an IANA time zone") from exc
+    return value
+
+
+Id = Annotated[str, AfterValidator(_check_id)]
+SourceId = Annotated[str, Field(min_length=1)]
+Zone = Annotated[str, AfterValidator(_check_zone)]
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Text(Model):
+    """A user-visible string in both languages; neither may be missing."""
+
+    zh: NonEmpty
+    en: NonEmpty
+
+    def get(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class Sourced(Model):
+    """Anything that states a fact: it names where the fact comes from.
+
+    `sources` may be left empty only where the enclosing object's sources cover it;
+    the catalog resolves that inheritance and `check` counts what stays unsourced.
+    """
+
+    sources: list[SourceId] = Field(default_factory=list)
+
+
+class Fact(Sourced):
+    text: Text
+
+
+class Source(Model):
+    """Where facts come from: a seed guide or a URL, and when it was last checked."""
+
+    id: Id
+    title: Text
+    file: str | None = None
+    url: str | None = None
+    checked: date
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _one_location(self) -> Source:
+        if (self.file is None) == (self.url is None):
+            raise ValueError("a source needs exactly one of `file` or `url`")
+        return self
+
+
+class Weekday(StrEnum):
+    mon = "mon"
+    tue = "tue"
+    wed = "wed"
+    thu = "thu"
+    fri = "fri"
+    sat = "sat"
+    sun = "sun"
+
+
+class Window(Model):
+    """Opening hours on some weekdays, local to the schedule's zone.
+
+    `close` ≤ `open` means the window runs past midnight into the next day;
+    `close` of 00:00 with `open` 00:00 means the whole day.
+    """
+
+    days: list[Weekday] = Field(min_length=1)
+    open: time
+    close: time
+
+
+class Schedule(Sourced):
+    """When a channel is staffed, in the zone where the service runs (never pre-converted)."""
+
+    timezone: Zone
+    always_open: bool = False
+    windows: list[Window] = Field(default_factory=list)
+    # dates on which the service is closed all day, in the schedule's zone
+    closed_on: list[date] = Field(default_factory=list)
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _open_somehow(self) -> Schedule:
+        if self.always_open == bool(self.windows):
+            raise ValueError("a schedule is either `always_open: true` or has `windows`, not both")
+        return self
+
+
+class ChannelKind(StrEnum):
+    phone = "phone"
+    callback = "callback"
+    chat = "chat"
+    email = "email"
+    case = "case"  # ticket / Seller Central case
+    app = "app"
+    social = "social"
+    robot = "robot"
+    merchant = "merchant"  # the shop's own customer service (Tmall)
+    appeal = "appeal"  # performance notification appeal / POA
+    self_service = "self_service"
+
+
+class Phone(Sourced):
+    site: Id | None = None  # None: applies everywhere the channel does
+    number: NonEmpty
+    note: Text | None = None
+
+
+class Hours(Sourced):
+    """A channel's schedule at one site (or everywhere, when `site` is None)."""
+
+    site: Id | None = None
+    schedule: Schedule
+    applies_to: Text | None = None  # e.g. "high-priority issues only"
+
+
+class Response(Sourced):
+    """How fast a channel answers, and when a user should follow up.
+
+    Minutes are the range the sources support; the card shows a range, never a false
+    precision. `follow_up_hours` is the window after which a tracked case is overdue.
+    """
+
+    min_minutes: int | None = Field(default=None, ge=0)
+    max_minutes: int | None = Field(default=None, ge=0)
+    text: Text
+    follow_up_hours: int | None = Field(default=None, ge=1)
+    site: Id | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Response:
+        if (
+            self.min_minutes is not None
+            and self.max_minutes is not None
+            and self.min_minutes > self.max_minutes
+        ):
+            raise ValueError("min_minutes is greater than max_minutes")
+        return self
+
+
+class Channel(Sourced):
+    id: Id
+    kind: ChannelKind
+    roles: list[Id] = Field(min_length=1)
+    name: Text
+    summary: Text  # what it is good for
+    human: Literal["yes", "no", "mixed"] = "mixed"
+    url: str | None = None
+    steps_web: list[Fact] = Field(default_factory=list)
+    steps_app: list[Fact] = Field(default_factory=list)
+    phones: list[Phone] = Field(default_factory=list)
+    hours: list[Hours] = Field(default_factory=list)
+    responses: list[Response] = Field(default_factory=list)
+    notes: list[Fact] = Field(default_factory=list)
+
+
+class Recommendation(Sourced):
+    channel: Id
+    why: Text
+
+
+class Issue(Sourced):
+    id: Id
+    name: Text
+    keywords: list[NonEmpty] = Field(default_factory=list)
+    recommended: list[Recommendation] = Field(min_length=1)
+    channels: list[Id] = Field(default_factory=list)  # further channels, in order
+    path: list[Fact] = Field(default_factory=list)  # where the issue lives in the menus
+    prepare: list[Fact] = Field(default_factory=list)
+    escalation: list[Fact] = Field(default_factory=list)
+    tips: list[Fact] = Field(default_factory=list)
+    warnings: list[Fact] = Field(default_factory=list)
+    template: Id | None = None
+
+
+class Role(Sourced):
+    id: Id
+    name: Text
+    keywords: list[NonEmpty] = Field(default_factory=list)
+    issues: list[Issue] = Field(min_length=1)
+
+
+class Site(Sourced):
+    id: Id
+    name: Text
+    timezone: Zone
+    keywords: list[NonEmpty] = Field(default_factory=list)
+    languages: Text | None = None
+    notes: list[Fact] = Field(default_factory=list)
+
+
+class Template(Sourced):
+    id: Id
+    name: Text
+    body: NonEmpty  # kept in the language the platform expects (English for Amazon)
+
+
+class Discrepancy(Sourced):
+    """Where sources disagree or are wrong: what we keep and why (for editors)."""
+
+    topic: NonEmpty
+    kept: NonEmpty
+    why: NonEmpty
+
+
+class Holiday(Sourced):
+    """A named busy period during which replies are slower."""
+
+    id: Id
+    name: Text
+    rule: Literal["black_friday", "christmas"]
+    effect: Text
+
+
+class Platform(Sourced):
+    id: Id
+    name: Text
+    keywords: list[NonEmpty] = Field(default_factory=list)
+    official_entry: Fact  # the official place to start and to confirm numbers
+    sites: list[Site] = Field(default_factory=list)
+    channels: list[Channel] = Field(min_length=1)
+    roles: list[Role] = Field(min_length=1)
+    warnings: list[Fact] = Field(default_factory=list)  # anti-scam and privacy
+    templates: list[Template] = Field(default_factory=list)
+    holidays: list[Holiday] = Field(default_factory=list)
+    discrepancies: list[Discrepancy] = Field(default_factory=list)
+
+
+class SourcesFile(Model):
+    sources: list[Source] = Field(min_length=1)
+
+
+class SynonymsFile(Model):
+    """Groups of words that mean the same to a searcher; the first is the canonical one."""
+
+    groups: list[list[NonEmpty]] = Field(min_length=1)

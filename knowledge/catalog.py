@@ -212,8 +212,11 @@ def _cross_check(platform: Platform, sources: dict[str, Source], file: str) -> N
         for ri, role_id in enumerate(channel.roles):
             if role_id not in role_ids:
                 raise CatalogError(file, f"channels.{ci}.roles.{ri}", f"unknown role {role_id!r}")
-        for what, items in (("phones", channel.phones), ("hours", channel.hours),
-                            ("responses", channel.responses)):
+        for what, items in (
+            ("phones", channel.phones),
+            ("hours", channel.hours),
+            ("responses", channel.responses),
+        ):
             for i, item in enumerate(items):
                 site = getattr(item, "site", None)
                 if site is not None and site not in site_ids:
@@ -224,8 +227,9 @@ def _cross_check(platform: Platform, sources: dict[str, Source], file: str) -> N
         _unique(role.issues, "issue", file, f"roles.{ri}.issues")
         for ii, issue in enumerate(role.issues):
             base = f"roles.{ri}.issues.{ii}"
-            refs = [(f"recommended.{k}.channel", r.channel)
-                    for k, r in enumerate(issue.recommended)]
+            refs = [
+                (f"recommended.{k}.channel", r.channel) for k, r in enumerate(issue.recommended)
+            ]
             refs += [(f"channels.{k}", c) for k, c in enumerate(issue.channels)]
             for where, cid in refs:
                 found = next((c for c in platform.channels if c.id == cid), None)

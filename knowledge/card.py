@@ -1,0 +1,419 @@
+"""The answer card as data: what to show for one platform · role · issue, in any front end.
+
+The card is built once per (ref, language, time zone, moment) from the catalog; the
+terminal prints it as plain text and the Telegram layer renders the same data as HTML.
+Texts are plain (never markup): every renderer escapes them for its own format.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal, TypeVar
+from zoneinfo import ZoneInfo
+
+from knowledge.catalog import CardRef, Catalog
+from knowledge.hours import OpenStatus, active_holidays, open_status
+from knowledge.i18n import LABELS
+from knowledge.schema import Channel, Fact, Hours, Issue, Lang, Platform, Response, Source, Text
+
+Style = Literal["plain", "bold", "italic", "code"]
+_T = TypeVar("_T", Hours, Response)
+
+
+@dataclass(frozen=True)
+class Span:
+    text: str
+    style: Style = "plain"
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a card; `indent` 0 is a paragraph, 1 a bullet, 2 a sub-bullet."""
+
+    spans: tuple[Span, ...]
+    indent: int = 0
+
+    @classmethod
+    def of(cls, *parts: str | Span, indent: int = 0) -> Line:
+        return cls(tuple(p if isinstance(p, Span) else Span(p) for p in parts), indent)
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled block; renderers drop the highest `priority` numbers first when space runs out."""
+
+    key: str
+    heading: str
+    lines: tuple[Line, ...]
+    priority: int = 5
+    preformatted: bool = False  # e.g. a letter template: keep line breaks, monospace
+
+
+@dataclass(frozen=True)
+class Card:
+    ref: CardRef
+    lang: Lang
+    title: str
+    summary: str  # one line, for inline results and suggestion buttons
+    sections: tuple[Section, ...]
+    short: tuple[Line, ...]  # the group-chat form: channel, number/hours, one tip, source
+    sources: tuple[Source, ...]
+    last_checked: date | None
+
+    def plain_text(self) -> str:
+        """The whole card as plain text (the terminal's `ask`, tests, search checks)."""
+        out = [self.title, ""]
+        for section in self.sections:
+            out.append(f"【{section.heading}】" if self.lang == "zh" else f"[{section.heading}]")
+            out.extend(_plain(line) for line in section.lines)
+            out.append("")
+        return "\n".join(out).rstrip() + "\n"
+
+    def short_text(self) -> str:
+        return "\n".join([self.title, *(_plain(line) for line in self.short)]) + "\n"
+
+
+def _plain(line: Line) -> str:
+    prefix = {0: "", 1: "• ", 2: "   – "}.get(line.indent, "   – ")
+    return prefix + line.text
+
+
+def title_for(catalog: Catalog, ref: CardRef, lang: Lang) -> str:
+    """'亚马逊 · 卖家 · 账号被封 · 美国' — also the breadcrumb of the menus."""
+    platform = catalog.platform(ref.platform)
+    role = catalog.role(ref.platform, ref.role)
+    issue = catalog.issue(ref.platform, ref.role, ref.issue)
+    parts = [x.name.get(lang) for x in (platform, role, issue) if x is not None]
+    if ref.site and (site := catalog.site(ref.platform, ref.site)) is not None:
+        parts.append(site.name.get(lang))
+    return " · ".join(parts)
+
+
+def build_card(
+    catalog: Catalog, ref: CardRef, *, lang: Lang, user_zone: ZoneInfo, now: datetime
+) -> Card | None:
+    """The card for `ref`, or None when the ref names nothing (stale or forged)."""
+    issue = catalog.resolve(ref)
+    platform = catalog.platform(ref.platform)
+    if issue is None or platform is None:
+        return None
+    builder = _CardBuilder(catalog, platform, issue, ref, lang, user_zone, now)
+    return builder.build()
+
+
+class _CardBuilder:
+    def __init__(
+        self,
+        catalog: Catalog,
+        platform: Platform,
+        issue: Issue,
+        ref: CardRef,
+        lang: Lang,
+        user_zone: ZoneInfo,
+        now: datetime,
+    ) -> None:
+        self.catalog = catalog
+        self.platform = platform
+        self.issue = issue
+        self.ref = ref
+        self.lang = lang
+        self.zone = user_zone
+        self.now = now
+        self.channels = catalog.issue_channels(platform.id, issue)
+        self.recommended = {r.channel for r in issue.recommended}
+        self.cited: list[str] = []
+
+    # --- helpers -------------------------------------------------------------------
+
+    def t(self, text: Text) -> str:
+        return text.get(self.lang)
+
+    def label(self, key: str, **values: object) -> str:
+        return LABELS.get(key, self.lang, **values)
+
+    def cite(self, *groups: Iterable[str]) -> None:
+        for group in groups:
+            for sid in group:
+                if sid not in self.cited:
+                    self.cited.append(sid)
+
+    def facts(
+        self, facts: Sequence[Fact], owner_sources: Sequence[str], indent: int = 1
+    ) -> list[Line]:
+        lines = []
+        for fact in facts:
+            self.cite(fact.sources or owner_sources)
+            lines.append(Line.of(self.t(fact.text), indent=indent))
+        return lines
+
+    def for_site(self, items: Sequence[_T]) -> list[_T]:
+        """Items for the card's site (plus site-less ones); all of them when no site is set."""
+        if self.ref.site is None:
+            return list(items)
+        return [i for i in items if i.site in (None, self.ref.site)]
+
+    # --- sections ------------------------------------------------------------------
+
+    def build(self) -> Card:
+        sections = [
+            self.official(),
+            self.recommendation(),
+            *self.channel_sections(),
+            self.fact_section("path", self.issue.path, priority=4),
+            self.fact_section("prepare", self.issue.prepare, priority=3),
+            self.fact_section("escalation", self.issue.escalation, priority=4),
+            self.fact_section("tips", self.issue.tips, priority=6),
+            self.site_section(),
+            self.holiday_section(),
+            self.warnings(),
+            self.template_section(),
+        ]
+        self.cite(self.issue.sources)
+        kept = tuple(s for s in sections if s is not None and s.lines)
+        sources = tuple(self.catalog.sources[s] for s in self.cited if s in self.catalog.sources)
+        checked = max((s.checked for s in sources), default=None)
+        footer = self.source_section(sources, checked)
+        title = title_for(self.catalog, self.ref, self.lang)
+        return Card(
+            ref=self.ref,
+            lang=self.lang,
+            title=title,
+            summary=self.summary(),
+            sections=(*kept, footer),
+            short=self.short(footer),
+            sources=sources,
+            last_checked=checked,
+        )
+
+    def official(self) -> Section:
+        entry = self.platform.official_entry
+        self.cite(entry.sources or self.platform.sources)
+        return Section(
+            "official",
+            self.label("card.official"),
+            (Line.of(self.t(entry.text)), Line.of(Span(self.label("card.confirm"), "italic"))),
+            priority=0,
+        )
+
+    def recommendation(self) -> Section:
+        lines = []
+        for rec in self.issue.recommended:
+            channel = self.catalog.channel(self.platform.id, rec.channel)
+            if channel is None:
+                continue
+            self.cite(rec.sources or self.issue.sources)
+            lines.append(
+                Line.of(Span(self.t(channel.name), "bold"), " — ", self.t(rec.why), indent=1)
+            )
+        return Section("recommended", self.label("card.recommended"), tuple(lines), priority=0)
+
+    def channel_sections(self) -> list[Section]:
+        out = []
+        for index, channel in enumerate(self.channels):
+            detailed = channel.id in self.recommended
+            lines = self.channel_lines(channel, detailed)
+            heading = self.t(channel.name)
+            # the first recommended channels matter most; others go first when space is short
+            priority = 1 if detailed else 5 + index
+            out.append(Section(f"channel:{channel.id}", heading, tuple(lines), priority=priority))
+        return out
+
+    def channel_lines(self, channel: Channel, detailed: bool) -> list[Line]:
+        self.cite(channel.sources)
+        lines = [Line.of(self.t(channel.summary))]
+        if channel.human != "mixed":
+            lines.append(Line.of(self.label(f"card.human.{channel.human}"), indent=1))
+        for phone in self.phones(channel):
+            lines.append(phone)
+        for hours in self.for_site(channel.hours):
+            lines.extend(self.hours_lines(hours, channel))
+        for response in self.for_site(channel.responses):
+            self.cite(response.sources or channel.sources)
+            text = self.label("card.response", text=self.t(response.text))
+            if response.follow_up_hours:
+                text += self.label("card.follow_up", hours=response.follow_up_hours)
+            lines.append(Line.of(text, indent=1))
+        if detailed or not lines[1:]:
+            if channel.steps_web:
+                lines.append(self.steps_line("card.steps_web", channel.steps_web, channel))
+            if channel.steps_app:
+                lines.append(self.steps_line("card.steps_app", channel.steps_app, channel))
+            if channel.url:
+                lines.append(Line.of(Span(channel.url, "plain", url=channel.url), indent=1))
+            lines.extend(self.facts(channel.notes, channel.sources))
+        return lines
+
+    def steps_line(self, key: str, steps: Sequence[Fact], channel: Channel) -> Line:
+        for step in steps:
+            self.cite(step.sources or channel.sources)
+        path = " → ".join(self.t(s.text) for s in steps)
+        return Line.of(Span(self.label(key), "bold"), path, indent=1)
+
+    def phones(self, channel: Channel) -> list[Line]:
+        phones = channel.phones
+        if self.ref.site is not None:
+            matching = [p for p in phones if p.site in (None, self.ref.site)]
+            # a site without its own number still shows the others rather than nothing
+            phones = matching or phones
+        lines = []
+        for phone in phones:
+            self.cite(phone.sources or channel.sources)
+            site = self.catalog.site(self.platform.id, phone.site) if phone.site else None
+            where = f"{self.t(site.name)}: " if site else ""
+            parts: list[str | Span] = [where, Span(phone.number, "code")]
+            if phone.note:
+                parts.append(f" ({self.t(phone.note)})")
+            lines.append(Line.of(*parts, indent=1))
+        return lines
+
+    def hours_lines(self, hours: Hours, channel: Channel) -> list[Line]:
+        schedule = hours.schedule
+        self.cite(schedule.sources or hours.sources or channel.sources)
+        status = open_status(schedule, self.now, self.zone)
+        site = self.catalog.site(self.platform.id, hours.site) if hours.site else None
+        prefix = f"{self.t(site.name)} " if site else ""
+        if hours.applies_to:
+            prefix += f"({self.t(hours.applies_to)}) "
+        lines = [Line.of(prefix, self.status_text(status), indent=1)]
+        if not schedule.always_open:
+            lines.append(Line.of(self.schedule_text(schedule.timezone, status), indent=2))
+        if schedule.note:
+            lines.append(Line.of(self.t(schedule.note), indent=2))
+        return lines
+
+    def status_text(self, status: OpenStatus) -> str:
+        if status.always_open:
+            return self.label("hours.always_open")
+        if status.is_open and status.closes_at is not None:
+            return self.label("hours.open_until", time=self.when(status.closes_at))
+        if status.opens_at is not None:
+            return self.label("hours.closed_opens", time=self.when(status.opens_at))
+        return self.label("hours.closed")
+
+    def when(self, moment: datetime) -> str:
+        """A time in the user's zone, with the weekday when it is not today."""
+        local = moment.astimezone(self.zone)
+        today = self.now.astimezone(self.zone).date()
+        clock = local.strftime("%H:%M")
+        days = (local.date() - today).days
+        if days == 0:
+            return clock
+        if days == 1:
+            return self.label("time.tomorrow", time=clock)
+        weekday = self.label(f"weekday.{local.weekday()}")
+        return self.label("time.weekday", weekday=weekday, time=clock)
+
+    def schedule_text(self, zone_name: str, status: OpenStatus) -> str:
+        if not status.today:
+            return self.label("hours.none_today", zone=self.zone.key)
+        ranges = ", ".join(
+            f"{i.start.astimezone(self.zone):%H:%M}–{i.end.astimezone(self.zone):%H:%M}"
+            for i in status.today
+        )
+        return self.label("hours.today", ranges=ranges, zone=self.zone.key, service_zone=zone_name)
+
+    def fact_section(self, key: str, facts: Sequence[Fact], priority: int) -> Section | None:
+        if not facts:
+            return None
+        return Section(
+            key,
+            self.label(f"card.{key}"),
+            tuple(self.facts(facts, self.issue.sources)),
+            priority=priority,
+        )
+
+    def site_section(self) -> Section | None:
+        if self.ref.site is None:
+            return None
+        site = self.catalog.site(self.platform.id, self.ref.site)
+        if site is None:
+            return None
+        self.cite(site.sources)
+        lines = []
+        if site.languages:
+            lines.append(
+                Line.of(self.label("card.languages", text=self.t(site.languages)), indent=1)
+            )
+        lines.extend(self.facts(site.notes, site.sources))
+        return Section("site", self.t(site.name), tuple(lines), priority=4)
+
+    def holiday_section(self) -> Section | None:
+        today = self.now.astimezone(self.zone).date()
+        busy = active_holidays(self.platform.holidays, today)
+        lines = []
+        for holiday in busy:
+            self.cite(holiday.sources or self.platform.sources)
+            lines.append(
+                Line.of(Span(self.t(holiday.name), "bold"), ": ", self.t(holiday.effect), indent=1)
+            )
+        return Section("holiday", self.label("card.holiday"), tuple(lines), priority=2)
+
+    def warnings(self) -> Section:
+        lines = self.facts(self.issue.warnings, self.issue.sources)
+        lines += self.facts(self.platform.warnings, self.platform.sources)
+        return Section("warnings", self.label("card.warnings"), tuple(lines), priority=2)
+
+    def template_section(self) -> Section | None:
+        if self.issue.template is None:
+            return None
+        template = self.catalog.template(self.platform.id, self.issue.template)
+        if template is None:
+            return None
+        self.cite(template.sources)
+        lines = tuple(Line.of(row) for row in template.body.splitlines())
+        return Section("template", self.t(template.name), lines, priority=7, preformatted=True)
+
+    def source_section(self, sources: Sequence[Source], checked: date | None) -> Section:
+        lines = [Line.of(self.t(s.title), f" ({s.file or s.url})", indent=1) for s in sources]
+        if checked is not None:
+            lines.append(
+                Line.of(Span(self.label("card.last_checked", date=checked.isoformat()), "italic"))
+            )
+        return Section("sources", self.label("card.sources"), tuple(lines), priority=0)
+
+    # --- short forms ---------------------------------------------------------------
+
+    def primary(self) -> Channel | None:
+        return self.channels[0] if self.channels else None
+
+    def summary(self) -> str:
+        channel = self.primary()
+        if channel is None:
+            return self.t(self.issue.name)
+        extra = ""
+        phones = self.phones(channel)
+        if phones:
+            extra = " · " + phones[0].text
+        return f"{self.t(channel.name)}{extra}"
+
+    def short(self, footer: Section) -> tuple[Line, ...]:
+        lines: list[Line] = []
+        channel = self.primary()
+        if channel is not None:
+            why = self.t(self.issue.recommended[0].why)
+            lines.append(
+                Line.of(
+                    Span(self.label("card.short_channel"), "bold"),
+                    Span(self.t(channel.name), "bold"),
+                    " — ",
+                    why,
+                )
+            )
+            lines.extend(self.phones(channel)[:2])
+            for hours in self.for_site(channel.hours)[:1]:
+                status = open_status(hours.schedule, self.now, self.zone)
+                lines.append(Line.of(self.status_text(status), indent=1))
+        tip = (self.issue.tips or self.issue.escalation or self.issue.prepare or [None])[0]
+        if tip is not None:
+            lines.append(Line.of(Span(self.label("card.short_tip"), "bold"), self.t(tip.text)))
+        if self.platform.warnings:
+            lines.append(Line.of("⚠️ ", self.t(self.platform.warnings[0].text)))
+        lines.extend(line for line in footer.lines if line.indent == 0)
+        return tuple(lines)

@@ -1,1 +1,32 @@
 """Persistence with aiosqlite: users, cases, groups, migrations."""
+
+from storage.cases import (
+    MAX_EXTERNAL_ID_LEN,
+    MAX_NOTE_LEN,
+    Case,
+    CaseStatus,
+    CaseStore,
+    DuplicateCaseError,
+)
+from storage.db import Database
+from storage.errors import DatabaseError
+from storage.groups import GroupSettings, GroupStore
+from storage.timestamps import Clock, SystemClock
+from storage.users import UserSettings, UserStore
+
+__all__ = [
+    "MAX_EXTERNAL_ID_LEN",
+    "MAX_NOTE_LEN",
+    "Case",
+    "CaseStatus",
+    "CaseStore",
+    "Clock",
+    "Database",
+    "DatabaseError",
+    "DuplicateCaseError",
+    "GroupSettings",
+    "GroupStore",
+    "SystemClock",
+    "UserSettings",
+    "UserStore",
+]

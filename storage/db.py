@@ -1,0 +1,262 @@
+"""The one SQLite connection: safe opening, pragmas, migrations, transactions, backup."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import aiosqlite
+
+from storage.errors import DatabaseError
+from storage.migrations import APPLICATION_ID, LATEST_VERSION, apply_migrations, read_version
+
+__all__ = ["Database", "DatabaseError", "Executor", "Row", "require_row"]
+
+Row = sqlite3.Row
+# STRICT tables need 3.37 (RETURNING 3.35, generated columns 3.31)
+MIN_SQLITE_VERSION = (3, 37, 0)
+DEFAULT_BUSY_TIMEOUT_MS = 5000
+
+
+class Executor:
+    """Runs statements on the connection; `Database.transaction()` hands one out."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """Run one statement; return how many rows it changed."""
+        async with self._conn.execute(sql, params) as cursor:
+            return cursor.rowcount
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
+        """Run one statement (SELECT or ... RETURNING) and read all its rows.
+
+        The rows are read in the same call as the statement runs, so an UPDATE ...
+        RETURNING has finished, and committed in autocommit mode, when this returns.
+        """
+        return list(await self._conn.execute_fetchall(sql, params))
+
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+
+def require_row(row: Row | None, what: str) -> Row:
+    """The row a statement must return (an upsert's RETURNING); a missing one is a bug."""
+    if row is None:
+        raise RuntimeError(f"{what} returned no row")
+    return row
+
+
+class Database:
+    """Owns the bot's single aiosqlite connection; build it with `await Database.open(path)`.
+
+    One connection is shared by every task, so an asyncio lock serialises its use: a
+    single statement outside a transaction must not slip into another task's open
+    transaction (it would commit or roll back with it).
+    """
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path, busy_timeout_ms: int) -> None:
+        self._conn = conn
+        self._path = path
+        self._busy_timeout_ms = busy_timeout_ms
+        self._executor = Executor(conn)
+        self._lock = asyncio.Lock()
+        self._tx_task: asyncio.Task[Any] | None = None
+
+    @classmethod
+    async def open(
+        cls, path: str | Path, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS
+    ) -> Database:
+        """Open (or create) the database file and bring its schema up to date.
+
+        An existing file is only ever read until it has been recognised as ours; anything
+        else (garbage, someone else's SQLite file, a newer schema) raises DatabaseError
+        and the file is left exactly as it was.
+        """
+        path = Path(path)
+        label = str(path)
+        if sqlite3.sqlite_version_info < MIN_SQLITE_VERSION:
+            needed = ".".join(map(str, MIN_SQLITE_VERSION))
+            raise DatabaseError(
+                f"{label}: SQLite {sqlite3.sqlite_version} is too old, kefu-bot needs {needed}"
+            )
+        if path.exists() and not path.is_file():
+            raise DatabaseError(f"{label} is not a regular file")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseError(
+                f"{label}: cannot create its directory ({exc.strerror or exc})"
+            ) from exc
+        try:
+            # isolation_level=None: no implicit BEGIN; transactions are explicit below
+            conn = await aiosqlite.connect(
+                path, isolation_level=None, timeout=busy_timeout_ms / 1000
+            )
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"{label} cannot be opened ({exc})") from exc
+        try:
+            conn.row_factory = sqlite3.Row
+            await _prepare(conn, label, busy_timeout_ms)
+        except sqlite3.Error as exc:
+            await conn.close()
+            if exc.sqlite_errorcode in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+                raise DatabaseError(f"{label} is not a kefu-bot database ({exc})") from exc
+            raise DatabaseError(f"{label} cannot be used ({exc})") from exc
+        except BaseException:
+            await conn.close()
+            raise
+        return cls(conn, path, busy_timeout_ms)
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """Run one statement in its own transaction; return how many rows it changed."""
+        self._refuse_inside_transaction()
+        async with self._lock:
+            return await self._executor.execute(sql, params)
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
+        self._refuse_inside_transaction()
+        async with self._lock:
+            return await self._executor.fetchall(sql, params)
+
+    async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
+        self._refuse_inside_transaction()
+        async with self._lock:
+            return await self._executor.fetchone(sql, params)
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Executor]:
+        """Run several statements as one: all of them commit, or none (on any exception).
+
+        BEGIN IMMEDIATE takes the write lock up front, so a read-then-write inside the
+        block cannot fail half-way with SQLITE_BUSY; waiting for another process's lock
+        is bounded by busy_timeout.
+        """
+        self._refuse_inside_transaction()
+        async with self._lock:
+            self._tx_task = asyncio.current_task()
+            try:
+                await self._executor.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._executor
+                    await self._executor.execute("COMMIT")
+                except BaseException:
+                    await self._rollback()
+                    raise
+            finally:
+                self._tx_task = None
+
+    async def backup(self, target: str | Path) -> None:
+        """Write a consistent copy of everything committed to `target`, a single file.
+
+        Uses SQLite's online backup API through a second, short-lived connection: in WAL
+        mode that reader sees the last commit and runs beside the bot's writes instead of
+        holding them up. The copy is built next to `target` and renamed over it, so a
+        failed backup never destroys the previous good one.
+        """
+        target = Path(target)
+        if target.resolve() == self._path.resolve():
+            raise ValueError(f"backup target {target} is the database itself")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        await asyncio.to_thread(_copy_database, self._path, target, self._busy_timeout_ms)
+
+    async def close(self) -> None:
+        """Close the connection; safe to call twice."""
+        async with self._lock:
+            await self._conn.close()
+
+    async def __aenter__(self) -> Database:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    def _refuse_inside_transaction(self) -> None:
+        # the lock is not re-entrant: waiting for it from inside our own transaction
+        # would hang forever, so say what went wrong instead
+        if self._tx_task is not None and self._tx_task is asyncio.current_task():
+            raise RuntimeError(
+                "inside Database.transaction() run statements on the executor it yields"
+            )
+
+    async def _rollback(self) -> None:
+        # SQLite may already have rolled back (some errors do); nothing is left to undo
+        with contextlib.suppress(sqlite3.OperationalError):
+            await self._executor.execute("ROLLBACK")
+
+
+async def _prepare(conn: aiosqlite.Connection, label: str, busy_timeout_ms: int) -> None:
+    """Pragmas and migrations, in an order that writes nothing before the file is known."""
+    await conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms):d}")
+    await _check_is_ours(conn, label)
+    async with conn.execute("PRAGMA journal_mode = WAL") as cursor:
+        row = await cursor.fetchone()
+    mode = str(row[0]).lower() if row is not None else "?"
+    if mode != "wal":
+        raise DatabaseError(f"{label} cannot use WAL mode (journal_mode stays {mode!r})")
+    await conn.execute("PRAGMA foreign_keys = ON")
+    await conn.execute("PRAGMA synchronous = NORMAL")
+    await apply_migrations(conn, label)
+
+
+async def _check_is_ours(conn: aiosqlite.Connection, label: str) -> None:
+    """Refuse foreign or newer files before anything (even WAL mode) is written to them."""
+    # the first read of the header: garbage raises SQLITE_NOTADB here
+    async with conn.execute("PRAGMA application_id") as cursor:
+        row = await cursor.fetchone()
+    application_id = int(row[0]) if row is not None else 0
+    version = await read_version(conn)
+    if application_id not in (0, APPLICATION_ID):
+        raise DatabaseError(
+            f"{label} is not a kefu-bot database (application_id {application_id:#x})"
+        )
+    if application_id == 0:
+        async with conn.execute("SELECT count(*) FROM sqlite_schema") as cursor:
+            row = await cursor.fetchone()
+        if version != 0 or (row is not None and int(row[0]) > 0):
+            raise DatabaseError(
+                f"{label} is not a kefu-bot database (it holds other data and no kefu-bot mark)"
+            )
+    if version > LATEST_VERSION:
+        raise DatabaseError(
+            f"{label} has schema version {version}, newer than this kefu-bot knows "
+            f"({LATEST_VERSION}); run a newer kefu-bot or restore a backup"
+        )
+
+
+def _copy_database(source: Path, target: Path, busy_timeout_ms: int) -> None:
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    partial.unlink(missing_ok=True)
+    try:
+        src = sqlite3.connect(source, timeout=busy_timeout_ms / 1000)
+        try:
+            dst = sqlite3.connect(partial)
+            try:
+                src.backup(dst)
+                # a backup must be one self-contained file, not a database plus its -wal
+                dst.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise

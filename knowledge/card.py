@@ -14,7 +14,7 @@ from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from knowledge.catalog import CardRef, Catalog
-from knowledge.hours import OpenStatus, active_holidays, open_status
+from knowledge.hours import OpenStatus, active_holidays, format_time_range, open_status
 from knowledge.i18n import LABELS
 from knowledge.schema import Channel, Fact, Hours, Issue, Lang, Platform, Response, Source, Text
 
@@ -313,10 +313,7 @@ class _CardBuilder:
     def schedule_text(self, zone_name: str, status: OpenStatus) -> str:
         if not status.today:
             return self.label("hours.none_today", zone=self.zone.key)
-        ranges = ", ".join(
-            f"{i.start.astimezone(self.zone):%H:%M}–{i.end.astimezone(self.zone):%H:%M}"
-            for i in status.today
-        )
+        ranges = ", ".join(format_time_range(i, self.lang) for i in status.today)
         return self.label("hours.today", ranges=ranges, zone=self.zone.key, service_zone=zone_name)
 
     def fact_section(self, key: str, facts: Sequence[Fact], priority: int) -> Section | None:
@@ -410,8 +407,9 @@ class _CardBuilder:
             for hours in self.for_site(channel.hours)[:1]:
                 status = open_status(hours.schedule, self.now, self.zone)
                 lines.append(Line.of(self.status_text(status), indent=1))
-        tip = (self.issue.tips or self.issue.escalation or self.issue.prepare or [None])[0]
-        if tip is not None:
+        tips = self.issue.tips or self.issue.escalation or self.issue.prepare
+        if tips:
+            tip = tips[0]
             lines.append(Line.of(Span(self.label("card.short_tip"), "bold"), self.t(tip.text)))
         if self.platform.warnings:
             lines.append(Line.of("⚠️ ", self.t(self.platform.warnings[0].text)))

@@ -88,14 +88,7 @@ class Database:
             raise DatabaseError(
                 f"{label}: SQLite {sqlite3.sqlite_version} is too old, kefu-bot needs {needed}"
             )
-        if path.exists() and not path.is_file():
-            raise DatabaseError(f"{label} is not a regular file")
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise DatabaseError(
-                f"{label}: cannot create its directory ({exc.strerror or exc})"
-            ) from exc
+        await asyncio.to_thread(_prepare_location, path, label)
         try:
             # isolation_level=None: no implicit BEGIN; transactions are explicit below
             conn = await aiosqlite.connect(
@@ -166,11 +159,7 @@ class Database:
         holding them up. The copy is built next to `target` and renamed over it, so a
         failed backup never destroys the previous good one.
         """
-        target = Path(target)
-        if target.resolve() == self._path.resolve():
-            raise ValueError(f"backup target {target} is the database itself")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        await asyncio.to_thread(_copy_database, self._path, target, self._busy_timeout_ms)
+        await asyncio.to_thread(_copy_database, self._path, Path(target), self._busy_timeout_ms)
 
     async def close(self) -> None:
         """Close the connection; safe to call twice."""
@@ -241,7 +230,22 @@ async def _check_is_ours(conn: aiosqlite.Connection, label: str) -> None:
         )
 
 
+def _prepare_location(path: Path, label: str) -> None:
+    """Make sure `path` can be a database file: nothing else in its place, its folder made."""
+    if path.exists() and not path.is_file():
+        raise DatabaseError(f"{label} is not a regular file")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(
+            f"{label}: cannot create its directory ({exc.strerror or exc})"
+        ) from exc
+
+
 def _copy_database(source: Path, target: Path, busy_timeout_ms: int) -> None:
+    if target.resolve() == source.resolve():
+        raise ValueError(f"backup target {target} is the database itself")
+    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     partial.unlink(missing_ok=True)
     try:

@@ -1,0 +1,97 @@
+"""Versioned migrations: order, idempotence, one transaction each, refusal of newer files."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from storage import DatabaseError
+from storage.migrations import MIGRATIONS, apply_migrations, read_version, split_statements
+
+STEPS = (
+    "CREATE TABLE a (x INTEGER);\nINSERT INTO a VALUES (1);",
+    "CREATE TABLE b (y INTEGER);\nINSERT INTO b SELECT x + 1 FROM a;",
+)
+
+
+@pytest.fixture
+async def conn(tmp_path: Path) -> AsyncIterator[aiosqlite.Connection]:
+    connection = await aiosqlite.connect(tmp_path / "m.sqlite3", isolation_level=None)
+    yield connection
+    await connection.close()
+
+
+async def _tables(conn: aiosqlite.Connection) -> set[str]:
+    rows = await conn.execute_fetchall("SELECT name FROM sqlite_schema WHERE type = 'table'")
+    return {row[0] for row in rows}
+
+
+async def test_migrations_run_in_order_from_empty(conn: aiosqlite.Connection) -> None:
+    assert await apply_migrations(conn, "m.sqlite3", STEPS) == 2
+    assert await read_version(conn) == 2
+    rows = await conn.execute_fetchall("SELECT y FROM b")
+    assert [row[0] for row in rows] == [2]
+
+
+async def test_running_migrations_twice_changes_nothing(conn: aiosqlite.Connection) -> None:
+    await apply_migrations(conn, "m.sqlite3", STEPS)
+    assert await apply_migrations(conn, "m.sqlite3", STEPS) == 2
+    rows = await conn.execute_fetchall("SELECT count(*) FROM a")
+    assert next(iter(rows))[0] == 1  # the INSERT of step 1 did not run again
+
+
+async def test_only_the_missing_steps_run(conn: aiosqlite.Connection) -> None:
+    await apply_migrations(conn, "m.sqlite3", STEPS[:1])
+    assert await read_version(conn) == 1
+    assert await apply_migrations(conn, "m.sqlite3", STEPS) == 2
+    assert await _tables(conn) == {"a", "b"}
+
+
+async def test_a_failing_migration_leaves_the_previous_version_whole(
+    conn: aiosqlite.Connection,
+) -> None:
+    broken = (STEPS[0], "CREATE TABLE c (z INTEGER);\nINSERT INTO nowhere VALUES (1);")
+    with pytest.raises(sqlite3.OperationalError, match="nowhere"):
+        await apply_migrations(conn, "m.sqlite3", broken)
+    assert await read_version(conn) == 1
+    assert await _tables(conn) == {"a"}  # table c was rolled back with its step
+    assert not conn.in_transaction
+
+
+async def test_a_newer_database_than_the_code_is_refused(conn: aiosqlite.Connection) -> None:
+    await conn.execute("PRAGMA user_version = 5")
+    with pytest.raises(DatabaseError, match=r"m.sqlite3 has schema version 5, newer .*\(2\)"):
+        await apply_migrations(conn, "m.sqlite3", STEPS)
+    assert await _tables(conn) == set()
+
+
+def test_split_statements_keeps_a_trigger_body_whole() -> None:
+    script = """
+        -- a comment
+        CREATE TABLE t (x INTEGER);
+        CREATE TRIGGER t_ins AFTER INSERT ON t BEGIN
+            UPDATE t SET x = x + 1 WHERE rowid = NEW.rowid;
+            SELECT 1;
+        END;
+        INSERT INTO t VALUES (';');
+    """
+    statements = split_statements(script)
+    assert len(statements) == 3
+    assert statements[1].startswith("CREATE TRIGGER") and statements[1].endswith("END;")
+    assert statements[2] == "INSERT INTO t VALUES (';');"
+
+
+def test_split_statements_refuses_an_unterminated_statement() -> None:
+    with pytest.raises(ValueError, match="unterminated"):
+        split_statements("CREATE TABLE t (x INTEGER)")
+
+
+def test_every_shipped_migration_splits_into_complete_statements() -> None:
+    for script in MIGRATIONS:
+        statements = split_statements(script)
+        assert statements
+        assert all(sqlite3.complete_statement(statement) for statement in statements)

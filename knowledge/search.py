@@ -1,0 +1,590 @@
+"""Free text → ranked answer cards, in Chinese (simplified or traditional) and English.
+
+Why it is built this way:
+
+* Chinese has no spaces, and the keywords users type are often two characters
+  (客服, 封号, 退款). Word-boundary regexes never match inside Chinese text and
+  SQLite FTS5's trigram tokenizer finds nothing under three characters, so the index
+  is a plain dictionary of *surface forms* (every keyword, name and synonym from the
+  knowledge files) found in the query as substrings. Latin words are matched as whole
+  tokens instead, so "us" (the site) never fires inside "status".
+* Every surface form maps to a *concept*: the first word of its synonym group
+  (`catalog.synonyms`), or itself. Index and query go through the same normalisation
+  (`knowledge.textnorm`) and the same mapping, so 轉人工 / 真人 / live agent all meet
+  at 人工.
+* A card (platform · role · issue) scores Σ quality × idf(concept) × weight(card,
+  concept). Weights come from the field a concept was found in (issue keywords and
+  names weigh most, then the recommended channels' names and kinds, then the other
+  channels); idf makes words that every card has (客服) count little. Typos are
+  recovered with lower quality: one wrong character in a Chinese word of ≥ 3
+  characters, or a small edit distance for English words; Chinese text that matches
+  no known word falls back to character bigrams with a small weight.
+* Platform, role and site words are *hints*, not content: a named platform or role
+  narrows the ranking (other cards are scaled down, not removed, so a misnamed role
+  still finds the card), and a site word sets `CardRef.site` on cards whose platform
+  has that site.
+* Everything is computed in `SearchIndex.__init__`; `search` only reads, so one index
+  is shared safely between handlers. Input is capped (`textnorm.MAX_QUERY_CHARS`), so
+  hostile or pasted text costs no more than a long question.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from knowledge import textnorm
+from knowledge.catalog import CardRef, Catalog
+from knowledge.textnorm import STOPWORDS, Analyzed, Token, analyze, has_han
+
+__all__ = ["Match", "SearchIndex", "SearchResult"]
+
+# --- weights (tuned on tests/knowledge/questions.yaml) -------------------------------
+W_ISSUE_KEYWORD = 3.0  # an issue's own keywords: what editors say the card is about
+W_ISSUE_NAME = 3.0  # the issue's title, both languages
+W_CHANNEL = 1.0  # name and kind of a channel the issue recommends
+W_CHANNEL_OTHER = 0.4  # name and kind of the issue's further channels
+SUB = 0.6  # a known word found inside a longer field text, rather than the whole field
+BIGRAM = 0.25  # a Chinese character pair from a field (fallback for unknown words)
+
+Q_EXACT = 1.0
+Q_CONTAINED = 0.5  # a word inside a longer recognised word ("number" in "order number")
+Q_FUZZY = 0.7  # one character / a small edit away from a known word
+
+# Narrowing: cards that contradict a named platform / role keep this share of their
+# score; they stay reachable (a shopper may call themselves 卖家 by mistake) but rank
+# below every card that agrees.
+OTHER_PLATFORM = 0.3
+OTHER_ROLE = 0.5
+ROLE_ABSENT = 0.8  # the card's platform has no such role at all (Tmall has no sellers)
+NO_SUCH_SITE = 0.6  # a site was named that the card's platform does not have
+HINT_BONUS = 0.01  # orders cards of the named platform/role first when nothing else does
+
+# Confidence: enough issue-level evidence, and a clear lead over the runner-up.
+CONFIDENT_SCORE = 3.0
+CONFIDENT_LEAD = 1.1
+KEEP_RATIO = 0.15  # drop matches scoring under this share of the best one
+
+# Typo tolerance budgets.
+FUZZY_MIN_HAN = 3  # Chinese words shorter than this are matched exactly only
+FUZZY_HAN_BUDGET = 4000  # dictionary probes per query for Chinese typos (long input)
+FUZZY_MAX_TOKENS = 12  # English words per query that may be spelling-corrected
+
+
+def _edit_budget(length: int) -> int:
+    """Edits tolerated in an English word: none up to 3 letters, 1 up to 6, else 2."""
+    if length <= 3:
+        return 0
+    return 1 if length <= 6 else 2
+
+
+@dataclass(frozen=True)
+class Match:
+    """One candidate card. `score` is comparable only within one search."""
+
+    ref: CardRef  # platform/role/issue, with .site set when the query names a site it has
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    matches: tuple[Match, ...]  # best first; never empty for a non-empty catalog
+    confident: bool  # False → the UI says "not sure" and offers `matches` as suggestions
+    site: str | None  # the site named in the query, if any
+    platform: str | None  # the platform named in the query, if any
+    role: str | None = None  # the role named in the query, if any
+    terms: tuple[str, ...] = ()  # concepts recognised, canonical form (for UI and debugging)
+
+
+@dataclass(frozen=True)
+class _Hit:
+    concept: str
+    start: int
+    end: int
+    quality: float
+    exact: bool
+
+
+@dataclass
+class _Hints:
+    """What a concept tells about platform, role and site, besides content."""
+
+    platforms: set[str] = field(default_factory=set)
+    roles: set[tuple[str, str]] = field(default_factory=set)  # (platform, role)
+    sites: set[tuple[str, str]] = field(default_factory=set)  # (platform, site)
+
+
+def _latin_key(tokens: Iterable[Token]) -> str:
+    return " ".join(t.stem for t in tokens)
+
+
+def _surface_key(analyzed: Analyzed) -> str | None:
+    """The key a text is registered under: compact form if it has Chinese, else stems."""
+    if not analyzed.compact:
+        return None
+    if has_han(analyzed.compact):
+        return "H:" + analyzed.compact
+    return "L:" + _latin_key(analyzed.tokens)
+
+
+class SearchIndex:
+    """An immutable search index over one catalog; build once, query from anywhere."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        textnorm.warm_up()
+        self._catalog = catalog
+        self._refs: list[CardRef] = []
+        self._prior: list[int] = []  # tie-break rank: general cards of every role first
+        self._platform_sites: dict[str, frozenset[str]] = {}
+        self._platform_roles: dict[str, frozenset[str]] = {}
+
+        # surface key → concept; concept → display word
+        self._canonical: dict[str, str] = {}
+        self._display: dict[str, str] = {}
+        self._hints: dict[str, _Hints] = defaultdict(_Hints)
+        # Chinese (or mixed) surfaces by first character, longest first
+        self._han_by_first: dict[str, list[tuple[str, str]]] = {}
+        # Latin phrases by first stem, longest first: (stems, concept)
+        self._latin_by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        # one-wrong-character index: (length, masked text) → concepts
+        self._han_masked: dict[str, list[tuple[str, str]]] = {}
+        self._han_lengths: tuple[int, ...] = ()
+        # English vocabulary for spelling correction
+        self._vocab: frozenset[str] = frozenset()
+        self._vocab_list: list[str] = []
+        self._vocab_by_first: dict[str, list[str]] = {}
+        self._platform_stems: frozenset[str] = frozenset()
+        # concept → {card: weight}, and idf per concept
+        self._postings: dict[str, dict[int, float]] = {}
+        self._idf: dict[str, float] = {}
+        self._concept_roles: dict[str, frozenset[str]] = {}  # roles of the cards it is in
+        self._analyzed: dict[str, Analyzed] = {}
+
+        self._build()
+
+    # --- public ----------------------------------------------------------------------
+
+    @property
+    def refs(self) -> tuple[CardRef, ...]:
+        return tuple(self._refs)
+
+    def search(self, query: str, limit: int = 5) -> SearchResult:
+        """Rank cards for a free-text question; never raises on any string.
+
+        An empty or unrecognisable query is not an error: it returns the most general
+        cards as suggestions with `confident=False`, so every caller can show something.
+        """
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        analyzed = analyze(query)
+        hits = self._find(analyzed, fuzzy=True)
+        platform, role, site, site_platforms = self._read_hints(hits)
+
+        best: dict[str, float] = {}
+        for hit in hits:
+            if hit.quality > best.get(hit.concept, 0.0):
+                best[hit.concept] = hit.quality
+        best.update(self._bigram_concepts(analyzed, hits, best))
+
+        content = [0.0] * len(self._refs)
+        for concept, quality in best.items():
+            postings = self._postings.get(concept)
+            if not postings:
+                continue
+            weight = quality * self._idf[concept]
+            for card, w in postings.items():
+                content[card] += weight * w
+
+        scored: list[tuple[float, float, int]] = []  # (score, content, card)
+        for card, ref in enumerate(self._refs):
+            factor, bonus = self._narrowing(ref, platform, role, site_platforms)
+            scored.append((content[card] * factor + bonus, content[card] * factor, card))
+        scored.sort(key=lambda s: (-s[0], self._prior[s[2]]))
+
+        top_content = scored[0][1] if scored else 0.0
+        if top_content > 0:
+            floor = scored[0][0] * KEEP_RATIO
+            chosen = [s for s in scored if s[1] > 0 and s[0] >= floor][:limit]
+        else:
+            chosen = scored[:limit]
+        runner_up = scored[1][0] if len(scored) > 1 else 0.0
+        confident = top_content >= CONFIDENT_SCORE and scored[0][0] >= runner_up * CONFIDENT_LEAD
+
+        matches = tuple(
+            Match(ref=self._with_site(self._refs[card], site), score=round(score, 6))
+            for score, _, card in chosen
+        )
+        terms = tuple(
+            dict.fromkeys(self._display[h.concept] for h in hits if h.concept in self._display)
+        )
+        return SearchResult(
+            query=query,
+            matches=matches,
+            confident=confident,
+            site=site,
+            platform=platform,
+            role=role,
+            terms=terms,
+        )
+
+    # --- building --------------------------------------------------------------------
+
+    def _build(self) -> None:
+        catalog = self._catalog
+        # 1. synonym groups: every member → the group's first word
+        for group in catalog.synonyms:
+            keys = [k for k in (self._key(w) for w in group) if k is not None]
+            if not keys:
+                continue
+            concept = keys[0]
+            self._display.setdefault(concept, group[0])
+            for word, key in zip(group, keys, strict=False):
+                self._register(key, concept, word)
+
+        # 2. cards, hints and every field text as a surface of its own
+        fields: list[tuple[int, str, float]] = []  # (card, text, weight)
+        rank: list[tuple[int, int, int]] = []
+        for p_index, platform in enumerate(catalog.platforms.values()):
+            self._platform_sites[platform.id] = frozenset(s.id for s in platform.sites)
+            self._platform_roles[platform.id] = frozenset(r.id for r in platform.roles)
+            for text in (platform.name.zh, platform.name.en, *platform.keywords):
+                self._hint(text).platforms.add(platform.id)
+            for site in platform.sites:
+                for text in (site.name.zh, site.name.en, *site.keywords):
+                    self._hint(text).sites.add((platform.id, site.id))
+            for r_index, role in enumerate(platform.roles):
+                for text in (role.name.zh, role.name.en, *role.keywords):
+                    self._hint(text).roles.add((platform.id, role.id))
+                for i_index, issue in enumerate(role.issues):
+                    card = len(self._refs)
+                    self._refs.append(CardRef(platform.id, role.id, issue.id))
+                    rank.append((i_index, p_index, r_index))
+                    fields += [(card, kw, W_ISSUE_KEYWORD) for kw in issue.keywords]
+                    fields += [(card, issue.name.zh, W_ISSUE_NAME),
+                               (card, issue.name.en, W_ISSUE_NAME)]
+                    recommended = {r.channel for r in issue.recommended}
+                    for channel in catalog.issue_channels(platform.id, issue):
+                        w = W_CHANNEL if channel.id in recommended else W_CHANNEL_OTHER
+                        fields += [(card, channel.name.zh, w), (card, channel.name.en, w),
+                                   (card, channel.kind.value.replace("_", " "), w)]
+        order = sorted(range(len(rank)), key=lambda c: rank[c])
+        self._prior = [0] * len(rank)
+        for position, card in enumerate(order):
+            self._prior[card] = position
+
+        analyzed_fields: list[tuple[int, Analyzed, float]] = []
+        for card, text, weight in fields:
+            analyzed = self._analyze(text)
+            field_key = _surface_key(analyzed)
+            if field_key is None:
+                continue
+            self._register(field_key, self._canonical.get(field_key, field_key), text)
+            analyzed_fields.append((card, analyzed, weight))
+        # every English word of a field is searchable on its own
+        for _, analyzed, _ in analyzed_fields:
+            if has_han(analyzed.compact):
+                continue
+            for token in analyzed.tokens:
+                if token.stem not in STOPWORDS and len(token.stem) >= 2:
+                    word_key = "L:" + token.stem
+                    self._register(word_key, self._canonical.get(word_key, word_key),
+                                   token.raw.lower())
+        self._finish_matchers()
+
+        # 3. postings: what each field text contains, weighted by field
+        postings: dict[str, dict[int, float]] = defaultdict(dict)
+        hint_concepts = {c for c, h in self._hints.items()
+                         if h.platforms or h.roles or h.sites}
+
+        def post(concept: str, card: int, weight: float) -> None:
+            if weight > postings[concept].get(card, 0.0):
+                postings[concept][card] = weight
+
+        for card, analyzed, weight in analyzed_fields:
+            whole = self._canonical.get(_surface_key(analyzed) or "")
+            for hit in self._find(analyzed, fuzzy=False):
+                if hit.concept == whole:
+                    post(hit.concept, card, weight)
+                elif hit.concept not in hint_concepts:
+                    # naming a platform inside an issue title is no reason to rank it
+                    post(hit.concept, card, weight * SUB * hit.quality)
+            for start, end in analyzed.han_runs:
+                for i in range(start, end - 1):
+                    post("B:" + analyzed.compact[i:i + 2], card, weight * BIGRAM)
+        self._postings = dict(postings)
+        self._analyzed.clear()  # only needed while building
+        self._concept_roles = {
+            c: frozenset(self._refs[card].role for card in p) for c, p in self._postings.items()
+        }
+        n = max(len(self._refs), 1)
+        self._idf = {c: math.log(1.0 + n / len(p)) for c, p in self._postings.items()}
+
+    def _analyze(self, text: str) -> Analyzed:
+        """`analyze` without the query cap, memoised: field texts repeat across cards."""
+        found = self._analyzed.get(text)
+        if found is None:
+            found = self._analyzed[text] = analyze(text, limit=None)
+        return found
+
+    def _key(self, text: str) -> str | None:
+        return _surface_key(self._analyze(text))
+
+    def _hint(self, text: str) -> _Hints:
+        key = self._key(text)
+        if key is None:
+            return _Hints()  # a blank keyword: nothing to hint
+        concept = self._canonical.get(key, key)
+        self._register(key, concept, text)
+        return self._hints[concept]
+
+    def _register(self, key: str, concept: str, word: str) -> None:
+        # the first registration wins: synonyms are read first, so they decide
+        if key in self._canonical:
+            return
+        self._canonical[key] = concept
+        self._display.setdefault(concept, word.strip())
+
+    def _finish_matchers(self) -> None:
+        han: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        latin: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        masked: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        lengths: set[int] = set()
+        vocab: set[str] = set()
+        for key, concept in self._canonical.items():
+            body = key[2:]
+            if key.startswith("H:"):
+                han[body[0]].append((body, concept))
+                if len(body) >= FUZZY_MIN_HAN and textnorm.is_all_han(body):
+                    lengths.add(len(body))
+                    for i in range(len(body)):
+                        masked[body[:i] + "\0" + body[i + 1:]].append((body, concept))
+            else:
+                stems = tuple(body.split(" "))
+                latin[stems[0]].append((stems, concept))
+                vocab.update(s for s in stems if len(s) >= 3 and not s.isdigit())
+        self._han_by_first = {k: sorted(v, key=lambda e: (-len(e[0]), e[0]))
+                              for k, v in han.items()}
+        self._latin_by_first = {k: sorted(v, key=lambda e: (-len(e[0]), e[0]))
+                                for k, v in latin.items()}
+        self._han_masked = {k: sorted(v) for k, v in masked.items()}
+        self._han_lengths = tuple(sorted(lengths))
+        self._vocab = frozenset(vocab)
+        self._vocab_list = sorted(vocab)
+        by_first: dict[str, list[str]] = defaultdict(list)
+        for word in self._vocab_list:
+            by_first[word[0]].append(word)
+        self._vocab_by_first = dict(by_first)
+        self._platform_stems = frozenset(
+            self._canonical_key_body(k) for k, c in self._canonical.items()
+            if k.startswith("L:") and " " not in k and self._hints.get(c, _Hints()).platforms
+        )
+
+    @staticmethod
+    def _canonical_key_body(key: str) -> str:
+        return key[2:]
+
+    # --- matching --------------------------------------------------------------------
+
+    def _find(self, analyzed: Analyzed, *, fuzzy: bool) -> list[_Hit]:
+        """Every known word in the text, with its span in `analyzed.compact`."""
+        hits = self._find_latin(analyzed, fuzzy=fuzzy)
+        compact = analyzed.compact
+        for i, ch in enumerate(compact):
+            for body, concept in self._han_by_first.get(ch, ()):
+                if compact.startswith(body, i):
+                    hits.append(_Hit(concept, i, i + len(body), Q_EXACT, True))
+        hits = self._mark_contained(hits)
+        if fuzzy:
+            hits += self._find_han_typos(analyzed, hits)
+        return hits
+
+    def _find_latin(self, analyzed: Analyzed, *, fuzzy: bool) -> list[_Hit]:
+        tokens = analyzed.tokens
+        stems = [t.stem for t in tokens]
+        corrected = [False] * len(tokens)
+        if fuzzy:
+            budget = FUZZY_MAX_TOKENS
+            for i, token in enumerate(tokens):
+                if budget <= 0:
+                    break
+                if token.stem in self._vocab or token.stem in STOPWORDS:
+                    continue
+                if token.stem.isdigit() or _edit_budget(len(token.raw)) == 0:
+                    continue
+                if token.stem in self._latin_by_first:
+                    continue  # a known short word (e.g. a site code)
+                budget -= 1
+                fixed = self._correct(token)
+                if fixed is not None:
+                    stems[i] = fixed
+                    corrected[i] = True
+        hits: list[_Hit] = []
+        for i, first in enumerate(stems):
+            for phrase, concept in self._latin_by_first.get(first, ()):
+                n = len(phrase)
+                if tuple(stems[i:i + n]) != phrase:
+                    continue
+                if n == 1 and phrase[0] in STOPWORDS and not self._strong(tokens, i):
+                    continue  # "contact us" is not the US site; "in" is not India
+                exact = not any(corrected[i:i + n])
+                hits.append(_Hit(concept, tokens[i].start, tokens[i + n - 1].end,
+                                 Q_EXACT if exact else Q_FUZZY, exact))
+        return hits
+
+    def _strong(self, tokens: tuple[Token, ...], i: int) -> bool:
+        """A stop-word-like code counts when typed as a code: "US", "US站", "amazon us"."""
+        if tokens[i].strong:
+            return True
+        neighbours = [tokens[j].stem for j in (i - 1, i + 1) if 0 <= j < len(tokens)]
+        return any(n in self._platform_stems for n in neighbours)
+
+    def _correct(self, token: Token) -> str | None:
+        """The known English word one or two edits away, preferring same first letter."""
+        budget = _edit_budget(len(token.raw))
+        choices = self._vocab_by_first.get(token.stem[0], []) if budget == 1 else self._vocab_list
+        found = process.extract(token.stem, choices, scorer=OSA.distance,
+                                score_cutoff=budget, limit=None)
+        if not found:
+            return None
+        found.sort(key=lambda f: (f[1], f[0][0] != token.stem[0], f[0]))
+        return str(found[0][0])
+
+    @staticmethod
+    def _mark_contained(hits: list[_Hit]) -> list[_Hit]:
+        """Lower a word found inside a longer recognised word ("number" in "order number")."""
+        out: list[_Hit] = []
+        for hit in hits:
+            inside = any(
+                o.exact and o.concept != hit.concept
+                and o.start <= hit.start and hit.end <= o.end
+                and (o.end - o.start) > (hit.end - hit.start)
+                for o in hits
+            )
+            out.append(_Hit(hit.concept, hit.start, hit.end, Q_CONTAINED, False) if inside
+                       else hit)
+        return out
+
+    def _covered(self, analyzed: Analyzed, hits: list[_Hit]) -> list[bool]:
+        covered = [False] * len(analyzed.compact)
+        for hit in hits:
+            for i in range(hit.start, hit.end):
+                covered[i] = True
+        return covered
+
+    def _find_han_typos(self, analyzed: Analyzed, hits: list[_Hit]) -> list[_Hit]:
+        """Known Chinese words of ≥ 3 characters with exactly one character replaced.
+
+        The replaced character must not belong to a word already recognised: a typo
+        rarely forms a real word, and this keeps "卖家账号" from reading as "子账号".
+        """
+        if not self._han_lengths:
+            return []
+        compact = analyzed.compact
+        covered = self._covered(analyzed, hits)
+        found = {h.concept for h in hits}
+        out: list[_Hit] = []
+        budget = FUZZY_HAN_BUDGET
+        for start, end in analyzed.han_runs:
+            for p in range(start, end):
+                if covered[p]:
+                    continue
+                for length in self._han_lengths:
+                    for offset in range(length):
+                        s = p - offset
+                        if s < start or s + length > end:
+                            continue
+                        budget -= 1
+                        if budget < 0:
+                            return out
+                        key = compact[s:p] + "\0" + compact[p + 1:s + length]
+                        for _body, concept in self._han_masked.get(key, ()):
+                            if concept not in found:
+                                found.add(concept)
+                                out.append(_Hit(concept, s, s + length, Q_FUZZY, False))
+        return out
+
+    def _bigram_concepts(self, analyzed: Analyzed, hits: list[_Hit],
+                         best: dict[str, float]) -> dict[str, float]:
+        """Chinese character pairs not already explained by a recognised word."""
+        covered = self._covered(analyzed, [h for h in hits if h.exact])
+        out: dict[str, float] = {}
+        compact = analyzed.compact
+        for start, end in analyzed.han_runs:
+            for i in range(start, end - 1):
+                if covered[i] and covered[i + 1]:
+                    continue
+                concept = "B:" + compact[i:i + 2]
+                if concept in self._postings and concept not in best:
+                    out[concept] = Q_EXACT
+        return out
+
+    # --- hints and narrowing ---------------------------------------------------------
+
+    def _read_hints(
+        self, hits: list[_Hit]
+    ) -> tuple[str | None, str | None, str | None, frozenset[str]]:
+        """The platform, role and site the query names (None when absent or ambiguous)."""
+        platforms: set[str] = set()
+        roles: set[str] = set()
+        sites: list[tuple[int, int, str, str]] = []  # (-length, start, site, platform)
+        for hit in hits:
+            hints = self._hints.get(hit.concept)
+            if hints is None:
+                continue
+            platforms |= hints.platforms
+            roles |= {r for _, r in hints.roles if self._names_role(hit, r, hits)}
+            for p, s in hints.sites:
+                sites.append((-(hit.end - hit.start), hit.start, s, p))
+        platform = next(iter(platforms)) if len(platforms) == 1 else None
+        role = next(iter(roles)) if len(roles) == 1 else None
+        site: str | None = None
+        site_platforms: frozenset[str] = frozenset()
+        if sites:
+            sites.sort()
+            site = sites[0][2]
+            site_platforms = frozenset(p for _, _, s, p in sites if s == site)
+        return platform, role, site, site_platforms
+
+    def _names_role(self, hit: _Hit, role: str, hits: list[_Hit]) -> bool:
+        """Whether a role word really names the asker's role.
+
+        Inside a longer known word it does only when that word belongs to that role's
+        cards alone: "seller support" is a seller's phrase, but "customer" in "customer
+        service" says nothing about buyers, nor 商家 in 商家客服 about sellers.
+        """
+        if hit.quality != Q_CONTAINED:
+            return True
+        outer = [o for o in hits if o.exact and o.start <= hit.start and hit.end <= o.end
+                 and (o.end - o.start) > (hit.end - hit.start)]
+        alone = frozenset({role})
+        return bool(outer) and all(self._concept_roles.get(o.concept) == alone for o in outer)
+
+    def _narrowing(self, ref: CardRef, platform: str | None, role: str | None,
+                   site_platforms: frozenset[str]) -> tuple[float, float]:
+        factor, bonus = 1.0, 0.0
+        if platform is not None:
+            if ref.platform == platform:
+                bonus += HINT_BONUS
+            else:
+                factor *= OTHER_PLATFORM
+        elif site_platforms and ref.platform not in site_platforms:
+            factor *= NO_SUCH_SITE
+        if role is not None:
+            if ref.role == role:
+                bonus += HINT_BONUS
+            elif role in self._platform_roles.get(ref.platform, frozenset()):
+                factor *= OTHER_ROLE
+            elif platform is None:
+                factor *= ROLE_ABSENT
+        return factor, bonus
+
+    def _with_site(self, ref: CardRef, site: str | None) -> CardRef:
+        if site is None or site not in self._platform_sites.get(ref.platform, frozenset()):
+            return ref
+        return CardRef(ref.platform, ref.role, ref.issue, site)

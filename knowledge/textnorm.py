@@ -1,0 +1,186 @@
+"""Text normalisation shared by both sides of search, so a query and the index agree.
+
+Everything a user may type is folded to one form before any matching happens:
+full-width and compatibility characters to their plain forms (NFKC), traditional
+Chinese to simplified (zhconv), Latin to lower case with simple English suffix
+folding, markup and control characters to spaces. The index runs the very same
+functions over the knowledge files, so "賣家帳號" in a query and "卖家账号" in a
+file meet in the middle. Pure functions, no I/O, no state beyond zhconv's tables.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import zhconv
+
+# Work on long input is capped: a question longer than this is almost always a paste
+# (a whole email, a log), and its head carries the intent. Bounding the input bounds
+# the cost of every later step, which keeps a hostile 10,000-character message cheap.
+MAX_QUERY_CHARS = 300
+
+# CJK ideographs (basic, extension A, compatibility) — the scripts zhconv converts and
+# the substring matcher scans. Kana and Hangul are not ideographs; they are treated as
+# separators, which is harmless: nothing in the knowledge base is written in them.
+_HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F))
+
+_HAN_CLASS = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _HAN_RANGES)
+_HAN_RE = re.compile(f"[{_HAN_CLASS}]")
+_HAN_ONLY_RE = re.compile(f"[{_HAN_CLASS}]+")
+# a text is split into runs of ideographs and runs of ASCII letters/digits; anything
+# else (punctuation, spaces, emoji, other scripts) only separates
+_PIECE_RE = re.compile(f"(?P<han>[{_HAN_CLASS}]+)|(?P<latin>[0-9A-Za-z]+)")
+_TAG_RE = re.compile(r"<[^<>]{0,200}>")
+
+# Mainland writing still uses these older simplified forms; zhconv keeps them as they
+# are (they are valid simplified Chinese), so they are folded here explicitly.
+_VARIANTS = {"帐号": "账号", "帐户": "账户", "帐戶": "账户"}
+
+# Function words that carry no intent. They are never fuzzy-corrected (your → hour,
+# what → chat are one edit apart) and, as single-token keywords, they only count when
+# the user clearly meant them as a code (see `Token.strong`).
+STOPWORDS = frozenset(
+    """a about after am an and any are as at be been but by can could did do does doing
+    for from get got had has have hello hi how i if im in into is it its just me my no
+    not now of on or our please pls so than that the their them then there this to too
+    up us was we were what when where which who why will with would you your""".split()  # noqa: SIM905 — a word list reads better as prose
+)
+
+
+def is_han(ch: str) -> bool:
+    """Whether a character is a CJK ideograph (the text zhconv and substring search cover)."""
+    return _HAN_RE.match(ch) is not None
+
+
+def is_all_han(text: str) -> bool:
+    return _HAN_ONLY_RE.fullmatch(text) is not None
+
+
+def has_han(text: str) -> bool:
+    return _HAN_RE.search(text) is not None
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified Chinese, phrase-aware (zhconv), plus mainland variants."""
+    text = zhconv.convert(text, "zh-cn")
+    for old, new in _VARIANTS.items():
+        if old in text:
+            text = text.replace(old, new)
+    return text
+
+
+def warm_up() -> None:
+    """zhconv builds its conversion tables on first use (~10–15 ms); pay that once, early."""
+    zhconv.convert("預熱", "zh-cn")
+
+
+def clean(text: str, limit: int | None = MAX_QUERY_CHARS) -> str:
+    """Plain, simplified, lower-case text with markup and control characters turned to spaces.
+
+    Case is kept (the tokenizer needs it to tell "US" the country from "us" the pronoun);
+    callers lower-case through `analyze`.
+    """
+    if limit is not None:
+        text = text[:limit]
+    text = unicodedata.normalize("NFKC", text)
+    if "<" in text:
+        text = _TAG_RE.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text)
+    # control, format (bidi marks, zero-width), surrogate, private-use, unassigned → space
+    text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
+    return to_simplified(text)
+
+
+def stem(word: str) -> str:
+    """Fold simple English inflections so "refunds", "refunded", "refunding" meet "refund".
+
+    Deliberately crude (no dictionary): the same function runs on the index and on the
+    query, so it only has to be consistent, not linguistically right ("charge" and
+    "charged" both become "charg").
+    """
+    if len(word) <= 2 or word.isdigit():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        word = word[:-3] + "y"
+    elif word.endswith("sses"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if word.endswith("ing") and len(word) >= 6:
+        word = word[:-3]
+    elif word.endswith("ed") and len(word) >= 5:
+        word = word[:-2]
+    else:
+        if word.endswith("e") and len(word) >= 4:
+            word = word[:-1]
+        return word
+    if len(word) >= 3 and word[-1] == word[-2] and word[-1] not in "lsz":
+        word = word[:-1]  # shipping → shipp → ship
+    elif word.endswith("e") and len(word) >= 4:
+        word = word[:-1]
+    return word
+
+
+@dataclass(frozen=True)
+class Token:
+    """One Latin/digit word of the text, in the coordinates of `Analyzed.compact`."""
+
+    raw: str  # as typed (case kept)
+    stem: str  # lower-cased, inflection folded
+    start: int  # offsets into `Analyzed.compact`
+    end: int
+    strong: bool  # typed in capitals, or glued to Chinese ("US站") — a code, not a word
+
+
+@dataclass(frozen=True)
+class Analyzed:
+    """A text reduced to what the matchers need.
+
+    `compact` is the lower-cased text with every separator removed, so Chinese
+    keywords can be found as plain substrings (Chinese has no spaces to rely on);
+    `tokens` are the Latin/digit words inside it; `han_runs` are the maximal runs of
+    ideographs as (start, end) offsets into `compact`.
+    """
+
+    text: str
+    compact: str
+    tokens: tuple[Token, ...]
+    han_runs: tuple[tuple[int, int], ...]
+
+
+def analyze(text: str, limit: int | None = MAX_QUERY_CHARS) -> Analyzed:
+    """Normalise and split a text; the same steps for queries and for knowledge fields."""
+    cleaned = clean(text, limit)
+    parts: list[str] = []
+    tokens: list[Token] = []
+    han_runs: list[tuple[int, int]] = []
+    offset = 0
+    pieces = list(_PIECE_RE.finditer(cleaned))
+    for n, piece in enumerate(pieces):
+        raw = piece.group()
+        start, end = offset, offset + len(raw)
+        if piece.lastgroup == "han":
+            han_runs.append((start, end))
+            parts.append(raw)
+        else:
+            lower = raw.lower()
+            before = pieces[n - 1] if n > 0 else None
+            after = pieces[n + 1] if n + 1 < len(pieces) else None
+            glued = (before is not None and before.lastgroup == "han"
+                     and before.end() == piece.start()) or (
+                     after is not None and after.lastgroup == "han"
+                     and after.start() == piece.end())
+            strong = (len(raw) > 1 and raw.isupper()) or glued
+            tokens.append(Token(raw=raw, stem=stem(lower), start=start, end=end, strong=strong))
+            parts.append(lower)
+        offset = end
+    return Analyzed(
+        text=cleaned,
+        compact="".join(parts),
+        tokens=tuple(tokens),
+        han_runs=tuple(han_runs),
+    )

@@ -1,0 +1,219 @@
+"""The Telegram application: built once, every handler registered here, run until a signal."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import signal
+import sys
+from typing import Any
+
+from telegram import Bot, BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import InvalidToken, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    CommandHandler,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.callbacks import Home, OpenCard, OpenMenu, OpenSettings, SetLang, SetZone, TrackCase
+from bot.callbacks import pattern as callback_pattern
+from bot.clock import Clock, SystemClock
+from bot.config import ConfigError, Settings, load_settings
+from bot.handlers import errors, fallback, info, membership, menu, questions, settings
+from bot.logs import setup_logging
+from bot.services import SERVICES_KEY, Services, open_services
+from bot.texts import MESSAGES
+from knowledge.catalog import CatalogError
+from knowledge.schema import Lang
+from storage.errors import DatabaseError
+
+logger = logging.getLogger(__name__)
+
+BotApplication = Application[Any, Any, Any, Any, Any, Any]
+
+# the commands shown in Telegram's menu, in this order
+COMMANDS = ("start", "menu", "help", "lang", "tz", "about")
+# Telegram picks the list by the user's app language; None is everyone else
+COMMAND_LANGUAGES: tuple[tuple[str | None, Lang], ...] = ((None, "en"), ("zh", "zh"), ("en", "en"))
+# AIORateLimiter's default of 0 retries nothing: a flood-wait would drop the message
+RATE_LIMIT_RETRIES = 3
+
+
+def add_handlers(app: BotApplication) -> None:
+    """Every handler of the bot. Within a group the first matching handler wins."""
+    private = filters.ChatType.PRIVATE
+    # commands and questions react to new messages only: an edit must not run them again
+    new_message = filters.UpdateType.MESSAGE
+
+    # group 0: what users do
+    for names, callback in (
+        (("start", "menu"), menu.start),
+        ("help", info.help_command),
+        ("about", info.about_command),
+        ("lang", settings.lang_command),
+        ("tz", settings.tz_command),
+    ):
+        app.add_handler(CommandHandler(names, callback, filters=new_message), group=0)
+    app.add_handler(
+        CallbackQueryHandler(
+            menu.on_menu_button, pattern=callback_pattern(Home, OpenMenu, OpenCard, TrackCase)
+        ),
+        group=0,
+    )
+    app.add_handler(
+        CallbackQueryHandler(
+            settings.on_settings_button, pattern=callback_pattern(OpenSettings, SetLang, SetZone)
+        ),
+        group=0,
+    )
+    # after the patterned ones: any other data (old version, forged) is an expired menu
+    app.add_handler(CallbackQueryHandler(fallback.on_unknown_button), group=0)
+    app.add_handler(
+        MessageHandler(private & new_message & filters.TEXT & ~filters.COMMAND,
+                       questions.on_question),
+        group=0,
+    )
+    # after the CommandHandlers: a command none of them took is unknown
+    app.add_handler(
+        MessageHandler(private & new_message & filters.COMMAND, fallback.on_unknown_command),
+        group=0,
+    )
+    app.add_handler(
+        MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, fallback.on_edited), group=0
+    )
+    app.add_handler(
+        MessageHandler(private & new_message & ~filters.TEXT & ~filters.StatusUpdate.ALL,
+                       fallback.on_not_text),
+        group=0,
+    )
+    app.add_handler(
+        ChatMemberHandler(membership.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
+        group=0,
+    )
+    app.add_error_handler(errors.on_error)
+
+
+async def set_commands(bot: Bot) -> None:
+    """The command menu in Chinese and English; a rejection is logged, the bot runs on."""
+    for language, lang in COMMAND_LANGUAGES:
+        commands = [BotCommand(name, MESSAGES.get(f"command.{name}", lang)) for name in COMMANDS]
+        try:
+            await bot.set_my_commands(commands, language_code=language)
+        except TelegramError as exc:
+            logger.warning(
+                "setMyCommands rejected",
+                extra={"language": language or "default", "error": exc.message},
+            )
+
+
+def build_application(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    request: BaseRequest | None = None,
+    updates_request: BaseRequest | None = None,
+) -> BotApplication:
+    """The application, ready to initialize; services open in post_init (MissingTokenError)."""
+    token = settings.require_token()
+    bot_clock: Clock = clock or SystemClock()
+
+    async def post_init(app: BotApplication) -> None:
+        services = await open_services(settings, bot_clock)
+        app.bot_data[SERVICES_KEY] = services
+        await set_commands(app.bot)
+        logger.info(
+            "ready",
+            extra={
+                "bot": app.bot.username,
+                "mode": "webhook" if settings.webhook_mode else "polling",
+                "platforms": len(services.catalog.platforms),
+                "cards": len(services.search.refs),
+            },
+        )
+
+    async def post_shutdown(app: BotApplication) -> None:
+        services = app.bot_data.pop(SERVICES_KEY, None)
+        if isinstance(services, Services):
+            await services.close()
+
+    builder = (
+        Application.builder()
+        .token(token)
+        .base_url(settings.api_base_url)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request)
+    if updates_request is not None:
+        builder = builder.get_updates_request(updates_request)
+    app: BotApplication = builder.build()
+    add_handlers(app)
+    return app
+
+
+def check_webhook(settings: Settings) -> None:
+    """Webhook mode needs a secret and PTB's webhook extra (tornado); ConfigError if not."""
+    if not settings.webhook_mode:
+        return
+    if settings.webhook_secret is None:
+        raise ConfigError("BOT_WEBHOOK_SECRET must be set when BOT_WEBHOOK_URL is")
+    if importlib.util.find_spec("tornado") is None:
+        raise ConfigError(
+            "BOT_WEBHOOK_URL is set but webhook support is not installed: "
+            "pip install 'python-telegram-bot[webhooks]'"
+        )
+
+
+def run_bot(settings: Settings) -> int:
+    """Run until SIGINT/SIGTERM; the exit status (ConfigError when it cannot start)."""
+    setup_logging(settings.log_level, settings.log_format, secrets=settings.secrets())
+    check_webhook(settings)
+    app = build_application(settings)
+    stop_signals = (signal.SIGINT, signal.SIGTERM)
+    try:
+        if settings.webhook_mode and settings.webhook_url and settings.webhook_secret:
+            app.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret.get_secret_value(),
+                allowed_updates=Update.ALL_TYPES,
+                stop_signals=stop_signals,
+            )
+        else:
+            app.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=stop_signals)
+    except InvalidToken:
+        logger.critical("Telegram rejected BOT_TOKEN: check it with @BotFather")
+        return ConfigError.EXIT_CODE
+    except (CatalogError, DatabaseError) as exc:
+        logger.critical("cannot start", extra={"error": str(exc)})
+        return 1
+    logger.info("stopped")
+    return 0
+
+
+def main() -> int:
+    """`python -m bot`: run with the environment's settings; a config problem exits 2."""
+    try:
+        settings = load_settings()
+        settings.require_token()
+        return run_bot(settings)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return ConfigError.EXIT_CODE

@@ -1,0 +1,163 @@
+"""Callback data of inline buttons: a small, versioned, validated codec (≤ 64 bytes).
+
+Format: `<version>:<kind>[:<argument>]`, e.g. `1:m:amazon.seller` (menu), `1:c:amazon.seller.
+suspension.us` (card), `1:l:zh` (language), `1:z:3` (time zone by index). Ids are the
+catalog's own (a-z, 0-9, _), so a button stays meaningful across restarts; one that names
+something the catalog no longer has is stale, and the handler says so.
+Anything unparseable, of another version or too long parses to None — never an exception.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.zones import COMMON_ZONES
+from knowledge.catalog import CardRef
+from knowledge.schema import LANGS, Lang
+
+VERSION = "1"
+MAX_BYTES = 64  # Telegram's limit for callback_data
+
+_ID = r"[a-z][a-z0-9_]{0,23}"
+_ID_RE = re.compile(_ID)
+SettingsPage = Literal["lang", "tz"]
+_PAGES: dict[str, SettingsPage] = {"lang": "lang", "tz": "tz"}
+_LANGS: dict[str, Lang] = {lang: lang for lang in LANGS}
+
+
+@dataclass(frozen=True)
+class Home:
+    """The home screen: choose a platform."""
+
+
+@dataclass(frozen=True)
+class OpenMenu:
+    """A platform's roles, or (with `role`) a role's issues."""
+
+    platform: str
+    role: str | None = None
+
+
+@dataclass(frozen=True)
+class OpenCard:
+    ref: CardRef
+
+
+@dataclass(frozen=True)
+class TrackCase:
+    """"Track a case for this" on a card (the cases feature picks it up)."""
+
+    ref: CardRef
+
+
+@dataclass(frozen=True)
+class OpenSettings:
+    page: SettingsPage
+
+
+@dataclass(frozen=True)
+class SetLang:
+    lang: Lang
+
+
+@dataclass(frozen=True)
+class SetZone:
+    index: int  # into COMMON_ZONES
+
+    @property
+    def zone(self) -> str:
+        return COMMON_ZONES[self.index]
+
+
+Action = Home | OpenMenu | OpenCard | TrackCase | OpenSettings | SetLang | SetZone
+
+_KINDS: dict[type[Action], str] = {
+    Home: "h",
+    OpenMenu: "m",
+    OpenCard: "c",
+    TrackCase: "t",
+    OpenSettings: "s",
+    SetLang: "l",
+    SetZone: "z",
+}
+
+
+class CallbackTooLong(ValueError):
+    """An action would not fit Telegram's 64 bytes: ids in the catalog are too long."""
+
+
+def encode(action: Action) -> str:
+    """The callback data for `action`; CallbackTooLong if it exceeds 64 bytes."""
+    kind = _KINDS[type(action)]
+    match action:
+        case Home():
+            argument = None
+        case OpenMenu(platform=platform, role=role):
+            argument = platform if role is None else f"{platform}.{role}"
+        case OpenCard(ref=ref) | TrackCase(ref=ref):
+            argument = ref.key
+        case OpenSettings(page=page):
+            argument = page
+        case SetLang(lang=lang):
+            argument = lang
+        case SetZone(index=index):
+            argument = str(index)
+    data = f"{VERSION}:{kind}" if argument is None else f"{VERSION}:{kind}:{argument}"
+    if len(data.encode("utf-8")) > MAX_BYTES:
+        raise CallbackTooLong(f"callback data {data!r} is longer than {MAX_BYTES} bytes")
+    return data
+
+
+def pattern(*kinds: type[Action]) -> re.Pattern[str]:
+    """A regex matching current-version data of these kinds (for CallbackQueryHandler)."""
+    letters = "".join(_KINDS[k] for k in kinds)
+    return re.compile(rf"^{VERSION}:[{letters}](?::|$)")
+
+
+def parse_callback(data: str | None) -> Action | None:
+    """The action a button carries, or None when it is malformed, forged or of another version."""
+    if not data or len(data.encode("utf-8")) > MAX_BYTES:
+        return None
+    version, _, rest = data.partition(":")
+    if version != VERSION:
+        return None
+    kind, sep, argument = rest.partition(":")
+    if kind == "h":
+        return Home() if not sep else None
+    if not argument:
+        return None
+    match kind:
+        case "m":
+            ids = _ids(argument, 1, 2)
+            if ids is None:
+                return None
+            return OpenMenu(ids[0], ids[1] if len(ids) == 2 else None)
+        case "c" | "t":
+            ids = _ids(argument, 3, 4)
+            if ids is None:
+                return None
+            ref = CardRef(*ids)
+            return OpenCard(ref) if kind == "c" else TrackCase(ref)
+        case "s":
+            page = _PAGES.get(argument)
+            return None if page is None else OpenSettings(page)
+        case "l":
+            lang = _LANGS.get(argument)
+            return None if lang is None else SetLang(lang)
+        case "z":
+            if not argument.isdigit() or len(argument) > 3:
+                return None
+            index = int(argument)
+            return SetZone(index) if index < len(COMMON_ZONES) else None
+    return None
+
+
+def _ids(argument: str, least: int, most: int) -> list[str] | None:
+    parts = argument.split(".")
+    if not least <= len(parts) <= most:
+        return None
+    if not all(_ID_RE.fullmatch(p) for p in parts):
+        return None
+    return parts

@@ -1,0 +1,52 @@
+"""Who is asking: the stored settings of a Telegram user, resolved to a language and a zone."""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from telegram import User
+
+from bot.screens import Viewer
+from bot.services import Services
+from knowledge.i18n import normalize_lang
+from knowledge.schema import Lang
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def question_lang(text: str) -> Lang | None:
+    """The language a question is written in, when it shows: any Chinese character → zh."""
+    if _HAN.search(text):
+        return "zh"
+    if _LATIN.search(text):
+        return "en"
+    return None
+
+
+async def viewer_for(services: Services, user: User, question: str | None = None) -> Viewer:
+    """The user's language and zone; records that they talked to us (and so are active).
+
+    Language: the one they chose with /lang; otherwise the language of the question
+    they typed; otherwise their Telegram app's language.
+    """
+    stored = await services.users.ensure(user.id)
+    lang: Lang
+    if stored.lang is not None:
+        lang = normalize_lang(stored.lang)
+    else:
+        lang = (question_lang(question) if question else None) or normalize_lang(
+            user.language_code
+        )
+    zone = zone_or_default(stored.timezone, services)
+    return Viewer(lang=lang, zone=zone, now=services.clock.now())
+
+
+def zone_or_default(name: str | None, services: Services) -> ZoneInfo:
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass  # a zone dropped from tzdata since it was stored: fall back
+    return services.settings.zone

@@ -90,7 +90,8 @@ class Database:
             )
         await asyncio.to_thread(_prepare_location, path, label)
         try:
-            # isolation_level=None: no implicit BEGIN; transactions are explicit below
+            # isolation_level=None: no implicit BEGIN, transactions are explicit below;
+            # timeout is SQLite's busy_timeout: wait that long for another writer's lock
             conn = await aiosqlite.connect(
                 path, isolation_level=None, timeout=busy_timeout_ms / 1000
             )
@@ -98,7 +99,7 @@ class Database:
             raise DatabaseError(f"{label} cannot be opened ({exc})") from exc
         try:
             conn.row_factory = sqlite3.Row
-            await _prepare(conn, label, busy_timeout_ms)
+            await _prepare(conn, label)
         except sqlite3.Error as exc:
             await conn.close()
             if exc.sqlite_errorcode in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
@@ -191,9 +192,8 @@ class Database:
             await self._executor.execute("ROLLBACK")
 
 
-async def _prepare(conn: aiosqlite.Connection, label: str, busy_timeout_ms: int) -> None:
+async def _prepare(conn: aiosqlite.Connection, label: str) -> None:
     """Pragmas and migrations, in an order that writes nothing before the file is known."""
-    await conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms):d}")
     await _check_is_ours(conn, label)
     async with conn.execute("PRAGMA journal_mode = WAL") as cursor:
         row = await cursor.fetchone()

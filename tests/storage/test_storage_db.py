@@ -244,6 +244,7 @@ async def test_a_transaction_commits_all_or_nothing(db: Database) -> None:
 
 async def test_other_tasks_do_not_slip_into_an_open_transaction(db: Database) -> None:
     users = UserStore(db)
+    await users.ensure(3)
     inside = asyncio.Event()
 
     class Boom(Exception):
@@ -255,22 +256,46 @@ async def test_other_tasks_do_not_slip_into_an_open_transaction(db: Database) ->
                 "INSERT INTO users (user_id, created_at, updated_at) VALUES (1, 'x', 'x')"
             )
             inside.set()
-            for _ in range(20):  # give the other task every chance to run
+            for _ in range(20):  # give the other tasks every chance to run
                 await asyncio.sleep(0)
             raise Boom
 
-    async def plain_write() -> None:
+    async def write_one_row() -> None:  # Database.fetchone
         await inside.wait()
         await users.set_lang(2, "en")
 
-    results = await asyncio.gather(failing_transaction(), plain_write(), return_exceptions=True)
+    async def write_a_statement() -> None:  # Database.execute
+        await inside.wait()
+        await users.set_active(3, False)
+
+    async def read_one() -> object:  # Database.fetchone
+        await inside.wait()
+        return await users.get(1)
+
+    async def read_all() -> object:  # Database.fetchall
+        await inside.wait()
+        return [row[0] for row in await db.fetchall("SELECT user_id FROM users")]
+
+    results = await asyncio.gather(
+        failing_transaction(),
+        write_one_row(),
+        write_a_statement(),
+        read_one(),
+        read_all(),
+        return_exceptions=True,
+    )
 
     assert isinstance(results[0], Boom)
-    assert results[1] is None
+    assert results[1:3] == [None, None]
+    # readers never saw the uncommitted row
+    assert results[3] is None
+    assert 1 not in results[4]  # type: ignore[operator]
     assert await users.get(1) is None
-    # the other task's write was not rolled back with the failed transaction
+    # the other tasks' writes were not rolled back with the failed transaction
     kept = await users.get(2)
     assert kept is not None and kept.lang == "en"
+    blocked = await users.get(3)
+    assert blocked is not None and blocked.active is False
 
 
 async def test_using_the_database_inside_its_own_transaction_is_an_error(db: Database) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -67,6 +68,32 @@ async def test_a_newer_database_than_the_code_is_refused(conn: aiosqlite.Connect
     with pytest.raises(DatabaseError, match=r"m.sqlite3 has schema version 5, newer .*\(2\)"):
         await apply_migrations(conn, "m.sqlite3", STEPS)
     assert await _tables(conn) == set()
+
+
+async def test_a_step_applied_by_another_process_meanwhile_is_not_run_again(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "race.sqlite3"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("PRAGMA journal_mode = WAL")
+    # the other process is migrating when we start, and finishes every step
+    other.execute("BEGIN IMMEDIATE")
+    for script in STEPS:
+        for statement in split_statements(script):
+            other.execute(statement)
+    other.execute(f"PRAGMA user_version = {len(STEPS)}")
+    timer = threading.Timer(0.3, lambda: other.execute("COMMIT"))
+    timer.start()
+    conn = await aiosqlite.connect(path, isolation_level=None, timeout=5)
+    try:
+        # we read version 0, then wait for the lock; inside it we must see version 2
+        assert await apply_migrations(conn, "race.sqlite3", STEPS) == 2
+        rows = await conn.execute_fetchall("SELECT (SELECT count(*) FROM a), count(*) FROM b")
+        assert tuple(next(iter(rows))) == (1, 1)  # no step ran twice
+    finally:
+        timer.join()
+        other.close()
+        await conn.close()
 
 
 def test_split_statements_keeps_a_trigger_body_whole() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -240,7 +241,7 @@ async def test_the_schedule_survives_a_restart(db_path: Path) -> None:
         await db.close()
 
 
-def _plan(path: Path, sql: str, params: dict[str, object]) -> str:
+def _plan(path: Path, sql: str, params: Mapping[str, object]) -> str:
     conn = sqlite3.connect(path)
     try:
         rows = conn.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()

@@ -142,13 +142,14 @@ class Database:
         async with self._lock:
             self._tx_task = asyncio.current_task()
             try:
+                # a BEGIN whose await is cancelled still runs on aiosqlite's thread, so
+                # it needs the same ROLLBACK as a failed body (queued after it, in order)
                 await self._executor.execute("BEGIN IMMEDIATE")
-                try:
-                    yield self._executor
-                    await self._executor.execute("COMMIT")
-                except BaseException:
-                    await self._rollback()
-                    raise
+                yield self._executor
+                await self._executor.execute("COMMIT")
+            except BaseException:
+                await self._rollback()
+                raise
             finally:
                 self._tx_task = None
 
@@ -163,7 +164,8 @@ class Database:
         await asyncio.to_thread(_copy_database, self._path, Path(target), self._busy_timeout_ms)
 
     async def close(self) -> None:
-        """Close the connection; safe to call twice."""
+        """Close the connection once running work is done; safe to call twice."""
+        self._refuse_inside_transaction()
         async with self._lock:
             await self._conn.close()
 

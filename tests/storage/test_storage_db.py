@@ -145,6 +145,58 @@ async def test_a_corrupt_file_is_refused_and_left_byte_for_byte(db_path: Path) -
     assert not _exists(Path(f"{db_path}-wal"))
 
 
+async def test_a_damaged_kefu_database_is_refused_untouched(db_path: Path) -> None:
+    db = await Database.open(db_path)
+    await UserStore(db).set_lang(1, "en")
+    await db.close()
+    conn = _plain(db_path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    data = bytearray(_bytes(db_path))
+    data[100:4096] = b"\xff" * (4096 - 100)  # page 1 past the header: the schema
+    _write(db_path, bytes(data))
+
+    with pytest.raises(DatabaseError, match=r"is not a kefu-bot database \(.*malformed"):
+        await Database.open(db_path)
+
+    assert _bytes(db_path) == bytes(data)
+
+
+async def test_a_transaction_cancelled_while_waiting_for_the_lock_leaves_no_trace(
+    db_path: Path,
+) -> None:
+    db = await Database.open(db_path)
+    users = UserStore(db)
+    blocker = _plain(db_path)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        waiting = asyncio.create_task(users.forget(1))  # forget runs a transaction
+        await asyncio.sleep(0.1)  # let it reach BEGIN IMMEDIATE and wait there
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    try:
+        # the connection is not stuck inside the cancelled BEGIN
+        settings = await users.set_lang(1, "en")
+        assert settings.lang == "en"
+        async with db.transaction() as tx:
+            await tx.execute("UPDATE users SET lang = 'zh' WHERE user_id = 1")
+        stored = await users.get(1)
+        assert stored is not None and stored.lang == "zh"
+    finally:
+        await db.close()
+
+    db = await Database.open(db_path)  # and what it wrote was committed
+    try:
+        reread = await UserStore(db).get(1)
+        assert reread is not None and reread.lang == "zh"
+    finally:
+        await db.close()
+
+
 async def test_another_programs_sqlite_file_is_refused_untouched(db_path: Path) -> None:
     conn = _plain(db_path)
     conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")

@@ -23,7 +23,16 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.callbacks import Home, OpenCard, OpenMenu, OpenSettings, SetLang, SetZone, TrackCase
+from bot.callbacks import (
+    Home,
+    OpenCard,
+    OpenMenu,
+    OpenSection,
+    OpenSettings,
+    SetLang,
+    SetZone,
+    TrackCase,
+)
 from bot.callbacks import pattern as callback_pattern
 from bot.clock import Clock, SystemClock
 from bot.config import ConfigError, Settings, load_settings
@@ -64,7 +73,8 @@ def add_handlers(app: BotApplication) -> None:
         app.add_handler(CommandHandler(names, callback, filters=new_message), group=0)
     app.add_handler(
         CallbackQueryHandler(
-            menu.on_menu_button, pattern=callback_pattern(Home, OpenMenu, OpenCard, TrackCase)
+            menu.on_menu_button,
+            pattern=callback_pattern(Home, OpenMenu, OpenCard, OpenSection, TrackCase),
         ),
         group=0,
     )

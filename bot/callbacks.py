@@ -22,6 +22,9 @@ MAX_BYTES = 64  # Telegram's limit for callback_data
 
 _ID = r"[a-z][a-z0-9_]{0,23}"
 _ID_RE = re.compile(_ID)
+_SECTION_RE = re.compile(rf"@?{_ID}")
+_CHANNEL = "channel:"
+_INDEX_RE = re.compile(r"0|[1-9][0-9]{0,2}")  # ASCII digits only: str.isdigit takes "٣" too
 SettingsPage = Literal["lang", "tz"]
 _PAGES: dict[str, SettingsPage] = {"lang": "lang", "tz": "tz"}
 _LANGS: dict[str, Lang] = {lang: lang for lang in LANGS}
@@ -43,6 +46,14 @@ class OpenMenu:
 @dataclass(frozen=True)
 class OpenCard:
     ref: CardRef
+
+
+@dataclass(frozen=True)
+class OpenSection:
+    """One section of a card that did not fit in the card's message."""
+
+    ref: CardRef
+    section: str  # the card's section key, e.g. "prepare" or "channel:seller_phone"
 
 
 @dataclass(frozen=True)
@@ -71,12 +82,13 @@ class SetZone:
         return COMMON_ZONES[self.index]
 
 
-Action = Home | OpenMenu | OpenCard | TrackCase | OpenSettings | SetLang | SetZone
+Action = Home | OpenMenu | OpenCard | OpenSection | TrackCase | OpenSettings | SetLang | SetZone
 
 _KINDS: dict[type[Action], str] = {
     Home: "h",
     OpenMenu: "m",
     OpenCard: "c",
+    OpenSection: "x",
     TrackCase: "t",
     OpenSettings: "s",
     SetLang: "l",
@@ -98,6 +110,12 @@ def encode(action: Action) -> str:
             argument = platform if role is None else f"{platform}.{role}"
         case OpenCard(ref=ref) | TrackCase(ref=ref):
             argument = ref.key
+        case OpenSection(ref=ref, section=section):
+            # "channel:" is most of a section key's length: "@" says the same in one byte
+            short = section
+            if section.startswith(_CHANNEL):
+                short = "@" + section.removeprefix(_CHANNEL)
+            argument = f"{ref.key}:{short}"
         case OpenSettings(page=page):
             argument = page
         case SetLang(lang=lang):
@@ -140,6 +158,13 @@ def parse_callback(data: str | None) -> Action | None:
                 return None
             ref = CardRef(*ids)
             return OpenCard(ref) if kind == "c" else TrackCase(ref)
+        case "x":
+            ref_key, _, short = argument.partition(":")
+            ids = _ids(ref_key, 3, 4)
+            if ids is None or not _SECTION_RE.fullmatch(short):
+                return None
+            section = _CHANNEL + short[1:] if short.startswith("@") else short
+            return OpenSection(CardRef(*ids), section)
         case "s":
             page = _PAGES.get(argument)
             return None if page is None else OpenSettings(page)
@@ -147,7 +172,7 @@ def parse_callback(data: str | None) -> Action | None:
             lang = _LANGS.get(argument)
             return None if lang is None else SetLang(lang)
         case "z":
-            if not argument.isdigit() or len(argument) > 3:
+            if not _INDEX_RE.fullmatch(argument):
                 return None
             index = int(argument)
             return SetZone(index) if index < len(COMMON_ZONES) else None

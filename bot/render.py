@@ -41,12 +41,23 @@ def escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def _bold(text: str) -> str:
+    return f"<b>{escape(text)}</b>" if text else ""
+
+
 def render_span(span: Span) -> str:
+    if not span.text:
+        return ""  # Telegram refuses empty entities
     text = escape(span.text)
-    if span.url is not None and span.url.lower().startswith(_SAFE_SCHEMES):
-        text = f'<a href="{escape(span.url)}">{text}</a>'
     tag = _TAGS.get(span.style)
-    return f"<{tag}>{text}</{tag}>" if tag else text
+    linked = span.url is not None and span.url.lower().startswith(_SAFE_SCHEMES)
+    if linked and tag == "code":
+        tag = None  # Telegram allows no entity inside or around code: the link wins
+    if tag:
+        text = f"<{tag}>{text}</{tag}>"
+    if linked and span.url is not None:
+        text = f'<a href="{escape(span.url)}">{text}</a>'
+    return text
 
 
 def _clip(line: Line, limit: int = MAX_LINE) -> Line:
@@ -72,15 +83,15 @@ def render_line(line: Line) -> str:
 
 def _section_lines(section: Section) -> list[str]:
     """A section as HTML lines, each balanced on its own (so it can be cut between lines)."""
-    heading = f"<b>{escape(section.heading)}</b>"
+    heading = [_bold(section.heading)] if section.heading else []
     if section.preformatted:
         body = "\n".join(_clip(line).text for line in section.lines)
-        return [heading, f"<pre>{escape(body)}</pre>"]
-    return [heading, *(render_line(line) for line in section.lines)]
+        return [*heading, f"<pre>{escape(body)}</pre>"] if body else heading
+    return [*heading, *(render_line(line) for line in section.lines)]
 
 
 def _head(title: str, notes: Sequence[str]) -> list[str]:
-    return [f"<b>{escape(title)}</b>", *(f"<i>{escape(n)}</i>" for n in notes)]
+    return [_bold(title), *(f"<i>{escape(n)}</i>" for n in notes if n)]
 
 
 def _join(blocks: Sequence[Sequence[str]]) -> str:
@@ -102,40 +113,62 @@ def _cut(blocks: list[list[str]], keep_last: bool, limit: int) -> str:
     return escape(plain[: limit // 6 - 1]) + ELLIPSIS
 
 
-def render_card(card: Card, notes: Sequence[str] = (), limit: int = MAX_TEXT) -> str:
-    """The card as HTML within `limit`: the highest `priority` numbers go first, then lines.
+@dataclass(frozen=True)
+class FittedCard:
+    text: str
+    dropped: tuple[Section, ...]  # left out for space, in card order
 
-    Among sections of equal priority the one further down goes first; priority-0 sections
-    (official entry, recommendation, sources) are never dropped whole.
+
+def fit_card(card: Card, notes: Sequence[str] = (), limit: int = MAX_TEXT) -> FittedCard:
+    """The card as HTML within `limit`, and the sections that had to be left out.
+
+    Sections with the highest `priority` numbers go first (among equals, the one further
+    down); then those that fit again are put back, most important first, so one long
+    section does not push out several short ones. Priority-0 sections (official entry,
+    recommendation, sources) are never dropped; if they alone are too long, lines are cut.
     """
     head = _head(card.title, notes)
-    sections = list(card.sections)
+    sections = card.sections
     rendered = [_section_lines(s) for s in sections]
     kept = set(range(len(sections)))
 
-    def compose() -> list[list[str]]:
-        return [head, *(rendered[i] for i in sorted(kept))]
+    def compose(indices: set[int]) -> str:
+        return _join([head, *(rendered[i] for i in sorted(indices))])
 
-    text = _join(compose())
+    text = compose(kept)
+    if fits(text, limit):
+        return FittedCard(text, ())
     drop_order = sorted(
         (i for i, s in enumerate(sections) if s.priority > 0),
         key=lambda i: (sections[i].priority, i),
         reverse=True,
     )
+    dropped: list[int] = []
     for index in drop_order:
-        if fits(text, limit):
-            return text
         kept.discard(index)
-        text = _join(compose())
+        dropped.append(index)
+        text = compose(kept)
+        if fits(text, limit):
+            break
+    for index in reversed(dropped):
+        candidate = compose(kept | {index})
+        if fits(candidate, limit):
+            kept.add(index)
+            text = candidate
+    left_out = tuple(sections[i] for i in range(len(sections)) if i not in kept)
     if fits(text, limit):
-        return text
-    footer_kept = bool(sections) and sections[-1].key == "sources" and len(sections) - 1 in kept
-    return _cut(compose(), keep_last=footer_kept, limit=limit)
+        return FittedCard(text, left_out)
+    last = len(sections) - 1
+    footer_kept = last >= 0 and sections[last].key == "sources" and last in kept
+    blocks = [head, *(rendered[i] for i in sorted(kept))]
+    return FittedCard(_cut(blocks, keep_last=footer_kept, limit=limit), left_out)
+
+
+def render_card(card: Card, notes: Sequence[str] = (), limit: int = MAX_TEXT) -> str:
+    return fit_card(card, notes, limit).text
 
 
 def render_text(screen: Screen, limit: int = MAX_TEXT) -> str:
-    if screen.card is not None:
-        return render_card(screen.card, screen.notes, limit)
     blocks = [_head(screen.title, screen.notes), [render_line(line) for line in screen.lines]]
     text = _join(blocks)
     return text if fits(text, limit) else _cut(blocks, keep_last=False, limit=limit)
@@ -160,4 +193,9 @@ def render_keyboard(rows: Sequence[Row]) -> InlineKeyboardMarkup | None:
 
 
 def render_screen(screen: Screen) -> Rendered:
-    return Rendered(render_text(screen), render_keyboard(screen.buttons))
+    """Text and keyboard; a card too long for one message gets buttons for what was left out."""
+    if screen.card is None:
+        return Rendered(render_text(screen), render_keyboard(screen.buttons))
+    fitted = fit_card(screen.card, screen.notes)
+    screen = screen.with_more(fitted.dropped)
+    return Rendered(fitted.text, render_keyboard(screen.buttons))

@@ -17,6 +17,7 @@ from bot.callbacks import (
     Home,
     OpenCard,
     OpenMenu,
+    OpenSection,
     OpenSettings,
     SetLang,
     SetZone,
@@ -24,7 +25,7 @@ from bot.callbacks import (
 )
 from bot.texts import MESSAGES
 from bot.zones import COMMON_ZONES
-from knowledge.card import Card, Line, Span, build_card, title_for
+from knowledge.card import Card, Line, Section, Span, build_card, title_for
 from knowledge.catalog import CardRef, Catalog
 from knowledge.schema import LANGS, Lang, Platform
 from knowledge.search import SearchResult
@@ -34,6 +35,7 @@ PLATFORMS_PER_ROW = 2
 ROLES_PER_ROW = 2
 SITES_PER_ROW = 4
 ZONES_PER_ROW = 2
+MORE_PER_ROW = 2
 RELATED_LIMIT = 3
 
 
@@ -56,12 +58,27 @@ class Screen:
     buttons: tuple[Row, ...] = ()
     card: Card | None = None
     notes: tuple[str, ...] = field(default=())  # short remarks shown under the title
+    # where buttons for card sections left out for space go (a card screen only)
+    more_at: int | None = None
 
     def actions(self) -> list[Action]:
         return [b.action for row in self.buttons for b in row if b.action is not None]
 
     def with_note(self, note: str) -> Screen:
         return replace(self, notes=(*self.notes, note))
+
+    def with_more(self, sections: Sequence[Section]) -> Screen:
+        """The screen with a button for each card section the message had no room for."""
+        if self.card is None or self.more_at is None or not sections:
+            return self
+        lang = self.card.lang
+        buttons = [
+            Button(_msg("button.more", lang, heading=s.heading), OpenSection(self.card.ref, s.key))
+            for s in sections
+        ]
+        rows = _rows(buttons, MORE_PER_ROW)
+        at = self.more_at
+        return replace(self, buttons=(*self.buttons[:at], *rows, *self.buttons[at:]), more_at=None)
 
 
 @dataclass(frozen=True)
@@ -179,9 +196,22 @@ def card_screen(
     for other in islice((r for r in related if r != ref), RELATED_LIMIT):
         title = title_for(catalog, other, lang)
         rows.append((Button(_msg("button.related", lang, title=title), OpenCard(other)),))
+    more_at = len(rows)
     rows.append((Button(_msg("button.track", lang), TrackCase(ref)),))
     rows.append(_nav(lang, OpenMenu(ref.platform, ref.role)))
-    return Screen(title=card.title, buttons=tuple(rows), card=card)
+    return Screen(title=card.title, buttons=tuple(rows), card=card, more_at=more_at)
+
+
+def section_screen(catalog: Catalog, ref: CardRef, key: str, viewer: Viewer) -> Screen | None:
+    """One section of a card on its own (it did not fit in the card's message)."""
+    card = build_card(catalog, ref, lang=viewer.lang, user_zone=viewer.zone, now=viewer.now)
+    if card is None:
+        return None
+    section = next((s for s in card.sections if s.key == key), None)
+    if section is None:
+        return None
+    alone = replace(card, sections=(section,))
+    return Screen(title=card.title, buttons=(_nav(viewer.lang, OpenCard(ref)),), card=alone)
 
 
 def screen_for(catalog: Catalog, action: Action, viewer: Viewer) -> Screen | None:
@@ -195,6 +225,8 @@ def screen_for(catalog: Catalog, action: Action, viewer: Viewer) -> Screen | Non
             return role_screen(catalog, platform, role, viewer.lang)
         case OpenCard(ref=ref):
             return card_screen(catalog, ref, viewer)
+        case OpenSection(ref=ref, section=key):
+            return section_screen(catalog, ref, key, viewer)
         case OpenSettings(page="lang"):
             return lang_screen(viewer.lang)
         case OpenSettings(page="tz"):

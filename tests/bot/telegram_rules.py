@@ -1,0 +1,147 @@
+"""What Telegram accepts in an outgoing message: HTML subset, lengths, keyboards."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from typing import Any
+
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_CALLBACK_DATA = 64
+MAX_BUTTONS_PER_ROW = 8
+MAX_BUTTONS = 100
+MAX_CALLBACK_ANSWER = 200
+
+# tag → attributes it may carry (https://core.telegram.org/bots/api#html-style)
+ALLOWED_TAGS: dict[str, set[str]] = {
+    "b": set(), "strong": set(), "i": set(), "em": set(), "u": set(), "ins": set(),
+    "s": set(), "strike": set(), "del": set(), "span": {"class"}, "tg-spoiler": set(),
+    "a": {"href"}, "tg-emoji": {"emoji-id"}, "code": {"class"}, "pre": set(),
+    "blockquote": {"expandable"},
+}
+ALLOWED_ENTITIES = {"lt", "gt", "amp", "quot"}
+
+
+def utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+class _TelegramHtml(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.problems: list[str] = []
+        self.stack: list[str] = []
+        self.plain: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ALLOWED_TAGS:
+            self.problems.append(f"tag <{tag}> is not allowed")
+        for name, value in attrs:
+            if name not in ALLOWED_TAGS.get(tag, set()):
+                self.problems.append(f"attribute {name!r} not allowed on <{tag}>")
+            if tag == "a" and name == "href" and not (value or "").startswith(
+                ("http://", "https://", "tg://", "mailto:")
+            ):
+                self.problems.append(f"bad link {value!r}")
+        if "code" in self.stack or ("pre" in self.stack and tag != "code"):
+            self.problems.append(f"<{tag}> inside {self.stack[-1]!r} (no nesting in code)")
+        if tag == "a" and "a" in self.stack:
+            self.problems.append("nested <a>")
+        self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.problems.append(f"self-closing <{tag}/> is not allowed")
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.problems.append(f"</{tag}> does not close {self.stack[-1:]!r}")
+            if tag in self.stack:
+                while self.stack and self.stack.pop() != tag:
+                    pass
+            return
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        for char in "<>&":
+            if char in data:
+                self.problems.append(f"unescaped {char!r} in {data[:40]!r}")
+        self.plain.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        if name not in ALLOWED_ENTITIES:
+            self.problems.append(f"entity &{name}; is not supported")
+        self.plain.append({"lt": "<", "gt": ">", "amp": "&", "quot": '"'}.get(name, "?"))
+
+    def handle_charref(self, name: str) -> None:
+        try:
+            code = int(name[1:], 16) if name[:1] in "xX" else int(name)
+            self.plain.append(chr(code))
+        except ValueError:
+            self.problems.append(f"bad character reference &#{name};")
+
+    def handle_comment(self, data: str) -> None:
+        self.problems.append("HTML comment")
+
+    def handle_decl(self, decl: str) -> None:
+        self.problems.append(f"declaration <!{decl}>")
+
+    def handle_pi(self, data: str) -> None:
+        self.problems.append("processing instruction")
+
+    def unknown_decl(self, data: str) -> None:
+        self.problems.append(f"unknown declaration {data!r}")
+
+
+def parse_html(text: str) -> tuple[str, list[str]]:
+    """The plain text Telegram would show, and every problem with the markup."""
+    parser = _TelegramHtml()
+    parser.feed(text)
+    parser.close()
+    if parser.stack:
+        parser.problems.append(f"unclosed tags {parser.stack!r}")
+    return "".join(parser.plain), parser.problems
+
+
+def check_text(text: Any, parse_mode: Any, limit: int = MAX_TEXT) -> list[str]:
+    if not isinstance(text, str) or not text.strip():
+        return ["empty text"]
+    problems = []
+    if parse_mode != "HTML":
+        problems.append(f"parse_mode is {parse_mode!r}, the bot always sends HTML")
+    plain, markup = parse_html(text) if parse_mode == "HTML" else (text, [])
+    problems += markup
+    if utf16_length(text) > limit:
+        problems.append(f"text is {utf16_length(text)} long (limit {limit})")
+    if utf16_length(plain) > limit:
+        problems.append(f"parsed text is {utf16_length(plain)} long (limit {limit})")
+    return problems
+
+
+def check_markup(markup: Any) -> list[str]:
+    if markup is None:
+        return []
+    if not isinstance(markup, dict) or "inline_keyboard" not in markup:
+        return [f"not an inline keyboard: {markup!r}"]
+    problems = []
+    rows = markup["inline_keyboard"]
+    total = sum(len(row) for row in rows)
+    if total > MAX_BUTTONS:
+        problems.append(f"{total} buttons (limit {MAX_BUTTONS})")
+    for r, row in enumerate(rows):
+        if not row:
+            problems.append(f"row {r} is empty")
+        if len(row) > MAX_BUTTONS_PER_ROW:
+            problems.append(f"row {r} has {len(row)} buttons (limit {MAX_BUTTONS_PER_ROW})")
+        for button in row:
+            if not str(button.get("text", "")).strip():
+                problems.append(f"button without text in row {r}")
+            kinds = [k for k in ("callback_data", "url", "switch_inline_query",
+                                 "switch_inline_query_current_chat") if k in button]
+            if len(kinds) != 1:
+                problems.append(f"button {button.get('text')!r} has kinds {kinds}")
+            data = button.get("callback_data")
+            if data is not None:
+                size = len(str(data).encode("utf-8"))
+                if not 1 <= size <= MAX_CALLBACK_DATA:
+                    problems.append(f"callback_data {data!r} is {size} bytes")
+    return problems

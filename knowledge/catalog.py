@@ -246,7 +246,8 @@ def _cross_check(platform: Platform, sources: dict[str, Source], file: str) -> N
         own = obj.sources
         for si, sid in enumerate(own):
             if sid not in sources:
-                raise CatalogError(file, f"{path}.sources.{si}", f"unknown source {sid!r}")
+                where = f"{path}.sources.{si}" if path else f"sources.{si}"
+                raise CatalogError(file, where, f"unknown source {sid!r}")
         if not own and not inherited:
             raise CatalogError(file, path or "sources", "states facts without a source")
 

@@ -187,7 +187,7 @@ class _CardBuilder:
             title=title,
             summary=self.summary(),
             sections=(*kept, footer),
-            short=self.short(footer),
+            short=self.short(footer, sources),
             sources=sources,
             last_checked=checked,
         )
@@ -390,7 +390,7 @@ class _CardBuilder:
             extra = " · " + phones[0].text
         return f"{self.t(channel.name)}{extra}"
 
-    def short(self, footer: Section) -> tuple[Line, ...]:
+    def short(self, footer: Section, sources: Sequence[Source]) -> tuple[Line, ...]:
         lines: list[Line] = []
         channel = self.primary()
         if channel is not None:
@@ -413,5 +413,7 @@ class _CardBuilder:
             lines.append(Line.of(Span(self.label("card.short_tip"), "bold"), self.t(tip.text)))
         if self.platform.warnings:
             lines.append(Line.of("⚠️ ", self.t(self.platform.warnings[0].text)))
+        if sources:
+            lines.append(Line.of(self.label("card.short_source", title=self.t(sources[0].title))))
         lines.extend(line for line in footer.lines if line.indent == 0)
         return tuple(lines)

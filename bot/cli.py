@@ -57,9 +57,11 @@ def run_ask(
     question: str,
     lang: Lang | None,
     zone_name: str,
-    out: TextIO = sys.stdout,
-    err: TextIO = sys.stderr,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
 ) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
     question = question.strip()
     lang = lang or guess_lang(question)
     if not question:
@@ -117,7 +119,9 @@ def coverage(catalog: Catalog) -> tuple[list[str], int]:
     return lines, unsourced
 
 
-def run_check(out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def run_check(out: TextIO | None = None, err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
     try:
         catalog = load_catalog()
     except CatalogError as exc:

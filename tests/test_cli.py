@@ -1,0 +1,112 @@
+"""`python -m bot ask` and `check` as an operator runs them."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+from bot.cli import guess_lang, run_ask, run_check
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_ask_prints_the_card_in_the_questions_language() -> None:
+    done = run("ask", "美国亚马逊客服电话")
+    assert done.returncode == 0, done.stderr
+    assert "+1-888-280-4331" in done.stdout
+    assert "【来源】" in done.stdout and "最后核对：2026-11-21" in done.stdout
+    assert done.stderr == ""
+
+
+def test_ask_with_lang_and_zone() -> None:
+    done = run(
+        "ask", "--lang", "en", "--tz", "Europe/Berlin", "amazon", "seller", "support", "hours"
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Amazon · Seller" in done.stdout
+    assert "(Europe/Berlin)" in done.stdout
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\n"])
+def test_empty_question_exits_2_with_a_clear_message(question: str) -> None:
+    done = run("ask", question)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "python -m bot ask" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_bad_time_zone_exits_2() -> None:
+    done = run("ask", "--tz", "Mars/Olympus", "客服电话")
+    assert done.returncode == 2
+    assert "Mars/Olympus" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "<b>客服</b><script>alert(1)</script>",
+        "😀😀😀🙏",
+        "客服" * 5000,
+        "x" * 10_000,
+        "\u202e\u0000\u0007 amazon",
+        "&lt;&amp; *bold* _it_ `code`",
+    ],
+)
+def test_any_input_is_answered_without_a_traceback(question: str) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    assert run_ask(question, None, "Asia/Shanghai", out, err) == 0
+    assert out.getvalue().strip()
+    assert err.getvalue() == ""
+
+
+def test_hostile_input_through_the_real_process() -> None:
+    done = run("ask", "<i>" + "亞馬遜😀" * 2000)
+    assert done.returncode == 0
+    assert done.stdout.strip() and "Traceback" not in done.stderr
+
+
+def test_unplaceable_question_says_not_sure_with_suggestions() -> None:
+    out = io.StringIO()
+    assert run_ask("qwertyuiop zxcvb", "en", "Asia/Shanghai", out) == 0
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("I'm not sure")
+    assert len(lines) > 1 and all(line.startswith("• ") for line in lines[1:])
+
+
+def test_guess_lang() -> None:
+    assert guess_lang("卖家账号被封") == "zh"
+    assert guess_lang("賣家帳號") == "zh"
+    assert guess_lang("seller support") == "en"
+
+
+def test_check_reports_coverage_and_no_unsourced_facts() -> None:
+    out = io.StringIO()
+    assert run_check(out) == 0
+    text = out.getvalue()
+    assert "platform amazon" in text and "platform tmall" in text
+    assert "facts without a source: 0" in text
+
+
+def test_check_as_a_process_and_main_dispatch(capsys: pytest.CaptureFixture[str]) -> None:
+    done = run("check")
+    assert done.returncode == 0, done.stderr
+    assert main(["ask", "亚马逊", "卖家", "封号"]) == 0
+    assert capsys.readouterr().out.startswith("亚马逊 · 卖家 · ")

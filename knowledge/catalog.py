@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from knowledge.schema import (
     Channel,
+    FollowUp,
     Issue,
     Platform,
     Role,
@@ -242,6 +243,17 @@ def _cross_check(platform: Platform, sources: dict[str, Source], file: str) -> N
             if issue.template is not None and issue.template not in template_ids:
                 raise CatalogError(file, f"{base}.template", f"unknown template {issue.template!r}")
 
+    rounds: set[tuple[str, int]] = set()
+    for fi, followup in enumerate(platform.followups):
+        for ri, role_id in enumerate(followup.roles):
+            if role_id not in role_ids:
+                raise CatalogError(file, f"followups.{fi}.roles.{ri}", f"unknown role {role_id!r}")
+            if (role_id, followup.round) in rounds:
+                raise CatalogError(
+                    file, f"followups.{fi}.round", f"round {followup.round} twice for {role_id!r}"
+                )
+            rounds.add((role_id, followup.round))
+
     for path, obj, inherited in walk_sourced(platform):
         own = obj.sources
         for si, sid in enumerate(own):
@@ -253,7 +265,7 @@ def _cross_check(platform: Platform, sources: dict[str, Source], file: str) -> N
 
 
 # Containers that must name their own sources; facts inside them inherit from them.
-_OWN_SOURCES = (Platform, Channel, Issue, Site, Template)
+_OWN_SOURCES = (Platform, Channel, Issue, Site, Template, FollowUp)
 
 
 def walk_sourced(

@@ -247,6 +247,17 @@ class Holiday(Sourced):
     effect: Text
 
 
+class FollowUp(Sourced):
+    """What to do when a tracked case is still unanswered, by reminder round (1 = first).
+
+    Later rounds escalate rather than repeat; after the last round the bot stops reminding.
+    """
+
+    round: int = Field(ge=1, le=10)
+    roles: list[Id] = Field(min_length=1)
+    steps: list[Fact] = Field(min_length=1)
+
+
 class Platform(Sourced):
     id: Id
     name: Text
@@ -258,6 +269,7 @@ class Platform(Sourced):
     warnings: list[Fact] = Field(default_factory=list)  # anti-scam and privacy
     templates: list[Template] = Field(default_factory=list)
     holidays: list[Holiday] = Field(default_factory=list)
+    followups: list[FollowUp] = Field(default_factory=list)
     discrepancies: list[Discrepancy] = Field(default_factory=list)
 
 

@@ -193,8 +193,9 @@ class _CardBuilder:
         )
 
     def official(self) -> Section:
-        entry = self.platform.official_entry
-        self.cite(entry.sources or self.platform.sources)
+        role = self.catalog.role(self.platform.id, self.ref.role)
+        entry = (role.official_entry if role else None) or self.platform.official_entry
+        self.cite(entry.sources or (role.sources if role else []) or self.platform.sources)
         return Section(
             "official",
             self.label("card.official"),

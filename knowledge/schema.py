@@ -212,6 +212,7 @@ class Role(Sourced):
     id: Id
     name: Text
     keywords: list[NonEmpty] = Field(default_factory=list)
+    official_entry: Fact | None = None  # overrides the platform's for this role
     issues: list[Issue] = Field(min_length=1)
 
 

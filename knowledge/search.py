@@ -40,6 +40,7 @@ from rapidfuzz.distance import OSA
 
 from knowledge import textnorm
 from knowledge.catalog import CardRef, Catalog
+from knowledge.schema import Fact, Text
 from knowledge.textnorm import STOPWORDS, Analyzed, Token, analyze, has_han
 
 __all__ = ["Match", "SearchIndex", "SearchResult"]
@@ -49,20 +50,28 @@ W_ISSUE_KEYWORD = 3.0  # an issue's own keywords: what editors say the card is a
 W_ISSUE_NAME = 3.0  # the issue's title, both languages
 W_CHANNEL = 1.0  # name and kind of a channel the issue recommends
 W_CHANNEL_OTHER = 0.4  # name and kind of the issue's further channels
+W_BODY = 0.5  # known words in the card's text: tips, steps to prepare, recommended channels'
+W_BODY_OTHER = 0.2  # known words in the descriptions of the issue's further channels
 SUB = 0.6  # a known word found inside a longer field text, rather than the whole field
 BIGRAM = 0.25  # a Chinese character pair from a field (fallback for unknown words)
 
 Q_EXACT = 1.0
-Q_CONTAINED = 0.5  # a word inside a longer recognised word ("number" in "order number")
+# An English word that is known only because some field uses it ("log" from "log in"),
+# found inside a longer known phrase ("message log"), is probably not meant on its own.
+# Words editors listed (keywords, synonyms) keep full strength inside phrases:
+# "refund" in "refund status" still means refund.
+Q_CONTAINED = 0.5
 Q_FUZZY = 0.7  # one character / a small edit away from a known word
 
 # Narrowing: cards that contradict a named platform / role keep this share of their
 # score; they stay reachable (a shopper may call themselves 卖家 by mistake) but rank
 # below every card that agrees.
-OTHER_PLATFORM = 0.3
+OTHER_PLATFORM = 0.1
 OTHER_ROLE = 0.5
-ROLE_ABSENT = 0.8  # the card's platform has no such role at all (Tmall has no sellers)
 NO_SUCH_SITE = 0.6  # a site was named that the card's platform does not have
+# The issue id editors give each role's catch-all card ("how do I reach support"): it is
+# the first suggestion when a question says too little, and wins ties.
+GENERAL_ISSUE = "general"
 HINT_BONUS = 0.01  # orders cards of the named platform/role first when nothing else does
 
 # Confidence: enough issue-level evidence, and a clear lead over the runner-up.
@@ -72,7 +81,7 @@ KEEP_RATIO = 0.15  # drop matches scoring under this share of the best one
 
 # Typo tolerance budgets.
 FUZZY_MIN_HAN = 3  # Chinese words shorter than this are matched exactly only
-FUZZY_HAN_BUDGET = 4000  # dictionary probes per query for Chinese typos (long input)
+FUZZY_HAN_BUDGET = 1500  # dictionary probes per query for Chinese typos (long input)
 FUZZY_MAX_TOKENS = 12  # English words per query that may be spelling-corrected
 
 
@@ -108,7 +117,8 @@ class _Hit:
     start: int
     end: int
     quality: float
-    exact: bool
+    exact: bool  # the text itself, not a typo of it
+    contained: bool = False  # inside a longer recognised word
 
 
 @dataclass
@@ -118,6 +128,11 @@ class _Hints:
     platforms: set[str] = field(default_factory=set)
     roles: set[tuple[str, str]] = field(default_factory=set)  # (platform, role)
     sites: set[tuple[str, str]] = field(default_factory=set)  # (platform, site)
+
+
+def _texts(item: Fact | Text) -> tuple[str, str]:
+    text = item.text if isinstance(item, Fact) else item
+    return text.zh, text.en
 
 
 def _latin_key(tokens: Iterable[Token]) -> str:
@@ -165,6 +180,7 @@ class SearchIndex:
         self._idf: dict[str, float] = {}
         self._concept_roles: dict[str, frozenset[str]] = {}  # roles of the cards it is in
         self._analyzed: dict[str, Analyzed] = {}
+        self._auto: set[str] = set()  # concepts that are just an English word of some field
 
         self._build()
 
@@ -248,8 +264,9 @@ class SearchIndex:
                 self._register(key, concept, word)
 
         # 2. cards, hints and every field text as a surface of its own
-        fields: list[tuple[int, str, float]] = []  # (card, text, weight)
-        rank: list[tuple[int, int, int]] = []
+        fields: list[tuple[int, str, float]] = []  # (card, text, weight): short, named texts
+        body: list[tuple[int, str, float]] = []  # longer card texts: only known words count
+        rank: list[tuple[bool, int, int, int]] = []
         for p_index, platform in enumerate(catalog.platforms.values()):
             self._platform_sites[platform.id] = frozenset(s.id for s in platform.sites)
             self._platform_roles[platform.id] = frozenset(r.id for r in platform.roles)
@@ -264,7 +281,9 @@ class SearchIndex:
                 for i_index, issue in enumerate(role.issues):
                     card = len(self._refs)
                     self._refs.append(CardRef(platform.id, role.id, issue.id))
-                    rank.append((i_index, p_index, r_index))
+                    # suggestions and ties: each role's general card first, then file order
+                    general = issue.id == GENERAL_ISSUE
+                    rank.append((not general, 0 if general else i_index, p_index, r_index))
                     fields += [(card, kw, W_ISSUE_KEYWORD) for kw in issue.keywords]
                     fields += [(card, issue.name.zh, W_ISSUE_NAME),
                                (card, issue.name.en, W_ISSUE_NAME)]
@@ -273,28 +292,40 @@ class SearchIndex:
                         w = W_CHANNEL if channel.id in recommended else W_CHANNEL_OTHER
                         fields += [(card, channel.name.zh, w), (card, channel.name.en, w),
                                    (card, channel.kind.value.replace("_", " "), w)]
+                        w = W_BODY if channel.id in recommended else W_BODY_OTHER
+                        described: list[Fact | Text] = [channel.summary, *channel.notes]
+                        body += [(card, t, w) for f in described for t in _texts(f)]
+                    template = (catalog.template(platform.id, issue.template)
+                                if issue.template else None)
+                    if template is not None:
+                        fields += [(card, template.name.zh, W_CHANNEL),
+                                   (card, template.name.en, W_CHANNEL)]
+                    facts = (*issue.path, *issue.prepare, *issue.escalation, *issue.tips,
+                             *issue.warnings)
+                    body += [(card, t, W_BODY) for f in facts for t in _texts(f)]
         order = sorted(range(len(rank)), key=lambda c: rank[c])
         self._prior = [0] * len(rank)
         for position, card in enumerate(order):
             self._prior[card] = position
 
-        analyzed_fields: list[tuple[int, Analyzed, float]] = []
+        analyzed_fields: list[tuple[int, str, Analyzed, float]] = []
         for card, text, weight in fields:
             analyzed = self._analyze(text)
             field_key = _surface_key(analyzed)
             if field_key is None:
                 continue
             self._register(field_key, self._canonical.get(field_key, field_key), text)
-            analyzed_fields.append((card, analyzed, weight))
+            analyzed_fields.append((card, text, analyzed, weight))
         # every English word of a field is searchable on its own
-        for _, analyzed, _ in analyzed_fields:
+        for _, _, analyzed, _ in analyzed_fields:
             if has_han(analyzed.compact):
                 continue
             for token in analyzed.tokens:
                 if token.stem not in STOPWORDS and len(token.stem) >= 2:
                     word_key = "L:" + token.stem
-                    self._register(word_key, self._canonical.get(word_key, word_key),
-                                   token.raw.lower())
+                    if word_key not in self._canonical:
+                        self._auto.add(word_key)
+                        self._register(word_key, word_key, token.raw.lower())
         self._finish_matchers()
 
         # 3. postings: what each field text contains, weighted by field
@@ -306,9 +337,18 @@ class SearchIndex:
             if weight > postings[concept].get(card, 0.0):
                 postings[concept][card] = weight
 
-        for card, analyzed, weight in analyzed_fields:
+        # a text's words do not depend on the card: find them once per distinct text
+        words: dict[str, list[_Hit]] = {}
+
+        def words_of(text: str) -> list[_Hit]:
+            found = words.get(text)
+            if found is None:
+                found = words[text] = self._find(self._analyze(text), fuzzy=False)
+            return found
+
+        for card, text, analyzed, weight in analyzed_fields:
             whole = self._canonical.get(_surface_key(analyzed) or "")
-            for hit in self._find(analyzed, fuzzy=False):
+            for hit in words_of(text):
                 if hit.concept == whole:
                     post(hit.concept, card, weight)
                 elif hit.concept not in hint_concepts:
@@ -317,13 +357,23 @@ class SearchIndex:
             for start, end in analyzed.han_runs:
                 for i in range(start, end - 1):
                     post("B:" + analyzed.compact[i:i + 2], card, weight * BIGRAM)
+        for card, text, weight in body:
+            for hit in words_of(text):
+                if hit.concept not in hint_concepts:
+                    post(hit.concept, card, weight * hit.quality)
         self._postings = dict(postings)
         self._analyzed.clear()  # only needed while building
         self._concept_roles = {
             c: frozenset(self._refs[card].role for card in p) for c, p in self._postings.items()
         }
+        # Document frequency counts each card by how strongly it holds the concept: a
+        # word that is one card's keyword and a passing mention in ten others still
+        # points at that one card, where a plain count would make it look common.
         n = max(len(self._refs), 1)
-        self._idf = {c: math.log(1.0 + n / len(p)) for c, p in self._postings.items()}
+        self._idf = {
+            c: math.log(1.0 + n / max(sum(p.values()) / W_ISSUE_KEYWORD, 1.0))
+            for c, p in self._postings.items()
+        }
 
     def _analyze(self, text: str) -> Analyzed:
         """`analyze` without the query cap, memoised: field texts repeat across cards."""
@@ -455,19 +505,30 @@ class SearchIndex:
         found.sort(key=lambda f: (f[1], f[0][0] != token.stem[0], f[0]))
         return str(found[0][0])
 
-    @staticmethod
-    def _mark_contained(hits: list[_Hit]) -> list[_Hit]:
-        """Lower a word found inside a longer recognised word ("number" in "order number")."""
+    def _mark_contained(self, hits: list[_Hit]) -> list[_Hit]:
+        """Lower a word found inside a longer recognised word ("number" in "order number").
+
+        One sweep over start positions (hits are many on a long paste): a hit is inside
+        another when an exact hit starting earlier ends at or after it, or one starting
+        at the same place ends later.
+        """
+        end_from: dict[int, int] = {}
+        for hit in hits:
+            if hit.exact and hit.end > end_from.get(hit.start, -1):
+                end_from[hit.start] = hit.end
+        reach_before: dict[int, int] = {}  # start → furthest end of exact hits starting earlier
+        furthest = -1
+        for start in sorted({h.start for h in hits} | set(end_from)):
+            reach_before[start] = furthest
+            furthest = max(furthest, end_from.get(start, -1))
         out: list[_Hit] = []
         for hit in hits:
-            inside = any(
-                o.exact and o.concept != hit.concept
-                and o.start <= hit.start and hit.end <= o.end
-                and (o.end - o.start) > (hit.end - hit.start)
-                for o in hits
-            )
-            out.append(_Hit(hit.concept, hit.start, hit.end, Q_CONTAINED, False) if inside
-                       else hit)
+            inside = (reach_before[hit.start] >= hit.end
+                      or end_from.get(hit.start, -1) > hit.end)
+            if inside:
+                quality = hit.quality * (Q_CONTAINED if hit.concept in self._auto else 1.0)
+                hit = _Hit(hit.concept, hit.start, hit.end, quality, hit.exact, contained=True)
+            out.append(hit)
         return out
 
     def _covered(self, analyzed: Analyzed, hits: list[_Hit]) -> list[bool]:
@@ -480,8 +541,10 @@ class SearchIndex:
     def _find_han_typos(self, analyzed: Analyzed, hits: list[_Hit]) -> list[_Hit]:
         """Known Chinese words of ≥ 3 characters with exactly one character replaced.
 
-        The replaced character must not belong to a word already recognised: a typo
-        rarely forms a real word, and this keeps "卖家账号" from reading as "子账号".
+        A typo breaks a word, so the replaced character must not belong to a word
+        already recognised ("卖家账号" is not "子账号" misspelt), and the characters kept
+        must not all be recognised words either (in "请客服", 客服 is simply 客服, not a
+        misspelt 假客服).
         """
         if not self._han_lengths:
             return []
@@ -503,7 +566,12 @@ class SearchIndex:
                         if budget < 0:
                             return out
                         key = compact[s:p] + "\0" + compact[p + 1:s + length]
-                        for _body, concept in self._han_masked.get(key, ()):
+                        candidates = self._han_masked.get(key, ())
+                        if not candidates or all(
+                            covered[j] for j in range(s, s + length) if j != p
+                        ):
+                            continue
+                        for _body, concept in candidates:
                             if concept not in found:
                                 found.add(concept)
                                 out.append(_Hit(concept, s, s + length, Q_FUZZY, False))
@@ -558,7 +626,7 @@ class SearchIndex:
         cards alone: "seller support" is a seller's phrase, but "customer" in "customer
         service" says nothing about buyers, nor 商家 in 商家客服 about sellers.
         """
-        if hit.quality != Q_CONTAINED:
+        if not hit.contained:
             return True
         outer = [o for o in hits if o.exact and o.start <= hit.start and hit.end <= o.end
                  and (o.end - o.start) > (hit.end - hit.start)]
@@ -578,10 +646,9 @@ class SearchIndex:
         if role is not None:
             if ref.role == role:
                 bonus += HINT_BONUS
-            elif role in self._platform_roles.get(ref.platform, frozenset()):
+            elif platform is None or role in self._platform_roles.get(ref.platform, frozenset()):
+                # a named platform without that role (a Tmall "卖家" is the shop) stays put
                 factor *= OTHER_ROLE
-            elif platform is None:
-                factor *= ROLE_ABSENT
         return factor, bonus
 
     def _with_site(self, ref: CardRef, site: str | None) -> CardRef:

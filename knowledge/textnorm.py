@@ -91,8 +91,9 @@ def clean(text: str, limit: int | None = MAX_QUERY_CHARS) -> str:
     if "&" in text:
         text = html.unescape(text)
     # control, format (bidi marks, zero-width), surrogate, private-use, unassigned → space
-    text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
-    return to_simplified(text)
+    if not text.isprintable():
+        text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
+    return text if text.isascii() else to_simplified(text)
 
 
 def stem(word: str) -> str:

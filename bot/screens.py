@@ -278,9 +278,8 @@ def lang_screen(lang: Lang) -> Screen:
 
 
 def zone_label(zone: str, lang: Lang) -> str:
-    key = f"zone.{zone}"
     labelled = MESSAGES.keys()
-    return MESSAGES.get(key, lang) if key in labelled else zone
+    return _msg(f"zone.{zone}", lang) if f"zone.{zone}" in labelled else zone
 
 
 def zone_screen(viewer: Viewer) -> Screen:

@@ -47,7 +47,7 @@ def make_settings(db_path: Path, **overrides: Any) -> Settings:
     }
     values.update(overrides)
     # _env_file=None: a developer's .env must not leak into the tests
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 class Harness:
@@ -62,8 +62,10 @@ class Harness:
         self._query_ids = itertools.count(1)
 
     @classmethod
-    async def start(cls, db_path: Path, clock: ManualClock, **settings: Any) -> Harness:
-        api = FakeBotApi(clock)
+    async def start(
+        cls, db_path: Path, clock: ManualClock, api: FakeBotApi | None = None, **settings: Any
+    ) -> Harness:
+        api = api or FakeBotApi(clock)
         app = build_application(
             make_settings(db_path, **settings), clock=clock, request=api, updates_request=api
         )

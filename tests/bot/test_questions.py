@@ -1,0 +1,90 @@
+"""Typed questions in a private chat: the best card, or suggestions; odd input handled."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.callbacks import OpenCard, parse_callback
+from tests.bot.harness import EN_USER, ZH_USER, Harness, TgUser
+
+
+def card_key(bot: Harness, user: TgUser = ZH_USER) -> str:
+    """The card the last message shows, read from its Track button."""
+    data = [d for label, d in bot.screen(user).buttons() if "📌" in label]
+    assert len(data) == 1, bot.screen(user).buttons()
+    return data[0].split(":", 2)[2]
+
+
+async def test_chinese_question_reaches_the_suspension_card(bot: Harness) -> None:
+    calls = await bot.send("卖家账号被封怎么办")
+    assert [c.method for c in calls] == ["sendMessage"]
+    assert card_key(bot) == "amazon.seller.suspension"
+    assert bot.screen().plain.startswith("亚马逊 · 卖家 · ")
+
+
+async def test_english_question_is_answered_in_english(bot: Harness) -> None:
+    # the Telegram app is in Chinese, but the question is English and no language was chosen
+    await bot.send("amazon seller support hours")
+    assert card_key(bot).startswith("amazon.seller.")
+    text = bot.screen().plain
+    assert text.startswith("Amazon · Seller · ")
+    assert "Recommended" in text
+
+
+async def test_a_site_named_in_the_question_narrows_the_card(bot: Harness) -> None:
+    await bot.send("美国亚马逊客服电话")
+    assert card_key(bot).endswith(".us")
+    assert any(label.startswith("✅") for label, _ in bot.screen().buttons())
+
+
+async def test_the_next_best_matches_are_buttons(bot: Harness) -> None:
+    await bot.send("美国亚马逊客服电话")
+    related = [d for label, d in bot.screen().buttons() if label.startswith("➡️")]
+    assert related
+    assert all(isinstance(parse_callback(d), OpenCard) for d in related)
+
+
+async def test_a_chosen_language_wins_over_the_question_language(bot: Harness) -> None:
+    await bot.send("/lang")
+    await bot.tap("中文")  # chosen explicitly, though it was the default
+    await bot.send("amazon seller support hours")
+    assert bot.screen().plain.startswith("亚马逊 · 卖家 · ")
+
+
+async def test_vague_question_gets_suggestions_and_the_menu(bot: Harness) -> None:
+    await bot.send("hello", user=EN_USER)
+    screen = bot.screen(EN_USER)
+    assert "not sure" in screen.plain
+    actions = [parse_callback(d) for _, d in screen.buttons()]
+    assert any(isinstance(a, OpenCard) for a in actions)
+    assert {"Amazon", "Tmall"} <= {label for label, _ in screen.buttons()}
+
+
+@pytest.mark.parametrize("text", ["😀😀😀", "   ", "?!…", "🇨🇳"])
+async def test_nothing_to_search_gets_a_hint_and_the_menu(bot: Harness, text: str) -> None:
+    await bot.send(text)
+    screen = bot.screen()
+    assert "没有能搜索的文字" in screen.plain
+    assert "亚马逊" in [label for label, _ in screen.buttons()]
+
+
+async def test_overlong_message_is_answered_politely(bot: Harness) -> None:
+    text = "卖家账号被封怎么办" + "，请帮帮我" * 2000
+    assert len(text) > 10_000
+    calls = await bot.send(text)
+    assert [c.method for c in calls] == ["sendMessage"]
+    screen = bot.screen()
+    assert f"{len(text)} 字" in screen.plain
+    assert card_key(bot) == "amazon.seller.suspension"
+
+
+async def test_html_in_a_question_is_never_sent_back_as_markup(bot: Harness) -> None:
+    await bot.send("<b>卖家</b> 账号被封 & <script>alert(1)</script> &amp; <a href='x'>")
+    # the fake API rejects any invalid HTML, so reaching here means it was all escaped
+    assert card_key(bot) == "amazon.seller.suspension"
+
+
+async def test_questions_in_groups_are_left_alone(bot: Harness) -> None:
+    group = {"id": -100123, "type": "supergroup", "title": "卖家交流群"}
+    message = bot.message(ZH_USER, text="卖家账号被封怎么办", chat=group)
+    assert await bot.process({"message": message}) == []

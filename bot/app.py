@@ -54,6 +54,8 @@ COMMANDS = ("start", "menu", "help", "lang", "tz", "about")
 COMMAND_LANGUAGES: tuple[tuple[str | None, Lang], ...] = ((None, "en"), ("zh", "zh"), ("en", "en"))
 # AIORateLimiter's default of 0 retries nothing: a flood-wait would drop the message
 RATE_LIMIT_RETRIES = 3
+# a Bot API that is briefly unreachable at start-up is waited for, with PTB's back-off
+BOOTSTRAP_RETRIES = 3
 
 
 def add_handlers(app: BotApplication) -> None:
@@ -205,14 +207,22 @@ def run_bot(settings: Settings) -> int:
                 secret_token=settings.webhook_secret.get_secret_value(),
                 allowed_updates=Update.ALL_TYPES,
                 stop_signals=stop_signals,
+                bootstrap_retries=BOOTSTRAP_RETRIES,
             )
         else:
-            app.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=stop_signals)
+            app.run_polling(
+                allowed_updates=Update.ALL_TYPES,
+                stop_signals=stop_signals,
+                bootstrap_retries=BOOTSTRAP_RETRIES,
+            )
     except InvalidToken:
         logger.critical("Telegram rejected BOT_TOKEN: check it with @BotFather")
         return ConfigError.EXIT_CODE
     except (CatalogError, DatabaseError) as exc:
         logger.critical("cannot start", extra={"error": str(exc)})
+        return 1
+    except TelegramError as exc:  # the Bot API stayed unreachable while starting
+        logger.critical("cannot reach the Bot API", extra={"error": exc.message})
         return 1
     logger.info("stopped")
     return 0

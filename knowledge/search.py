@@ -13,16 +13,23 @@ Why it is built this way:
   (`knowledge.textnorm`) and the same mapping, so 轉人工 / 真人 / live agent all meet
   at 人工.
 * A card (platform · role · issue) scores Σ quality × idf(concept) × weight(card,
-  concept). Weights come from the field a concept was found in (issue keywords and
-  names weigh most, then the recommended channels' names and kinds, then the other
-  channels); idf makes words that every card has (客服) count little. Typos are
-  recovered with lower quality: one wrong character in a Chinese word of ≥ 3
-  characters, or a small edit distance for English words; Chinese text that matches
-  no known word falls back to character bigrams with a small weight.
+  concept). Weights come from the field a concept was found in: issue keywords and
+  names weigh most, then the names and kinds of the channels the issue recommends
+  (and its letter template), then its other channels, then known words anywhere in
+  the card's own text (tips, what to prepare, channel notes), so a fact the card
+  states can be found even when no keyword names it. idf makes words that every card
+  has (客服) count little; it counts cards by how strongly they hold a concept, so a
+  word that is one card's keyword and a passing mention in ten others still points at
+  that card. Typos are recovered with lower quality: one wrong character in a Chinese
+  word of ≥ 3 characters, or a small edit distance for English words; Chinese text
+  that matches no known word falls back to character bigrams with a small weight.
 * Platform, role and site words are *hints*, not content: a named platform or role
   narrows the ranking (other cards are scaled down, not removed, so a misnamed role
   still finds the card), and a site word sets `CardRef.site` on cards whose platform
   has that site.
+* When a question says too little, the suggestions are each role's general card
+  (issue id `general`), then the others in file order; the same order breaks ties,
+  so results never depend on hash order or timing.
 * Everything is computed in `SearchIndex.__init__`; `search` only reads, so one index
   is shared safely between handlers. Input is capped (`textnorm.MAX_QUERY_CHARS`), so
   hostile or pasted text costs no more than a long question.
@@ -34,6 +41,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -56,10 +64,11 @@ SUB = 0.6  # a known word found inside a longer field text, rather than the whol
 BIGRAM = 0.25  # a Chinese character pair from a field (fallback for unknown words)
 
 Q_EXACT = 1.0
-# An English word that is known only because some field uses it ("log" from "log in"),
-# found inside a longer known phrase ("message log"), is probably not meant on its own.
-# Words editors listed (keywords, synonyms) keep full strength inside phrases:
-# "refund" in "refund status" still means refund.
+# A word found inside a longer recognised phrase counts this much when the phrase, not
+# the word, carries the meaning: the phrase is a synonym group's ("order number" is
+# 订单号, not a phone number), or the word is known only because some field happens to
+# use it ("log" from "log in", inside "message log"). A listed word inside an editor's
+# keyword phrase keeps full strength: "refund" in "refund status" still means refund.
 Q_CONTAINED = 0.5
 Q_FUZZY = 0.7  # one character / a small edit away from a known word
 
@@ -68,6 +77,7 @@ Q_FUZZY = 0.7  # one character / a small edit away from a known word
 # below every card that agrees.
 OTHER_PLATFORM = 0.1
 OTHER_ROLE = 0.5
+ROLE_ABSENT = 0.3  # the card's platform has no such role at all: a seller is not a Tmall buyer
 NO_SUCH_SITE = 0.6  # a site was named that the card's platform does not have
 # The issue id editors give each role's catch-all card ("how do I reach support"): it is
 # the first suggestion when a question says too little, and wins ties.
@@ -102,6 +112,8 @@ class Match:
 
 @dataclass(frozen=True)
 class SearchResult:
+    """The ranked cards for one question, and what was understood of it."""
+
     query: str
     matches: tuple[Match, ...]  # best first; never empty for a non-empty catalog
     confident: bool  # False → the UI says "not sure" and offers `matches` as suggestions
@@ -111,8 +123,9 @@ class SearchResult:
     terms: tuple[str, ...] = ()  # concepts recognised, canonical form (for UI and debugging)
 
 
-@dataclass(frozen=True)
-class _Hit:
+class _Hit(NamedTuple):
+    """A known word found in a text: its concept and span in `Analyzed.compact`."""
+
     concept: str
     start: int
     end: int
@@ -181,6 +194,7 @@ class SearchIndex:
         self._concept_roles: dict[str, frozenset[str]] = {}  # roles of the cards it is in
         self._analyzed: dict[str, Analyzed] = {}
         self._auto: set[str] = set()  # concepts that are just an English word of some field
+        self._grouped: set[str] = set()  # concepts defined by a synonym group
 
         self._build()
 
@@ -259,6 +273,8 @@ class SearchIndex:
             if not keys:
                 continue
             concept = keys[0]
+            if len(keys) > 1:
+                self._grouped.add(concept)
             self._display.setdefault(concept, group[0])
             for word, key in zip(group, keys, strict=False):
                 self._register(key, concept, word)
@@ -349,11 +365,15 @@ class SearchIndex:
         for card, text, analyzed, weight in analyzed_fields:
             whole = self._canonical.get(_surface_key(analyzed) or "")
             for hit in words_of(text):
-                if hit.concept == whole:
-                    post(hit.concept, card, weight)
-                elif hit.concept not in hint_concepts:
-                    # naming a platform inside an issue title is no reason to rank it
-                    post(hit.concept, card, weight * SUB * hit.quality)
+                if hit.concept in hint_concepts and not (
+                    hit.concept == whole and weight == W_ISSUE_KEYWORD
+                ):
+                    # A platform, role or site word is content only where editors list
+                    # it as an issue keyword (店铺 for a shop issue); "merchant" as a
+                    # channel kind, or 亚马逊 inside a title, is no reason to rank a card.
+                    continue
+                post(hit.concept, card, weight if hit.concept == whole
+                     else weight * SUB * hit.quality)
             for start, end in analyzed.han_runs:
                 for i in range(start, end - 1):
                     post("B:" + analyzed.compact[i:i + 2], card, weight * BIGRAM)
@@ -445,8 +465,13 @@ class SearchIndex:
         """Every known word in the text, with its span in `analyzed.compact`."""
         hits = self._find_latin(analyzed, fuzzy=fuzzy)
         compact = analyzed.compact
-        for i, ch in enumerate(compact):
-            for body, concept in self._han_by_first.get(ch, ()):
+        by_first = self._han_by_first
+        # Chinese words start anywhere in a run of ideographs; a mixed word such as
+        # "listing删除" only where a Latin word starts (whole tokens, as for English)
+        starts = [i for a, b in analyzed.han_runs for i in range(a, b)]
+        starts += [t.start for t in analyzed.tokens if compact[t.start] in by_first]
+        for i in starts:
+            for body, concept in by_first.get(compact[i], ()):
                 if compact.startswith(body, i):
                     hits.append(_Hit(concept, i, i + len(body), Q_EXACT, True))
         hits = self._mark_contained(hits)
@@ -478,7 +503,7 @@ class SearchIndex:
         for i, first in enumerate(stems):
             for phrase, concept in self._latin_by_first.get(first, ()):
                 n = len(phrase)
-                if tuple(stems[i:i + n]) != phrase:
+                if n > 1 and tuple(stems[i:i + n]) != phrase:
                     continue
                 if n == 1 and phrase[0] in STOPWORDS and not self._strong(tokens, i):
                     continue  # "contact us" is not the US site; "in" is not India
@@ -512,21 +537,32 @@ class SearchIndex:
         another when an exact hit starting earlier ends at or after it, or one starting
         at the same place ends later.
         """
-        end_from: dict[int, int] = {}
+        if len(hits) < 2:
+            return hits
+        longest: dict[int, _Hit] = {}  # start → the longest exact hit starting there
         for hit in hits:
-            if hit.exact and hit.end > end_from.get(hit.start, -1):
-                end_from[hit.start] = hit.end
-        reach_before: dict[int, int] = {}  # start → furthest end of exact hits starting earlier
-        furthest = -1
-        for start in sorted({h.start for h in hits} | set(end_from)):
-            reach_before[start] = furthest
-            furthest = max(furthest, end_from.get(start, -1))
+            best = longest.get(hit.start)
+            if hit.exact and (best is None or hit.end > best.end):
+                longest[hit.start] = hit
+        reach: dict[int, _Hit | None] = {}  # start → furthest-reaching hit starting earlier
+        furthest: _Hit | None = None
+        for start in sorted({h.start for h in hits}):
+            reach[start] = furthest
+            here = longest.get(start)
+            if here is not None and (furthest is None or here.end > furthest.end):
+                furthest = here
         out: list[_Hit] = []
         for hit in hits:
-            inside = (reach_before[hit.start] >= hit.end
-                      or end_from.get(hit.start, -1) > hit.end)
-            if inside:
-                quality = hit.quality * (Q_CONTAINED if hit.concept in self._auto else 1.0)
+            outer = reach[hit.start]
+            if outer is None or outer.end < hit.end:
+                same_start = longest.get(hit.start)
+                outer = same_start if same_start is not None and same_start.end > hit.end else None
+            if outer is not None:
+                # Inside a synonym group's phrase the phrase is the meaning ("order
+                # number" is 订单号, not a phone number); inside an editor's keyword
+                # phrase the listed words still count ("refund" in "refund status").
+                weak = hit.concept in self._auto or outer.concept in self._grouped
+                quality = hit.quality * (Q_CONTAINED if weak else 1.0)
                 hit = _Hit(hit.concept, hit.start, hit.end, quality, hit.exact, contained=True)
             out.append(hit)
         return out
@@ -646,9 +682,12 @@ class SearchIndex:
         if role is not None:
             if ref.role == role:
                 bonus += HINT_BONUS
-            elif platform is None or role in self._platform_roles.get(ref.platform, frozenset()):
-                # a named platform without that role (a Tmall "卖家" is the shop) stays put
+            elif role in self._platform_roles.get(ref.platform, frozenset()):
                 factor *= OTHER_ROLE
+            elif platform is None:
+                # (with the platform named, its missing role is just a word: on Tmall,
+                # 联系卖家 is a buyer contacting the shop)
+                factor *= ROLE_ABSENT
         return factor, bonus
 
     def _with_site(self, ref: CardRef, site: str | None) -> CardRef:

@@ -27,7 +27,10 @@ SYNONYMS = """
 groups:
   - [客服, 客户服务, customer service, support]
   - [人工, 转人工, 真人, 人工客服, live agent, human]
-  - [电话, 热线, 客服电话, hotline, phone]
+  - [电话, 热线, 客服电话, hotline, phone, number]
+  - [订单号, order number]
+  - [订单, order]
+  - [消息日志, message log]
   - [封号, 停用, 被封, 账号被封, suspension, suspended, banned]
   - [退款, 退钱, refund]
   - [退货, return]
@@ -35,7 +38,7 @@ groups:
   - [亚马逊, amazon]
   - [天猫, tmall]
   - [买家, 顾客, buyer, customer]
-  - [卖家, seller]
+  - [卖家, seller, merchant]
   - [七天无理由, 七天无理由退货, 7-day return]
   - [介入, 申请客服介入, 平台介入]
   - [被盗, 盗号, hacked]
@@ -83,6 +86,11 @@ channels:
     name: {zh: 卖家后台工单, en: Seller Central case}
     summary: {zh: 留档, en: Keeps a record}
     sources: [seed]
+templates:
+  - id: appeal
+    name: {zh: 停用申诉信, en: Suspension appeal letter}
+    body: "Dear Amazon Support, ..."
+    sources: [seed]
 roles:
   - id: buyer
     name: {zh: 买家, en: Buyer}
@@ -93,6 +101,11 @@ roles:
         keywords: [客服电话, 联系客服]
         recommended: [{channel: buyer_phone, why: {zh: 最快, en: Fastest}}]
         channels: [buyer_chat]
+        sources: [seed]
+      - id: order
+        name: {zh: 订单问题, en: Order problems}
+        keywords: [订单, 订单号, 没收到]
+        recommended: [{channel: buyer_chat, why: {zh: 有记录, en: Keeps a record}}]
         sources: [seed]
       - id: return_refund
         name: {zh: 退货退款, en: Returns and refunds}
@@ -112,11 +125,14 @@ roles:
         name: {zh: 联系卖家支持, en: Contacting Seller Support}
         keywords: [卖家客服, seller support, 开case]
         recommended: [{channel: seller_case, why: {zh: 官方入口, en: Official entry}}]
+        tips:
+          - text: {zh: 「消息日志」只保留 90 天。, en: The Message Log keeps 90 days.}
         sources: [seed]
       - id: suspension
         name: {zh: 账号被封, en: Account suspension}
         keywords: [封号, 账号停用, 申诉, account deactivated]
         recommended: [{channel: seller_case, why: {zh: 要留档, en: Needs a record}}]
+        template: appeal
         sources: [seed]
       - id: hours
         name: {zh: 客服工作时间, en: Seller Support hours}
@@ -145,6 +161,12 @@ channels:
     name: {zh: 天猫官方客服, en: Tmall official service}
     summary: {zh: 平台纠纷, en: Platform disputes}
     sources: [seed]
+  - id: shop
+    kind: merchant
+    roles: [buyer]
+    name: {zh: 商家客服, en: The shop's service}
+    summary: {zh: 商品和发货, en: Products and shipping}
+    sources: [seed]
 roles:
   - id: buyer
     name: {zh: 买家, en: Buyer}
@@ -163,8 +185,9 @@ roles:
         sources: [seed]
       - id: after_sales
         name: {zh: 售后与退款, en: After-sales and refunds}
-        keywords: [售后, 七天无理由, 申请客服介入, 退款]
-        recommended: [{channel: official, why: {zh: 平台介入, en: Platform steps in}}]
+        keywords: [售后, 七天无理由, 申请客服介入, 退款, refund status]
+        recommended: [{channel: official, why: {zh: 平台介入, en: Platform steps in}},
+                      {channel: shop, why: {zh: 先找商家, en: The shop first}}]
         sources: [seed]
 """
 

@@ -23,7 +23,7 @@ from knowledge import textnorm
 from knowledge.catalog import CardRef, Catalog, load_catalog
 from knowledge.schema import Lang
 from knowledge.search import SearchIndex, SearchResult
-from tests.knowledge.conftest import AMAZON, write_catalog
+from tests.knowledge.conftest import AMAZON, TMALL, write_catalog
 
 QUESTIONS = Path(__file__).with_name("questions.yaml")
 REPO = Path(__file__).resolve().parents[2]
@@ -246,6 +246,80 @@ def test_a_role_word_inside_another_word_does_not_name_a_role(
     assert mini_index.search("amazon customer service").role is None
     # "seller support" belongs to seller cards alone, so it does name the role
     assert mini_index.search("seller support hours").role == "seller"
+
+
+def test_a_role_the_named_platform_lacks_does_not_narrow(mini_index: SearchIndex) -> None:
+    # on Tmall "卖家" is the shop a buyer deals with, not the asker's role
+    assert top(mini_index.search("天猫卖家退款")) == "tmall.buyer.after_sales"
+    # without a platform, a seller is not a Tmall buyer
+    result = mini_index.search("卖家")
+    assert result.role == "seller"
+    assert [m.ref.key for m in result.matches[:3]] == [
+        "amazon.seller.general", "amazon.seller.suspension", "amazon.seller.hours"]
+    assert not result.confident
+
+
+def test_hint_words_are_content_only_as_issue_keywords(mini_index: SearchIndex) -> None:
+    # "merchant" is a seller word (synonym of 卖家) and also the kind of the Tmall
+    # shop channel; the channel kind must not make "卖家" a Tmall question
+    result = mini_index.search("merchant")
+    assert result.role == "seller"
+    assert result.matches[0].ref.platform == "amazon"
+
+
+def test_the_cards_own_text_is_searchable(mini_index: SearchIndex) -> None:
+    # 消息日志 is in no keyword or name, only in a tip of the seller general card
+    for query in ("消息日志保留多久", "message log"):
+        result = mini_index.search(query)
+        assert top(result) == "amazon.seller.general", query
+        assert not result.confident  # body text alone is weak evidence
+
+
+def test_template_names_are_searchable(mini_index: SearchIndex) -> None:
+    assert top(mini_index.search("appeal letter")) == "amazon.seller.suspension"
+
+
+def test_words_inside_a_synonym_phrase_do_not_count_alone(mini_index: SearchIndex) -> None:
+    # "number" is a phone word, but "order number" means 订单号: inside the phrase the
+    # phone reading counts at most half as much as on its own
+    def phone_card_score(query: str) -> float:
+        result = mini_index.search(query, limit=10)
+        return next(m.score for m in result.matches if m.ref.key == "amazon.buyer.general")
+
+    assert phone_card_score("order number") <= 0.5 * phone_card_score("number")
+    result = mini_index.search("amazon order number")
+    assert top(result) == "amazon.buyer.order"
+    assert result.confident
+
+
+def test_listed_words_inside_a_keyword_phrase_keep_their_weight(
+    mini_index: SearchIndex,
+) -> None:
+    # "refund status" is one Tmall card's keyword; "refund" inside it still means
+    # refund, so Amazon's refund card scores as much as for "refund" alone
+    def amazon_refund_score(query: str) -> float:
+        result = mini_index.search(query, limit=10)
+        return next(m.score for m in result.matches
+                    if m.ref.key == "amazon.buyer.return_refund")
+
+    assert amazon_refund_score("refund status") == amazon_refund_score("refund")
+    assert top(mini_index.search("refund status")) == "tmall.buyer.after_sales"
+    assert top(mini_index.search("amazon refund status")) == "amazon.buyer.return_refund"
+
+
+def test_general_cards_lead_suggestions_wherever_they_are_listed(tmp_path: Path) -> None:
+    # Editors may list the catch-all card last. Rename so that each Amazon role's
+    # first issue is "first" and its last one is "general".
+    amazon = AMAZON.replace("      - id: general\n", "      - id: first\n")
+    amazon = amazon.replace("      - id: account_security\n", "      - id: general\n")
+    amazon = amazon.replace("      - id: hours\n", "      - id: general\n")
+    catalog = load_catalog(write_catalog(tmp_path, {"amazon": amazon, "tmall": TMALL}))
+    buyer = catalog.role("amazon", "buyer")
+    assert buyer is not None
+    assert (buyer.issues[0].id, buyer.issues[-1].id) == ("first", "general")
+    result = SearchIndex(catalog).search("你好")
+    assert [m.ref.key for m in result.matches[:3]] == [
+        "amazon.buyer.general", "amazon.seller.general", "tmall.buyer.general"]
 
 
 def test_a_named_platform_without_results_offers_its_general_cards(

@@ -37,7 +37,8 @@ def test_every_level_below_home_has_back_and_home(catalog: Catalog) -> None:
     home = home_screen(catalog, "zh")
     assert Home() not in home.actions()
     for platform in catalog.platforms.values():
-        levels: list[Action] = [OpenMenu(platform.id)] + [OpenMenu(platform.id, r.id) for r in platform.roles]
+        levels: list[Action] = [OpenMenu(platform.id)]
+        levels += [OpenMenu(platform.id, r.id) for r in platform.roles]
         levels += [OpenCard(ref) for ref in catalog.card_refs() if ref.platform == platform.id]
         for action in levels:
             screen = screen_for(catalog, action, VIEWER)

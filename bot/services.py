@@ -12,7 +12,9 @@ from bot.clock import Clock
 from bot.config import Settings
 from knowledge.catalog import Catalog, load_catalog
 from knowledge.search import SearchIndex
+from storage.cases import CaseStore
 from storage.db import Database
+from storage.groups import GroupStore
 from storage.users import UserStore
 
 logger = logging.getLogger(__name__)
@@ -26,6 +28,8 @@ class Services:
     clock: Clock
     db: Database
     users: UserStore
+    cases: CaseStore
+    groups: GroupStore
     catalog: Catalog
     search: SearchIndex
 
@@ -48,6 +52,8 @@ async def open_services(settings: Settings, clock: Clock) -> Services:
         clock=clock,
         db=db,
         users=UserStore(db, clock),
+        cases=CaseStore(db, clock),
+        groups=GroupStore(db, clock),
         catalog=catalog,
         search=search,
     )

@@ -38,7 +38,12 @@ def fits(text: str, limit: int = MAX_TEXT) -> bool:
 
 
 def escape(text: str) -> str:
-    return html.escape(text, quote=True)
+    """Text content: only <, > and & are special to Telegram outside attributes."""
+    return html.escape(text, quote=False)
+
+
+def escape_attribute(value: str) -> str:
+    return html.escape(value, quote=True)
 
 
 def _bold(text: str) -> str:
@@ -56,7 +61,7 @@ def render_span(span: Span) -> str:
     if tag:
         text = f"<{tag}>{text}</{tag}>"
     if linked and span.url is not None:
-        text = f'<a href="{escape(span.url)}">{text}</a>'
+        text = f'<a href="{escape_attribute(span.url)}">{text}</a>'
     return text
 
 

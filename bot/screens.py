@@ -260,6 +260,15 @@ def not_sure_screen(catalog: Catalog, suggestions: Sequence[CardRef], lang: Lang
     )
 
 
+def nothing_to_search_screen(catalog: Catalog, lang: Lang) -> Screen:
+    """A message with no words in it (emoji, punctuation): how to ask, and the menu."""
+    return Screen(
+        title=_msg("notsure.title", lang),
+        lines=(Line.of(_msg("question.nothing", lang)),),
+        buttons=home_screen(catalog, lang).buttons,
+    )
+
+
 # --- settings, help, about -------------------------------------------------------------
 
 

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.replies import show
-from bot.screens import answer_screen, not_sure_screen
+from bot.screens import answer_screen, nothing_to_search_screen
 from bot.services import services_of
 from bot.texts import MESSAGES
 from bot.viewer import viewer_for
@@ -30,8 +30,7 @@ async def on_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     viewer = await viewer_for(services, user, question=text)
     if not any(ch.isalnum() for ch in text):
         # emoji, punctuation, whitespace: nothing to search for
-        screen = not_sure_screen(services.catalog, (), viewer.lang)
-        await show(update, screen.with_note(MESSAGES.get("question.nothing", viewer.lang)))
+        await show(update, nothing_to_search_screen(services.catalog, viewer.lang))
         return
     notes = []
     if len(text) > MAX_QUESTION:

@@ -56,7 +56,7 @@ def test_spans_are_escaped_and_styled() -> None:
     assert html == (
         "• &lt;b&gt;&amp;<b>bold</b><i>i</i><code>+1 888 280 4331</code>"
         '<a href="https://sellercentral.amazon.com/?a=1&amp;b=&lt;2&gt;">'
-        "Seller &quot;Central&quot;</a>click"
+        "Seller \"Central\"</a>click"
     )
     assert parse_html(html)[1] == []
 

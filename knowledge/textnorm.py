@@ -24,9 +24,9 @@ import zhconv
 # the cost of every later step, which keeps a hostile 10,000-character message cheap.
 MAX_QUERY_CHARS = 300
 
-# CJK ideographs (basic, extension A, compatibility) — the scripts zhconv converts and
-# the substring matcher scans. Kana and Hangul are not ideographs; they are treated as
-# separators, which is harmless: nothing in the knowledge base is written in them.
+# CJK ideographs (basic, extension A, compatibility, supplementary planes): the text
+# zhconv converts and the substring matcher scans. Kana and Hangul are not ideographs;
+# they only separate, which is harmless: nothing in the knowledge base uses them.
 _HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F))
 
 _HAN_CLASS = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _HAN_RANGES)
@@ -39,7 +39,7 @@ _TAG_RE = re.compile(r"<[^<>]{0,200}>")
 
 # Mainland writing still uses these older simplified forms; zhconv keeps them as they
 # are (they are valid simplified Chinese), so they are folded here explicitly.
-_VARIANTS = {"帐号": "账号", "帐户": "账户", "帐戶": "账户"}
+_VARIANTS = {"帐号": "账号", "帐户": "账户"}
 
 # Function words that carry no intent. They are never fuzzy-corrected (your → hour,
 # what → chat are one edit apart) and, as single-token keywords, they only count when
@@ -52,16 +52,13 @@ STOPWORDS = frozenset(
 )
 
 
-def is_han(ch: str) -> bool:
-    """Whether a character is a CJK ideograph (the text zhconv and substring search cover)."""
-    return _HAN_RE.match(ch) is not None
-
-
 def is_all_han(text: str) -> bool:
+    """Whether a text is only CJK ideographs (what one-wrong-character matching covers)."""
     return _HAN_ONLY_RE.fullmatch(text) is not None
 
 
 def has_han(text: str) -> bool:
+    """Whether a text has any CJK ideograph (Chinese is matched as substrings, not words)."""
     return _HAN_RE.search(text) is not None
 
 
@@ -80,14 +77,17 @@ def warm_up() -> None:
 
 
 def clean(text: str, limit: int | None = MAX_QUERY_CHARS) -> str:
-    """Plain, simplified, lower-case text with markup and control characters turned to spaces.
+    """Plain simplified text: markup and control characters become spaces.
 
     Case is kept (the tokenizer needs it to tell "US" the country from "us" the pronoun);
-    callers lower-case through `analyze`.
+    `analyze` lower-cases. The cap applies before and after NFKC, which can expand a
+    character many times ("㍿" → "株式会社").
     """
     if limit is not None:
         text = text[:limit]
     text = unicodedata.normalize("NFKC", text)
+    if limit is not None:
+        text = text[:limit]
     if "<" in text:
         text = _TAG_RE.sub(" ", text)
     if "&" in text:

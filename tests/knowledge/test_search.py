@@ -94,6 +94,9 @@ def test_long_input_is_capped() -> None:
     text = "退" * (textnorm.MAX_QUERY_CHARS + 500)
     assert len(textnorm.analyze(text).compact) == textnorm.MAX_QUERY_CHARS
     assert len(textnorm.analyze(text, limit=None).compact) == len(text)
+    # NFKC can expand one character into several ("㍿" → "株式会社"); the cap holds
+    assert len(textnorm.analyze("㍿" * textnorm.MAX_QUERY_CHARS).compact) == (
+        textnorm.MAX_QUERY_CHARS)
 
 
 # --- matching ---------------------------------------------------------------------------

@@ -131,7 +131,8 @@ class _Hit(NamedTuple):
     end: int
     quality: float
     exact: bool  # the text itself, not a typo of it
-    contained: bool = False  # inside a longer recognised word
+    contained: bool = False  # inside a longer recognised word ...
+    outer: str = ""  # ... this one (its concept)
 
 
 @dataclass
@@ -180,7 +181,7 @@ class SearchIndex:
         self._han_by_first: dict[str, list[tuple[str, str]]] = {}
         # Latin phrases by first stem, longest first: (stems, concept)
         self._latin_by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        # one-wrong-character index: (length, masked text) → concepts
+        # one-wrong-character index: the word with one character masked → (word, concept)
         self._han_masked: dict[str, list[tuple[str, str]]] = {}
         self._han_lengths: tuple[int, ...] = ()
         # English vocabulary for spelling correction
@@ -281,6 +282,7 @@ class SearchIndex:
 
         # 2. cards, hints and every field text as a surface of its own
         fields: list[tuple[int, str, float]] = []  # (card, text, weight): short, named texts
+        keywords: set[tuple[int, str]] = set()  # (card, text) of issue keywords
         body: list[tuple[int, str, float]] = []  # longer card texts: only known words count
         rank: list[tuple[bool, int, int, int]] = []
         for p_index, platform in enumerate(catalog.platforms.values()):
@@ -301,6 +303,7 @@ class SearchIndex:
                     general = issue.id == GENERAL_ISSUE
                     rank.append((not general, 0 if general else i_index, p_index, r_index))
                     fields += [(card, kw, W_ISSUE_KEYWORD) for kw in issue.keywords]
+                    keywords.update((card, kw) for kw in issue.keywords)
                     fields += [(card, issue.name.zh, W_ISSUE_NAME),
                                (card, issue.name.en, W_ISSUE_NAME)]
                     recommended = {r.channel for r in issue.recommended}
@@ -366,7 +369,7 @@ class SearchIndex:
             whole = self._canonical.get(_surface_key(analyzed) or "")
             for hit in words_of(text):
                 if hit.concept in hint_concepts and not (
-                    hit.concept == whole and weight == W_ISSUE_KEYWORD
+                    hit.concept == whole and (card, text) in keywords
                 ):
                     # A platform, role or site word is content only where editors list
                     # it as an issue keyword (店铺 for a shop issue); "merchant" as a
@@ -451,13 +454,10 @@ class SearchIndex:
             by_first[word[0]].append(word)
         self._vocab_by_first = dict(by_first)
         self._platform_stems = frozenset(
-            self._canonical_key_body(k) for k, c in self._canonical.items()
-            if k.startswith("L:") and " " not in k and self._hints.get(c, _Hints()).platforms
+            k[2:] for k, c in self._canonical.items()
+            if k.startswith("L:") and " " not in k and c in self._hints
+            and self._hints[c].platforms
         )
-
-    @staticmethod
-    def _canonical_key_body(key: str) -> str:
-        return key[2:]
 
     # --- matching --------------------------------------------------------------------
 
@@ -563,7 +563,8 @@ class SearchIndex:
                 # phrase the listed words still count ("refund" in "refund status").
                 weak = hit.concept in self._auto or outer.concept in self._grouped
                 quality = hit.quality * (Q_CONTAINED if weak else 1.0)
-                hit = _Hit(hit.concept, hit.start, hit.end, quality, hit.exact, contained=True)
+                hit = _Hit(hit.concept, hit.start, hit.end, quality, hit.exact, contained=True,
+                           outer=outer.concept)
             out.append(hit)
         return out
 
@@ -642,7 +643,7 @@ class SearchIndex:
             if hints is None:
                 continue
             platforms |= hints.platforms
-            roles |= {r for _, r in hints.roles if self._names_role(hit, r, hits)}
+            roles |= {r for _, r in hints.roles if self._names_role(hit, r)}
             for p, s in hints.sites:
                 sites.append((-(hit.end - hit.start), hit.start, s, p))
         platform = next(iter(platforms)) if len(platforms) == 1 else None
@@ -655,19 +656,14 @@ class SearchIndex:
             site_platforms = frozenset(p for _, _, s, p in sites if s == site)
         return platform, role, site, site_platforms
 
-    def _names_role(self, hit: _Hit, role: str, hits: list[_Hit]) -> bool:
+    def _names_role(self, hit: _Hit, role: str) -> bool:
         """Whether a role word really names the asker's role.
 
         Inside a longer known word it does only when that word belongs to that role's
         cards alone: "seller support" is a seller's phrase, but "customer" in "customer
         service" says nothing about buyers, nor 商家 in 商家客服 about sellers.
         """
-        if not hit.contained:
-            return True
-        outer = [o for o in hits if o.exact and o.start <= hit.start and hit.end <= o.end
-                 and (o.end - o.start) > (hit.end - hit.start)]
-        alone = frozenset({role})
-        return bool(outer) and all(self._concept_roles.get(o.concept) == alone for o in outer)
+        return not hit.contained or self._concept_roles.get(hit.outer) == frozenset({role})
 
     def _narrowing(self, ref: CardRef, platform: str | None, role: str | None,
                    site_platforms: frozenset[str]) -> tuple[float, float]:

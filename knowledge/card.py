@@ -216,39 +216,63 @@ class _CardBuilder:
         return Section("recommended", self.label("card.recommended"), tuple(lines), priority=0)
 
     def channel_sections(self) -> list[Section]:
+        """Recommended channels in detail, each its own section; the others in one short list."""
         out = []
+        others: list[Line] = []
         for index, channel in enumerate(self.channels):
-            detailed = channel.id in self.recommended
-            lines = self.channel_lines(channel, detailed)
-            heading = self.t(channel.name)
-            # the first recommended channels matter most; others go first when space is short
-            priority = 1 if detailed else 5 + index
-            out.append(Section(f"channel:{channel.id}", heading, tuple(lines), priority=priority))
+            if channel.id not in self.recommended:
+                others.extend(self.other_channel_lines(channel))
+                continue
+            # the first recommendation matters most; later ones give way sooner
+            priority = 1 if index == 0 else 3
+            lines = tuple(self.channel_lines(channel))
+            out.append(Section(f"channel:{channel.id}", self.t(channel.name), lines, priority))
+        if others:
+            out.append(Section("others", self.label("card.others"), tuple(others), priority=6))
         return out
 
-    def channel_lines(self, channel: Channel, detailed: bool) -> list[Line]:
+    def other_channel_lines(self, channel: Channel) -> list[Line]:
+        self.cite(channel.sources)
+        head = Line.of(Span(self.t(channel.name), "bold"), " — ", self.t(channel.summary), indent=1)
+        return [head, *(Line(p.spans, indent=2) for p in self.phones(channel))]
+
+    def channel_lines(self, channel: Channel) -> list[Line]:
         self.cite(channel.sources)
         lines = [Line.of(self.t(channel.summary))]
         if channel.human != "mixed":
             lines.append(Line.of(self.label(f"card.human.{channel.human}"), indent=1))
-        for phone in self.phones(channel):
-            lines.append(phone)
-        for hours in self.for_site(channel.hours):
-            lines.extend(self.hours_lines(hours, channel))
-        for response in self.for_site(channel.responses):
+        lines.extend(self.phones(channel))
+        lines.extend(self.hours_lines(channel))
+        lines.extend(self.response_lines(channel))
+        if channel.steps_web:
+            lines.append(self.steps_line("card.steps_web", channel.steps_web, channel))
+        if channel.steps_app:
+            lines.append(self.steps_line("card.steps_app", channel.steps_app, channel))
+        if channel.url:
+            lines.append(Line.of(Span(channel.url, "plain", url=channel.url), indent=1))
+        lines.extend(self.facts(channel.notes, channel.sources))
+        return lines
+
+    def response_lines(self, channel: Channel) -> list[Line]:
+        """Response times: the general figures, plus the card's site's own when it has one.
+
+        Without a site, per-site figures would bury the general one; a hint says they exist.
+        """
+        responses = self.for_site(channel.responses)
+        hidden = False
+        if self.ref.site is None:
+            general = [r for r in responses if r.site is None]
+            hidden = bool(general) and len(general) < len(responses)
+            responses = general or responses
+        lines = []
+        for response in responses:
             self.cite(response.sources or channel.sources)
             text = self.label("card.response", text=self.t(response.text))
             if response.follow_up_hours:
                 text += self.label("card.follow_up", hours=response.follow_up_hours)
             lines.append(Line.of(text, indent=1))
-        if detailed or not lines[1:]:
-            if channel.steps_web:
-                lines.append(self.steps_line("card.steps_web", channel.steps_web, channel))
-            if channel.steps_app:
-                lines.append(self.steps_line("card.steps_app", channel.steps_app, channel))
-            if channel.url:
-                lines.append(Line.of(Span(channel.url, "plain", url=channel.url), indent=1))
-            lines.extend(self.facts(channel.notes, channel.sources))
+        if hidden:
+            lines.append(Line.of(Span(self.label("card.pick_site"), "italic"), indent=2))
         return lines
 
     def steps_line(self, key: str, steps: Sequence[Fact], channel: Channel) -> Line:
@@ -274,19 +298,30 @@ class _CardBuilder:
             lines.append(Line.of(*parts, indent=1))
         return lines
 
-    def hours_lines(self, hours: Hours, channel: Channel) -> list[Line]:
-        schedule = hours.schedule
-        self.cite(schedule.sources or hours.sources or channel.sources)
-        status = open_status(schedule, self.now, self.zone)
-        site = self.catalog.site(self.platform.id, hours.site) if hours.site else None
-        prefix = f"{self.t(site.name)} " if site else ""
-        if hours.applies_to:
-            prefix += f"({self.t(hours.applies_to)}) "
-        lines = [Line.of(prefix, self.status_text(status), indent=1)]
-        if not schedule.always_open:
-            lines.append(Line.of(self.schedule_text(schedule.timezone, status), indent=2))
-        if schedule.note:
-            lines.append(Line.of(self.t(schedule.note), indent=2))
+    def hours_lines(self, channel: Channel) -> list[Line]:
+        """Hours per site, with sites that share a schedule folded into one line."""
+        groups: dict[str, list[Hours]] = {}
+        for hours in self.for_site(channel.hours):
+            applies = self.t(hours.applies_to) if hours.applies_to else ""
+            groups.setdefault(applies + hours.schedule.model_dump_json(), []).append(hours)
+        lines = []
+        for same in groups.values():
+            first = same[0]
+            schedule = first.schedule
+            for hours in same:
+                self.cite(schedule.sources or hours.sources or channel.sources)
+            sites = [self.catalog.site(self.platform.id, h.site) for h in same if h.site]
+            prefix = "/".join(self.t(site.name) for site in sites if site is not None)
+            if first.applies_to:
+                prefix += f" ({self.t(first.applies_to)})"
+            status = open_status(schedule, self.now, self.zone)
+            lines.append(
+                Line.of(f"{prefix} " if prefix else "", self.status_text(status), indent=1)
+            )
+            if not schedule.always_open:
+                lines.append(Line.of(self.schedule_text(schedule.timezone, status), indent=2))
+            if schedule.note:
+                lines.append(Line.of(self.t(schedule.note), indent=2))
         return lines
 
     def status_text(self, status: OpenStatus) -> str:

@@ -234,7 +234,10 @@ class _CardBuilder:
     def other_channel_lines(self, channel: Channel) -> list[Line]:
         self.cite(channel.sources)
         head = Line.of(Span(self.t(channel.name), "bold"), " — ", self.t(channel.summary), indent=1)
-        return [head, *(Line(p.spans, indent=2) for p in self.phones(channel))]
+        details = [*self.phones(channel), *self.hours_lines(channel)]
+        if channel.url:
+            details.append(Line.of(Span(channel.url, "plain", url=channel.url)))
+        return [head, *(Line(d.spans, indent=2) for d in details)]
 
     def channel_lines(self, channel: Channel) -> list[Line]:
         self.cite(channel.sources)

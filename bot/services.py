@@ -10,6 +10,7 @@ from telegram.ext import Application, CallbackContext
 
 from bot.clock import Clock
 from bot.config import Settings
+from bot.flood import GroupFlood
 from knowledge.catalog import Catalog, load_catalog
 from knowledge.search import SearchIndex
 from storage.cases import CaseStore
@@ -32,6 +33,7 @@ class Services:
     groups: GroupStore
     catalog: Catalog
     search: SearchIndex
+    flood: GroupFlood  # group-chat anti-flood state, in memory
 
     async def close(self) -> None:
         await self.db.close()
@@ -56,6 +58,7 @@ async def open_services(settings: Settings, clock: Clock) -> Services:
         groups=GroupStore(db, clock),
         catalog=catalog,
         search=search,
+        flood=GroupFlood(clock),
     )
 
 

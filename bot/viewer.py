@@ -50,3 +50,26 @@ def zone_or_default(name: str | None, services: Services) -> ZoneInfo:
         except (ZoneInfoNotFoundError, ValueError):
             pass  # a zone dropped from tzdata since it was stored: fall back
     return services.settings.zone
+
+
+async def guest_viewer(
+    services: Services, user: User, question: str | None = None, lang: Lang | None = None
+) -> tuple[Viewer, bool]:
+    """A viewer for someone met in a group or inline mode, stored nowhere if they are new.
+
+    Language: `lang` (a group's own setting) if given; then as `viewer_for`. The flag is
+    True when the result depends on who they are (their settings or app language), so an
+    answer built for them must not be shared with others (inline `is_personal`).
+    """
+    stored = await services.users.get(user.id)
+    personal = stored is not None and (stored.lang is not None or stored.timezone is not None)
+    chosen = lang
+    if chosen is None and stored is not None and stored.lang is not None:
+        chosen = normalize_lang(stored.lang)
+    if chosen is None and question:
+        chosen = question_lang(question)
+    if chosen is None:
+        chosen = normalize_lang(user.language_code)
+        personal = True
+    zone = zone_or_default(stored.timezone if stored else None, services)
+    return Viewer(lang=chosen, zone=zone, now=services.clock.now()), personal

@@ -21,6 +21,7 @@ from bot.clock import Clock
 from tests.bot.telegram_rules import (
     MAX_CALLBACK_ANSWER,
     MAX_CAPTION,
+    check_inline_answer,
     check_markup,
     check_text,
     parse_html,
@@ -118,6 +119,10 @@ class FakeBotApi(BaseRequest):
         self.messages: dict[tuple[int, int], StoredMessage] = {}
         self.pending_queries: set[str] = set()
         self.commands: dict[str, list[dict[str, str]]] = {}
+        # lists for a narrower scope than the default: (scope type, language code) → list
+        self.scoped_commands: dict[tuple[str, str], list[dict[str, str]]] = {}
+        # getChatMember's answer per (chat, user); anyone not listed is a plain member
+        self.member_status: dict[tuple[int, int], str] = {}
         self._failures: dict[str, deque[Failure]] = defaultdict(deque)
         self._message_ids = itertools.count(1)
         self.bot_user = {
@@ -212,7 +217,9 @@ class FakeBotApi(BaseRequest):
     def _chat(chat_id: int) -> dict[str, Any]:
         if chat_id > 0:
             return {"id": chat_id, "type": "private", "first_name": "User"}
-        return {"id": chat_id, "type": "supergroup", "title": "Group"}
+        # supergroup and channel ids start with -100; basic groups' do not
+        kind = "supergroup" if str(chat_id).startswith("-100") else "group"
+        return {"id": chat_id, "type": kind, "title": "Group"}
 
     def _violation(self, method: str, problems: list[str]) -> None:
         self.violations.extend(f"{method}: {p}" for p in problems)
@@ -270,7 +277,12 @@ class FakeBotApi(BaseRequest):
                 self._violation("setMyCommands", [f"bad command {name!r}"])
             if not 1 <= len(description) <= 256:
                 self._violation("setMyCommands", [f"bad description for {name!r}"])
-        self.commands[str(params.get("language_code", ""))] = commands
+        language = str(params.get("language_code", ""))
+        scope = (params.get("scope") or {}).get("type", "default")
+        if scope == "default":
+            self.commands[language] = commands
+        else:
+            self.scoped_commands[(scope, language)] = commands
         return True
 
     def _api_sendMessage(self, params: dict[str, Any]) -> Any:
@@ -339,15 +351,27 @@ class FakeBotApi(BaseRequest):
         user_id = int(params["user_id"])
         if user_id == BOT_ID:
             return {"status": "member", "user": self.bot_user}
-        return {
-            "status": "member",
-            "user": {"id": user_id, "is_bot": False, "first_name": "User"},
-        }
+        user = {"id": user_id, "is_bot": False, "first_name": "User"}
+        status = self.member_status.get((int(params["chat_id"]), user_id), "member")
+        if status == "creator":
+            return {"status": status, "user": user, "is_anonymous": False}
+        if status == "administrator":
+            rights = ("can_manage_chat", "can_delete_messages", "can_manage_video_chats",
+                      "can_restrict_members", "can_promote_members", "can_change_info",
+                      "can_invite_users", "can_post_stories", "can_edit_stories",
+                      "can_delete_stories")
+            return {"status": status, "user": user, "can_be_edited": False,
+                    "is_anonymous": False, **dict.fromkeys(rights, True)}
+        if status in ("left", "member"):
+            return {"status": status, "user": user}
+        raise ApiError(400, "Bad Request: user not found")
 
     def _api_answerInlineQuery(self, params: dict[str, Any]) -> Any:
         results = params.get("results") or []
-        if len(results) > 50:
-            self._violation("answerInlineQuery", [f"{len(results)} results (limit 50)"])
+        problems = check_inline_answer(params)
+        if problems:
+            self._violation("answerInlineQuery", problems)
+            raise ApiError(400, f"Bad Request: {problems[0]}")
         for result in results:
             content = result.get("input_message_content") or {}
             problems = check_text(content.get("message_text"), content.get("parse_mode"))

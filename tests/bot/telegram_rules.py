@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
@@ -11,6 +13,9 @@ MAX_CALLBACK_DATA = 64
 MAX_BUTTONS_PER_ROW = 8
 MAX_BUTTONS = 100
 MAX_CALLBACK_ANSWER = 200
+MAX_INLINE_RESULTS = 50
+MAX_RESULT_ID = 64  # bytes
+MAX_START_PARAMETER = 64
 
 # tag → attributes it may carry (https://core.telegram.org/bots/api#html-style)
 ALLOWED_TAGS: dict[str, set[str]] = {
@@ -144,4 +149,59 @@ def check_markup(markup: Any) -> list[str]:
                 size = len(str(data).encode("utf-8"))
                 if not 1 <= size <= MAX_CALLBACK_DATA:
                     problems.append(f"callback_data {data!r} is {size} bytes")
+            if "url" in button:
+                problems += check_url(str(button["url"]))
+    return problems
+
+
+_START_PARAMETER = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_BOT_USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,31}")
+
+
+def check_start_parameter(value: Any) -> list[str]:
+    """A deep-link payload: 1-64 characters of A-Z, a-z, 0-9, _ and -."""
+    if not isinstance(value, str) or not _START_PARAMETER.fullmatch(value):
+        return [f"bad start parameter {value!r}"]
+    return []
+
+
+def check_url(url: str) -> list[str]:
+    """A button's URL; a t.me deep link must name a bot and carry a valid payload."""
+    if not url.startswith(("https://", "http://", "tg://")):
+        return [f"bad button url {url!r}"]
+    parts = urlsplit(url)
+    if parts.netloc != "t.me":
+        return []
+    problems = []
+    if not _BOT_USERNAME.fullmatch(parts.path.strip("/")):
+        problems.append(f"bad t.me username in {url!r}")
+    for value in parse_qs(parts.query, keep_blank_values=True).get("start", []):
+        problems += check_start_parameter(value)
+    return problems
+
+
+def check_inline_answer(params: dict[str, Any]) -> list[str]:
+    """answerInlineQuery: result count, ids, titles, the button above the results."""
+    results = params.get("results") or []
+    problems = []
+    if len(results) > MAX_INLINE_RESULTS:
+        problems.append(f"{len(results)} results (limit {MAX_INLINE_RESULTS})")
+    ids = [str(r.get("id", "")) for r in results]
+    for result_id in ids:
+        if not 1 <= len(result_id.encode("utf-8")) <= MAX_RESULT_ID:
+            problems.append(f"result id {result_id!r} is not 1-{MAX_RESULT_ID} bytes")
+    if len(set(ids)) != len(ids):
+        problems.append("result ids repeat")
+    for result in results:
+        if result.get("type") == "article" and not str(result.get("title", "")).strip():
+            problems.append(f"article {result.get('id')!r} has no title")
+    cache_time = params.get("cache_time")
+    if cache_time is not None and (not isinstance(cache_time, int) or cache_time < 0):
+        problems.append(f"bad cache_time {cache_time!r}")
+    button = params.get("button")
+    if button is not None:
+        if not str(button.get("text", "")).strip():
+            problems.append("results button without text")
+        if "start_parameter" in button:
+            problems += check_start_parameter(button["start_parameter"])
     return problems

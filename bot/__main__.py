@@ -21,6 +21,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ask.add_argument("--lang", choices=LANGS, help="answer language (default: the question's)")
     ask.add_argument("--tz", help="your IANA time zone (default: BOT_TIMEZONE or Asia/Shanghai)")
     commands.add_parser("check", help="validate the knowledge files and print their coverage")
+    backup = commands.add_parser(
+        "backup", help="copy the database (BOT_DB) consistently, also while the bot runs"
+    )
+    backup.add_argument("path", help="the backup file, or a directory for a time-stamped one")
+    restore = commands.add_parser(
+        "restore", help="replace the database with a backup (the bot must be stopped)"
+    )
+    restore.add_argument("path", help="a backup made by `backup`")
+    commands.add_parser("health", help="ask the running bot's /healthz (exit 0 if healthy)")
     return parser.parse_args(argv)
 
 
@@ -35,6 +44,14 @@ def main(argv: list[str] | None = None) -> int:
         from bot.cli import run_check
 
         return run_check()
+    if args.command in ("backup", "restore", "health"):
+        from bot import ops
+
+        if args.command == "backup":
+            return ops.run_backup(args.path)
+        if args.command == "restore":
+            return ops.run_restore(args.path)
+        return ops.run_health()
     # importing telegram is slow: only the bot itself pays for it
     from bot.app import main as run_main
 

@@ -53,10 +53,16 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
+    # polling mode: serve /healthz and /metrics on this port (webhook mode: on webhook_port)
+    http_port: int | None = Field(default=None, ge=1, le=65535)
+    # the knowledge files /reload reads; None: the ones shipped in the package
+    knowledge_dir: Path | None = None
     log_level: LogLevel = "INFO"
     log_format: LogFormat = "text"
 
-    @field_validator("token", "webhook_secret", "webhook_url", mode="before")
+    @field_validator(
+        "token", "webhook_secret", "webhook_url", "http_port", "knowledge_dir", mode="before"
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         # `BOT_TOKEN=` in a .env file means "not set", not an empty token

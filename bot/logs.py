@@ -17,8 +17,9 @@ _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "asctime",
     "taskName",
 }
-# libraries that log request URLs (which contain the token) at INFO
-_QUIET = ("httpx", "httpcore")
+# libraries that log request URLs (which contain the token) at INFO; tornado's access
+# log would add a line per health check (bot/http.py logs requests itself)
+_QUIET = ("httpx", "httpcore", "tornado.access")
 
 
 class Redactor:

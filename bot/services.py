@@ -42,7 +42,8 @@ class Services:
 async def open_services(settings: Settings, clock: Clock) -> Services:
     """Load the catalog and its index, then open the database (CatalogError, DatabaseError)."""
     # the catalog first: a broken knowledge file should not leave a database open
-    catalog = load_catalog()
+    # BOT_KNOWLEDGE_DIR: files kept outside the package, which /reload re-reads
+    catalog = load_catalog(settings.knowledge_dir) if settings.knowledge_dir else load_catalog()
     search = SearchIndex(catalog)
     db = await Database.open(settings.db)
     logger.debug(

@@ -163,6 +163,10 @@ class Database:
         """
         await asyncio.to_thread(_copy_database, self._path, Path(target), self._busy_timeout_ms)
 
+    async def check(self) -> None:
+        """Read the schema through the shared connection (health checks); sqlite3.Error if not."""
+        await self.fetchone("SELECT count(*) FROM sqlite_schema")
+
     async def close(self) -> None:
         """Close the connection once running work is done; safe to call twice."""
         self._refuse_inside_transaction()

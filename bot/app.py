@@ -8,7 +8,15 @@ import signal
 import sys
 from typing import Any
 
-from telegram import Bot, BotCommand, LinkPreviewOptions, Update
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    LinkPreviewOptions,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
@@ -16,8 +24,10 @@ from telegram.ext import (
     Application,
     CallbackQueryHandler,
     ChatMemberHandler,
+    ChosenInlineResultHandler,
     CommandHandler,
     Defaults,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
@@ -36,7 +46,20 @@ from bot.callbacks import (
 from bot.callbacks import pattern as callback_pattern
 from bot.clock import Clock, SystemClock
 from bot.config import ConfigError, Settings, load_settings
-from bot.handlers import errors, fallback, info, membership, menu, questions, settings
+from bot.deeplinks import CASE_COMMANDS
+from bot.group_callbacks import GroupNav, GroupOption
+from bot.handlers import (
+    deeplinks,
+    errors,
+    fallback,
+    groups,
+    info,
+    inline,
+    membership,
+    menu,
+    questions,
+    settings,
+)
 from bot.logs import setup_logging
 from bot.services import SERVICES_KEY, Services, open_services
 from bot.texts import MESSAGES
@@ -65,6 +88,31 @@ def add_handlers(app: BotApplication) -> None:
     new_message = filters.UpdateType.MESSAGE
 
     # group 0: what users do
+    # group chats first: short answers there, and case commands get only a link to the
+    # private chat (no case data in a group); the private-chat handlers below never run
+    # for a group's command
+    in_group = filters.ChatType.GROUPS
+    for names, callback in (
+        ("faq", groups.on_faq),
+        (("start", "menu"), groups.on_group_menu),
+        ("help", groups.on_group_help),
+        ("settings", groups.on_settings),
+        (CASE_COMMANDS, groups.on_case_command),
+    ):
+        app.add_handler(CommandHandler(names, callback, filters=in_group & new_message), group=0)
+    # mentions and replies to the bot (privacy mode lets the bot see nothing else)
+    app.add_handler(
+        MessageHandler(in_group & new_message & filters.TEXT & ~filters.COMMAND,
+                       groups.on_group_message),
+        group=0,
+    )
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, groups.on_migrate), group=0)
+    # a deep link (`/start <payload>`, from a group or an inline result) before plain /start
+    app.add_handler(
+        CommandHandler("start", deeplinks.start_with_payload, filters=private & new_message,
+                       has_args=True),
+        group=0,
+    )
     for names, callback in (
         (("start", "menu"), menu.start),
         ("help", info.help_command),
@@ -83,6 +131,12 @@ def add_handlers(app: BotApplication) -> None:
     app.add_handler(
         CallbackQueryHandler(
             settings.on_settings_button, pattern=callback_pattern(OpenSettings, SetLang, SetZone)
+        ),
+        group=0,
+    )
+    app.add_handler(
+        CallbackQueryHandler(
+            groups.on_group_button, pattern=callback_pattern(GroupNav, GroupOption)
         ),
         group=0,
     )
@@ -110,20 +164,38 @@ def add_handlers(app: BotApplication) -> None:
         ChatMemberHandler(membership.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
         group=0,
     )
+    app.add_handler(InlineQueryHandler(inline.on_inline_query), group=0)
+    app.add_handler(ChosenInlineResultHandler(inline.on_chosen_inline_result), group=0)
     app.add_error_handler(errors.on_error)
 
 
 async def set_commands(bot: Bot) -> None:
-    """The command menu in Chinese and English; a rejection is logged, the bot runs on."""
+    """The command menus in Chinese and English; a rejection is logged, the bot runs on.
+
+    The default list is the private chat's. In groups members see /faq, and admins also
+    /settings (Telegram picks the narrowest scope that has a list).
+    """
     for language, lang in COMMAND_LANGUAGES:
         commands = [BotCommand(name, MESSAGES.get(f"command.{name}", lang)) for name in COMMANDS]
-        try:
-            await bot.set_my_commands(commands, language_code=language)
-        except TelegramError as exc:
-            logger.warning(
-                "setMyCommands rejected",
-                extra={"language": language or "default", "error": exc.message},
-            )
+        faq = BotCommand("faq", MESSAGES.get("group.command.faq", lang))
+        group_settings = BotCommand("settings", MESSAGES.get("group.command.settings", lang))
+        menus: list[tuple[list[BotCommand], BotCommandScope | None]] = [
+            (commands, None),
+            ([faq], BotCommandScopeAllGroupChats()),
+            ([faq, group_settings], BotCommandScopeAllChatAdministrators()),
+        ]
+        for menu_commands, scope in menus:
+            try:
+                await bot.set_my_commands(menu_commands, scope=scope, language_code=language)
+            except TelegramError as exc:
+                logger.warning(
+                    "setMyCommands rejected",
+                    extra={
+                        "language": language or "default",
+                        "scope": scope.type if scope else "default",
+                        "error": exc.message,
+                    },
+                )
 
 
 def build_application(

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.group_callbacks import KINDS as _GROUP_KINDS
+from bot.group_callbacks import GroupNav, GroupOption, group_argument, parse_group_callback
 from bot.zones import COMMON_ZONES
 from knowledge.catalog import CardRef
 from knowledge.schema import LANGS, Lang
@@ -82,7 +84,11 @@ class SetZone:
         return COMMON_ZONES[self.index]
 
 
-Action = Home | OpenMenu | OpenCard | OpenSection | TrackCase | OpenSettings | SetLang | SetZone
+Action = (
+    Home | OpenMenu | OpenCard | OpenSection | TrackCase | OpenSettings | SetLang | SetZone
+    # group chats (bot/group_callbacks.py): kind g
+    | GroupNav | GroupOption
+)
 
 _KINDS: dict[type[Action], str] = {
     Home: "h",
@@ -93,6 +99,7 @@ _KINDS: dict[type[Action], str] = {
     OpenSettings: "s",
     SetLang: "l",
     SetZone: "z",
+    **_GROUP_KINDS,
 }
 
 
@@ -122,6 +129,8 @@ def encode(action: Action) -> str:
             argument = lang
         case SetZone(index=index):
             argument = str(index)
+        case GroupNav() | GroupOption():
+            argument = group_argument(action)
     data = f"{VERSION}:{kind}" if argument is None else f"{VERSION}:{kind}:{argument}"
     if len(data.encode("utf-8")) > MAX_BYTES:
         raise CallbackTooLong(f"callback data {data!r} is longer than {MAX_BYTES} bytes")
@@ -176,6 +185,8 @@ def parse_callback(data: str | None) -> Action | None:
                 return None
             index = int(argument)
             return SetZone(index) if index < len(COMMON_ZONES) else None
+        case "g":
+            return parse_group_callback(argument)
     return None
 
 

@@ -158,14 +158,11 @@ class GroupFlood:
         if message_id is not None:
             self._keys.pop((place[0], message_id))
 
-    def message_changed(self, chat_id: int, message_id: int, key: str | None) -> None:
-        """An answer was edited (narrowed): it now answers `key`, or nothing (a menu)."""
+    def message_changed(self, place: Place, message_id: int, key: str | None) -> None:
+        """A message of ours was edited: it now answers `key`, or nothing (a menu)."""
         now = self._clock.now()
-        old = self._keys.pop((chat_id, message_id))
-        if old is None:
-            return
-        place, old_key = old
-        if self._answers.get((place, old_key), now) == message_id:
-            self._answers.pop((place, old_key))
+        old = self._keys.pop((place[0], message_id))
+        if old is not None and self._answers.get(old, now) == message_id:
+            self._answers.pop(old)
         if key is not None:
             self.remember_answer(place, key, message_id)

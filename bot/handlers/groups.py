@@ -363,7 +363,7 @@ async def on_group_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await _edit(update, screen)
     target = action.target
     key = answer_key(target.ref, "", viewer.lang) if isinstance(target, GroupCard) else None
-    services.flood.message_changed(message.chat.id, message.message_id, key)
+    services.flood.message_changed(_place(message), message.message_id, key)
 
 
 # --- settings (admins) -----------------------------------------------------------------

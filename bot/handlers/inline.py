@@ -40,6 +40,8 @@ CACHE_SHARED = 300
 # built for one user's language and zone: short, so a changed setting shows soon
 CACHE_PERSONAL = 60
 NOT_FOUND_ID = "notfound"
+# under "not found", a few cards the words came closest to
+SUGGESTIONS = 3
 
 
 def _article(
@@ -95,12 +97,12 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     confident = True
     if searchable:
         found = services.search.search(text, limit=INLINE_LIMIT)
-        refs = [m.ref for m in found.matches]
         confident = found.confident
+        refs = [m.ref for m in found.matches][: INLINE_LIMIT if confident else SUGGESTIONS]
     else:
         refs = most_asked(services.catalog)
     results = [] if confident else [_not_found(viewer, bot)]
-    for ref in refs[:INLINE_LIMIT]:
+    for ref in refs:
         article = _article(services, ref, viewer, bot)
         if article is not None:
             results.append(article)

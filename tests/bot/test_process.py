@@ -119,7 +119,8 @@ def test_runs_answers_and_stops_cleanly_on_sigterm(
     assert process.returncode == 0, stderr
     methods = [method for method, _ in api.calls]
     assert methods[0] == "getMe"
-    assert methods.count("setMyCommands") == 3
+    # private (default), groups and group admins, each in three languages
+    assert methods.count("setMyCommands") == 9
     text = next(params["text"] for method, params in api.calls if method == "sendMessage")
     assert "客服直达" in text
     assert api.paths == {f"/bot{TOKEN}"}  # the configured base URL, with the token

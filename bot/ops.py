@@ -124,6 +124,8 @@ def run_backup(path: str, out: TextIO | None = None, err: TextIO | None = None) 
     err = err or sys.stderr
     try:
         settings = load_settings()
+        if path.endswith(("/", os.sep)):  # "backups/": a directory, made if need be
+            Path(path).mkdir(parents=True, exist_ok=True)
         target = backup(settings.db, Path(path))
     except ConfigError as exc:
         print(exc, file=err)

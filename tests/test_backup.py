@@ -217,6 +217,10 @@ def test_the_commands(env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert f"restored {db} from {target}" in out and "previous database is kept as" in out
     assert user_ids(db) == [1, 2, 3]
 
+    assert main(["backup", f"{tmp_path / 'new' / 'dir'}/"]) == 0  # a new directory
+    [made] = (tmp_path / "new" / "dir").iterdir()
+    assert made.name.startswith("kefu-") and made.name in capsys.readouterr().out
+
     err = io.StringIO()
     with DatabaseLock(db):
         assert run_restore(str(target), out=io.StringIO(), err=err) == 1

@@ -44,11 +44,14 @@ from bot.callbacks import (
     TrackCase,
 )
 from bot.callbacks import pattern as callback_pattern
+from bot.case_callbacks import CaseAction, ForgetData, ListCases, StartTrack, TrackStep
 from bot.clock import Clock, SystemClock
 from bot.config import ConfigError, Settings, load_settings
 from bot.deeplinks import CASE_COMMANDS
 from bot.group_callbacks import GroupNav, GroupOption
 from bot.handlers import (
+    cases,
+    data,
     deeplinks,
     errors,
     fallback,
@@ -58,9 +61,12 @@ from bot.handlers import (
     membership,
     menu,
     questions,
+    quiet,
     settings,
+    track,
 )
 from bot.logs import setup_logging
+from bot.reminders import schedule_reminders
 from bot.services import SERVICES_KEY, Services, open_services
 from bot.texts import MESSAGES
 from knowledge.catalog import CatalogError
@@ -72,7 +78,9 @@ logger = logging.getLogger(__name__)
 BotApplication = Application[Any, Any, Any, Any, Any, Any]
 
 # the commands shown in Telegram's menu, in this order
-COMMANDS = ("start", "menu", "help", "lang", "tz", "about")
+COMMANDS = (
+    "start", "menu", "track", "cases", "help", "lang", "tz", "quiet", "mydata", "forget", "about"
+)
 # Telegram picks the list by the user's app language; None is everyone else
 COMMAND_LANGUAGES: tuple[tuple[str | None, Lang], ...] = ((None, "en"), ("zh", "zh"), ("en", "en"))
 # AIORateLimiter's default of 0 retries nothing: a flood-wait would drop the message
@@ -86,6 +94,22 @@ def add_handlers(app: BotApplication) -> None:
     private = filters.ChatType.PRIVATE
     # commands and questions react to new messages only: an edit must not run them again
     new_message = filters.UpdateType.MESSAGE
+
+    # group -1, before everything: text typed for a /track form or a case edit is taken
+    # here (ApplicationHandlerStop), so it is not answered as a question in group 0;
+    # another command abandons the form, and carries on to its own handler in group 0
+    typing_for_form = track.PendingInput(app, typed_only=True)
+    form_open = track.PendingInput(app, typed_only=False)
+    app.add_handler(
+        MessageHandler(private & new_message & filters.TEXT & ~filters.COMMAND & typing_for_form,
+                       track.on_typed_text),
+        group=-1,
+    )
+    app.add_handler(
+        MessageHandler(private & new_message & filters.COMMAND & form_open,
+                       track.on_any_command),
+        group=-1,
+    )
 
     # group 0: what users do
     # group chats first: short answers there, and case commands get only a link to the
@@ -121,11 +145,41 @@ def add_handlers(app: BotApplication) -> None:
         ("tz", settings.tz_command),
     ):
         app.add_handler(CommandHandler(names, callback, filters=new_message), group=0)
+    # cases are private: in a group these commands get a link to the private chat instead
+    for names, callback in (
+        ("track", track.track_command),
+        ("cases", cases.cases_command),
+        ("quiet", quiet.quiet_command),
+        ("mydata", data.mydata_command),
+        ("forget", data.forget_command),
+    ):
+        app.add_handler(
+            CommandHandler(names, callback, filters=private & new_message), group=0
+        )
     app.add_handler(
         CallbackQueryHandler(
             menu.on_menu_button,
-            pattern=callback_pattern(Home, OpenMenu, OpenCard, OpenSection, TrackCase),
+            pattern=callback_pattern(Home, OpenMenu, OpenCard, OpenSection),
         ),
+        group=0,
+    )
+    app.add_handler(
+        CallbackQueryHandler(track.on_track_card, pattern=callback_pattern(TrackCase)), group=0
+    )
+    app.add_handler(
+        CallbackQueryHandler(
+            track.on_track_button, pattern=callback_pattern(TrackStep, StartTrack)
+        ),
+        group=0,
+    )
+    app.add_handler(
+        CallbackQueryHandler(
+            cases.on_case_button, pattern=callback_pattern(CaseAction, ListCases)
+        ),
+        group=0,
+    )
+    app.add_handler(
+        CallbackQueryHandler(data.on_forget_button, pattern=callback_pattern(ForgetData)),
         group=0,
     )
     app.add_handler(
@@ -213,6 +267,7 @@ def build_application(
         services = await open_services(settings, bot_clock)
         app.bot_data[SERVICES_KEY] = services
         await set_commands(app.bot)
+        schedule_reminders(app)
         logger.info(
             "ready",
             extra={

@@ -13,6 +13,16 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.case_callbacks import KINDS as _CASE_KINDS
+from bot.case_callbacks import (
+    CaseAction,
+    ForgetData,
+    ListCases,
+    StartTrack,
+    TrackStep,
+    case_argument,
+    parse_case_callback,
+)
 from bot.group_callbacks import KINDS as _GROUP_KINDS
 from bot.group_callbacks import GroupNav, GroupOption, group_argument, parse_group_callback
 from bot.zones import COMMON_ZONES
@@ -86,6 +96,8 @@ class SetZone:
 
 Action = (
     Home | OpenMenu | OpenCard | OpenSection | TrackCase | OpenSettings | SetLang | SetZone
+    # case tracking (bot/case_callbacks.py): kinds k, a, d
+    | TrackStep | StartTrack | CaseAction | ListCases | ForgetData
     # group chats (bot/group_callbacks.py): kind g
     | GroupNav | GroupOption
 )
@@ -99,6 +111,7 @@ _KINDS: dict[type[Action], str] = {
     OpenSettings: "s",
     SetLang: "l",
     SetZone: "z",
+    **_CASE_KINDS,
     **_GROUP_KINDS,
 }
 
@@ -129,6 +142,8 @@ def encode(action: Action) -> str:
             argument = lang
         case SetZone(index=index):
             argument = str(index)
+        case TrackStep() | StartTrack() | CaseAction() | ListCases() | ForgetData():
+            argument = case_argument(action)
         case GroupNav() | GroupOption():
             argument = group_argument(action)
     data = f"{VERSION}:{kind}" if argument is None else f"{VERSION}:{kind}:{argument}"
@@ -185,6 +200,8 @@ def parse_callback(data: str | None) -> Action | None:
                 return None
             index = int(argument)
             return SetZone(index) if index < len(COMMON_ZONES) else None
+        case "k" | "a" | "d":
+            return parse_case_callback(kind, argument)
         case "g":
             return parse_group_callback(argument)
     return None

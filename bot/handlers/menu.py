@@ -5,12 +5,11 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.callbacks import TrackCase, parse_callback
+from bot.callbacks import parse_callback
 from bot.handlers.fallback import answer_expired
 from bot.replies import show
 from bot.screens import home_screen, screen_for
 from bot.services import services_of
-from bot.texts import MESSAGES
 from bot.viewer import viewer_for
 
 
@@ -33,13 +32,6 @@ async def on_menu_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     services = services_of(context)
     viewer = await viewer_for(services, query.from_user)
     action = parse_callback(query.data)
-    if isinstance(action, TrackCase):
-        if services.catalog.resolve(action.ref) is None:
-            await answer_expired(update, services, viewer)
-            return
-        # the cases feature will take over this button; until then, say it is coming
-        await query.answer(MESSAGES.get("track.soon", viewer.lang), show_alert=True)
-        return
     screen = None if action is None else screen_for(services.catalog, action, viewer)
     if screen is None:
         await answer_expired(update, services, viewer)

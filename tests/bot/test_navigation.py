@@ -132,14 +132,14 @@ async def test_sections_left_out_of_a_long_card_are_one_tap_away(bot: Harness) -
     assert bot.screen().plain == card.plain
 
 
-async def test_track_button_is_answered_with_what_is_coming(bot: Harness) -> None:
+async def test_track_button_opens_the_case_form_under_the_card(bot: Harness) -> None:
     await bot.send("/start")
     await bot.press(encode(OpenCard(CardRef("amazon", "seller", "suspension"))))
-    before = bot.screen().html
+    card = bot.screen()
     calls = await bot.tap("跟踪")
-    assert [c.method for c in calls] == ["answerCallbackQuery"]
-    assert "工单" in calls[0].params["text"]
-    assert bot.screen().html == before
+    assert [c.method for c in calls] == ["answerCallbackQuery", "sendMessage"]
+    assert bot.api.messages[(card.chat_id, card.message_id)].html == card.html  # card kept
+    assert bot.screen().plain.startswith("📌 跟踪工单")
 
 
 async def test_pressing_the_same_button_twice_is_not_an_error(bot: Harness) -> None:

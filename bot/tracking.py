@@ -1,0 +1,253 @@
+"""The rules of tracking a case, Telegram-free: the /track form, what users may type, windows.
+
+The form's state (TrackDraft) lives in the user's PTB `user_data`, in memory: a restart
+forgets half-filled forms, and their buttons then answer "expired". Cases themselves are
+only ever in the database.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from knowledge.catalog import CardRef, Catalog
+from knowledge.followup import ResponseWindow, max_rounds, response_window, trackable_channels
+from knowledge.schema import Channel, Fact
+from storage.cases import MAX_EXTERNAL_ID_LEN, MAX_NOTE_LEN, Case
+
+# a form nobody touched for this long is forgotten; its buttons answer "expired"
+FORM_TTL = timedelta(hours=1)
+# the windows a user may choose when the knowledge gives none, or to override it
+WINDOW_CHOICES = (24, 48, 72)
+# between two reminders of the same case: its window, but never less than this
+MIN_ROUND_GAP = timedelta(hours=24)
+
+Step = Literal["platform", "role", "channel", "opened", "case_id", "note", "confirm"]
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+_CONTROL_IN_NOTE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# words in the guides' own texts that give the advice to keep to one case (see append_advice)
+_ONE_CASE_ADVICE = re.compile(r"same case|duplicate|repeat(?:ed|edly)?\b", re.IGNORECASE)
+
+
+def new_flow_token() -> str:
+    """A short token naming one /track form; lower-case hex, so never the word "new"."""
+    return f"{secrets.randbits(32):x}"
+
+
+@dataclass
+class TrackDraft:
+    """A /track form being filled in; `flow` is the token its buttons carry."""
+
+    flow: str
+    touched: datetime
+    platform: str | None = None
+    role: str | None = None
+    channel: str | None = None
+    issue: str | None = None  # known when started from a card
+    site: str | None = None  # likewise: a site's own response window comes first
+    opened_at: datetime | None = None
+    external_id: str | None = None
+    note: str | None = None
+    note_done: bool = False
+    window_hours: int | None = None  # the user's choice; None: the knowledge's figure
+    same_issue_ok: bool = False
+
+    def step(self) -> Step:
+        """The first thing still to fill in."""
+        if self.platform is None:
+            return "platform"
+        if self.role is None:
+            return "role"
+        if self.channel is None:
+            return "channel"
+        if self.opened_at is None:
+            return "opened"
+        if self.external_id is None:
+            return "case_id"
+        if not self.note_done:
+            return "note"
+        return "confirm"
+
+    def expired(self, now: datetime) -> bool:
+        return now - self.touched > FORM_TTL
+
+    def knowledge_window(self, catalog: Catalog) -> ResponseWindow | None:
+        if self.platform is None or self.channel is None:
+            return None
+        return response_window(catalog, self.platform, self.channel, self.site)
+
+    def hours(self, catalog: Catalog) -> int | None:
+        """The window the case will be tracked with; None until the user picks one."""
+        if self.window_hours is not None:
+            return self.window_hours
+        known = self.knowledge_window(catalog)
+        return None if known is None else known.hours
+
+    def due_at(self, catalog: Catalog) -> datetime | None:
+        hours = self.hours(catalog)
+        if hours is None or self.opened_at is None:
+            return None
+        return self.opened_at + timedelta(hours=hours)
+
+
+def draft_from_card(
+    catalog: Catalog, ref: CardRef, flow: str, now: datetime
+) -> TrackDraft | None:
+    """A form pre-filled from a card: platform, role, issue, site and its best channel."""
+    issue = catalog.resolve(ref)
+    if issue is None:
+        return None
+    trackable = {c.id for c in trackable_channels(catalog, ref.platform, ref.role)}
+    channel = next(
+        (c.id for c in catalog.issue_channels(ref.platform, issue) if c.id in trackable), None
+    )
+    return TrackDraft(
+        flow=flow,
+        touched=now,
+        platform=ref.platform,
+        role=ref.role,
+        channel=channel,
+        issue=issue.id,
+        site=ref.site,
+    )
+
+
+def window_choices(known: ResponseWindow | None) -> tuple[int, ...]:
+    """The windows offered as buttons: the usual three and the knowledge's own figure."""
+    offered = set(WINDOW_CHOICES)
+    if known is not None:
+        offered.add(known.hours)
+    return tuple(sorted(offered))
+
+
+# --- what users type -------------------------------------------------------------------
+
+
+Problem = Literal[
+    "id_empty", "id_lines", "id_long", "id_control", "id_no_alnum", "note_long", "note_control"
+]
+
+
+class InputProblem(ValueError):
+    """Typed input we refuse: why, and for a too long one its length and the limit."""
+
+    def __init__(self, problem: Problem, length: int = 0, limit: int = 0) -> None:
+        super().__init__(problem)
+        self.problem: Problem = problem
+        self.length = length
+        self.limit = limit
+
+
+def check_case_id(text: str) -> str:
+    """A platform case id as typed: one line, 1-64 characters, with a letter or digit in it.
+
+    Amazon Case IDs are numbers and Tmall refund/dispute numbers long digit strings, but
+    users also paste order numbers with dashes: anything readable on one line is kept as
+    typed (HTML and all; it is escaped when shown).
+    """
+    cleaned = text.strip()
+    if not cleaned:
+        raise InputProblem("id_empty")
+    if "\n" in cleaned or "\r" in cleaned:
+        raise InputProblem("id_lines")
+    if len(cleaned) > MAX_EXTERNAL_ID_LEN:
+        raise InputProblem("id_long", len(cleaned), MAX_EXTERNAL_ID_LEN)
+    if _CONTROL.search(cleaned):
+        raise InputProblem("id_control")
+    if not any(ch.isalnum() for ch in cleaned):
+        raise InputProblem("id_no_alnum")
+    return cleaned
+
+
+def check_note(text: str) -> str:
+    """A note as typed, at most 500 characters (lines allowed)."""
+    cleaned = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if len(cleaned) > MAX_NOTE_LEN:
+        raise InputProblem("note_long", len(cleaned), MAX_NOTE_LEN)
+    if _CONTROL_IN_NOTE.search(cleaned):
+        raise InputProblem("note_control")
+    return cleaned
+
+
+# --- windows and rounds of a stored case -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseWindow:
+    hours: int
+    known: ResponseWindow | None  # the knowledge's figure, when the window is one of them
+
+
+def case_window(catalog: Catalog, case: Case) -> CaseWindow | None:
+    """The window a case was registered with, and the knowledge behind it if it is that.
+
+    Cases keep no site, so only the channel's general figure is recognised: a window the
+    user chose, or a site's own figure, is shown as a bare number of hours rather than
+    credited to a source that may not have said it.
+    """
+    if case.due_at is None:
+        return None
+    hours = max(1, round((case.due_at - case.opened_at) / timedelta(hours=1)))
+    known = response_window(catalog, case.platform, case.channel)
+    return CaseWindow(hours, known if known is not None and known.hours == hours else None)
+
+
+def round_gap(case: Case) -> timedelta:
+    """How long after a reminder the next round comes: the case's window, at least a day."""
+    if case.due_at is None:
+        return MIN_ROUND_GAP
+    return max(case.due_at - case.opened_at, MIN_ROUND_GAP)
+
+
+def last_round(catalog: Catalog, case: Case) -> int:
+    """The number of reminders a case gets: the playbook's rounds (at least one)."""
+    return max(max_rounds(catalog, case.platform, case.role), 1)
+
+
+def append_advice(
+    catalog: Catalog, platform_id: str, role_id: str, channel_id: str | None
+) -> list[tuple[Fact, tuple[str, ...]]]:
+    """The guides' advice against a second case for the same problem, with its sources.
+
+    Looked up in the channel's notes, then the playbook's steps, then the platform's
+    warnings, by what the advice says (keep to the same case, never duplicate, do not
+    repeat the question); empty when the guides give none for this platform and role, and
+    the bot then says nothing in their name.
+    """
+    platform = catalog.platform(platform_id)
+    if platform is None:
+        return []
+    found: list[tuple[Fact, tuple[str, ...]]] = []
+    channel: Channel | None = (
+        catalog.channel(platform_id, channel_id) if channel_id is not None else None
+    )
+    if channel is not None:
+        found += [(f, tuple(f.sources or channel.sources)) for f in channel.notes]
+    for followup in sorted(platform.followups, key=lambda f: f.round):
+        if role_id in followup.roles:
+            found += [(f, tuple(f.sources or followup.sources)) for f in followup.steps]
+    found += [(f, tuple(f.sources or platform.sources)) for f in platform.warnings]
+    advice: list[tuple[Fact, tuple[str, ...]]] = []
+    for fact, sources in found:
+        if _ONE_CASE_ADVICE.search(fact.text.en) and all(fact != f for f, _ in advice):
+            advice.append((fact, sources))
+    return advice[:1]
+
+
+def command_argument(text: str | None, command: str) -> str:
+    """What follows `/command` (or `/command@bot`) in a message; "" for any other text.
+
+    The raw rest of the line, not PTB's whitespace-split args: a case id may hold spaces.
+    A case command reached another way (a `/start track` deep link) has no argument.
+    """
+    if not text:
+        return ""
+    head, _, rest = text.strip().partition(" ")
+    name = head.removeprefix("/").split("@", 1)[0].lower()
+    if not head.startswith("/") or name != command:
+        return ""
+    return rest.strip()

@@ -10,6 +10,7 @@ data: case commands get a link to the private chat instead.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from telegram import (
     Chat,
@@ -103,12 +104,16 @@ async def _viewer(
     services: Services, chat_id: int, user: User, question: str | None = None,
     group: GroupSettings | None = None,
 ) -> Viewer:
-    """The group's language if an admin set one, else the asker's; the asker's time zone."""
+    """The group's language if an admin set one, else the asker's; the bot's time zone.
+
+    Not the asker's own zone: everyone reads a group answer, and hours shown in a
+    member's zone would tell the group where they said they live.
+    """
     if group is None:
         group = await services.groups.get(chat_id)
     lang: Lang | None = normalize_lang(group.lang) if group and group.lang else None
     viewer, _ = await guest_viewer(services, user, question, lang=lang)
-    return viewer
+    return replace(viewer, zone=services.settings.zone)
 
 
 async def is_admin(context: ContextTypes.DEFAULT_TYPE, chat: Chat, user: User,
@@ -376,6 +381,8 @@ async def on_settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if message is None or user is None:
         return
     services = services_of(context)
+    if _cooling_down(services, message, user):
+        return  # each /settings costs a getChatMember: not for a member's repeated taps
     chat = message.chat
     group = await services.groups.get(chat.id) or GroupSettings.defaults(chat.id)
     viewer = await _viewer(services, chat.id, user, group=group)

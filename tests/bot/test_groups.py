@@ -425,3 +425,17 @@ async def test_start_and_help_in_a_group_stay_in_group_form(bot: Harness) -> Non
     help_text = group.last().plain
     assert "/faq" in help_text and f"@{BOT_USERNAME}" in help_text
     assert start_payload(url_buttons(group.last())[0][1]) == "menu"
+
+
+async def test_group_answers_do_not_reveal_a_members_time_zone(bot: Harness) -> None:
+    users = services_of(bot.app).users
+    await users.ensure(EN_USER.id)
+    await users.set_timezone(EN_USER.id, "America/Los_Angeles")
+    one, other = GroupChat(bot), GroupChat(bot, BASIC_GROUP)
+    question = "/faq amazon seller two-step verification login problem"
+    await one.say(question, EN_USER)
+    await other.say(question, TgUser(4343, "Lee", "en"))
+    assert one.last().html == other.last().html
+    # the same card in the private chat is in the member's own zone
+    await bot.send(f"/start {details_payload(one)}", EN_USER)
+    assert "America/Los_Angeles" in bot.screen(EN_USER).plain

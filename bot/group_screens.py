@@ -77,7 +77,10 @@ def group_card_screen(
     catalog: Catalog, ref: CardRef, viewer: Viewer, bot: str, asker: int | None = None
 ) -> Screen | None:
     """The short card for `ref`, or None when the ref names nothing (stale or forged)."""
-    card = build_card(catalog, ref, lang=viewer.lang, user_zone=viewer.zone, now=viewer.now)
+    # the whole group reads it: times name their zone, not "your time"
+    card = build_card(
+        catalog, ref, lang=viewer.lang, user_zone=viewer.zone, now=viewer.now, personal=False
+    )
     return None if card is None else short_card_screen(card, bot, asker)
 
 

@@ -97,14 +97,24 @@ def title_for(catalog: Catalog, ref: CardRef, lang: Lang) -> str:
 
 
 def build_card(
-    catalog: Catalog, ref: CardRef, *, lang: Lang, user_zone: ZoneInfo, now: datetime
+    catalog: Catalog,
+    ref: CardRef,
+    *,
+    lang: Lang,
+    user_zone: ZoneInfo,
+    now: datetime,
+    personal: bool = True,
 ) -> Card | None:
-    """The card for `ref`, or None when the ref names nothing (stale or forged)."""
+    """The card for `ref`, or None when the ref names nothing (stale or forged).
+
+    `personal` is False where others read the card too (groups, shared inline results):
+    times then name their zone instead of saying "your time".
+    """
     issue = catalog.resolve(ref)
     platform = catalog.platform(ref.platform)
     if issue is None or platform is None:
         return None
-    builder = _CardBuilder(catalog, platform, issue, ref, lang, user_zone, now)
+    builder = _CardBuilder(catalog, platform, issue, ref, lang, user_zone, now, personal)
     return builder.build()
 
 
@@ -118,6 +128,7 @@ class _CardBuilder:
         lang: Lang,
         user_zone: ZoneInfo,
         now: datetime,
+        personal: bool,
     ) -> None:
         self.catalog = catalog
         self.platform = platform
@@ -126,6 +137,7 @@ class _CardBuilder:
         self.lang = lang
         self.zone = user_zone
         self.now = now
+        self.where = LABELS.get("hours.your_time", lang) if personal else user_zone.key
         self.channels = catalog.issue_channels(platform.id, issue)
         self.recommended = {r.channel for r in issue.recommended}
         self.cited: list[str] = []
@@ -331,9 +343,13 @@ class _CardBuilder:
         if status.always_open:
             return self.label("hours.always_open")
         if status.is_open and status.closes_at is not None:
-            return self.label("hours.open_until", time=self.when(status.closes_at))
+            return self.label(
+                "hours.open_until", time=self.when(status.closes_at), where=self.where
+            )
         if status.opens_at is not None:
-            return self.label("hours.closed_opens", time=self.when(status.opens_at))
+            return self.label(
+                "hours.closed_opens", time=self.when(status.opens_at), where=self.where
+            )
         return self.label("hours.closed")
 
     def when(self, moment: datetime) -> str:

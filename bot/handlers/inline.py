@@ -47,8 +47,14 @@ SUGGESTIONS = 3
 def _article(
     services: Services, ref: CardRef, viewer: Viewer, bot: str
 ) -> InlineQueryResultArticle | None:
+    # the result is shared into a chat others read: times name their zone
     card = build_card(
-        services.catalog, ref, lang=viewer.lang, user_zone=viewer.zone, now=viewer.now
+        services.catalog,
+        ref,
+        lang=viewer.lang,
+        user_zone=viewer.zone,
+        now=viewer.now,
+        personal=False,
     )
     if card is None:
         return None

@@ -147,3 +147,15 @@ def test_short_form_is_short_and_cites(catalog: Catalog) -> None:
         assert len(short) < 1000, ref.key
         assert "最后核对" in short and "来源：" in short
         assert built.summary
+
+
+def test_shared_cards_name_the_zone_instead_of_your_time(catalog: Catalog) -> None:
+    ref = CardRef.parse("amazon.seller.suspension.us")
+    assert ref is not None
+    shared = build_card(
+        catalog, ref, lang="en", user_zone=SHANGHAI, now=WINTER_NOON_UTC, personal=False
+    )
+    assert shared is not None
+    text = shared.plain_text()
+    assert "closes tomorrow 09:00 (Asia/Shanghai)" in text
+    assert "your time" not in text

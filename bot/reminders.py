@@ -33,6 +33,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import CallbackContext, JobQueue
 
 from bot.case_screens import reminder_screen
+from bot.metrics import metrics_of
 from bot.render import render_screen
 from bot.screens import Viewer
 from bot.services import AnyApplication, Services, services_of
@@ -258,6 +259,11 @@ async def sweep_job(context: AnyContext) -> None:
     app = context.application
     services = services_of(context)
     report = await reminders_of(app).sweep(services, context.bot)
+    metrics = metrics_of(context)
+    for _ in range(report.sent):
+        metrics.reminder_sent()
+    for _ in range(report.failed + report.blocked):
+        metrics.reminder_failed()
     if report.outcomes:
         logger.info("reminder sweep", extra={"sent": report.sent, "deferred": report.deferred,
                                              "failed": report.failed, "blocked": report.blocked})

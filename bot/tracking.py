@@ -18,6 +18,8 @@ from knowledge.followup import ResponseWindow, max_rounds, response_window, trac
 from knowledge.schema import Channel, Fact
 from storage.cases import MAX_EXTERNAL_ID_LEN, MAX_NOTE_LEN, Case
 
+# where a user's half-filled /track form is kept in their PTB user_data
+DRAFT_KEY = "track_draft"
 # a form nobody touched for this long is forgotten; its buttons answer "expired"
 FORM_TTL = timedelta(hours=1)
 # the windows a user may choose when the knowledge gives none, or to override it

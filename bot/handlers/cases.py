@@ -37,6 +37,7 @@ from bot.screens import Screen, Viewer
 from bot.services import Services, services_of
 from bot.texts import MESSAGES
 from bot.tracking import (
+    DRAFT_KEY,
     FORM_TTL,
     InputProblem,
     case_window,
@@ -121,6 +122,8 @@ async def on_case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not is_private_button(query):
         await answer_private_only(query, viewer.lang)
         return
+    # any other button leaves a pending edit: typed text is a question again
+    drop_pending_edit(context)
     if isinstance(action, ListCases):
         await query.answer()
         await show(update, await _list_screen(services, user.id, viewer, action.done,
@@ -167,7 +170,6 @@ async def _act(
     lang = viewer.lang
     match action.op, action.arg:
         case "open", _:
-            drop_pending_edit(context)
             return case_screen(catalog, case, viewer)
         case "reply" | "close", _:
             status = CaseStatus.ANSWERED if action.op == "reply" else CaseStatus.CLOSED
@@ -188,11 +190,12 @@ async def _act(
             note = MESSAGES.get("case.done.snooze", lang, time=local_time(until, viewer))
             return await _case_after(services, case, viewer, note)
         case "edit", None:
-            drop_pending_edit(context)
             return edit_screen(catalog, case, viewer)
         case "edit", "note" | "id":
             field: Literal["note", "id"] = "note" if action.arg == "note" else "id"
             if context.user_data is not None:
+                # what the user types next is for this case: a half-filled form is dropped
+                context.user_data.pop(DRAFT_KEY, None)
                 context.user_data[EDIT_KEY] = PendingEdit(case.id, field, viewer.now)
             return edit_text_screen(catalog, case, viewer, field)
         case "edit", "clear":

@@ -14,10 +14,10 @@ from bot.case_callbacks import ForgetData
 from bot.case_screens import forget_result_screen, forget_screen
 from bot.handlers.cases import answer_private_only, drop_pending_edit, is_private_button
 from bot.handlers.fallback import answer_expired
-from bot.handlers.track import DRAFT_KEY
 from bot.replies import show
 from bot.services import services_of
 from bot.texts import MESSAGES
+from bot.tracking import DRAFT_KEY
 from bot.viewer import viewer_for
 from storage.cases import CaseStatus
 

@@ -35,6 +35,7 @@ from bot.screens import Screen, Viewer
 from bot.services import AnyApplication, Services, services_of
 from bot.texts import MESSAGES
 from bot.tracking import (
+    DRAFT_KEY,
     InputProblem,
     TrackDraft,
     check_case_id,
@@ -50,7 +51,6 @@ from storage.cases import DuplicateCaseError
 
 logger = logging.getLogger(__name__)
 
-DRAFT_KEY = "track_draft"
 # commands that leave a half-filled form alone: settings one may fix in the middle
 KEEPS_FORM = frozenset({"track", "tz", "lang", "quiet"})
 # how much of a typed date to quote back when it cannot be read
@@ -209,6 +209,7 @@ async def on_track_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await query.answer()
         await show(update, form_cancelled_screen(viewer.lang))
         return
+    case_handlers.drop_pending_edit(context)
     if _BUTTON_STEP[action.step] != draft.step():
         await query.answer(MESSAGES.get("case.track.stale_toast", viewer.lang))
         await show(update, track_screen(services.catalog, draft, viewer))

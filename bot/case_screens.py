@@ -104,7 +104,7 @@ def sources_text(catalog: Catalog, source_ids: Iterable[str], lang: Lang) -> str
             continue
         checked = _msg("about.checked", lang, date=source.checked.isoformat())
         parts.append(source.title.get(lang) + checked)
-    return "; ".join(parts)
+    return ("；" if lang == "zh" else "; ").join(parts)
 
 
 def _window_lines(catalog: Catalog, hours: int, known: ResponseWindow | None,

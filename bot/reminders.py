@@ -152,8 +152,10 @@ class Reminders:
     ) -> None:
         user = await services.users.get(case.owner_id)
         if user is None or not user.active:
-            # unreachable since the claim: their cases leave the schedule by themselves
-            await services.cases.release_claim(case.id, now)
+            # blocked since the claim: an inactive owner's cases leave the schedule by
+            # themselves, due again the moment they are back; no user row (never so, the
+            # cases go with it): not again in this sweep
+            await services.cases.release_claim(case.id, now if user else now + MAX_RETRY)
             return
         zone = zone_or_default(user.timezone, services)
         local = now.astimezone(zone)

@@ -64,7 +64,7 @@ async def test_track_by_buttons_in_chinese(bot: Harness) -> None:
     catalog = services_of(bot.app).catalog
     window = response_window(catalog, "amazon", "seller_case")
     assert window is not None and window.hours == 24
-    assert f"回复时限：24 小时（{window.text.zh}）" in confirm.plain
+    assert f"回复时限：24 小时 — {window.text.zh}" in confirm.plain
     source = catalog.sources[window.sources[0]]
     assert f"来源：{source.title.zh}" in confirm.plain
     assert "到期：2026-11-21 10:00（已超时 2 天）" in confirm.plain

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
+import asyncio
 import logging
-import signal
 import sys
 from typing import Any
 
@@ -15,7 +14,6 @@ from telegram import (
     BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllGroupChats,
     LinkPreviewOptions,
-    Update,
 )
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, TelegramError
@@ -50,6 +48,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.deeplinks import CASE_COMMANDS
 from bot.group_callbacks import GroupNav, GroupOption
 from bot.handlers import (
+    admin,
     cases,
     data,
     deeplinks,
@@ -66,7 +65,10 @@ from bot.handlers import (
     track,
 )
 from bot.logs import setup_logging
+from bot.metrics import MeasuredApplication, Metrics
+from bot.ops import DatabaseInUseError, DatabaseLock
 from bot.reminders import schedule_reminders
+from bot.runtime import check_webhook, serve
 from bot.services import SERVICES_KEY, Services, open_services
 from bot.texts import MESSAGES
 from knowledge.catalog import CatalogError
@@ -85,8 +87,6 @@ COMMANDS = (
 COMMAND_LANGUAGES: tuple[tuple[str | None, Lang], ...] = ((None, "en"), ("zh", "zh"), ("en", "en"))
 # AIORateLimiter's default of 0 retries nothing: a flood-wait would drop the message
 RATE_LIMIT_RETRIES = 3
-# a Bot API that is briefly unreachable at start-up is waited for, with PTB's back-off
-BOOTSTRAP_RETRIES = 3
 
 
 def add_handlers(app: BotApplication) -> None:
@@ -145,6 +145,9 @@ def add_handlers(app: BotApplication) -> None:
         ("tz", settings.tz_command),
     ):
         app.add_handler(CommandHandler(names, callback, filters=new_message), group=0)
+    # operators (BOT_ADMINS), private chats only; anyone else gets the unknown-command answer
+    for names, callback in (("stats", admin.stats_command), ("reload", admin.reload_command)):
+        app.add_handler(CommandHandler(names, callback, filters=private & new_message), group=0)
     # cases are private: in a group these commands get a link to the private chat instead
     for names, callback in (
         ("track", track.track_command),
@@ -296,52 +299,34 @@ def build_application(
         .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
+        # counts updates, their handling time and errors for /metrics and /stats
+        .application_class(MeasuredApplication)
     )
     if request is not None:
         builder = builder.request(request)
     if updates_request is not None:
         builder = builder.get_updates_request(updates_request)
     app: BotApplication = builder.build()
+    if isinstance(app, MeasuredApplication):
+        app.metrics = Metrics(bot_clock)
     add_handlers(app)
     return app
-
-
-def check_webhook(settings: Settings) -> None:
-    """Webhook mode needs a secret and PTB's webhook extra (tornado); ConfigError if not."""
-    if not settings.webhook_mode:
-        return
-    if settings.webhook_secret is None:
-        raise ConfigError("BOT_WEBHOOK_SECRET must be set when BOT_WEBHOOK_URL is")
-    if importlib.util.find_spec("tornado") is None:
-        raise ConfigError(
-            "BOT_WEBHOOK_URL is set but webhook support is not installed: "
-            "pip install 'python-telegram-bot[webhooks]'"
-        )
 
 
 def run_bot(settings: Settings) -> int:
     """Run until SIGINT/SIGTERM; the exit status (ConfigError when it cannot start)."""
     setup_logging(settings.log_level, settings.log_format, secrets=settings.secrets())
     check_webhook(settings)
-    app = build_application(settings)
-    stop_signals = (signal.SIGINT, signal.SIGTERM)
+    # held for the life of the process: `restore` refuses while it is, and so does a
+    # second bot started on the same database
+    lock = DatabaseLock(settings.db)
     try:
-        if settings.webhook_mode and settings.webhook_url and settings.webhook_secret:
-            app.run_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                webhook_url=settings.webhook_url,
-                secret_token=settings.webhook_secret.get_secret_value(),
-                allowed_updates=Update.ALL_TYPES,
-                stop_signals=stop_signals,
-                bootstrap_retries=BOOTSTRAP_RETRIES,
-            )
-        else:
-            app.run_polling(
-                allowed_updates=Update.ALL_TYPES,
-                stop_signals=stop_signals,
-                bootstrap_retries=BOOTSTRAP_RETRIES,
-            )
+        lock.acquire()
+    except DatabaseInUseError as exc:
+        logger.critical("cannot start", extra={"error": str(exc)})
+        return 1
+    try:
+        asyncio.run(serve(build_application(settings), settings))
     except InvalidToken:
         logger.critical("Telegram rejected BOT_TOKEN: check it with @BotFather")
         return ConfigError.EXIT_CODE
@@ -351,6 +336,11 @@ def run_bot(settings: Settings) -> int:
     except TelegramError as exc:  # the Bot API stayed unreachable while starting
         logger.critical("cannot reach the Bot API", extra={"error": exc.message})
         return 1
+    except OSError as exc:  # the HTTP server's address is taken or not ours
+        logger.critical("cannot listen", extra={"error": str(exc)})
+        return 1
+    finally:
+        lock.release()
     logger.info("stopped")
     return 0
 

@@ -384,5 +384,12 @@ class FakeBotApi(BaseRequest):
     def _api_deleteWebhook(self, params: dict[str, Any]) -> Any:
         return True
 
+    def _api_setWebhook(self, params: dict[str, Any]) -> Any:
+        if not str(params.get("url", "")).startswith("https://"):
+            raise ApiError(
+                400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
+            )
+        return True
+
     def _api_getUpdates(self, params: dict[str, Any]) -> Any:
         return []

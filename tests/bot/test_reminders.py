@@ -16,6 +16,7 @@ import pytest
 from bot.callbacks import encode
 from bot.case_callbacks import CaseAction
 from bot.clock import ManualClock
+from bot.metrics import metrics_of
 from bot.reminders import CHAT_GAP, LEASE, SOON_JOB_NAME
 from bot.services import services_of
 from knowledge.followup import max_rounds, playbook
@@ -336,6 +337,8 @@ async def test_network_errors_back_off_and_are_not_lost(
     outcomes = [(r.__dict__.get("case_id"), r.__dict__.get("outcome"))
                 for r in caplog.records if r.getMessage() == "reminder"]
     assert outcomes == [(case.id, "retry")] * 3 + [(case.id, "sent")]
+    metrics = metrics_of(bot.app)  # what /stats and /metrics report
+    assert (metrics.reminders_sent, metrics.reminders_failed) == (1, 3)
     assert "secret-note-text" not in caplog.text and "123456789" not in caplog.text
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 from typing import Any
 
@@ -326,7 +327,7 @@ def run_bot(settings: Settings) -> int:
         logger.critical("cannot start", extra={"error": str(exc)})
         return 1
     try:
-        asyncio.run(serve(build_application(settings), settings))
+        clean = asyncio.run(serve(build_application(settings), settings))
     except InvalidToken:
         logger.critical("Telegram rejected BOT_TOKEN: check it with @BotFather")
         return ConfigError.EXIT_CODE
@@ -342,6 +343,11 @@ def run_bot(settings: Settings) -> int:
     finally:
         lock.release()
     logger.info("stopped")
+    if not clean:
+        # a thread still stuck in the abandoned work would hold the interpreter's exit
+        # past the 10 s a supervisor waits before SIGKILL; committed data is safe
+        logging.shutdown()
+        os._exit(0)
     return 0
 
 

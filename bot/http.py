@@ -192,6 +192,13 @@ class WebhookHandler(_Handler):
         self.finish()
 
 
+class NotFoundHandler(_Handler):
+    """Any other path: 404, as JSON like every other error here."""
+
+    def prepare(self) -> None:
+        raise tornado.web.HTTPError(HTTPStatus.NOT_FOUND)
+
+
 class _WebApp(tornado.web.Application):
     def log_request(self, handler: tornado.web.RequestHandler) -> None:
         """One line per request; the route's name, not its path (the webhook's may be secret)."""
@@ -230,7 +237,9 @@ class HttpServer:
         ]
         if webhook_path is not None:
             routes.append((webhook_path, WebhookHandler, {"state": state, "secret": secret}))
-        self._app = _WebApp(routes)
+        self._app = _WebApp(
+            routes, default_handler_class=NotFoundHandler, default_handler_args={"state": state}
+        )
         self._server: HTTPServer | None = None
         self._sockets: list[socket.socket] = []
         self.port: int | None = None

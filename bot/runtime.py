@@ -81,6 +81,8 @@ class BotRuntime:
         self._stopping = asyncio.Event()
         self._started = False
         self._stopped = False
+        # False when stopping overran its grace period and left work (or the database) open
+        self.stopped_cleanly = True
 
     @property
     def http_port(self) -> int | None:
@@ -133,6 +135,7 @@ class BotRuntime:
         try:
             await asyncio.wait_for(self._stop_application(), STOP_GRACE)
         except TimeoutError:
+            self.stopped_cleanly = False
             logger.error(
                 "stop took too long: unfinished updates and sends are abandoned",
                 extra={"grace_seconds": STOP_GRACE},
@@ -143,6 +146,7 @@ class BotRuntime:
             if self._started:
                 await asyncio.wait_for(self._close_application(), CLOSE_GRACE)
         except TimeoutError:
+            self.stopped_cleanly = False
             logger.error("closing took too long", extra={"grace_seconds": CLOSE_GRACE})
         except Exception:
             logger.exception("error while closing")
@@ -187,8 +191,12 @@ class BotRuntime:
                 delay *= 2
 
 
-async def serve(application: AnyApplication, settings: Settings) -> None:
-    """Run until SIGINT or SIGTERM, then stop gracefully; raises what prevents starting."""
+async def serve(application: AnyApplication, settings: Settings) -> bool:
+    """Run until SIGINT or SIGTERM, then stop gracefully; raises what prevents starting.
+
+    Returns whether the stop was clean: False means work was abandoned, and threads
+    (the database's) may still be busy, so the caller should exit without waiting.
+    """
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     signals = (signal.SIGINT, signal.SIGTERM)
@@ -215,3 +223,4 @@ async def serve(application: AnyApplication, settings: Settings) -> None:
         await runtime.stop()
         for signum in signals:
             loop.remove_signal_handler(signum)
+    return runtime.stopped_cleanly

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bot import runtime as runtime_module
 from bot.app import build_application
 from bot.clock import ManualClock
 from bot.config import ConfigError
@@ -36,17 +37,18 @@ def free_port() -> int:
 
 
 class GatedBotApi(FakeBotApi):
-    """The fake Bot API, with getMe held until the test opens the gate (start-up paused)."""
+    """The fake Bot API; calls of the methods in `held` wait until the gate opens."""
 
     def __init__(self, clock: ManualClock) -> None:
         super().__init__(clock)
-        self.get_me_called = asyncio.Event()
+        self.held = {"getMe"}
+        self.entered = asyncio.Event()  # a held call is waiting
         self.gate = asyncio.Event()
         self.gate.set()
 
     async def do_request(self, url: str, method: str, *args: Any, **kwargs: Any) -> Any:
-        if url.endswith("/getMe"):
-            self.get_me_called.set()
+        if url.rsplit("/", 1)[-1] in self.held and not self.gate.is_set():
+            self.entered.set()
             await self.gate.wait()
         return await super().do_request(url, method, *args, **kwargs)
 
@@ -127,7 +129,7 @@ async def test_healthz_is_503_while_starting_and_200_when_ready(webhook_bot: Web
     bot = webhook_bot
     bot.api.gate.clear()
     starting = asyncio.create_task(bot.runtime.start())
-    await bot.api.get_me_called.wait()  # the server is bound, the Application not started
+    await bot.api.entered.wait()  # the server is bound, the Application not started
 
     response = await bot.get("/healthz")
     assert response.status_code == 503
@@ -191,7 +193,8 @@ async def test_bodies_that_are_not_updates_are_refused(webhook_bot: WebhookBot) 
     assert (await bot.post(b"{not json")).status_code == 400
     assert (await bot.post(bot.update("/start"), content_type="text/plain")).status_code == 415
     assert (await bot.client.get(f"{bot.base}/telegram")).status_code == 405
-    assert (await bot.get("/nothing-here")).status_code == 404
+    missing = await bot.get("/nothing-here")
+    assert missing.status_code == 404 and missing.json() == {"error": "Not Found"}
     await bot.processed()
     assert bot.api.calls_of("sendMessage") == []
 
@@ -233,6 +236,39 @@ async def test_metrics_move_with_updates_reminders_and_errors(webhook_bot: Webho
     errors = [line for line in text.splitlines() if line.startswith("kefu_errors_total{")]
     assert errors and sum(float(line.rsplit(" ", 1)[1]) for line in errors) == 1
     assert sample(text, 'kefu_updates_total{type="message"}') == 4
+
+
+async def test_stop_finishes_a_send_in_flight(webhook_bot: WebhookBot) -> None:
+    bot = webhook_bot
+    await start(bot)
+    bot.api.held, bot.api.entered = {"sendMessage"}, asyncio.Event()
+    bot.api.gate.clear()
+    assert (await bot.post(bot.update("/start"))).status_code == 200
+    await bot.api.entered.wait()  # the answer is on its way
+    stopping = asyncio.create_task(bot.runtime.stop())
+    response = await bot.get("/healthz")
+    assert response.status_code == 503 and response.json()["status"] == "stopping"
+    assert (await bot.post(bot.update("/help"))).status_code == 503
+    bot.api.gate.set()
+    await stopping
+    assert bot.runtime.stopped_cleanly
+    assert "客服直达" in bot.api.last_message(ZH_USER.id).plain
+    assert not bot.runtime.application.running
+
+
+async def test_a_stop_that_overruns_its_grace_abandons_what_is_left(
+    webhook_bot: WebhookBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = webhook_bot
+    monkeypatch.setattr(runtime_module, "STOP_GRACE", 0.05)
+    await start(bot)
+    bot.api.held, bot.api.entered = {"sendMessage"}, asyncio.Event()
+    bot.api.gate.clear()
+    await bot.post(bot.update("/start"))
+    await bot.api.entered.wait()
+    await bot.runtime.stop()  # returns although the send never completes
+    assert not bot.runtime.stopped_cleanly
+    bot.api.gate.set()
 
 
 async def test_healthz_reports_a_database_that_fails(webhook_bot: WebhookBot) -> None:

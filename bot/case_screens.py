@@ -359,7 +359,7 @@ def same_issue_screen(
                      channel=channel_text(catalog, existing.platform, existing.channel, lang))),
         _opened_line(existing.opened_at, viewer),
     ]
-    advice = append_advice(catalog, draft.platform or "", draft.role or "", draft.channel)
+    advice = append_advice(catalog, draft.platform or "", draft.role or "")
     if advice:
         lines.append(Line.of(""))
         lines.append(Line.of(_msg("case.same_issue.advice", lang)))

@@ -15,7 +15,7 @@ from typing import Literal
 
 from knowledge.catalog import CardRef, Catalog
 from knowledge.followup import ResponseWindow, max_rounds, response_window, trackable_channels
-from knowledge.schema import Channel, Fact
+from knowledge.schema import Fact
 from storage.cases import MAX_EXTERNAL_ID_LEN, MAX_NOTE_LEN, Case
 
 # where a user's half-filled /track form is kept in their PTB user_data
@@ -31,8 +31,6 @@ Step = Literal["platform", "role", "channel", "opened", "case_id", "note", "conf
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 _CONTROL_IN_NOTE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-# words in the guides' own texts that give the advice to keep to one case (see append_advice)
-_ONE_CASE_ADVICE = re.compile(r"same case|duplicate|repeat(?:ed|edly)?\b", re.IGNORECASE)
 
 
 def new_flow_token() -> str:
@@ -211,33 +209,18 @@ def last_round(catalog: Catalog, case: Case) -> int:
 
 
 def append_advice(
-    catalog: Catalog, platform_id: str, role_id: str, channel_id: str | None
+    catalog: Catalog, platform_id: str, role_id: str
 ) -> list[tuple[Fact, tuple[str, ...]]]:
     """The guides' advice against a second case for the same problem, with its sources.
 
-    Looked up in the channel's notes, then the playbook's steps, then the platform's
-    warnings, by what the advice says (keep to the same case, never duplicate, do not
-    repeat the question); empty when the guides give none for this platform and role, and
-    the bot then says nothing in their name.
+    Empty when the knowledge gives none for this platform and role (Amazon buyers): the
+    bot then says nothing in the guides' name.
     """
-    platform = catalog.platform(platform_id)
-    if platform is None:
+    role = catalog.role(platform_id, role_id)
+    if role is None or role.one_case_advice is None:
         return []
-    found: list[tuple[Fact, tuple[str, ...]]] = []
-    channel: Channel | None = (
-        catalog.channel(platform_id, channel_id) if channel_id is not None else None
-    )
-    if channel is not None:
-        found += [(f, tuple(f.sources or channel.sources)) for f in channel.notes]
-    for followup in sorted(platform.followups, key=lambda f: f.round):
-        if role_id in followup.roles:
-            found += [(f, tuple(f.sources or followup.sources)) for f in followup.steps]
-    found += [(f, tuple(f.sources or platform.sources)) for f in platform.warnings]
-    advice: list[tuple[Fact, tuple[str, ...]]] = []
-    for fact, sources in found:
-        if _ONE_CASE_ADVICE.search(fact.text.en) and all(fact != f for f, _ in advice):
-            advice.append((fact, sources))
-    return advice[:1]
+    advice = role.one_case_advice
+    return [(advice, tuple(advice.sources or role.sources))]
 
 
 def command_argument(text: str | None, command: str) -> str:

@@ -213,6 +213,8 @@ class Role(Sourced):
     name: Text
     keywords: list[NonEmpty] = Field(default_factory=list)
     official_entry: Fact | None = None  # overrides the platform's for this role
+    # what to say when someone opens a second case for a problem already open
+    one_case_advice: Fact | None = None
     issues: list[Issue] = Field(min_length=1)
 
 

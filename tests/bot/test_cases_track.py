@@ -268,7 +268,7 @@ async def test_a_second_case_on_the_same_issue_gets_the_guides_advice(bot: Harne
     assert "关于同一个问题，你已经有一个等待回复的工单" in advice_screen
     assert "111111" in advice_screen
     catalog = services_of(bot.app).catalog
-    [(fact, sources)] = append_advice(catalog, "amazon", "seller", "seller_case")
+    [(fact, sources)] = append_advice(catalog, "amazon", "seller")
     assert "duplicates" in fact.text.en  # the knowledge's own words…
     assert fact.text.zh in advice_screen  # …shown, with their source
     assert catalog.sources[sources[0]].title.zh in advice_screen

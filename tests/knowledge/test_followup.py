@@ -75,3 +75,14 @@ def test_followup_round_twice_for_a_role_is_a_broken_file(tmp_path: Path) -> Non
         load_catalog(data)
     assert error.value.file == "tmall.yaml"
     assert error.value.path.startswith("followups.") and "round 1 twice" in error.value.problem
+
+
+def test_one_case_advice_only_where_the_guides_give_it(catalog: Catalog) -> None:
+    seller = catalog.role("amazon", "seller")
+    tmall = catalog.role("tmall", "buyer")
+    buyer = catalog.role("amazon", "buyer")
+    assert seller is not None and seller.one_case_advice is not None
+    assert "duplicates" in seller.one_case_advice.text.en
+    assert tmall is not None and tmall.one_case_advice is not None
+    # seed 000 even suggests resubmitting: no "one case" advice for Amazon buyers
+    assert buyer is not None and buyer.one_case_advice is None

@@ -174,7 +174,7 @@ class KefuRunner(Runner):
         self._app: Any = None
 
     async def start(self, base_url: str, workdir: Path) -> None:
-        settings = Settings(_env_file=None, token=TOKEN, api_base_url=base_url,  # type: ignore[call-arg]
+        settings = Settings(_env_file=None, token=TOKEN, api_base_url=base_url,
                             db=workdir / f"kefu-{int(self.capped)}{int(self.per_chat)}.sqlite3")
         app = build_application(settings)
         if self.per_chat:
@@ -440,10 +440,11 @@ def _print_summary(results: dict[str, Figures], rate: float) -> None:
                  f"per-chat: {_ratio(per_chat, ptb)}; target >= 0.8)")
     parts.append(f"kefu/aiogram-echo {_ratio(kefu, aiogram)} (no cap: {_ratio(fast, aiogram)}, "
                  f"per-chat: {_ratio(per_chat, aiogram)})")
-    for key, figures in ((k, results.get(k)) for k in ("kefu", "kefu-uncapped", "kefu-perchat")):
-        if figures is not None:
-            parts.append(f"{key} p50/p99 at {rate:.0f}/s {figures.p50_ms:.1f}/"
-                         f"{figures.p99_ms:.1f} ms (target p99 < 50)")
+    for key in ("kefu", "kefu-uncapped", "kefu-perchat"):
+        row = results.get(key)
+        if row is not None:
+            parts.append(f"{key} p50/p99 at {rate:.0f}/s {row.p50_ms:.1f}/"
+                         f"{row.p99_ms:.1f} ms (target p99 < 50)")
     print("SUMMARY throughput: " + "; ".join(parts))
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from telegram import Update
 
@@ -58,7 +57,7 @@ async def test_a_failing_update_does_not_block_its_chat() -> None:
 
     first = asyncio.create_task(processor.process_update(message_update(1, 10), fail()))
     second = asyncio.create_task(processor.process_update(message_update(2, 10), ok()))
-    results: list[Any] = await asyncio.gather(first, second, return_exceptions=True)
+    results = await asyncio.gather(first, second, return_exceptions=True)
     assert isinstance(results[0], RuntimeError)
     assert done == [2]
 

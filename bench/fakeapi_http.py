@@ -65,7 +65,7 @@ class Fault:
     chat_id: int | None = None  # None: every chat
     status: int = 500
     description: str = "Internal Server Error"
-    retry_after: int | None = None
+    retry_after: float | None = None  # Telegram sends whole seconds; tests may go finer
     delay: float = 0.0  # seconds before answering (longer than the client waits: a timeout)
     drop: bool = False  # close the connection without answering
     times: int | None = 1  # None: for ever
@@ -442,7 +442,7 @@ class _ApiError(Exception):
         self.description = description
 
 
-def _error(status: int, description: str, retry_after: int | None = None) -> dict[str, Any]:
+def _error(status: int, description: str, retry_after: float | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
     if retry_after is not None:
         body["parameters"] = {"retry_after": retry_after}

@@ -27,6 +27,8 @@ TrackStepKind = Literal[
     "platform",  # value: platform id
     "role",  # value: role id
     "channel",  # value: channel id
+    "site",  # value: site id (only asked where the site has its own response window)
+    "any_site",  # another site, or not sure: the channel's general window
     "opened",  # value: an OPENED_CHOICES key
     "window",  # value: hours
     "skip_note",
@@ -39,6 +41,8 @@ _STEP_LETTERS: dict[TrackStepKind, str] = {
     "platform": "p",
     "role": "r",
     "channel": "c",
+    "site": "s",
+    "any_site": "g",
     "opened": "o",
     "window": "w",
     "skip_note": "n",
@@ -48,7 +52,7 @@ _STEP_LETTERS: dict[TrackStepKind, str] = {
     "cancel": "x",
 }
 _STEPS_BY_LETTER = {letter: step for step, letter in _STEP_LETTERS.items()}
-_STEPS_WITH_VALUE = frozenset({"platform", "role", "channel", "opened", "window"})
+_STEPS_WITH_VALUE = frozenset({"platform", "role", "channel", "site", "opened", "window"})
 
 CaseOp = Literal[
     "open",  # the case's screen

@@ -25,12 +25,13 @@ from bot.tracking import (
     InputProblem,
     TrackDraft,
     append_advice,
+    case_knowledge_window,
     case_window,
     window_choices,
 )
 from knowledge.card import Line, Span
 from knowledge.catalog import Catalog
-from knowledge.followup import ResponseWindow, playbook, response_window, trackable_channels
+from knowledge.followup import ResponseWindow, playbook, trackable_channels
 from knowledge.hours import active_holidays
 from knowledge.schema import Lang
 from storage.cases import Case, CaseStatus
@@ -92,8 +93,17 @@ def channel_text(catalog: Catalog, platform_id: str, channel_id: str, lang: Lang
     return channel.name.get(lang) if channel else channel_id
 
 
+def site_text(catalog: Catalog, platform_id: str, site_id: str, lang: Lang) -> str:
+    site = catalog.site(platform_id, site_id)
+    return site.name.get(lang) if site else site_id
+
+
 def case_title(catalog: Catalog, case: Case, lang: Lang) -> str:
-    return where_text(catalog, case.platform, case.role, lang)
+    """Platform · role, and the site when the case has one (it may set the window)."""
+    where = where_text(catalog, case.platform, case.role, lang)
+    if case.site is None:
+        return where
+    return f"{where} · {site_text(catalog, case.platform, case.site, lang)}"
 
 
 def sources_text(catalog: Catalog, source_ids: Iterable[str], lang: Lang) -> str:
@@ -182,6 +192,9 @@ def _draft_lines(catalog: Catalog, draft: TrackDraft, viewer: Viewer) -> list[Li
     if draft.platform is not None and draft.channel is not None:
         name = channel_text(catalog, draft.platform, draft.channel, lang)
         lines.append(Line.of(_msg("case.channel", lang, channel=name)))
+    if draft.platform is not None and draft.site is not None:
+        site = site_text(catalog, draft.platform, draft.site, lang)
+        lines.append(Line.of(_msg("case.site", lang, site=site)))
     if draft.opened_at is not None:
         lines.append(_opened_line(draft.opened_at, viewer))
     if draft.external_id is not None:
@@ -225,6 +238,15 @@ def track_screen(
             rows.extend(
                 (Button(c.name.get(lang), TrackStep(flow, "channel", c.id)),) for c in channels
             )
+        case "site":
+            lines.append(Line.of(Span(_msg("case.ask.site", lang), "bold")))
+            lines.append(Line.of(Span(_msg("case.ask.site_why", lang), "italic")))
+            sites = [
+                Button(site.name.get(lang), TrackStep(flow, "site", site.id))
+                for site in draft.site_choices(catalog)
+            ]
+            rows.extend(_rows(sites, 2))
+            rows.append((Button(_msg("case.button.any_site", lang), TrackStep(flow, "any_site")),))
         case "opened":
             lines.append(Line.of(Span(_msg("case.ask.opened", lang), "bold")))
             lines.append(Line.of(Span(_msg("case.ask.opened_typed", lang,
@@ -563,7 +585,7 @@ def edit_window_screen(catalog: Catalog, case: Case, viewer: Viewer) -> Screen:
     lang = viewer.lang
     window = case_window(catalog, case)
     known = window.known if window is not None else None
-    known = known or response_window(catalog, case.platform, case.channel)
+    known = known or case_knowledge_window(catalog, case)
     lines = [_id_line(case.external_id, lang)]
     if known is not None:
         lines.extend(_window_lines(catalog, known.hours, known, lang))

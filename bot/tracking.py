@@ -14,8 +14,14 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from knowledge.catalog import CardRef, Catalog
-from knowledge.followup import ResponseWindow, max_rounds, response_window, trackable_channels
-from knowledge.schema import Fact
+from knowledge.followup import (
+    ResponseWindow,
+    max_rounds,
+    response_window,
+    sites_with_own_window,
+    trackable_channels,
+)
+from knowledge.schema import Fact, Site
 from storage.cases import MAX_EXTERNAL_ID_LEN, MAX_NOTE_LEN, Case
 
 # where a user's half-filled /track form is kept in their PTB user_data
@@ -27,7 +33,7 @@ WINDOW_CHOICES = (24, 48, 72)
 # between two reminders of the same case: its window, but never less than this
 MIN_ROUND_GAP = timedelta(hours=24)
 
-Step = Literal["platform", "role", "channel", "opened", "case_id", "note", "confirm"]
+Step = Literal["platform", "role", "channel", "site", "opened", "case_id", "note", "confirm"]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 _CONTROL_IN_NOTE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -48,7 +54,8 @@ class TrackDraft:
     role: str | None = None
     channel: str | None = None
     issue: str | None = None  # known when started from a card
-    site: str | None = None  # likewise: a site's own response window comes first
+    site: str | None = None  # from a card, or asked: a site's own response window comes first
+    site_done: bool = False  # the site is known, or would not change the window
     opened_at: datetime | None = None
     external_id: str | None = None
     note: str | None = None
@@ -64,6 +71,8 @@ class TrackDraft:
             return "role"
         if self.channel is None:
             return "channel"
+        if not self.site_done:
+            return "site"
         if self.opened_at is None:
             return "opened"
         if self.external_id is None:
@@ -71,6 +80,20 @@ class TrackDraft:
         if not self.note_done:
             return "note"
         return "confirm"
+
+    def choose_channel(self, catalog: Catalog, channel_id: str | None) -> None:
+        """Set the channel; the site is then asked only if it changes the channel's window.
+
+        A site the form already has (from a card) is kept, whatever the channel.
+        """
+        self.channel = channel_id
+        self.site_done = self.site is not None or not self.site_choices(catalog)
+
+    def site_choices(self, catalog: Catalog) -> list[Site]:
+        """The sites worth a button: those with a response window of their own."""
+        if self.platform is None or self.channel is None:
+            return []
+        return sites_with_own_window(catalog, self.platform, self.channel)
 
     def expired(self, now: datetime) -> bool:
         return now - self.touched > FORM_TTL
@@ -105,15 +128,16 @@ def draft_from_card(
     channel = next(
         (c.id for c in catalog.issue_channels(ref.platform, issue) if c.id in trackable), None
     )
-    return TrackDraft(
+    draft = TrackDraft(
         flow=flow,
         touched=now,
         platform=ref.platform,
         role=ref.role,
-        channel=channel,
         issue=issue.id,
         site=ref.site,
     )
+    draft.choose_channel(catalog, channel)
+    return draft
 
 
 def window_choices(known: ResponseWindow | None) -> tuple[int, ...]:
@@ -182,17 +206,22 @@ class CaseWindow:
     known: ResponseWindow | None  # the knowledge's figure, when the window is one of them
 
 
+def case_knowledge_window(catalog: Catalog, case: Case) -> ResponseWindow | None:
+    """The knowledge's window for a case: its site's own figure first, else the channel's."""
+    return response_window(catalog, case.platform, case.channel, case.site)
+
+
 def case_window(catalog: Catalog, case: Case) -> CaseWindow | None:
     """The window a case was registered with, and the knowledge behind it if it is that.
 
-    Cases keep no site, so only the channel's general figure is recognised: a window the
-    user chose, or a site's own figure, is shown as a bare number of hours rather than
-    credited to a source that may not have said it.
+    Only the figure for the case's own site (or, without one, the channel's general
+    figure) is recognised: a window the user chose is shown as a bare number of hours
+    rather than credited to a source that may not have said it.
     """
     if case.due_at is None:
         return None
     hours = max(1, round((case.due_at - case.opened_at) / timedelta(hours=1)))
-    known = response_window(catalog, case.platform, case.channel)
+    known = case_knowledge_window(catalog, case)
     return CaseWindow(hours, known if known is not None and known.hours == hours else None)
 
 

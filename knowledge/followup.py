@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from knowledge.catalog import Catalog
-from knowledge.schema import Channel, FollowUp, Text
+from knowledge.schema import Channel, FollowUp, Site, Text
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,20 @@ def response_window(
         text=chosen.text,
         sources=tuple(chosen.sources or channel.sources),
     )
+
+
+def sites_with_own_window(catalog: Catalog, platform_id: str, channel_id: str) -> list[Site]:
+    """The platform's sites for which the channel has a response window of their own.
+
+    Empty for most channels: asking a user for the site only matters where it changes
+    the window. In the order the platform lists its sites.
+    """
+    platform = catalog.platform(platform_id)
+    channel = catalog.channel(platform_id, channel_id)
+    if platform is None or channel is None:
+        return []
+    timed = {r.site for r in channel.responses if r.follow_up_hours is not None}
+    return [site for site in platform.sites if site.id in timed]
 
 
 def trackable_channels(catalog: Catalog, platform_id: str, role_id: str) -> list[Channel]:

@@ -31,7 +31,7 @@ _CONTROL_EXCEPT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _COLUMNS = (
     "id, owner_id, platform, role, channel, issue, external_id, note, opened_at, due_at, "
     "status, snoozed_until, reminders_sent, last_reminded_at, created_at, updated_at, "
-    "remind_at"
+    "remind_at, site"
 )
 
 # The scheduler's two queries. Both walk the head of the partial index cases_wake,
@@ -85,6 +85,7 @@ class Case:
     created_at: datetime
     updated_at: datetime
     remind_at: datetime | None = None
+    site: str | None = None  # the platform's site (marketplace), when the user named one
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form: times as ISO-8601 text, the status as its value."""
@@ -174,8 +175,13 @@ class CaseStore:
         note: str | None,
         opened_at: datetime,
         due_at: datetime | None,
+        *,
+        site: str | None = None,
     ) -> Case:
         """Start tracking a case; the first reminder is due at `due_at` (None: never).
+
+        `site` is the platform's site (marketplace) the case is on, when known: the
+        knowledge may give that site its own response window.
 
         Raises DuplicateCaseError if the owner has a case with this platform and case id
         that is not closed, ValueError for an empty/too long case id or too long note.
@@ -191,6 +197,7 @@ class CaseStore:
             clean_note(note),
             to_db(opened_at),
             to_db_or_none(due_at),
+            None if site is None else _clean_code("site", site),
         )
         now = to_db(self._clock.now())
         async with self._db.transaction() as tx:
@@ -205,8 +212,8 @@ class CaseStore:
                 f"""
                 INSERT INTO cases (
                     owner_id, platform, role, channel, issue, external_id, note,
-                    opened_at, due_at, remind_at, owner_active, created_at, updated_at)
-                SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, active, ?, ?
+                    opened_at, due_at, site, remind_at, owner_active, created_at, updated_at)
+                SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, active, ?, ?
                 FROM users WHERE user_id = ?
                 RETURNING {_COLUMNS}
                 """,
@@ -519,4 +526,5 @@ def _to_case(row: Row) -> Case:
         created_at=from_db(row["created_at"]),
         updated_at=from_db(row["updated_at"]),
         remind_at=from_db_or_none(row["remind_at"]),
+        site=row["site"],
     )

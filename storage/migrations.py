@@ -87,6 +87,11 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at        TEXT NOT NULL
     ) STRICT;
     """,
+    # 2: a case remembers its site (a site may have its own response window); cases from
+    # before, and cases on platforms without sites, have none.
+    """
+    ALTER TABLE cases ADD COLUMN site TEXT CHECK (length(site) BETWEEN 1 AND 64);
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

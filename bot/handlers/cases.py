@@ -40,6 +40,7 @@ from bot.tracking import (
     DRAFT_KEY,
     FORM_TTL,
     InputProblem,
+    case_knowledge_window,
     case_window,
     check_case_id,
     check_note,
@@ -47,7 +48,6 @@ from bot.tracking import (
     window_choices,
 )
 from bot.viewer import viewer_for
-from knowledge.followup import response_window
 from knowledge.schema import Lang
 from storage.cases import Case, CaseStatus, DuplicateCaseError
 
@@ -234,7 +234,7 @@ async def _set_window(services: Services, case: Case, hours: int, viewer: Viewer
     """A new response window: due again from when the case was opened."""
     window = case_window(services.catalog, case)
     known = window.known if window is not None else None
-    known = known or response_window(services.catalog, case.platform, case.channel)
+    known = known or case_knowledge_window(services.catalog, case)
     if hours not in window_choices(known):
         return edit_window_screen(services.catalog, case, viewer)  # not a button we offered
     due = case.opened_at + timedelta(hours=hours)

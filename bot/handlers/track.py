@@ -1,4 +1,8 @@
-"""/track: a short form — platform → role → channel → opened → case id → note → confirm.
+"""/track: a short form — platform → role → channel (→ site) → opened → case id → note → confirm.
+
+The site is asked only where the chosen channel has a site with its own response window
+(Amazon Seller Central cases: Europe, Japan), and not when the form came from a card that
+names one.
 
 The form (TrackDraft) is kept in the user's `user_data` under a token its buttons carry:
 a button of an older, finished, cancelled or forgotten (restart) form answers "expired";
@@ -174,6 +178,8 @@ _BUTTON_STEP = {
     "platform": "platform",
     "role": "role",
     "channel": "channel",
+    "site": "site",
+    "any_site": "site",
     "opened": "opened",
     "skip_note": "note",
     "window": "confirm",
@@ -248,7 +254,13 @@ async def _apply(
             offered = trackable_channels(catalog, draft.platform or "", draft.role or "")
             if value not in {c.id for c in offered}:
                 return None, False
-            draft.channel = value
+            draft.choose_channel(catalog, value)
+        case "site":
+            if value not in {s.id for s in draft.site_choices(catalog)}:
+                return None, False
+            draft.site, draft.site_done = value, True
+        case "any_site":
+            draft.site, draft.site_done = None, True
         case "opened":
             opened = opened_from_choice(value, viewer.now, viewer.zone)
             if opened is None:
@@ -301,6 +313,7 @@ async def _confirm(
             draft.note,
             draft.opened_at,
             due,
+            site=draft.site,
         )
     except DuplicateCaseError as duplicate:
         return duplicate_screen(catalog, draft, duplicate.existing, viewer), False
@@ -309,7 +322,8 @@ async def _confirm(
         # reminders are written without an update to read the app's language from
         await services.users.set_lang(owner_id, viewer.lang)
     logger.info("case tracked", extra={"case_id": case.id, "user_id": owner_id,
-                                       "platform": case.platform, "channel": case.channel})
+                                       "platform": case.platform, "channel": case.channel,
+                                       "site": case.site})
     if due <= viewer.now:
         saved = MESSAGES.get("case.track.saved_overdue", viewer.lang)
     else:

@@ -64,16 +64,22 @@ async def register(
     platform: str = "amazon",
     role: str = "seller",
     channel: str = "seller_case",
+    site: str | None = None,
     opened: str = "3d",
     note: str | None = None,
     window: int | None = None,
 ) -> Case:
-    """Track a case through /track and its buttons; the stored case."""
+    """Track a case through /track and its buttons; the stored case.
+
+    Where the form asks for the site, `site` is pressed (None: "another one / not sure").
+    """
     await bot.send("/track", user=user)
     await press_step(bot, "platform", platform, user)
     if any(f":r:{role}" in data for _, data in bot.screen(user).buttons()):
         await press_step(bot, "role", role, user)
     await press_step(bot, "channel", channel, user)
+    if any(data.endswith(":g") for _, data in bot.screen(user).buttons()):
+        await press_step(bot, "any_site" if site is None else "site", site, user)
     await press_step(bot, "opened", opened, user)
     await bot.send(external_id, user=user)
     if note is None:

@@ -171,6 +171,7 @@ async def test_an_edit_takes_over_from_a_half_filled_form(bot: Harness) -> None:
     await bot.tap("亚马逊")
     await bot.tap("卖家")
     await bot.tap("Seller Central")
+    await bot.tap("其他站点")
     await bot.tap("刚刚")  # the form waits for a case id…
     await bot.press(encode(CaseAction("edit", case.id, "note")))
     await bot.send("这是备注")  # …but this is the note asked for last
@@ -256,10 +257,10 @@ async def test_quiet_hours_set_show_and_off(bot: Harness) -> None:
 
 
 async def test_mydata_sends_every_case_and_the_settings_as_json(bot: Harness) -> None:
-    first = await register(bot, "<b>123</b>", note="备注 🙂 <i>x</i>")
+    first = await register(bot, "<b>123</b>", note="备注 🙂 <i>x</i>", site="jp")
     await register(bot, "456")
     await bot.send("/cases")
-    await bot.tap("2. 456")
+    await bot.tap(". 456")  # listed first: the Japan case is due later
     await bot.tap("关闭工单")
     await bot.send("/quiet 22:00-07:30")
     calls = await bot.send("/mydata")
@@ -275,6 +276,7 @@ async def test_mydata_sends_every_case_and_the_settings_as_json(bot: Harness) ->
     assert [c["status"] for c in export["cases"]] == ["open", "closed"]
     assert export["cases"][0]["note"] == "备注 🙂 <i>x</i>"
     assert export["cases"][0]["opened_at"] == first.opened_at.isoformat()
+    assert [c["site"] for c in export["cases"]] == ["jp", None]
     # someone else's export has none of it
     await bot.send("/mydata", user=OTHER)
     other = json.loads(api.uploads[-1].decode("utf-8"))

@@ -50,6 +50,10 @@ async def test_track_by_buttons_in_chinese(bot: Harness) -> None:
     await bot.tap("卖家")
     assert "哪个渠道" in bot.screen().plain
     await bot.tap("Seller Central")
+    # Seller Central cases answer on their own time in Europe and Japan: which site?
+    assert "工单是哪个站点的" in bot.screen().plain
+    assert buttons_of(bot.screen()) == ["欧洲站", "日本站", "其他站点 / 不确定", "✖️ 取消"]
+    await bot.tap("其他站点")
     assert "什么时候提交的" in bot.screen().plain
     assert set(buttons_of(bot.screen())) >= {"刚刚", "今天早些时候", "昨天", "2 天前", "3 天前",
                                               "7 天前"}
@@ -71,8 +75,8 @@ async def test_track_by_buttons_in_chinese(bot: Harness) -> None:
     assert "一分钟内" in confirm.plain
     await bot.tap("开始跟踪")
     case = await only_case(bot, ZH_USER, "123456789")
-    assert (case.platform, case.role, case.channel, case.issue) == (
-        "amazon", "seller", "seller_case", None)
+    assert (case.platform, case.role, case.channel, case.issue, case.site) == (
+        "amazon", "seller", "seller_case", None, None)
     assert case.opened_at == START - timedelta(days=3)
     assert case.due_at == case.remind_at == START - timedelta(days=2)
     assert case.note is None and case.status is CaseStatus.OPEN
@@ -119,6 +123,7 @@ async def test_the_zone_is_the_users_own(bot: Harness) -> None:
     await press_step(bot, "platform", "amazon", EN_USER)
     await press_step(bot, "role", "seller", EN_USER)
     await press_step(bot, "channel", "seller_case", EN_USER)
+    await press_step(bot, "any_site", user=EN_USER)
     assert "America/New_York" in bot.screen(EN_USER).plain
     await bot.send("yesterday 15:00", user=EN_USER)  # 21:00 Sunday in New York now
     assert "Opened 2026-11-21 15:00" in bot.screen(EN_USER).plain
@@ -155,6 +160,7 @@ async def test_track_with_a_case_id_fills_it_in(bot: Harness) -> None:
     await bot.tap("亚马逊")
     await bot.tap("卖家")
     await bot.tap("Seller Central")
+    await bot.tap("其他站点")
     await bot.tap("昨天")
     assert "备注" in bot.screen().plain  # no question about the case id
     await bot.send("卖家账号审核")
@@ -246,7 +252,7 @@ async def test_a_case_id_already_tracked_is_refused_with_a_pointer(bot: Harness)
     # the pointer opens the existing case
     await bot.send("/track 123456789")
     for step, value in (("platform", "amazon"), ("role", "seller"), ("channel", "seller_case"),
-                        ("opened", "now")):
+                        ("any_site", None), ("opened", "now")):
         await press_step(bot, step, value)  # type: ignore[arg-type]
     await press_step(bot, "skip_note")
     await press_step(bot, "confirm")
@@ -260,6 +266,7 @@ async def test_a_second_case_on_the_same_issue_gets_the_guides_advice(bot: Harne
         await bot.send("/start")
         await bot.press(encode(OpenCard(ref)))
         await bot.tap("跟踪")
+        await bot.tap("其他站点")  # a card for every site: the form asks
         await bot.tap("刚刚")
         await bot.send(external_id)
         await bot.tap("跳过")
@@ -333,6 +340,7 @@ async def test_another_command_abandons_the_form(bot: Harness) -> None:
     await bot.tap("亚马逊")
     await bot.tap("卖家")
     await bot.tap("Seller Central")
+    await bot.tap("其他站点")
     await bot.tap("刚刚")
     assert "请发送工单号" in bot.screen().plain
     await bot.send("/start")
@@ -346,6 +354,7 @@ async def test_settings_commands_keep_the_form(bot: Harness) -> None:
     await press_step(bot, "platform", "amazon", EN_USER)
     await press_step(bot, "role", "seller", EN_USER)
     await press_step(bot, "channel", "seller_case", EN_USER)
+    await press_step(bot, "any_site", user=EN_USER)
     await bot.send("/tz Europe/London", user=EN_USER)
     await bot.send("yesterday 09:00", user=EN_USER)
     assert "Opened 2026-11-22 09:00" in bot.screen(EN_USER).plain
@@ -372,7 +381,7 @@ async def test_case_id_and_note_with_html_and_emoji_are_kept_and_escaped(
 async def test_unusable_case_ids_are_refused_with_the_reason(bot: Harness) -> None:
     await bot.send("/track")
     for step, value in (("platform", "amazon"), ("role", "seller"), ("channel", "seller_case"),
-                        ("opened", "now")):
+                        ("any_site", None), ("opened", "now")):
         await press_step(bot, step, value)  # type: ignore[arg-type]
     for typed, answer in (
         ("9" * 5000, "5000 个字符，最多 64 个"),
@@ -393,7 +402,7 @@ async def test_a_5000_character_note_is_refused_and_the_form_keeps_everything(
 ) -> None:
     await bot.send("/track 42424242", user=EN_USER)
     for step, value in (("platform", "amazon"), ("role", "seller"), ("channel", "seller_case"),
-                        ("opened", "2d")):
+                        ("any_site", None), ("opened", "2d")):
         await press_step(bot, step, value, EN_USER)  # type: ignore[arg-type]
     await bot.send("📦<b>" * 1250, user=EN_USER)  # 5,000 characters
     shown = bot.screen(EN_USER).plain

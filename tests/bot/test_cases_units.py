@@ -139,6 +139,8 @@ def test_opened_buttons() -> None:
     [
         (TrackStep("1a2b3c4d", "platform", "amazon"), "1:k:1a2b3c4d:p:amazon"),
         (TrackStep("ff", "channel", "seller_case"), "1:k:ff:c:seller_case"),
+        (TrackStep("ff", "site", "jp"), "1:k:ff:s:jp"),
+        (TrackStep("ff", "any_site"), "1:k:ff:g"),
         (TrackStep("ff", "confirm"), "1:k:ff:y"),
         (StartTrack(), "1:k:new"),
         (CaseAction("open", 42), "1:a:o:42"),
@@ -162,7 +164,7 @@ def test_case_buttons_round_trip(action: object, data: str) -> None:
         "1:a:r:5:x", "1:a:w:5", "1:a:w:5:0", "1:a:s:5:never", "1:a:e:5:everything",
         "1:a:l", "1:a:l:x", "1:a:l:o:0", "1:a:l:o:100", "1:a:z:5",
         "1:k:new:1", "1:k:XYZ:p:amazon", "1:k:ab:p", "1:k:ab:p:Amazon", "1:k:ab:q:x",
-        "1:k:ab:y:extra", "1:k:123456789:y",
+        "1:k:ab:y:extra", "1:k:123456789:y", "1:k:ab:s", "1:k:ab:g:jp", "1:k:ab:s:JP",
         "1:d", "1:d:yes",
     ],
 )

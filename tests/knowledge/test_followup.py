@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from knowledge.catalog import DATA_DIR, Catalog, CatalogError, load_catalog
-from knowledge.followup import max_rounds, playbook, response_window, trackable_channels
+from knowledge.followup import (
+    max_rounds,
+    playbook,
+    response_window,
+    sites_with_own_window,
+    trackable_channels,
+)
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +31,14 @@ def test_seller_case_window_is_24h_with_site_overrides(catalog: Catalog) -> None
     # a site without its own figure falls back to the general one
     uk = response_window(catalog, "amazon", "seller_case", "uk")
     assert uk is not None and uk.hours == 24
+
+
+def test_only_sites_with_their_own_window_are_worth_asking_for(catalog: Catalog) -> None:
+    assert [s.id for s in sites_with_own_window(catalog, "amazon", "seller_case")] == [
+        "eu", "jp"]
+    assert sites_with_own_window(catalog, "amazon", "seller_email") == []
+    assert sites_with_own_window(catalog, "tmall", "official") == []
+    assert sites_with_own_window(catalog, "amazon", "nope") == []
 
 
 def test_email_and_appeal_windows_are_72h(catalog: Catalog) -> None:

@@ -1,17 +1,29 @@
-"""Versioned migrations: order, idempotence, one transaction each, refusal of newer files."""
+"""Versioned migrations: order, idempotence, one transaction each, refusal of newer files,
+and each shipped version applied to a file of the one before."""
 
 from __future__ import annotations
 
 import sqlite3
 import threading
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import aiosqlite
 import pytest
 
-from storage import DatabaseError
-from storage.migrations import MIGRATIONS, apply_migrations, read_version, split_statements
+from storage import CaseStore, Database, DatabaseError
+from storage.migrations import (
+    LATEST_VERSION,
+    MIGRATIONS,
+    apply_migrations,
+    read_version,
+    split_statements,
+)
+from storage.timestamps import to_db
+from tests.storage.conftest import T0, FixedClock
+
+DAY = timedelta(days=1)
 
 STEPS = (
     "CREATE TABLE a (x INTEGER);\nINSERT INTO a VALUES (1);",
@@ -122,3 +134,81 @@ def test_every_shipped_migration_splits_into_complete_statements() -> None:
         statements = split_statements(script)
         assert statements
         assert all(sqlite3.complete_statement(statement) for statement in statements)
+
+
+# --- the shipped schema, version by version --------------------------------------------
+
+
+def _version_1_file(path: Path) -> None:
+    """A database as kefu-bot left it at schema version 1, with a user and two cases."""
+    old = sqlite3.connect(path, isolation_level=None)
+    try:
+        for statement in split_statements(MIGRATIONS[0]):
+            old.execute(statement)
+        old.execute("PRAGMA user_version = 1")
+        old.execute(
+            "INSERT INTO users (user_id, lang, created_at, updated_at) VALUES (?, 'zh', ?, ?)",
+            (7, to_db(T0), to_db(T0)),
+        )
+        for external_id, status in (("111", "open"), ("222", "closed")):
+            old.execute(
+                """
+                INSERT INTO cases (owner_id, platform, role, channel, external_id, opened_at,
+                                   due_at, remind_at, status, created_at, updated_at)
+                VALUES (7, 'amazon', 'seller', 'seller_case', ?, ?, ?, ?, ?, ?, ?)
+                """,
+                (external_id, to_db(T0), to_db(T0 + DAY), to_db(T0 + DAY), status,
+                 to_db(T0), to_db(T0)),
+            )
+    finally:
+        old.close()
+
+
+async def test_version_2_adds_the_site_and_keeps_version_1_cases_as_they_were(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "v1.sqlite3"
+    _version_1_file(path)
+    db = await Database.open(path)
+    try:
+        version = await db.fetchone("PRAGMA user_version")
+        assert version is not None and version[0] == LATEST_VERSION == 2
+        columns = {row["name"]: row for row in await db.fetchall("PRAGMA table_info(cases)")}
+        assert columns["site"]["type"] == "TEXT" and columns["site"]["notnull"] == 0
+        store = CaseStore(db, FixedClock(T0))
+        [kept] = await store.list_for_owner(7)
+        assert (kept.external_id, kept.channel, kept.site) == ("111", "seller_case", None)
+        assert (kept.opened_at, kept.due_at, kept.remind_at) == (T0, T0 + DAY, T0 + DAY)
+        exported = await store.export_for_owner(7)
+        assert [(c["external_id"], c["status"], c["site"]) for c in exported] == [
+            ("111", "open", None), ("222", "closed", None)]
+        # the old case is still scheduled, and new cases carry their site
+        assert [c.id for c in await store.claim_due(T0 + DAY, 10, DAY)] == [kept.id]
+        added = await store.add(7, "amazon", "seller", "seller_case", None, "333", None,
+                                T0, T0 + 3 * DAY, site="jp")
+        assert added.site == "jp"
+        assert await store.get(added.id, 7) == added
+    finally:
+        await db.close()
+    # opening again migrates nothing twice
+    again = await Database.open(path)
+    try:
+        assert len(await CaseStore(again).export_for_owner(7)) == 3
+    finally:
+        await again.close()
+
+
+async def test_a_site_is_a_code_or_nothing(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "new.sqlite3")
+    try:
+        store = CaseStore(db, FixedClock(T0))
+        for bad in ("", "  ", "x" * 65, "j\np"):
+            with pytest.raises(ValueError, match="site"):
+                await store.add(7, "amazon", "seller", "seller_case", None, "1", None, T0, None,
+                                site=bad)
+        # and the table itself refuses an empty one, whoever writes it
+        await store.add(7, "amazon", "seller", "seller_case", None, "1", None, T0, None)
+        with pytest.raises(sqlite3.IntegrityError):
+            await db.execute("UPDATE cases SET site = ''")
+    finally:
+        await db.close()

@@ -4,7 +4,8 @@ Telegram passes the payload to `/start` (≤ 64 characters of A-Z, a-z, 0-9, _ a
 Formats:
   `c-<platform>-<role>-<issue>[-<site>]`  a card, e.g. `c-amazon-seller-suspension-us`
                                           (catalog ids are [a-z0-9_], so '-' separates)
-  `cases`, `track`, `mydata`, …           a case command used in a group (see CASE_COMMANDS)
+  `cases`, `track`, `mydata`, …           a case command used in a group, run here (see
+                                          CASE_COMMANDS)
   `menu`                                  the home menu
 Anything else parses to None (the home menu is shown); never an exception.
 Telegram-free: the handlers turn a payload into a screen.
@@ -22,7 +23,8 @@ _PAYLOAD_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _ID_RE = re.compile(r"[a-z][a-z0-9_]{0,23}")
 CARD_PREFIX = "c"
 MENU = "menu"
-# the case commands: in a group they answer only with a link to the private chat
+# the case commands: in a group they answer only with a link to the private chat, where
+# `/start <command>` runs the command itself
 CASE_COMMANDS = ("track", "cases", "mydata", "forget", "quiet")
 
 

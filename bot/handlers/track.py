@@ -30,6 +30,7 @@ from bot.case_screens import (
     same_issue_screen,
     track_screen,
 )
+from bot.deeplinks import CommandLink, parse_payload
 from bot.handlers import cases as case_handlers
 from bot.handlers.fallback import answer_expired
 from bot.opened import OpenedAtError, opened_from_choice, parse_opened
@@ -380,7 +381,12 @@ async def on_any_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     message = update.effective_message
     if message is None or not message.text:
         return
-    name = message.text.split(maxsplit=1)[0].removeprefix("/").split("@", 1)[0].lower()
+    words = message.text.split()
+    name = words[0].removeprefix("/").split("@", 1)[0].lower()
+    if name == "start" and len(words) > 1:
+        # a case command's deep link (`/start quiet`) runs that command: treated like it
+        link = parse_payload(words[1])
+        name = link.command if isinstance(link, CommandLink) else name
     if name in KEEPS_FORM:
         return
     _keep(context, None)

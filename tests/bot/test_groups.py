@@ -296,9 +296,61 @@ async def test_case_commands_in_a_group_only_link_to_the_private_chat(bot: Harne
         assert "CASE-8812345" not in text and "XYZ" not in text and member.first_name not in text
         assert "私聊" in text
         assert details_payload(group) == command
-        # in the private chat the link opens a hint for that command
-        await bot.send(f"/start {command}", member)
-        assert f"/{command}" in bot.screen(member).plain
+
+
+async def test_a_case_command_link_runs_the_command_in_the_private_chat(bot: Harness) -> None:
+    """The link a case command gets in a group does that command, without another step."""
+    group = GroupChat(bot)
+    member = MEMBERS[0]
+    await services_of(bot.app).cases.add(
+        member.id, "amazon", "seller", "seller_case", "suspension", "CASE-8812345", None,
+        bot.clock.now() - timedelta(days=3), bot.clock.now() - timedelta(days=2),
+    )
+    screens = {
+        "track": "这个工单是在哪个平台提交的",
+        "cases": "📋 我的工单",
+        "forget": "全部 1 个工单",
+        "quiet": "🌙 免打扰时段",
+    }
+    for command in ("track", "cases", "mydata", "forget", "quiet"):
+        bot.clock.advance(timedelta(seconds=11))  # past the member's cool-down
+        await group.say(f"/{command}", member)
+        payload = details_payload(group)
+        assert payload == command
+        calls = await bot.send(f"/start {payload}", member)
+        if command == "mydata":
+            assert methods(calls) == ["sendDocument"]
+            assert "全部 1 个工单" in calls[0].params["caption"]
+            continue
+        assert methods(calls) == ["sendMessage"], command
+        shown = bot.screen(member).plain
+        assert screens[command] in shown, command
+        assert "发送 /" not in shown  # not a hint to type the command again
+        if command == "cases":
+            assert "CASE-8812345" in shown
+    # the screens are the commands' own: their buttons work
+    await bot.send("/start track", member)
+    await bot.tap("亚马逊", member)
+    assert "你的身份是" in bot.screen(member).plain
+    await bot.send("/start forget", member)
+    await bot.tap("取消", member)
+    assert await services_of(bot.app).cases.count_for_owner(member.id) == 1
+
+
+async def test_a_quiet_link_in_the_middle_of_a_form_keeps_the_form(bot: Harness) -> None:
+    """Like /quiet itself: setting quiet hours is something one does halfway through."""
+    await bot.send("/track")
+    await bot.tap("亚马逊")
+    await bot.tap("卖家")
+    await bot.tap("Seller Central")
+    await bot.tap("其他站点")
+    await bot.send("/start quiet")
+    assert "免打扰时段" in bot.screen().plain
+    await bot.send("昨天下午3点")  # still the form's answer, not a question
+    assert "提交于 2026-11-22 15:00" in bot.screen().plain
+    await bot.send("/start cases")  # any other link leaves the form, like its command
+    await bot.send("123456789")
+    assert "请发送工单号" not in bot.screen().plain
 
 
 # --- deep links ------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from bot.group_screens import (
     most_asked,
     narrow_screen,
 )
+from bot.handlers.deeplinks import COMMAND_LINKS
 from bot.render import render_screen
 from bot.screens import Viewer
 from knowledge.catalog import CardRef, Catalog, load_catalog
@@ -172,6 +173,8 @@ def test_deep_links_for_every_card_fit_and_round_trip(catalog: Catalog) -> None:
         assert parse_payload(payload) == CardLink(ref)
     for command in CASE_COMMANDS:
         assert parse_payload(command) == CommandLink(command)
+    # every command a group links to has its command to run in the private chat
+    assert set(COMMAND_LINKS) == set(CASE_COMMANDS)
     assert parse_payload("menu") == MenuLink()
     assert start_url("kefu_bot", CardLink(CardRef("amazon", "seller", "ads"))) == (
         "https://t.me/kefu_bot?start=c-amazon-seller-ads"

@@ -146,6 +146,10 @@ def add_handlers(app: BotApplication) -> None:
         ("tz", settings.tz_command),
     ):
         app.add_handler(CommandHandler(names, callback, filters=new_message), group=0)
+    # /faq is how groups ask; in the private chat it is a question like any typed text
+    app.add_handler(
+        CommandHandler("faq", questions.faq_command, filters=private & new_message), group=0
+    )
     # operators (BOT_ADMINS), private chats only; anyone else gets the unknown-command answer
     for names, callback in (("stats", admin.stats_command), ("reload", admin.reload_command)):
         app.add_handler(CommandHandler(names, callback, filters=private & new_message), group=0)

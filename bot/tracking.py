@@ -260,8 +260,10 @@ def command_argument(text: str | None, command: str) -> str:
     """
     if not text:
         return ""
-    head, _, rest = text.strip().partition(" ")
+    # the command ends at any whitespace: `/faq` then a new line is a question too
+    parts = text.strip().split(maxsplit=1)
+    head = parts[0] if parts else ""
     name = head.removeprefix("/").split("@", 1)[0].lower()
     if not head.startswith("/") or name != command:
         return ""
-    return rest.strip()
+    return parts[1].strip() if len(parts) > 1 else ""

@@ -1,4 +1,5 @@
-"""Free text in a private chat is a question: answer with the best card or suggestions."""
+"""Free text in a private chat is a question (so is `/faq <question>` there): answer with
+the best card or suggestions."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import logging
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.handlers import menu
 from bot.replies import show
 from bot.screens import answer_screen, nothing_to_search_screen
 from bot.services import services_of
 from bot.texts import MESSAGES
+from bot.tracking import command_argument
 from bot.viewer import viewer_for
 
 logger = logging.getLogger(__name__)
@@ -22,11 +25,35 @@ MAX_QUESTION = 300
 async def on_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Search the question and show the answer (never logs the text itself)."""
     message = update.effective_message
+    if message is None or message.text is None:
+        return
+    await answer_question(update, context, message.text)
+
+
+async def faq_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/faq <question>` in a private chat (the group habit): the question, as if typed.
+
+    `/faq` alone shows the home menu, as /start does.
+    """
+    message = update.effective_message
+    if message is None:
+        return
+    question = command_argument(message.text, "faq")
+    if not question:
+        await menu.start(update, context)
+        return
+    await answer_question(update, context, question)
+
+
+async def answer_question(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, question: str
+) -> None:
+    """The answer to `question` in the chat of the update."""
     user = update.effective_user
-    if message is None or user is None or message.text is None:
+    if user is None:
         return
     services = services_of(context)
-    text = message.text.strip()
+    text = question.strip()
     viewer = await viewer_for(services, user, question=text)
     if not any(ch.isalnum() for ch in text):
         # emoji, punctuation, whitespace: nothing to search for
@@ -43,7 +70,7 @@ async def on_question(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         "question",
         extra={
             "user_id": user.id,
-            "chars": len(message.text),
+            "chars": len(question),
             "confident": result.confident,
             "best": result.matches[0].ref.key if result.matches else None,
         },

@@ -260,6 +260,10 @@ def test_command_argument() -> None:
     assert command_argument("/track@kefu_bot  A-1 ", "track") == "A-1"
     assert command_argument("/start track", "track") == ""  # a deep link: no case id
     assert command_argument("/track", "track") == ""
+    assert command_argument("/faq\n美国站 客服电话", "faq") == "美国站 客服电话"
+    assert command_argument("/faq\u3000", "faq") == ""
+    assert command_argument("/faqs 电话", "faq") == ""
+    assert command_argument("   ", "faq") == ""
 
 
 def test_durations() -> None:

@@ -1,10 +1,13 @@
-"""Typed questions in a private chat: the best card, or suggestions; odd input handled."""
+"""Typed questions (and /faq) in a private chat: the best card, or suggestions; odd input
+handled."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.callbacks import OpenCard, parse_callback
+from bot.texts import MESSAGES
+from tests.bot.fakeapi import BOT_USERNAME
 from tests.bot.harness import EN_USER, ZH_USER, Harness, TgUser
 
 
@@ -88,3 +91,47 @@ async def test_questions_in_groups_are_left_alone(bot: Harness) -> None:
     group = {"id": -100123, "type": "supergroup", "title": "卖家交流群"}
     message = bot.message(ZH_USER, text="卖家账号被封怎么办", chat=group)
     assert await bot.process({"message": message}) == []
+
+
+# --- /faq in the private chat ----------------------------------------------------------
+
+
+async def test_faq_with_a_question_is_answered_like_the_typed_question(bot: Harness) -> None:
+    for question, user in (("美国站卖家账号被封怎么办", ZH_USER),
+                           ("amazon seller support hours", EN_USER)):
+        await bot.send(question, user=user)
+        typed = bot.screen(user)
+        calls = await bot.send(f"/faq {question}", user=user)
+        assert [c.method for c in calls] == ["sendMessage"]
+        answered = bot.screen(user)
+        assert answered.message_id != typed.message_id
+        assert (answered.html, answered.buttons()) == (typed.html, typed.buttons()), question
+    assert card_key(bot).startswith("amazon.seller.suspension")
+    assert bot.screen(EN_USER).plain.startswith("Amazon · Seller · ")
+
+
+async def test_faq_forms_as_in_groups(bot: Harness) -> None:
+    # addressed to the bot by name, and the question on the next line
+    for text in (f"/faq@{BOT_USERNAME} 卖家账号被封怎么办", "/faq\n卖家账号被封怎么办"):
+        calls = await bot.send(text)
+        assert [c.method for c in calls] == ["sendMessage"], text
+        assert card_key(bot) == "amazon.seller.suspension", text
+    # nothing searchable, as when typed
+    await bot.send("🙂🙂")
+    typed = bot.screen().plain
+    await bot.send("/faq 🙂🙂")
+    assert bot.screen().plain == typed
+    # never the unknown-command answer
+    assert MESSAGES.get("unknown_command", "zh") not in bot.screen().plain
+
+
+async def test_faq_alone_shows_the_home_menu(bot: Harness) -> None:
+    await bot.send("/start")
+    home = bot.screen()
+    calls = await bot.send("/faq")
+    assert [c.method for c in calls] == ["sendMessage"]
+    shown = bot.screen()
+    assert shown.plain.startswith("客服直达")
+    assert (shown.plain, shown.buttons()) == (home.plain, home.buttons())
+    await bot.send("/faq", user=EN_USER)
+    assert bot.screen(EN_USER).plain.startswith("Customer service, fast")

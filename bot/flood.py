@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict, deque
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Generic, TypeVar
@@ -74,6 +74,13 @@ class ExpiringLru(Generic[K, V]):
     def pop(self, key: K) -> V | None:
         item = self._items.pop(key, None)
         return None if item is None else item[1]
+
+    def drop_where(self, doomed: Callable[[K], bool]) -> int:
+        """Remove every entry whose key is `doomed`; how many there were (a full scan)."""
+        keys = [key for key in self._items if doomed(key)]
+        for key in keys:
+            del self._items[key]
+        return len(keys)
 
     def _evict(self, now: datetime) -> None:
         # the oldest entries first: expired ones, then any beyond the size
@@ -157,6 +164,13 @@ class GroupFlood:
         message_id = self._answers.pop((place, key))
         if message_id is not None:
             self._keys.pop((place[0], message_id))
+
+    def forget_chat(self, chat_id: int) -> None:
+        """Everything remembered about a group (the bot was removed from it)."""
+        self._answers.drop_where(lambda key: key[0][0] == chat_id)
+        self._keys.drop_where(lambda key: key[0] == chat_id)
+        self._windows.pop(chat_id)
+        self._asked.drop_where(lambda key: key[0] == chat_id)
 
     def message_changed(self, place: Place, message_id: int, key: str | None) -> None:
         """A message of ours was edited: it now answers `key`, or nothing (a menu)."""

@@ -84,6 +84,20 @@ class GroupChat:
     def messages(self) -> list[StoredMessage]:
         return self.bot.api.chat_messages(self.id)
 
+    async def bot_status(self, old: str, new: str, by: TgUser = ZH_USER) -> list[ApiCall]:
+        """A my_chat_member update: `by` changed the bot's status here (left, kicked, …)."""
+
+        def member(status: str) -> dict[str, Any]:
+            data: dict[str, Any] = {"status": status, "user": bot_user_json()}
+            if status == "kicked":
+                data["until_date"] = 0
+            return data
+
+        change = {"chat": self.chat, "from": by.json(),
+                  "date": int(self.bot.clock.now().timestamp()),
+                  "old_chat_member": member(old), "new_chat_member": member(new)}
+        return await self.bot.process({"my_chat_member": change})
+
     async def press(self, data: str, user: TgUser, message: StoredMessage | None = None
                     ) -> list[ApiCall]:
         """Press a button: answered exactly once (an admin check may come first)."""

@@ -456,6 +456,48 @@ async def test_migration_to_a_supergroup_keeps_the_settings(bot: Harness) -> Non
     assert new.last().plain.startswith("Amazon · Seller · ")
 
 
+@pytest.mark.parametrize(("chat", "removal"), [(SUPERGROUP, "kicked"), (BASIC_GROUP, "left")],
+                         ids=["supergroup-kicked", "group-left"])
+async def test_a_group_that_removes_the_bot_is_forgotten(
+    bot: Harness, chat: dict[str, object], removal: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    group = GroupChat(bot, chat)
+    other = GroupChat(bot, {"id": -100555, "type": "supergroup", "title": "另一个群"})
+    groups = services_of(bot.app).groups
+    for each, option in ((group, "🔕"), (other, "English")):
+        bot.api.member_status[(each.id, ZH_USER.id)] = "administrator"
+        await each.say("/settings")
+        await each.press(each.last().button(option), ZH_USER)
+        bot.clock.advance(timedelta(seconds=11))
+    assert await group.mention("", " 美国站客服电话", MEMBERS[0]) == []  # mentions are off
+    await group.say(f"/faq {SUSPENSION}", MEMBERS[0])
+    first_answer = group.last()
+    # promoted, demoted, re-added: still a member, nothing forgotten
+    assert await group.bot_status("member", "member") == []
+    assert await groups.get(group.id) is not None
+    caplog.set_level(logging.INFO, logger="bot.handlers.membership")
+    assert await group.bot_status("member", removal, ZH_USER) == []  # nothing sent
+    assert await groups.get(group.id) is None
+    kept = await groups.get(other.id)
+    assert kept is not None and kept.lang == "en"  # only that group
+    [record] = [r for r in caplog.records if r.name == "bot.handlers.membership"]
+    logged = str(vars(record))
+    assert str(group.id) in logged and removal in logged
+    for name in (str(chat["title"]), ZH_USER.first_name, MEMBERS[0].first_name):
+        assert name not in logged
+    # added again within the repeat window: a group the bot never met — the same question
+    # gets the whole card, not a pointer to the answer of before, and mentions are on again
+    await group.bot_status(removal, "member")
+    calls = await group.say(f"/faq {SUSPENSION}", MEMBERS[1])
+    assert methods(calls) == ["sendMessage"]
+    assert reply_target(calls[0]) != first_answer.message_id
+    assert group.last().plain == first_answer.plain
+    assert methods(await group.mention("", " 美国站客服电话", MEMBERS[2])) == ["sendMessage"]
+    # a removal from a group it had no settings for is fine too
+    unknown = GroupChat(bot, {"id": -100777, "type": "supergroup", "title": "x"})
+    assert await unknown.bot_status("member", removal) == []
+
+
 async def test_group_commands_are_set_per_scope(bot: Harness) -> None:
     scoped = bot.api.scoped_commands
     for language in ("", "zh", "en"):

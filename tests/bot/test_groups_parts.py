@@ -117,6 +117,27 @@ def test_cool_down_per_member_and_group() -> None:
     assert not flood.cooling_down(-1, 5)
 
 
+def test_a_group_that_removed_the_bot_is_forgotten() -> None:
+    clock = ManualClock(START)
+    flood = GroupFlood(clock, group_messages=2)
+    for chat in (-1, -2):
+        flood.remember_answer((chat, None), "a/zh", 10)
+        flood.remember_answer((chat, 7), "b/zh", 11)  # a forum topic
+        assert not flood.cooling_down(chat, 5)
+        assert flood.may_send(chat) and flood.may_send(chat) and not flood.may_send(chat)
+    flood.forget_chat(-1)
+    assert flood.earlier_answer((-1, None), "a/zh") is None
+    assert flood.earlier_answer((-1, 7), "b/zh") is None
+    assert not flood.cooling_down(-1, 5)
+    assert flood.may_send(-1)
+    flood.message_changed((-1, None), 10, None)  # an edit of a forgotten answer: nothing
+    # the other group is as it was
+    assert flood.earlier_answer((-2, None), "a/zh") == 10
+    assert flood.earlier_answer((-2, 7), "b/zh") == 11
+    assert flood.cooling_down(-2, 5)
+    assert not flood.may_send(-2)
+
+
 def test_memory_stays_bounded() -> None:
     clock = ManualClock(START)
     table: ExpiringLru[int, int] = ExpiringLru(100, timedelta(minutes=5))

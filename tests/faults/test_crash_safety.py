@@ -86,9 +86,12 @@ def test_killed_at_random_moments_every_reminder_is_delivered(
                 "BOT_API_BASE_URL": api.base_url, "BOT_LOG_LEVEL": "WARNING"})
     rng = random.Random(7 if not HEAVY else None)
 
+    log_path = tmp_path / "bot.log"  # a file, not a pipe: nobody reads while it runs
+
     def launch() -> subprocess.Popen[str]:
-        return subprocess.Popen([sys.executable, "-c", LAUNCH], cwd=tmp_path, env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        with log_path.open("w", encoding="utf-8") as log:
+            return subprocess.Popen([sys.executable, "-c", LAUNCH], cwd=tmp_path, env=env,
+                                    stdout=subprocess.DEVNULL, stderr=log, text=True)
 
     server = api.server
 
@@ -114,8 +117,6 @@ def test_killed_at_random_moments_every_reminder_is_delivered(
         finally:
             process.kill()
             process.wait(30)
-            if process.stderr is not None:
-                process.stderr.close()
         kills += 1
         if api.call(all_delivered):
             break  # everything went out before the planned kills ran out
@@ -125,11 +126,12 @@ def test_killed_at_random_moments_every_reminder_is_delivered(
     try:
         delivered = wait_for(api, all_delivered, 90)
         process.send_signal(signal.SIGTERM)
-        _, stderr = process.communicate(timeout=60)
+        process.wait(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
-            process.communicate()
+            process.wait()
+    stderr = log_path.read_text(encoding="utf-8")
     counts: Counter[int] = api.call(accepted, server, chats)
     missing = sorted(chats - set(counts))
     duplicates = sum(n - 1 for n in counts.values() if n > 1)

@@ -181,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"SUMMARY reminders: start-up {loaded.seconds:.2f} s / {loaded.peak_rss_mb:.0f} MiB "
           f"with {args.cases:,} open cases vs {base.seconds:.2f} s / {base.peak_rss_mb:.0f} MiB "
           f"empty (x{loaded.seconds / base.seconds:.2f}, "
-          f"x{loaded.peak_rss_mb / base.peak_rss_mb:.2f}); claim_due {storage['claims_per_s']:,.0f}/s; delivered {rate / TELEGRAM_LIMIT:.2f} "
+          f"x{loaded.peak_rss_mb / base.peak_rss_mb:.2f}); claim_due "
+          f"{storage['claims_per_s']:,.0f}/s; delivered {rate / TELEGRAM_LIMIT:.2f} "
           f"of 30/s, 429s {int(delivery['rate_limited'])}, duplicates "
           f"{int(delivery['duplicates'])}, missing {args.due - int(delivery['delivered'])}")
     return 0

@@ -199,7 +199,7 @@ class _CardBuilder:
             title=title,
             summary=self.summary(),
             sections=(*kept, footer),
-            short=self.short(footer, sources),
+            short=self.short(footer),
             sources=sources,
             last_checked=checked,
         )
@@ -326,9 +326,10 @@ class _CardBuilder:
             for hours in same:
                 self.cite(schedule.sources or hours.sources or channel.sources)
             sites = [self.catalog.site(self.platform.id, h.site) for h in same if h.site]
-            prefix = "/".join(self.t(site.name) for site in sites if site is not None)
+            names = [self.t(site.name) for site in sites if site is not None]
             if first.applies_to:
-                prefix += f" ({self.t(first.applies_to)})"
+                names.append(f"({self.t(first.applies_to)})")
+            prefix = " ".join(filter(None, ["/".join(names[: len(sites)]), *names[len(sites) :]]))
             status = open_status(schedule, self.now, self.zone)
             lines.append(
                 Line.of(f"{prefix} " if prefix else "", self.status_text(status), indent=1)
@@ -445,30 +446,38 @@ class _CardBuilder:
             extra = " · " + phones[0].text
         return f"{self.t(channel.name)}{extra}"
 
-    def short(self, footer: Section, sources: Sequence[Source]) -> tuple[Line, ...]:
+    def short(self, footer: Section) -> tuple[Line, ...]:
+        """Channel, number/hours, one tip, the source: what fits a reply in a group."""
         lines: list[Line] = []
         channel = self.primary()
+        first = self.issue.recommended[0]
         if channel is not None:
-            why = self.t(self.issue.recommended[0].why)
             lines.append(
                 Line.of(
                     Span(self.label("card.short_channel"), "bold"),
                     Span(self.t(channel.name), "bold"),
                     " — ",
-                    why,
+                    self.t(first.why),
                 )
             )
             lines.extend(self.phones(channel)[:2])
-            for hours in self.for_site(channel.hours)[:1]:
-                status = open_status(hours.schedule, self.now, self.zone)
-                lines.append(Line.of(self.status_text(status), indent=1))
-        tips = self.issue.tips or self.issue.escalation or self.issue.prepare
+            lines.extend(self.hours_lines(channel)[:1])
+            # a phone question deserves a number even when the best channel has none
+            dialled = next((c for c in self.channels if c.phones), None)
+            if not channel.phones and dialled is not None:
+                lines.append(Line.of(Span(self.t(dialled.name), "bold")))
+                lines.extend(self.phones(dialled)[:2])
+        # escalation first: a tip may point at parts of the full card (a template) not shown
+        tips = self.issue.escalation or self.issue.tips or self.issue.prepare
         if tips:
             tip = tips[0]
             lines.append(Line.of(Span(self.label("card.short_tip"), "bold"), self.t(tip.text)))
         if self.platform.warnings:
             lines.append(Line.of("⚠️ ", self.t(self.platform.warnings[0].text)))
-        if sources:
-            lines.append(Line.of(self.label("card.short_source", title=self.t(sources[0].title))))
+        # the source of the recommendation this short form leads with
+        cited = first.sources or self.issue.sources
+        source = self.catalog.sources.get(cited[0]) if cited else None
+        if source is not None:
+            lines.append(Line.of(self.label("card.short_source", title=self.t(source.title))))
         lines.extend(line for line in footer.lines if line.indent == 0)
         return tuple(lines)

@@ -159,3 +159,16 @@ def test_shared_cards_name_the_zone_instead_of_your_time(catalog: Catalog) -> No
     text = shared.plain_text()
     assert "closes tomorrow 09:00 (Asia/Shanghai)" in text
     assert "your time" not in text
+
+
+def test_short_form_gives_a_number_and_cites_its_recommendation(catalog: Catalog) -> None:
+    us = card(catalog, "amazon.buyer.general.us").short_text()
+    assert "+1-888-280-4331" in us and "0800 085 2080" not in us
+    suspension = card(catalog, "amazon.seller.suspension")
+    short = suspension.short_text()
+    # the short form has no template, so its tip must not point at one
+    assert "模板" not in short
+    first = catalog.issue("amazon", "seller", "suspension")
+    assert first is not None
+    source = catalog.sources[(first.recommended[0].sources or first.sources)[0]]
+    assert f"来源：{source.title.zh}" in short

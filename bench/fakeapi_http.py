@@ -110,9 +110,11 @@ class FakeApiServer:
     """The fake Bot API; `await start()`, then point the bot at `base_url`."""
 
     def __init__(self, *, rate_limit: int | None = None, bot_user: dict[str, Any] | None = None,
-                 record_calls: bool = True) -> None:
+                 record_calls: bool = True, latency: float = 0.0) -> None:
         self.bot_user = dict(bot_user or BOT_USER)
         self.rate_limit = rate_limit
+        # seconds before every answer but getUpdates': a network round trip, as to Telegram
+        self.latency = latency
         self.record_calls = record_calls
         self.calls: list[Call] = []
         self.counts: dict[str, int] = defaultdict(int)
@@ -263,6 +265,8 @@ class FakeApiServer:
         if self.record_calls:
             self.calls.append(call)
         try:
+            if self.latency and method != "getUpdates":
+                await asyncio.sleep(self.latency)
             fault = self._fault_for(method, chat_id)
             if fault is not None:
                 if fault.delay:

@@ -13,6 +13,8 @@
    on 127.0.0.1 that enforces Telegram's overall limit (30 messages/s, 429 with
    retry_after beyond). Delivered/s as a fraction of 30/s (target >= 0.9), 429s
    received (target 0), duplicates (must be 0), and peak RSS after delivery.
+   `--smooth-limiter` runs the same bot with its AIORateLimiter set to space sends evenly
+   at 29/s instead of allowing bursts of 30 (a what-if for bot/app.py).
 Figures only: nothing here asserts on time.
 """
 
@@ -62,17 +64,31 @@ def _status_kb(pid: int, field: str) -> float:
     return float("nan")
 
 
+# --smooth-limiter: the same bot with AIORateLimiter spacing sends evenly (29/s, no burst)
+SMOOTH_LAUNCH = """
+import functools, sys
+import telegram.ext
+import bot.app
+bot.app.AIORateLimiter = functools.partial(
+    telegram.ext.AIORateLimiter, overall_max_rate=1, overall_time_period=1 / 29)
+from bot.__main__ import main
+sys.exit(main(["run"]))
+"""
+
+
 class BotProcess:
     """`python -m bot` on a database, talking to the fake API; its log goes to a file."""
 
-    def __init__(self, db: Path, base_url: str, workdir: Path, name: str) -> None:
+    def __init__(self, db: Path, base_url: str, workdir: Path, name: str,
+                 smooth: bool = False) -> None:
         self.log = workdir / f"{name}.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
         env.update({"PYTHONPATH": str(REPO), "BOT_TOKEN": TOKEN, "BOT_DB": str(db),
                     "BOT_API_BASE_URL": base_url, "BOT_LOG_LEVEL": "INFO"})
         self.started = time.monotonic()
         with self.log.open("w", encoding="utf-8") as log:
-            self.process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=workdir,
+            command = ["-c", SMOOTH_LAUNCH] if smooth else ["-m", "bot"]
+            self.process = subprocess.Popen([sys.executable, *command], cwd=workdir,
                                             env=env, stdout=log, stderr=subprocess.STDOUT)
 
     def wait_ready(self, seconds: float = 120) -> Startup:
@@ -135,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=100_000, help="open cases")
     parser.add_argument("--due", type=int, default=1_000, help="of them, due now")
+    parser.add_argument("--smooth-limiter", action="store_true",
+                        help="what if: the bot's AIORateLimiter without bursts, at 29/s")
     args = parser.parse_args(argv)
     fill = Fill(open_cases=args.cases, due=args.due, owners=args.due + max(1, args.cases // 5))
 
@@ -163,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{base.peak_rss_mb:.1f} MiB", flush=True)
             api.call(api.server.calls.clear)
 
-            bot = BotProcess(full, api.base_url, workdir, "full")
+            bot = BotProcess(full, api.base_url, workdir, "full", smooth=args.smooth_limiter)
             loaded = bot.wait_ready()
             print(f"start-up, {args.cases:,} open cases: {loaded.seconds:.2f} s, peak RSS "
                   f"{loaded.peak_rss_mb:.1f} MiB  (ratio {loaded.seconds / base.seconds:.2f} "

@@ -370,6 +370,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=15.0, help="steady load duration")
     parser.add_argument("--only",
                         help="comma-separated: kefu,kefu-uncapped,kefu-perchat,ptb,aiogram")
+    parser.add_argument("--api-latency", type=float, default=0.0, metavar="MS",
+                        help="the fake API answers after this long, like a real round trip")
     parser.add_argument("--quick", action="store_true", help="small runs (smoke check)")
     parser.add_argument("--profile", action="store_true",
                         help="profile kefu (no cap) at saturation and print the top functions")
@@ -393,10 +395,10 @@ def main(argv: list[str] | None = None) -> int:
         chosen = ["kefu-uncapped"]
     print(f"workload: {args.users} users, {len(workload.buttons)} distinct buttons, "
           f"{len(workload.questions)} questions, {len(COMMANDS)} commands; "
-          f"updates via getUpdates long polling")
+          f"updates via getUpdates long polling; API latency {args.api_latency:g} ms")
 
     results: dict[str, Figures] = {}
-    api = ServerProcess(record_calls=False)
+    api = ServerProcess(record_calls=False, latency=args.api_latency / 1000)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             for key in chosen:

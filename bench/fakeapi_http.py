@@ -86,6 +86,7 @@ class Call:
     params: dict[str, Any]
     at: float  # time.monotonic()
     status: int = 200
+    content_type: str = ""  # of the request body
 
 
 @dataclass
@@ -253,7 +254,8 @@ class FakeApiServer:
         self._window.append(now)
         return None
 
-    async def handle(self, path: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+    async def handle(self, path: str, params: dict[str, Any], content_type: str = ""
+                     ) -> tuple[int, dict[str, Any]] | None:
         """(status, body) for one request; None drops the connection."""
         method = path.rsplit("/", 1)[-1]
         now = time.monotonic()
@@ -261,7 +263,7 @@ class FakeApiServer:
         chat_id = int(chat) if isinstance(chat, (int, str)) and str(chat).lstrip("-").isdigit() \
             else None
         self.counts[method] += 1
-        call = Call(method, params, now)
+        call = Call(method, params, now, content_type=content_type.split(";")[0].strip())
         if self.record_calls:
             self.calls.append(call)
         try:
@@ -454,8 +456,11 @@ def _error(status: int, description: str, retry_after: float | None = None) -> d
 
 
 def parse_form(body: bytes, content_type: str) -> dict[str, Any]:
-    """The request's parameters: a urlencoded form (JSON-encoded fields decoded) or JSON."""
-    if not body:
+    """The request's parameters: a urlencoded form (JSON-encoded fields decoded) or JSON.
+
+    Multipart bodies (file uploads) are not parsed: their parameters come back empty.
+    """
+    if not body or content_type.startswith("multipart/"):
         return {}
     if content_type.startswith("application/json"):
         data = json.loads(body)
@@ -504,15 +509,16 @@ class _HttpProtocol(asyncio.Protocol):
         del self._buffer[:end + 4 + length]
         parts = head[0].split(" ")
         path = parts[1] if len(parts) > 1 else "/"
+        content_type = headers.get("content-type", "")
         try:
-            params = parse_form(body, headers.get("content-type", ""))
+            params = parse_form(body, content_type)
         except (ValueError, UnicodeDecodeError):
             params = {}
         self._busy = True
-        asyncio.get_running_loop().create_task(self._respond(path, params))
+        asyncio.get_running_loop().create_task(self._respond(path, params, content_type))
 
-    async def _respond(self, path: str, params: dict[str, Any]) -> None:
-        answer = await self._server.handle(path, params)
+    async def _respond(self, path: str, params: dict[str, Any], content_type: str) -> None:
+        answer = await self._server.handle(path, params, content_type)
         transport = self._transport
         if transport is None:
             return

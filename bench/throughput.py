@@ -17,6 +17,8 @@ Bots:
   limit), so at saturation this measures the limiter, not the bot;
 - kefu, no 30/s cap: the same application with the limiter's overall rate switched off
   (retries and per-group limits kept): the bot's own cost per update;
+- kefu, per-chat / per-chat+JSON: that, with the proposed PerChatUpdateProcessor
+  (bot/updates.py), and with JSON request bodies too (bot/transport.py);
 - PTB echo: a bare PTB 22 Application that echoes text (sequential, like kefu);
 - aiogram echo: a bare aiogram 3 Dispatcher that echoes text (bench extra; it handles
   updates as concurrent tasks by default).
@@ -60,6 +62,7 @@ from bot.app import build_application
 from bot.callbacks import Action, TrackCase, encode
 from bot.config import Settings
 from bot.screens import Viewer, home_screen, screen_for
+from bot.transport import JsonHTTPXRequest
 from bot.updates import PerChatUpdateProcessor
 from knowledge.catalog import load_catalog
 
@@ -165,18 +168,24 @@ class Runner:
 
 
 class KefuRunner(Runner):
-    def __init__(self, capped: bool, per_chat: bool = False) -> None:
+    def __init__(self, capped: bool, per_chat: bool = False, json_bodies: bool = False) -> None:
         self.capped = capped
         self.per_chat = per_chat
+        self.json_bodies = json_bodies
         self.name = "kefu" if capped else "kefu (no 30/s cap)"
         if per_chat:
             self.name = "kefu (no cap, per-chat)"
+        if json_bodies:
+            self.name = "kefu (+JSON bodies)" if not per_chat else "kefu (per-chat+JSON)"
         self._app: Any = None
 
     async def start(self, base_url: str, workdir: Path) -> None:
+        variant = f"{int(self.capped)}{int(self.per_chat)}{int(self.json_bodies)}"
         settings = Settings(_env_file=None, token=TOKEN, api_base_url=base_url,
-                            db=workdir / f"kefu-{int(self.capped)}{int(self.per_chat)}.sqlite3")
-        app = build_application(settings)
+                            db=workdir / f"kefu-{variant}.sqlite3")
+        # bot/transport.py, through build_application's own request parameter
+        request = JsonHTTPXRequest() if self.json_bodies else None
+        app = build_application(settings, request=request)
         if self.per_chat:
             # the proposed production change (bot/updates.py), until bot/app.py wires it
             app._update_processor = PerChatUpdateProcessor()
@@ -369,7 +378,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=50.0, help="steady offered load, /s")
     parser.add_argument("--seconds", type=float, default=15.0, help="steady load duration")
     parser.add_argument("--only",
-                        help="comma-separated: kefu,kefu-uncapped,kefu-perchat,ptb,aiogram")
+                        help="comma-separated: kefu,kefu-uncapped,kefu-perchat,kefu-json,"
+                             "ptb,aiogram")
     parser.add_argument("--api-latency", type=float, default=0.0, metavar="MS",
                         help="the fake API answers after this long, like a real round trip")
     parser.add_argument("--quick", action="store_true", help="small runs (smoke check)")
@@ -386,6 +396,7 @@ def main(argv: list[str] | None = None) -> int:
         "kefu": KefuRunner(capped=True),
         "kefu-uncapped": KefuRunner(capped=False),
         "kefu-perchat": KefuRunner(capped=False, per_chat=True),
+        "kefu-json": KefuRunner(capped=False, per_chat=True, json_bodies=True),
         "ptb": PtbEchoRunner(),
     }
     if importlib.util.find_spec("aiogram") is not None:
@@ -433,16 +444,17 @@ def _ratio(a: Figures | None, b: Figures | None) -> str:
 
 def _print_summary(results: dict[str, Figures], rate: float) -> None:
     kefu, fast = results.get("kefu"), results.get("kefu-uncapped")
-    per_chat = results.get("kefu-perchat")
+    per_chat, best = results.get("kefu-perchat"), results.get("kefu-json")
     ptb, aiogram = results.get("ptb"), results.get("aiogram")
     parts = []
     for key, figures in results.items():
         parts.append(f"{key} {figures.per_second:.0f}/s")
     parts.append(f"kefu/PTB-echo {_ratio(kefu, ptb)} (no cap: {_ratio(fast, ptb)}, "
-                 f"per-chat: {_ratio(per_chat, ptb)}; target >= 0.8)")
+                 f"per-chat: {_ratio(per_chat, ptb)}, per-chat+JSON: {_ratio(best, ptb)}; "
+                 f"target >= 0.8)")
     parts.append(f"kefu/aiogram-echo {_ratio(kefu, aiogram)} (no cap: {_ratio(fast, aiogram)}, "
-                 f"per-chat: {_ratio(per_chat, aiogram)})")
-    for key in ("kefu", "kefu-uncapped", "kefu-perchat"):
+                 f"per-chat: {_ratio(per_chat, aiogram)}, per-chat+JSON: {_ratio(best, aiogram)})")
+    for key in ("kefu", "kefu-uncapped", "kefu-perchat", "kefu-json"):
         row = results.get(key)
         if row is not None:
             parts.append(f"{key} p50/p99 at {rate:.0f}/s {row.p50_ms:.1f}/"

@@ -5,19 +5,26 @@ query; private chat or group; random fields), with hostile text (HTML and Markdo
 control characters, right-to-left marks, emoji, up to 10,000 characters), random or
 forged callback data and commands with odd arguments. For each: the error handler is
 never reached (nothing logged at ERROR: user input is not our failure), every callback
-query is answered, and every message the bot sends or edits passes Telegram's rules
-(tests/bot/telegram_rules.py, checked by the fake API).
+query is answered, every message the bot sends or edits passes Telegram's rules
+(tests/bot/telegram_rules.py, checked by the fake API), and a case of someone who is not
+among the generated users — whose id the generated buttons name — never changes and
+never shows.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import logging
+from datetime import timedelta
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.services import services_of
+from storage.cases import Case
 from tests.bot.fakeapi import BOT_USERNAME
 from tests.faults.conftest import HEAVY, BotSession, LogRecorder
 
@@ -62,9 +69,15 @@ forged_data = st.builds(
         ["amazon", "tmall", "seller", "buyer", "general", "suspension", "us", "@x"])),
         max_size=5),
 )
+# buttons of a case that belongs to none of the generated users (see `planted`)
+foreign_case_data = st.builds(
+    lambda op, case_id, arg: f"1:a:{op}:{case_id}" + (f":{arg}" if arg else ""),
+    st.sampled_from("orcsewx"), st.integers(0, 4),
+    st.sampled_from(["", "1h", "t9", "24h", "3d", "note", "id", "win", "clear", "24", "999"]))
 callback_data = st.one_of(
     st.none(),
     forged_data,
+    foreign_case_data,
     st.binary(min_size=1, max_size=80).map(lambda b: b.decode("utf-8", "replace")),
     st.text(min_size=1, max_size=70),
 )
@@ -172,21 +185,39 @@ def updates(draw: st.DrawFn) -> dict[str, Any]:
                                                                 "group", "supergroup"]))}}
 
 
-def _feed(session: BotSession, update: dict[str, Any]) -> None:
+STRANGER = 555_555  # owns a case; never one of the generated users
+
+
+@pytest.fixture(scope="module")
+def planted(session: BotSession) -> Case:
+    """A case of someone else: generated buttons name its id, and it must never change."""
+    services = services_of(session.bot.app)
+    now = session.clock.now()
+    return session.run(services.cases.add(
+        STRANGER, "amazon", "seller", "seller_case", "suspension", "STRANGER-CASE-1",
+        "stranger's note", now - timedelta(days=1), now + timedelta(days=1)))
+
+
+def _feed(session: BotSession, update: dict[str, Any], planted: Case) -> None:
     query = update.get("callback_query")
     if query is not None:
         session.bot.api.pending_queries.add(query["id"])
     # Harness.process checks the fake API's validator and that every query was answered
     session.run(session.bot.process(update))
+    cases = services_of(session.bot.app).cases
+    assert session.run(cases.get(planted.id, STRANGER)) == planted
+    leaks = [c for c in session.bot.api.calls if "STRANGER-CASE" in json.dumps(c.params)
+             or "stranger's note" in json.dumps(c.params)]
+    assert leaks == []
 
 
 @SETTINGS
 @given(update=updates())
 def test_no_update_a_user_can_send_makes_the_bot_fail(
-    session: BotSession, errors_logged: LogRecorder, update: dict[str, Any]
+    session: BotSession, errors_logged: LogRecorder, planted: Case, update: dict[str, Any]
 ) -> None:
     errors_logged.clear()
-    _feed(session, update)
+    _feed(session, update, planted)
     failures = errors_logged.at_least(logging.ERROR)
     assert failures == [], [f"{r.name}: {r.getMessage()} {r.__dict__.get('error')}"
                             for r in failures]
@@ -195,7 +226,7 @@ def test_no_update_a_user_can_send_makes_the_bot_fail(
 @SETTINGS
 @given(data=callback_data.filter(lambda d: d is not None), user_id=st.sampled_from(USER_IDS))
 def test_any_button_on_a_real_menu_is_answered(
-    session: BotSession, errors_logged: LogRecorder, data: str, user_id: int
+    session: BotSession, errors_logged: LogRecorder, planted: Case, data: str, user_id: int
 ) -> None:
     """Forged or random data on a message the bot really sent: answered, never an error."""
     bot = session.bot
@@ -208,8 +239,7 @@ def test_any_button_on_a_real_menu_is_answered(
             "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}}))
     menu = bot.api.last_message(user_id)
     query_id = f"real{next(_counter)}"
-    bot.api.pending_queries.add(query_id)
-    session.run(bot.process({"callback_query": {
+    _feed(session, {"callback_query": {
         "id": query_id, "from": user, "chat_instance": "ci", "data": data,
-        "message": bot.api.message_json(menu)}}))
+        "message": bot.api.message_json(menu)}}, planted)
     assert errors_logged.at_least(logging.ERROR) == []

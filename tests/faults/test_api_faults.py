@@ -24,7 +24,7 @@ from bot.services import services_of
 from tests.bot.harness import make_settings
 from tests.faults.conftest import LogRecorder
 
-READ_TIMEOUT = 0.5
+READ_TIMEOUT = 1.0  # generous: only the faults below should ever time out
 VICTIM, OTHERS = 5001, (5002, 5003)
 
 

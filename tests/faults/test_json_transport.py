@@ -49,7 +49,7 @@ async def app(api: ServerThread, tmp_path: Path) -> AsyncIterator[BotApplication
 
 @pytest.fixture
 async def bot(api: ServerThread) -> AsyncIterator[Bot]:
-    request = JsonHTTPXRequest(read_timeout=0.5)
+    request = JsonHTTPXRequest(read_timeout=1.0)
     async with Bot(TOKEN, base_url=api.base_url, request=request) as client:
         yield client
 
@@ -102,7 +102,7 @@ async def test_keyboard_markup_round_trips(api: ServerThread, bot: Bot) -> None:
 
 @pytest.mark.parametrize(
     ("fault", "error"),
-    [(Fault(method="sendMessage", delay=1.5, then_succeed=True), TimedOut),
+    [(Fault(method="sendMessage", delay=3.0, then_succeed=True), TimedOut),
      (Fault(method="sendMessage", drop=True), NetworkError)],
     ids=["timeout", "dropped"],
 )

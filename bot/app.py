@@ -72,6 +72,7 @@ from bot.reminders import schedule_reminders
 from bot.runtime import check_webhook, serve
 from bot.services import SERVICES_KEY, Services, open_services
 from bot.texts import MESSAGES
+from bot.updates import PerChatUpdateProcessor
 from knowledge.catalog import CatalogError
 from knowledge.schema import Lang
 from storage.errors import DatabaseError
@@ -88,6 +89,10 @@ COMMANDS = (
 COMMAND_LANGUAGES: tuple[tuple[str | None, Lang], ...] = ((None, "en"), ("zh", "zh"), ("en", "en"))
 # AIORateLimiter's default of 0 retries nothing: a flood-wait would drop the message
 RATE_LIMIT_RETRIES = 3
+# one message every 1/29 s overall, never a burst: AIORateLimiter's default bucket lets 30
+# go at once and then 30/s, so some seconds exceed Telegram's ~30/s and draw 429s that
+# pause every send (bench/reminders.py: 33 × 429 with bursts, none when smoothed)
+OVERALL_RATE_PERIOD = 1 / 29
 
 
 def add_handlers(app: BotApplication) -> None:
@@ -301,7 +306,16 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=1,
+                overall_time_period=OVERALL_RATE_PERIOD,
+                max_retries=RATE_LIMIT_RETRIES,
+            )
+        )
+        # chats side by side, each chat's updates in order: over a real network one
+        # update's round trips no longer hold up everyone else's (bench/throughput.py)
+        .concurrent_updates(PerChatUpdateProcessor())
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         # counts updates, their handling time and errors for /metrics and /stats

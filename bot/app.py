@@ -89,10 +89,11 @@ COMMANDS = (
 COMMAND_LANGUAGES: tuple[tuple[str | None, Lang], ...] = ((None, "en"), ("zh", "zh"), ("en", "en"))
 # AIORateLimiter's default of 0 retries nothing: a flood-wait would drop the message
 RATE_LIMIT_RETRIES = 3
-# one message every 1/29 s overall, never a burst: AIORateLimiter's default bucket lets 30
-# go at once and then 30/s, so some seconds exceed Telegram's ~30/s and draw 429s that
-# pause every send (bench/reminders.py: 33 × 429 with bursts, none when smoothed)
-OVERALL_RATE_PERIOD = 1 / 29
+# Telegram's ~30 messages/s is a limit on bulk sending: reminders pace themselves to it
+# (bot/reminders.py). Replies to the users who just wrote are not held to that budget —
+# with it, 50 questions a second would queue without bound (bench/throughput.py). Groups
+# keep AIORateLimiter's 20 messages a minute, and flood waits are retried.
+OVERALL_RATE = 0  # AIORateLimiter: 0 switches the overall limit off
 
 
 def add_handlers(app: BotApplication) -> None:
@@ -307,11 +308,7 @@ def build_application(
             )
         )
         .rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=1,
-                overall_time_period=OVERALL_RATE_PERIOD,
-                max_retries=RATE_LIMIT_RETRIES,
-            )
+            AIORateLimiter(overall_max_rate=OVERALL_RATE, max_retries=RATE_LIMIT_RETRIES)
         )
         # chats side by side, each chat's updates in order: over a real network one
         # update's round trips no longer hold up everyone else's (bench/throughput.py)

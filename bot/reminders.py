@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from aiolimiter import AsyncLimiter
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import CallbackContext, JobQueue
@@ -65,6 +66,10 @@ CHAT_GAP = timedelta(seconds=2)
 FIRST_RETRY = timedelta(minutes=1)
 MAX_RETRY = timedelta(hours=1)
 MAX_TRACKED_FAILURES = 10_000
+# reminders are unsolicited bulk messages, which Telegram holds to about 30/s overall:
+# one every 1/29 s, never a burst (a bucket that lets 30 go at once draws 429s, and each
+# 429 pauses every send — bench/reminders.py). Replies to users are not paced by this.
+SEND_INTERVAL = 1 / 29
 # a run_once is scheduled for a case due before the next sweep, but not for sooner than this
 MIN_WAKE = timedelta(seconds=1)
 
@@ -103,6 +108,7 @@ class Reminders:
         self._failures: OrderedDict[int, int] = OrderedDict()
         # the repeating sweep and an early one never run at once (per-chat pacing holds)
         self._lock = asyncio.Lock()
+        self._pace = AsyncLimiter(1, SEND_INTERVAL)
 
     def _retry_at(self, case_id: int, now: datetime, at_least: timedelta | None = None) -> datetime:
         count = self._failures.pop(case_id, 0) + 1
@@ -180,7 +186,10 @@ class Reminders:
         rendered = render_screen(screen)
         chats.add(case.owner_id)
         try:
-            await bot.send_message(case.owner_id, rendered.text, reply_markup=rendered.keyboard)
+            async with self._pace:
+                await bot.send_message(
+                    case.owner_id, rendered.text, reply_markup=rendered.keyboard
+                )
         except Forbidden:
             await self._blocked(services, case, now, report)
             return

@@ -12,9 +12,8 @@ Latency is measured by the fake API alone, on one monotonic clock: from the mome
 (sendMessage / editMessageText) arrives.
 
 Bots:
-- kefu: `bot.app.build_application` as `python -m bot` runs it, AIORateLimiter included;
-  that limiter holds every request naming a chat to 30/s overall (Telegram's broadcast
-  limit), so at saturation this measures the limiter, not the bot;
+- kefu: `bot.app.build_application` as `python -m bot` runs it (per-chat processing;
+  AIORateLimiter with group limits and retries; the 30/s budget is the reminders' own);
 - kefu, no 30/s cap: the same application with the limiter's overall rate switched off
   (retries and per-group limits kept): the bot's own cost per update;
 - kefu, per-chat / per-chat+JSON: that, with the proposed PerChatUpdateProcessor

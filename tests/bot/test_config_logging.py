@@ -32,10 +32,20 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return tmp_path
 
 
+def documented_default(name: str) -> str:
+    """The default the README's configuration table gives for `name` (code and docs agree)."""
+    readme = Path(__file__).resolve().parents[2] / "README.md"
+    for row in readme.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        if cells and cells[0] == f"`{name}`":
+            return cells[-1].strip("`")
+    raise AssertionError(f"{name} is not in the README's configuration table")
+
+
 def test_defaults(clean_env: Path) -> None:
     settings = load_settings()
     assert settings.token is None
-    assert settings.api_base_url == "https://api.telegram.org/bot"
+    assert settings.api_base_url == documented_default("BOT_API_BASE_URL")
     assert settings.db == Path("data/kefu.sqlite3")
     assert settings.timezone == "Asia/Shanghai"
     assert settings.admins == frozenset()

@@ -11,13 +11,13 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from telegram import CallbackQuery, Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
-from bot.callbacks import parse_callback
+from bot.callbacks import Action, parse_callback
 from bot.case_callbacks import CaseAction, ListCases
 from bot.case_screens import (
     CASES_PER_PAGE,
@@ -87,6 +87,32 @@ async def answer_private_only(query: CallbackQuery, lang: Lang) -> None:
     await query.answer(MESSAGES.get("case.private_only", lang), show_alert=True)
 
 
+class PrivateButton(NamedTuple):
+    query: CallbackQuery
+    services: Services
+    viewer: Viewer
+    action: Action | None
+
+
+async def private_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE
+) -> PrivateButton | None:
+    """A case button's parts, read in the presser's language; None (answered) elsewhere.
+
+    Case buttons work in the private chat only: pressed in a group or on an inline
+    message they are refused before anything is looked up.
+    """
+    query = update.callback_query
+    if query is None:
+        return None
+    services = services_of(context)
+    viewer = await viewer_for(services, query.from_user)
+    if not is_private_button(query):
+        await answer_private_only(query, viewer.lang)
+        return None
+    return PrivateButton(query, services, viewer, parse_callback(query.data))
+
+
 async def _list_screen(services: Services, owner_id: int, viewer: Viewer, done: bool,
                        page: int) -> Screen:
     statuses = (CaseStatus.ANSWERED, CaseStatus.CLOSED) if done else (CaseStatus.OPEN,)
@@ -112,16 +138,11 @@ async def cases_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 async def on_case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A button on a case, a reminder or the list: check the owner, act, redraw in place."""
-    query = update.callback_query
-    if query is None:
+    button = await private_button(update, context)
+    if button is None:
         return
-    services = services_of(context)
+    query, services, viewer, action = button
     user = query.from_user
-    viewer = await viewer_for(services, user)
-    action = parse_callback(query.data)
-    if not is_private_button(query):
-        await answer_private_only(query, viewer.lang)
-        return
     # any other button leaves a pending edit: typed text is a question again
     drop_pending_edit(context)
     if isinstance(action, ListCases):

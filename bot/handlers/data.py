@@ -9,10 +9,9 @@ import logging
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.callbacks import parse_callback
 from bot.case_callbacks import ForgetData
 from bot.case_screens import forget_result_screen, forget_screen
-from bot.handlers.cases import answer_private_only, drop_pending_edit, is_private_button
+from bot.handlers.cases import drop_pending_edit, private_button
 from bot.handlers.fallback import answer_expired
 from bot.replies import show
 from bot.services import services_of
@@ -66,17 +65,12 @@ async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def on_forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Delete the presser's own data (never anyone else's: the id is the presser's)."""
-    query = update.callback_query
-    if query is None:
+    # reads the language before the data goes: afterwards we must not create the user again
+    button = await private_button(update, context)
+    if button is None:
         return
-    services = services_of(context)
+    query, services, viewer, action = button
     user = query.from_user
-    # read the language before the data goes: afterwards we must not create the user again
-    viewer = await viewer_for(services, user)
-    action = parse_callback(query.data)
-    if not is_private_button(query):
-        await answer_private_only(query, viewer.lang)
-        return
     if not isinstance(action, ForgetData):
         await answer_expired(update, services, viewer)
         return

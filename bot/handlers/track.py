@@ -192,15 +192,10 @@ _BUTTON_STEP = {
 
 async def on_track_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A button of the form (or "track a new case"): check it belongs to the live form."""
-    query = update.callback_query
-    if query is None:
+    button = await case_handlers.private_button(update, context)
+    if button is None:
         return
-    services = services_of(context)
-    viewer = await viewer_for(services, query.from_user)
-    action = parse_callback(query.data)
-    if not case_handlers.is_private_button(query):
-        await case_handlers.answer_private_only(query, viewer.lang)
-        return
+    query, services, viewer, action = button
     if isinstance(action, StartTrack):
         await query.answer()
         fresh = TrackDraft(flow=new_flow_token(), touched=viewer.now)

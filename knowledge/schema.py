@@ -61,8 +61,33 @@ class Sourced(Model):
     sources: list[SourceId] = Field(default_factory=list)
 
 
+class Aspect(StrEnum):
+    """What a question wants to know about its target; facts say which they answer."""
+
+    phone = "phone"  # a phone number
+    hours = "hours"  # service hours, open now
+    response_time = "response_time"  # how long a reply takes
+    email = "email"
+    chat = "chat"  # live chat
+    callback = "callback"  # the platform calls you back
+    entry = "entry"  # where to click: entry path, link
+    prepare = "prepare"  # what to have ready
+    escalation = "escalation"  # supervisor, escalating
+    followup = "followup"  # what to do after N hours or days without a reply
+    languages = "languages"
+    eligibility = "eligibility"  # who may use a channel (selling plan, role)
+    deadline = "deadline"  # e.g. a plan of action within 72 h
+    retention = "retention"  # how long message logs are kept
+    holiday = "holiday"  # holiday delays
+    human = "human"  # reaching a person (转人工)
+    intervene = "intervene"  # asking the platform to step in (客服介入)
+    safety = "safety"  # scams, privacy
+
+
 class Fact(Sourced):
     text: Text
+    # what the fact answers; where empty, the catalog derives it from where the fact sits
+    aspects: list[Aspect] = Field(default_factory=list)
 
 
 class Source(Model):
@@ -261,6 +286,12 @@ class FollowUp(Sourced):
     steps: list[Fact] = Field(min_length=1)
 
 
+class Domain(Sourced):
+    """A host name the platform officially uses (the link check matches it and its subdomains)."""
+
+    domain: Annotated[str, Field(pattern=r"^(?:[a-z0-9-]+\.)+[a-z]{2,}$")]
+
+
 class Platform(Sourced):
     id: Id
     name: Text
@@ -274,6 +305,7 @@ class Platform(Sourced):
     holidays: list[Holiday] = Field(default_factory=list)
     followups: list[FollowUp] = Field(default_factory=list)
     discrepancies: list[Discrepancy] = Field(default_factory=list)
+    domains: list[Domain] = Field(default_factory=list)  # official domains, for the link check
 
 
 class SourcesFile(Model):

@@ -17,7 +17,7 @@ Bots:
 - kefu, no 30/s cap: the same application with the limiter's overall rate switched off
   (retries and per-group limits kept): the bot's own cost per update;
 - kefu, per-chat / per-chat+JSON: that, with the proposed PerChatUpdateProcessor
-  (bot/updates.py), and with JSON request bodies too (bot/transport.py);
+  (bot/infra/updates.py), and with JSON request bodies too (bot/infra/transport.py);
 - PTB echo: a bare PTB 22 Application that echoes text (sequential, like kefu);
 - aiogram echo: a bare aiogram 3 Dispatcher that echoes text (bench extra; it handles
   updates as concurrent tasks by default).
@@ -58,11 +58,11 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, MessageHandl
 
 from bench.fakeapi_http import ServerProcess
 from bot.app import build_application
-from bot.callbacks import Action, TrackCase, encode
-from bot.config import Settings
-from bot.screens import Viewer, home_screen, screen_for
-from bot.transport import JsonHTTPXRequest
-from bot.updates import PerChatUpdateProcessor
+from bot.core.callbacks import Action, TrackCase, encode
+from bot.core.config import Settings
+from bot.core.screens import Viewer, home_screen, screen_for
+from bot.infra.transport import JsonHTTPXRequest
+from bot.infra.updates import PerChatUpdateProcessor
 from knowledge.catalog import load_catalog
 
 REPO = Path(__file__).resolve().parents[1]
@@ -182,11 +182,11 @@ class KefuRunner(Runner):
         variant = f"{int(self.capped)}{int(self.per_chat)}{int(self.json_bodies)}"
         settings = Settings(_env_file=None, token=TOKEN, api_base_url=base_url,
                             db=workdir / f"kefu-{variant}.sqlite3")
-        # bot/transport.py, through build_application's own request parameter
+        # bot/infra/transport.py, through build_application's own request parameter
         request = JsonHTTPXRequest() if self.json_bodies else None
         app = build_application(settings, request=request)
         if self.per_chat:
-            # the proposed production change (bot/updates.py), until bot/app.py wires it
+            # the proposed production change (bot/infra/updates.py), until bot/app.py wires it
             app._update_processor = PerChatUpdateProcessor()
         if not self.capped:
             # the same limiter class, with the overall rate off (PTB reads it per request)

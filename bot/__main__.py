@@ -36,16 +36,16 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if args.command == "ask":
-        from bot.cli import run_ask
+        from bot.infra.cli import run_ask
 
         zone = args.tz or os.environ.get("BOT_TIMEZONE") or "Asia/Shanghai"
         return run_ask(" ".join(args.question), args.lang, zone)
     if args.command == "check":
-        from bot.cli import run_check
+        from bot.infra.cli import run_check
 
         return run_check()
     if args.command in ("backup", "restore", "health"):
-        from bot import ops
+        from bot.infra import ops
 
         if args.command == "backup":
             return ops.run_backup(args.path)

@@ -32,7 +32,14 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.callbacks import (
+from bot.admin import handlers as admin
+from bot.ask import handlers as questions
+from bot.cases import data, quiet, track
+from bot.cases import handlers as cases
+from bot.cases.callbacks import CaseAction, ForgetData, ListCases, StartTrack, TrackStep
+from bot.cases.reminders import schedule_reminders
+from bot.core import errors
+from bot.core.callbacks import (
     Home,
     OpenCard,
     OpenMenu,
@@ -42,37 +49,22 @@ from bot.callbacks import (
     SetZone,
     TrackCase,
 )
-from bot.callbacks import pattern as callback_pattern
-from bot.case_callbacks import CaseAction, ForgetData, ListCases, StartTrack, TrackStep
-from bot.clock import Clock, SystemClock
-from bot.config import ConfigError, Settings, load_settings
-from bot.deeplinks import CASE_COMMANDS
-from bot.group_callbacks import GroupNav, GroupOption
-from bot.handlers import (
-    admin,
-    cases,
-    data,
-    deeplinks,
-    errors,
-    fallback,
-    groups,
-    info,
-    inline,
-    membership,
-    menu,
-    questions,
-    quiet,
-    settings,
-    track,
-)
-from bot.logs import setup_logging
-from bot.metrics import MeasuredApplication, Metrics
-from bot.ops import DatabaseInUseError, DatabaseLock
-from bot.reminders import schedule_reminders
-from bot.runtime import check_webhook, serve
-from bot.services import SERVICES_KEY, Services, open_services
-from bot.texts import MESSAGES
-from bot.updates import PerChatUpdateProcessor
+from bot.core.callbacks import pattern as callback_pattern
+from bot.core.clock import Clock, SystemClock
+from bot.core.config import ConfigError, Settings, load_settings
+from bot.core.deeplinks import CASE_COMMANDS
+from bot.core.services import SERVICES_KEY, Services, open_services
+from bot.core.texts import MESSAGES
+from bot.groups import handlers as groups
+from bot.groups import inline, membership
+from bot.groups.callbacks import GroupNav, GroupOption
+from bot.infra.logs import setup_logging
+from bot.infra.metrics import MeasuredApplication, Metrics
+from bot.infra.ops import DatabaseInUseError, DatabaseLock
+from bot.infra.runtime import check_webhook, serve
+from bot.infra.updates import PerChatUpdateProcessor
+from bot.menu import deeplinks, fallback, info, settings
+from bot.menu import handlers as menu
 from knowledge.catalog import CatalogError
 from knowledge.schema import Lang
 from storage.errors import DatabaseError
@@ -90,7 +82,7 @@ COMMAND_LANGUAGES: tuple[tuple[str | None, Lang], ...] = ((None, "en"), ("zh", "
 # AIORateLimiter's default of 0 retries nothing: a flood-wait would drop the message
 RATE_LIMIT_RETRIES = 3
 # Telegram's ~30 messages/s is a limit on bulk sending: reminders pace themselves to it
-# (bot/reminders.py). Replies to the users who just wrote are not held to that budget —
+# (bot/cases/reminders.py). Replies to the users who just wrote are not held to that budget —
 # with it, 50 questions a second would queue without bound (bench/throughput.py). Groups
 # keep AIORateLimiter's 20 messages a minute, and flood waits are retried.
 OVERALL_RATE = 0  # AIORateLimiter: 0 switches the overall limit off

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.ops import (
+from bot.infra.ops import (
     DatabaseInUseError,
     DatabaseLock,
     backup,

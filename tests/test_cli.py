@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.cli import guess_lang, run_ask, run_check
+from bot.infra.cli import guess_lang, run_ask, run_check
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.callbacks import encode
-from bot.case_callbacks import TrackStep, TrackStepKind
-from bot.clock import ManualClock
-from bot.reminders import JOB_NAME
-from bot.services import services_of
+from bot.cases.callbacks import TrackStep, TrackStepKind
+from bot.cases.reminders import JOB_NAME
+from bot.core.callbacks import encode
+from bot.core.clock import ManualClock
+from bot.core.services import services_of
 from storage.cases import Case, CaseStatus
 from tests.bot.fakeapi import ApiCall, FakeBotApi, StoredMessage
 from tests.bot.harness import ZH_USER, Harness, TgUser

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import ManualClock
+from bot.core.clock import ManualClock
 from tests.bot.harness import Harness
 
 # a Monday, 10:00 in Shanghai, 21:00 (Sunday) in New York

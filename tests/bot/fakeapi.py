@@ -17,7 +17,7 @@ from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
-from bot.clock import Clock
+from bot.core.clock import Clock
 from tests.bot.telegram_rules import (
     MAX_CALLBACK_ANSWER,
     MAX_CAPTION,

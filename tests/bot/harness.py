@@ -10,8 +10,8 @@ from typing import Any
 from telegram import Update
 
 from bot.app import BotApplication, build_application
-from bot.clock import ManualClock
-from bot.config import Settings
+from bot.core.clock import ManualClock
+from bot.core.config import Settings
 from tests.bot.fakeapi import ApiCall, FakeBotApi, StoredMessage
 
 TOKEN = "7000000001:AAH_fake-token-for-tests_0123456789xyz"

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import ManualClock
-from bot.metrics import metrics_of
-from bot.services import services_of
-from bot.texts import MESSAGES
+from bot.core.clock import ManualClock
+from bot.core.services import services_of
+from bot.core.texts import MESSAGES
+from bot.infra.metrics import metrics_of
 from knowledge.catalog import DATA_DIR
 from tests.bot.fakeapi import Failure
 from tests.bot.harness import EN_USER, ZH_USER, Harness, TgUser

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.callbacks import (
+from bot.core.callbacks import (
     MAX_BYTES,
     Action,
     CallbackTooLong,
@@ -26,9 +26,9 @@ from bot.callbacks import (
     parse_callback,
     pattern,
 )
-from bot.render import render_screen
-from bot.screens import Viewer, screen_for
-from bot.zones import COMMON_ZONES
+from bot.core.render import render_screen
+from bot.core.screens import Viewer, screen_for
+from bot.core.zones import COMMON_ZONES
 from knowledge.catalog import CardRef, Catalog, load_catalog
 from knowledge.schema import LANGS
 

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from telegram.request import RequestData
 
-from bot.callbacks import encode
-from bot.case_callbacks import CaseAction, ForgetData, ListCases
-from bot.clock import ManualClock
-from bot.services import services_of
+from bot.cases.callbacks import CaseAction, ForgetData, ListCases
+from bot.core.callbacks import encode
+from bot.core.clock import ManualClock
+from bot.core.services import services_of
 from storage.cases import CaseStatus
 from tests.bot.casekit import buttons_of, case_of, register, start_bot
 from tests.bot.conftest import START

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.callbacks import OpenCard, encode
-from bot.clock import ManualClock
-from bot.services import services_of
+from bot.core.callbacks import OpenCard, encode
+from bot.core.clock import ManualClock
+from bot.core.services import services_of
 from knowledge.catalog import CardRef, Catalog
 from knowledge.followup import ResponseWindow, response_window
 from storage.migrations import MIGRATIONS, split_statements

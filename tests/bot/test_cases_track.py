@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.callbacks import OpenCard, TrackCase, encode
-from bot.case_callbacks import TrackStep
-from bot.clock import ManualClock
-from bot.services import services_of
-from bot.tracking import append_advice
+from bot.cases.callbacks import TrackStep
+from bot.cases.tracking import append_advice
+from bot.core.callbacks import OpenCard, TrackCase, encode
+from bot.core.clock import ManualClock
+from bot.core.services import services_of
 from knowledge.catalog import CardRef
 from knowledge.followup import response_window
 from storage.cases import CaseStatus

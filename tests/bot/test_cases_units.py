@@ -10,21 +10,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.callbacks import MAX_BYTES, encode, parse_callback
-from bot.case_callbacks import (
+from bot.cases.callbacks import (
     CaseAction,
     ForgetData,
     ListCases,
     StartTrack,
     TrackStep,
 )
-from bot.case_screens import case_screen, duration, reminder_screen
-from bot.handlers.quiet import parse_quiet
-from bot.opened import OpenedAtError, opened_from_choice, parse_opened
-from bot.reminders import in_quiet_hours, quiet_hours_end
-from bot.render import render_screen
-from bot.screens import Viewer
-from bot.tracking import InputProblem, check_case_id, check_note, command_argument
+from bot.cases.opened import OpenedAtError, opened_from_choice, parse_opened
+from bot.cases.quiet import parse_quiet
+from bot.cases.reminders import in_quiet_hours, quiet_hours_end
+from bot.cases.screens import case_screen, duration, reminder_screen
+from bot.cases.tracking import InputProblem, check_case_id, check_note, command_argument
+from bot.core.callbacks import MAX_BYTES, encode, parse_callback
+from bot.core.render import render_screen
+from bot.core.screens import Viewer
 from knowledge.catalog import Catalog, load_catalog
 from storage.cases import Case, CaseStatus
 from storage.users import UserSettings

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import ManualClock
-from bot.config import ConfigError, MissingTokenError, Settings, load_settings
-from bot.logs import REDACTED, setup_logging
+from bot.core.clock import ManualClock
+from bot.core.config import ConfigError, MissingTokenError, Settings, load_settings
+from bot.infra.logs import REDACTED, setup_logging
 from tests.bot.fakeapi import Failure
 from tests.bot.harness import TOKEN, Harness
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from bot.callbacks import parse_callback
-from bot.group_callbacks import GroupNarrow, GroupNav
-from bot.services import services_of
+from bot.core.callbacks import parse_callback
+from bot.core.services import services_of
+from bot.groups.callbacks import GroupNarrow, GroupNav
 from knowledge.catalog import CardRef
 from tests.bot.fakeapi import BOT_USERNAME, Failure
 from tests.bot.groupchat import (
@@ -204,7 +204,7 @@ async def test_at_most_twenty_messages_a_minute_in_a_group(
     bot: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
     group = GroupChat(bot)
-    with caplog.at_level(logging.WARNING, logger="bot.flood"):
+    with caplog.at_level(logging.WARNING, logger="bot.core.flood"):
         for member in MEMBERS[:20]:
             await group.say(f"/faq {SUSPENSION}", member)
         assert len(group.messages()) == 20  # one answer, then pointers to it
@@ -475,12 +475,12 @@ async def test_a_group_that_removes_the_bot_is_forgotten(
     # promoted, demoted, re-added: still a member, nothing forgotten
     assert await group.bot_status("member", "member") == []
     assert await groups.get(group.id) is not None
-    caplog.set_level(logging.INFO, logger="bot.handlers.membership")
+    caplog.set_level(logging.INFO, logger="bot.groups.membership")
     assert await group.bot_status("member", removal, ZH_USER) == []  # nothing sent
     assert await groups.get(group.id) is None
     kept = await groups.get(other.id)
     assert kept is not None and kept.lang == "en"  # only that group
-    [record] = [r for r in caplog.records if r.name == "bot.handlers.membership"]
+    [record] = [r for r in caplog.records if r.name == "bot.groups.membership"]
     logged = str(vars(record))
     assert str(group.id) in logged and removal in logged
     for name in (str(chat["title"]), ZH_USER.first_name, MEMBERS[0].first_name):

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.callbacks import encode, parse_callback
-from bot.clock import ManualClock
-from bot.deeplinks import (
+from bot.core.callbacks import encode, parse_callback
+from bot.core.clock import ManualClock
+from bot.core.deeplinks import (
     CASE_COMMANDS,
     CardLink,
     CommandLink,
@@ -18,8 +18,10 @@ from bot.deeplinks import (
     parse_payload,
     start_url,
 )
-from bot.flood import ExpiringLru, GroupFlood
-from bot.group_callbacks import (
+from bot.core.flood import ExpiringLru, GroupFlood
+from bot.core.render import render_screen
+from bot.core.screens import Viewer
+from bot.groups.callbacks import (
     GroupCard,
     GroupHome,
     GroupMenu,
@@ -27,16 +29,14 @@ from bot.group_callbacks import (
     GroupNav,
     GroupOption,
 )
-from bot.group_screens import (
+from bot.groups.screens import (
     group_card_screen,
     group_screen_for,
     group_settings_screen,
     most_asked,
     narrow_screen,
 )
-from bot.handlers.deeplinks import COMMAND_LINKS
-from bot.render import render_screen
-from bot.screens import Viewer
+from bot.menu.deeplinks import COMMAND_LINKS
 from knowledge.catalog import CardRef, Catalog, load_catalog
 from storage.groups import GroupSettings
 from tests.bot.telegram_rules import check_markup, check_text

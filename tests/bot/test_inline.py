@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.handlers.inline import CACHE_PERSONAL, CACHE_SHARED
+from bot.groups.inline import CACHE_PERSONAL, CACHE_SHARED
 from tests.bot.fakeapi import BOT_USERNAME
 from tests.bot.groupchat import inline_query, methods, start_payload
 from tests.bot.harness import EN_USER, ZH_USER, Harness, TgUser
@@ -123,7 +123,7 @@ async def test_chosen_inline_result_is_logged_without_the_query(
         "from": ZH_USER.json(),
         "query": "我的店铺 XYZ 被封了",
     }
-    with caplog.at_level(logging.INFO, logger="bot.handlers.inline"):
+    with caplog.at_level(logging.INFO, logger="bot.groups.inline"):
         calls = await bot.process({"chosen_inline_result": chosen})
         await bot.process({"chosen_inline_result": {**chosen, "result_id": "<forged>"}})
     assert methods(calls) == []

@@ -7,8 +7,8 @@ import string
 from pathlib import Path
 
 from bot.app import COMMANDS
-from bot.texts import MESSAGES
-from bot.zones import COMMON_ZONES
+from bot.core.texts import MESSAGES
+from bot.core.zones import COMMON_ZONES
 from knowledge.schema import LANGS
 
 BOT = Path(__file__).resolve().parents[2] / "bot"

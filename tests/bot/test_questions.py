@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.callbacks import OpenCard, parse_callback
-from bot.texts import MESSAGES
+from bot.core.callbacks import OpenCard, parse_callback
+from bot.core.texts import MESSAGES
 from tests.bot.fakeapi import BOT_USERNAME
 from tests.bot.harness import EN_USER, ZH_USER, Harness, TgUser
 

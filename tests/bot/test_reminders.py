@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.callbacks import encode
-from bot.case_callbacks import CaseAction
-from bot.clock import ManualClock
-from bot.metrics import metrics_of
-from bot.reminders import CHAT_GAP, LEASE, SOON_JOB_NAME
-from bot.services import services_of
+from bot.cases.callbacks import CaseAction
+from bot.cases.reminders import CHAT_GAP, LEASE, SOON_JOB_NAME
+from bot.core.callbacks import encode
+from bot.core.clock import ManualClock
+from bot.core.services import services_of
+from bot.infra.metrics import metrics_of
 from knowledge.followup import max_rounds, playbook
 from storage.cases import Case, CaseStatus
 from tests.bot.casekit import buttons_of, case_of, register, start_bot, tick
@@ -318,7 +318,7 @@ async def test_network_errors_back_off_and_are_not_lost(
     case = await register(bot, "123456789", opened="3d", note="secret-note-text")
     bot.api.fail("sendMessage", Failure.network_error(), times=2)
     bot.api.fail("sendMessage", Failure.server_error(502), times=1)
-    with caplog.at_level(logging.INFO, logger="bot.reminders"):
+    with caplog.at_level(logging.INFO, logger="bot.cases.reminders"):
         await tick(bot)
         first_retry = (await case_of(bot, case)).remind_at
         assert first_retry == clock.now() + timedelta(minutes=1)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import ManualClock
-from bot.services import services_of
+from bot.core.clock import ManualClock
+from bot.core.services import services_of
 from tests.bot.fakeapi import Failure, FakeBotApi
 from tests.bot.harness import EN_USER, ZH_USER, Harness
 
@@ -183,9 +183,9 @@ async def test_api_failure_is_logged_with_context_and_the_user_told(
     bot: Harness, failure: Failure, caplog: pytest.LogCaptureFixture
 ) -> None:
     bot.api.fail("sendMessage", failure)
-    with caplog.at_level(logging.ERROR, logger="bot.handlers.errors"):
+    with caplog.at_level(logging.ERROR, logger="bot.core.errors"):
         await bot.send("/start", user=EN_USER)
-    record = next(r for r in caplog.records if r.name == "bot.handlers.errors")
+    record = next(r for r in caplog.records if r.name == "bot.core.errors")
     assert record.__dict__["user_id"] == EN_USER.id
     assert record.__dict__["handler"] == "start"
     assert isinstance(record.__dict__["update_id"], int)
@@ -201,13 +201,13 @@ async def test_our_own_failure_tells_the_user_and_the_admins(
     try:
         await bot.send("/start")
         await services_of(bot.app).db.close()  # the database goes away under the bot
-        with caplog.at_level(logging.ERROR, logger="bot.handlers.errors"):
+        with caplog.at_level(logging.ERROR, logger="bot.core.errors"):
             await bot.send("卖家账号被封怎么办")
         assert bot.screen().plain.startswith("抱歉，出了点问题")
         admin_note = bot.api.last_message(ADMIN_ID).plain
         assert "on_question" in admin_note
         assert "卖家账号被封" not in admin_note  # never the user's text
-        record = next(r for r in caplog.records if r.name == "bot.handlers.errors")
+        record = next(r for r in caplog.records if r.name == "bot.core.errors")
         assert record.exc_info is not None
         assert "卖家账号被封" not in caplog.text
     finally:

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.app import check_webhook
-from bot.callbacks import Action, Home, OpenCard, OpenMenu
-from bot.config import ConfigError
-from bot.screens import Viewer, home_screen, screen_for
+from bot.core.callbacks import Action, Home, OpenCard, OpenMenu
+from bot.core.config import ConfigError
+from bot.core.screens import Viewer, home_screen, screen_for
 from knowledge.catalog import CardRef, Catalog, load_catalog
 from tests.bot.harness import make_settings
 
@@ -28,7 +28,7 @@ def catalog() -> Catalog:
 
 
 def test_screens_do_not_import_telegram() -> None:
-    code = "import sys, bot.screens; sys.exit('telegram' in sys.modules)"
+    code = "import sys, bot.core.screens; sys.exit('telegram' in sys.modules)"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     assert subprocess.run([sys.executable, "-c", code], env=env, check=False).returncode == 0
 

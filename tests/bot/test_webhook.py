@@ -15,14 +15,14 @@ from typing import Any
 import httpx
 import pytest
 
-from bot import runtime as runtime_module
 from bot.app import build_application
-from bot.clock import ManualClock
-from bot.config import ConfigError
-from bot.http import SECRET_HEADER
-from bot.metrics import metrics_of
-from bot.runtime import BotRuntime, check_webhook
-from bot.services import services_of
+from bot.core.clock import ManualClock
+from bot.core.config import ConfigError
+from bot.core.services import services_of
+from bot.infra import runtime as runtime_module
+from bot.infra.http import SECRET_HEADER
+from bot.infra.metrics import metrics_of
+from bot.infra.runtime import BotRuntime, check_webhook
 from tests.bot.fakeapi import Failure, FakeBotApi
 from tests.bot.harness import ZH_USER, TgUser, make_settings
 

@@ -1,4 +1,4 @@
-"""bot/metrics.py on its own: histogram buckets, the text format, the 24-hour reminder window."""
+"""bot/infra/metrics.py alone: histogram buckets, the text format, the 24-hour reminder window."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from telegram.error import BadRequest, Forbidden
 
-from bot.clock import ManualClock
-from bot.metrics import Histogram, Metrics, metrics_of, update_type
+from bot.core.clock import ManualClock
+from bot.infra.metrics import Histogram, Metrics, metrics_of, update_type
 from tests.bot.test_webhook import check_exposition, sample
 
 START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from bot.clock import ManualClock
+from bot.core.clock import ManualClock
 from tests.bot.conftest import START
 from tests.bot.harness import Harness
 

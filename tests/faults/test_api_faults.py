@@ -20,7 +20,7 @@ from telegram.request import HTTPXRequest
 
 from bench.fakeapi_http import FakeApiServer, Fault, ServerThread
 from bot.app import BotApplication, build_application
-from bot.services import services_of
+from bot.core.services import services_of
 from tests.bot.harness import make_settings
 from tests.faults.conftest import LogRecorder
 
@@ -160,7 +160,7 @@ async def test_a_user_who_blocked_the_bot_is_marked_and_the_others_served(
     stored = await services_of(app).users.get(VICTIM)
     assert stored is not None and stored.active is False
     assert about(logs, blocked, logging.INFO) == [
-        "bot.handlers.errors: user unreachable, marked inactive"]
+        "bot.core.errors: user unreachable, marked inactive"]
     assert logs.at_least(logging.WARNING) == []
 
 

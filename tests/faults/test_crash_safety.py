@@ -5,7 +5,7 @@ each due case in its own chat. The bot runs against a fake Bot API over real HTT
 127.0.0.1 and is killed at random moments — some while it starts, most after a random
 number of reminders were accepted — then restarted on the same database. At the end
 every due case's reminder was delivered, and duplicates are counted: by design
-(bot/reminders.py) at most one per kill, when the kill falls between Telegram accepting
+(bot/cases/reminders.py) at most one per kill, when the kill falls between Telegram accepting
 a reminder and the database recording it.
 
 The process is the real bot with its reminder timers shortened (first sweep, sweep
@@ -40,7 +40,7 @@ SEND_DELAY = 0.01  # each send takes a moment, so kills land inside a sweep
 LAUNCH = """
 import sys
 from datetime import timedelta
-import bot.reminders as reminders
+import bot.cases.reminders as reminders
 reminders.FIRST_SWEEP = timedelta(seconds=0.2)
 reminders.SWEEP_INTERVAL = timedelta(seconds=1)
 reminders.LEASE = timedelta(seconds=4)

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.services import services_of
+from bot.core.services import services_of
 from storage.cases import Case
 from tests.bot.fakeapi import BOT_USERNAME
 from tests.faults.conftest import HEAVY, BotSession, LogRecorder

@@ -1,4 +1,4 @@
-"""bot.transport.JsonHTTPXRequest over real HTTP: JSON bodies, uploads still multipart, and
+"""bot.infra.transport.JsonHTTPXRequest over real HTTP: JSON bodies, uploads still multipart, and
 failures mapped exactly as PTB's own HTTPXRequest maps them."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from telegram.error import NetworkError, TelegramError, TimedOut
 
 from bench.fakeapi_http import Call, Fault, ServerThread
 from bot.app import BotApplication, build_application
-from bot.transport import JsonHTTPXRequest
+from bot.infra.transport import JsonHTTPXRequest
 from tests.bot.harness import TOKEN, make_settings
 
 USER = {"id": 1001, "is_bot": False, "first_name": "小李", "language_code": "zh-hans"}

@@ -24,9 +24,9 @@ from telegram.request import HTTPXRequest
 from bench.casedb import Fill, due_owners, fill_database
 from bench.fakeapi_http import Fault, ServerThread
 from bot.app import BotApplication, build_application
-from bot.clock import ManualClock
-from bot.reminders import reminders_of
-from bot.services import services_of
+from bot.cases.reminders import reminders_of
+from bot.core.clock import ManualClock
+from bot.core.services import services_of
 from storage.cases import CaseStatus
 from tests.bot.conftest import START
 from tests.bot.harness import make_settings

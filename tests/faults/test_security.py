@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 
 from bench.fakeapi_http import Fault, ServerThread
-from bot.callbacks import encode
-from bot.case_callbacks import EDIT_FIELDS, SNOOZE_CHOICES, CaseAction, CaseOp, ListCases
-from bot.clock import ManualClock
-from bot.group_callbacks import GroupOption
-from bot.reminders import reminders_of
-from bot.services import services_of
-from bot.texts import MESSAGES
+from bot.cases.callbacks import EDIT_FIELDS, SNOOZE_CHOICES, CaseAction, CaseOp, ListCases
+from bot.cases.reminders import reminders_of
+from bot.core.callbacks import encode
+from bot.core.clock import ManualClock
+from bot.core.services import services_of
+from bot.core.texts import MESSAGES
+from bot.groups.callbacks import GroupOption
 from storage.cases import Case
 from tests.bot.conftest import START
 from tests.bot.fakeapi import StoredMessage

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bench.fakeapi_http import ServerThread
-from bot.clock import ManualClock
+from bot.core.clock import ManualClock
 from storage.db import Database
 from storage.migrations import LATEST_VERSION, apply_migrations
 from tests.bot.conftest import START

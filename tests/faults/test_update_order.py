@@ -1,4 +1,4 @@
-"""bot.updates.PerChatUpdateProcessor: chats run side by side, one chat's updates in order."""
+"""bot.infra.updates.PerChatUpdateProcessor: chats run side by side, one chat's updates in order."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 
 from telegram import Update
 
-from bot.updates import PerChatUpdateProcessor, order_key
+from bot.infra.updates import PerChatUpdateProcessor, order_key
 
 
 def message_update(update_id: int, chat_id: int) -> Update:

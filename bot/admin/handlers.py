@@ -1,0 +1,169 @@
+"""Operator commands in a private chat, for BOT_ADMINS only: /stats and /reload.
+
+Anyone else gets exactly what an unknown command gets (a pointer to /help): the bot
+does not advertise that operator commands exist. There is deliberately no /broadcast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.core.services import Services, services_of
+from bot.core.texts import MESSAGES
+from bot.core.viewer import viewer_for
+from bot.infra.metrics import REMINDER_WINDOW, LastError, Metrics, metrics_of
+from bot.menu import fallback
+from knowledge.catalog import DATA_DIR, CatalogError, load_catalog
+from knowledge.schema import Lang
+from knowledge.search import SearchIndex
+
+logger = logging.getLogger(__name__)
+
+ACTIVE_WINDOW = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Stats:
+    users: int
+    active_users: int
+    open_cases: int
+    overdue_cases: int
+    reminders_sent: int
+    reminders_failed: int
+    # the reminder counts cover this long: 24 h, or less if the bot started since
+    reminder_window: timedelta
+    updates: int
+    errors: int
+    uptime: timedelta
+    last_error: LastError | None
+    platforms: int
+    cards: int
+
+
+async def collect_stats(services: Services, metrics: Metrics) -> Stats:
+    """Counts from the database and the running bot's metrics."""
+    now = services.clock.now()
+    sent, failed = metrics.reminders_in_window()
+    uptime = metrics.uptime()
+    return Stats(
+        users=await services.users.count_users(),
+        active_users=await services.users.count_active_since(now - ACTIVE_WINDOW),
+        open_cases=await services.cases.count_open(),
+        overdue_cases=await services.cases.count_overdue(now),
+        reminders_sent=sent,
+        reminders_failed=failed,
+        reminder_window=min(uptime, REMINDER_WINDOW),
+        updates=sum(metrics.updates.values()),
+        errors=sum(metrics.errors.values()),
+        uptime=uptime,
+        last_error=metrics.last_error,
+        platforms=len(services.catalog.platforms),
+        cards=len(services.search.refs),
+    )
+
+
+def duration_text(delta: timedelta, lang: Lang) -> str:
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    return MESSAGES.get("admin.duration", lang, days=days, hours=hours, minutes=minutes)
+
+
+def stats_text(stats: Stats, lang: Lang, zone: ZoneInfo) -> str:
+    """The /stats reply, plain text (the caller escapes it); times in the admin's zone."""
+    if stats.reminder_window >= REMINDER_WINDOW:
+        window = MESSAGES.get("admin.stats.last_24h", lang)
+    else:
+        window = MESSAGES.get("admin.stats.since_start", lang)
+    text = MESSAGES.get(
+        "admin.stats",
+        lang,
+        users=stats.users,
+        active=stats.active_users,
+        open=stats.open_cases,
+        overdue=stats.overdue_cases,
+        window=window,
+        sent=stats.reminders_sent,
+        failed=stats.reminders_failed,
+        updates=stats.updates,
+        errors=stats.errors,
+        uptime=duration_text(stats.uptime, lang),
+        platforms=stats.platforms,
+        cards=stats.cards,
+    )
+    error = stats.last_error
+    if error is None:
+        text += "\n" + MESSAGES.get("admin.stats.no_error", lang)
+    else:
+        at = error.at.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+        text += "\n" + MESSAGES.get(
+            "admin.stats.last_error", lang, at=at, where=error.where,
+            error=error.error, detail=error.detail or "-",
+        )
+    return text
+
+
+def _is_admin(update: Update, services: Services) -> bool:
+    user = update.effective_user
+    return user is not None and user.id in services.settings.admins
+
+
+async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/stats: users, cases, reminders, errors — from the database and the metrics."""
+    services = services_of(context)
+    message = update.effective_message
+    user = update.effective_user
+    if not _is_admin(update, services) or message is None or user is None:
+        await fallback.on_unknown_command(update, context)
+        return
+    viewer = await viewer_for(services, user)
+    stats = await collect_stats(services, metrics_of(context))
+    text = stats_text(stats, viewer.lang, viewer.zone)
+    await message.reply_text(html.escape(text))
+
+
+async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/reload: read the knowledge files again; a broken file keeps the catalog in use."""
+    services = services_of(context)
+    message = update.effective_message
+    user = update.effective_user
+    if not _is_admin(update, services) or message is None or user is None:
+        await fallback.on_unknown_command(update, context)
+        return
+    viewer = await viewer_for(services, user)
+    data_dir = services.settings.knowledge_dir or DATA_DIR
+    try:
+        # off the event loop: reading and indexing take a moment, updates keep flowing
+        catalog = await asyncio.to_thread(load_catalog, data_dir)
+        search = await asyncio.to_thread(SearchIndex, catalog)
+    except CatalogError as exc:
+        logger.warning(
+            "reload failed, catalog kept",
+            extra={"user_id": user.id, "file": exc.file, "path": exc.path, "error": exc.problem},
+        )
+        text = MESSAGES.get(
+            "admin.reload.failed", viewer.lang,
+            file=exc.file, path=exc.path or "-", problem=exc.problem,
+        )
+        await message.reply_text(html.escape(text))
+        return
+    # both swapped between two awaits: no handler sees a catalog with another's index
+    services.catalog, services.search = catalog, search
+    logger.info(
+        "knowledge reloaded",
+        extra={"user_id": user.id, "platforms": len(catalog.platforms), "cards": len(search.refs)},
+    )
+    text = MESSAGES.get(
+        "admin.reload.done", viewer.lang,
+        platforms=len(catalog.platforms), cards=len(search.refs), files=", ".join(catalog.files),
+    )
+    await message.reply_text(html.escape(text))
+

@@ -1,0 +1,84 @@
+"""/mydata sends the user everything we keep about them (JSON); /forget deletes it all."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.cases.callbacks import ForgetData
+from bot.cases.handlers import drop_pending_edit, private_button
+from bot.cases.screens import forget_result_screen, forget_screen
+from bot.cases.tracking import DRAFT_KEY
+from bot.core.replies import show
+from bot.core.services import services_of
+from bot.core.texts import MESSAGES
+from bot.core.viewer import viewer_for
+from bot.menu.fallback import answer_expired
+from storage.cases import CaseStatus
+
+logger = logging.getLogger(__name__)
+
+EXPORT_FILE = "kefu-bot-my-data.json"
+EXPORT_FORMAT = 1  # bump when the file's shape changes
+
+
+async def mydata_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The user's settings and every case of theirs, as a JSON document."""
+    user = update.effective_user
+    message = update.effective_message
+    if user is None or message is None:
+        return
+    services = services_of(context)
+    viewer = await viewer_for(services, user)
+    stored = await services.users.get(user.id)
+    cases = await services.cases.export_for_owner(user.id)
+    export = {
+        "format": EXPORT_FORMAT,
+        "exported_at": viewer.now.isoformat(),
+        "user": None if stored is None else stored.to_dict(),
+        "cases": cases,
+    }
+    body = json.dumps(export, ensure_ascii=False, indent=2).encode("utf-8")
+    logger.info("data export", extra={"user_id": user.id, "cases": len(cases)})
+    await message.reply_document(
+        document=io.BytesIO(body),
+        filename=EXPORT_FILE,
+        caption=MESSAGES.get("data.export", viewer.lang, count=len(cases)),
+    )
+
+
+async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Ask before deleting: a button confirms."""
+    user = update.effective_user
+    if user is None:
+        return
+    services = services_of(context)
+    viewer = await viewer_for(services, user)
+    every = (CaseStatus.OPEN, CaseStatus.ANSWERED, CaseStatus.CLOSED)
+    count = await services.cases.count_for_owner(user.id, every)
+    await show(update, forget_screen(viewer.lang, count))
+
+
+async def on_forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Delete the presser's own data (never anyone else's: the id is the presser's)."""
+    # reads the language before the data goes: afterwards we must not create the user again
+    button = await private_button(update, context)
+    if button is None:
+        return
+    query, services, viewer, action = button
+    user = query.from_user
+    if not isinstance(action, ForgetData):
+        await answer_expired(update, services, viewer)
+        return
+    await query.answer()
+    if action.confirm:
+        await services.users.forget(user.id)
+        if context.user_data is not None:
+            context.user_data.pop(DRAFT_KEY, None)
+        drop_pending_edit(context)
+        logger.info("user data deleted", extra={"user_id": user.id})
+    await show(update, forget_result_screen(viewer.lang, action.confirm))

@@ -1,0 +1,76 @@
+"""What handlers work with — settings, clock, database, stores, catalog, search — in one object."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from telegram.ext import Application, CallbackContext
+
+from bot.core.clock import Clock
+from bot.core.config import Settings
+from bot.core.flood import GroupFlood
+from knowledge.catalog import Catalog, load_catalog
+from knowledge.search import SearchIndex
+from storage.cases import CaseStore
+from storage.db import Database
+from storage.groups import GroupStore
+from storage.users import UserStore
+
+logger = logging.getLogger(__name__)
+
+SERVICES_KEY = "services"
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: Clock
+    db: Database
+    users: UserStore
+    cases: CaseStore
+    groups: GroupStore
+    catalog: Catalog
+    search: SearchIndex
+    flood: GroupFlood  # group-chat anti-flood state, in memory
+
+    async def close(self) -> None:
+        await self.db.close()
+
+
+async def open_services(settings: Settings, clock: Clock) -> Services:
+    """Load the catalog and its index, then open the database (CatalogError, DatabaseError)."""
+    # the catalog first: a broken knowledge file should not leave a database open
+    # BOT_KNOWLEDGE_DIR: files kept outside the package, which /reload re-reads
+    catalog = load_catalog(settings.knowledge_dir) if settings.knowledge_dir else load_catalog()
+    search = SearchIndex(catalog)
+    db = await Database.open(settings.db)
+    logger.debug(
+        "services open",
+        extra={"platforms": len(catalog.platforms), "cards": len(search.refs)},
+    )
+    return Services(
+        settings=settings,
+        clock=clock,
+        db=db,
+        users=UserStore(db, clock),
+        cases=CaseStore(db, clock),
+        groups=GroupStore(db, clock),
+        catalog=catalog,
+        search=search,
+        flood=GroupFlood(clock),
+    )
+
+
+AnyContext = CallbackContext[Any, Any, Any, Any]
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+def services_of(context: AnyContext | AnyApplication) -> Services:
+    """The services post_init stored in bot_data; a RuntimeError if it has not run."""
+    bot_data = context.bot_data
+    services = bot_data.get(SERVICES_KEY) if isinstance(bot_data, dict) else None
+    if not isinstance(services, Services):
+        raise RuntimeError("services are not open: post_init has not run")
+    return services

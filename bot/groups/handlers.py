@@ -1,0 +1,456 @@
+"""Group chats: short answers to /faq, mentions and replies; menus for the asker; /settings.
+
+Works in Telegram's default privacy mode, where a bot sees only commands, messages that
+mention it and replies to its own messages. Every message the bot sends to a group goes
+through `_send`, which applies the per-group cap; questions pass the per-member cool-down
+and the repeat check first (bot/core/flood.py). Nothing sent to a group names or shows anyone's
+data: case commands get a link to the private chat instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from telegram import (
+    Chat,
+    ChatMember,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+    User,
+)
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.ask.handlers import MAX_QUESTION
+from bot.core.callbacks import parse_callback
+from bot.core.flood import Place
+from bot.core.render import render_screen
+from bot.core.replies import is_not_modified
+from bot.core.screens import Screen, Viewer
+from bot.core.services import Services, services_of
+from bot.core.texts import MESSAGES
+from bot.core.viewer import guest_viewer
+from bot.groups.callbacks import GroupCard, GroupNav, GroupOption
+from bot.groups.screens import (
+    group_card_screen,
+    group_help_screen,
+    group_home_screen,
+    group_screen_for,
+    group_settings_screen,
+    not_sure_screen,
+    nothing_to_search_screen,
+    private_only_screen,
+    repeat_screen,
+)
+from knowledge.catalog import CardRef
+from knowledge.i18n import normalize_lang
+from knowledge.schema import Lang
+from knowledge.textnorm import clean
+from storage.groups import GroupSettings
+
+logger = logging.getLogger(__name__)
+
+ADMIN_STATUSES = (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
+
+
+# --- who asks, where, and what ---------------------------------------------------------
+
+
+def _place(message: Message) -> Place:
+    """The conversation an answer belongs to: the chat, and the forum topic if any."""
+    return message.chat.id, message.message_thread_id if message.is_topic_message else None
+
+
+def _utf16_cut(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` without the spans (Telegram's UTF-16 offset and length)."""
+    units = text.encode("utf-16-le")
+    kept = bytearray()
+    position = 0
+    for offset, length in sorted(spans):
+        kept += units[position * 2 : offset * 2]
+        position = max(position, offset + length)
+    kept += units[position * 2 :]
+    return kept.decode("utf-16-le", errors="ignore")
+
+
+def mention_question(message: Message, bot: User) -> str | None:
+    """The message's text without the bot's mentions, or None if it does not mention the bot."""
+    text = message.text or ""
+    username = (bot.username or "").lower()
+    spans = []
+    for entity in message.entities:
+        if entity.type == MessageEntity.MENTION:
+            mentioned = message.parse_entity(entity).lstrip("@").lower()
+            if username and mentioned == username:
+                spans.append((entity.offset, entity.length))
+        elif entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot.id:
+            spans.append((entity.offset, entity.length))
+    return _utf16_cut(text, spans).strip() if spans else None
+
+
+def _replies_to_bot(message: Message, bot: User) -> bool:
+    replied = message.reply_to_message
+    return replied is not None and replied.from_user is not None and replied.from_user.id == bot.id
+
+
+def _searchable(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+async def _viewer(
+    services: Services, chat_id: int, user: User, question: str | None = None,
+    group: GroupSettings | None = None,
+) -> Viewer:
+    """The group's language if an admin set one, else the asker's; the bot's time zone.
+
+    Not the asker's own zone: everyone reads a group answer, and hours shown in a
+    member's zone would tell the group where they said they live.
+    """
+    if group is None:
+        group = await services.groups.get(chat_id)
+    lang: Lang | None = normalize_lang(group.lang) if group and group.lang else None
+    viewer, _ = await guest_viewer(services, user, question, lang=lang)
+    return replace(viewer, zone=services.settings.zone)
+
+
+async def is_admin(context: ContextTypes.DEFAULT_TYPE, chat: Chat, user: User,
+                   message: Message | None = None) -> bool:
+    """Whether `user` administers `chat`; an anonymous admin writes as the chat itself."""
+    sender_chat = message.sender_chat if message is not None else None
+    if sender_chat is not None and sender_chat.id == chat.id:
+        return True
+    member = await context.bot.get_chat_member(chat.id, user.id)
+    return member.status in ADMIN_STATUSES
+
+
+# --- sending ---------------------------------------------------------------------------
+
+
+async def _send(
+    services: Services, message: Message, screen: Screen, reply_to: int | None = None
+) -> Message | None:
+    """Reply in the group, unless the group's message cap is reached (then nothing)."""
+    if not services.flood.may_send(message.chat.id):
+        return None
+    rendered = render_screen(screen)
+    return await message.reply_text(
+        rendered.text,
+        reply_markup=rendered.keyboard,
+        reply_parameters=ReplyParameters(
+            reply_to or message.message_id, allow_sending_without_reply=True
+        ),
+    )
+
+
+async def _point_to(services: Services, message: Message, screen: Screen, earlier: int) -> bool:
+    """Reply to the earlier answer instead of repeating it; False if it is gone."""
+    if not services.flood.may_send(message.chat.id):
+        return True  # over the cap: neither pointer nor answer
+    rendered = render_screen(screen)
+    try:
+        await message.reply_text(
+            rendered.text,
+            reply_markup=rendered.keyboard,
+            reply_parameters=ReplyParameters(earlier, allow_sending_without_reply=False),
+        )
+    except BadRequest as exc:
+        # most likely deleted by an admin: answer in full again
+        logger.info("earlier answer unavailable", extra={"error": exc.message})
+        return False
+    return True
+
+
+# --- questions -------------------------------------------------------------------------
+
+
+async def answer_question(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    question: str,
+    *,
+    explicit: bool,
+    reply_to: int | None = None,
+    group: GroupSettings | None = None,
+) -> None:
+    """Answer briefly; point to an answer given minutes ago; say 'not sure' only if asked.
+
+    `explicit`: /faq or a mention. A mere reply to the bot that finds no clear card gets
+    no answer: "thanks!" under an answer is not a question.
+    """
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return
+    services = services_of(context)
+    chat_id = message.chat.id
+    viewer = await _viewer(services, chat_id, user, question, group)
+    bot = context.bot
+    if not _searchable(question):
+        if explicit:
+            hint = nothing_to_search_screen(services.catalog, viewer, user.id)
+            await _send(services, message, hint, reply_to)
+        return
+    text = question[:MAX_QUESTION]
+    result = services.search.search(text)
+    ref: CardRef | None = None
+    screen: Screen | None = None
+    if result.confident and result.matches:
+        ref = result.matches[0].ref
+        screen = group_card_screen(services.catalog, ref, viewer, bot.username, user.id)
+    logger.debug(
+        "group question",
+        extra={"chat_id": chat_id, "confident": result.confident,
+               "best": result.matches[0].ref.key if result.matches else None},
+    )
+    if screen is None:
+        if not explicit:
+            return
+        ref = None
+        suggestions = [m.ref for m in result.matches]
+        screen = not_sure_screen(services.catalog, suggestions, viewer, user.id)
+    key = answer_key(ref, text, viewer.lang)
+    place = _place(message)
+    earlier = services.flood.earlier_answer(place, key)
+    if earlier is not None:
+        pointer = repeat_screen(services.catalog, ref, viewer, bot.username)
+        if await _point_to(services, message, pointer, earlier):
+            return
+        services.flood.forget_answer(place, key)
+    sent = await _send(services, message, screen, reply_to)
+    if sent is not None:
+        services.flood.remember_answer(place, key, sent.message_id)
+
+
+def answer_key(ref: CardRef | None, question: str, lang: Lang) -> str:
+    """What makes two answers the same: the card (or, unplaced, the words) and the language."""
+    if ref is not None:
+        return f"{ref.key}/{lang}"
+    return "?" + " ".join(clean(question).lower().split()) + f"/{lang}"
+
+
+async def _menu(update: Update, context: ContextTypes.DEFAULT_TYPE, reply_to: int | None = None,
+                group: GroupSettings | None = None) -> None:
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return
+    services = services_of(context)
+    viewer = await _viewer(services, message.chat.id, user, group=group)
+    await _send(services, message, group_home_screen(services.catalog, viewer, user.id), reply_to)
+
+
+def _cooling_down(services: Services, message: Message, user: User) -> bool:
+    if services.flood.cooling_down(message.chat.id, user.id):
+        logger.debug("group cool-down", extra={"chat_id": message.chat.id})
+        return True
+    return False
+
+
+async def on_faq(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/faq <question>`; `/faq` alone shows the platforms, or as a reply answers that message."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return
+    services = services_of(context)
+    if _cooling_down(services, message, user):
+        return
+    question = " ".join(context.args or ())
+    reply_to = None
+    replied = message.reply_to_message
+    if not question and replied is not None and replied.text and not _replies_to_bot(
+        message, context.bot.bot
+    ):
+        # "/faq" under someone's question: answer that question, under it
+        question, reply_to = replied.text, replied.message_id
+    if not question:
+        await _menu(update, context)
+        return
+    await answer_question(update, context, question, explicit=True, reply_to=reply_to)
+
+
+async def on_group_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start or /menu in a group (e.g. right after the bot was added): the platforms."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return
+    if not _cooling_down(services_of(context), message, user):
+        await _menu(update, context)
+
+
+async def on_group_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/help in a group: how to ask here."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return
+    services = services_of(context)
+    if _cooling_down(services, message, user):
+        return
+    viewer = await _viewer(services, message.chat.id, user)
+    screen = group_help_screen(services.catalog, viewer, context.bot.username, user.id)
+    await _send(services, message, screen)
+
+
+async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A text in a group: answered if it mentions the bot or replies to it, else left alone."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None or message.text is None:
+        return
+    bot = context.bot.bot
+    mentioned = mention_question(message, bot)
+    if mentioned is None and not _replies_to_bot(message, bot):
+        return  # people talking to each other
+    services = services_of(context)
+    group = await services.groups.get(message.chat.id)
+    if group is not None and not group.reply_to_mentions:
+        return  # the admins want answers to /faq only
+    if _cooling_down(services, message, user):
+        return
+    if mentioned is not None and not mentioned:
+        await _menu(update, context, group=group)  # "@bot" alone: like /faq alone
+        return
+    question = message.text if mentioned is None else mentioned
+    await answer_question(update, context, question, explicit=mentioned is not None, group=group)
+
+
+# --- the group menu's buttons ----------------------------------------------------------
+
+
+async def _edit(update: Update, screen: Screen) -> None:
+    """Redraw the pressed message; in a group a failed edit sends nothing new."""
+    query = update.callback_query
+    if query is None:
+        return
+    rendered = render_screen(screen)
+    try:
+        await query.edit_message_text(rendered.text, reply_markup=rendered.keyboard)
+    except BadRequest as exc:
+        if not is_not_modified(exc):
+            logger.info("group edit failed", extra={"error": exc.message})
+
+
+async def on_group_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A group-menu or group-settings button: only the asker / an admin may change it."""
+    query = update.callback_query
+    if query is None:
+        return
+    services = services_of(context)
+    presser = query.from_user
+    message = query.message if isinstance(query.message, Message) else None
+    action = parse_callback(query.data)
+    if message is None or not isinstance(action, GroupNav | GroupOption):
+        viewer, _ = await guest_viewer(services, presser)
+        await query.answer(MESSAGES.get("group.expired", viewer.lang))
+        return
+    if isinstance(action, GroupOption):
+        await _on_option(update, context, message, action)
+        return
+    group = await services.groups.get(message.chat.id)
+    if presser.id != action.asker:
+        # the presser's own language: the toast is for them
+        viewer, _ = await guest_viewer(services, presser)
+        await query.answer(MESSAGES.get("group.only_asker", viewer.lang))
+        return
+    viewer = await _viewer(services, message.chat.id, presser, group=group)
+    screen = group_screen_for(
+        services.catalog, action.target, viewer, context.bot.username, action.asker
+    )
+    if screen is None:
+        await query.answer(MESSAGES.get("group.expired", viewer.lang))
+        return
+    await query.answer()
+    await _edit(update, screen)
+    target = action.target
+    key = answer_key(target.ref, "", viewer.lang) if isinstance(target, GroupCard) else None
+    services.flood.message_changed(_place(message), message.message_id, key)
+
+
+# --- settings (admins) -----------------------------------------------------------------
+
+
+async def on_settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/settings in a group: the admins set the answer language and mention replies."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return
+    services = services_of(context)
+    if _cooling_down(services, message, user):
+        return  # each /settings costs a getChatMember: not for a member's repeated taps
+    chat = message.chat
+    group = await services.groups.get(chat.id) or GroupSettings.defaults(chat.id)
+    viewer = await _viewer(services, chat.id, user, group=group)
+    if not await is_admin(context, chat, user, message):
+        refusal = Screen(
+            title=MESSAGES.get("group.settings.title", viewer.lang),
+            lines=(),
+        ).with_note(MESSAGES.get("group.settings.admins_only", viewer.lang))
+        await _send(services, message, refusal)
+        return
+    await _send(services, message, group_settings_screen(group, viewer.lang))
+
+
+async def _on_option(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message, option: GroupOption
+) -> None:
+    query = update.callback_query
+    if query is None:
+        return
+    services = services_of(context)
+    chat = message.chat
+    presser = query.from_user
+    if not await is_admin(context, chat, presser):
+        viewer, _ = await guest_viewer(services, presser)
+        await query.answer(MESSAGES.get("group.settings.admins_only", viewer.lang))
+        return
+    await query.answer()
+    if option.name == "lang":
+        lang = None if option.value == "auto" else option.value
+        group = await services.groups.set_lang(chat.id, lang)
+    else:
+        group = await services.groups.set_reply_to_mentions(chat.id, option.value == "on")
+    logger.info("group settings changed", extra={"chat_id": chat.id, "option": option.name})
+    viewer = await _viewer(services, chat.id, presser, group=group)
+    screen = group_settings_screen(group, viewer.lang).with_note(
+        MESSAGES.get("group.settings.saved", viewer.lang)
+    )
+    await _edit(update, screen)
+
+
+# --- case commands, migration ----------------------------------------------------------
+
+
+async def on_case_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/track, /cases, /mydata, /forget, /quiet in a group: a link to the private chat only."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None or not message.text:
+        return
+    services = services_of(context)
+    if _cooling_down(services, message, user):
+        return
+    command = message.text.split()[0].lstrip("/").split("@")[0].lower()
+    viewer = await _viewer(services, message.chat.id, user)
+    await _send(services, message, private_only_screen(command, viewer.lang, context.bot.username))
+
+
+async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A group became a supergroup (a new chat id): its settings move with it."""
+    message = update.effective_message
+    if message is None:
+        return
+    if message.migrate_to_chat_id is not None:
+        old, new = message.chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id is not None:
+        old, new = message.migrate_from_chat_id, message.chat.id
+    else:
+        return
+    # both messages arrive (one in each chat); the second finds nothing left to move
+    moved = await services_of(context).groups.migrate(old, new)
+    logger.info("group migrated", extra={"chat_id": new, "from_chat_id": old, "moved": moved})

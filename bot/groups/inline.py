@@ -1,0 +1,137 @@
+"""Inline mode: `@bot 亚马逊 美国 电话` in any chat lists answer cards to share (short form).
+
+Results are built in the asker's language and time zone. Telegram caches an answer per
+query text for everyone unless `is_personal`: results that depend on who asks (their
+stored settings or their app's language) are personal and cached briefly.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot.ask.handlers import MAX_QUESTION
+from bot.core.deeplinks import MENU, MenuLink, start_url
+from bot.core.render import render_screen
+from bot.core.screens import Viewer
+from bot.core.services import Services, services_of
+from bot.core.texts import MESSAGES
+from bot.core.viewer import guest_viewer
+from bot.groups.screens import INLINE_LIMIT, most_asked, short_card_screen
+from knowledge.card import build_card
+from knowledge.catalog import CardRef
+
+logger = logging.getLogger(__name__)
+
+# the same for everyone who types the same words: Telegram may serve it for 5 minutes
+# (a card's "open now" line may then be up to 5 minutes old)
+CACHE_SHARED = 300
+# built for one user's language and zone: short, so a changed setting shows soon
+CACHE_PERSONAL = 60
+NOT_FOUND_ID = "notfound"
+# under "not found", a few cards the words came closest to
+SUGGESTIONS = 3
+
+
+def _article(
+    services: Services, ref: CardRef, viewer: Viewer, bot: str
+) -> InlineQueryResultArticle | None:
+    # the result is shared into a chat others read: times name their zone
+    card = build_card(
+        services.catalog,
+        ref,
+        lang=viewer.lang,
+        user_zone=viewer.zone,
+        now=viewer.now,
+        personal=False,
+    )
+    if card is None:
+        return None
+    rendered = render_screen(short_card_screen(card, bot))
+    return InlineQueryResultArticle(
+        id=ref.key,  # catalog ids: well under Telegram's 64 bytes, and unique per card
+        title=card.title,
+        description=card.summary,
+        input_message_content=InputTextMessageContent(
+            rendered.text,
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ),
+        reply_markup=rendered.keyboard,
+    )
+
+
+def _not_found(viewer: Viewer, bot: str) -> InlineQueryResultArticle:
+    lang = viewer.lang
+    button = InlineKeyboardButton(
+        MESSAGES.get("inline.button.menu", lang), url=start_url(bot, MenuLink())
+    )
+    return InlineQueryResultArticle(
+        id=NOT_FOUND_ID,
+        title=MESSAGES.get("inline.notfound.title", lang),
+        description=MESSAGES.get("inline.notfound.description", lang),
+        input_message_content=InputTextMessageContent(
+            # plain words only: escaping is not needed, but the message is HTML like all
+            MESSAGES.get("inline.notfound.body", lang),
+            parse_mode=ParseMode.HTML,
+        ),
+        reply_markup=InlineKeyboardMarkup([[button]]),
+    )
+
+
+async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Matching cards for the typed words; the most asked for none; 'not found' otherwise."""
+    query = update.inline_query
+    if query is None:
+        return
+    services = services_of(context)
+    text = query.query.strip()[:MAX_QUESTION]
+    searchable = any(ch.isalnum() for ch in text)
+    viewer, personal = await guest_viewer(services, query.from_user, text if searchable else None)
+    bot = context.bot.username
+    confident = True
+    if searchable:
+        found = services.search.search(text, limit=INLINE_LIMIT)
+        confident = found.confident
+        refs = [m.ref for m in found.matches][: INLINE_LIMIT if confident else SUGGESTIONS]
+    else:
+        refs = most_asked(services.catalog)
+    results = [] if confident else [_not_found(viewer, bot)]
+    for ref in refs:
+        article = _article(services, ref, viewer, bot)
+        if article is not None:
+            results.append(article)
+    logger.debug(
+        "inline query",
+        extra={"user_id": query.from_user.id, "chars": len(text), "results": len(results),
+               "confident": confident},
+    )
+    await query.answer(
+        results,
+        cache_time=CACHE_PERSONAL if personal else CACHE_SHARED,
+        is_personal=personal,
+        button=InlineQueryResultsButton(
+            MESSAGES.get("inline.button.menu", viewer.lang), start_parameter=MENU
+        ),
+    )
+
+
+async def on_chosen_inline_result(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Which card was shared (a count for the knowledge editors); never the query or the user."""
+    chosen = update.chosen_inline_result
+    if chosen is None:
+        return
+    result = chosen.result_id
+    known = result == NOT_FOUND_ID or CardRef.parse(result) is not None
+    logger.info("inline result chosen", extra={"result": result[:64] if known else "?"})

@@ -1,1 +1,0 @@
-"""Update handlers, one module per feature; bot/app.py registers them all in one place."""

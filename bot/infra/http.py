@@ -1,0 +1,264 @@
+"""The bot's HTTP server (tornado): Telegram's webhook, `/healthz` and `/metrics`.
+
+PTB's own webhook server serves nothing but the webhook, so in webhook mode this server
+takes its place (PTB's "custom webhook" pattern): it checks Telegram's secret-token
+header, then puts the update on `application.update_queue`, where the Application picks
+it up exactly as it does polled updates. In polling mode it serves only the two
+operator endpoints (BOT_HTTP_PORT).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import socket
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from http import HTTPStatus
+from typing import Any
+
+import tornado.netutil
+import tornado.web
+from telegram import Update
+from tornado.httpserver import HTTPServer
+
+from bot.core.services import SERVICES_KEY, AnyApplication, Services
+from bot.infra.metrics import metrics_of
+
+logger = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
+# Telegram's updates are small; anything bigger is not from Telegram
+MAX_BODY_BYTES = 4 * 1024 * 1024
+# a database that does not answer a trivial query this fast is not healthy
+HEALTH_DB_TIMEOUT = 2.0
+METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+
+class Lifecycle(StrEnum):
+    STARTING = "starting"
+    READY = "ready"
+    STOPPING = "stopping"
+
+
+@dataclass
+class ServerState:
+    """What the handlers need to know about the running bot; the runtime moves `lifecycle`."""
+
+    application: AnyApplication
+    mode: str  # "webhook" or "polling"
+    lifecycle: Lifecycle = Lifecycle.STARTING
+
+
+def _services(application: AnyApplication) -> Services | None:
+    services = application.bot_data.get(SERVICES_KEY)
+    return services if isinstance(services, Services) else None
+
+
+async def health_report(state: ServerState) -> tuple[bool, dict[str, object]]:
+    """(healthy, the JSON body of /healthz): ready, database answering, scheduler running."""
+    application = state.application
+    services = _services(application)
+    database = "not open"
+    if services is not None:
+        try:
+            await asyncio.wait_for(services.db.check(), HEALTH_DB_TIMEOUT)
+            database = "ok"
+        except TimeoutError:
+            database = "timeout"
+        except Exception as exc:  # any failure is the report, not a 500
+            database = f"error: {type(exc).__name__}"
+    job_queue = application.job_queue
+    scheduler = "running" if job_queue is not None and job_queue.scheduler.running else "stopped"
+    body: dict[str, object] = {
+        "status": state.lifecycle.value,
+        "mode": state.mode,
+        "database": database,
+        "scheduler": scheduler,
+    }
+    healthy = (
+        state.lifecycle is Lifecycle.READY
+        and application.running
+        and database == "ok"
+        and scheduler == "running"
+    )
+    if state.mode == "polling":
+        updater = application.updater
+        polling = updater is not None and updater.running
+        body["polling"] = "running" if polling else "stopped"
+        healthy = healthy and polling
+    body["uptime_seconds"] = int(metrics_of(application).uptime().total_seconds())
+    return healthy, body
+
+
+async def metrics_text(state: ServerState) -> str:
+    """The Prometheus exposition, with gauges read from the database at each scrape."""
+    application = state.application
+    metrics = metrics_of(application)
+    gauges: dict[str, tuple[str, float]] = {
+        "ready": ("1 when the bot is ready to handle updates.",
+                  1.0 if state.lifecycle is Lifecycle.READY else 0.0),
+    }
+    services = _services(application)
+    if services is not None:
+        try:
+            open_cases = await asyncio.wait_for(services.cases.count_open(), HEALTH_DB_TIMEOUT)
+            overdue = await asyncio.wait_for(
+                services.cases.count_overdue(services.clock.now()), HEALTH_DB_TIMEOUT
+            )
+        except Exception as exc:  # a scrape reports what it can
+            logger.warning("metrics: cannot count cases", extra={"error": type(exc).__name__})
+        else:
+            gauges["open_cases"] = ("Tracked cases that are open.", float(open_cases))
+            gauges["overdue_cases"] = (
+                "Open cases past their response window.", float(overdue)
+            )
+    return metrics.exposition(gauges)
+
+
+class _Handler(tornado.web.RequestHandler):
+    """Shared set-up: the server state, and no tornado default page on errors."""
+
+    route = "other"
+
+    def initialize(self, state: ServerState, secret: str | None = None) -> None:
+        self.state = state
+        self.secret = secret
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps({"error": HTTPStatus(status_code).phrase}))
+
+
+class HealthHandler(_Handler):
+    route = "healthz"
+
+    async def get(self) -> None:
+        healthy, body = await health_report(self.state)
+        self.set_status(HTTPStatus.OK if healthy else HTTPStatus.SERVICE_UNAVAILABLE)
+        self.set_header("Content-Type", "application/json")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(json.dumps(body))
+
+
+class MetricsHandler(_Handler):
+    route = "metrics"
+
+    async def get(self) -> None:
+        text = await metrics_text(self.state)
+        self.set_header("Content-Type", METRICS_CONTENT_TYPE)
+        self.finish(text)
+
+
+class WebhookHandler(_Handler):
+    """Telegram's POSTs: the secret header first, then the update onto the queue."""
+
+    route = "webhook"
+
+    async def post(self) -> None:
+        given = self.request.headers.get(SECRET_HEADER, "")
+        if not (self.secret and hmac.compare_digest(given.encode(), self.secret.encode())):
+            # never the header's value: it may be a near-miss of the real secret
+            logger.warning(
+                "webhook request refused",
+                extra={"reason": "wrong secret" if given else "no secret",
+                       "remote": self.request.remote_ip},
+            )
+            raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
+        if self.state.lifecycle is not Lifecycle.READY:
+            # Telegram delivers it again later, to us once started or to the next process
+            raise tornado.web.HTTPError(HTTPStatus.SERVICE_UNAVAILABLE)
+        content_type = self.request.headers.get("Content-Type", "").split(";")[0].strip()
+        if content_type != "application/json":
+            raise tornado.web.HTTPError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE)
+        application = self.state.application
+        try:
+            data = json.loads(self.request.body)
+            update = Update.de_json(data, application.bot)
+        except Exception as exc:  # not an update: Telegram would not send it, say so
+            logger.warning("webhook body is not an update", extra={"error": type(exc).__name__})
+            raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from exc
+        insert = getattr(application.bot, "insert_callback_data", None)
+        if callable(insert):  # arbitrary callback data, when the bot uses it
+            insert(update)
+        await application.update_queue.put(update)
+        self.set_status(HTTPStatus.OK)
+        self.finish()
+
+
+class NotFoundHandler(_Handler):
+    """Any other path: 404, as JSON like every other error here."""
+
+    def prepare(self) -> None:
+        raise tornado.web.HTTPError(HTTPStatus.NOT_FOUND)
+
+
+class _WebApp(tornado.web.Application):
+    def log_request(self, handler: tornado.web.RequestHandler) -> None:
+        """One line per request; the route's name, not its path (the webhook's may be secret)."""
+        status = handler.get_status()
+        route = getattr(handler, "route", "other")
+        level = logging.DEBUG
+        if status in (403, 503):  # refused (logged above) or not ready: expected, not alarming
+            level = logging.INFO
+        elif status >= 400:
+            level = logging.WARNING
+        logger.log(
+            level,
+            "http request",
+            extra={
+                "method": handler.request.method,
+                "route": route,
+                "status": status,
+                "ms": round(1000 * handler.request.request_time(), 1),
+            },
+        )
+
+
+class HttpServer:
+    """Listens on one address and port; `start` binds (OSError if it cannot), `stop` closes."""
+
+    def __init__(
+        self,
+        state: ServerState,
+        *,
+        webhook_path: str | None = None,
+        secret: str | None = None,
+    ) -> None:
+        routes: list[Any] = [
+            (HEALTH_PATH, HealthHandler, {"state": state}),
+            (METRICS_PATH, MetricsHandler, {"state": state}),
+        ]
+        if webhook_path is not None:
+            routes.append((webhook_path, WebhookHandler, {"state": state, "secret": secret}))
+        self._app = _WebApp(
+            routes, default_handler_class=NotFoundHandler, default_handler_args={"state": state}
+        )
+        self._server: HTTPServer | None = None
+        self._sockets: list[socket.socket] = []
+        self.port: int | None = None
+
+    async def start(self, listen: str, port: int) -> None:
+        # bind first, so a port in use fails start-up before anything else happens
+        self._sockets = tornado.netutil.bind_sockets(port, address=listen)
+        self.port = int(self._sockets[0].getsockname()[1])
+        self._server = HTTPServer(self._app, max_body_size=MAX_BODY_BYTES)
+        self._server.add_sockets(self._sockets)
+        logger.info("http listening", extra={"listen": listen, "port": self.port})
+
+    async def stop(self) -> None:
+        """Stop accepting, then let open connections finish; safe to call twice."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        started = time.perf_counter()
+        server.stop()
+        with contextlib.suppress(Exception):
+            await server.close_all_connections()
+        logger.debug("http stopped", extra={"ms": round(1000 * (time.perf_counter() - started))})

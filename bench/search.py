@@ -25,8 +25,9 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 import yaml
 
+from bot.ask.screens import answer_screen
 from bot.core.render import render_screen
-from bot.core.screens import Viewer, answer_screen
+from bot.core.ui import Viewer
 from knowledge.catalog import load_catalog
 from knowledge.search import SearchIndex
 

@@ -58,11 +58,14 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes, MessageHandl
 
 from bench.fakeapi_http import ServerProcess
 from bot.app import build_application
-from bot.core.callbacks import Action, TrackCase, encode
+from bot.core.callbacks import CallbackData, encode
 from bot.core.config import Settings
-from bot.core.screens import Viewer, home_screen, screen_for
+from bot.core.nav import TrackCase
+from bot.core.screens import home_screen
+from bot.core.ui import Viewer
 from bot.infra.transport import JsonHTTPXRequest
 from bot.infra.updates import PerChatUpdateProcessor
+from bot.menu.screens import screen_for
 from knowledge.catalog import load_catalog
 
 REPO = Path(__file__).resolve().parents[1]
@@ -82,7 +85,7 @@ def menu_callbacks() -> list[str]:
     found: list[str] = []
     for lang in ("zh", "en"):
         viewer = Viewer(lang=lang, zone=ZoneInfo("Asia/Shanghai"), now=datetime.now(UTC))
-        queue: list[Action] = [a for a in home_screen(catalog, lang).actions()]
+        queue: list[CallbackData] = [a for a in home_screen(catalog, lang).actions()]
         while queue:
             action = queue.pop()
             if isinstance(action, TrackCase):

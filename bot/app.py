@@ -39,20 +39,11 @@ from bot.cases import handlers as cases
 from bot.cases.callbacks import CaseAction, ForgetData, ListCases, StartTrack, TrackStep
 from bot.cases.reminders import schedule_reminders
 from bot.core import errors
-from bot.core.callbacks import (
-    Home,
-    OpenCard,
-    OpenMenu,
-    OpenSection,
-    OpenSettings,
-    SetLang,
-    SetZone,
-    TrackCase,
-)
 from bot.core.callbacks import pattern as callback_pattern
 from bot.core.clock import Clock, SystemClock
 from bot.core.config import ConfigError, Settings, load_settings
 from bot.core.deeplinks import CASE_COMMANDS
+from bot.core.nav import Home, OpenCard, OpenMenu, OpenSection, OpenSettings, TrackCase
 from bot.core.services import SERVICES_KEY, Services, open_services
 from bot.core.texts import MESSAGES
 from bot.groups import handlers as groups
@@ -65,6 +56,7 @@ from bot.infra.runtime import check_webhook, serve
 from bot.infra.updates import PerChatUpdateProcessor
 from bot.menu import deeplinks, fallback, info, settings
 from bot.menu import handlers as menu
+from bot.menu.callbacks import SetLang, SetZone
 from knowledge.catalog import CatalogError
 from knowledge.schema import Lang
 from storage.errors import DatabaseError

@@ -13,12 +13,14 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
-_ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,23}$")
+# the catalog's ids: short and plain, since they travel in callback data and deep links
+ID_PATTERN = r"[a-z][a-z0-9_]{0,23}"
+_ID_RE = re.compile(ID_PATTERN)
 
 
 def _check_id(value: str) -> str:
     # ids travel in Telegram callback data (64 bytes), so they stay short and plain
-    if not _ID_RE.match(value):
+    if not _ID_RE.fullmatch(value):
         raise ValueError(f"{value!r} is not a valid id (a-z, 0-9, _; starts with a letter; ≤ 24)")
     return value
 

@@ -8,9 +8,9 @@ import logging
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.ask.screens import answer_screen, nothing_to_search_screen
 from bot.cases.tracking import command_argument
 from bot.core.replies import show
-from bot.core.screens import answer_screen, nothing_to_search_screen
 from bot.core.services import services_of
 from bot.core.texts import MESSAGES
 from bot.core.viewer import viewer_for

@@ -1,4 +1,4 @@
-"""Callback data of the case-tracking buttons; bot/core/callbacks.py folds them into its codec.
+"""Callback data of the case-tracking buttons (see bot/core/callbacks.py for the format).
 
 Kinds (after the codec's `1:`):
   `k:<flow>:<step>[:<value>]`  a step of the /track form; `<flow>` names the form it belongs
@@ -13,9 +13,10 @@ Anything that does not parse is None, never an exception.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal, Self
+
+from bot.core.callbacks import CallbackData, callback_data
 
 # a form's token: short lower-case hex (see new_flow_token); "new" can never be one
 _FLOW_RE = re.compile(r"[0-9a-f]{1,8}")
@@ -84,118 +85,110 @@ _ARGS: dict[CaseOp, frozenset[str]] = {
 _WINDOW_RE = re.compile(r"[1-9][0-9]{0,2}")  # hours, 1-999; the handler checks the offer
 
 
+@callback_data("k")
 @dataclass(frozen=True)
-class TrackStep:
+class TrackStep(CallbackData):
     """A button of the /track form `flow`."""
 
     flow: str
     step: TrackStepKind
     value: str | None = None
 
+    def argument(self) -> str:
+        letter = _STEP_LETTERS[self.step]
+        head = f"{self.flow}:{letter}"
+        return head if self.value is None else f"{head}:{self.value}"
 
+    @classmethod
+    def from_argument(cls, argument: str | None) -> Self | None:
+        parts = (argument or "").split(":")
+        if len(parts) not in (2, 3) or not _FLOW_RE.fullmatch(parts[0]):
+            return None
+        step = _STEPS_BY_LETTER.get(parts[1])
+        if step is None:
+            return None
+        if step in _STEPS_WITH_VALUE:
+            if len(parts) != 3 or not _VALUE_RE.fullmatch(parts[2]):
+                return None
+            return cls(parts[0], step, parts[2])
+        return cls(parts[0], step) if len(parts) == 2 else None
+
+
+@callback_data("k")
 @dataclass(frozen=True)
-class StartTrack:
+class StartTrack(CallbackData):
     """Start a new /track form."""
 
+    def argument(self) -> str:
+        return "new"
 
+    @classmethod
+    def from_argument(cls, argument: str | None) -> Self | None:
+        return cls() if argument == "new" else None
+
+
+@callback_data("a")
 @dataclass(frozen=True)
-class CaseAction:
+class CaseAction(CallbackData):
     """Something done to one case; `case_id` is our row id, never trusted on its own."""
 
     op: CaseOp
     case_id: int
     arg: str | None = None
 
+    def argument(self) -> str:
+        letter = _OP_LETTERS[self.op]
+        head = f"{letter}:{self.case_id}"
+        return head if self.arg is None else f"{head}:{self.arg}"
 
+    @classmethod
+    def from_argument(cls, argument: str | None) -> Self | None:
+        parts = (argument or "").split(":")
+        op = _OPS_BY_LETTER.get(parts[0])
+        if op is None or len(parts) not in (2, 3) or not _CASE_ID_RE.fullmatch(parts[1]):
+            return None
+        case_id = int(parts[1])
+        if len(parts) == 2:
+            return None if op in _OPS_WITH_ARG else cls(op, case_id)
+        if op in _OPS_WITHOUT_ARG:
+            return None
+        arg = parts[2]
+        if op == "window":
+            return cls(op, case_id, arg) if _WINDOW_RE.fullmatch(arg) else None
+        return cls(op, case_id, arg) if arg in _ARGS[op] else None
+
+
+@callback_data("a")
 @dataclass(frozen=True)
-class ListCases:
+class ListCases(CallbackData):
     done: bool = False  # answered and closed cases instead of open ones
     page: int = 0
 
+    def argument(self) -> str:
+        view = "d" if self.done else "o"
+        return f"l:{view}" if self.page == 0 else f"l:{view}:{self.page}"
 
-@dataclass(frozen=True)
-class ForgetData:
-    confirm: bool
-
-
-CaseCallback = TrackStep | StartTrack | CaseAction | ListCases | ForgetData
-
-# typed loosely so that bot/core/callbacks.py can fold it into its own table
-KINDS: Mapping[type[Any], str] = {
-    TrackStep: "k",
-    StartTrack: "k",
-    CaseAction: "a",
-    ListCases: "a",
-    ForgetData: "d",
-}
-
-
-def case_argument(action: CaseCallback) -> str:
-    """What follows `<version>:<kind>:` for one of these actions."""
-    match action:
-        case TrackStep(flow=flow, step=step, value=value):
-            letter = _STEP_LETTERS[step]
-            return f"{flow}:{letter}" if value is None else f"{flow}:{letter}:{value}"
-        case StartTrack():
-            return "new"
-        case CaseAction(op=op, case_id=case_id, arg=arg):
-            letter = _OP_LETTERS[op]
-            return f"{letter}:{case_id}" if arg is None else f"{letter}:{case_id}:{arg}"
-        case ListCases(done=done, page=page):
-            view = "d" if done else "o"
-            return f"l:{view}" if page == 0 else f"l:{view}:{page}"
-        case ForgetData(confirm=confirm):
-            return "y" if confirm else "n"
-    raise TypeError(f"not a case action: {action!r}")
-
-
-def parse_case_callback(kind: str, argument: str) -> CaseCallback | None:
-    """The action for a kind of this module and its argument; None if malformed."""
-    if kind == "k":
-        return _parse_track(argument)
-    if kind == "a":
-        return _parse_case(argument)
-    if kind == "d":
-        return {"y": ForgetData(True), "n": ForgetData(False)}.get(argument)
-    return None
-
-
-def _parse_track(argument: str) -> TrackStep | StartTrack | None:
-    if argument == "new":
-        return StartTrack()
-    parts = argument.split(":")
-    if len(parts) not in (2, 3) or not _FLOW_RE.fullmatch(parts[0]):
-        return None
-    step = _STEPS_BY_LETTER.get(parts[1])
-    if step is None:
-        return None
-    if step in _STEPS_WITH_VALUE:
-        if len(parts) != 3 or not _VALUE_RE.fullmatch(parts[2]):
-            return None
-        return TrackStep(parts[0], step, parts[2])
-    return TrackStep(parts[0], step) if len(parts) == 2 else None
-
-
-def _parse_case(argument: str) -> CaseAction | ListCases | None:
-    parts = argument.split(":")
-    if parts[0] == "l":
-        if len(parts) not in (2, 3) or parts[1] not in ("o", "d"):
+    @classmethod
+    def from_argument(cls, argument: str | None) -> Self | None:
+        parts = (argument or "").split(":")
+        if parts[0] != "l" or len(parts) not in (2, 3) or parts[1] not in ("o", "d"):
             return None
         page = 0
         if len(parts) == 3:
             if not _PAGE_RE.fullmatch(parts[2]) or parts[2] == "0":
                 return None
             page = int(parts[2])
-        return ListCases(done=parts[1] == "d", page=page)
-    op = _OPS_BY_LETTER.get(parts[0])
-    if op is None or len(parts) not in (2, 3) or not _CASE_ID_RE.fullmatch(parts[1]):
-        return None
-    case_id = int(parts[1])
-    if len(parts) == 2:
-        return None if op in _OPS_WITH_ARG else CaseAction(op, case_id)
-    if op in _OPS_WITHOUT_ARG:
-        return None
-    arg = parts[2]
-    if op == "window":
-        return CaseAction(op, case_id, arg) if _WINDOW_RE.fullmatch(arg) else None
-    return CaseAction(op, case_id, arg) if arg in _ARGS[op] else None
+        return cls(done=parts[1] == "d", page=page)
+
+
+@callback_data("d")
+@dataclass(frozen=True)
+class ForgetData(CallbackData):
+    confirm: bool
+
+    def argument(self) -> str:
+        return "y" if self.confirm else "n"
+
+    @classmethod
+    def from_argument(cls, argument: str | None) -> Self | None:
+        return {"y": cls(True), "n": cls(False)}.get(argument or "")

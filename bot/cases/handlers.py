@@ -41,11 +41,11 @@ from bot.cases.tracking import (
     round_gap,
     window_choices,
 )
-from bot.core.callbacks import Action, parse_callback
+from bot.core.callbacks import CallbackData, parse_callback
 from bot.core.replies import show
-from bot.core.screens import Screen, Viewer
 from bot.core.services import Services, services_of
 from bot.core.texts import MESSAGES
+from bot.core.ui import Screen, Viewer
 from bot.core.viewer import viewer_for
 from bot.menu.fallback import answer_expired
 from knowledge.schema import Lang
@@ -91,7 +91,7 @@ class PrivateButton(NamedTuple):
     query: CallbackQuery
     services: Services
     viewer: Viewer
-    action: Action | None
+    action: CallbackData | None
 
 
 async def private_button(

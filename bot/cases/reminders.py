@@ -36,8 +36,8 @@ from telegram.ext import CallbackContext, JobQueue
 from bot.cases.screens import reminder_screen
 from bot.cases.tracking import last_round, round_gap
 from bot.core.render import render_screen
-from bot.core.screens import Viewer
 from bot.core.services import AnyApplication, Services, services_of
+from bot.core.ui import Viewer
 from bot.core.viewer import zone_or_default
 from bot.infra.metrics import metrics_of
 from knowledge.i18n import normalize_lang

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from itertools import islice
 
 from bot.cases.callbacks import (
     OPENED_CHOICES,
@@ -26,9 +25,8 @@ from bot.cases.tracking import (
     case_window,
     window_choices,
 )
-from bot.core.callbacks import Home
-from bot.core.screens import Button, Row, Screen, Viewer
-from bot.core.texts import MESSAGES
+from bot.core.nav import Home
+from bot.core.ui import Button, Row, Screen, Viewer, in_rows, msg
 from knowledge.card import Line, Span
 from knowledge.catalog import Catalog
 from knowledge.followup import ResponseWindow, playbook, trackable_channels
@@ -42,16 +40,6 @@ SHORT_NOTE = 80  # a note in the list is cut to this; the case's screen shows it
 SHORT_ID = 24  # a case id on a button
 
 
-def _msg(key: str, lang: Lang, **values: object) -> str:
-    return MESSAGES.get(key, lang, **values)
-
-
-def _rows(buttons: Sequence[Button], per_row: int) -> tuple[Row, ...]:
-    it = iter(buttons)
-    rows: list[Row] = []
-    while chunk := tuple(islice(it, per_row)):
-        rows.append(chunk)
-    return tuple(rows)
 
 
 def _clip(text: str, limit: int) -> str:
@@ -69,14 +57,14 @@ def duration(delta: timedelta, lang: Lang) -> str:
     """A length of time the way people say it: 40 min, 5 h, 3 d 2 h, 12 d."""
     minutes = max(int(delta.total_seconds() // 60), 1)
     if minutes < 60:
-        return _msg("case.duration.minutes", lang, n=minutes)
+        return msg("case.duration.minutes", lang, n=minutes)
     hours = minutes // 60
     if hours < 24:
-        return _msg("case.duration.hours", lang, n=hours)
+        return msg("case.duration.hours", lang, n=hours)
     days, rest = divmod(hours, 24)
     if rest == 0 or days >= 7:
-        return _msg("case.duration.days", lang, n=days)
-    return _msg("case.duration.days_hours", lang, days=days, hours=rest)
+        return msg("case.duration.days", lang, n=days)
+    return msg("case.duration.days_hours", lang, days=days, hours=rest)
 
 
 def where_text(catalog: Catalog, platform_id: str, role_id: str | None, lang: Lang) -> str:
@@ -112,7 +100,7 @@ def sources_text(catalog: Catalog, source_ids: Iterable[str], lang: Lang) -> str
         source = catalog.sources.get(source_id)
         if source is None:
             continue
-        checked = _msg("about.checked", lang, date=source.checked.isoformat())
+        checked = msg("about.checked", lang, date=source.checked.isoformat())
         parts.append(source.title.get(lang) + checked)
     return ("；" if lang == "zh" else "; ").join(parts)
 
@@ -120,11 +108,11 @@ def sources_text(catalog: Catalog, source_ids: Iterable[str], lang: Lang) -> str
 def _window_lines(catalog: Catalog, hours: int, known: ResponseWindow | None,
                   lang: Lang) -> list[Line]:
     if known is None:
-        return [Line.of(_msg("case.window.own", lang, hours=hours))]
-    lines = [Line.of(_msg("case.window.known", lang, hours=hours, text=known.text.get(lang)))]
+        return [Line.of(msg("case.window.own", lang, hours=hours))]
+    lines = [Line.of(msg("case.window.known", lang, hours=hours, text=known.text.get(lang)))]
     cited = sources_text(catalog, known.sources, lang)
     if cited:
-        lines.append(Line.of(Span(_msg("case.source", lang, sources=cited), "italic"), indent=1))
+        lines.append(Line.of(Span(msg("case.source", lang, sources=cited), "italic"), indent=1))
     return lines
 
 
@@ -133,23 +121,23 @@ def _due_line(due: datetime, viewer: Viewer) -> Line:
     when = local_time(due, viewer)
     if due > viewer.now:
         left = duration(due - viewer.now, lang)
-        return Line.of(_msg("case.due.ahead", lang, time=when, left=left))
+        return Line.of(msg("case.due.ahead", lang, time=when, left=left))
     late = duration(viewer.now - due, lang)
-    return Line.of(_msg("case.due.overdue", lang, time=when, late=late))
+    return Line.of(msg("case.due.overdue", lang, time=when, late=late))
 
 
 def _opened_line(opened: datetime, viewer: Viewer) -> Line:
     age = duration(viewer.now - opened, viewer.lang)
-    return Line.of(_msg("case.opened", viewer.lang, time=local_time(opened, viewer), age=age))
+    return Line.of(msg("case.opened", viewer.lang, time=local_time(opened, viewer), age=age))
 
 
 def _id_line(external_id: str, lang: Lang) -> Line:
-    return Line.of(_msg("case.case_id", lang), Span(external_id, "code"))
+    return Line.of(msg("case.case_id", lang), Span(external_id, "code"))
 
 
 def _note_line(note: str, lang: Lang, limit: int | None = None) -> Line:
     text = note if limit is None else _clip(" ".join(note.split()), limit)
-    return Line.of(_msg("case.note", lang), Span(text))
+    return Line.of(msg("case.note", lang), Span(text))
 
 
 def problem_text(problem: InputProblem, lang: Lang) -> str:
@@ -157,27 +145,27 @@ def problem_text(problem: InputProblem, lang: Lang) -> str:
     length, limit = problem.length, problem.limit
     match problem.problem:
         case "id_empty":
-            return _msg("case.problem.id_empty", lang)
+            return msg("case.problem.id_empty", lang)
         case "id_lines":
-            return _msg("case.problem.id_lines", lang)
+            return msg("case.problem.id_lines", lang)
         case "id_long":
-            return _msg("case.problem.id_long", lang, length=length, limit=limit)
+            return msg("case.problem.id_long", lang, length=length, limit=limit)
         case "id_control":
-            return _msg("case.problem.id_control", lang)
+            return msg("case.problem.id_control", lang)
         case "id_no_alnum":
-            return _msg("case.problem.id_no_alnum", lang)
+            return msg("case.problem.id_no_alnum", lang)
         case "note_long":
-            return _msg("case.problem.note_long", lang, length=length, limit=limit)
-    return _msg("case.problem.note_control", lang)
+            return msg("case.problem.note_long", lang, length=length, limit=limit)
+    return msg("case.problem.note_control", lang)
 
 
 def _status_text(status: CaseStatus, lang: Lang) -> str:
     match status:
         case CaseStatus.OPEN:
-            return _msg("case.status.open", lang)
+            return msg("case.status.open", lang)
         case CaseStatus.ANSWERED:
-            return _msg("case.status.answered", lang)
-    return _msg("case.status.closed", lang)
+            return msg("case.status.answered", lang)
+    return msg("case.status.closed", lang)
 
 
 # --- the /track form -------------------------------------------------------------------
@@ -188,13 +176,13 @@ def _draft_lines(catalog: Catalog, draft: TrackDraft, viewer: Viewer) -> list[Li
     lines: list[Line] = []
     if draft.platform is not None:
         where = where_text(catalog, draft.platform, draft.role, lang)
-        lines.append(Line.of(_msg("case.where", lang, where=where)))
+        lines.append(Line.of(msg("case.where", lang, where=where)))
     if draft.platform is not None and draft.channel is not None:
         name = channel_text(catalog, draft.platform, draft.channel, lang)
-        lines.append(Line.of(_msg("case.channel", lang, channel=name)))
+        lines.append(Line.of(msg("case.channel", lang, channel=name)))
     if draft.platform is not None and draft.site is not None:
         site = site_text(catalog, draft.platform, draft.site, lang)
-        lines.append(Line.of(_msg("case.site", lang, site=site)))
+        lines.append(Line.of(msg("case.site", lang, site=site)))
     if draft.opened_at is not None:
         lines.append(_opened_line(draft.opened_at, viewer))
     if draft.external_id is not None:
@@ -214,64 +202,64 @@ def track_screen(
         lines.append(Line.of(""))
     step = draft.step()
     flow = draft.flow
-    cancel = (Button(_msg("case.button.cancel", lang), TrackStep(flow, "cancel")),)
+    cancel = (Button(msg("case.button.cancel", lang), TrackStep(flow, "cancel")),)
     rows: list[Row] = []
     match step:
         case "platform":
-            lines.append(Line.of(Span(_msg("case.ask.platform", lang), "bold")))
+            lines.append(Line.of(Span(msg("case.ask.platform", lang), "bold")))
             platforms = [
                 Button(p.name.get(lang), TrackStep(flow, "platform", p.id))
                 for p in catalog.platforms.values()
             ]
-            rows.extend(_rows(platforms, 2))
+            rows.extend(in_rows(platforms, 2))
         case "role":
-            lines.append(Line.of(Span(_msg("case.ask.role", lang), "bold")))
+            lines.append(Line.of(Span(msg("case.ask.role", lang), "bold")))
             platform = catalog.platform(draft.platform or "")
             roles = [
                 Button(r.name.get(lang), TrackStep(flow, "role", r.id))
                 for r in (platform.roles if platform else ())
             ]
-            rows.extend(_rows(roles, 2))
+            rows.extend(in_rows(roles, 2))
         case "channel":
-            lines.append(Line.of(Span(_msg("case.ask.channel", lang), "bold")))
+            lines.append(Line.of(Span(msg("case.ask.channel", lang), "bold")))
             channels = trackable_channels(catalog, draft.platform or "", draft.role or "")
             rows.extend(
                 (Button(c.name.get(lang), TrackStep(flow, "channel", c.id)),) for c in channels
             )
         case "site":
-            lines.append(Line.of(Span(_msg("case.ask.site", lang), "bold")))
-            lines.append(Line.of(Span(_msg("case.ask.site_why", lang), "italic")))
+            lines.append(Line.of(Span(msg("case.ask.site", lang), "bold")))
+            lines.append(Line.of(Span(msg("case.ask.site_why", lang), "italic")))
             sites = [
                 Button(site.name.get(lang), TrackStep(flow, "site", site.id))
                 for site in draft.site_choices(catalog)
             ]
-            rows.extend(_rows(sites, 2))
-            rows.append((Button(_msg("case.button.any_site", lang), TrackStep(flow, "any_site")),))
+            rows.extend(in_rows(sites, 2))
+            rows.append((Button(msg("case.button.any_site", lang), TrackStep(flow, "any_site")),))
         case "opened":
-            lines.append(Line.of(Span(_msg("case.ask.opened", lang), "bold")))
-            lines.append(Line.of(Span(_msg("case.ask.opened_typed", lang,
+            lines.append(Line.of(Span(msg("case.ask.opened", lang), "bold")))
+            lines.append(Line.of(Span(msg("case.ask.opened_typed", lang,
                                            zone=viewer.zone.key), "italic")))
             presets = [
                 Button(_opened_label(choice, lang), TrackStep(flow, "opened", choice))
                 for choice in OPENED_CHOICES
             ]
-            rows.extend(_rows(presets, 3))
+            rows.extend(in_rows(presets, 3))
         case "case_id":
-            lines.append(Line.of(Span(_msg("case.ask.case_id", lang), "bold")))
-            lines.append(Line.of(Span(_msg("case.ask.case_id_hint", lang), "italic")))
+            lines.append(Line.of(Span(msg("case.ask.case_id", lang), "bold")))
+            lines.append(Line.of(Span(msg("case.ask.case_id_hint", lang), "italic")))
         case "note":
-            lines.append(Line.of(Span(_msg("case.ask.note", lang), "bold")))
-            rows.append((Button(_msg("case.button.skip", lang), TrackStep(flow, "skip_note")),))
+            lines.append(Line.of(Span(msg("case.ask.note", lang), "bold")))
+            rows.append((Button(msg("case.button.skip", lang), TrackStep(flow, "skip_note")),))
         case "confirm":
             lines.extend(_confirm_lines(catalog, draft, viewer))
             rows.extend(_window_rows(catalog, draft, lang))
             if draft.hours(catalog) is not None:
                 rows.append(
-                    (Button(_msg("case.button.confirm", lang), TrackStep(flow, "confirm")),)
+                    (Button(msg("case.button.confirm", lang), TrackStep(flow, "confirm")),)
                 )
     rows.append(cancel)
     return Screen(
-        title=_msg("case.track.title", lang),
+        title=msg("case.track.title", lang),
         lines=tuple(lines),
         buttons=tuple(rows),
         notes=tuple(notes),
@@ -281,12 +269,12 @@ def track_screen(
 def _opened_label(choice: str, lang: Lang) -> str:
     match choice:
         case "now":
-            return _msg("case.opened.now", lang)
+            return msg("case.opened.now", lang)
         case "today":
-            return _msg("case.opened.today", lang)
+            return msg("case.opened.today", lang)
         case "1d":
-            return _msg("case.opened.yesterday", lang)
-    return _msg("case.opened.days", lang, n=choice.removesuffix("d"))
+            return msg("case.opened.yesterday", lang)
+    return msg("case.opened.days", lang, n=choice.removesuffix("d"))
 
 
 def _confirm_lines(catalog: Catalog, draft: TrackDraft, viewer: Viewer) -> list[Line]:
@@ -297,19 +285,19 @@ def _confirm_lines(catalog: Catalog, draft: TrackDraft, viewer: Viewer) -> list[
     if known is not None:
         lines.extend(_window_lines(catalog, known.hours, known, lang))
         if hours is not None and hours != known.hours:
-            lines.append(Line.of(_msg("case.window.override", lang, hours=hours)))
+            lines.append(Line.of(msg("case.window.override", lang, hours=hours)))
     elif hours is None:
-        lines.append(Line.of(Span(_msg("case.window.none", lang), "bold")))
+        lines.append(Line.of(Span(msg("case.window.none", lang), "bold")))
         return lines
     else:
-        lines.append(Line.of(_msg("case.window.none_chosen", lang, hours=hours)))
+        lines.append(Line.of(msg("case.window.none_chosen", lang, hours=hours)))
     due = draft.due_at(catalog)
     if due is not None:
         lines.append(_due_line(due, viewer))
         if due <= viewer.now:
-            lines.append(Line.of(_msg("case.track.overdue", lang)))
+            lines.append(Line.of(msg("case.track.overdue", lang)))
     lines.append(Line.of(""))
-    lines.append(Line.of(Span(_msg("case.ask.confirm", lang), "bold")))
+    lines.append(Line.of(Span(msg("case.ask.confirm", lang), "bold")))
     return lines
 
 
@@ -317,33 +305,33 @@ def _window_rows(catalog: Catalog, draft: TrackDraft, lang: Lang) -> tuple[Row, 
     chosen = draft.hours(catalog)
     buttons = []
     for hours in window_choices(draft.knowledge_window(catalog)):
-        label = _msg("case.button.window", lang, hours=hours)
+        label = msg("case.button.window", lang, hours=hours)
         if hours == chosen:
-            label = _msg("button.selected", lang, label=label)
+            label = msg("button.selected", lang, label=label)
         buttons.append(Button(label, TrackStep(draft.flow, "window", str(hours))))
-    return _rows(buttons, 3)
+    return in_rows(buttons, 3)
 
 
 def form_expired_screen(lang: Lang) -> Screen:
     return Screen(
-        title=_msg("case.track.title", lang),
-        lines=(Line.of(_msg("case.track.expired", lang)),),
+        title=msg("case.track.title", lang),
+        lines=(Line.of(msg("case.track.expired", lang)),),
         buttons=(_tracking_nav(lang),),
     )
 
 
 def form_cancelled_screen(lang: Lang) -> Screen:
     return Screen(
-        title=_msg("case.track.title", lang),
-        lines=(Line.of(_msg("case.track.cancelled", lang)),),
+        title=msg("case.track.title", lang),
+        lines=(Line.of(msg("case.track.cancelled", lang)),),
         buttons=(_tracking_nav(lang),),
     )
 
 
 def _tracking_nav(lang: Lang) -> Row:
     return (
-        Button(_msg("case.button.new", lang), StartTrack()),
-        Button(_msg("case.button.list", lang), ListCases()),
+        Button(msg("case.button.new", lang), StartTrack()),
+        Button(msg("case.button.list", lang), ListCases()),
     )
 
 
@@ -353,18 +341,18 @@ def duplicate_screen(
     """The case id is tracked already: point to that case, offer another id."""
     lang = viewer.lang
     lines = [
-        Line.of(Span(_msg("case.duplicate", lang), "bold")),
+        Line.of(Span(msg("case.duplicate", lang), "bold")),
         _id_line(existing.external_id, lang),
-        Line.of(_msg("case.status", lang, status=_status_text(existing.status, lang))),
+        Line.of(msg("case.status", lang, status=_status_text(existing.status, lang))),
         _opened_line(existing.opened_at, viewer),
     ]
     return Screen(
-        title=_msg("case.track.title", lang),
+        title=msg("case.track.title", lang),
         lines=tuple(lines),
         buttons=(
-            (Button(_msg("case.button.existing", lang), CaseAction("open", existing.id)),),
-            (Button(_msg("case.button.change_id", lang), TrackStep(draft.flow, "change_id")),),
-            (Button(_msg("case.button.cancel", lang), TrackStep(draft.flow, "cancel")),),
+            (Button(msg("case.button.existing", lang), CaseAction("open", existing.id)),),
+            (Button(msg("case.button.change_id", lang), TrackStep(draft.flow, "change_id")),),
+            (Button(msg("case.button.cancel", lang), TrackStep(draft.flow, "cancel")),),
         ),
     )
 
@@ -375,31 +363,31 @@ def same_issue_screen(
     """Another open case is about the same problem: the guides' advice, then a choice."""
     lang = viewer.lang
     lines = [
-        Line.of(Span(_msg("case.same_issue", lang), "bold")),
+        Line.of(Span(msg("case.same_issue", lang), "bold")),
         _id_line(existing.external_id, lang),
-        Line.of(_msg("case.channel", lang,
+        Line.of(msg("case.channel", lang,
                      channel=channel_text(catalog, existing.platform, existing.channel, lang))),
         _opened_line(existing.opened_at, viewer),
     ]
     advice = append_advice(catalog, draft.platform or "", draft.role or "")
     if advice:
         lines.append(Line.of(""))
-        lines.append(Line.of(_msg("case.same_issue.advice", lang)))
+        lines.append(Line.of(msg("case.same_issue.advice", lang)))
         for fact, sources in advice:
             lines.append(Line.of(fact.text.get(lang), indent=1))
             cited = sources_text(catalog, sources, lang)
             if cited:
-                lines.append(Line.of(Span(_msg("case.source", lang, sources=cited), "italic"),
+                lines.append(Line.of(Span(msg("case.source", lang, sources=cited), "italic"),
                                      indent=2))
     lines.append(Line.of(""))
-    lines.append(Line.of(Span(_msg("case.same_issue.ask", lang), "bold")))
+    lines.append(Line.of(Span(msg("case.same_issue.ask", lang), "bold")))
     return Screen(
-        title=_msg("case.track.title", lang),
+        title=msg("case.track.title", lang),
         lines=tuple(lines),
         buttons=(
-            (Button(_msg("case.button.existing", lang), CaseAction("open", existing.id)),),
-            (Button(_msg("case.button.anyway", lang), TrackStep(draft.flow, "anyway")),),
-            (Button(_msg("case.button.cancel", lang), TrackStep(draft.flow, "cancel")),),
+            (Button(msg("case.button.existing", lang), CaseAction("open", existing.id)),),
+            (Button(msg("case.button.anyway", lang), TrackStep(draft.flow, "anyway")),),
+            (Button(msg("case.button.cancel", lang), TrackStep(draft.flow, "cancel")),),
         ),
     )
 
@@ -418,52 +406,52 @@ def case_list_screen(
 ) -> Screen:
     """One page of the user's open cases (or answered and closed ones), most urgent first."""
     lang = viewer.lang
-    title = _msg("case.list.done_title" if done else "case.list.title", lang)
+    title = msg("case.list.done_title" if done else "case.list.title", lang)
     if not cases:
-        empty = _msg("case.list.done_empty" if done else "case.list.empty", lang)
-        toggle = _msg("case.button.show_open" if done else "case.button.show_done", lang)
+        empty = msg("case.list.done_empty" if done else "case.list.empty", lang)
+        toggle = msg("case.button.show_open" if done else "case.button.show_done", lang)
         return Screen(
             title=title,
             lines=(Line.of(empty),),
             buttons=(
                 (Button(toggle, ListCases(done=not done)),),
-                (Button(_msg("case.button.new", lang), StartTrack()),),
+                (Button(msg("case.button.new", lang), StartTrack()),),
             ),
         )
     first = page * CASES_PER_PAGE
-    lines = [Line.of(Span(_msg("case.list.zone", lang, zone=viewer.zone.key), "italic"))]
+    lines = [Line.of(Span(msg("case.list.zone", lang, zone=viewer.zone.key), "italic"))]
     buttons: list[Button] = []
     for number, case in enumerate(cases, start=first + 1):
         lines.append(Line.of(""))
         channel = channel_text(catalog, case.platform, case.channel, lang)
         lines.append(Line.of(Span(f"{number}. {case_title(catalog, case, lang)}", "bold"),
                              f" — {channel}"))
-        lines.append(Line.of(_msg("case.case_id", lang), Span(case.external_id, "code"),
+        lines.append(Line.of(msg("case.case_id", lang), Span(case.external_id, "code"),
                              indent=1))
         lines.append(Line.of(_opened_line(case.opened_at, viewer).text, indent=1))
         if case.status is CaseStatus.OPEN and case.due_at is not None:
             lines.append(Line.of(_due_line(case.due_at, viewer).text, indent=1))
         elif case.status is not CaseStatus.OPEN:
-            lines.append(Line.of(_msg("case.status", lang, status=_status_text(case.status, lang)),
+            lines.append(Line.of(msg("case.status", lang, status=_status_text(case.status, lang)),
                                  indent=1))
         if case.note:
             lines.append(Line(_note_line(case.note, lang, SHORT_NOTE).spans, indent=1))
         label = f"{number}. {_clip(case.external_id, SHORT_ID)}"
         buttons.append(Button(label, CaseAction("open", case.id)))
-    rows = list(_rows(buttons, 2))
+    rows = list(in_rows(buttons, 2))
     pages: list[Button] = []
     if page > 0:
-        pages.append(Button(_msg("case.button.prev", lang), ListCases(done, page - 1)))
+        pages.append(Button(msg("case.button.prev", lang), ListCases(done, page - 1)))
     if first + len(cases) < total and page < MAX_PAGES:
-        pages.append(Button(_msg("case.button.next", lang), ListCases(done, page + 1)))
+        pages.append(Button(msg("case.button.next", lang), ListCases(done, page + 1)))
     if pages:
         rows.append(tuple(pages))
         lines.append(Line.of(""))
-        lines.append(Line.of(_msg("case.list.page", lang, first=first + 1,
+        lines.append(Line.of(msg("case.list.page", lang, first=first + 1,
                                   last=first + len(cases), total=total)))
-    toggle = _msg("case.button.show_open" if done else "case.button.show_done", lang)
+    toggle = msg("case.button.show_open" if done else "case.button.show_done", lang)
     rows.append((Button(toggle, ListCases(done=not done)),
-                 Button(_msg("case.button.new", lang), StartTrack())))
+                 Button(msg("case.button.new", lang), StartTrack())))
     return Screen(title=title, lines=tuple(lines), buttons=tuple(rows))
 
 
@@ -471,9 +459,9 @@ def _case_lines(catalog: Catalog, case: Case, viewer: Viewer) -> list[Line]:
     lang = viewer.lang
     channel = channel_text(catalog, case.platform, case.channel, lang)
     lines = [
-        Line.of(_msg("case.channel", lang, channel=channel)),
+        Line.of(msg("case.channel", lang, channel=channel)),
         _id_line(case.external_id, lang),
-        Line.of(_msg("case.status", lang, status=_status_text(case.status, lang))),
+        Line.of(msg("case.status", lang, status=_status_text(case.status, lang))),
         _opened_line(case.opened_at, viewer),
     ]
     window = case_window(catalog, case)
@@ -484,9 +472,9 @@ def _case_lines(catalog: Catalog, case: Case, viewer: Viewer) -> list[Line]:
             lines.append(_due_line(case.due_at, viewer))
         if case.remind_at is not None:
             when = local_time(max(case.remind_at, viewer.now), viewer)
-            lines.append(Line.of(_msg("case.next_reminder", lang, time=when)))
+            lines.append(Line.of(msg("case.next_reminder", lang, time=when)))
         else:
-            lines.append(Line.of(_msg("case.no_more", lang, count=case.reminders_sent)))
+            lines.append(Line.of(msg("case.no_more", lang, count=case.reminders_sent)))
     if case.note:
         lines.append(_note_line(case.note, lang))
     return lines
@@ -495,17 +483,17 @@ def _case_lines(catalog: Catalog, case: Case, viewer: Viewer) -> list[Line]:
 def case_actions(case: Case, lang: Lang) -> tuple[Row, ...]:
     """The buttons of an open case: on its screen and on its reminders."""
     if case.status is not CaseStatus.OPEN:
-        return ((Button(_msg("case.button.list", lang), ListCases(done=True)),),)
+        return ((Button(msg("case.button.list", lang), ListCases(done=True)),),)
     return (
         (
-            Button(_msg("case.button.reply", lang), CaseAction("reply", case.id)),
-            Button(_msg("case.button.snooze", lang), CaseAction("snooze", case.id)),
+            Button(msg("case.button.reply", lang), CaseAction("reply", case.id)),
+            Button(msg("case.button.snooze", lang), CaseAction("snooze", case.id)),
         ),
         (
-            Button(_msg("case.button.edit", lang), CaseAction("edit", case.id)),
-            Button(_msg("case.button.close", lang), CaseAction("close", case.id)),
+            Button(msg("case.button.edit", lang), CaseAction("edit", case.id)),
+            Button(msg("case.button.close", lang), CaseAction("close", case.id)),
         ),
-        (Button(_msg("case.button.list", lang), ListCases()),),
+        (Button(msg("case.button.list", lang), ListCases()),),
     )
 
 
@@ -522,42 +510,42 @@ def case_screen(
 
 
 def _back_to(case: Case, lang: Lang) -> Row:
-    return (Button(_msg("button.back", lang), CaseAction("open", case.id)),)
+    return (Button(msg("button.back", lang), CaseAction("open", case.id)),)
 
 
 def snooze_screen(catalog: Catalog, case: Case, viewer: Viewer) -> Screen:
     lang = viewer.lang
     labels = (
-        ("1h", _msg("case.snooze.1h", lang)),
-        ("t9", _msg("case.snooze.t9", lang)),
-        ("24h", _msg("case.snooze.24h", lang)),
-        ("3d", _msg("case.snooze.3d", lang)),
+        ("1h", msg("case.snooze.1h", lang)),
+        ("t9", msg("case.snooze.t9", lang)),
+        ("24h", msg("case.snooze.24h", lang)),
+        ("3d", msg("case.snooze.3d", lang)),
     )
     choices = [Button(label, CaseAction("snooze", case.id, key)) for key, label in labels]
     return Screen(
         title=case_title(catalog, case, lang),
         lines=(_id_line(case.external_id, lang),
-               Line.of(Span(_msg("case.snooze.ask", lang), "bold"))),
-        buttons=(*_rows(choices, 2), _back_to(case, lang)),
+               Line.of(Span(msg("case.snooze.ask", lang), "bold"))),
+        buttons=(*in_rows(choices, 2), _back_to(case, lang)),
     )
 
 
 def edit_screen(catalog: Catalog, case: Case, viewer: Viewer) -> Screen:
     lang = viewer.lang
     rows: list[Row] = [
-        (Button(_msg("case.edit.note", lang), CaseAction("edit", case.id, "note")),
-         Button(_msg("case.edit.id", lang), CaseAction("edit", case.id, "id"))),
-        (Button(_msg("case.edit.window", lang), CaseAction("edit", case.id, "win")),),
+        (Button(msg("case.edit.note", lang), CaseAction("edit", case.id, "note")),
+         Button(msg("case.edit.id", lang), CaseAction("edit", case.id, "id"))),
+        (Button(msg("case.edit.window", lang), CaseAction("edit", case.id, "win")),),
     ]
     if case.note:
         rows.append(
-            (Button(_msg("case.edit.clear_note", lang), CaseAction("edit", case.id, "clear")),)
+            (Button(msg("case.edit.clear_note", lang), CaseAction("edit", case.id, "clear")),)
         )
     rows.append(_back_to(case, lang))
     return Screen(
         title=case_title(catalog, case, lang),
         lines=(_id_line(case.external_id, lang),
-               Line.of(Span(_msg("case.edit.ask", lang), "bold"))),
+               Line.of(Span(msg("case.edit.ask", lang), "bold"))),
         buttons=tuple(rows),
     )
 
@@ -567,7 +555,7 @@ def edit_text_screen(
 ) -> Screen:
     """Asking for a new note or case id, typed."""
     lang = viewer.lang
-    ask_note, ask_id = _msg("case.edit.ask_note", lang), _msg("case.edit.ask_id", lang)
+    ask_note, ask_id = msg("case.edit.ask_note", lang), msg("case.edit.ask_id", lang)
     ask = ask_note if field == "note" else ask_id
     lines = [_id_line(case.external_id, lang)]
     if field == "note" and case.note:
@@ -590,26 +578,26 @@ def edit_window_screen(catalog: Catalog, case: Case, viewer: Viewer) -> Screen:
     if known is not None:
         lines.extend(_window_lines(catalog, known.hours, known, lang))
     else:
-        lines.append(Line.of(_msg("case.window.none", lang)))
-    lines.append(Line.of(Span(_msg("case.edit.ask_window", lang), "bold")))
+        lines.append(Line.of(msg("case.window.none", lang)))
+    lines.append(Line.of(Span(msg("case.edit.ask_window", lang), "bold")))
     buttons = []
     for hours in window_choices(known):
-        label = _msg("case.button.window", lang, hours=hours)
+        label = msg("case.button.window", lang, hours=hours)
         if window is not None and hours == window.hours:
-            label = _msg("button.selected", lang, label=label)
+            label = msg("button.selected", lang, label=label)
         buttons.append(Button(label, CaseAction("window", case.id, str(hours))))
     return Screen(
         title=case_title(catalog, case, lang),
         lines=tuple(lines),
-        buttons=(*_rows(buttons, 3), _back_to(case, lang)),
+        buttons=(*in_rows(buttons, 3), _back_to(case, lang)),
     )
 
 
 def case_gone_screen(lang: Lang) -> Screen:
     """A button naming a case the presser does not have (deleted, forged, someone else's)."""
     return Screen(
-        title=_msg("case.list.title", lang),
-        lines=(Line.of(_msg("case.gone", lang)),),
+        title=msg("case.list.title", lang),
+        lines=(Line.of(msg("case.gone", lang)),),
         buttons=(_tracking_nav(lang),),
     )
 
@@ -630,9 +618,9 @@ def reminder_screen(
     lang = viewer.lang
     lines: list[Line] = [
         _id_line(case.external_id, lang),
-        Line.of(_msg("case.channel", lang,
+        Line.of(msg("case.channel", lang,
                      channel=channel_text(catalog, case.platform, case.channel, lang))),
-        Line.of(_msg("reminder.waited", lang, age=duration(viewer.now - case.opened_at, lang),
+        Line.of(msg("reminder.waited", lang, age=duration(viewer.now - case.opened_at, lang),
                      time=local_time(case.opened_at, viewer))),
     ]
     window = case_window(catalog, case)
@@ -644,28 +632,28 @@ def reminder_screen(
     advice = playbook(catalog, case.platform, case.role, round_)
     if advice is not None:
         lines.append(Line.of(Span(
-            _msg("reminder.round", lang, round=round_, rounds=rounds), "bold")))
+            msg("reminder.round", lang, round=round_, rounds=rounds), "bold")))
         lines.extend(Line.of(step.text.get(lang), indent=1) for step in advice.steps)
         step_sources = [s for step in advice.steps for s in step.sources] or advice.sources
         cited = sources_text(catalog, [*advice.sources, *step_sources], lang)
         if cited:
-            lines.append(Line.of(Span(_msg("case.source", lang, sources=cited), "italic"),
+            lines.append(Line.of(Span(msg("case.source", lang, sources=cited), "italic"),
                                  indent=1))
     else:
-        lines.append(Line.of(_msg("reminder.no_playbook", lang)))
+        lines.append(Line.of(msg("reminder.no_playbook", lang)))
     platform = catalog.platform(case.platform)
     if platform is not None:
         today = viewer.now.astimezone(viewer.zone).date()
         for holiday in active_holidays(platform.holidays, today):
-            lines.append(Line.of(_msg("reminder.holiday", lang, name=holiday.name.get(lang),
+            lines.append(Line.of(msg("reminder.holiday", lang, name=holiday.name.get(lang),
                                       effect=holiday.effect.get(lang))))
     lines.append(Line.of(""))
     if next_at is not None:
-        lines.append(Line.of(_msg("reminder.next", lang, time=local_time(next_at, viewer))))
+        lines.append(Line.of(msg("reminder.next", lang, time=local_time(next_at, viewer))))
     else:
-        lines.append(Line.of(_msg("reminder.last", lang)))
+        lines.append(Line.of(msg("reminder.last", lang)))
     return Screen(
-        title=_msg("reminder.title", lang, title=case_title(catalog, case, lang)),
+        title=msg("reminder.title", lang, title=case_title(catalog, case, lang)),
         lines=tuple(lines),
         buttons=case_actions(case, lang),
     )
@@ -676,21 +664,21 @@ def reminder_screen(
 
 def forget_screen(lang: Lang, cases: int) -> Screen:
     return Screen(
-        title=_msg("data.forget.title", lang),
-        lines=(Line.of(_msg("data.forget.ask", lang, count=cases)),),
+        title=msg("data.forget.title", lang),
+        lines=(Line.of(msg("data.forget.ask", lang, count=cases)),),
         buttons=(
-            (Button(_msg("data.button.forget", lang), ForgetData(True)),),
-            (Button(_msg("case.button.cancel", lang), ForgetData(False)),),
+            (Button(msg("data.button.forget", lang), ForgetData(True)),),
+            (Button(msg("case.button.cancel", lang), ForgetData(False)),),
         ),
     )
 
 
 def forget_result_screen(lang: Lang, forgotten: bool) -> Screen:
-    title = _msg("data.forget.title", lang)
+    title = msg("data.forget.title", lang)
     if forgotten:
-        return Screen(title=title, lines=(Line.of(_msg("data.forget.done", lang)),))
-    home: tuple[Row, ...] = ((Button(_msg("button.home", lang), Home()),),)
-    return Screen(title=title, lines=(Line.of(_msg("data.forget.kept", lang)),), buttons=home)
+        return Screen(title=title, lines=(Line.of(msg("data.forget.done", lang)),))
+    home: tuple[Row, ...] = ((Button(msg("button.home", lang), Home()),),)
+    return Screen(title=title, lines=(Line.of(msg("data.forget.kept", lang)),), buttons=home)
 
 
 def text_screen(title: str, *texts: str, buttons: tuple[Row, ...] = ()) -> Screen:

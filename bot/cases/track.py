@@ -42,13 +42,14 @@ from bot.cases.tracking import (
     new_flow_token,
     window_choices,
 )
-from bot.core.callbacks import TrackCase, parse_callback
+from bot.core.callbacks import parse_callback
 from bot.core.deeplinks import CommandLink, parse_payload
+from bot.core.nav import TrackCase
 from bot.core.render import render_screen
 from bot.core.replies import show
-from bot.core.screens import Screen, Viewer
 from bot.core.services import AnyApplication, Services, services_of
 from bot.core.texts import MESSAGES
+from bot.core.ui import Screen, Viewer
 from bot.core.viewer import viewer_for
 from bot.menu.fallback import answer_expired
 from knowledge.followup import trackable_channels

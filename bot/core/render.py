@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.callbacks import encode
-from bot.core.screens import Row, Screen
+from bot.core.ui import Row, Screen
 from knowledge.card import Card, Line, Section, Span
 
 MAX_TEXT = 4096  # Telegram's limit for a message's text

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.error import BadRequest
 
 from bot.core.render import render_screen
-from bot.core.screens import Screen
+from bot.core.ui import Screen
 
 logger = logging.getLogger(__name__)
 

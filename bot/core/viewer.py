@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import User
 
-from bot.core.screens import Viewer
 from bot.core.services import Services
+from bot.core.ui import Viewer
 from knowledge.i18n import normalize_lang
 from knowledge.schema import Lang
 

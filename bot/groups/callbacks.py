@@ -1,4 +1,4 @@
-"""Callback data of the group-chat buttons; bot/core/callbacks.py folds them into its codec.
+"""Callback data of the group-chat buttons (see bot/core/callbacks.py for the format).
 
 Kind `g` (after the codec's `1:`):
   `g:<asker>:h`                         the platforms
@@ -14,13 +14,12 @@ nobody can take over another member's answer. Anything malformed is None, never 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal, Self
 
+from bot.core.callbacks import CallbackData, callback_data, parse_ids
 from knowledge.catalog import CardRef
 
-_ID_RE = re.compile(r"[a-z][a-z0-9_]{0,23}")
 _ASKER_RE = re.compile(r"[1-9][0-9]{0,15}")  # Telegram user ids fit in 52 bits
 _SETTINGS = "set"
 
@@ -55,36 +54,47 @@ class GroupNarrow:
 GroupTarget = GroupHome | GroupMenu | GroupCard | GroupNarrow
 
 
+@callback_data("g")
 @dataclass(frozen=True)
-class GroupNav:
+class GroupNav(CallbackData):
     """A menu button on a bot message in a group: only `asker` may press it."""
 
     asker: int
     target: GroupTarget
 
+    def argument(self) -> str:
+        return f"{self.asker}:{_target(self.target)}"
 
+    @classmethod
+    def from_argument(cls, argument: str | None) -> Self | None:
+        head, _, rest = (argument or "").partition(":")
+        if not _ASKER_RE.fullmatch(head):
+            return None
+        target = _parse_target(rest)
+        return None if target is None else cls(int(head), target)
+
+
+@callback_data("g")
 @dataclass(frozen=True)
-class GroupOption:
+class GroupOption(CallbackData):
     """A group setting an admin chose (the handler checks that the presser is one)."""
 
     name: GroupOptionName
     value: str
 
+    def argument(self) -> str:
+        return f"{_SETTINGS}:{self.name}:{self.value}"
 
-GroupCallback = GroupNav | GroupOption
-
-# typed loosely so that bot/core/callbacks.py can fold it into its own table
-KINDS: Mapping[type[Any], str] = {GroupNav: "g", GroupOption: "g"}
-
-
-def group_argument(action: GroupCallback) -> str:
-    """What follows `<version>:g:` for one of these actions."""
-    match action:
-        case GroupOption(name=name, value=value):
-            return f"{_SETTINGS}:{name}:{value}"
-        case GroupNav(asker=asker, target=target):
-            return f"{asker}:{_target(target)}"
-    raise TypeError(f"not a group action: {action!r}")
+    @classmethod
+    def from_argument(cls, argument: str | None) -> Self | None:
+        head, _, rest = (argument or "").partition(":")
+        if head != _SETTINGS:
+            return None
+        name, _, value = rest.partition(":")
+        for option, values in GROUP_OPTIONS.items():
+            if name == option and value in values:
+                return cls(option, value)
+        return None
 
 
 def _target(target: GroupTarget) -> str:
@@ -100,26 +110,11 @@ def _target(target: GroupTarget) -> str:
     raise TypeError(f"not a group target: {target!r}")
 
 
-def parse_group_callback(argument: str) -> GroupCallback | None:
-    """The action for the argument of kind `g`; None if malformed."""
-    head, _, rest = argument.partition(":")
-    if head == _SETTINGS:
-        name, _, value = rest.partition(":")
-        for option, values in GROUP_OPTIONS.items():
-            if name == option and value in values:
-                return GroupOption(option, value)
-        return None
-    if not _ASKER_RE.fullmatch(head):
-        return None
-    target = _parse_target(rest)
-    return None if target is None else GroupNav(int(head), target)
-
-
 def _parse_target(text: str) -> GroupTarget | None:
     letter, sep, argument = text.partition(":")
     if letter == "h":
         return GroupHome() if not sep else None
-    ids = _ids(argument)
+    ids = parse_ids(argument, 1, 4)
     if ids is None:
         return None
     if letter == "m" and len(ids) <= 2:
@@ -128,10 +123,3 @@ def _parse_target(text: str) -> GroupTarget | None:
         ref = CardRef(*ids)
         return GroupCard(ref) if letter == "c" else GroupNarrow(ref)
     return None
-
-
-def _ids(argument: str) -> list[str] | None:
-    parts = argument.split(".")
-    if not 1 <= len(parts) <= 4 or not all(_ID_RE.fullmatch(p) for p in parts):
-        return None
-    return parts

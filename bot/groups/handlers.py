@@ -29,9 +29,9 @@ from bot.core.callbacks import parse_callback
 from bot.core.flood import Place
 from bot.core.render import render_screen
 from bot.core.replies import is_not_modified
-from bot.core.screens import Screen, Viewer
 from bot.core.services import Services, services_of
 from bot.core.texts import MESSAGES
+from bot.core.ui import Screen, Viewer
 from bot.core.viewer import guest_viewer
 from bot.groups.callbacks import GroupCard, GroupNav, GroupOption
 from bot.groups.screens import (

@@ -24,9 +24,9 @@ from telegram.ext import ContextTypes
 from bot.ask.handlers import MAX_QUESTION
 from bot.core.deeplinks import MENU, MenuLink, start_url
 from bot.core.render import render_screen
-from bot.core.screens import Viewer
 from bot.core.services import Services, services_of
 from bot.core.texts import MESSAGES
+from bot.core.ui import Viewer
 from bot.core.viewer import guest_viewer
 from bot.groups.screens import INLINE_LIMIT, most_asked, short_card_screen
 from knowledge.card import build_card

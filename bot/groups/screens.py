@@ -11,19 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from bot.core.callbacks import Action, Home, OpenCard, OpenMenu
+from bot.core.callbacks import CallbackData
 from bot.core.deeplinks import CardLink, CommandLink, DeepLink, MenuLink, start_url
-from bot.core.screens import (
-    PLATFORMS_PER_ROW,
-    SITES_PER_ROW,
-    Button,
-    Row,
-    Screen,
-    Viewer,
-    platform_screen,
-    role_screen,
-)
-from bot.core.texts import MESSAGES
+from bot.core.nav import Home, OpenCard, OpenMenu
+from bot.core.screens import PLATFORMS_PER_ROW, SITES_PER_ROW, platform_screen, role_screen
+from bot.core.ui import Button, Row, Screen, Viewer, in_rows, msg
 from bot.groups.callbacks import (
     GroupCard,
     GroupHome,
@@ -44,12 +36,6 @@ MOST_ASKED = ("amazon.seller.suspension", "amazon.seller.payment_missing", "amaz
 INLINE_LIMIT = 20  # results per inline answer (Telegram allows 50)
 
 
-def _msg(key: str, lang: Lang, **values: object) -> str:
-    return MESSAGES.get(key, lang, **values)
-
-
-def _rows(buttons: Sequence[Button], per_row: int) -> tuple[Row, ...]:
-    return tuple(tuple(buttons[i : i + per_row]) for i in range(0, len(buttons), per_row))
 
 
 def _link(label: str, bot: str, link: DeepLink) -> Button:
@@ -66,10 +52,10 @@ def _nav(asker: int, target: GroupTarget) -> GroupNav:
 def short_card_screen(card: Card, bot: str, asker: int | None = None) -> Screen:
     """A card's short form; with `asker`, a narrow button only they may use (groups)."""
     lang = card.lang
-    buttons = [_link(_msg("group.button.details", lang), bot, CardLink(card.ref))]
+    buttons = [_link(msg("group.button.details", lang), bot, CardLink(card.ref))]
     if asker is not None:
         narrow = _nav(asker, GroupNarrow(card.ref))
-        buttons.append(Button(_msg("group.button.narrow", lang), narrow))
+        buttons.append(Button(msg("group.button.narrow", lang), narrow))
     return Screen(title=card.title, lines=card.short, buttons=(tuple(buttons),))
 
 
@@ -87,12 +73,12 @@ def group_card_screen(
 def repeat_screen(catalog: Catalog, ref: CardRef | None, viewer: Viewer, bot: str) -> Screen:
     """A pointer to the answer given a few minutes ago (sent as a reply to it)."""
     lang = viewer.lang
-    title = title_for(catalog, ref, lang) if ref else _msg("notsure.title", lang)
+    title = title_for(catalog, ref, lang) if ref else msg("notsure.title", lang)
     link: DeepLink = CardLink(ref) if ref else MenuLink()
     return Screen(
         title=title,
-        lines=(Line.of(_msg("group.repeat", lang)),),
-        buttons=((_link(_msg("group.button.details", lang), bot, link),),),
+        lines=(Line.of(msg("group.repeat", lang)),),
+        buttons=((_link(msg("group.button.details", lang), bot, link),),),
     )
 
 
@@ -107,21 +93,21 @@ def narrow_screen(catalog: Catalog, ref: CardRef, viewer: Viewer, asker: int) ->
     for site in platform.sites:
         label = site.name.get(lang)
         if site.id == ref.site:
-            label = _msg("button.selected", lang, label=label)
+            label = msg("button.selected", lang, label=label)
         sites.append(Button(label, _nav(asker, GroupCard(replace(ref, site=site.id)))))
-    rows.extend(_rows(sites, SITES_PER_ROW))
+    rows.extend(in_rows(sites, SITES_PER_ROW))
     if ref.site is not None:
         every_site = GroupCard(replace(ref, site=None))
-        rows.append((Button(_msg("button.all_sites", lang), _nav(asker, every_site)),))
+        rows.append((Button(msg("button.all_sites", lang), _nav(asker, every_site)),))
     other_issues = _nav(asker, GroupMenu(ref.platform, ref.role))
     rows.append(
         (
-            Button(_msg("group.button.other_issues", lang), other_issues),
-            Button(_msg("group.button.platforms", lang), _nav(asker, GroupHome())),
+            Button(msg("group.button.other_issues", lang), other_issues),
+            Button(msg("group.button.platforms", lang), _nav(asker, GroupHome())),
         )
     )
-    rows.append((Button(_msg("group.button.answer", lang), _nav(asker, GroupCard(ref))),))
-    prompt = _msg("group.narrow.sites" if platform.sites else "group.narrow.prompt", lang)
+    rows.append((Button(msg("group.button.answer", lang), _nav(asker, GroupCard(ref))),))
+    prompt = msg("group.narrow.sites" if platform.sites else "group.narrow.prompt", lang)
     title = title_for(catalog, ref, lang)
     return Screen(title=title, lines=(Line.of(prompt),), buttons=tuple(rows))
 
@@ -135,11 +121,11 @@ def not_sure_screen(
     rows: list[Row] = [
         (Button(title_for(catalog, ref, lang), _nav(asker, GroupCard(ref))),) for ref in known
     ]
-    prompt = _msg("group.notsure.suggest" if known else "group.notsure.none", lang)
+    prompt = msg("group.notsure.suggest" if known else "group.notsure.none", lang)
     return Screen(
-        title=_msg("notsure.title", lang),
+        title=msg("notsure.title", lang),
         lines=(Line.of(prompt),),
-        buttons=(*rows, *_platform_rows(catalog, viewer, asker)),
+        buttons=(*rows, *_platformrows(catalog, viewer, asker)),
     )
 
 
@@ -147,33 +133,33 @@ def nothing_to_search_screen(catalog: Catalog, viewer: Viewer, asker: int) -> Sc
     """A mention or /faq with nothing to search in it: how to ask, and the platforms."""
     lang = viewer.lang
     return Screen(
-        title=_msg("notsure.title", lang),
-        lines=(Line.of(_msg("group.nothing", lang)),),
-        buttons=_platform_rows(catalog, viewer, asker),
+        title=msg("notsure.title", lang),
+        lines=(Line.of(msg("group.nothing", lang)),),
+        buttons=_platformrows(catalog, viewer, asker),
     )
 
 
 # --- menus -----------------------------------------------------------------------------
 
 
-def _platform_rows(catalog: Catalog, viewer: Viewer, asker: int) -> tuple[Row, ...]:
+def _platformrows(catalog: Catalog, viewer: Viewer, asker: int) -> tuple[Row, ...]:
     buttons = [
         Button(p.name.get(viewer.lang), _nav(asker, GroupMenu(p.id)))
         for p in catalog.platforms.values()
     ]
-    return _rows(buttons, PLATFORMS_PER_ROW)
+    return in_rows(buttons, PLATFORMS_PER_ROW)
 
 
 def group_home_screen(catalog: Catalog, viewer: Viewer, asker: int) -> Screen:
     """`/faq` alone: choose a platform (or ask with /faq and a question)."""
     return Screen(
-        title=_msg("home.title", viewer.lang),
-        lines=(Line.of(_msg("group.home.prompt", viewer.lang)),),
-        buttons=_platform_rows(catalog, viewer, asker),
+        title=msg("home.title", viewer.lang),
+        lines=(Line.of(msg("group.home.prompt", viewer.lang)),),
+        buttons=_platformrows(catalog, viewer, asker),
     )
 
 
-def _in_group(action: Action | None, asker: int) -> GroupNav | None:
+def _in_group(action: CallbackData | None, asker: int) -> GroupNav | None:
     """A private-chat menu action as the same step of a group menu; None if it has none."""
     match action:
         case Home():
@@ -232,21 +218,21 @@ def group_screen_for(
 def private_only_screen(command: str, lang: Lang, bot: str) -> Screen:
     """A case command used in a group: cases are only ever shown in the private chat."""
     return Screen(
-        title=_msg("group.private.title", lang),
-        lines=(Line.of(_msg("group.private.body", lang)),),
-        buttons=((_link(_msg("group.button.private", lang), bot, CommandLink(command)),),),
+        title=msg("group.private.title", lang),
+        lines=(Line.of(msg("group.private.body", lang)),),
+        buttons=((_link(msg("group.button.private", lang), bot, CommandLink(command)),),),
     )
 
 
 def group_help_screen(catalog: Catalog, viewer: Viewer, bot: str, asker: int) -> Screen:
     lang = viewer.lang
-    lines = tuple(Line.of(text) for text in _msg("group.help.body", lang, bot=bot).splitlines())
+    lines = tuple(Line.of(text) for text in msg("group.help.body", lang, bot=bot).splitlines())
     return Screen(
-        title=_msg("help.title", lang),
+        title=msg("help.title", lang),
         lines=lines,
         buttons=(
-            *_platform_rows(catalog, viewer, asker),
-            (_link(_msg("group.button.private", lang), bot, MenuLink()),),
+            *_platformrows(catalog, viewer, asker),
+            (_link(msg("group.button.private", lang), bot, MenuLink()),),
         ),
     )
 
@@ -255,33 +241,33 @@ def group_settings_screen(settings: GroupSettings, lang: Lang) -> Screen:
     """The group's answer language and whether mentions and replies get answers."""
     current = settings.lang or "auto"
     names = {
-        "zh": _msg("lang.name.zh", lang),
-        "en": _msg("lang.name.en", lang),
-        "auto": _msg("group.settings.auto", lang),
+        "zh": msg("lang.name.zh", lang),
+        "en": msg("lang.name.en", lang),
+        "auto": msg("group.settings.auto", lang),
     }
     langs = []
     for value, name in names.items():
-        label = _msg("button.selected", lang, label=name) if value == current else name
+        label = msg("button.selected", lang, label=name) if value == current else name
         langs.append(Button(label, GroupOption("lang", value)))
     on = settings.reply_to_mentions
     mentions = (
         Button(
-            _msg("button.selected", lang, label=_msg("group.settings.on", lang)) if on
-            else _msg("group.settings.on", lang),
+            msg("button.selected", lang, label=msg("group.settings.on", lang)) if on
+            else msg("group.settings.on", lang),
             GroupOption("mentions", "on"),
         ),
         Button(
-            _msg("group.settings.off", lang) if on
-            else _msg("button.selected", lang, label=_msg("group.settings.off", lang)),
+            msg("group.settings.off", lang) if on
+            else msg("button.selected", lang, label=msg("group.settings.off", lang)),
             GroupOption("mentions", "off"),
         ),
     )
-    state = _msg("group.settings.on" if on else "group.settings.off", lang)
+    state = msg("group.settings.on" if on else "group.settings.off", lang)
     return Screen(
-        title=_msg("group.settings.title", lang),
+        title=msg("group.settings.title", lang),
         lines=(
-            Line.of(_msg("group.settings.lang", lang, name=names[current])),
-            Line.of(_msg("group.settings.mentions", lang, state=state)),
+            Line.of(msg("group.settings.lang", lang, name=names[current])),
+            Line.of(msg("group.settings.mentions", lang, state=state)),
         ),
         buttons=(tuple(langs), mentions),
     )

@@ -9,9 +9,10 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.core.replies import show
-from bot.core.screens import Viewer, home_screen
+from bot.core.screens import home_screen
 from bot.core.services import Services, services_of
 from bot.core.texts import MESSAGES
+from bot.core.ui import Viewer
 from bot.core.viewer import viewer_for
 
 logger = logging.getLogger(__name__)

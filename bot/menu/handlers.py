@@ -7,10 +7,11 @@ from telegram.ext import ContextTypes
 
 from bot.core.callbacks import parse_callback
 from bot.core.replies import show
-from bot.core.screens import home_screen, screen_for
+from bot.core.screens import home_screen
 from bot.core.services import services_of
 from bot.core.viewer import viewer_for
 from bot.menu.fallback import answer_expired
+from bot.menu.screens import screen_for
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -6,9 +6,9 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.core.replies import show
-from bot.core.screens import about_screen, help_screen
 from bot.core.services import services_of
 from bot.core.viewer import viewer_for
+from bot.menu.screens import about_screen, help_screen
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

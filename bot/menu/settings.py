@@ -5,14 +5,16 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.core.callbacks import OpenSettings, SetLang, SetZone, parse_callback
+from bot.core.callbacks import parse_callback
+from bot.core.nav import OpenSettings
 from bot.core.replies import show
-from bot.core.screens import lang_screen, zone_screen
 from bot.core.services import services_of
 from bot.core.texts import MESSAGES
 from bot.core.viewer import viewer_for
 from bot.core.zones import parse_zone
+from bot.menu.callbacks import SetLang, SetZone
 from bot.menu.fallback import answer_expired
+from bot.menu.screens import lang_screen, zone_screen
 
 
 async def lang_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

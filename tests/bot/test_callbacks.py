@@ -12,23 +12,18 @@ from hypothesis import strategies as st
 
 from bot.core.callbacks import (
     MAX_BYTES,
-    Action,
+    CallbackData,
     CallbackTooLong,
-    Home,
-    OpenCard,
-    OpenMenu,
-    OpenSection,
-    OpenSettings,
-    SetLang,
-    SetZone,
-    TrackCase,
     encode,
     parse_callback,
     pattern,
 )
+from bot.core.nav import Home, OpenCard, OpenMenu, OpenSection, OpenSettings, TrackCase
 from bot.core.render import render_screen
-from bot.core.screens import Viewer, screen_for
+from bot.core.ui import Viewer
 from bot.core.zones import COMMON_ZONES
+from bot.menu.callbacks import SetLang, SetZone
+from bot.menu.screens import screen_for
 from knowledge.catalog import CardRef, Catalog, load_catalog
 from knowledge.schema import LANGS
 
@@ -105,7 +100,7 @@ def test_every_reachable_button_fits_and_round_trips(catalog: Catalog) -> None:
         (SetZone(3), "1:z:3"),
     ],
 )
-def test_format(action: Action, data: str) -> None:
+def test_format(action: CallbackData, data: str) -> None:
     assert encode(action) == data
     assert parse_callback(data) == action
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.callbacks import OpenCard, encode
+from bot.core.callbacks import encode
 from bot.core.clock import ManualClock
+from bot.core.nav import OpenCard
 from bot.core.services import services_of
 from knowledge.catalog import CardRef, Catalog
 from knowledge.followup import ResponseWindow, response_window

@@ -11,8 +11,9 @@ import pytest
 
 from bot.cases.callbacks import TrackStep
 from bot.cases.tracking import append_advice
-from bot.core.callbacks import OpenCard, TrackCase, encode
+from bot.core.callbacks import encode
 from bot.core.clock import ManualClock
+from bot.core.nav import OpenCard, TrackCase
 from bot.core.services import services_of
 from knowledge.catalog import CardRef
 from knowledge.followup import response_window

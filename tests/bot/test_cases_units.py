@@ -24,7 +24,7 @@ from bot.cases.screens import case_screen, duration, reminder_screen
 from bot.cases.tracking import InputProblem, check_case_id, check_note, command_argument
 from bot.core.callbacks import MAX_BYTES, encode, parse_callback
 from bot.core.render import render_screen
-from bot.core.screens import Viewer
+from bot.core.ui import Viewer
 from knowledge.catalog import Catalog, load_catalog
 from storage.cases import Case, CaseStatus
 from storage.users import UserSettings

@@ -20,7 +20,7 @@ from bot.core.deeplinks import (
 )
 from bot.core.flood import ExpiringLru, GroupFlood
 from bot.core.render import render_screen
-from bot.core.screens import Viewer
+from bot.core.ui import Viewer
 from bot.groups.callbacks import (
     GroupCard,
     GroupHome,

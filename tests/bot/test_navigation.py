@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.callbacks import OpenCard, OpenMenu, encode
+from bot.core.callbacks import encode
+from bot.core.nav import OpenCard, OpenMenu
 from knowledge.catalog import CardRef, Catalog, load_catalog
 from knowledge.schema import Lang
 from tests.bot.harness import EN_USER, ZH_USER, Harness, TgUser

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.callbacks import OpenCard, parse_callback
+from bot.core.callbacks import parse_callback
+from bot.core.nav import OpenCard
 from bot.core.texts import MESSAGES
 from tests.bot.fakeapi import BOT_USERNAME
 from tests.bot.harness import EN_USER, ZH_USER, Harness, TgUser

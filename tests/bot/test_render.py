@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.core.render import MAX_TEXT, fit_card, render_line, render_screen, text_length
-from bot.core.screens import Viewer, card_screen
+from bot.core.screens import card_screen
+from bot.core.ui import Viewer
 from knowledge.card import Card, Line, Section, Span, build_card
 from knowledge.catalog import CardRef, Catalog, load_catalog
 from knowledge.schema import LANGS

@@ -12,9 +12,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.app import check_webhook
-from bot.core.callbacks import Action, Home, OpenCard, OpenMenu
+from bot.core.callbacks import CallbackData
 from bot.core.config import ConfigError
-from bot.core.screens import Viewer, home_screen, screen_for
+from bot.core.nav import Home, OpenCard, OpenMenu
+from bot.core.screens import home_screen
+from bot.core.ui import Viewer
+from bot.menu.screens import screen_for
 from knowledge.catalog import CardRef, Catalog, load_catalog
 from tests.bot.harness import make_settings
 
@@ -37,7 +40,7 @@ def test_every_level_below_home_has_back_and_home(catalog: Catalog) -> None:
     home = home_screen(catalog, "zh")
     assert Home() not in home.actions()
     for platform in catalog.platforms.values():
-        levels: list[Action] = [OpenMenu(platform.id)]
+        levels: list[CallbackData] = [OpenMenu(platform.id)]
         levels += [OpenMenu(platform.id, r.id) for r in platform.roles]
         levels += [OpenCard(ref) for ref in catalog.card_refs() if ref.platform == platform.id]
         for action in levels:

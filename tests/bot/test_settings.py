@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core.callbacks import OpenCard, encode
+from bot.core.callbacks import encode
 from bot.core.clock import ManualClock
+from bot.core.nav import OpenCard
 from bot.core.services import services_of
 from knowledge.catalog import CardRef
 from tests.bot.harness import EN_USER, ZH_USER, Harness

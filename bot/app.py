@@ -15,48 +15,32 @@ from telegram import (
     BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllGroupChats,
     LinkPreviewOptions,
+    Update,
 )
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
-    CallbackQueryHandler,
-    ChatMemberHandler,
-    ChosenInlineResultHandler,
-    CommandHandler,
+    ContextTypes,
     Defaults,
-    InlineQueryHandler,
-    MessageHandler,
-    filters,
+    TypeHandler,
 )
 from telegram.request import BaseRequest
 
-from bot.admin import handlers as admin
-from bot.ask import handlers as questions
-from bot.cases import data, quiet, track
-from bot.cases import handlers as cases
-from bot.cases.callbacks import CaseAction, ForgetData, ListCases, StartTrack, TrackStep
+from bot import admin, ask, cases, groups, menu
 from bot.cases.reminders import schedule_reminders
-from bot.core import errors
-from bot.core.callbacks import pattern as callback_pattern
 from bot.core.clock import Clock, SystemClock
 from bot.core.config import ConfigError, Settings, load_settings
-from bot.core.deeplinks import CASE_COMMANDS
-from bot.core.nav import Home, OpenCard, OpenMenu, OpenSection, OpenSettings, TrackCase
+from bot.core.context import BotContext, load_user
+from bot.core.errors import on_error
 from bot.core.services import SERVICES_KEY, Services, open_services
 from bot.core.texts import MESSAGES
-from bot.groups import handlers as groups
-from bot.groups import inline, membership
-from bot.groups.callbacks import GroupNav, GroupOption
 from bot.infra.logs import setup_logging
 from bot.infra.metrics import MeasuredApplication, Metrics
 from bot.infra.ops import DatabaseInUseError, DatabaseLock
 from bot.infra.runtime import check_webhook, serve
 from bot.infra.updates import PerChatUpdateProcessor
-from bot.menu import deeplinks, fallback, info, settings
-from bot.menu import handlers as menu
-from bot.menu.callbacks import SetLang, SetZone
 from knowledge.catalog import CatalogError
 from knowledge.schema import Lang
 from storage.errors import DatabaseError
@@ -81,144 +65,21 @@ OVERALL_RATE = 0  # AIORateLimiter: 0 switches the overall limit off
 
 
 def add_handlers(app: BotApplication) -> None:
-    """Every handler of the bot. Within a group the first matching handler wins."""
-    private = filters.ChatType.PRIVATE
-    # commands and questions react to new messages only: an edit must not run them again
-    new_message = filters.UpdateType.MESSAGE
-
-    # group -1, before everything: text typed for a /track form or a case edit is taken
-    # here (ApplicationHandlerStop), so it is not answered as a question in group 0;
-    # another command abandons the form, and carries on to its own handler in group 0
-    typing_for_form = track.PendingInput(app, typed_only=True)
-    form_open = track.PendingInput(app, typed_only=False)
-    app.add_handler(
-        MessageHandler(private & new_message & filters.TEXT & ~filters.COMMAND & typing_for_form,
-                       track.on_typed_text),
-        group=-1,
-    )
-    app.add_handler(
-        MessageHandler(private & new_message & filters.COMMAND & form_open,
-                       track.on_any_command),
-        group=-1,
-    )
-
-    # group 0: what users do
-    # group chats first: short answers there, and case commands get only a link to the
-    # private chat (no case data in a group); the private-chat handlers below never run
-    # for a group's command
-    in_group = filters.ChatType.GROUPS
-    for names, callback in (
-        ("faq", groups.on_faq),
-        (("start", "menu"), groups.on_group_menu),
-        ("help", groups.on_group_help),
-        ("settings", groups.on_settings),
-        (CASE_COMMANDS, groups.on_case_command),
-    ):
-        app.add_handler(CommandHandler(names, callback, filters=in_group & new_message), group=0)
-    # mentions and replies to the bot (privacy mode lets the bot see nothing else)
-    app.add_handler(
-        MessageHandler(in_group & new_message & filters.TEXT & ~filters.COMMAND,
-                       groups.on_group_message),
-        group=0,
-    )
-    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, groups.on_migrate), group=0)
-    # a deep link (`/start <payload>`, from a group or an inline result) before plain /start
-    app.add_handler(
-        CommandHandler("start", deeplinks.start_with_payload, filters=private & new_message,
-                       has_args=True),
-        group=0,
-    )
-    for names, callback in (
-        (("start", "menu"), menu.start),
-        ("help", info.help_command),
-        ("about", info.about_command),
-        ("lang", settings.lang_command),
-        ("tz", settings.tz_command),
-    ):
-        app.add_handler(CommandHandler(names, callback, filters=new_message), group=0)
-    # /faq is how groups ask; in the private chat it is a question like any typed text
-    app.add_handler(
-        CommandHandler("faq", questions.faq_command, filters=private & new_message), group=0
-    )
-    # operators (BOT_ADMINS), private chats only; anyone else gets the unknown-command answer
-    for names, callback in (("stats", admin.stats_command), ("reload", admin.reload_command)):
-        app.add_handler(CommandHandler(names, callback, filters=private & new_message), group=0)
-    # cases are private: in a group these commands get a link to the private chat instead
-    for names, callback in (
-        ("track", track.track_command),
-        ("cases", cases.cases_command),
-        ("quiet", quiet.quiet_command),
-        ("mydata", data.mydata_command),
-        ("forget", data.forget_command),
-    ):
-        app.add_handler(
-            CommandHandler(names, callback, filters=private & new_message), group=0
-        )
-    app.add_handler(
-        CallbackQueryHandler(
-            menu.on_menu_button,
-            pattern=callback_pattern(Home, OpenMenu, OpenCard, OpenSection),
-        ),
-        group=0,
-    )
-    app.add_handler(
-        CallbackQueryHandler(track.on_track_card, pattern=callback_pattern(TrackCase)), group=0
-    )
-    app.add_handler(
-        CallbackQueryHandler(
-            track.on_track_button, pattern=callback_pattern(TrackStep, StartTrack)
-        ),
-        group=0,
-    )
-    app.add_handler(
-        CallbackQueryHandler(
-            cases.on_case_button, pattern=callback_pattern(CaseAction, ListCases)
-        ),
-        group=0,
-    )
-    app.add_handler(
-        CallbackQueryHandler(data.on_forget_button, pattern=callback_pattern(ForgetData)),
-        group=0,
-    )
-    app.add_handler(
-        CallbackQueryHandler(
-            settings.on_settings_button, pattern=callback_pattern(OpenSettings, SetLang, SetZone)
-        ),
-        group=0,
-    )
-    app.add_handler(
-        CallbackQueryHandler(
-            groups.on_group_button, pattern=callback_pattern(GroupNav, GroupOption)
-        ),
-        group=0,
-    )
-    # after the patterned ones: any other data (old version, forged) is an expired menu
-    app.add_handler(CallbackQueryHandler(fallback.on_unknown_button), group=0)
-    app.add_handler(
-        MessageHandler(private & new_message & filters.TEXT & ~filters.COMMAND,
-                       questions.on_question),
-        group=0,
-    )
-    # after the CommandHandlers: a command none of them took is unknown
-    app.add_handler(
-        MessageHandler(private & new_message & filters.COMMAND, fallback.on_unknown_command),
-        group=0,
-    )
-    app.add_handler(
-        MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, fallback.on_edited), group=0
-    )
-    app.add_handler(
-        MessageHandler(private & new_message & ~filters.TEXT & ~filters.StatusUpdate.ALL,
-                       fallback.on_not_text),
-        group=0,
-    )
-    app.add_handler(
-        ChatMemberHandler(membership.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
-        group=0,
-    )
-    app.add_handler(InlineQueryHandler(inline.on_inline_query), group=0)
-    app.add_handler(ChosenInlineResultHandler(inline.on_chosen_inline_result), group=0)
-    app.add_error_handler(errors.on_error)
+    """Every handler of the bot, feature by feature. Within a group the first match wins."""
+    # group -2, before everything: who is asking, read (and recorded) once per update
+    app.add_handler(TypeHandler(Update, load_user), group=-2)
+    # group -1: text typed into a /track form or a case edit is not a question
+    cases.register_form_input(app)
+    # group 0, what users do. Groups first: there /start, /help and the case commands
+    # have their own answers, and the private chat's handlers never see a group's command
+    groups.register(app)
+    menu.register(app)
+    ask.register(app)
+    cases.register(app)
+    admin.register(app)
+    # last: whatever no feature took (expired buttons, unknown commands, edits, stickers)
+    menu.register_fallbacks(app)
+    app.add_error_handler(on_error)
 
 
 async def set_commands(bot: Bot) -> None:
@@ -297,6 +158,8 @@ def build_application(
         # chats side by side, each chat's updates in order: over a real network one
         # update's round trips no longer hold up everyone else's (bench/throughput.py)
         .concurrent_updates(PerChatUpdateProcessor())
+        # handlers get BotContext: context.services, context.viewer (bot/core/context.py)
+        .context_types(ContextTypes(context=BotContext))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         # counts updates, their handling time and errors for /metrics and /stats

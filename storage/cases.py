@@ -25,8 +25,10 @@ MAX_NOTE_LEN = 500
 MAX_CODE_LEN = 64
 MAX_LIST_LIMIT = 500
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_CONTROL_EXCEPT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# what may not be in a case id (one line: no line breaks of any kind) and in a note (lines
+# allowed); the bot checks typed input with the same two before it gets here
+CONTROL_IN_ID = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+CONTROL_IN_NOTE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 _COLUMNS = (
     "id, owner_id, platform, role, channel, issue, external_id, note, opened_at, due_at, "
@@ -121,7 +123,7 @@ def clean_external_id(external_id: str) -> str:
         raise ValueError("case id is empty")
     if len(cleaned) > MAX_EXTERNAL_ID_LEN:
         raise ValueError(f"case id is longer than {MAX_EXTERNAL_ID_LEN} characters")
-    if _CONTROL.search(cleaned):
+    if CONTROL_IN_ID.search(cleaned):
         raise ValueError("case id contains control characters")
     return cleaned
 
@@ -136,14 +138,14 @@ def clean_note(note: str | None) -> str | None:
     cleaned = note.replace("\r\n", "\n").replace("\r", "\n").strip()
     if len(cleaned) > MAX_NOTE_LEN:
         raise ValueError(f"note is longer than {MAX_NOTE_LEN} characters")
-    if _CONTROL_EXCEPT_LINES.search(cleaned):
+    if CONTROL_IN_NOTE.search(cleaned):
         raise ValueError("note contains control characters")
     return cleaned or None
 
 
 def _clean_code(what: str, value: str) -> str:
     cleaned = value.strip()
-    if not cleaned or len(cleaned) > MAX_CODE_LEN or _CONTROL.search(cleaned):
+    if not cleaned or len(cleaned) > MAX_CODE_LEN or CONTROL_IN_ID.search(cleaned):
         raise ValueError(f"{what} must be 1-{MAX_CODE_LEN} printable characters")
     return cleaned
 

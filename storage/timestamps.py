@@ -12,10 +12,10 @@ from typing import Protocol
 
 
 class Clock(Protocol):
-    """Where the stores get "now" for created_at/updated_at; tests pass a fixed one."""
+    """Where the stores (and the bot) get "now"; tests pass one they move themselves."""
 
     def now(self) -> datetime:
-        """The current moment, timezone-aware."""
+        """The current moment, timezone-aware, in UTC."""
         ...
 
 

@@ -14,13 +14,12 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
-from bot.core.services import Services, services_of
+from bot.core.context import BotContext
+from bot.core.replies import reply_message
+from bot.core.services import Services
 from bot.core.texts import MESSAGES
-from bot.core.viewer import viewer_for
 from bot.infra.metrics import REMINDER_WINDOW, LastError, Metrics, metrics_of
-from bot.menu import fallback
 from knowledge.catalog import DATA_DIR, CatalogError, load_catalog
 from knowledge.schema import Lang
 from knowledge.search import SearchIndex
@@ -116,29 +115,29 @@ def _is_admin(update: Update, services: Services) -> bool:
     return user is not None and user.id in services.settings.admins
 
 
-async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def stats_command(update: Update, context: BotContext) -> None:
     """/stats: users, cases, reminders, errors — from the database and the metrics."""
-    services = services_of(context)
+    services = context.services
     message = update.effective_message
     user = update.effective_user
     if not _is_admin(update, services) or message is None or user is None:
-        await fallback.on_unknown_command(update, context)
+        await reply_message(update, context, "unknown_command")
         return
-    viewer = await viewer_for(services, user)
+    viewer = context.viewer
     stats = await collect_stats(services, metrics_of(context))
     text = stats_text(stats, viewer.lang, viewer.zone)
     await message.reply_text(html.escape(text))
 
 
-async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def reload_command(update: Update, context: BotContext) -> None:
     """/reload: read the knowledge files again; a broken file keeps the catalog in use."""
-    services = services_of(context)
+    services = context.services
     message = update.effective_message
     user = update.effective_user
     if not _is_admin(update, services) or message is None or user is None:
-        await fallback.on_unknown_command(update, context)
+        await reply_message(update, context, "unknown_command")
         return
-    viewer = await viewer_for(services, user)
+    viewer = context.viewer
     data_dir = services.settings.knowledge_dir or DATA_DIR
     try:
         # off the event loop: reading and indexing take a moment, updates keep flowing

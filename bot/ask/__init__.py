@@ -1,1 +1,17 @@
-"""ask"""
+"""Questions typed in the private chat (and `/faq <question>` there)."""
+
+from __future__ import annotations
+
+from telegram.ext import CommandHandler, MessageHandler, filters
+
+from bot.ask.handlers import faq_command, on_question
+from bot.core.filters import NEW_MESSAGE, PRIVATE
+from bot.core.services import AnyApplication
+
+
+def register(app: AnyApplication) -> None:
+    # /faq is how groups ask; in the private chat it is a question like any typed text
+    app.add_handler(CommandHandler("faq", faq_command, filters=PRIVATE & NEW_MESSAGE))
+    app.add_handler(
+        MessageHandler(PRIVATE & NEW_MESSAGE & filters.TEXT & ~filters.COMMAND, on_question)
+    )

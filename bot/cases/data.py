@@ -7,17 +7,14 @@ import json
 import logging
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot.cases.callbacks import ForgetData
 from bot.cases.handlers import drop_pending_edit, private_button
 from bot.cases.screens import forget_result_screen, forget_screen
 from bot.cases.tracking import DRAFT_KEY
-from bot.core.replies import show
-from bot.core.services import services_of
+from bot.core.context import BotContext
+from bot.core.replies import answer_expired, show
 from bot.core.texts import MESSAGES
-from bot.core.viewer import viewer_for
-from bot.menu.fallback import answer_expired
 from storage.cases import CaseStatus
 
 logger = logging.getLogger(__name__)
@@ -26,14 +23,14 @@ EXPORT_FILE = "kefu-bot-my-data.json"
 EXPORT_FORMAT = 1  # bump when the file's shape changes
 
 
-async def mydata_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def mydata_command(update: Update, context: BotContext) -> None:
     """The user's settings and every case of theirs, as a JSON document."""
-    user = update.effective_user
+    user = context.user
     message = update.effective_message
-    if user is None or message is None:
+    if message is None:
         return
-    services = services_of(context)
-    viewer = await viewer_for(services, user)
+    services = context.services
+    viewer = context.viewer
     stored = await services.users.get(user.id)
     cases = await services.cases.export_for_owner(user.id)
     export = {
@@ -51,19 +48,17 @@ async def mydata_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     )
 
 
-async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def forget_command(update: Update, context: BotContext) -> None:
     """Ask before deleting: a button confirms."""
-    user = update.effective_user
-    if user is None:
-        return
-    services = services_of(context)
-    viewer = await viewer_for(services, user)
+    user = context.user
+    services = context.services
+    viewer = context.viewer
     every = (CaseStatus.OPEN, CaseStatus.ANSWERED, CaseStatus.CLOSED)
     count = await services.cases.count_for_owner(user.id, every)
     await show(update, forget_screen(viewer.lang, count))
 
 
-async def on_forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_forget_button(update: Update, context: BotContext) -> None:
     """Delete the presser's own data (never anyone else's: the id is the presser's)."""
     # reads the language before the data goes: afterwards we must not create the user again
     button = await private_button(update, context)
@@ -72,7 +67,7 @@ async def on_forget_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     query, services, viewer, action = button
     user = query.from_user
     if not isinstance(action, ForgetData):
-        await answer_expired(update, services, viewer)
+        await answer_expired(update, context)
         return
     await query.answer()
     if action.confirm:

@@ -15,7 +15,6 @@ from typing import Literal, NamedTuple
 
 from telegram import CallbackQuery, Update
 from telegram.constants import ChatType
-from telegram.ext import ContextTypes
 
 from bot.cases.callbacks import CaseAction, ListCases
 from bot.cases.screens import (
@@ -42,12 +41,11 @@ from bot.cases.tracking import (
     window_choices,
 )
 from bot.core.callbacks import CallbackData, parse_callback
-from bot.core.replies import show
-from bot.core.services import Services, services_of
+from bot.core.context import BotContext
+from bot.core.replies import answer_expired, show
+from bot.core.services import Services
 from bot.core.texts import MESSAGES
 from bot.core.ui import Screen, Viewer
-from bot.core.viewer import viewer_for
-from bot.menu.fallback import answer_expired
 from knowledge.schema import Lang
 from storage.cases import Case, CaseStatus, DuplicateCaseError
 
@@ -72,7 +70,7 @@ def edit_pending(user_data: Mapping[str, object], now: datetime) -> bool:
     return isinstance(pending, PendingEdit) and now - pending.touched <= FORM_TTL
 
 
-def drop_pending_edit(context: ContextTypes.DEFAULT_TYPE) -> None:
+def drop_pending_edit(context: BotContext) -> None:
     if context.user_data is not None:
         context.user_data.pop(EDIT_KEY, None)
 
@@ -95,7 +93,7 @@ class PrivateButton(NamedTuple):
 
 
 async def private_button(
-    update: Update, context: ContextTypes.DEFAULT_TYPE
+    update: Update, context: BotContext
 ) -> PrivateButton | None:
     """A case button's parts, read in the presser's language; None (answered) elsewhere.
 
@@ -105,8 +103,8 @@ async def private_button(
     query = update.callback_query
     if query is None:
         return None
-    services = services_of(context)
-    viewer = await viewer_for(services, query.from_user)
+    services = context.services
+    viewer = context.viewer
     if not is_private_button(query):
         await answer_private_only(query, viewer.lang)
         return None
@@ -125,18 +123,16 @@ async def _list_screen(services: Services, owner_id: int, viewer: Viewer, done: 
     return case_list_screen(services.catalog, cases, viewer, done=done, page=page, total=total)
 
 
-async def cases_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def cases_command(update: Update, context: BotContext) -> None:
     """The user's open cases, most urgent first."""
-    user = update.effective_user
-    if user is None:
-        return
-    services = services_of(context)
-    viewer = await viewer_for(services, user)
+    user = context.user
+    services = context.services
+    viewer = context.viewer
     drop_pending_edit(context)
     await show(update, await _list_screen(services, user.id, viewer, done=False, page=0))
 
 
-async def on_case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_case_button(update: Update, context: BotContext) -> None:
     """A button on a case, a reminder or the list: check the owner, act, redraw in place."""
     button = await private_button(update, context)
     if button is None:
@@ -151,7 +147,7 @@ async def on_case_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
                                               action.page))
         return
     if not isinstance(action, CaseAction):
-        await answer_expired(update, services, viewer)
+        await answer_expired(update, context)
         return
     case = await services.cases.get(action.case_id, user.id)
     if case is None:
@@ -179,7 +175,7 @@ async def _gone(query: CallbackQuery, update: Update, viewer: Viewer,
 
 
 async def _act(
-    context: ContextTypes.DEFAULT_TYPE,
+    context: BotContext,
     services: Services,
     case: Case,
     action: CaseAction,
@@ -274,7 +270,7 @@ async def _set_window(services: Services, case: Case, hours: int, viewer: Viewer
     return await _case_after(services, case, viewer, note)
 
 
-async def on_edit_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+async def on_edit_text(update: Update, context: BotContext) -> bool:
     """A typed new note or case id for the case being edited; False if none is."""
     message = update.effective_message
     user = update.effective_user
@@ -284,8 +280,8 @@ async def on_edit_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bo
     pending = data.get(EDIT_KEY)
     if not isinstance(pending, PendingEdit):
         return False
-    services = services_of(context)
-    viewer = await viewer_for(services, user)
+    services = context.services
+    viewer = context.viewer
     if viewer.now - pending.touched > FORM_TTL:
         drop_pending_edit(context)
         return False

@@ -7,14 +7,12 @@ import unicodedata
 from datetime import time
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot.cases.screens import text_screen
-from bot.cases.tracking import command_argument
+from bot.core.context import BotContext
+from bot.core.input import command_argument
 from bot.core.replies import show
-from bot.core.services import services_of
 from bot.core.texts import MESSAGES
-from bot.core.viewer import viewer_for
 
 OFF_WORDS = frozenset({"off", "none", "no", "0", "关", "关闭", "取消", "不要"})
 _RANGE = re.compile(
@@ -42,14 +40,14 @@ def _hhmm(value: time) -> str:
     return f"{value:%H:%M}"
 
 
-async def quiet_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def quiet_command(update: Update, context: BotContext) -> None:
     """Show, set or clear quiet hours."""
-    user = update.effective_user
+    user = context.user
     message = update.effective_message
-    if user is None or message is None:
+    if message is None:
         return
-    services = services_of(context)
-    viewer = await viewer_for(services, user)
+    services = context.services
+    viewer = context.viewer
     lang = viewer.lang
     title = MESSAGES.get("quiet.title", lang)
     typed = command_argument(message.text, "quiet")

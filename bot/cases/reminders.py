@@ -163,7 +163,7 @@ class Reminders:
             # cases go with it): not again in this sweep
             await services.cases.release_claim(case.id, now if user else now + MAX_RETRY)
             return
-        zone = zone_or_default(user.timezone, services)
+        zone = zone_or_default(user.timezone, services.settings.zone)
         local = now.astimezone(zone)
         if in_quiet_hours(user, local) and user.quiet_end is not None:
             until = quiet_hours_end(user.quiet_end, local)

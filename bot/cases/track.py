@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Message, Update
-from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
+from telegram.ext import ApplicationHandlerStop, filters
 
 from bot.cases import handlers as case_handlers
 from bot.cases.callbacks import StartTrack, TrackStep
@@ -37,21 +37,20 @@ from bot.cases.tracking import (
     TrackDraft,
     check_case_id,
     check_note,
-    command_argument,
     draft_from_card,
     new_flow_token,
     window_choices,
 )
 from bot.core.callbacks import parse_callback
+from bot.core.context import BotContext
 from bot.core.deeplinks import CommandLink, parse_payload
+from bot.core.input import command_argument
 from bot.core.nav import TrackCase
 from bot.core.render import render_screen
-from bot.core.replies import show
+from bot.core.replies import answer_expired, show
 from bot.core.services import AnyApplication, Services, services_of
 from bot.core.texts import MESSAGES
 from bot.core.ui import Screen, Viewer
-from bot.core.viewer import viewer_for
-from bot.menu.fallback import answer_expired
 from knowledge.followup import trackable_channels
 from storage.cases import DuplicateCaseError
 
@@ -65,7 +64,7 @@ QUOTE = 40
 TYPED_STEPS = frozenset({"opened", "case_id", "note"})
 
 
-def _draft(context: ContextTypes.DEFAULT_TYPE, services: Services) -> TrackDraft | None:
+def _draft(context: BotContext, services: Services) -> TrackDraft | None:
     """The user's live form, if any (an abandoned one is dropped here)."""
     data = context.user_data
     if data is None:
@@ -110,7 +109,7 @@ class PendingInput(filters.MessageFilter):
         return case_handlers.edit_pending(data, now)
 
 
-def _keep(context: ContextTypes.DEFAULT_TYPE, draft: TrackDraft | None) -> None:
+def _keep(context: BotContext, draft: TrackDraft | None) -> None:
     if context.user_data is None:
         return
     if draft is None:
@@ -120,7 +119,7 @@ def _keep(context: ContextTypes.DEFAULT_TYPE, draft: TrackDraft | None) -> None:
 
 
 async def _start(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, services: Services, viewer: Viewer,
+    update: Update, context: BotContext, services: Services, viewer: Viewer,
     draft: TrackDraft, notes: list[str],
 ) -> None:
     case_handlers.drop_pending_edit(context)
@@ -128,14 +127,13 @@ async def _start(
     await show(update, track_screen(services.catalog, draft, viewer, notes))
 
 
-async def track_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def track_command(update: Update, context: BotContext) -> None:
     """`/track` starts the form; `/track 123456789` fills in the case id first."""
-    user = update.effective_user
     message = update.effective_message
-    if user is None or message is None:
+    if message is None:
         return
-    services = services_of(context)
-    viewer = await viewer_for(services, user)
+    services = context.services
+    viewer = context.viewer
     draft = TrackDraft(flow=new_flow_token(), touched=viewer.now)
     notes: list[str] = []
     typed = command_argument(message.text, "track")
@@ -147,23 +145,23 @@ async def track_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await _start(update, context, services, viewer, draft, notes)
 
 
-async def on_track_card(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_track_card(update: Update, context: BotContext) -> None:
     """"Track a case for this" on a card: a new form under the card, filled in from it."""
     query = update.callback_query
     if query is None:
         return
-    services = services_of(context)
-    viewer = await viewer_for(services, query.from_user)
+    services = context.services
+    viewer = context.viewer
     action = parse_callback(query.data)
     if not isinstance(action, TrackCase):
-        await answer_expired(update, services, viewer)
+        await answer_expired(update, context)
         return
     if not case_handlers.is_private_button(query):
         await case_handlers.answer_private_only(query, viewer.lang)
         return
     draft = draft_from_card(services.catalog, action.ref, new_flow_token(), viewer.now)
     if draft is None:
-        await answer_expired(update, services, viewer)
+        await answer_expired(update, context)
         return
     await query.answer()
     case_handlers.drop_pending_edit(context)
@@ -191,7 +189,7 @@ _BUTTON_STEP = {
 }
 
 
-async def on_track_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_track_button(update: Update, context: BotContext) -> None:
     """A button of the form (or "track a new case"): check it belongs to the live form."""
     button = await case_handlers.private_button(update, context)
     if button is None:
@@ -328,16 +326,16 @@ async def _confirm(
     return case_screen(catalog, case, viewer, notes=(saved,)), True
 
 
-async def on_typed_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_typed_text(update: Update, context: BotContext) -> None:
     """Text for the form or for a case edit; anything else goes on to the question handler."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None or message.text is None:
         return
-    services = services_of(context)
+    services = context.services
     draft = _draft(context, services)
     if draft is not None and draft.step() in TYPED_STEPS:
-        viewer = await viewer_for(services, user)
+        viewer = context.viewer
         notes = _take_text(draft, message.text, viewer)
         draft.touched = viewer.now
         _keep(context, draft)
@@ -372,7 +370,7 @@ def _take_text(draft: TrackDraft, text: str, viewer: Viewer) -> list[str]:
     return []
 
 
-async def on_any_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_any_command(update: Update, context: BotContext) -> None:
     """Another command abandons a half-filled form and a pending edit (not /tz and such)."""
     message = update.effective_message
     if message is None or not message.text:

@@ -7,7 +7,6 @@ only ever in the database.
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,7 +21,13 @@ from knowledge.followup import (
     trackable_channels,
 )
 from knowledge.schema import Fact, Site
-from storage.cases import MAX_EXTERNAL_ID_LEN, MAX_NOTE_LEN, Case
+from storage.cases import (
+    CONTROL_IN_ID,
+    CONTROL_IN_NOTE,
+    MAX_EXTERNAL_ID_LEN,
+    MAX_NOTE_LEN,
+    Case,
+)
 
 # where a user's half-filled /track form is kept in their PTB user_data
 DRAFT_KEY = "track_draft"
@@ -35,8 +40,6 @@ MIN_ROUND_GAP = timedelta(hours=24)
 
 Step = Literal["platform", "role", "channel", "site", "opened", "case_id", "note", "confirm"]
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
-_CONTROL_IN_NOTE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def new_flow_token() -> str:
@@ -180,7 +183,7 @@ def check_case_id(text: str) -> str:
         raise InputProblem("id_lines")
     if len(cleaned) > MAX_EXTERNAL_ID_LEN:
         raise InputProblem("id_long", len(cleaned), MAX_EXTERNAL_ID_LEN)
-    if _CONTROL.search(cleaned):
+    if CONTROL_IN_ID.search(cleaned):
         raise InputProblem("id_control")
     if not any(ch.isalnum() for ch in cleaned):
         raise InputProblem("id_no_alnum")
@@ -192,7 +195,7 @@ def check_note(text: str) -> str:
     cleaned = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     if len(cleaned) > MAX_NOTE_LEN:
         raise InputProblem("note_long", len(cleaned), MAX_NOTE_LEN)
-    if _CONTROL_IN_NOTE.search(cleaned):
+    if CONTROL_IN_NOTE.search(cleaned):
         raise InputProblem("note_control")
     return cleaned
 
@@ -250,20 +253,3 @@ def append_advice(
         return []
     advice = role.one_case_advice
     return [(advice, tuple(advice.sources or role.sources))]
-
-
-def command_argument(text: str | None, command: str) -> str:
-    """What follows `/command` (or `/command@bot`) in a message; "" for any other text.
-
-    The raw rest of the line, not PTB's whitespace-split args: a case id may hold spaces.
-    A case command reached another way (a `/start track` deep link) has no argument.
-    """
-    if not text:
-        return ""
-    # the command ends at any whitespace: `/faq` then a new line is a question too
-    parts = text.strip().split(maxsplit=1)
-    head = parts[0] if parts else ""
-    name = head.removeprefix("/").split("@", 1)[0].lower()
-    if not head.startswith("/") or name != command:
-        return ""
-    return parts[1].strip() if len(parts) > 1 else ""

@@ -1,20 +1,16 @@
-"""The bot's notion of now, injectable so tests control time instead of sleeping."""
+"""The bot's notion of now, injectable so tests control time instead of sleeping.
+
+`Clock` and `SystemClock` are storage's (the stores stamp rows with the same clock);
+`ManualClock` is the one tests and benchmarks move by hand.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
 
+from storage.timestamps import Clock, SystemClock
 
-class Clock(Protocol):
-    def now(self) -> datetime:
-        """The current moment, timezone-aware, in UTC."""
-        ...
-
-
-class SystemClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
+__all__ = ["Clock", "ManualClock", "SystemClock"]
 
 
 class ManualClock:

@@ -14,18 +14,33 @@ Telegram-free: the handlers turn a payload into a screen.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from knowledge.catalog import CardRef
+from knowledge.schema import ID_PATTERN
 
 MAX_PAYLOAD = 64  # Telegram's limit for a start parameter
 _PAYLOAD_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_ID_RE = re.compile(r"[a-z][a-z0-9_]{0,23}")
+_ID_RE = re.compile(ID_PATTERN)
 CARD_PREFIX = "c"
 MENU = "menu"
 # the case commands: in a group they answer only with a link to the private chat, where
 # `/start <command>` runs the command itself
 CASE_COMMANDS = ("track", "cases", "mydata", "forget", "quiet")
+
+# what `/start <command>` runs in the private chat: each feature links its own commands
+# (bot/cases/__init__.py); a test checks every CASE_COMMANDS name has one
+CommandCallback = Callable[[Any, Any], Coroutine[Any, Any, None]]
+COMMAND_LINKS: dict[str, CommandCallback] = {}
+
+
+def link_command(command: str, callback: CommandCallback) -> None:
+    """`/start <command>` from a group's link runs `callback` as if `/<command>` was sent."""
+    if command not in CASE_COMMANDS:
+        raise ValueError(f"{command!r} is not a command a deep link may carry")
+    COMMAND_LINKS[command] = callback
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,9 @@ from typing import Any
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application, TypeHandler
 
+from bot.core.context import BotContext
 from bot.core.services import Services, services_of
 from bot.core.texts import MESSAGES
 from knowledge.i18n import normalize_lang
@@ -23,10 +24,15 @@ MAX_ADMIN_DETAIL = 300
 
 
 def handler_names(application: Application[Any, Any, Any, Any, Any, Any], update: object) -> str:
-    """Which handlers an update goes to (PTB does not tell the error handler)."""
+    """Which handlers an update goes to (PTB does not tell the error handler).
+
+    The TypeHandlers every update passes (reading who asks) are left out: they say nothing.
+    """
     names = []
     for _group, handlers in sorted(application.handlers.items()):
         for handler in handlers:
+            if isinstance(handler, TypeHandler):
+                continue
             try:
                 check = handler.check_update(update)
             except Exception:  # a handler's own check failing is not worth a second error
@@ -38,7 +44,7 @@ def handler_names(application: Application[Any, Any, Any, Any, Any, Any], update
     return ",".join(names) or "-"
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_error(update: object, context: BotContext) -> None:
     """Log what failed and where; tell the user something went wrong — never a traceback."""
     error = context.error
     tg_update = update if isinstance(update, Update) else None
@@ -72,7 +78,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _tell_admins(context, services, fields, error)
 
 
-def _services(context: ContextTypes.DEFAULT_TYPE) -> Services | None:
+def _services(context: BotContext) -> Services | None:
     try:
         return services_of(context)
     except RuntimeError:
@@ -92,7 +98,7 @@ async def _lang(services: Services | None, update: Update) -> Lang:
 
 
 async def _tell_admins(
-    context: ContextTypes.DEFAULT_TYPE,
+    context: BotContext,
     services: Services,
     fields: dict[str, object],
     error: BaseException | None,

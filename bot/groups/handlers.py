@@ -22,17 +22,16 @@ from telegram import (
     User,
 )
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
 
-from bot.ask.handlers import MAX_QUESTION
 from bot.core.callbacks import parse_callback
+from bot.core.context import BotContext
 from bot.core.flood import Place
+from bot.core.input import MAX_QUESTION
 from bot.core.render import render_screen
 from bot.core.replies import is_not_modified
-from bot.core.services import Services, services_of
+from bot.core.services import Services
 from bot.core.texts import MESSAGES
 from bot.core.ui import Screen, Viewer
-from bot.core.viewer import guest_viewer
 from bot.groups.callbacks import GroupCard, GroupNav, GroupOption
 from bot.groups.screens import (
     group_card_screen,
@@ -101,7 +100,7 @@ def _searchable(text: str) -> bool:
 
 
 async def _viewer(
-    services: Services, chat_id: int, user: User, question: str | None = None,
+    context: BotContext, chat_id: int, question: str | None = None,
     group: GroupSettings | None = None,
 ) -> Viewer:
     """The group's language if an admin set one, else the asker's; the bot's time zone.
@@ -109,14 +108,15 @@ async def _viewer(
     Not the asker's own zone: everyone reads a group answer, and hours shown in a
     member's zone would tell the group where they said they live.
     """
+    services = context.services
     if group is None:
         group = await services.groups.get(chat_id)
     lang: Lang | None = normalize_lang(group.lang) if group and group.lang else None
-    viewer, _ = await guest_viewer(services, user, question, lang=lang)
+    viewer, _ = context.guest_viewer(question, lang=lang)
     return replace(viewer, zone=services.settings.zone)
 
 
-async def is_admin(context: ContextTypes.DEFAULT_TYPE, chat: Chat, user: User,
+async def is_admin(context: BotContext, chat: Chat, user: User,
                    message: Message | None = None) -> bool:
     """Whether `user` administers `chat`; an anonymous admin writes as the chat itself."""
     sender_chat = message.sender_chat if message is not None else None
@@ -168,7 +168,7 @@ async def _point_to(services: Services, message: Message, screen: Screen, earlie
 
 async def answer_question(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: BotContext,
     question: str,
     *,
     explicit: bool,
@@ -184,9 +184,9 @@ async def answer_question(
     user = update.effective_user
     if message is None or user is None:
         return
-    services = services_of(context)
+    services = context.services
     chat_id = message.chat.id
-    viewer = await _viewer(services, chat_id, user, question, group)
+    viewer = await _viewer(context, chat_id, question, group)
     bot = context.bot
     if not _searchable(question):
         if explicit:
@@ -231,14 +231,14 @@ def answer_key(ref: CardRef | None, question: str, lang: Lang) -> str:
     return "?" + " ".join(clean(question).lower().split()) + f"/{lang}"
 
 
-async def _menu(update: Update, context: ContextTypes.DEFAULT_TYPE, reply_to: int | None = None,
+async def _menu(update: Update, context: BotContext, reply_to: int | None = None,
                 group: GroupSettings | None = None) -> None:
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None:
         return
-    services = services_of(context)
-    viewer = await _viewer(services, message.chat.id, user, group=group)
+    services = context.services
+    viewer = await _viewer(context, message.chat.id, group=group)
     await _send(services, message, group_home_screen(services.catalog, viewer, user.id), reply_to)
 
 
@@ -249,13 +249,13 @@ def _cooling_down(services: Services, message: Message, user: User) -> bool:
     return False
 
 
-async def on_faq(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_faq(update: Update, context: BotContext) -> None:
     """`/faq <question>`; `/faq` alone shows the platforms, or as a reply answers that message."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None:
         return
-    services = services_of(context)
+    services = context.services
     if _cooling_down(services, message, user):
         return
     question = " ".join(context.args or ())
@@ -272,31 +272,31 @@ async def on_faq(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await answer_question(update, context, question, explicit=True, reply_to=reply_to)
 
 
-async def on_group_menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_group_menu(update: Update, context: BotContext) -> None:
     """/start or /menu in a group (e.g. right after the bot was added): the platforms."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None:
         return
-    if not _cooling_down(services_of(context), message, user):
+    if not _cooling_down(context.services, message, user):
         await _menu(update, context)
 
 
-async def on_group_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_group_help(update: Update, context: BotContext) -> None:
     """/help in a group: how to ask here."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None:
         return
-    services = services_of(context)
+    services = context.services
     if _cooling_down(services, message, user):
         return
-    viewer = await _viewer(services, message.chat.id, user)
+    viewer = await _viewer(context, message.chat.id)
     screen = group_help_screen(services.catalog, viewer, context.bot.username, user.id)
     await _send(services, message, screen)
 
 
-async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_group_message(update: Update, context: BotContext) -> None:
     """A text in a group: answered if it mentions the bot or replies to it, else left alone."""
     message = update.effective_message
     user = update.effective_user
@@ -306,7 +306,7 @@ async def on_group_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     mentioned = mention_question(message, bot)
     if mentioned is None and not _replies_to_bot(message, bot):
         return  # people talking to each other
-    services = services_of(context)
+    services = context.services
     group = await services.groups.get(message.chat.id)
     if group is not None and not group.reply_to_mentions:
         return  # the admins want answers to /faq only
@@ -335,17 +335,17 @@ async def _edit(update: Update, screen: Screen) -> None:
             logger.info("group edit failed", extra={"error": exc.message})
 
 
-async def on_group_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_group_button(update: Update, context: BotContext) -> None:
     """A group-menu or group-settings button: only the asker / an admin may change it."""
     query = update.callback_query
     if query is None:
         return
-    services = services_of(context)
+    services = context.services
     presser = query.from_user
     message = query.message if isinstance(query.message, Message) else None
     action = parse_callback(query.data)
     if message is None or not isinstance(action, GroupNav | GroupOption):
-        viewer, _ = await guest_viewer(services, presser)
+        viewer, _ = context.guest_viewer()
         await query.answer(MESSAGES.get("group.expired", viewer.lang))
         return
     if isinstance(action, GroupOption):
@@ -354,10 +354,10 @@ async def on_group_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     group = await services.groups.get(message.chat.id)
     if presser.id != action.asker:
         # the presser's own language: the toast is for them
-        viewer, _ = await guest_viewer(services, presser)
+        viewer, _ = context.guest_viewer()
         await query.answer(MESSAGES.get("group.only_asker", viewer.lang))
         return
-    viewer = await _viewer(services, message.chat.id, presser, group=group)
+    viewer = await _viewer(context, message.chat.id, group=group)
     screen = group_screen_for(
         services.catalog, action.target, viewer, context.bot.username, action.asker
     )
@@ -374,18 +374,18 @@ async def on_group_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 # --- settings (admins) -----------------------------------------------------------------
 
 
-async def on_settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_settings(update: Update, context: BotContext) -> None:
     """/settings in a group: the admins set the answer language and mention replies."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None:
         return
-    services = services_of(context)
+    services = context.services
     if _cooling_down(services, message, user):
         return  # each /settings costs a getChatMember: not for a member's repeated taps
     chat = message.chat
     group = await services.groups.get(chat.id) or GroupSettings.defaults(chat.id)
-    viewer = await _viewer(services, chat.id, user, group=group)
+    viewer = await _viewer(context, chat.id, group=group)
     if not await is_admin(context, chat, user, message):
         refusal = Screen(
             title=MESSAGES.get("group.settings.title", viewer.lang),
@@ -397,16 +397,16 @@ async def on_settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def _on_option(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message, option: GroupOption
+    update: Update, context: BotContext, message: Message, option: GroupOption
 ) -> None:
     query = update.callback_query
     if query is None:
         return
-    services = services_of(context)
+    services = context.services
     chat = message.chat
     presser = query.from_user
     if not await is_admin(context, chat, presser):
-        viewer, _ = await guest_viewer(services, presser)
+        viewer, _ = context.guest_viewer()
         await query.answer(MESSAGES.get("group.settings.admins_only", viewer.lang))
         return
     await query.answer()
@@ -416,7 +416,7 @@ async def _on_option(
     else:
         group = await services.groups.set_reply_to_mentions(chat.id, option.value == "on")
     logger.info("group settings changed", extra={"chat_id": chat.id, "option": option.name})
-    viewer = await _viewer(services, chat.id, presser, group=group)
+    viewer = await _viewer(context, chat.id, group=group)
     screen = group_settings_screen(group, viewer.lang).with_note(
         MESSAGES.get("group.settings.saved", viewer.lang)
     )
@@ -426,21 +426,21 @@ async def _on_option(
 # --- case commands, migration ----------------------------------------------------------
 
 
-async def on_case_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_case_command(update: Update, context: BotContext) -> None:
     """/track, /cases, /mydata, /forget, /quiet in a group: a link to the private chat only."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None or not message.text:
         return
-    services = services_of(context)
+    services = context.services
     if _cooling_down(services, message, user):
         return
     command = message.text.split()[0].lstrip("/").split("@")[0].lower()
-    viewer = await _viewer(services, message.chat.id, user)
+    viewer = await _viewer(context, message.chat.id)
     await _send(services, message, private_only_screen(command, viewer.lang, context.bot.username))
 
 
-async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_migrate(update: Update, context: BotContext) -> None:
     """A group became a supergroup (a new chat id): its settings move with it."""
     message = update.effective_message
     if message is None:
@@ -452,5 +452,5 @@ async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     else:
         return
     # both messages arrive (one in each chat); the second finds nothing left to move
-    moved = await services_of(context).groups.migrate(old, new)
+    moved = await context.services.groups.migrate(old, new)
     logger.info("group migrated", extra={"chat_id": new, "from_chat_id": old, "moved": moved})

@@ -19,15 +19,14 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.ext import ContextTypes
 
-from bot.ask.handlers import MAX_QUESTION
+from bot.core.context import BotContext
 from bot.core.deeplinks import MENU, MenuLink, start_url
+from bot.core.input import MAX_QUESTION
 from bot.core.render import render_screen
-from bot.core.services import Services, services_of
+from bot.core.services import Services
 from bot.core.texts import MESSAGES
 from bot.core.ui import Viewer
-from bot.core.viewer import guest_viewer
 from bot.groups.screens import INLINE_LIMIT, most_asked, short_card_screen
 from knowledge.card import build_card
 from knowledge.catalog import CardRef
@@ -90,15 +89,15 @@ def _not_found(viewer: Viewer, bot: str) -> InlineQueryResultArticle:
     )
 
 
-async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_inline_query(update: Update, context: BotContext) -> None:
     """Matching cards for the typed words; the most asked for none; 'not found' otherwise."""
     query = update.inline_query
     if query is None:
         return
-    services = services_of(context)
+    services = context.services
     text = query.query.strip()[:MAX_QUESTION]
     searchable = any(ch.isalnum() for ch in text)
-    viewer, personal = await guest_viewer(services, query.from_user, text if searchable else None)
+    viewer, personal = context.guest_viewer(text if searchable else None)
     bot = context.bot.username
     confident = True
     if searchable:
@@ -127,7 +126,7 @@ async def on_inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     )
 
 
-async def on_chosen_inline_result(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_chosen_inline_result(update: Update, context: BotContext) -> None:
     """Which card was shared (a count for the knowledge editors); never the query or the user."""
     chosen = update.chosen_inline_result
     if chosen is None:

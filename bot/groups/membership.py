@@ -7,9 +7,8 @@ import logging
 
 from telegram import ChatMember, Update
 from telegram.constants import ChatType
-from telegram.ext import ContextTypes
 
-from bot.core.services import services_of
+from bot.core.context import BotContext
 
 logger = logging.getLogger(__name__)
 
@@ -18,7 +17,7 @@ GROUP_TYPES = frozenset({ChatType.GROUP, ChatType.SUPERGROUP})
 GONE = frozenset({ChatMember.LEFT, ChatMember.BANNED})
 
 
-async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_my_chat_member(update: Update, context: BotContext) -> None:
     """Private chats: blocked → inactive (reminders stop), unblocked → active again.
     Groups: removed → its settings and everything remembered about it are deleted."""
     change = update.my_chat_member
@@ -31,7 +30,7 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         return
     if change.chat.type != ChatType.PRIVATE:
         return  # channels: the bot keeps nothing about them
-    users = services_of(context).users
+    users = context.services.users
     user_id = change.from_user.id
     if status in GONE:
         await users.ensure(user_id)  # a row to mark, even for someone we never met
@@ -42,12 +41,12 @@ async def on_my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         logger.info("user unblocked the bot", extra={"user_id": user_id})
 
 
-async def _forget_group(context: ContextTypes.DEFAULT_TYPE, chat_id: int, status: str) -> None:
+async def _forget_group(context: BotContext, chat_id: int, status: str) -> None:
     """Nothing about a group outlives the bot's membership: its settings and flood memory.
 
     Logged by id only: never the group's title or who removed the bot.
     """
-    services = services_of(context)
+    services = context.services
     had_settings = await services.groups.forget(chat_id)
     services.flood.forget_chat(chat_id)
     logger.info("removed from a group: its data deleted",

@@ -3,36 +3,25 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot.core.callbacks import parse_callback
+from bot.core.context import BotContext
 from bot.core.nav import OpenSettings
-from bot.core.replies import show
-from bot.core.services import services_of
+from bot.core.replies import answer_expired, show
 from bot.core.texts import MESSAGES
-from bot.core.viewer import viewer_for
 from bot.core.zones import parse_zone
 from bot.menu.callbacks import SetLang, SetZone
-from bot.menu.fallback import answer_expired
 from bot.menu.screens import lang_screen, zone_screen
 
 
-async def lang_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def lang_command(update: Update, context: BotContext) -> None:
     """Offer 中文 / English."""
-    user = update.effective_user
-    if user is None:
-        return
-    viewer = await viewer_for(services_of(context), user)
-    await show(update, lang_screen(viewer.lang))
+    await show(update, lang_screen(context.viewer.lang))
 
 
-async def tz_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def tz_command(update: Update, context: BotContext) -> None:
     """`/tz` offers common zones; `/tz Europe/Paris` sets one directly."""
-    user = update.effective_user
-    if user is None:
-        return
-    services = services_of(context)
-    viewer = await viewer_for(services, user)
+    viewer = context.viewer
     typed = " ".join(context.args or ())
     if not typed:
         await show(update, zone_screen(viewer))
@@ -42,38 +31,34 @@ async def tz_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         note = MESSAGES.get("tz.invalid", viewer.lang, zone=typed[:64])
         await show(update, zone_screen(viewer).with_note(note))
         return
-    await services.users.set_timezone(user.id, zone)
-    viewer = await viewer_for(services, user)
+    await context.services.users.set_timezone(context.user.id, zone)
+    viewer = await context.reload_user()
     note = MESSAGES.get("tz.set", viewer.lang, zone=zone)
     await show(update, zone_screen(viewer).with_note(note))
 
 
-async def on_settings_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def on_settings_button(update: Update, context: BotContext) -> None:
     """The language and zone buttons: answer first, store, then redraw in place."""
     query = update.callback_query
     if query is None:
         return
-    services = services_of(context)
-    user = query.from_user
-    action = parse_callback(query.data)
-    match action:
+    users = context.services.users
+    match parse_callback(query.data):
         case OpenSettings(page="lang"):
-            viewer = await viewer_for(services, user)
             await query.answer()
-            await show(update, lang_screen(viewer.lang))
+            await show(update, lang_screen(context.viewer.lang))
         case OpenSettings(page="tz"):
-            viewer = await viewer_for(services, user)
             await query.answer()
-            await show(update, zone_screen(viewer))
+            await show(update, zone_screen(context.viewer))
         case SetLang(lang=lang):
             await query.answer()
-            await services.users.set_lang(user.id, lang)
+            await users.set_lang(context.user.id, lang)
             await show(update, lang_screen(lang).with_note(MESSAGES.get("lang.set", lang)))
         case SetZone() as choice:
             await query.answer()
-            await services.users.set_timezone(user.id, choice.zone)
-            viewer = await viewer_for(services, user)
+            await users.set_timezone(context.user.id, choice.zone)
+            viewer = await context.reload_user()
             note = MESSAGES.get("tz.set", viewer.lang, zone=choice.zone)
             await show(update, zone_screen(viewer).with_note(note))
         case _:
-            await answer_expired(update, services, await viewer_for(services, user))
+            await answer_expired(update, context)

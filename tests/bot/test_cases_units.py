@@ -21,8 +21,9 @@ from bot.cases.opened import OpenedAtError, opened_from_choice, parse_opened
 from bot.cases.quiet import parse_quiet
 from bot.cases.reminders import in_quiet_hours, quiet_hours_end
 from bot.cases.screens import case_screen, duration, reminder_screen
-from bot.cases.tracking import InputProblem, check_case_id, check_note, command_argument
+from bot.cases.tracking import InputProblem, check_case_id, check_note
 from bot.core.callbacks import MAX_BYTES, encode, parse_callback
+from bot.core.input import command_argument
 from bot.core.render import render_screen
 from bot.core.ui import Viewer
 from knowledge.catalog import Catalog, load_catalog

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.cases import DEEP_LINKED as COMMAND_LINKS
 from bot.core.callbacks import encode, parse_callback
 from bot.core.clock import ManualClock
 from bot.core.deeplinks import (
@@ -36,7 +37,6 @@ from bot.groups.screens import (
     most_asked,
     narrow_screen,
 )
-from bot.menu.deeplinks import COMMAND_LINKS
 from knowledge.catalog import CardRef, Catalog, load_catalog
 from storage.groups import GroupSettings
 from tests.bot.telegram_rules import check_markup, check_text

@@ -14,7 +14,7 @@ from knowledge.schema import LANGS
 BOT = Path(__file__).resolve().parents[2] / "bot"
 
 # (call name, position of the key argument)
-KEY_ARGUMENT = {"get": 0, "msg": 0, "_reply": 2}
+KEY_ARGUMENT = {"get": 0, "msg": 0, "reply_message": 2}
 # the f-string keys the code builds, and what fills them in
 DYNAMIC = {
     "command.": COMMANDS,

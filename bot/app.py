@@ -65,7 +65,7 @@ from bot.handlers import (
     settings,
     track,
 )
-from bot.logs import setup_logging
+from bot.logs import Redactor, setup_logging
 from bot.metrics import MeasuredApplication, Metrics
 from bot.ops import DatabaseInUseError, DatabaseLock
 from bot.reminders import schedule_reminders
@@ -324,14 +324,17 @@ def build_application(
         builder = builder.get_updates_request(updates_request)
     app: BotApplication = builder.build()
     if isinstance(app, MeasuredApplication):
-        app.metrics = Metrics(bot_clock)
+        app.metrics = Metrics(bot_clock, redact=Redactor(settings.secrets()))
     add_handlers(app)
     return app
 
 
 def run_bot(settings: Settings) -> int:
     """Run until SIGINT/SIGTERM; the exit status (ConfigError when it cannot start)."""
-    setup_logging(settings.log_level, settings.log_format, secrets=settings.secrets())
+    setup_logging(
+        settings.log_level, settings.log_format, secrets=settings.secrets(),
+        libs_level=settings.log_level_libs,
+    )
     check_webhook(settings)
     # held for the life of the process: `restore` refuses while it is, and so does a
     # second bot started on the same database

@@ -21,7 +21,7 @@ import logging
 import math
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -83,8 +83,12 @@ class Histogram:
 class Metrics:
     """Counters of one running bot. Not thread-safe: used from the event loop only."""
 
-    def __init__(self, clock: Clock | None = None) -> None:
+    def __init__(
+        self, clock: Clock | None = None, redact: Callable[[str], str] | None = None
+    ) -> None:
         self._clock: Clock = clock or SystemClock()
+        # applied to an error's text before /stats can show it (bot.logs.Redactor)
+        self._redact: Callable[[str], str] = redact or (lambda text: text)
         self.started_at = self._clock.now()
         self.updates: Counter[str] = Counter()
         self.errors: Counter[str] = Counter()
@@ -121,7 +125,7 @@ class Metrics:
         self.errors[name] += 1
         if isinstance(error, Forbidden):
             return  # the user blocked the bot: counted, but not an error of ours
-        detail = " ".join(str(error).split())[:MAX_ERROR_DETAIL]
+        detail = self._redact(" ".join(str(error).split()))[:MAX_ERROR_DETAIL]
         self.last_error = LastError(self._clock.now(), name, detail, where)
 
     # --- reading --------------------------------------------------------------------

@@ -12,6 +12,7 @@ from telegram.constants import ChatType
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, ContextTypes
 
+from bot.logs import Redactor
 from bot.services import Services, services_of
 from bot.texts import MESSAGES
 from knowledge.i18n import normalize_lang
@@ -98,7 +99,8 @@ async def _tell_admins(
     error: BaseException | None,
 ) -> None:
     """A one-line note to each admin: which handler, which error (never the user's text)."""
-    detail = html.escape(f"{type(error).__name__}: {error}"[:MAX_ADMIN_DETAIL])
+    redact = Redactor(services.settings.secrets())
+    detail = html.escape(redact(f"{type(error).__name__}: {error}")[:MAX_ADMIN_DETAIL])
     where = f"update {fields['update_id']} · {fields['handler']}"
     text = html.escape(MESSAGES.get("admin.error", "en", where=where))
     text += f"\n<code>{detail}</code>"

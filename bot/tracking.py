@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
+from bot.sanitize import CONTROL
 from knowledge.catalog import CardRef, Catalog
 from knowledge.followup import (
     ResponseWindow,
@@ -35,7 +36,7 @@ MIN_ROUND_GAP = timedelta(hours=24)
 
 Step = Literal["platform", "role", "channel", "site", "opened", "case_id", "note", "confirm"]
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+_CONTROL = CONTROL  # the characters bot.sanitize never quotes back
 _CONTROL_IN_NOTE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 

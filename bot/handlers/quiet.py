@@ -11,6 +11,7 @@ from telegram.ext import ContextTypes
 
 from bot.case_screens import text_screen
 from bot.replies import show
+from bot.sanitize import quote_input
 from bot.services import services_of
 from bot.texts import MESSAGES
 from bot.tracking import command_argument
@@ -69,7 +70,7 @@ async def quiet_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     hours = parse_quiet(typed)
     if hours is None:
-        problem = MESSAGES.get("quiet.invalid", lang, text=" ".join(typed.split())[:MAX_TYPED])
+        problem = MESSAGES.get("quiet.invalid", lang, text=quote_input(typed, MAX_TYPED))
         await show(update, text_screen(title, problem, usage))
         return
     start, end = hours

@@ -8,6 +8,7 @@ from telegram.ext import ContextTypes
 from bot.callbacks import OpenSettings, SetLang, SetZone, parse_callback
 from bot.handlers.fallback import answer_expired
 from bot.replies import show
+from bot.sanitize import quote_input
 from bot.screens import lang_screen, zone_screen
 from bot.services import services_of
 from bot.texts import MESSAGES
@@ -37,7 +38,7 @@ async def tz_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     zone = parse_zone(typed)
     if zone is None:
-        note = MESSAGES.get("tz.invalid", viewer.lang, zone=typed[:64])
+        note = MESSAGES.get("tz.invalid", viewer.lang, zone=quote_input(typed, 64))
         await show(update, zone_screen(viewer).with_note(note))
         return
     await services.users.set_timezone(user.id, zone)

@@ -36,6 +36,7 @@ from bot.handlers.fallback import answer_expired
 from bot.opened import OpenedAtError, opened_from_choice, parse_opened
 from bot.render import render_screen
 from bot.replies import show
+from bot.sanitize import quote_input
 from bot.screens import Screen, Viewer
 from bot.services import AnyApplication, Services, services_of
 from bot.texts import MESSAGES
@@ -359,7 +360,7 @@ def _take_text(draft: TrackDraft, text: str, viewer: Viewer) -> list[str]:
                 draft.note = check_note(text) or None
                 draft.note_done = True
     except OpenedAtError as error:
-        quoted = " ".join(text.split())[:QUOTE]
+        quoted = quote_input(text, QUOTE)
         match error.problem:
             case "future":
                 return [MESSAGES.get("case.problem.opened_future", lang, text=quoted)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -15,6 +16,8 @@ import pytest
 from bot.clock import ManualClock
 from bot.logs import REDACTED, Redactor, setup_logging
 from bot.metrics import metrics_of
+from bot.sanitize import quote_input
+from tests.bot.casekit import press_step
 from tests.bot.conftest import START
 from tests.bot.fakeapi import Failure
 from tests.bot.harness import EN_USER, TOKEN, Harness, TgUser
@@ -150,3 +153,34 @@ async def test_at_debug_what_users_type_stays_out_of_the_log(
     output = stream.getvalue()
     assert "update handled" in output  # the bot's own DEBUG lines are there
     assert "13800000000" not in output and "13900000000" not in output
+
+
+# --- 7. what users typed, quoted back -------------------------------------------------
+
+HOSTILE = "\x00a\x07b\x1b[31mc\u202ed\x85e\u2028f\tg\r\nh"
+CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def test_one_sanitiser_quotes_input() -> None:
+    assert quote_input(HOSTILE, 40) == "\ufffda\ufffdb\ufffd[31mc\ufffdd e f g h"
+    assert quote_input("  plain   words ", 40) == "plain words"
+    assert quote_input("x" * 50, 10) == "x" * 10 + "…"
+    assert quote_input("\x00\x00\x00", 10) == "\ufffd"
+
+
+async def test_the_date_the_zone_and_quiet_hours_are_quoted_back_clean(bot: Harness) -> None:
+    await bot.send("/track", user=EN_USER)
+    await press_step(bot, "platform", "amazon", EN_USER)
+    await press_step(bot, "role", "buyer", EN_USER)
+    await press_step(bot, "channel", "buyer_email", EN_USER)
+    await bot.send(f"later{HOSTILE}", user=EN_USER)
+    date_reply = bot.screen(EN_USER).plain
+    assert "I can't read “later\ufffda" in date_reply
+    await bot.send(f"/tz Mars{HOSTILE.replace(' ', '')}", user=EN_USER)
+    zone_reply = bot.screen(EN_USER).plain
+    assert "“Mars\ufffda\ufffdb" in zone_reply
+    await bot.send(f"/quiet soon{HOSTILE}", user=EN_USER)
+    quiet_reply = bot.screen(EN_USER).plain
+    assert "I can't read “soon\ufffda" in quiet_reply
+    for reply in (date_reply, zone_reply, quiet_reply):
+        assert not CONTROLS.search(reply.replace("\n", "")), repr(reply)

@@ -62,14 +62,14 @@ def _services(application: AnyApplication) -> Services | None:
 
 
 async def health_report(state: ServerState) -> tuple[bool, dict[str, object]]:
-    """(healthy, the JSON body of /healthz): ready, database answering, scheduler running."""
+    """(healthy, the JSON body of /healthz): ready, scheduler running, and the database
+    answering and taking writes — still the file at BOT_DB (storage.db.Database.health)."""
     application = state.application
     services = _services(application)
     database = "not open"
     if services is not None:
         try:
-            await asyncio.wait_for(services.db.check(), HEALTH_DB_TIMEOUT)
-            database = "ok"
+            database = await asyncio.wait_for(services.db.health(), HEALTH_DB_TIMEOUT)
         except TimeoutError:
             database = "timeout"
         except Exception as exc:  # any failure is the report, not a 500
@@ -119,7 +119,14 @@ async def metrics_text(state: ServerState) -> str:
             gauges["overdue_cases"] = (
                 "Open cases past their response window.", float(overdue)
             )
-    return metrics.exposition(gauges)
+    counters: dict[str, tuple[str, str, dict[str, float]]] = {}
+    if services is not None:
+        counters["db_write_failures_total"] = (
+            "Database writes that failed (read-only, disk full, I/O error), by reason.",
+            "reason",
+            {reason: float(n) for reason, n in services.db.write_failures.items()},
+        )
+    return metrics.exposition(gauges, counters)
 
 
 class _Handler(tornado.web.RequestHandler):

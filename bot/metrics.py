@@ -140,8 +140,13 @@ class Metrics:
     def uptime(self) -> timedelta:
         return self._clock.now() - self.started_at
 
-    def exposition(self, gauges: Mapping[str, tuple[str, float]] | None = None) -> str:
-        """The Prometheus text format; `gauges` are name → (help, value) read at scrape."""
+    def exposition(
+        self,
+        gauges: Mapping[str, tuple[str, float]] | None = None,
+        counters: Mapping[str, tuple[str, str, Mapping[str, float]]] | None = None,
+    ) -> str:
+        """The Prometheus text format; `gauges` are name → (help, value) read at scrape,
+        `counters` name → (help, label, {label value: count}) kept by others."""
         lines: list[str] = []
 
         def family(name: str, kind: str, help_text: str) -> str:
@@ -170,6 +175,10 @@ class Metrics:
             lines.append(f"{name}_count{_labels(type=kind)} {histogram.total}")
         name = family("start_time_seconds", "gauge", "When the bot started, in Unix time.")
         lines.append(f"{name} {_number(self.started_at.timestamp())}")
+        for counter, (help_text, label, values) in sorted((counters or {}).items()):
+            name = family(counter, "counter", help_text)
+            for value_label, total in sorted(values.items()):
+                lines.append(f"{name}{_labels(**{label: value_label})} {_number(total)}")
         for gauge, (help_text, value) in sorted((gauges or {}).items()):
             name = family(gauge, "gauge", help_text)
             lines.append(f"{name} {_number(value)}")

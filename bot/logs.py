@@ -7,7 +7,7 @@ import logging
 import re
 import sys
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 
 REDACTED = "[REDACTED]"
@@ -74,6 +74,26 @@ class Redactor:
 
     def __bool__(self) -> bool:
         return bool(self._needles)
+
+
+class LogLimiter:
+    """At most one log line per `interval` for something anyone can cause (refused
+    requests); the line says how many were held back since the last one."""
+
+    def __init__(self, interval: timedelta) -> None:
+        self.interval = interval
+        self._last: datetime | None = None
+        self._suppressed = 0
+
+    def allow(self, now: datetime) -> int | None:
+        """None: do not log this one (it is counted). A number: log it, with that many
+        suppressed since the last line."""
+        if self._last is not None and now - self._last < self.interval:
+            self._suppressed += 1
+            return None
+        suppressed, self._suppressed = self._suppressed, 0
+        self._last = now
+        return suppressed
 
 
 class RedactingFilter(logging.Filter):

@@ -96,6 +96,8 @@ class Metrics:
         self.reminders_sent = 0
         self.reminders_failed = 0
         self.last_error: LastError | None = None
+        # webhook requests refused (wrong secret, not an update, …), by reason
+        self.webhook_refused: Counter[str] = Counter()
         # minute (since the epoch) → [sent, failed]; at most 24 h of minutes are kept
         self._reminder_minutes: dict[int, list[int]] = {}
 
@@ -140,6 +142,10 @@ class Metrics:
     def uptime(self) -> timedelta:
         return self._clock.now() - self.started_at
 
+    def now(self) -> datetime:
+        """The bot's clock (injected in tests)."""
+        return self._clock.now()
+
     def exposition(
         self,
         gauges: Mapping[str, tuple[str, float]] | None = None,
@@ -161,6 +167,12 @@ class Metrics:
         name = family("errors_total", "counter", "Errors raised while handling updates and jobs.")
         for error, count in sorted(self.errors.items()):
             lines.append(f"{name}{_labels(error=error)} {count}")
+        name = family(
+            "webhook_refused_total", "counter",
+            "Webhook requests refused (wrong or no secret, not an update, …), by reason.",
+        )
+        for reason, count in sorted(self.webhook_refused.items()):
+            lines.append(f"{name}{_labels(reason=reason)} {count}")
         name = family("reminders_sent_total", "counter", "Case reminders delivered.")
         lines.append(f"{name} {self.reminders_sent}")
         name = family("reminders_failed_total", "counter", "Case reminder sends that failed.")

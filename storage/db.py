@@ -356,9 +356,11 @@ class Database:
             )
 
     async def _rollback(self) -> None:
-        # SQLite may already have rolled back (some errors do); nothing is left to undo
+        # SQLite may already have rolled back (some errors do); nothing is left to undo.
+        # On the connection itself: a failed ROLLBACK is not one more failed write
         with contextlib.suppress(sqlite3.OperationalError):
-            await self._executor.execute("ROLLBACK")
+            async with self._conn.execute("ROLLBACK"):
+                pass
 
 
 async def _prepare(conn: aiosqlite.Connection, label: str) -> None:

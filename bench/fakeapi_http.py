@@ -334,6 +334,9 @@ class FakeApiServer:
     def _api_deleteWebhook(self, params: dict[str, Any]) -> Any:
         return True
 
+    def _api_setWebhook(self, params: dict[str, Any]) -> Any:
+        return True
+
     def _api_setMyCommands(self, params: dict[str, Any]) -> Any:
         return True
 

@@ -33,10 +33,10 @@ from bot.cases.reminders import schedule_reminders
 from bot.core.clock import Clock, SystemClock
 from bot.core.config import ConfigError, Settings, load_settings
 from bot.core.context import BotContext, load_user
-from bot.core.errors import on_error
 from bot.core.services import SERVICES_KEY, Services, open_services
 from bot.core.texts import MESSAGES
-from bot.infra.logs import setup_logging
+from bot.infra.errors import on_error
+from bot.infra.logs import Redactor, setup_logging
 from bot.infra.metrics import MeasuredApplication, Metrics
 from bot.infra.ops import DatabaseInUseError, DatabaseLock
 from bot.infra.runtime import check_webhook, serve
@@ -171,14 +171,17 @@ def build_application(
         builder = builder.get_updates_request(updates_request)
     app: BotApplication = builder.build()
     if isinstance(app, MeasuredApplication):
-        app.metrics = Metrics(bot_clock)
+        app.metrics = Metrics(bot_clock, redact=Redactor(settings.secrets()))
     add_handlers(app)
     return app
 
 
 def run_bot(settings: Settings) -> int:
     """Run until SIGINT/SIGTERM; the exit status (ConfigError when it cannot start)."""
-    setup_logging(settings.log_level, settings.log_format, secrets=settings.secrets())
+    setup_logging(
+        settings.log_level, settings.log_format, secrets=settings.secrets(),
+        libs_level=settings.log_level_libs,
+    )
     check_webhook(settings)
     # held for the life of the process: `restore` refuses while it is, and so does a
     # second bot started on the same database

@@ -9,7 +9,7 @@ from storage.cases import (
     DuplicateCaseError,
 )
 from storage.db import Database
-from storage.errors import DatabaseError
+from storage.errors import DatabaseError, WriteFailed
 from storage.groups import GroupSettings, GroupStore
 from storage.timestamps import Clock, SystemClock
 from storage.users import UserSettings, UserStore
@@ -29,4 +29,5 @@ __all__ = [
     "SystemClock",
     "UserSettings",
     "UserStore",
+    "WriteFailed",
 ]

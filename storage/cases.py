@@ -27,7 +27,8 @@ MAX_LIST_LIMIT = 500
 
 # what may not be in a case id (one line: no line breaks of any kind) and in a note (lines
 # allowed); the bot checks typed input with the same two before it gets here
-CONTROL_IN_ID = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+# C0 and C1 controls, DEL, line/paragraph separators, bidi overrides
+CONTROL_IN_ID = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 CONTROL_IN_NOTE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 _COLUMNS = (

@@ -4,36 +4,109 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import sqlite3
+from collections import Counter
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, NoReturn
 
 import aiosqlite
 
-from storage.errors import DatabaseError
+from storage.errors import DatabaseError, WriteFailed
 from storage.migrations import APPLICATION_ID, LATEST_VERSION, apply_migrations, read_version
 
-__all__ = ["Database", "DatabaseError", "Executor", "Row", "require_row"]
+__all__ = [
+    "Database", "DatabaseError", "Executor", "Row", "WriteFailed", "require_row",
+    "write_failure_reason",
+]
+
+logger = logging.getLogger(__name__)
 
 Row = sqlite3.Row
 # STRICT tables need 3.37 (RETURNING 3.35, generated columns 3.31)
 MIN_SQLITE_VERSION = (3, 37, 0)
 DEFAULT_BUSY_TIMEOUT_MS = 5000
+# less free space than this beside the database: health reports the disk full before a
+# write fails (a checkpoint alone may need a few MiB)
+MIN_FREE_BYTES = 8 * 1024 * 1024
+
+# SQLite's primary result codes that mean "this write cannot be stored" (WriteFailed)
+_WRITE_FAILURES = {
+    sqlite3.SQLITE_READONLY: "read-only",
+    sqlite3.SQLITE_FULL: "disk full",
+    sqlite3.SQLITE_IOERR: "I/O error",
+    sqlite3.SQLITE_CANTOPEN: "cannot open",
+}
+# these fail only writes; an I/O error or CANTOPEN may also be a failed read
+_ONLY_WRITES = frozenset({sqlite3.SQLITE_READONLY, sqlite3.SQLITE_FULL})
+_WRITE_KEYWORDS = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE", "BEGIN", "COMMIT"})
+
+
+def _keyword(sql: str) -> str:
+    return sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
+
+
+def write_failure_reason(exc: BaseException, sql: str, in_transaction: bool) -> str | None:
+    """Why `sql` could not be stored ("read-only", "disk full", "I/O error", "cannot
+    open"), or None if `exc` is not a failed write (a constraint, a lock, a failed read)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if not isinstance(exc, sqlite3.Error) or not isinstance(code, int):
+        return None
+    primary = code & 0xFF
+    reason = _WRITE_FAILURES.get(primary)
+    if reason is None:
+        return None
+    if primary in _ONLY_WRITES or in_transaction or _keyword(sql) in _WRITE_KEYWORDS:
+        return reason
+    return None
+
+
+class WriteLog:
+    """Failed writes, by reason (for /metrics), and whether writes are failing now."""
+
+    def __init__(self) -> None:
+        self.failures: Counter[str] = Counter()
+        # the last failure, until a write succeeds again
+        self.failing: WriteFailed | None = None
+        self.in_transaction = False
+
+    def failed(self, exc: sqlite3.Error, sql: str) -> WriteFailed | None:
+        reason = write_failure_reason(exc, sql, self.in_transaction)
+        if reason is None:
+            return None
+        self.failures[reason] += 1
+        failure = WriteFailed(reason, " ".join(str(exc).split()))
+        self.failing = failure
+        return failure
+
+    def succeeded(self, sql: str) -> None:
+        keyword = _keyword(sql)
+        if keyword == "COMMIT" or (not self.in_transaction and keyword in _WRITE_KEYWORDS):
+            self.failing = None
 
 
 class Executor:
-    """Runs statements on the connection; `Database.transaction()` hands one out."""
+    """Runs statements on the connection; `Database.transaction()` hands one out.
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    A write the database cannot store raises WriteFailed (its SQLite error the cause).
+    """
+
+    def __init__(self, conn: aiosqlite.Connection, writes: WriteLog | None = None) -> None:
         self._conn = conn
+        self._writes = writes or WriteLog()
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run one statement; return how many rows it changed."""
-        async with self._conn.execute(sql, params) as cursor:
-            return cursor.rowcount
+        try:
+            async with self._conn.execute(sql, params) as cursor:
+                count = cursor.rowcount
+        except sqlite3.Error as exc:
+            self._raise(exc, sql)
+        self._writes.succeeded(sql)
+        return count
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
         """Run one statement (SELECT or ... RETURNING) and read all its rows.
@@ -41,7 +114,18 @@ class Executor:
         The rows are read in the same call as the statement runs, so an UPDATE ...
         RETURNING has finished, and committed in autocommit mode, when this returns.
         """
-        return list(await self._conn.execute_fetchall(sql, params))
+        try:
+            rows = list(await self._conn.execute_fetchall(sql, params))
+        except sqlite3.Error as exc:
+            self._raise(exc, sql)
+        self._writes.succeeded(sql)
+        return rows
+
+    def _raise(self, exc: sqlite3.Error, sql: str) -> NoReturn:
+        failure = self._writes.failed(exc, sql)
+        if failure is None:
+            raise exc
+        raise failure from exc
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
         rows = await self.fetchall(sql, params)
@@ -63,11 +147,21 @@ class Database:
     transaction (it would commit or roll back with it).
     """
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path, busy_timeout_ms: int) -> None:
+    def __init__(
+        self,
+        conn: aiosqlite.Connection,
+        path: Path,
+        busy_timeout_ms: int,
+        identity: tuple[int, int] | None = None,
+    ) -> None:
         self._conn = conn
         self._path = path
         self._busy_timeout_ms = busy_timeout_ms
-        self._executor = Executor(conn)
+        # (device, inode) of the file opened: health notices when `path` is another one
+        self._identity = identity
+        self._writes = WriteLog()
+        self._file_reported = False
+        self._executor = Executor(conn, self._writes)
         self._lock = asyncio.Lock()
         self._tx_task: asyncio.Task[Any] | None = None
 
@@ -108,11 +202,17 @@ class Database:
         except BaseException:
             await conn.close()
             raise
-        return cls(conn, path, busy_timeout_ms)
+        identity = await asyncio.to_thread(_identity, path)
+        return cls(conn, path, busy_timeout_ms, identity)
 
     @property
     def path(self) -> Path:
         return self._path
+
+    @property
+    def write_failures(self) -> Counter[str]:
+        """Writes that raised WriteFailed since the database was opened, by reason."""
+        return self._writes.failures
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run one statement in its own transaction; return how many rows it changed."""
@@ -141,6 +241,7 @@ class Database:
         self._refuse_inside_transaction()
         async with self._lock:
             self._tx_task = asyncio.current_task()
+            self._writes.in_transaction = True
             try:
                 # a BEGIN whose await is cancelled still runs on aiosqlite's thread, so
                 # it needs the same ROLLBACK as a failed body (queued after it, in order)
@@ -151,6 +252,7 @@ class Database:
                 await self._rollback()
                 raise
             finally:
+                self._writes.in_transaction = False
                 self._tx_task = None
 
     async def backup(self, target: str | Path) -> None:
@@ -166,6 +268,67 @@ class Database:
     async def check(self) -> None:
         """Read the schema through the shared connection (health checks); sqlite3.Error if not."""
         await self.fetchone("SELECT count(*) FROM sqlite_schema")
+
+    async def health(self) -> str:
+        """"ok", or one line saying why the database cannot keep what the bot writes.
+
+        Cheap enough for every health check: two stat calls, then BEGIN IMMEDIATE, a
+        write and ROLLBACK (nothing reaches the disk). While writes are failing (the last
+        one raised WriteFailed) the probe's write is committed instead — a no-op change
+        that proves, or not, that the disk takes writes again. The problem starts with
+        "deleted:", "replaced:" or "not writable:".
+        """
+        problem = await asyncio.to_thread(self._file_problem)
+        if problem is not None:
+            if problem.startswith(("deleted:", "replaced:")) and not self._file_reported:
+                self._file_reported = True  # once: health checks come every few seconds
+                logger.critical("database file gone while open", extra={"problem": problem})
+            return problem
+        self._refuse_inside_transaction()
+        async with self._lock:
+            try:
+                async with self._conn.execute("PRAGMA user_version") as cursor:
+                    row = await cursor.fetchone()
+                version = int(row[0]) if row is not None else 0
+                try:
+                    await self._conn.execute("BEGIN IMMEDIATE")
+                    # PRAGMA takes no bound parameters; the value is the file's own int
+                    await self._conn.execute(f"PRAGMA user_version = {version:d}")
+                    if self._writes.failing is not None:
+                        await self._conn.execute("COMMIT")
+                        self._writes.failing = None
+                finally:
+                    await self._rollback()
+            except sqlite3.Error as exc:
+                reason = write_failure_reason(exc, "BEGIN", True)
+                if reason is None:
+                    raise
+                return f"not writable: {reason} ({' '.join(str(exc).split())})"
+        failing = self._writes.failing
+        if failing is not None:
+            return f"not writable: {failing.reason} ({failing.detail})"
+        return "ok"
+
+    def _file_problem(self) -> str | None:
+        """Is `path` still the file the connection has open, on a disk with room left?"""
+        try:
+            stat = os.stat(self._path)
+        except FileNotFoundError:
+            return (
+                f"deleted: {self._path} no longer exists; what the bot saves now goes into "
+                "the deleted file and is lost at the next start"
+            )
+        except OSError as exc:
+            return f"not writable: cannot stat {self._path} ({exc.strerror or exc})"
+        if self._identity is not None and (stat.st_dev, stat.st_ino) != self._identity:
+            return (
+                f"replaced: {self._path} is no longer the file the bot has open; what it "
+                "saves now is lost at the next start"
+            )
+        free = free_bytes(self._path.parent)
+        if free is not None and free < MIN_FREE_BYTES:
+            return f"not writable: disk full ({free // 1024} KiB free beside {self._path.name})"
+        return None
 
     async def close(self) -> None:
         """Close the connection once running work is done; safe to call twice."""
@@ -193,9 +356,11 @@ class Database:
             )
 
     async def _rollback(self) -> None:
-        # SQLite may already have rolled back (some errors do); nothing is left to undo
+        # SQLite may already have rolled back (some errors do); nothing is left to undo.
+        # On the connection itself: a failed ROLLBACK is not one more failed write
         with contextlib.suppress(sqlite3.OperationalError):
-            await self._executor.execute("ROLLBACK")
+            async with self._conn.execute("ROLLBACK"):
+                pass
 
 
 async def _prepare(conn: aiosqlite.Connection, label: str) -> None:
@@ -234,6 +399,26 @@ async def _check_is_ours(conn: aiosqlite.Connection, label: str) -> None:
             f"{label} has schema version {version}, newer than this kefu-bot knows "
             f"({LATEST_VERSION}); run a newer kefu-bot or restore a backup"
         )
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
+def free_bytes(directory: Path) -> int | None:
+    """Bytes an unprivileged process may still write in `directory` (None: not known)."""
+    statvfs = getattr(os, "statvfs", None)
+    if statvfs is None:  # Windows
+        return None
+    try:
+        result = statvfs(directory)
+    except OSError:
+        return None
+    return int(result.f_bavail * result.f_frsize)
 
 
 def _prepare_location(path: Path, label: str) -> None:

@@ -62,7 +62,7 @@ def test_imports_point_down(package: str, forbidden: tuple[str, ...]) -> None:
 
 @pytest.mark.parametrize("feature", FEATURES)
 def test_features_do_not_import_each_other(feature: str) -> None:
-    others = tuple(f"bot.{name}" for name in FEATURES if name != feature) + ("bot.app",)
+    others = (*(f"bot.{name}" for name in FEATURES if name != feature), "bot.app")
     assert offenders(f"bot/{feature}", others) == []
 
 

@@ -12,6 +12,7 @@ from bot.cases.screens import text_screen
 from bot.core.context import BotContext
 from bot.core.input import command_argument
 from bot.core.replies import show
+from bot.core.sanitize import quote_input
 from bot.core.texts import MESSAGES
 
 OFF_WORDS = frozenset({"off", "none", "no", "0", "关", "关闭", "取消", "不要"})
@@ -67,7 +68,7 @@ async def quiet_command(update: Update, context: BotContext) -> None:
         return
     hours = parse_quiet(typed)
     if hours is None:
-        problem = MESSAGES.get("quiet.invalid", lang, text=" ".join(typed.split())[:MAX_TYPED])
+        problem = MESSAGES.get("quiet.invalid", lang, text=quote_input(typed, MAX_TYPED))
         await show(update, text_screen(title, problem, usage))
         return
     start, end = hours

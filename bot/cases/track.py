@@ -48,6 +48,7 @@ from bot.core.input import command_argument
 from bot.core.nav import TrackCase
 from bot.core.render import render_screen
 from bot.core.replies import answer_expired, show
+from bot.core.sanitize import quote_input
 from bot.core.services import AnyApplication, Services, services_of
 from bot.core.texts import MESSAGES
 from bot.core.ui import Screen, Viewer
@@ -358,7 +359,7 @@ def _take_text(draft: TrackDraft, text: str, viewer: Viewer) -> list[str]:
                 draft.note = check_note(text) or None
                 draft.note_done = True
     except OpenedAtError as error:
-        quoted = " ".join(text.split())[:QUOTE]
+        quoted = quote_input(text, QUOTE)
         match error.problem:
             case "future":
                 return [MESSAGES.get("case.problem.opened_future", lang, text=quoted)]

@@ -58,10 +58,14 @@ class Settings(BaseSettings):
     # the knowledge files /reload reads; None: the ones shipped in the package
     knowledge_dir: Path | None = None
     log_level: LogLevel = "INFO"
+    # the libraries' loggers (telegram, aiosqlite, httpx, …); None: INFO (httpx WARNING),
+    # or BOT_LOG_LEVEL if that is higher — their DEBUG lines hold what users typed
+    log_level_libs: LogLevel | None = None
     log_format: LogFormat = "text"
 
     @field_validator(
-        "token", "webhook_secret", "webhook_url", "http_port", "knowledge_dir", mode="before"
+        "token", "webhook_secret", "webhook_url", "http_port", "knowledge_dir", "log_level_libs",
+        mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
@@ -92,7 +96,7 @@ class Settings(BaseSettings):
             return frozenset({value})
         return value
 
-    @field_validator("log_level", mode="before")
+    @field_validator("log_level", "log_level_libs", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value

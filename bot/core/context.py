@@ -26,13 +26,14 @@ from bot.core.ui import Viewer
 from bot.core.viewer import question_lang, zone_or_default
 from knowledge.i18n import normalize_lang
 from knowledge.schema import Lang
+from storage.errors import WriteFailed
 from storage.users import UserSettings
 
 logger = logging.getLogger(__name__)
 
-# what a failing database raises: SQLite's errors, and aiosqlite's ValueError once the
-# connection is gone
-DATABASE_FAILURES = (sqlite3.Error, ValueError)
+# what a failing database raises: a write it refused, SQLite's errors, and aiosqlite's
+# ValueError once the connection is gone
+DATABASE_FAILURES = (WriteFailed, sqlite3.Error, ValueError)
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -2,9 +2,11 @@
 
 PTB's own webhook server serves nothing but the webhook, so in webhook mode this server
 takes its place (PTB's "custom webhook" pattern): it checks Telegram's secret-token
-header, then puts the update on `application.update_queue`, where the Application picks
-it up exactly as it does polled updates. In polling mode it serves only the two
-operator endpoints (BOT_HTTP_PORT).
+header, then has the Application handle the update — through its update processor, as
+polled updates are — and only then answers 200. Telegram delivers again whatever was not
+answered, so an update whose process dies (even by SIGKILL) before handling it is not
+lost; one that dies after handling and before answering is handled twice. In polling
+mode it serves only the two operator endpoints (BOT_HTTP_PORT).
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import json
 import logging
 import socket
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
 from http import HTTPStatus
 from typing import Any
@@ -27,6 +30,7 @@ from telegram import Update
 from tornado.httpserver import HTTPServer
 
 from bot.core.services import SERVICES_KEY, AnyApplication, Services
+from bot.infra.logs import LogLimiter
 from bot.infra.metrics import metrics_of
 
 logger = logging.getLogger(__name__)
@@ -39,6 +43,15 @@ MAX_BODY_BYTES = 4 * 1024 * 1024
 # a database that does not answer a trivial query this fast is not healthy
 HEALTH_DB_TIMEOUT = 2.0
 METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+# refused webhook requests: one log line per minute at most (anyone can send them)
+REFUSED_LOG_INTERVAL = timedelta(minutes=1)
+# what a refusal on the webhook path is, when the handler did not say
+REFUSALS = {
+    HTTPStatus.BAD_REQUEST: "not an update",
+    HTTPStatus.FORBIDDEN: "wrong secret",
+    HTTPStatus.METHOD_NOT_ALLOWED: "wrong method",
+    HTTPStatus.UNSUPPORTED_MEDIA_TYPE: "not JSON",
+}
 
 
 class Lifecycle(StrEnum):
@@ -54,6 +67,20 @@ class ServerState:
     application: AnyApplication
     mode: str  # "webhook" or "polling"
     lifecycle: Lifecycle = Lifecycle.STARTING
+    refused_log: LogLimiter = field(default_factory=lambda: LogLimiter(REFUSED_LOG_INTERVAL))
+
+    def refused(self, reason: str, remote: str | None) -> None:
+        """Count a refused webhook request; log it unless one was logged this minute."""
+        metrics = metrics_of(self.application)
+        metrics.webhook_refused[reason] += 1
+        suppressed = self.refused_log.allow(metrics.now())
+        if suppressed is not None:
+            # never the secret header's value: it may be a near-miss of the real secret
+            logger.warning(
+                "webhook request refused (one line a minute at most; suppressed: "
+                "refusals not logged since the last line)",
+                extra={"reason": reason, "remote": remote, "suppressed": suppressed},
+            )
 
 
 def _services(application: AnyApplication) -> Services | None:
@@ -62,14 +89,14 @@ def _services(application: AnyApplication) -> Services | None:
 
 
 async def health_report(state: ServerState) -> tuple[bool, dict[str, object]]:
-    """(healthy, the JSON body of /healthz): ready, database answering, scheduler running."""
+    """(healthy, the JSON body of /healthz): ready, scheduler running, and the database
+    answering and taking writes — still the file at BOT_DB (storage.db.Database.health)."""
     application = state.application
     services = _services(application)
     database = "not open"
     if services is not None:
         try:
-            await asyncio.wait_for(services.db.check(), HEALTH_DB_TIMEOUT)
-            database = "ok"
+            database = await asyncio.wait_for(services.db.health(), HEALTH_DB_TIMEOUT)
         except TimeoutError:
             database = "timeout"
         except Exception as exc:  # any failure is the report, not a 500
@@ -119,13 +146,22 @@ async def metrics_text(state: ServerState) -> str:
             gauges["overdue_cases"] = (
                 "Open cases past their response window.", float(overdue)
             )
-    return metrics.exposition(gauges)
+    counters: dict[str, tuple[str, str, dict[str, float]]] = {}
+    if services is not None:
+        counters["db_write_failures_total"] = (
+            "Database writes that failed (read-only, disk full, I/O error), by reason.",
+            "reason",
+            {reason: float(n) for reason, n in services.db.write_failures.items()},
+        )
+    return metrics.exposition(gauges, counters)
 
 
 class _Handler(tornado.web.RequestHandler):
     """Shared set-up: the server state, and no tornado default page on errors."""
 
     route = "other"
+    # why a webhook request was refused, when the status alone does not say
+    refusal: str | None = None
 
     def initialize(self, state: ServerState, secret: str | None = None) -> None:
         self.state = state
@@ -162,32 +198,48 @@ class WebhookHandler(_Handler):
     route = "webhook"
 
     async def post(self) -> None:
+        """Answer 200 only once the update has been handled (PTB's own webhook server
+        answers as soon as the update is queued: a crash then loses it)."""
         given = self.request.headers.get(SECRET_HEADER, "")
         if not (self.secret and hmac.compare_digest(given.encode(), self.secret.encode())):
-            # never the header's value: it may be a near-miss of the real secret
-            logger.warning(
-                "webhook request refused",
-                extra={"reason": "wrong secret" if given else "no secret",
-                       "remote": self.request.remote_ip},
-            )
+            # counted and logged (rate-limited) by _WebApp.log_request
+            self.refusal = "wrong secret" if given else "no secret"
             raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
-        if self.state.lifecycle is not Lifecycle.READY:
+        application = self.state.application
+        if self.state.lifecycle is not Lifecycle.READY or not application.running:
             # Telegram delivers it again later, to us once started or to the next process
             raise tornado.web.HTTPError(HTTPStatus.SERVICE_UNAVAILABLE)
         content_type = self.request.headers.get("Content-Type", "").split(";")[0].strip()
         if content_type != "application/json":
             raise tornado.web.HTTPError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE)
-        application = self.state.application
         try:
             data = json.loads(self.request.body)
             update = Update.de_json(data, application.bot)
         except Exception as exc:  # not an update: Telegram would not send it, say so
-            logger.warning("webhook body is not an update", extra={"error": type(exc).__name__})
+            self.refusal = "not an update"
             raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from exc
         insert = getattr(application.bot, "insert_callback_data", None)
         if callable(insert):  # arbitrary callback data, when the bot uses it
             insert(update)
-        await application.update_queue.put(update)
+        # the update processor keeps one chat's updates in order and bounds concurrency;
+        # create_task: Application.stop() waits for it, and an error reaches the error
+        # handler — then the update counts as handled (redelivery would fail it again)
+        handling = application.create_task(
+            application.update_processor.process_update(
+                update, application.process_update(update)
+            ),
+            update=update,
+            name="webhook-update",
+        )
+        try:
+            await handling
+        except asyncio.CancelledError:
+            if not handling.cancelled():
+                raise  # this request itself is cancelled
+            # abandoned by a stop that overran its grace: Telegram delivers it again
+            raise tornado.web.HTTPError(HTTPStatus.SERVICE_UNAVAILABLE) from None
+        except Exception:
+            pass  # the error handler has seen it: handled, not to be delivered again
         self.set_status(HTTPStatus.OK)
         self.finish()
 
@@ -205,7 +257,13 @@ class _WebApp(tornado.web.Application):
         status = handler.get_status()
         route = getattr(handler, "route", "other")
         level = logging.DEBUG
-        if status in (403, 503):  # refused (logged above) or not ready: expected, not alarming
+        refused = route == "webhook" and status in REFUSALS
+        if refused and isinstance(handler, _Handler):
+            # anyone can send these: counted, and logged at most once a minute
+            handler.state.refused(
+                handler.refusal or REFUSALS[HTTPStatus(status)], handler.request.remote_ip
+            )
+        elif status == 503:  # not ready: expected while starting or stopping
             level = logging.INFO
         elif status >= 400:
             level = logging.WARNING

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TextIO
 
 REDACTED = "[REDACTED]"
@@ -20,10 +21,34 @@ _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
 # libraries that log request URLs (which contain the token) at INFO; tornado's access
 # log would add a line per health check (bot/infra/http.py logs requests itself)
 _QUIET = ("httpx", "httpcore", "tornado.access")
+# third-party loggers: at DEBUG they write what users send (PTB logs whole updates,
+# aiosqlite every statement with its parameters), so BOT_LOG_LEVEL=DEBUG leaves them at
+# INFO; BOT_LOG_LEVEL_LIBS sets them (and the _QUIET ones) explicitly
+LIBRARIES = ("telegram", "aiosqlite", "apscheduler", "tornado", "httpx", "httpcore")
+
+
+# characters a URL never needs to encode; any other is matched as itself or as %XX
+_UNRESERVED = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~")
+
+
+def _spellings(needle: str) -> str:
+    """A pattern for `needle` as it may reach a message: in any case (PTB capitalises API
+    errors, which lower-cases the rest) and URL-encoded (a proxy echoing a request path)."""
+    parts = []
+    for char in needle:
+        if char in _UNRESERVED:
+            parts.append(re.escape(char))
+            continue
+        encoded = "".join(f"%{byte:02X}" for byte in char.encode())
+        parts.append(f"(?:{re.escape(char)}|{re.escape(encoded)})")
+    return "".join(parts)
 
 
 class Redactor:
-    """Replaces secrets in text; a token's secret half is redacted on its own too."""
+    """Replaces secrets in text; a token's secret half is redacted on its own too.
+
+    Matches every spelling of a secret: upper, lower or mixed case, and URL-encoded.
+    """
 
     def __init__(self, secrets: Iterable[str]) -> None:
         needles: set[str] = set()
@@ -36,15 +61,39 @@ class Redactor:
                 needles.add(tail)
         # longest first, so a token is replaced whole before its tail is looked for
         self._needles = sorted(needles, key=len, reverse=True)
+        self._pattern = (
+            re.compile("|".join(_spellings(n) for n in self._needles), re.IGNORECASE)
+            if self._needles
+            else None
+        )
 
     def __call__(self, text: str) -> str:
-        for needle in self._needles:
-            if needle in text:
-                text = text.replace(needle, REDACTED)
-        return text
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(REDACTED, text)
 
     def __bool__(self) -> bool:
         return bool(self._needles)
+
+
+class LogLimiter:
+    """At most one log line per `interval` for something anyone can cause (refused
+    requests); the line says how many were held back since the last one."""
+
+    def __init__(self, interval: timedelta) -> None:
+        self.interval = interval
+        self._last: datetime | None = None
+        self._suppressed = 0
+
+    def allow(self, now: datetime) -> int | None:
+        """None: do not log this one (it is counted). A number: log it, with that many
+        suppressed since the last line."""
+        if self._last is not None and now - self._last < self.interval:
+            self._suppressed += 1
+            return None
+        suppressed, self._suppressed = self._suppressed, 0
+        self._last = now
+        return suppressed
 
 
 class RedactingFilter(logging.Filter):
@@ -146,11 +195,14 @@ def setup_logging(
     *,
     secrets: Iterable[str] = (),
     stream: TextIO | None = None,
+    libs_level: str | None = None,
 ) -> logging.Handler:
     """Route all logging through one handler on the root logger; return that handler.
 
     The redacting filter sits on the handler, so it sees records from every logger
-    (filters on a logger would miss records propagated from its children).
+    (filters on a logger would miss records propagated from its children). Libraries
+    log at `libs_level` if given, else at `level` but never below INFO (httpx, httpcore
+    and tornado's access log never below WARNING).
     """
     redactor = Redactor(secrets)
     handler = logging.StreamHandler(stream or sys.stderr)
@@ -162,6 +214,10 @@ def setup_logging(
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    numeric = logging.getLevelName(level)
+    numeric = numeric if isinstance(numeric, int) else logging.INFO
+    for name in LIBRARIES:
+        logging.getLogger(name).setLevel(libs_level or max(numeric, logging.INFO))
     for name in _QUIET:
-        logging.getLogger(name).setLevel(logging.WARNING)
+        logging.getLogger(name).setLevel(libs_level or max(numeric, logging.WARNING))
     return handler

@@ -21,7 +21,7 @@ import logging
 import math
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -83,8 +83,12 @@ class Histogram:
 class Metrics:
     """Counters of one running bot. Not thread-safe: used from the event loop only."""
 
-    def __init__(self, clock: Clock | None = None) -> None:
+    def __init__(
+        self, clock: Clock | None = None, redact: Callable[[str], str] | None = None
+    ) -> None:
         self._clock: Clock = clock or SystemClock()
+        # applied to an error's text before /stats can show it (bot.logs.Redactor)
+        self._redact: Callable[[str], str] = redact or (lambda text: text)
         self.started_at = self._clock.now()
         self.updates: Counter[str] = Counter()
         self.errors: Counter[str] = Counter()
@@ -92,6 +96,8 @@ class Metrics:
         self.reminders_sent = 0
         self.reminders_failed = 0
         self.last_error: LastError | None = None
+        # webhook requests refused (wrong secret, not an update, …), by reason
+        self.webhook_refused: Counter[str] = Counter()
         # minute (since the epoch) → [sent, failed]; at most 24 h of minutes are kept
         self._reminder_minutes: dict[int, list[int]] = {}
 
@@ -121,7 +127,7 @@ class Metrics:
         self.errors[name] += 1
         if isinstance(error, Forbidden):
             return  # the user blocked the bot: counted, but not an error of ours
-        detail = " ".join(str(error).split())[:MAX_ERROR_DETAIL]
+        detail = self._redact(" ".join(str(error).split()))[:MAX_ERROR_DETAIL]
         self.last_error = LastError(self._clock.now(), name, detail, where)
 
     # --- reading --------------------------------------------------------------------
@@ -136,8 +142,17 @@ class Metrics:
     def uptime(self) -> timedelta:
         return self._clock.now() - self.started_at
 
-    def exposition(self, gauges: Mapping[str, tuple[str, float]] | None = None) -> str:
-        """The Prometheus text format; `gauges` are name → (help, value) read at scrape."""
+    def now(self) -> datetime:
+        """The bot's clock (injected in tests)."""
+        return self._clock.now()
+
+    def exposition(
+        self,
+        gauges: Mapping[str, tuple[str, float]] | None = None,
+        counters: Mapping[str, tuple[str, str, Mapping[str, float]]] | None = None,
+    ) -> str:
+        """The Prometheus text format; `gauges` are name → (help, value) read at scrape,
+        `counters` name → (help, label, {label value: count}) kept by others."""
         lines: list[str] = []
 
         def family(name: str, kind: str, help_text: str) -> str:
@@ -152,6 +167,12 @@ class Metrics:
         name = family("errors_total", "counter", "Errors raised while handling updates and jobs.")
         for error, count in sorted(self.errors.items()):
             lines.append(f"{name}{_labels(error=error)} {count}")
+        name = family(
+            "webhook_refused_total", "counter",
+            "Webhook requests refused (wrong or no secret, not an update, …), by reason.",
+        )
+        for reason, count in sorted(self.webhook_refused.items()):
+            lines.append(f"{name}{_labels(reason=reason)} {count}")
         name = family("reminders_sent_total", "counter", "Case reminders delivered.")
         lines.append(f"{name} {self.reminders_sent}")
         name = family("reminders_failed_total", "counter", "Case reminder sends that failed.")
@@ -166,6 +187,10 @@ class Metrics:
             lines.append(f"{name}_count{_labels(type=kind)} {histogram.total}")
         name = family("start_time_seconds", "gauge", "When the bot started, in Unix time.")
         lines.append(f"{name} {_number(self.started_at.timestamp())}")
+        for counter, (help_text, label, values) in sorted((counters or {}).items()):
+            name = family(counter, "counter", help_text)
+            for value_label, total in sorted(values.items()):
+                lines.append(f"{name}{_labels(**{label: value_label})} {_number(total)}")
         for gauge, (help_text, value) in sorted((gauges or {}).items()):
             name = family(gauge, "gauge", help_text)
             lines.append(f"{name} {_number(value)}")

@@ -19,6 +19,7 @@ from typing import TextIO
 
 from bot.core.config import ConfigError, Settings, load_settings
 from storage.db import Database, DatabaseError
+from storage.migrations import APPLICATION_ID, LATEST_VERSION
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -34,8 +35,24 @@ class DatabaseInUseError(Exception):
     """Another process (a running bot, a restore) holds the database's lock."""
 
 
+class BackupRefusedError(DatabaseError):
+    """`backup` would write over a file it must not (the live database's, or not a backup)."""
+
+
+def real_path(db: Path) -> Path:
+    """The database's own path, symlinks resolved: one database has one lock file."""
+    return db.resolve()
+
+
 def lock_path(db: Path) -> Path:
-    return db.with_name(db.name + ".lock")
+    real = real_path(db)
+    return real.with_name(real.name + ".lock")
+
+
+def companions(db: Path) -> list[Path]:
+    """The live database's files, which `backup` never writes over (real paths)."""
+    real = real_path(db)
+    return [real, *(real.with_name(real.name + suffix) for suffix in ("-wal", "-shm", ".lock"))]
 
 
 class DatabaseLock:
@@ -43,7 +60,9 @@ class DatabaseLock:
 
     The kernel drops it when the process ends, however it ends, so a crash never leaves
     a stale lock. `restore` takes the same lock: it cannot run under a bot, and a bot
-    cannot start in the middle of a restore.
+    cannot start in the middle of a restore. The lock file sits beside the database's
+    real path (symlinks resolved), so every path to one database meets the same lock;
+    `backup` refuses to write over it.
     """
 
     def __init__(self, db: Path) -> None:
@@ -102,11 +121,53 @@ def backup_target(path: Path, now: datetime) -> Path:
     return path
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def is_kefu_backup(path: Path) -> bool:
+    """A file `backup` wrote: SQLite, kefu-bot's mark, one self-contained file (not WAL)."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError:
+        return False
+    return (
+        len(header) == 100
+        and header.startswith(SQLITE_MAGIC)
+        and int.from_bytes(header[68:72], "big") == APPLICATION_ID
+        # file format versions 18-19: 1 (rollback journal), 2 (WAL: a live database)
+        and header[18:20] == b"\x01\x01"
+    )
+
+
+def check_backup_target(db: Path, target: Path) -> None:
+    """Refuse (DatabaseError) to write over the live database, its -wal, -shm and lock
+    files (by any path: symlink or hard link), or an existing file that is not a backup."""
+    real = target.resolve()
+    for protected in companions(db):
+        same = real == protected
+        if not same and target.exists() and protected.exists():
+            same = os.path.samefile(target, protected)
+        if same:
+            raise BackupRefusedError(
+                f"{target} is the live database's own file ({protected.name}); "
+                "choose another file or a directory"
+            )
+    if target.exists() and not target.is_dir() and not is_kefu_backup(target):
+        raise BackupRefusedError(
+            f"{target} exists and is not a kefu-bot backup; remove it or choose another file"
+        )
+
+
 def backup(db: Path, target: Path) -> Path:
-    """A consistent copy of `db` at `target` (SQLite's online backup, safe beside a bot)."""
+    """A consistent copy of `db` at `target` (SQLite's online backup, safe beside a bot).
+
+    Writes only a new file or over an earlier backup (check_backup_target).
+    """
     if not db.is_file():
         raise DatabaseError(f"{db} does not exist: nothing to back up (is BOT_DB right?)")
     target = backup_target(target, datetime.now(UTC))
+    check_backup_target(db, target)
     asyncio.run(_backup(db, target))
     return target
 
@@ -130,6 +191,9 @@ def run_backup(path: str, out: TextIO | None = None, err: TextIO | None = None) 
     except ConfigError as exc:
         print(exc, file=err)
         return ConfigError.EXIT_CODE
+    except BackupRefusedError as exc:
+        print(f"backup refused, nothing written: {exc}", file=err)
+        return EXIT_FAILED
     except (DatabaseError, OSError, ValueError, sqlite3.Error) as exc:
         print(f"backup failed: {exc}", file=err)
         return EXIT_FAILED
@@ -139,6 +203,41 @@ def run_backup(path: str, out: TextIO | None = None, err: TextIO | None = None) 
 
 
 # --- restore ------------------------------------------------------------------------------
+
+
+def _check_restorable(candidate: Path, label: str) -> None:
+    """Refuse (DatabaseError, one line) a copy without kefu-bot's mark, one that fails
+    SQLite's integrity check, or one whose schema is newer than this code."""
+    try:
+        connection = sqlite3.connect(f"file:{candidate}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"{label} cannot be opened ({exc})") from exc
+    try:
+        application_id = int(connection.execute("PRAGMA application_id").fetchone()[0])
+        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+        if application_id != APPLICATION_ID or version == 0:
+            raise DatabaseError(
+                f"{label} is not a kefu-bot backup (no kefu-bot mark: application_id "
+                f"{application_id:#x}, schema version {version})"
+            )
+        if version > LATEST_VERSION:
+            raise DatabaseError(
+                f"{label} has schema version {version}, newer than this kefu-bot knows "
+                f"({LATEST_VERSION}); restore it with a newer kefu-bot"
+            )
+        problems = [str(row[0]) for row in connection.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(
+            f"{label} is damaged: it fails SQLite's integrity check ({exc})"
+        ) from exc
+    finally:
+        connection.close()
+    if problems != ["ok"]:
+        more = f" and {len(problems) - 1} more" if len(problems) > 1 else ""
+        first = " ".join(problems[0].split())[:200]
+        raise DatabaseError(
+            f"{label} is damaged: it fails SQLite's integrity check ({first}{more})"
+        )
 
 
 async def _validate(candidate: Path, label: str) -> None:
@@ -187,13 +286,16 @@ def restore(db: Path, source: Path) -> Path | None:
     """Replace `db` with the backup `source`; the old database is kept beside it.
 
     Refuses (DatabaseInUseError) while a bot holds the lock, and (DatabaseError) a file
-    that is not a kefu-bot database. The backup is copied next to `db`, checked and
-    migrated there, and only then renamed into place: `db` is never half-written.
+    without kefu-bot's mark (PRAGMA application_id), one that fails PRAGMA
+    integrity_check, or one with a newer schema. The backup is copied next to `db`,
+    checked and migrated there, and only then renamed into place: `db` is never
+    half-written.
     Returns where the previous database was moved, or None if there was none.
     """
     if not source.is_file():
         raise DatabaseError(f"{source} does not exist or is not a file")
-    if db.exists() and source.resolve() == db.resolve():
+    db = real_path(db)  # BOT_DB may be a symlink: the file it names is replaced
+    if db.exists() and (source.resolve() == db or os.path.samefile(source, db)):
         raise DatabaseError(f"{source} is the database itself")
     with DatabaseLock(db):
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
@@ -204,6 +306,7 @@ def restore(db: Path, source: Path) -> Path | None:
         try:
             # the online backup API, not a file copy: a backup's own -wal is read too
             _copy(source, candidate)
+            _check_restorable(candidate, str(source))
             asyncio.run(_validate(candidate, str(source)))
             aside = _set_aside(db, stamp)
             os.replace(candidate, db)

@@ -8,6 +8,7 @@ from bot.core.callbacks import parse_callback
 from bot.core.context import BotContext
 from bot.core.nav import OpenSettings
 from bot.core.replies import answer_expired, show
+from bot.core.sanitize import quote_input
 from bot.core.texts import MESSAGES
 from bot.core.zones import parse_zone
 from bot.menu.callbacks import SetLang, SetZone
@@ -28,7 +29,7 @@ async def tz_command(update: Update, context: BotContext) -> None:
         return
     zone = parse_zone(typed)
     if zone is None:
-        note = MESSAGES.get("tz.invalid", viewer.lang, zone=typed[:64])
+        note = MESSAGES.get("tz.invalid", viewer.lang, zone=quote_input(typed, 64))
         await show(update, zone_screen(viewer).with_note(note))
         return
     await context.services.users.set_timezone(context.user.id, zone)

@@ -15,7 +15,7 @@ import pytest
 
 from bot.core.clock import ManualClock
 from bot.core.config import ConfigError, MissingTokenError, Settings, load_settings
-from bot.infra.logs import REDACTED, setup_logging
+from bot.infra.logs import LIBRARIES, REDACTED, setup_logging
 from tests.bot.fakeapi import Failure
 from tests.bot.harness import TOKEN, Harness
 
@@ -111,7 +111,8 @@ def test_python_m_bot_without_a_token_explains_and_exits_2(clean_env: Path) -> N
 def restore_logging() -> Iterator[None]:
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
-    quiet = {name: logging.getLogger(name).level for name in ("httpx", "httpcore")}
+    quiet = {name: logging.getLogger(name).level
+             for name in (*LIBRARIES, "httpx", "httpcore", "tornado.access")}
     yield
     for handler in list(root.handlers):
         root.removeHandler(handler)

@@ -183,9 +183,9 @@ async def test_api_failure_is_logged_with_context_and_the_user_told(
     bot: Harness, failure: Failure, caplog: pytest.LogCaptureFixture
 ) -> None:
     bot.api.fail("sendMessage", failure)
-    with caplog.at_level(logging.ERROR, logger="bot.core.errors"):
+    with caplog.at_level(logging.ERROR, logger="bot.infra.errors"):
         await bot.send("/start", user=EN_USER)
-    record = next(r for r in caplog.records if r.name == "bot.core.errors")
+    record = next(r for r in caplog.records if r.name == "bot.infra.errors")
     assert record.__dict__["user_id"] == EN_USER.id
     assert record.__dict__["handler"] == "start"
     assert isinstance(record.__dict__["update_id"], int)
@@ -204,13 +204,13 @@ async def test_our_own_failure_tells_the_user_and_the_admins(
         # a question is answered from the knowledge files all the same
         await bot.send("卖家账号被封怎么办")
         assert bot.screen().plain.startswith("亚马逊 · 卖家 · 账户停用")
-        with caplog.at_level(logging.ERROR, logger="bot.core.errors"):
+        with caplog.at_level(logging.ERROR, logger="bot.infra.errors"):
             await bot.send("/quiet 22:00-07:45")
         assert bot.screen().plain.startswith("抱歉，出了点问题")
         admin_note = bot.api.last_message(ADMIN_ID).plain
         assert "quiet_command" in admin_note
         assert "07:45" not in admin_note  # never the user's text
-        record = next(r for r in caplog.records if r.name == "bot.core.errors")
+        record = next(r for r in caplog.records if r.name == "bot.infra.errors")
         assert record.exc_info is not None
         assert "07:45" not in caplog.text
     finally:

@@ -3,6 +3,7 @@ and the database lock seen by `restore`, over real HTTP on 127.0.0.1."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import os
 import signal
@@ -111,14 +112,16 @@ class BotProcess:
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read().decode()
 
-    def post_update(self, update: dict[str, Any], secret: str = SECRET) -> int:
+    def post_update(
+        self, update: dict[str, Any], secret: str = SECRET, timeout: float = 5
+    ) -> int:
         request = urllib.request.Request(
             f"http://127.0.0.1:{self.port}/telegram", data=json.dumps(update).encode(),
             headers={"Content-Type": "application/json",
                      "X-Telegram-Bot-Api-Secret-Token": secret},
         )
         try:
-            with urllib.request.urlopen(request, timeout=5) as response:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
                 return int(response.status)
         except urllib.error.HTTPError as exc:
             return exc.code
@@ -182,8 +185,15 @@ def test_sigterm_during_a_send_finishes_it_and_exits_0_within_10_s(
     bot.wait_for_health(200)
     assert "setWebhook" in api.calls
 
-    assert bot.post_update(START_UPDATE) == 200
-    assert api.send_started.wait(START_TIMEOUT), "the bot never answered /start"
+    # Telegram's request is answered once the update is handled: it waits meanwhile
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        posted = pool.submit(bot.post_update, START_UPDATE, timeout=START_TIMEOUT)
+        assert api.send_started.wait(START_TIMEOUT), "the bot never answered /start"
+        _sigterm_mid_send(bot, api)
+        assert posted.result(START_TIMEOUT) == 200  # handled, then acknowledged
+
+
+def _sigterm_mid_send(bot: BotProcess, api: SlowBotApi) -> None:
     bot.process.send_signal(signal.SIGTERM)
     signalled = time.monotonic()
     # the signal is taken while the answer is still on its way

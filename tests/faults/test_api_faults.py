@@ -160,7 +160,7 @@ async def test_a_user_who_blocked_the_bot_is_marked_and_the_others_served(
     stored = await services_of(app).users.get(VICTIM)
     assert stored is not None and stored.active is False
     assert about(logs, blocked, logging.INFO) == [
-        "bot.core.errors: user unreachable, marked inactive"]
+        "bot.infra.errors: user unreachable, marked inactive"]
     assert logs.at_least(logging.WARNING) == []
 
 

@@ -15,6 +15,7 @@ from telegram.ext import Application, TypeHandler
 from bot.core.context import BotContext
 from bot.core.services import Services, services_of
 from bot.core.texts import MESSAGES
+from bot.infra.logs import Redactor
 from knowledge.i18n import normalize_lang
 from knowledge.schema import Lang
 
@@ -104,7 +105,8 @@ async def _tell_admins(
     error: BaseException | None,
 ) -> None:
     """A one-line note to each admin: which handler, which error (never the user's text)."""
-    detail = html.escape(f"{type(error).__name__}: {error}"[:MAX_ADMIN_DETAIL])
+    redact = Redactor(services.settings.secrets())
+    detail = html.escape(redact(f"{type(error).__name__}: {error}")[:MAX_ADMIN_DETAIL])
     where = f"update {fields['update_id']} · {fields['handler']}"
     text = html.escape(MESSAGES.get("admin.error", "en", where=where))
     text += f"\n<code>{detail}</code>"

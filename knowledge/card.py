@@ -201,16 +201,26 @@ class FactLines:
     def schedule_lines(
         self, channel: Channel, items: Sequence[Hours], *, notes: bool = True
     ) -> list[Line]:
-        """Hours per site, with sites that share a schedule folded into one line.
+        """Hours per site, with sites that share a schedule folded into one line."""
+        return [line for _, lines in self.schedule_groups(channel, items, notes=notes)
+                for line in lines]
 
-        Each group: where and open/closed now (in the user's zone), then today's hours;
+    def schedule_groups(
+        self, channel: Channel, items: Sequence[Hours], *, notes: bool = True
+    ) -> list[tuple[list[Hours], list[Line]]]:
+        """Sites that share a schedule, each group with its lines.
+
+        A group: where and open/closed now (in the user's zone), then today's hours;
         `notes` adds the schedule's own note (the card has room, a direct answer not).
+        Round-the-clock schedules fold whatever their zone: it changes nothing.
         """
         groups: dict[str, list[Hours]] = {}
         for hours in items:
             applies = self.t(hours.applies_to) if hours.applies_to else ""
-            groups.setdefault(applies + hours.schedule.model_dump_json(), []).append(hours)
-        lines = []
+            exclude = {"timezone"} if hours.schedule.always_open else set()
+            key = applies + hours.schedule.model_dump_json(exclude=exclude)
+            groups.setdefault(key, []).append(hours)
+        out = []
         for same in groups.values():
             first = same[0]
             schedule = first.schedule
@@ -222,14 +232,13 @@ class FactLines:
                 names.append(f"({self.t(first.applies_to)})")
             prefix = " ".join(filter(None, ["/".join(names[:sites]), *names[sites:]]))
             status = open_status(schedule, self.now, self.zone)
-            lines.append(
-                Line.of(f"{prefix} " if prefix else "", self.status_text(status), indent=1)
-            )
+            lines = [Line.of(f"{prefix} " if prefix else "", self.status_text(status), indent=1)]
             if not schedule.always_open:
                 lines.append(Line.of(self.schedule_text(schedule.timezone, status), indent=2))
             if notes and schedule.note:
                 lines.append(Line.of(self.t(schedule.note), indent=2))
-        return lines
+            out.append((same, lines))
+        return out
 
     def status_text(self, status: OpenStatus) -> str:
         if status.always_open:

@@ -214,15 +214,24 @@ def _target(
 ) -> tuple[CardRef | None, bool]:
     """The card the answer is about, and whether search itself was sure of it."""
     best = result.matches[0].ref if result.matches else None
-    if best is not None and result.confident:
-        return best, True
     aspect = asked.first
-    if aspect is None:
-        return None, False
+    # search's card, unless the question names a role that card is not for and asks
+    # for a fact the named role's cards can answer ("卖家有没有客服电话")
+    role_differs = best is not None and result.role is not None and best.role != result.role
+    if best is not None and result.confident and not (role_differs and aspect is not None):
+        return best, True
+    ref = _target_by_aspect(catalog, result, aspect) if aspect is not None else None
+    if ref is None and best is not None and result.confident:
+        return best, True
+    return ref, False
+
+
+def _target_by_aspect(catalog: Catalog, result: SearchResult, aspect: Aspect) -> CardRef | None:
+    """The card for a fact asked about a platform (and maybe a role or site), no issue."""
     platform_id = result.platform or _implied_platform(catalog, result, aspect)
     platform = catalog.platform(platform_id) if platform_id else None
     if platform is None:
-        return None, False
+        return None
     facts = list(platform_facts(platform))
     role_ids = [r.id for r in platform.roles]
     role_id = result.role if result.role in role_ids else None
@@ -238,7 +247,7 @@ def _target(
             role_id = role_ids[0]
     role = catalog.role(platform.id, role_id)
     if role is None:
-        return None, False
+        return None
     site = result.site if catalog.site(platform.id, result.site or "") else None
     searched_issues = [m.ref.issue for m in result.matches
                        if m.ref.platform == platform.id and m.ref.role == role.id]
@@ -248,8 +257,8 @@ def _target(
     for issue_id in ordered:
         ref = CardRef(platform.id, role.id, issue_id)
         if any(aspect in f.aspects for f in _card_facts(catalog, facts, ref)):
-            return CardRef(platform.id, role.id, issue_id, site), False
-    return CardRef(platform.id, role.id, ordered[0], site), False
+            return CardRef(platform.id, role.id, issue_id, site)
+    return CardRef(platform.id, role.id, ordered[0], site)
 
 
 def _implied_platform(catalog: Catalog, result: SearchResult, aspect: Aspect) -> str | None:
@@ -338,9 +347,14 @@ class _Writer(FactLines):
         for extra in self.asked.aspects[1:]:
             if extra not in _CHANNEL_ASPECTS or extra == self.aspect:
                 continue
-            kinds = {f.channel for f in platform_facts(self.platform)
-                     if extra in f.aspects and f.channel is not None}
+            # the channels of that kind; else those with any fact about it (Amazon's
+            # seller phone support is a call-back channel with notes about phoning)
+            tagged = [f for f in platform_facts(self.platform)
+                      if extra in f.aspects and f.channel is not None and _for_role(f, role)]
+            kinds = {f.channel for f in tagged if f.kind == "channel"}
             narrowed = [f for f in facts if f.channel in kinds]
+            if not narrowed:
+                narrowed = [f for f in facts if f.channel in {t.channel for t in tagged}]
             if narrowed:
                 facts = narrowed
                 break
@@ -364,10 +378,11 @@ class _Writer(FactLines):
         taken = {id(f) for f in near}
         rest = [f for f in facts if id(f) not in taken and f.issue is None]
         other_issues = [f for f in facts if id(f) not in taken and f.issue is not None]
-        for tier in (near, rest, other_issues):
-            if tier:
-                return sorted(tier, key=self.rank)
-        return []
+        tiers = [sorted(t, key=self.rank) for t in (near, rest, other_issues) if t]
+        if not tiers:
+            return []
+        # one lone fact is a thin answer: the next tier's facts follow it
+        return tiers[0] + tiers[1] if len(tiers[0]) < 2 and len(tiers) > 1 else tiers[0]
 
     def rank(self, fact: AspectFact) -> tuple[int, int, int, int, int]:
         """The site's own facts first; then by place for the aspect; then channel order;

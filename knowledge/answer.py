@@ -358,7 +358,7 @@ class _Writer(FactLines):
             if narrowed:
                 facts = narrowed
                 break
-        if self.aspect in _CHANNEL_ASPECTS:
+        if self.aspect in _DESCRIBED:
             # "卖家邮件": the email channels' steps and reply times answer it too
             described = {f.channel for f in facts if f.kind == "channel"}
             facts += [f for f in platform_facts(self.platform)

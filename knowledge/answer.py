@@ -36,7 +36,7 @@ How the facts are chosen:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -196,14 +196,10 @@ def direct_answer(
 def _fit(answer: DirectAnswer) -> DirectAnswer:
     """Drop trailing lines until the whole text is within MAX_CHARS (rarely needed)."""
     while len(answer.plain_text()) > MAX_CHARS and len(answer.lines) > 1:
-        answer = _replace_lines(answer, answer.lines[:-1])
+        answer = replace(answer, lines=answer.lines[:-1])
     if len(answer.plain_text()) > MAX_CHARS:
-        answer = DirectAnswer(**{**answer.__dict__, "recommendation": None})
+        answer = replace(answer, recommendation=None)
     return answer
-
-
-def _replace_lines(answer: DirectAnswer, lines: tuple[Line, ...]) -> DirectAnswer:
-    return DirectAnswer(**{**answer.__dict__, "lines": lines})
 
 
 # --- which card ----------------------------------------------------------------------------
@@ -232,7 +228,7 @@ def _target_by_aspect(catalog: Catalog, result: SearchResult, aspect: Aspect) ->
     platform = catalog.platform(platform_id) if platform_id else None
     if platform is None:
         return None
-    facts = list(platform_facts(platform))
+    facts = _facts_of(platform)
     role_ids = [r.id for r in platform.roles]
     role_id = result.role if result.role in role_ids else None
     if role_id is None:
@@ -274,8 +270,24 @@ def _implied_platform(catalog: Catalog, result: SearchResult, aspect: Aspect) ->
     if result.site is not None or result.role is not None:
         return None
     having = [p.id for p in catalog.platforms.values()
-              if any(aspect in f.aspects for f in platform_facts(p))]
+              if any(aspect in f.aspects for f in _facts_of(p))]
     return having[0] if len(having) == 1 else None
+
+
+_FACTS: dict[int, tuple[Platform, list[AspectFact]]] = {}
+_FACTS_KEPT = 16  # platforms whose facts stay listed (a /reload brings new objects)
+
+
+def _facts_of(platform: Platform) -> list[AspectFact]:
+    """`platform_facts`, listed once per loaded platform: every answer reads them."""
+    found = _FACTS.get(id(platform))
+    if found is not None and found[0] is platform:
+        return found[1]
+    facts = list(platform_facts(platform))
+    if len(_FACTS) >= _FACTS_KEPT:
+        _FACTS.clear()
+    _FACTS[id(platform)] = (platform, facts)
+    return facts
 
 
 def _for_role(fact: AspectFact, role: str) -> bool:
@@ -341,7 +353,7 @@ class _Writer(FactLines):
     def chosen(self) -> list[AspectFact]:
         """The facts for the aspect, nearest tier first, for the card's role and site."""
         role = self.ref.role
-        facts = [f for f in platform_facts(self.platform)
+        facts = [f for f in _facts_of(self.platform)
                  if self.aspect in f.aspects and _for_role(f, role)]
         # a channel asked for alongside ("邮件多久回复") keeps only that channel's facts
         for extra in self.asked.aspects[1:]:
@@ -349,7 +361,7 @@ class _Writer(FactLines):
                 continue
             # the channels of that kind; else those with any fact about it (Amazon's
             # seller phone support is a call-back channel with notes about phoning)
-            tagged = [f for f in platform_facts(self.platform)
+            tagged = [f for f in _facts_of(self.platform)
                       if extra in f.aspects and f.channel is not None and _for_role(f, role)]
             kinds = {f.channel for f in tagged if f.kind == "channel"}
             narrowed = [f for f in facts if f.channel in kinds]
@@ -361,7 +373,7 @@ class _Writer(FactLines):
         if self.aspect in _DESCRIBED:
             # "卖家邮件": the email channels' steps and reply times answer it too
             described = {f.channel for f in facts if f.kind == "channel"}
-            facts += [f for f in platform_facts(self.platform)
+            facts += [f for f in _facts_of(self.platform)
                       if f.channel in described and self.aspect not in f.aspects
                       and _for_role(f, role)
                       and (f.kind in ("response", "hours")

@@ -16,7 +16,18 @@ from zoneinfo import ZoneInfo
 from knowledge.catalog import CardRef, Catalog
 from knowledge.hours import OpenStatus, active_holidays, format_time_range, open_status
 from knowledge.i18n import LABELS
-from knowledge.schema import Channel, Fact, Hours, Issue, Lang, Platform, Response, Source, Text
+from knowledge.schema import (
+    Channel,
+    Fact,
+    Hours,
+    Issue,
+    Lang,
+    Phone,
+    Platform,
+    Response,
+    Source,
+    Text,
+)
 
 Style = Literal["plain", "bold", "italic", "code"]
 _T = TypeVar("_T", Hours, Response)
@@ -118,13 +129,18 @@ def build_card(
     return builder.build()
 
 
-class _CardBuilder:
+class FactLines:
+    """Facts → card lines for one platform, language, zone and moment, citing as it goes.
+
+    The card and the direct answer (knowledge.answer) both state phone numbers, hours
+    with open-now and reply times; this is the one place that words them, so a number or
+    an opening time reads the same in both.
+    """
+
     def __init__(
         self,
         catalog: Catalog,
         platform: Platform,
-        issue: Issue,
-        ref: CardRef,
         lang: Lang,
         user_zone: ZoneInfo,
         now: datetime,
@@ -132,17 +148,11 @@ class _CardBuilder:
     ) -> None:
         self.catalog = catalog
         self.platform = platform
-        self.issue = issue
-        self.ref = ref
         self.lang = lang
         self.zone = user_zone
         self.now = now
         self.where = LABELS.get("hours.your_time", lang) if personal else user_zone.key
-        self.channels = catalog.issue_channels(platform.id, issue)
-        self.recommended = {r.channel for r in issue.recommended}
         self.cited: list[str] = []
-
-    # --- helpers -------------------------------------------------------------------
 
     def t(self, text: Text) -> str:
         return text.get(self.lang)
@@ -164,6 +174,124 @@ class _CardBuilder:
             self.cite(fact.sources or owner_sources)
             lines.append(Line.of(self.t(fact.text), indent=indent))
         return lines
+
+    def site_name(self, site_id: str | None) -> str:
+        site = self.catalog.site(self.platform.id, site_id) if site_id else None
+        return self.t(site.name) if site is not None else ""
+
+    def phone_lines(self, channel: Channel, phones: Sequence[Phone]) -> list[Line]:
+        """One line per number: '日本站: 050-…  (note)'."""
+        lines = []
+        for phone in phones:
+            self.cite(phone.sources or channel.sources)
+            name = self.site_name(phone.site)
+            parts: list[str | Span] = [f"{name}: " if name else "", Span(phone.number, "code")]
+            if phone.note:
+                parts.append(f" ({self.t(phone.note)})")
+            lines.append(Line.of(*parts, indent=1))
+        return lines
+
+    def response_line(self, channel: Channel, response: Response) -> Line:
+        self.cite(response.sources or channel.sources)
+        text = self.label("card.response", text=self.t(response.text))
+        if response.follow_up_hours:
+            text += self.label("card.follow_up", hours=response.follow_up_hours)
+        return Line.of(text, indent=1)
+
+    def schedule_lines(
+        self, channel: Channel, items: Sequence[Hours], *, notes: bool = True
+    ) -> list[Line]:
+        """Hours per site, with sites that share a schedule folded into one line."""
+        return [line for _, lines in self.schedule_groups(channel, items, notes=notes)
+                for line in lines]
+
+    def schedule_groups(
+        self, channel: Channel, items: Sequence[Hours], *, notes: bool = True
+    ) -> list[tuple[list[Hours], list[Line]]]:
+        """Sites that share a schedule, each group with its lines.
+
+        A group: where and open/closed now (in the user's zone), then today's hours;
+        `notes` adds the schedule's own note (the card has room, a direct answer not).
+        Round-the-clock schedules fold whatever their zone: it changes nothing.
+        """
+        groups: dict[str, list[Hours]] = {}
+        for hours in items:
+            applies = self.t(hours.applies_to) if hours.applies_to else ""
+            exclude = {"timezone"} if hours.schedule.always_open else set()
+            key = applies + hours.schedule.model_dump_json(exclude=exclude)
+            groups.setdefault(key, []).append(hours)
+        out = []
+        for same in groups.values():
+            first = same[0]
+            schedule = first.schedule
+            for hours in same:
+                self.cite(schedule.sources or hours.sources or channel.sources)
+            names = [n for n in (self.site_name(h.site) for h in same if h.site) if n]
+            sites = len(names)
+            if first.applies_to:
+                names.append(f"({self.t(first.applies_to)})")
+            prefix = " ".join(filter(None, ["/".join(names[:sites]), *names[sites:]]))
+            status = open_status(schedule, self.now, self.zone)
+            lines = [Line.of(f"{prefix} " if prefix else "", self.status_text(status), indent=1)]
+            if not schedule.always_open:
+                lines.append(Line.of(self.schedule_text(schedule.timezone, status), indent=2))
+            if notes and schedule.note:
+                lines.append(Line.of(self.t(schedule.note), indent=2))
+            out.append((same, lines))
+        return out
+
+    def status_text(self, status: OpenStatus) -> str:
+        if status.always_open:
+            return self.label("hours.always_open")
+        if status.is_open and status.closes_at is not None:
+            return self.label(
+                "hours.open_until", time=self.when(status.closes_at), where=self.where
+            )
+        if status.opens_at is not None:
+            return self.label(
+                "hours.closed_opens", time=self.when(status.opens_at), where=self.where
+            )
+        return self.label("hours.closed")
+
+    def when(self, moment: datetime) -> str:
+        """A time in the user's zone, with the weekday when it is not today."""
+        local = moment.astimezone(self.zone)
+        today = self.now.astimezone(self.zone).date()
+        clock = local.strftime("%H:%M")
+        days = (local.date() - today).days
+        if days == 0:
+            return clock
+        if days == 1:
+            return self.label("time.tomorrow", time=clock)
+        weekday = self.label(f"weekday.{local.weekday()}")
+        return self.label("time.weekday", weekday=weekday, time=clock)
+
+    def schedule_text(self, zone_name: str, status: OpenStatus) -> str:
+        if not status.today:
+            return self.label("hours.none_today", zone=self.zone.key)
+        ranges = ", ".join(format_time_range(i, self.lang) for i in status.today)
+        return self.label("hours.today", ranges=ranges, zone=self.zone.key, service_zone=zone_name)
+
+
+class _CardBuilder(FactLines):
+    def __init__(
+        self,
+        catalog: Catalog,
+        platform: Platform,
+        issue: Issue,
+        ref: CardRef,
+        lang: Lang,
+        user_zone: ZoneInfo,
+        now: datetime,
+        personal: bool,
+    ) -> None:
+        super().__init__(catalog, platform, lang, user_zone, now, personal)
+        self.issue = issue
+        self.ref = ref
+        self.channels = catalog.issue_channels(platform.id, issue)
+        self.recommended = {r.channel for r in issue.recommended}
+
+    # --- helpers -------------------------------------------------------------------
 
     def for_site(self, items: Sequence[_T]) -> list[_T]:
         """Items for the card's site (plus site-less ones); all of them when no site is set."""
@@ -279,13 +407,7 @@ class _CardBuilder:
             general = [r for r in responses if r.site is None]
             hidden = bool(general) and len(general) < len(responses)
             responses = general or responses
-        lines = []
-        for response in responses:
-            self.cite(response.sources or channel.sources)
-            text = self.label("card.response", text=self.t(response.text))
-            if response.follow_up_hours:
-                text += self.label("card.follow_up", hours=response.follow_up_hours)
-            lines.append(Line.of(text, indent=1))
+        lines = [self.response_line(channel, response) for response in responses]
         if hidden:
             lines.append(Line.of(Span(self.label("card.pick_site"), "italic"), indent=2))
         return lines
@@ -302,75 +424,10 @@ class _CardBuilder:
             matching = [p for p in phones if p.site in (None, self.ref.site)]
             # a site without its own number still shows the others rather than nothing
             phones = matching or phones
-        lines = []
-        for phone in phones:
-            self.cite(phone.sources or channel.sources)
-            site = self.catalog.site(self.platform.id, phone.site) if phone.site else None
-            where = f"{self.t(site.name)}: " if site else ""
-            parts: list[str | Span] = [where, Span(phone.number, "code")]
-            if phone.note:
-                parts.append(f" ({self.t(phone.note)})")
-            lines.append(Line.of(*parts, indent=1))
-        return lines
+        return self.phone_lines(channel, phones)
 
     def hours_lines(self, channel: Channel) -> list[Line]:
-        """Hours per site, with sites that share a schedule folded into one line."""
-        groups: dict[str, list[Hours]] = {}
-        for hours in self.for_site(channel.hours):
-            applies = self.t(hours.applies_to) if hours.applies_to else ""
-            groups.setdefault(applies + hours.schedule.model_dump_json(), []).append(hours)
-        lines = []
-        for same in groups.values():
-            first = same[0]
-            schedule = first.schedule
-            for hours in same:
-                self.cite(schedule.sources or hours.sources or channel.sources)
-            sites = [self.catalog.site(self.platform.id, h.site) for h in same if h.site]
-            names = [self.t(site.name) for site in sites if site is not None]
-            if first.applies_to:
-                names.append(f"({self.t(first.applies_to)})")
-            prefix = " ".join(filter(None, ["/".join(names[: len(sites)]), *names[len(sites) :]]))
-            status = open_status(schedule, self.now, self.zone)
-            lines.append(
-                Line.of(f"{prefix} " if prefix else "", self.status_text(status), indent=1)
-            )
-            if not schedule.always_open:
-                lines.append(Line.of(self.schedule_text(schedule.timezone, status), indent=2))
-            if schedule.note:
-                lines.append(Line.of(self.t(schedule.note), indent=2))
-        return lines
-
-    def status_text(self, status: OpenStatus) -> str:
-        if status.always_open:
-            return self.label("hours.always_open")
-        if status.is_open and status.closes_at is not None:
-            return self.label(
-                "hours.open_until", time=self.when(status.closes_at), where=self.where
-            )
-        if status.opens_at is not None:
-            return self.label(
-                "hours.closed_opens", time=self.when(status.opens_at), where=self.where
-            )
-        return self.label("hours.closed")
-
-    def when(self, moment: datetime) -> str:
-        """A time in the user's zone, with the weekday when it is not today."""
-        local = moment.astimezone(self.zone)
-        today = self.now.astimezone(self.zone).date()
-        clock = local.strftime("%H:%M")
-        days = (local.date() - today).days
-        if days == 0:
-            return clock
-        if days == 1:
-            return self.label("time.tomorrow", time=clock)
-        weekday = self.label(f"weekday.{local.weekday()}")
-        return self.label("time.weekday", weekday=weekday, time=clock)
-
-    def schedule_text(self, zone_name: str, status: OpenStatus) -> str:
-        if not status.today:
-            return self.label("hours.none_today", zone=self.zone.key)
-        ranges = ", ".join(format_time_range(i, self.lang) for i in status.today)
-        return self.label("hours.today", ranges=ranges, zone=self.zone.key, service_zone=zone_name)
+        return self.schedule_lines(channel, self.for_site(channel.hours))
 
     def fact_section(self, key: str, facts: Sequence[Fact], priority: int) -> Section | None:
         if not facts:

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
 from knowledge.schema import (
+    Aspect,
+    AspectsFile,
     Channel,
+    ChannelKind,
+    Fact,
     FollowUp,
+    Holiday,
+    Hours,
     Issue,
+    Phone,
     Platform,
+    Response,
     Role,
     Site,
     Source,
@@ -28,6 +36,10 @@ from knowledge.schema import (
 DATA_DIR = Path(__file__).parent / "data"
 SOURCES_FILE = "sources.yaml"
 SYNONYMS_FILE = "synonyms.yaml"
+# How questions ask for aspects. Language, not platform data: a knowledge directory
+# without its own copy (a test's mini catalog, a trimmed deployment) uses the package's.
+ASPECTS_FILE = "aspects.yaml"
+_NOT_PLATFORMS = (SOURCES_FILE, SYNONYMS_FILE, ASPECTS_FILE)
 
 M = TypeVar("M", bound=BaseModel)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -76,6 +88,7 @@ class Catalog:
     sources: dict[str, Source]
     synonyms: list[list[str]]
     files: tuple[str, ...] = field(default=())
+    aspect_words: AspectsFile | None = None  # None: questions are never read for aspects
 
     # --- lookups -----------------------------------------------------------------
 
@@ -173,11 +186,15 @@ def load_catalog(data_dir: Path = DATA_DIR) -> Catalog:
             raise CatalogError(SOURCES_FILE, f"sources.{i}.id", f"duplicate id {source.id!r}")
         sources[source.id] = source
     synonyms = _validate(SynonymsFile, _read_yaml(data_dir / SYNONYMS_FILE), SYNONYMS_FILE)
+    aspects_path = data_dir / ASPECTS_FILE
+    if not aspects_path.is_file():
+        aspects_path = DATA_DIR / ASPECTS_FILE
+    aspect_words = _validate(AspectsFile, _read_yaml(aspects_path), ASPECTS_FILE)
 
     platforms: dict[str, Platform] = {}
-    files = [SOURCES_FILE, SYNONYMS_FILE]
+    files = [SOURCES_FILE, SYNONYMS_FILE, ASPECTS_FILE]
     for path in sorted(data_dir.glob("*.yaml")):
-        if path.name in (SOURCES_FILE, SYNONYMS_FILE):
+        if path.name in _NOT_PLATFORMS:
             continue
         platform = _validate(Platform, _read_yaml(path), path.name)
         if platform.id in platforms:
@@ -192,6 +209,7 @@ def load_catalog(data_dir: Path = DATA_DIR) -> Catalog:
         sources=sources,
         synonyms=[list(g) for g in synonyms.groups],
         files=tuple(files),
+        aspect_words=aspect_words,
     )
 
 
@@ -290,3 +308,147 @@ def walk_sourced(
 
 def effective_sources(obj: Sourced, inherited: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(obj.sources) or inherited
+
+
+# --- what each fact answers ----------------------------------------------------------------
+
+FactKind = Literal["fact", "phone", "hours", "response", "languages", "channel", "holiday"]
+
+# A channel of these kinds answers the aspect of the same name by being there at all.
+_KIND_ASPECT: dict[ChannelKind, Aspect] = {
+    ChannelKind.email: Aspect.email,
+    ChannelKind.chat: Aspect.chat,
+    ChannelKind.callback: Aspect.callback,
+    ChannelKind.phone: Aspect.phone,
+}
+
+
+@dataclass(frozen=True)
+class AspectFact:
+    """One statement the knowledge makes, with what it answers and where it sits.
+
+    `aspects` joins what the fact's place implies (a phone number answers "phone", a step
+    "entry", a warning "safety") with the aspects an editor listed on it. `roles` is empty
+    for platform-wide facts; `channel`, `site` and `issue` say where else it belongs.
+    """
+
+    platform: str
+    path: str
+    kind: FactKind
+    item: Fact | Phone | Hours | Response | Site | Channel | Holiday
+    aspects: frozenset[Aspect]
+    sources: tuple[str, ...]
+    roles: tuple[str, ...] = ()
+    channel: str | None = None
+    site: str | None = None
+    issue: str | None = None
+
+
+def _fact(
+    platform: str, path: str, fact: Fact, derived: tuple[Aspect, ...], owner: Sequence[str],
+    **where: Any,
+) -> AspectFact:
+    return AspectFact(
+        platform, path, "fact", fact, frozenset((*derived, *fact.aspects)),
+        tuple(fact.sources or owner), **where,
+    )
+
+
+def platform_facts(platform: Platform) -> Iterator[AspectFact]:
+    """Every fact of a platform with its effective aspects, in file order."""
+    pid = platform.id
+    own = tuple(platform.sources)
+    yield _fact(pid, "official_entry", platform.official_entry, (Aspect.entry,), own)
+    for si, site in enumerate(platform.sites):
+        base = f"sites.{si}"
+        if site.languages is not None:
+            yield AspectFact(pid, f"{base}.languages", "languages", site,
+                             frozenset({Aspect.languages}), tuple(site.sources), site=site.id)
+        for ni, note in enumerate(site.notes):
+            yield _fact(pid, f"{base}.notes.{ni}", note, (), site.sources, site=site.id)
+    for ci, channel in enumerate(platform.channels):
+        base = f"channels.{ci}"
+        where: dict[str, Any] = {"roles": tuple(channel.roles), "channel": channel.id}
+        csrc = tuple(channel.sources)
+        kind = (_KIND_ASPECT[channel.kind],) if channel.kind in _KIND_ASPECT else ()
+        human = (Aspect.human,) if channel.human == "yes" else ()
+        channel_aspects = frozenset((*kind, *human, *channel.aspects))
+        if channel_aspects:  # a channel is a container; it states a fact only by its kind
+            yield AspectFact(pid, base, "channel", channel, channel_aspects, csrc, **where)
+        for field_name in ("steps_web", "steps_app"):
+            for i, step in enumerate(getattr(channel, field_name)):
+                yield _fact(pid, f"{base}.{field_name}.{i}", step, (Aspect.entry,), csrc, **where)
+        for i, phone in enumerate(channel.phones):
+            yield AspectFact(pid, f"{base}.phones.{i}", "phone", phone,
+                             frozenset({Aspect.phone}), tuple(phone.sources or csrc),
+                             site=phone.site, **where)
+        for i, hours in enumerate(channel.hours):
+            yield AspectFact(pid, f"{base}.hours.{i}", "hours", hours, frozenset({Aspect.hours}),
+                             tuple(hours.schedule.sources or hours.sources or csrc),
+                             site=hours.site, **where)
+        for i, response in enumerate(channel.responses):
+            yield AspectFact(pid, f"{base}.responses.{i}", "response", response,
+                             frozenset({Aspect.response_time}),
+                             tuple(response.sources or csrc), site=response.site, **where)
+        for i, note in enumerate(channel.notes):
+            yield _fact(pid, f"{base}.notes.{i}", note, (), csrc, **where)
+    for ri, role in enumerate(platform.roles):
+        base = f"roles.{ri}"
+        rsrc = tuple(role.sources) or own
+        if role.official_entry is not None:
+            yield _fact(pid, f"{base}.official_entry", role.official_entry, (Aspect.entry,), rsrc,
+                        roles=(role.id,))
+        if role.one_case_advice is not None:
+            yield _fact(pid, f"{base}.one_case_advice", role.one_case_advice, (), rsrc,
+                        roles=(role.id,))
+        for ii, issue in enumerate(role.issues):
+            ibase = f"{base}.issues.{ii}"
+            isrc = tuple(issue.sources)
+            for field_name, derived in _ISSUE_FIELDS:
+                for i, fact in enumerate(getattr(issue, field_name)):
+                    yield _fact(pid, f"{ibase}.{field_name}.{i}", fact, derived, isrc,
+                                roles=(role.id,), issue=issue.id)
+    for i, warning in enumerate(platform.warnings):
+        yield _fact(pid, f"warnings.{i}", warning, (Aspect.safety,), own)
+    for i, holiday in enumerate(platform.holidays):
+        yield AspectFact(pid, f"holidays.{i}", "holiday", holiday, frozenset({Aspect.holiday}),
+                         tuple(holiday.sources) or own)
+    for fi, followup in enumerate(platform.followups):
+        for i, step in enumerate(followup.steps):
+            yield _fact(pid, f"followups.{fi}.steps.{i}", step, (Aspect.followup,),
+                        followup.sources, roles=tuple(followup.roles))
+
+
+# issue fields and what a fact in them answers (tips say for themselves)
+_ISSUE_FIELDS: tuple[tuple[str, tuple[Aspect, ...]], ...] = (
+    ("path", (Aspect.entry,)),
+    ("prepare", (Aspect.prepare,)),
+    ("escalation", (Aspect.escalation,)),
+    ("tips", ()),
+    ("warnings", (Aspect.safety,)),
+)
+
+
+def catalog_facts(catalog: Catalog) -> Iterator[AspectFact]:
+    for platform in catalog.platforms.values():
+        yield from platform_facts(platform)
+
+
+@dataclass(frozen=True)
+class AspectCoverage:
+    """Facts per aspect per platform, and the facts that answer nothing (must be none)."""
+
+    counts: dict[str, dict[Aspect, int]]
+    unanswered: tuple[AspectFact, ...]
+
+
+def aspect_coverage(catalog: Catalog) -> AspectCoverage:
+    counts: dict[str, dict[Aspect, int]] = {}
+    unanswered: list[AspectFact] = []
+    for fact in catalog_facts(catalog):
+        per = counts.setdefault(fact.platform, dict.fromkeys(Aspect, 0))
+        for aspect in fact.aspects:
+            per[aspect] += 1
+        if not fact.aspects:
+            unanswered.append(fact)
+    return AspectCoverage(counts, tuple(unanswered))

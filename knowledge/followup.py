@@ -80,3 +80,23 @@ def max_rounds(catalog: Catalog, platform_id: str, role_id: str) -> int:
     if platform is None:
         return 0
     return max((f.round for f in platform.followups if role_id in f.roles), default=0)
+
+
+# The shortest gap between two reminder rounds; the bot's reminders use the same rule
+# (bot/tracking.py MIN_ROUND_GAP), so "after N hours" here matches the round a tracked
+# case would be in.
+MIN_ROUND_GAP_HOURS = 24
+
+
+def round_after(elapsed_hours: float, window_hours: int | None, rounds: int) -> int:
+    """The playbook round a case is in after `elapsed_hours` without a reply.
+
+    0 while still inside the response window; round 1 once the window has passed, and a
+    further round every window (at least a day) after that, capped at the last round.
+    Without a known window the first round comes after a day.
+    """
+    window = window_hours if window_hours is not None else MIN_ROUND_GAP_HOURS
+    if elapsed_hours < window or rounds < 1:
+        return 0
+    gap = max(window, MIN_ROUND_GAP_HOURS)
+    return min(1 + int((elapsed_hours - window) // gap), rounds)

@@ -88,7 +88,9 @@ class Aspect(StrEnum):
 
 class Fact(Sourced):
     text: Text
-    # what the fact answers; where empty, the catalog derives it from where the fact sits
+    # what the fact answers, besides what the catalog derives from where the fact sits
+    # (a step is an entry, a prepare item is prepare, …): `knowledge.aspects_of` adds both;
+    # free-text facts (notes, tips) must name at least one, or `check` fails
     aspects: list[Aspect] = Field(default_factory=list)
 
 
@@ -97,6 +99,7 @@ class Source(Model):
 
     id: Id
     title: Text
+    short: Text | None = None  # a few words, for the one-line citation of a direct answer
     file: str | None = None
     url: str | None = None
     checked: date
@@ -214,6 +217,9 @@ class Channel(Sourced):
     hours: list[Hours] = Field(default_factory=list)
     responses: list[Response] = Field(default_factory=list)
     notes: list[Fact] = Field(default_factory=list)
+    # what the channel itself answers, besides what its kind implies (an email channel
+    # answers "email"): e.g. Tmall's intervention button answers "intervene"
+    aspects: list[Aspect] = Field(default_factory=list)
 
 
 class Recommendation(Sourced):
@@ -312,6 +318,40 @@ class Platform(Sourced):
 
 class SourcesFile(Model):
     sources: list[Source] = Field(min_length=1)
+
+
+class AspectWords(Model):
+    """The words that ask for one aspect; Chinese is simplified (traditional is converted).
+
+    `weak` words (zh or en) count only when no other aspect is asked: "时间" alone asks for
+    hours, but in "回复时间" the stronger "回复时间" decides.
+    """
+
+    zh: list[NonEmpty] = Field(default_factory=list)
+    en: list[NonEmpty] = Field(default_factory=list)
+    weak: list[NonEmpty] = Field(default_factory=list)
+
+
+class AspectsFile(Model):
+    """How questions ask for aspects (knowledge/data/aspects.yaml).
+
+    `order` ranks aspects when a question asks for several: the first one found is what
+    the answer leads with ("黑五回复慢吗" is about the holiday, not reply times in general).
+    `elapsed` words mark a duration as time already waited ("48小时没回", "after 3 days").
+    """
+
+    order: list[Aspect]
+    aspects: dict[Aspect, AspectWords]
+    elapsed: AspectWords
+
+    @model_validator(mode="after")
+    def _complete(self) -> AspectsFile:
+        missing = [a.value for a in Aspect if a not in self.order]
+        if missing:
+            raise ValueError(f"`order` misses aspects: {', '.join(missing)}")
+        if len(set(self.order)) != len(self.order):
+            raise ValueError("`order` lists an aspect twice")
+        return self
 
 
 class SynonymsFile(Model):

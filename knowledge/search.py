@@ -47,9 +47,11 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from knowledge import textnorm
+from knowledge.aspects import AspectDetector
 from knowledge.catalog import CardRef, Catalog
 from knowledge.schema import Fact, Text
 from knowledge.textnorm import STOPWORDS, Analyzed, Token, analyze, has_han
+from knowledge.textnorm import edit_budget as _edit_budget
 
 __all__ = ["Match", "SearchIndex", "SearchResult"]
 
@@ -93,13 +95,6 @@ KEEP_RATIO = 0.15  # drop matches scoring under this share of the best one
 FUZZY_MIN_HAN = 3  # Chinese words shorter than this are matched exactly only
 FUZZY_HAN_BUDGET = 1500  # dictionary probes per query for Chinese typos (long input)
 FUZZY_MAX_TOKENS = 12  # English words per query that may be spelling-corrected
-
-
-def _edit_budget(length: int) -> int:
-    """Edits tolerated in an English word: none up to 3 letters, 1 up to 6, else 2."""
-    if length <= 3:
-        return 0
-    return 1 if length <= 6 else 2
 
 
 @dataclass(frozen=True)
@@ -198,6 +193,9 @@ class SearchIndex:
         self._grouped: set[str] = set()  # concepts defined by a synonym group
 
         self._build()
+        # what a question asks (phone, hours …), reading English typos with this
+        # index's vocabulary so known words ("seller", "case") are never bent into one
+        self.aspects = AspectDetector(catalog.aspect_words, known=self._vocab)
 
     # --- public ----------------------------------------------------------------------
 

@@ -52,6 +52,16 @@ STOPWORDS = frozenset(
 )
 
 
+def edit_budget(length: int) -> int:
+    """Typos tolerated in an English word: none up to 3 letters, 1 up to 6, else 2.
+
+    Shared by search and aspect detection, so both forgive the same misspellings.
+    """
+    if length <= 3:
+        return 0
+    return 1 if length <= 6 else 2
+
+
 def is_all_han(text: str) -> bool:
     """Whether a text is only CJK ideographs (what one-wrong-character matching covers)."""
     return _HAN_ONLY_RE.fullmatch(text) is not None

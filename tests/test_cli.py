@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -103,6 +104,51 @@ def test_check_reports_coverage_and_no_unsourced_facts() -> None:
     text = out.getvalue()
     assert "platform amazon" in text and "platform tmall" in text
     assert "facts without a source: 0" in text
+
+
+def test_check_prints_facts_per_aspect() -> None:
+    out = io.StringIO()
+    assert run_check(out) == 0
+    text = out.getvalue()
+    assert "facts per aspect" in text
+    assert "  amazon: phone " in text and "  tmall: phone " in text
+    assert "facts that answer no aspect: 0" in text
+
+
+def test_check_fails_on_a_fact_that_answers_no_aspect(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "knowledge" / "data", data)
+    tmall = data / "tmall.yaml"
+    text = tmall.read_text(encoding="utf-8")
+    # the shop's note on service hours, with its aspect taken away
+    note = "look for the shop's online-hours notice.\n"
+    tagged = note + "        aspects: [hours]\n"
+    assert tagged in text
+    tmall.write_text(text.replace(tagged, note), encoding="utf-8")
+    out = io.StringIO()
+    assert run_check(out, data_dir=data) == 1
+    assert "facts that answer no aspect: 1" in out.getvalue()
+    assert "  tmall.yaml: channels.0.notes.0" in out.getvalue()
+
+
+def test_check_fails_on_an_unknown_aspect(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "knowledge" / "data", data)
+    tmall = data / "tmall.yaml"
+    tmall.write_text(tmall.read_text(encoding="utf-8").replace(
+        "aspects: [hours]", "aspects: [opening_hours]", 1), encoding="utf-8")
+    err = io.StringIO()
+    assert run_check(io.StringIO(), err, data_dir=data) == 1
+    assert "tmall.yaml: channels.0.notes.0.aspects.0" in err.getvalue()
+
+
+def test_ask_leads_with_the_asked_fact() -> None:
+    out = io.StringIO()
+    assert run_ask("日本亚马逊电话多少", None, "Asia/Shanghai", out) == 0
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "亚马逊 · 买家 · 日本站 — 客服电话"
+    assert lines[1] == "• 日本站: 050-3184-6300"
+    assert "【来源】" in out.getvalue()  # the whole card follows the direct answer
 
 
 def test_check_as_a_process_and_main_dispatch(capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,11 +6,20 @@ import re
 import sys
 from collections import Counter
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from knowledge.answer import direct_answer
 from knowledge.card import build_card, title_for
-from knowledge.catalog import Catalog, CatalogError, load_catalog, walk_sourced
+from knowledge.catalog import (
+    DATA_DIR,
+    Catalog,
+    CatalogError,
+    aspect_coverage,
+    load_catalog,
+    walk_sourced,
+)
 from knowledge.i18n import LABELS
 from knowledge.schema import Lang
 from knowledge.search import SearchIndex
@@ -35,21 +44,29 @@ def answer(
     lang: Lang,
     zone: ZoneInfo,
     now: datetime,
+    full: bool = True,
 ) -> str:
-    """The plain-text answer the terminal prints: the best card, or 'not sure' + suggestions."""
+    """The plain-text answer the terminal prints: the asked fact first, then the card.
+
+    The direct answer (knowledge.answer) leads when the question asks for a fact; the
+    whole card follows unless `full` is False. Not understood: 'not sure' + suggestions.
+    """
+    direct = direct_answer(catalog, index, question, lang=lang, user_zone=zone, now=now)
     result = index.search(question)
-    if not result.confident or not result.matches:
+    if direct.ref is None:
         lines = [LABELS.get("search.not_sure", lang)]
         lines += [f"• {title_for(catalog, m.ref, lang)}" for m in result.matches]
         return "\n".join(lines) + "\n"
-    best, *others = result.matches
-    card = build_card(catalog, best.ref, lang=lang, user_zone=zone, now=now)
-    if card is None:  # the index and catalog come from the same load: cannot happen
-        raise RuntimeError(f"search returned an unknown card {best.ref.key}")
-    text = card.plain_text()
+    text = direct.plain_text() + "\n" if direct.lines else ""
+    if full or not direct.lines:
+        card = build_card(catalog, direct.ref, lang=lang, user_zone=zone, now=now)
+        if card is None:  # the index and catalog come from the same load: cannot happen
+            raise RuntimeError(f"search returned an unknown card {direct.ref.key}")
+        text += card.plain_text()
+    others = [m for m in result.matches if m.ref != direct.ref][:3]
     if others:
         text += "\n" + LABELS.get("search.also", lang) + "\n"
-        text += "".join(f"• {title_for(catalog, m.ref, lang)}\n" for m in others[:3])
+        text += "".join(f"• {title_for(catalog, m.ref, lang)}\n" for m in others)
     return text
 
 
@@ -83,7 +100,8 @@ def run_ask(
 
 
 def coverage(catalog: Catalog) -> tuple[list[str], int]:
-    """The summary `check` prints, and how many facts have no source (must be 0)."""
+    """The summary `check` prints, and how many facts have no source or answer no
+    aspect (both must be 0)."""
     lines = []
     kinds: Counter[str] = Counter()
     facts = unsourced = schedules = phones = 0
@@ -116,17 +134,28 @@ def coverage(catalog: Catalog) -> tuple[list[str], int]:
         f"(last checked {max(s.checked for s in catalog.sources.values())})"
     )
     lines.append(f"facts: {facts}, facts without a source: {unsourced}")
-    return lines, unsourced
+    aspects = aspect_coverage(catalog)
+    lines.append("facts per aspect (what a question can ask):")
+    for platform_id, counts in aspects.counts.items():
+        row = ", ".join(f"{a.value} {n}" for a, n in counts.items())
+        lines.append(f"  {platform_id}: {row}")
+    lines.append(f"facts that answer no aspect: {len(aspects.unanswered)}")
+    lines += [f"  {f.platform}.yaml: {f.path}" for f in aspects.unanswered]
+    return lines, unsourced + len(aspects.unanswered)
 
 
-def run_check(out: TextIO | None = None, err: TextIO | None = None) -> int:
+def run_check(
+    out: TextIO | None = None, err: TextIO | None = None, data_dir: Path = DATA_DIR
+) -> int:
+    """Validate the knowledge files; exit 1 on a broken file, an unsourced fact, or a
+    fact that answers no aspect (a question could never reach it)."""
     out = out or sys.stdout
     err = err or sys.stderr
     try:
-        catalog = load_catalog()
+        catalog = load_catalog(data_dir)
     except CatalogError as exc:
         print(f"knowledge files are broken: {exc}", file=err)
         return EXIT_BROKEN
-    lines, unsourced = coverage(catalog)
+    lines, problems = coverage(catalog)
     out.write("\n".join(["knowledge files: " + ", ".join(catalog.files), *lines]) + "\n")
-    return EXIT_OK if unsourced == 0 else EXIT_BROKEN
+    return EXIT_OK if problems == 0 else EXIT_BROKEN

@@ -477,6 +477,9 @@ def test_question_set_is_broad() -> None:
 def test_question_set_names_real_cards(real_catalog: Catalog) -> None:
     refs = {r.key for r in real_catalog.card_refs()}
     for question in _questions():
+        if "card" not in question:
+            assert "aspect" in question, question  # one-fact questions may leave the card open
+            continue
         cards = question["card"] if isinstance(question["card"], list) else [question["card"]]
         assert set(cards) <= refs, question
         site = question.get("site")
@@ -487,12 +490,16 @@ def test_question_set_names_real_cards(real_catalog: Catalog) -> None:
 
 
 def _question_params() -> list[Any]:
-    """Each question as a test; `pending` ones are strict xfails, so fixing them shows."""
+    """Each question as a test; `pending` ones are strict xfails, so fixing them shows.
+
+    One-fact questions (with an `aspect`) are answered by the direct answer, which may
+    pick the card itself when search is unsure: test_answer.py checks those.
+    """
     return [
         pytest.param(q, id=str(q["q"])[:40], marks=(
             [pytest.mark.xfail(reason=q["pending"], strict=True)] if q.get("pending") else []
         ))
-        for q in _questions()
+        for q in _questions() if "aspect" not in q
     ]
 
 

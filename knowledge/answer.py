@@ -1,0 +1,675 @@
+"""The direct answer: the fact a question asks for, first and short, as data.
+
+"日本亚马逊电话多少" wants the number, not a 3 KB card with the number 900 characters
+down. A question resolves to a target card (what search finds) and an aspect (what
+`knowledge.aspects` reads); the answer states the facts of that aspect in at most five
+lines, then one line of the card's recommendation. Every front end (private chat,
+groups, inline mode, the terminal) gets the same `DirectAnswer` and only lays it out.
+
+How the facts are chosen:
+
+* The facts come from `catalog.platform_facts` (each with its effective aspects), never
+  from anywhere else: no fact is written here. Where the knowledge has nothing for the
+  aspect the answer says so and sends the user to the official entry.
+* Nearest first: the card's own channels and issue, then the rest of the role's
+  channels and the platform, then the role's other issues. Channel facts (numbers,
+  hours, reply times) lead for channel aspects; the issue's own lists lead otherwise.
+  A channel named alongside ("邮件多久回复") keeps only that channel's facts.
+* A question that names a fact and a platform but no issue is never "not sure": the
+  role comes from the question, or from which role has facts for the aspect, or from
+  search's best card on that platform; the card is the role's `general` card when it
+  holds such facts, else the first that does.
+* Sites: with a site named, that site's facts (and site-less ones) only, and when the
+  site has none the answer says so and names the sites that have. With no site named,
+  the answer is compact over every site as long as it fits the five lines; what does
+  not fit is one line naming the other sites ("pick one"), with `narrow` set and
+  `sites` listing them for buttons. So a phone number with no site lists the numbers
+  of all five sites that have one, one line each, and a question about languages,
+  which differ at seven sites, offers a choice of site after what fits.
+* Follow-up: with a waiting time ("48小时没回"), the response window of the card's
+  first timed channel places the case in the playbook's round (`followup.round_after`,
+  the reminders' rule), and the answer gives that round's steps.
+* Length: ≤ 5 fact lines, each cut at `LINE_CAP`; the whole plain text is kept under
+  `MAX_CHARS` by dropping the last lines. The asked fact is the first line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from knowledge.aspects import AskedAspects
+from knowledge.card import FactLines, Line, Span, build_card
+from knowledge.catalog import AspectFact, CardRef, Catalog, platform_facts
+from knowledge.followup import max_rounds, playbook, response_window, round_after
+from knowledge.hours import active_holidays
+from knowledge.schema import (
+    Aspect,
+    Channel,
+    Fact,
+    Holiday,
+    Hours,
+    Lang,
+    Phone,
+    Platform,
+    Response,
+    Site,
+    Source,
+)
+from knowledge.search import GENERAL_ISSUE, SearchIndex, SearchResult
+
+__all__ = ["MAX_CHARS", "MAX_LINES", "DirectAnswer", "direct_answer"]
+
+MAX_LINES = 5  # fact lines in a direct answer
+LINE_BUDGET = 400  # characters of fact lines; further facts become "pick a site" or wait
+LINE_CAP = 200  # one fact line longer than this is cut with "…"
+MAX_CHARS = 1000  # the whole plain text, never more
+
+# Where an aspect's best facts sit, nearest first: on the channels (numbers, hours,
+# reply times, who may use a channel), on the issue (its path, what to prepare, how to
+# escalate), on the site, or platform-wide (official entry, holidays, warnings, playbook).
+_CHANNEL_FIRST = ("channel", "site", "issue", "platform")
+_PLACES: dict[Aspect, tuple[str, ...]] = {
+    **dict.fromkeys(
+        (Aspect.phone, Aspect.hours, Aspect.response_time, Aspect.email, Aspect.chat,
+         Aspect.callback, Aspect.eligibility, Aspect.retention),
+        _CHANNEL_FIRST,
+    ),
+    Aspect.languages: ("site", "channel", "issue", "platform"),
+    Aspect.entry: ("issue", "platform", "channel", "site"),
+    Aspect.holiday: ("platform", "channel", "issue", "site"),
+}
+_ISSUE_FIRST = ("issue", "channel", "site", "platform")
+# aspects that name a channel kind: asked alongside another aspect, they pick the channel
+_CHANNEL_ASPECTS = (Aspect.phone, Aspect.email, Aspect.chat, Aspect.callback)
+# aspects whose answer is a channel itself: its description leads, then how to use it
+_DESCRIBED = frozenset({Aspect.email, Aspect.chat, Aspect.callback, Aspect.intervene})
+# list fields whose short items read best joined on one line
+_JOINED = ("prepare", "steps_web", "steps_app")
+
+
+@dataclass(frozen=True)
+class DirectAnswer:
+    """The short answer to one question, as plain data (texts are never markup).
+
+    `ref` is the card the answer is about (with `site` when one was named), None when
+    the question was not understood (the caller says "not sure" with search's
+    suggestions). `aspect` None means nothing in particular was asked: `lines` is empty
+    and the caller shows the card's summary. `from_search` is False when search alone
+    was not sure and the platform, role and aspect chose the card.
+    """
+
+    question: str
+    lang: Lang
+    ref: CardRef | None
+    aspect: Aspect | None
+    aspects: tuple[Aspect, ...]  # everything asked, best first
+    headline: str  # "亚马逊 · 买家 · 日本站 — 客服电话"
+    lines: tuple[Line, ...]  # ≤ MAX_LINES, the asked fact first
+    sources: tuple[Source, ...]  # what `lines` cite
+    recommendation: Line | None  # the card's first recommendation, one line
+    sites: tuple[str, ...] = ()  # other sites with facts for this aspect (buttons)
+    narrow: bool = False  # facts differ by site and not all fit: `sites` is the choice
+    sections: tuple[str, ...] = ()  # the card's section keys (buttons to each)
+    elapsed: timedelta | None = None  # time already waited, if the question said
+    from_search: bool = True
+
+    def source_line(self) -> str:
+        if not self.sources:
+            return ""
+        titles = " · ".join(dict.fromkeys(_short(s, self.lang) for s in self.sources))
+        return _label("answer.source", self.lang, titles=titles)
+
+    def plain_text(self) -> str:
+        """The answer as the terminal prints it and tests measure it."""
+        if self.ref is None:
+            return ""
+        out = [self.headline]
+        out += [_plain(line) for line in self.lines]
+        if self.lines and (source := self.source_line()):
+            out.append(source)
+        if self.recommendation is not None:
+            out.append(self.recommendation.text)
+        return "\n".join(out) + "\n"
+
+
+def _label(key: str, lang: Lang, **values: object) -> str:
+    from knowledge.i18n import LABELS
+
+    return LABELS.get(key, lang, **values)
+
+
+def _short(source: Source, lang: Lang) -> str:
+    return (source.short or source.title).get(lang)
+
+
+def _plain(line: Line) -> str:
+    return {0: "", 1: "• ", 2: "   – "}.get(line.indent, "   – ") + line.text
+
+
+def direct_answer(
+    catalog: Catalog,
+    index: SearchIndex,
+    question: str,
+    *,
+    lang: Lang,
+    user_zone: ZoneInfo,
+    now: datetime,
+    personal: bool = True,
+) -> DirectAnswer:
+    """Answer `question` with the fact it asks for; never raises on any string.
+
+    `personal` False words times for others to read (groups, shared inline results).
+    """
+    result = index.search(question)
+    asked = index.aspects.detect(question)
+    ref, from_search = _target(catalog, result, asked)
+    empty = DirectAnswer(question, lang, ref, asked.first, asked.aspects, "", (), (), None,
+                         elapsed=asked.elapsed, from_search=from_search)
+    if ref is None:
+        return empty
+    card = build_card(catalog, ref, lang=lang, user_zone=user_zone, now=now, personal=personal)
+    platform = catalog.platform(ref.platform)
+    if card is None or platform is None:  # the index and catalog come from one load
+        return empty
+    recommendation = next((s.lines[0] for s in card.sections
+                           if s.key == "recommended" and s.lines), None)
+    rec_line = (Line((Span(_label("answer.recommended", lang), "bold"), *recommendation.spans))
+                if recommendation is not None else None)
+    sections = tuple(s.key for s in card.sections)
+    if asked.first is None:
+        return DirectAnswer(question, lang, ref, None, (), card.title, (), (), rec_line,
+                            sections=sections, from_search=from_search)
+    writer = _Writer(catalog, platform, ref, asked, lang, user_zone, now, personal)
+    lines, sites, narrow = writer.write()
+    sources = tuple(catalog.sources[s] for s in writer.cited if s in catalog.sources)
+    answer = DirectAnswer(
+        question, lang, ref, asked.first, asked.aspects, writer.headline(), tuple(lines),
+        sources, rec_line, sites=tuple(sites), narrow=narrow, sections=sections,
+        elapsed=asked.elapsed, from_search=from_search,
+    )
+    return _fit(answer)
+
+
+def _fit(answer: DirectAnswer) -> DirectAnswer:
+    """Drop trailing lines until the whole text is within MAX_CHARS (rarely needed)."""
+    while len(answer.plain_text()) > MAX_CHARS and len(answer.lines) > 1:
+        answer = replace(answer, lines=answer.lines[:-1])
+    if len(answer.plain_text()) > MAX_CHARS:
+        answer = replace(answer, recommendation=None)
+    return answer
+
+
+# --- which card ----------------------------------------------------------------------------
+
+
+def _target(
+    catalog: Catalog, result: SearchResult, asked: AskedAspects
+) -> tuple[CardRef | None, bool]:
+    """The card the answer is about, and whether search itself was sure of it."""
+    best = result.matches[0].ref if result.matches else None
+    aspect = asked.first
+    # search's card, unless the question names a role that card is not for and asks
+    # for a fact the named role's cards can answer ("卖家有没有客服电话")
+    role_differs = best is not None and result.role is not None and best.role != result.role
+    if best is not None and result.confident and not (role_differs and aspect is not None):
+        return best, True
+    ref = _target_by_aspect(catalog, result, aspect) if aspect is not None else None
+    if ref is None and best is not None and result.confident:
+        return best, True
+    return ref, False
+
+
+def _target_by_aspect(catalog: Catalog, result: SearchResult, aspect: Aspect) -> CardRef | None:
+    """The card for a fact asked about a platform (and maybe a role or site), no issue."""
+    platform_id = result.platform or _implied_platform(catalog, result, aspect)
+    platform = catalog.platform(platform_id) if platform_id else None
+    if platform is None:
+        return None
+    facts = _facts_of(platform)
+    role_ids = [r.id for r in platform.roles]
+    role_id = result.role if result.role in role_ids else None
+    if role_id is None:
+        with_facts = [r for r in role_ids
+                      if any(aspect in f.aspects and _for_role(f, r) for f in facts)]
+        searched = [m.ref.role for m in result.matches if m.ref.platform == platform.id]
+        if len(with_facts) == 1:
+            role_id = with_facts[0]
+        elif searched:
+            role_id = searched[0]
+        else:
+            role_id = role_ids[0]
+    role = catalog.role(platform.id, role_id)
+    if role is None:
+        return None
+    site = result.site if catalog.site(platform.id, result.site or "") else None
+    searched_issues = [m.ref.issue for m in result.matches
+                       if m.ref.platform == platform.id and m.ref.role == role.id]
+    ordered = [i.id for i in role.issues if i.id == GENERAL_ISSUE]
+    ordered += [i for i in searched_issues if i not in ordered]
+    ordered += [i.id for i in role.issues if i.id not in ordered]
+    for issue_id in ordered:
+        ref = CardRef(platform.id, role.id, issue_id)
+        if any(aspect in f.aspects for f in _card_facts(catalog, facts, ref)):
+            return CardRef(platform.id, role.id, issue_id, site)
+    return CardRef(platform.id, role.id, ordered[0], site)
+
+
+def _implied_platform(catalog: Catalog, result: SearchResult, aspect: Aspect) -> str | None:
+    """The one platform a named site or role belongs to ("卖家" is only Amazon's), or
+    the one platform with facts for the aspect at all (only Amazon has holiday delays)."""
+    for wanted in (result.site, result.role):
+        if wanted is None:
+            continue
+        owners = [p.id for p in catalog.platforms.values()
+                  if wanted in {x.id for x in p.sites} | {x.id for x in p.roles}]
+        if len(owners) == 1:
+            return owners[0]
+    if result.site is not None or result.role is not None:
+        return None
+    having = [p.id for p in catalog.platforms.values()
+              if any(aspect in f.aspects for f in _facts_of(p))]
+    return having[0] if len(having) == 1 else None
+
+
+_FACTS: dict[int, tuple[Platform, list[AspectFact]]] = {}
+_FACTS_KEPT = 16  # platforms whose facts stay listed (a /reload brings new objects)
+
+
+def _facts_of(platform: Platform) -> list[AspectFact]:
+    """`platform_facts`, listed once per loaded platform: every answer reads them."""
+    found = _FACTS.get(id(platform))
+    if found is not None and found[0] is platform:
+        return found[1]
+    facts = list(platform_facts(platform))
+    if len(_FACTS) >= _FACTS_KEPT:
+        _FACTS.clear()
+    _FACTS[id(platform)] = (platform, facts)
+    return facts
+
+
+def _for_role(fact: AspectFact, role: str) -> bool:
+    return not fact.roles or role in fact.roles
+
+
+def _card_facts(catalog: Catalog, facts: Iterable[AspectFact], ref: CardRef) -> list[AspectFact]:
+    """The facts a card itself shows: its issue's and its channels'."""
+    issue = catalog.issue(ref.platform, ref.role, ref.issue)
+    if issue is None:
+        return []
+    channels = {c.id for c in catalog.issue_channels(ref.platform, issue)}
+    return [f for f in facts
+            if (f.issue == ref.issue and ref.role in f.roles)
+            or (f.channel in channels and f.issue is None)]
+
+
+# --- which facts, in which words -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Block:
+    """Lines that stay together, the channel to name on them, the sites they cover."""
+
+    channel: Channel | None
+    sites: list[str]
+    lines: list[Line]
+    hours_order: tuple[int, int] | None = None  # (round-the-clock?, first site) for hours
+
+
+class _Writer(FactLines):
+    def __init__(
+        self,
+        catalog: Catalog,
+        platform: Platform,
+        ref: CardRef,
+        asked: AskedAspects,
+        lang: Lang,
+        user_zone: ZoneInfo,
+        now: datetime,
+        personal: bool,
+    ) -> None:
+        super().__init__(catalog, platform, lang, user_zone, now, personal)
+        self.ref = ref
+        self.asked = asked
+        self.aspect = asked.aspects[0]
+        issue = catalog.issue(ref.platform, ref.role, ref.issue)
+        self.channel_order = [c.id for c in catalog.issue_channels(platform.id, issue)] if issue \
+            else []
+        self.described: set[str | None] = set()  # channels that are what was asked
+
+    def headline(self) -> str:
+        parts = [self.t(self.platform.name)]
+        role = self.catalog.role(self.platform.id, self.ref.role)
+        if role is not None and len(self.platform.roles) > 1:
+            parts.append(self.t(role.name))
+        if self.ref.site:
+            parts.append(self.site_name(self.ref.site))
+        return " · ".join(parts) + " — " + self.label(f"answer.aspect.{self.aspect.value}")
+
+    # --- choosing ----------------------------------------------------------------------
+
+    def chosen(self) -> list[AspectFact]:
+        """The facts for the aspect, nearest tier first, for the card's role and site."""
+        role = self.ref.role
+        facts = [f for f in _facts_of(self.platform)
+                 if self.aspect in f.aspects and _for_role(f, role)]
+        # a channel asked for alongside ("邮件多久回复") keeps only that channel's facts
+        for extra in self.asked.aspects[1:]:
+            if extra not in _CHANNEL_ASPECTS or extra == self.aspect:
+                continue
+            # the channels of that kind; else those with any fact about it (Amazon's
+            # seller phone support is a call-back channel with notes about phoning)
+            tagged = [f for f in _facts_of(self.platform)
+                      if extra in f.aspects and f.channel is not None and _for_role(f, role)]
+            kinds = {f.channel for f in tagged if f.kind == "channel"}
+            narrowed = [f for f in facts if f.channel in kinds]
+            if not narrowed:
+                narrowed = [f for f in facts if f.channel in {t.channel for t in tagged}]
+            if narrowed:
+                facts = narrowed
+                break
+        if self.aspect in _DESCRIBED:
+            # "卖家邮件": the email channels' steps and reply times answer it too
+            described = {f.channel for f in facts if f.kind == "channel"}
+            facts += [f for f in _facts_of(self.platform)
+                      if f.channel in described and self.aspect not in f.aspects
+                      and _for_role(f, role)
+                      and (f.kind in ("response", "hours")
+                           or _field(f) in ("steps_web", "steps_app"))]
+        self.described = {f.channel for f in facts if f.kind == "channel"}
+        card = _card_facts(self.catalog, facts, CardRef(self.ref.platform, role, self.ref.issue))
+        in_card = {id(f) for f in card}
+        # what every card of the role shares: platform-wide facts, and the site's own
+        # (all sites' when the question is about languages, which differ per site)
+        shared = [f for f in facts if f.channel is None and f.issue is None
+                  and (f.site is None or f.site == self.ref.site
+                       or self.aspect == Aspect.languages)]
+        near = card + [f for f in shared if id(f) not in in_card]
+        taken = {id(f) for f in near}
+        rest = [f for f in facts if id(f) not in taken and f.issue is None]
+        other_issues = [f for f in facts if id(f) not in taken and f.issue is not None]
+        tiers = [sorted(t, key=self.rank) for t in (near, rest, other_issues) if t]
+        if not tiers:
+            return []
+        # one lone fact is a thin answer: the next tier's facts follow it
+        return tiers[0] + tiers[1] if len(tiers[0]) < 2 and len(tiers) > 1 else tiers[0]
+
+    def rank(self, fact: AspectFact) -> tuple[int, int, int, int, int]:
+        """The site's own facts first; then by place for the aspect; then channel order;
+        then by kind (figures before notes, or the channel itself first when the channel
+        is what was asked); then, with no site named, the general figure first."""
+        site = self.ref.site
+        site_rank = 0 if site is not None and fact.site == site else 1
+        general = 0 if site is not None or fact.site is None else 1
+        if fact.channel is not None:
+            place = "channel"
+        elif fact.issue is not None:
+            place = "issue"
+        elif fact.site is not None:
+            place = "site"
+        else:
+            place = "platform"
+        order = _PLACES.get(self.aspect, _ISSUE_FIRST)
+        channel = len(self.channel_order)
+        if fact.channel in self.channel_order:
+            channel = self.channel_order.index(fact.channel)
+        if self.aspect in _DESCRIBED and fact.channel not in self.described:
+            channel += 100  # "卖家邮件": the email channels before others that mention email
+        if self.aspect in _DESCRIBED:
+            steps = _field(fact) in ("steps_web", "steps_app")
+            kind = {"channel": 0, "response": 1, "hours": 1}.get(fact.kind, 2 if steps else 3)
+        else:
+            kind = {"channel": 2, "fact": 1}.get(fact.kind, 0)
+        return (site_rank, order.index(place), channel, kind, general)
+
+    # --- writing -----------------------------------------------------------------------
+
+    def write(self) -> tuple[list[Line], list[str], bool]:
+        """Fact lines, the other sites with facts (for buttons), and whether to narrow."""
+        if self.aspect == Aspect.followup and self.asked.elapsed is not None:
+            waited = self.waited()
+            if waited:
+                return waited, [], False
+        facts = self.chosen()
+        if not facts:
+            return [Line.of(self.label("answer.none"), indent=1)], [], False
+        site = self.ref.site
+        matching = [f for f in facts if site is None or f.site in (None, site)]
+        all_sites = [s.id for s in self.platform.sites
+                     if any(f.site == s.id for f in facts)]
+        lines: list[Line] = []
+        if site is not None and not any(f.site == site for f in facts) and all_sites:
+            # the site named has nothing of its own: say so, name those that have
+            lines.append(Line.of(self.label("answer.no_site", site=self.site_name(site),
+                                            sites=self._names(all_sites)), indent=1))
+        blocks = self.blocks(matching)
+        head = list(lines)
+        capacity = MAX_LINES
+        lines, missing = self.fill(head, blocks, capacity)
+        if missing and site is None and len(lines) >= capacity:
+            # make room for the line that names the sites left out
+            lines, missing = self.fill(head, blocks, capacity - 1)
+        narrow = bool(missing) and site is None
+        if narrow:
+            lines.append(Line.of(self.label("answer.pick_site", sites=self._names(missing)),
+                                 indent=1))
+        others = [s for s in all_sites if s != site]
+        return [_capped(line) for line in lines], others, narrow
+
+    @staticmethod
+    def fill(
+        head: list[Line], blocks: list[tuple[list[str], list[Line]]], capacity: int
+    ) -> tuple[list[Line], list[str]]:
+        """Blocks in order while they fit; and the sites of those left out, not shown."""
+        lines = list(head)
+        used = sum(len(line.text) for line in lines)
+        shown: set[str] = set()
+        dropped: list[str] = []
+        for block_sites, block in blocks:
+            size = sum(len(line.text) for line in block)
+            if len(lines) + len(block) > capacity or (lines and used + size > LINE_BUDGET):
+                dropped += [s for s in block_sites if s not in dropped]
+                continue
+            lines += block
+            used += size
+            shown.update(block_sites)
+        return lines, [s for s in dropped if s not in shown]
+
+    def _names(self, sites: Sequence[str]) -> str:
+        sep = "、" if self.lang == "zh" else ", "
+        return sep.join(self.site_name(s) for s in sites)
+
+    def blocks(self, facts: list[AspectFact]) -> list[tuple[list[str], list[Line]]]:
+        """Facts → blocks of lines that stay together, each with the sites it covers.
+
+        A block said already (the same 24/7 line for chat and phone) is not repeated;
+        the first block of each channel carries the channel's name. Asked for hours,
+        fixed windows come before round-the-clock lines, in the platform's site order.
+        """
+        worded: list[_Block] = []
+        i = 0
+        while i < len(facts):
+            fact = facts[i]
+            # runs of the same kind from one place are worded together
+            j = i + 1
+            while j < len(facts) and self._same_run(fact, facts[j]):
+                j += 1
+            worded += self.word(facts[i:j])
+            i = j
+        if self.aspect == Aspect.hours:
+            timed = sorted((b for b in worded if b.hours_order is not None),
+                           key=lambda b: b.hours_order or (0, 0))
+            worded = timed + [b for b in worded if b.hours_order is None]
+        out: list[tuple[list[str], list[Line]]] = []
+        seen: set[str] = set()
+        named: set[str] = set()
+        for block in worded:
+            key = "\n".join(line.text for line in block.lines)
+            if key in seen or not block.lines:
+                continue
+            seen.add(key)
+            lines = block.lines
+            if block.channel is not None and block.channel.id not in named:
+                named.add(block.channel.id)
+                lines = self.named(block.channel, lines)
+            out.append((block.sites, lines))
+        return out
+
+    @staticmethod
+    def _same_run(a: AspectFact, b: AspectFact) -> bool:
+        if a.kind != b.kind or a.channel != b.channel:
+            return False
+        if a.kind in ("hours", "phone"):
+            return True
+        if a.kind == "response":
+            return a.site == b.site
+        if a.kind == "fact":
+            same_list = a.path.rsplit(".", 1)[0] == b.path.rsplit(".", 1)[0]
+            return same_list and _field(a) in _JOINED and _field(b) in _JOINED
+        return False
+
+    def word(self, run: list[AspectFact]) -> list[_Block]:
+        """A run of facts in words: one or more blocks."""
+        first = run[0]
+        channel = self.catalog.channel(self.platform.id, first.channel) if first.channel else None
+        if first.kind == "phone" and channel is not None:
+            return self.word_phones(channel, [f.item for f in run if isinstance(f.item, Phone)])
+        if first.kind == "hours" and channel is not None:
+            items = [f.item for f in run if isinstance(f.item, Hours)]
+            site_order = [s.id for s in self.platform.sites]
+            blocks = []
+            for same, lines in self.schedule_groups(channel, items, notes=False):
+                sites = [h.site for h in same if h.site]
+                where = min((site_order.index(x) for x in sites if x in site_order), default=0)
+                always = 1 if same[0].schedule.always_open else 0
+                blocks.append(_Block(channel, sites, lines, (always, where)))
+            return blocks
+        if first.kind == "response" and channel is not None:
+            # one channel's reply times together, each figure on its own line
+            responses = [f.item for f in run if isinstance(f.item, Response)]
+            lines = [self.response_line(channel, responses[0])]
+            for response in responses[1:]:
+                self.cite(response.sources or channel.sources)
+                lines.append(Line.of(self.t(response.text), indent=2))
+            return [_Block(channel, [f.site for f in run if f.site], lines)]
+        if first.kind == "fact" and (len(run) > 1 or _field(first) in ("steps_web", "steps_app")):
+            return [_Block(None, [], [self.joined(run)])]
+        out: list[_Block] = []
+        for fact in run:
+            self.cite(fact.sources)
+            sites = [fact.site] if fact.site else []
+            item = fact.item
+            if isinstance(item, Channel):
+                out.append(_Block(None, sites, [Line.of(Span(self.t(item.name), "bold"), " — ",
+                                                        self.t(item.summary), indent=1)]))
+            elif isinstance(item, Site) and item.languages is not None:
+                out.append(_Block(None, sites, [Line.of(f"{self.t(item.name)}: ",
+                                                        self.t(item.languages), indent=1)]))
+            elif isinstance(item, Holiday):
+                out.append(_Block(None, sites, [self.holiday_line(item)]))
+            elif isinstance(item, Fact):
+                prefix = f"{self.site_name(fact.site)}: " if fact.site else ""
+                out.append(_Block(None, sites, [Line.of(prefix + self.t(item.text), indent=1)]))
+        return out
+
+    def word_phones(self, channel: Channel, phones: list[Phone]) -> list[_Block]:
+        """One line per site: '中国大陆: 400-810-5666 (…) / 400-820-8686 (…)'."""
+        by_site: dict[str | None, list[Phone]] = {}
+        for phone in phones:
+            by_site.setdefault(phone.site, []).append(phone)
+        out: list[_Block] = []
+        for site, same in by_site.items():
+            lines = self.phone_lines(channel, same)
+            spans: list[Span] = list(lines[0].spans)
+            for extra in lines[1:]:
+                rest = extra.spans[1:] if site else extra.spans
+                spans += [Span(" / "), *rest]
+            out.append(_Block(None, [site] if site else [], [Line(tuple(spans), indent=1)]))
+        return out
+
+    def named(self, channel: Channel, lines: list[Line]) -> list[Line]:
+        """Prefix a channel's first line with its name when the card has several."""
+        if not lines or len(self.channel_order) <= 1:
+            return lines
+        head = Line((Span(self.t(channel.name), "bold"), Span(" · "), *lines[0].spans),
+                    lines[0].indent)
+        return [head, *lines[1:]]
+
+    def joined(self, run: list[AspectFact]) -> Line:
+        """Short list items on one line: '订单号；账号信息；…' or 'Web: a → b → c'."""
+        for fact in run:
+            self.cite(fact.sources)
+        texts = [self.t(f.item.text) for f in run if isinstance(f.item, Fact)]
+        field = _field(run[0])
+        if field in ("steps_web", "steps_app"):
+            key = "card.steps_web" if field == "steps_web" else "card.steps_app"
+            return Line.of(Span(self.label(key), "bold"), " → ".join(texts), indent=1)
+        return Line.of(("；" if self.lang == "zh" else "; ").join(texts), indent=1)
+
+    def holiday_line(self, holiday: Holiday) -> Line:
+        today = self.now.astimezone(self.zone).date()
+        busy = holiday in active_holidays(self.platform.holidays, today)
+        name = self.t(holiday.name) + (self.label("answer.holiday_now") if busy else "")
+        return Line.of(Span(name, "bold"), ": ", self.t(holiday.effect), indent=1)
+
+    def waited(self) -> list[Line]:
+        """Time already waited → the response window and that round's playbook steps."""
+        elapsed = self.asked.elapsed
+        assert elapsed is not None
+        hours = elapsed.total_seconds() / 3600
+        shown = f"{hours:.0f}" if hours >= 1 else f"{hours:.1f}"
+        role = self.ref.role
+        rounds = max_rounds(self.catalog, self.platform.id, role)
+        window = None
+        channel: Channel | None = None
+        for channel_id in self.channel_order:
+            window = response_window(self.catalog, self.platform.id, channel_id, self.ref.site)
+            if window is not None:
+                channel = self.catalog.channel(self.platform.id, channel_id)
+                break
+        round_ = round_after(hours, window.hours if window else None, rounds)
+        lines: list[Line] = []
+        if window is not None and channel is not None:
+            self.cite(window.sources)
+            name = self.t(channel.name)
+            if round_ == 0:
+                lines.append(Line.of(self.label("answer.waited_within", hours=shown,
+                                                channel=name, text=self.t(window.text)),
+                                     indent=1))
+                return lines
+            lines.append(Line.of(self.label("answer.waited_over", hours=shown, channel=name,
+                                            window=window.hours, round=round_), indent=1))
+        elif round_ == 0:
+            return []
+        else:
+            lines.append(Line.of(self.label("answer.waited", hours=shown, round=round_),
+                                 indent=1))
+        step = playbook(self.catalog, self.platform.id, role, round_)
+        if step is None:
+            return []
+        lines += [Line(line.spans, 2) for line in self.facts(step.steps, step.sources)]
+        return [_capped(line) for line in lines[:MAX_LINES]]
+
+
+def _field(fact: AspectFact) -> str:
+    """The list a fact sits in: "prepare" for roles.1.issues.0.prepare.2."""
+    parts = fact.path.split(".")
+    return parts[-2] if len(parts) >= 2 else ""
+
+
+def _capped(line: Line) -> Line:
+    """A line longer than LINE_CAP is cut at a span boundary or inside the last span."""
+    if len(line.text) <= LINE_CAP:
+        return line
+    spans: list[Span] = []
+    room = LINE_CAP - 1
+    for span in line.spans:
+        if len(span.text) <= room:
+            spans.append(span)
+            room -= len(span.text)
+            continue
+        spans.append(Span(span.text[:room].rstrip() + "…", span.style, span.url))
+        break
+    return Line(tuple(spans), line.indent)

@@ -1,0 +1,290 @@
+"""What a question wants to know (its aspect), read from the words it uses.
+
+Search finds what a question is *about* (a card); this finds what it *asks* (a phone
+number, the hours, how long a reply takes …), so the answer can lead with that fact.
+
+Why it is built this way:
+
+* The words live in `knowledge/data/aspects.yaml` (editors add colloquial forms there),
+  and go through the search's normalisation (`knowledge.textnorm`): traditional Chinese
+  becomes simplified, full-width becomes half-width, English is lower-cased and stemmed.
+* Chinese words are found as substrings (Chinese has no spaces); English words and
+  phrases as whole stemmed tokens, so "reply" never fires inside "replying-to" noise and
+  "us" is never "use". English typos are corrected towards the aspect words with the
+  same edit budget search uses, but a word search already knows ("seller", "case") is
+  never bent into an aspect word. A Chinese word of three or more characters is still
+  found with one character wrong.
+* A word inside a longer recognised word does not count ("回复" in "没回复", "open" in
+  "open a case"), and `weak` words count only when nothing stronger is asked.
+* Several aspects may be asked at once; they are ranked by the file's `order`, most
+  specific situation first ("黑五回复慢吗" is about the holiday).
+* A duration counts as time already waited only next to an `elapsed` word
+  ("48小时没回", "after 3 days"); "72小时内" is a deadline, "24小时客服" opening hours.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import NamedTuple
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from knowledge import textnorm
+from knowledge.schema import Aspect, AspectsFile, AspectWords
+from knowledge.textnorm import STOPWORDS, Analyzed, analyze, has_han
+
+__all__ = ["AskedAspects", "AspectDetector", "parse_elapsed"]
+
+_ELAPSED = "elapsed"  # the pseudo-aspect of the `elapsed` words
+# Chinese words shorter than this match exactly only: the aspect words are short and
+# common, and one wrong character in three ("回复快" for "回复怎") is another word
+_FUZZY_MIN_HAN = 4
+
+
+@dataclass(frozen=True)
+class AskedAspects:
+    """What a question asks: aspects best first, and the time already waited, if said."""
+
+    aspects: tuple[Aspect, ...]
+    elapsed: timedelta | None = None
+    words: tuple[str, ...] = ()  # the words recognised (for debugging and the UI)
+
+    @property
+    def first(self) -> Aspect | None:
+        return self.aspects[0] if self.aspects else None
+
+
+class _Hit(NamedTuple):
+    group: str  # an Aspect value, or _ELAPSED
+    start: int  # span in Analyzed.compact
+    end: int
+    weak: bool
+    word: str
+    exact: bool = True  # False: found with one character wrong
+
+
+class AspectDetector:
+    """Built once per catalog (the search index owns one); `detect` only reads."""
+
+    def __init__(self, words: AspectsFile | None, known: Iterable[str] = ()) -> None:
+        self._order: dict[str, int] = {}
+        # han surface → [(group, weak, word)]; latin stems → [(group, weak, word)]
+        self._han: dict[str, list[tuple[str, bool, str]]] = defaultdict(list)
+        self._han_by_first: dict[str, list[str]] = defaultdict(list)
+        self._han_masked: dict[str, list[str]] = defaultdict(list)
+        self._latin: dict[tuple[str, ...], list[tuple[str, bool, str]]] = defaultdict(list)
+        self._latin_by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        self._known = frozenset(known)
+        self._vocab: list[str] = []
+        self._vocab_set: frozenset[str] = frozenset()
+        self._han_lengths: tuple[int, ...] = ()
+        if words is None:
+            return
+        self._order = {a.value: i for i, a in enumerate(words.order)}
+        for aspect, group in words.aspects.items():
+            self._add(aspect.value, group)
+        self._add(_ELAPSED, words.elapsed)
+        for surface in self._han:
+            self._han_by_first[surface[0]].append(surface)
+            if len(surface) >= _FUZZY_MIN_HAN and textnorm.is_all_han(surface):
+                for i in range(len(surface)):
+                    self._han_masked[surface[:i] + "\0" + surface[i + 1:]].append(surface)
+        for phrase in self._latin:
+            self._latin_by_first[phrase[0]].append(phrase)
+        self._vocab = sorted({s for p in self._latin for s in p if len(s) >= 3})
+        self._vocab_set = frozenset(self._vocab)
+        self._han_lengths = tuple(sorted({len(s) for m in self._han_masked.values() for s in m}))
+
+    def _add(self, group: str, words: AspectWords) -> None:
+        for word, weak in [(w, False) for w in (*words.zh, *words.en)] + [
+            (w, True) for w in words.weak
+        ]:
+            analyzed = analyze(word, limit=None)
+            if not analyzed.compact:
+                continue
+            if has_han(analyzed.compact):
+                self._han[analyzed.compact].append((group, weak, word))
+            else:
+                stems = tuple(t.stem for t in analyzed.tokens)
+                self._latin[stems].append((group, weak, word))
+
+    # --- reading a question ----------------------------------------------------------
+
+    def detect(self, question: str) -> AskedAspects:
+        """The aspects a question asks for, ranked, and the time waited; never raises."""
+        if not self._order:
+            return AskedAspects(())
+        analyzed = analyze(question)
+        found_hits = self._han_hits(analyzed) + self._latin_hits(analyzed)
+        # elapsed words are context, not rivals: "没人回" inside "没人回复" still counts
+        hits = self._drop_contained([h for h in found_hits if h.group != _ELAPSED])
+        hits += [h for h in found_hits if h.group == _ELAPSED]
+        strong = [h for h in hits if not h.weak and h.group != _ELAPSED]
+        counted = strong or [h for h in hits if h.group != _ELAPSED]
+        found = {h.group for h in counted}
+        elapsed = None
+        if any(h.group == _ELAPSED for h in hits):
+            elapsed = parse_elapsed(analyzed.text)
+            if elapsed is not None:
+                found.add(Aspect.followup.value)
+        aspects = tuple(Aspect(g) for g in sorted(found, key=self._order.__getitem__))
+        words = tuple(dict.fromkeys(h.word for h in hits))
+        return AskedAspects(aspects, elapsed, words)
+
+    def _han_hits(self, analyzed: Analyzed) -> list[_Hit]:
+        compact = analyzed.compact
+        hits: list[_Hit] = []
+        for start, end in analyzed.han_runs:
+            # a word may run on into Latin letters or digits ("开case", "双11")
+            for i in range(start, end):
+                for surface in self._han_by_first.get(compact[i], ()):
+                    if compact.startswith(surface, i):
+                        hits += self._hits_for(self._han[surface], i, i + len(surface))
+            hits += self._han_typos(compact, start, end, hits)
+        # words that start with a digit or letter ("24小时", "7x24")
+        for token in analyzed.tokens:
+            for surface in self._han_by_first.get(compact[token.start], ()):
+                if compact.startswith(surface, token.start):
+                    hits += self._hits_for(self._han[surface], token.start,
+                                           token.start + len(surface))
+        return hits
+
+    def _han_typos(self, compact: str, start: int, end: int, exact: list[_Hit]) -> list[_Hit]:
+        """Words of ≥ 3 characters with one character wrong, where no word was found."""
+        covered = [False] * len(compact)
+        for hit in exact:
+            if not hit.exact:
+                continue
+            for j in range(hit.start, hit.end):
+                covered[j] = True
+        out: list[_Hit] = []
+        for length in self._han_lengths:
+            for s in range(start, end - length + 1):
+                for p in range(s, s + length):
+                    # the wrong character is not part of a known word, and the kept
+                    # ones are not all known words already ("时客服" is not "假客服")
+                    if covered[p] or all(covered[j] for j in range(s, s + length) if j != p):
+                        continue
+                    key = compact[s:p] + "\0" + compact[p + 1:s + length]
+                    for surface in self._han_masked.get(key, ()):
+                        out += self._hits_for(self._han[surface], s, s + length, exact=False)
+        return out
+
+    def _latin_hits(self, analyzed: Analyzed) -> list[_Hit]:
+        tokens = analyzed.tokens
+        stems = [self._correct(t.stem, t.raw) for t in tokens]
+        hits: list[_Hit] = []
+        for i, first in enumerate(stems):
+            for phrase in self._latin_by_first.get(first, ()):
+                n = len(phrase)
+                if tuple(stems[i:i + n]) == phrase:
+                    hits += self._hits_for(self._latin[phrase], tokens[i].start,
+                                           tokens[i + n - 1].end)
+        return hits
+
+    def _correct(self, stem: str, raw: str) -> str:
+        """A misspelt English word → the aspect word it most likely is, else itself."""
+        budget = textnorm.edit_budget(len(raw))
+        if (
+            budget == 0
+            or stem in self._vocab_set
+            or stem in self._known
+            or stem in STOPWORDS
+            or raw.lower() in STOPWORDS  # "does" stems to "doe", one edit from "due"
+            or stem.isdigit()
+        ):
+            return stem
+        found = process.extract(stem, self._vocab, scorer=OSA.distance, score_cutoff=budget,
+                                limit=None)
+        if not found:
+            return stem
+        found.sort(key=lambda f: (f[1], f[0][0] != stem[0], f[0]))
+        return str(found[0][0])
+
+    @staticmethod
+    def _hits_for(
+        entries: list[tuple[str, bool, str]], start: int, end: int, *, exact: bool = True
+    ) -> list[_Hit]:
+        return [_Hit(group, start, end, weak, word, exact) for group, weak, word in entries]
+
+    @staticmethod
+    def _drop_contained(hits: list[_Hit]) -> list[_Hit]:
+        """A word strictly inside a longer, exactly typed word does not count on its own."""
+        return [
+            h for h in hits
+            if not any(
+                o.exact
+                and o.start <= h.start
+                and h.end <= o.end
+                and (o.end - o.start) > (h.end - h.start)
+                for o in hits
+            )
+        ]
+
+
+# --- durations ---------------------------------------------------------------------------
+
+_ZH_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}
+_EN_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+               "seven": 7, "eight": 8, "nine": 9, "ten": 10, "couple of": 2, "few": 3}
+_UNIT_HOURS = {
+    "分钟": 1 / 60, "小时": 1.0, "个小时": 1.0, "钟头": 1.0, "个钟头": 1.0, "天": 24.0, "日": 24.0,
+    "周": 168.0, "星期": 168.0, "个星期": 168.0, "礼拜": 168.0, "个月": 720.0,
+    "minute": 1 / 60, "min": 1 / 60, "hour": 1.0, "hr": 1.0, "h": 1.0, "day": 24.0, "d": 24.0,
+    "week": 168.0, "wk": 168.0, "month": 720.0,
+}
+_NUMBER = (r"(?P<num>\d+(?:\.\d+)?|[零一二两三四五六七八九十]+|"
+           + "|".join(sorted(_EN_NUMBERS, key=len, reverse=True)) + ")")
+_UNIT = ("(?P<unit>" + "|".join(sorted(_UNIT_HOURS, key=len, reverse=True)) + ")")
+_DURATION_RE = re.compile(
+    rf"(?<![a-z0-9.]){_NUMBER}\s*(?P<half>个半)?\s*{_UNIT}(?:s|es)?(?![a-z])(?P<within>\s*(?:内|之内|以内))?",
+    re.IGNORECASE,
+)
+_WITHIN_RE = re.compile(r"\bwithin\s*$", re.IGNORECASE)
+
+
+def _zh_number(text: str) -> float | None:
+    """一 … 九十九 (what people write for hours and days); None for anything else."""
+    if "十" in text:
+        head, _, tail = text.partition("十")
+        tens = _ZH_DIGITS.get(head, 0) if head else 1
+        ones = _ZH_DIGITS.get(tail, 0) if tail else 0
+        if (head and head not in _ZH_DIGITS) or (tail and tail not in _ZH_DIGITS):
+            return None
+        return float(tens * 10 + ones)
+    if len(text) == 1 and text in _ZH_DIGITS:
+        return float(_ZH_DIGITS[text])
+    return None
+
+
+def parse_elapsed(text: str) -> timedelta | None:
+    """The first duration in a text that is not a deadline ("72小时内", "within 3 days").
+
+    The caller decides whether it is time already waited (an `elapsed` word nearby).
+    """
+    cleaned = textnorm.clean(text)
+    for match in _DURATION_RE.finditer(cleaned):
+        if match.group("within") or _WITHIN_RE.search(cleaned[: match.start()]):
+            continue
+        raw = match.group("num").lower()
+        if raw[0].isdigit():
+            number: float | None = float(raw)
+        elif raw in _EN_NUMBERS:
+            number = float(_EN_NUMBERS[raw])
+        else:
+            number = _zh_number(raw)
+        if number is None:
+            continue
+        if match.group("half"):
+            number += 0.5
+        hours = number * _UNIT_HOURS[match.group("unit").lower()]
+        if hours <= 0 or hours > 24 * 366:
+            continue
+        return timedelta(hours=hours)
+    return None

@@ -1,0 +1,196 @@
+"""Reading what a question asks: aspects from words, ranked, and the time already waited.
+
+These run on the real words file (knowledge/data/aspects.yaml) through the real search
+index, which owns the detector: the words are language, not platform data, and what
+users type is what these tests are about.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from knowledge.aspects import AspectDetector, parse_elapsed
+from knowledge.catalog import DATA_DIR, Catalog, CatalogError, load_catalog
+from knowledge.schema import Aspect
+from knowledge.search import SearchIndex
+from tests.knowledge.conftest import write_catalog
+
+
+@pytest.fixture(scope="module")
+def detector() -> AspectDetector:
+    return SearchIndex(load_catalog()).aspects
+
+
+@pytest.mark.parametrize(
+    ("question", "aspect"),
+    [
+        # the brief's own examples
+        ("电话多少", Aspect.phone),
+        ("幾點開門", Aspect.hours),  # traditional
+        ("how long till they reply", Aspect.response_time),
+        ("wat time open", Aspect.hours),  # misspelt, short words
+        ("转人工", Aspect.human),
+        ("怎么找真人", Aspect.human),
+        ("客服介入", Aspect.intervene),
+        ("plan of action deadline", Aspect.deadline),
+        ("聊天记录保存多久", Aspect.retention),
+        ("黑五回复慢吗", Aspect.holiday),
+        ("supervisor", Aspect.escalation),
+        ("没人回复怎么办 48小时", Aspect.followup),
+        # more colloquial, traditional and English forms
+        ("電話號碼是多少", Aspect.phone),
+        ("客服幾點下班", Aspect.hours),
+        ("多久回覆", Aspect.response_time),
+        ("轉人工客服", Aspect.human),
+        ("聊天記錄保存多久", Aspect.retention),
+        ("申請客服介入", Aspect.intervene),
+        ("is seller support open now", Aspect.hours),
+        ("how fast do they answer", Aspect.response_time),
+        ("what do i need to prepare", Aspect.prepare),
+        ("which languages do they speak", Aspect.languages),
+        ("individual plan seller can I phone amazon", Aspect.eligibility),
+        ("is this number a scam", Aspect.safety),
+        ("talk to a real person", Aspect.human),
+        ("ask the platform to step in", Aspect.intervene),
+        ("christmas delays", Aspect.holiday),
+        ("email address", Aspect.email),
+        ("live chat", Aspect.chat),
+        ("call me back", Aspect.callback),
+        ("where do i open a case", Aspect.entry),
+        ("联系亚马逊客服要准备什么", Aspect.prepare),
+        ("欧洲站卖家多久回复", Aspect.response_time),
+        # typos
+        ("respnse time", Aspect.response_time),
+        ("supervisr", Aspect.escalation),
+        ("phnoe numbr", Aspect.phone),
+        ("客服电化多少", Aspect.phone),  # one wrong character in a four-character word
+    ],
+)
+def test_the_asked_aspect_comes_first(detector: AspectDetector, question: str,
+                                      aspect: Aspect) -> None:
+    assert detector.detect(question).first == aspect
+
+
+@pytest.mark.parametrize(
+    ("question", "ranked"),
+    [
+        # the situation before the general fact: a holiday, not reply times in general
+        ("黑五回复慢吗", [Aspect.holiday, Aspect.response_time]),
+        # the reply time of one channel: the channel is kept as a second aspect
+        ("how fast does amazon answer a buyer email", [Aspect.response_time, Aspect.email]),
+        ("电话几点开", [Aspect.hours, Aspect.phone]),
+        ("个人卖家能打电话吗", [Aspect.eligibility, Aspect.phone]),
+    ],
+)
+def test_several_aspects_are_ranked(detector: AspectDetector, question: str,
+                                    ranked: list[Aspect]) -> None:
+    assert list(detector.detect(question).aspects) == ranked
+
+
+def test_a_word_inside_a_longer_word_does_not_count(detector: AspectDetector) -> None:
+    # "回复" (a reply) inside "没人回复" (nobody replied) is not a reply-time question,
+    # and "open" inside "open a case" is not about opening hours
+    assert detector.detect("没人回复").aspects == (Aspect.followup,)
+    assert Aspect.hours not in detector.detect("how do i open a case").aspects
+
+
+def test_weak_words_count_only_alone(detector: AspectDetector) -> None:
+    assert detector.detect("客服时间").first == Aspect.hours
+    assert detector.detect("时间").first == Aspect.hours  # weak, but nothing else asked
+    # "within" alone is a deadline; beside a reply word it is the reply time
+    assert detector.detect("POA within").first == Aspect.deadline
+    assert detector.detect("do they reply within a day").first == Aspect.response_time
+
+
+def test_known_words_are_not_bent_into_aspects(detector: AspectDetector) -> None:
+    # "does" is one edit from "due", "seller" and "case" are words search knows
+    assert detector.detect("does amazon seller case").aspects == ()
+    assert detector.detect("亚马逊卖家封号").aspects == ()
+
+
+def test_nothing_asked_is_empty(detector: AspectDetector) -> None:
+    for question in ("", "   ", "亚马逊", "😀😀", "<b></b>", "x" * 10_000):
+        assert detector.detect(question).aspects == ()
+
+
+def test_hostile_input_is_cheap_and_safe(detector: AspectDetector) -> None:
+    asked = detector.detect("电话" * 5000 + "\u202e\x00")
+    assert asked.first == Aspect.phone
+
+
+@pytest.mark.parametrize(
+    ("question", "hours"),
+    [
+        ("48小时没回", 48),
+        ("已经三天了还没回", 72),
+        ("after 3 days no reply", 72),
+        ("no reply for two days", 48),
+        ("等了一个星期没人回", 168),
+        ("一个半小时没人接", 1.5),
+        ("it's been 36 hrs", 36),
+        ("已經兩天沒回覆", 48),  # traditional
+    ],
+)
+def test_time_already_waited_is_read(detector: AspectDetector, question: str,
+                                     hours: float) -> None:
+    asked = detector.detect(question)
+    assert asked.elapsed == timedelta(hours=hours)
+    assert asked.first == Aspect.followup
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["72小时内提交POA", "submit within 3 days", "24小时客服吗", "amazon 24 hours support"],
+)
+def test_a_deadline_or_opening_hours_is_not_time_waited(detector: AspectDetector,
+                                                         question: str) -> None:
+    asked = detector.detect(question)
+    assert asked.elapsed is None
+    assert Aspect.followup not in asked.aspects
+
+
+def test_parse_elapsed_units() -> None:
+    assert parse_elapsed("30分钟") == timedelta(minutes=30)
+    assert parse_elapsed("2 weeks") == timedelta(days=14)
+    assert parse_elapsed("十二小时") == timedelta(hours=12)
+    assert parse_elapsed("二十四小时") == timedelta(hours=24)
+    assert parse_elapsed("72小时内") is None
+    assert parse_elapsed("within 3 days") is None
+    assert parse_elapsed("no number here") is None
+
+
+def test_every_aspect_has_words() -> None:
+    words = load_catalog().aspect_words
+    assert words is not None
+    for aspect in Aspect:
+        group = words.aspects.get(aspect)
+        assert group is not None and group.zh and group.en, aspect
+
+
+def test_a_catalog_without_its_own_words_file_uses_the_packaged_one(
+    mini_catalog: Catalog,
+) -> None:
+    assert mini_catalog.aspect_words == load_catalog().aspect_words
+
+
+def test_an_unknown_aspect_in_the_words_file_is_a_clear_error(tmp_path: Path) -> None:
+    data = write_catalog(tmp_path)
+    text = (DATA_DIR / "aspects.yaml").read_text(encoding="utf-8")
+    (data / "aspects.yaml").write_text(text.replace("  phone:\n", "  phonee:\n", 1),
+                                       encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(data)
+    assert caught.value.file == "aspects.yaml"
+    assert caught.value.path.startswith("aspects.phonee")
+
+
+def test_the_words_file_must_rank_every_aspect(tmp_path: Path) -> None:
+    data = write_catalog(tmp_path)
+    text = (DATA_DIR / "aspects.yaml").read_text(encoding="utf-8")
+    kept = [line for line in text.splitlines() if not line.startswith("  - retention")]
+    (data / "aspects.yaml").write_text("\n".join(kept) + "\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match="retention"):
+        load_catalog(data)

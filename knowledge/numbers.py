@@ -272,12 +272,15 @@ class PhoneBook:
         return NumberVerdict(found.text, found.readings, tuple(official), tuple(near))
 
     def _advice(self, text: str, verdicts: tuple[NumberVerdict, ...]) -> tuple[PlatformAdvice, ...]:
-        named = [p.id for p in self._names.find(text) if p.covered]
+        """The covered platforms concerned: named in the message, else those a near number
+        belongs to, else all. A message naming only uncovered platforms gets none: another
+        platform's warnings would not be about it (the general advice still is)."""
+        named = self._names.find(text)
+        ids = [p.id for p in named if p.covered]
         if not named:
-            named = list(dict.fromkeys(n.platform for v in verdicts for n in v.near))
-        if not named:
-            named = list(self._catalog.platforms)
-        return tuple(platform_advice(self._catalog, pid) for pid in named)
+            ids = list(dict.fromkeys(n.platform for v in verdicts for n in v.near))
+            ids = ids or list(self._catalog.platforms)
+        return tuple(platform_advice(self._catalog, pid) for pid in ids)
 
 
 def platform_advice(catalog: Catalog, platform_id: str) -> PlatformAdvice:

@@ -49,7 +49,8 @@ class NamedPlatform:
     id: str
     name: Text
     covered: bool
-    start: int  # where the name starts in the normalised text (mention order)
+    start: int  # where the name is first named, in the normalised text (mention order)
+    end: int
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,8 @@ class PlatformNames:
         self._catalog = catalog
         self._targets: dict[str, _Target] = {}
         self._names: list[_Name] = []
+        # every name without its spaces ("tiktokshop"), for text that lost them
+        self._squeezed: dict[str, str] = {}
         seen: dict[str, str] = {}  # surface key → target key; the first claim wins
 
         # 1. the platform files: every id, name and keyword names a covered platform
@@ -161,21 +164,33 @@ class PlatformNames:
             frozenset(t.start for t in analyzed.tokens), frozenset(t.end for t in analyzed.tokens)
         )
         taken: list[tuple[int, int]] = []
-        found: dict[str, int] = {}
+        found: dict[str, tuple[int, int]] = {}
         for name in self._names:
             for start, end in self._occurrences(name, analyzed, words, bounds):
                 if any(start < b and a < end for a, b in taken):
                     continue  # inside a longer name already found
                 taken.append((start, end))
-                if name.target not in found or start < found[name.target]:
-                    found[name.target] = start
+                if name.target not in found or start < found[name.target][0]:
+                    found[name.target] = (start, end)
         out = [
-            NamedPlatform(t.id, t.name, t.covered, start)
-            for key, start in found.items()
+            NamedPlatform(t.id, t.name, t.covered, start, end)
+            for key, (start, end) in found.items()
             for t in (self._targets[key],)
         ]
         out.sort(key=lambda p: (p.start, p.id))
         return tuple(out)
+
+    def exactly(self, text: str) -> NamedPlatform | None:
+        """The platform `text` is the name of, and nothing more ("亚马逊", "tiktok")."""
+        compact = analyze(text).compact
+        found = self.find(text)
+        if len(found) == 1 and found[0].start == 0 and found[0].end == len(compact):
+            return found[0]
+        key = self._squeezed.get(compact)
+        if key is None:
+            return None
+        target = self._targets[key]
+        return NamedPlatform(target.id, target.name, target.covered, 0, len(compact))
 
     def names_uncovered(self, question: str) -> UncoveredPlatform | None:
         """What to answer when `question` names a platform without a knowledge file.
@@ -215,6 +230,7 @@ class PlatformNames:
         if key is None or key in seen:
             return
         seen[key] = target
+        self._squeezed.setdefault(analyzed.compact, target)
         han = has_han(analyzed.compact)
         lowered = text.strip().lower()
         ambiguous = known is not None and lowered in {a.strip().lower() for a in known.ambiguous}

@@ -361,7 +361,7 @@ class SmallTalkKind(StrEnum):
 
 class SmallTalkPhrases(Model):
     kind: SmallTalkKind
-    # whole messages (besides fillers); `{platform}` stands for any platform's name
+    # whole messages (besides fillers); `<platform>` stands for any platform's name
     phrases: list[NonEmpty] = Field(min_length=1)
     reply: Text  # short and honest; about the bot itself, so it needs no source
 

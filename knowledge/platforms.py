@@ -145,7 +145,12 @@ class PlatformNames:
                 self._add(text, key, seen, known)
 
         # longest first, so "tiktok shop" wins over a shorter name inside it
-        self._names.sort(key=lambda n: -(len(n.compact) if n.han else len(" ".join(n.tokens))))
+        self._han = [n for n in self._names if n.han]
+        latin: dict[str, list[_Name]] = {}
+        for name in self._names:
+            if not name.han:
+                latin.setdefault(name.tokens[0], []).append(name)
+        self._latin = latin  # Latin names by their first word
 
     # --- public ----------------------------------------------------------------------
 
@@ -160,18 +165,30 @@ class PlatformNames:
         if not analyzed.compact:
             return ()
         words = _words(analyzed)
-        bounds = _Bounds(
-            frozenset(t.start for t in analyzed.tokens), frozenset(t.end for t in analyzed.tokens)
-        )
+        hits: list[tuple[int, int, str]] = []  # (start, end, target)
+        if has_han(analyzed.compact):
+            bounds = _Bounds(frozenset(t.start for t in analyzed.tokens),
+                             frozenset(t.end for t in analyzed.tokens))
+            for name in self._han:
+                hits += [(a, b, name.target) for a, b in self._han_hits(name, analyzed, bounds)]
+        for i, word in enumerate(words):
+            for name in self._latin.get(word, ()):
+                n = len(name.tokens)
+                if words[i:i + n] != name.tokens:
+                    continue
+                if name.ambiguous and not self._meant_as_name(name, analyzed, words, i):
+                    continue
+                hits.append((analyzed.tokens[i].start, analyzed.tokens[i + n - 1].end, name.target))
+        # a name inside a longer one found at the same place does not count on its own
+        hits.sort(key=lambda h: (h[0] - h[1], h[0]))
         taken: list[tuple[int, int]] = []
         found: dict[str, tuple[int, int]] = {}
-        for name in self._names:
-            for start, end in self._occurrences(name, analyzed, words, bounds):
-                if any(start < b and a < end for a, b in taken):
-                    continue  # inside a longer name already found
-                taken.append((start, end))
-                if name.target not in found or start < found[name.target][0]:
-                    found[name.target] = (start, end)
+        for start, end, target in hits:
+            if any(start < b and a < end for a, b in taken):
+                continue
+            taken.append((start, end))
+            if target not in found or start < found[target][0]:
+                found[target] = (start, end)
         out = [
             NamedPlatform(t.id, t.name, t.covered, start, end)
             for key, (start, end) in found.items()
@@ -244,29 +261,19 @@ class PlatformNames:
 
     # --- matching --------------------------------------------------------------------
 
-    def _occurrences(
-        self, name: _Name, analyzed: Analyzed, words: tuple[str, ...], bounds: _Bounds
+    def _han_hits(
+        self, name: _Name, analyzed: Analyzed, bounds: _Bounds
     ) -> list[tuple[int, int]]:
+        """A Chinese (or mixed, "tiktok小店") name as a substring; a Latin part of it only as
+        whole words, so it may not begin or end inside a Latin word."""
         compact = analyzed.compact
         out: list[tuple[int, int]] = []
-        if name.han:
-            # Chinese (or mixed, "tiktok小店"): a substring, but a Latin part only as
-            # whole words: it may not begin or end inside a Latin word
-            at = compact.find(name.compact)
-            while at >= 0:
-                end = at + len(name.compact)
-                if bounds.whole(compact, at, end) and not self._hidden(name, compact, at, end):
-                    out.append((at, end))
-                at = compact.find(name.compact, at + 1)
-            return out
-        n = len(name.tokens)
-        tokens = analyzed.tokens
-        for i in range(len(words) - n + 1):
-            if words[i:i + n] != name.tokens:
-                continue
-            if name.ambiguous and not self._meant_as_name(name, analyzed, words, i):
-                continue
-            out.append((tokens[i].start, tokens[i + n - 1].end))
+        at = compact.find(name.compact)
+        while at >= 0:
+            end = at + len(name.compact)
+            if bounds.whole(compact, at, end) and not self._hidden(name, compact, at, end):
+                out.append((at, end))
+            at = compact.find(name.compact, at + 1)
         return out
 
     @staticmethod

@@ -41,7 +41,12 @@ __all__ = [
 ]
 
 MAX_NUMBERS = 3  # checked per message; the rest are counted in `NumberCheck.skipped`
-MAX_TEXT = 1000  # characters of a message searched for numbers (a paste's head)
+MAX_TEXT = 500  # characters of a message searched for numbers (a paste's head)
+# candidates libphonenumber tries per region: bounds the cost of a hostile message
+# (a wall of digits) at a few milliseconds; `skipped` counts what was found within it
+MAX_TRIES = 40
+MIN_DIGITS = 6  # fewer digits in a whole message: no phone number anywhere in it
+MAX_FOUND = 20  # numbers read per region; `skipped` counts at most MAX_FOUND - MAX_NUMBERS
 # hotlines of mainland China (400/800) are written without a country code
 ALWAYS_REGIONS = ("CN",)
 
@@ -107,7 +112,7 @@ class NumberCheck:
     """
 
     numbers: tuple[NumberVerdict, ...]  # in message order, at most MAX_NUMBERS
-    skipped: int  # further numbers in the message that were not checked
+    skipped: int  # further numbers that were not checked (counted up to MAX_FOUND in all)
     advice: tuple[PlatformAdvice, ...]
     safe_path: SourcedText | None
     general: tuple[SourcedText, ...]  # platform-independent advice (safety.yaml)
@@ -217,13 +222,17 @@ class PhoneBook:
     def find(self, text: str) -> list[FoundNumber]:
         """Every phone number in `text`, in order, each once with all its readings."""
         text = unicodedata.normalize("NFKC", text[:MAX_TEXT])
+        if sum(ch.isdigit() for ch in text) < MIN_DIGITS:
+            return []
         masked = mask_ids(text)
         spans: list[tuple[int, int, str]] = []  # (start, end, e164), region order kept
         for region in self._regions:
             matcher = phonenumbers.PhoneNumberMatcher(
-                masked, region, leniency=phonenumbers.Leniency.VALID
+                masked, region, leniency=phonenumbers.Leniency.VALID, max_tries=MAX_TRIES
             )
-            for match in matcher:
+            for n, match in enumerate(matcher):
+                if n >= MAX_FOUND:
+                    break
                 spans.append((match.start, match.end, _e164(match.number)))
         # numbers read in several regions overlap: one group per stretch of text
         groups: list[list[tuple[int, int, str]]] = []

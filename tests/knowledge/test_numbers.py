@@ -245,3 +245,10 @@ def test_a_line_carries_the_hours_of_its_site(tmp_path: Path) -> None:
     cn = book.check("4000000000")
     assert cn is not None
     assert [h.site for h in cn.numbers[0].official[0].hours] == [None]  # not the US hours
+
+
+def test_a_wall_of_numbers_is_bounded(book: PhoneBook) -> None:
+    check = book.check("+86 138 0013 8000, " * 200)
+    assert check is not None
+    assert len(check.numbers) == 3 and 0 < check.skipped <= 20
+    book.check("1 2 3 4 5 6 7 8 9 0 " * 500)  # answers quickly, whatever it finds

@@ -252,3 +252,13 @@ def test_a_wall_of_numbers_is_bounded(book: PhoneBook) -> None:
     assert check is not None
     assert len(check.numbers) == 3 and 0 < check.skipped <= 20
     book.check("1 2 3 4 5 6 7 8 9 0 " * 500)  # answers quickly, whatever it finds
+
+
+def test_a_number_for_an_uncovered_platform_gets_no_other_platforms_warnings(
+    book: PhoneBook,
+) -> None:
+    check = book.check("京东客服电话 400-606-5500 是真的吗")
+    assert check is not None
+    assert not check.numbers[0].is_official
+    assert check.advice == ()  # Amazon's or Tmall's warnings are not about JD
+    assert check.safe_path is not None and check.general  # the general advice is

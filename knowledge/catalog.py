@@ -21,11 +21,15 @@ from knowledge.schema import (
     Holiday,
     Hours,
     Issue,
+    KnownPlatform,
     Phone,
     Platform,
+    PlatformNamesFile,
     Response,
     Role,
+    SafetyFile,
     Site,
+    SmallTalkFile,
     Source,
     Sourced,
     SourcesFile,
@@ -39,7 +43,16 @@ SYNONYMS_FILE = "synonyms.yaml"
 # How questions ask for aspects. Language, not platform data: a knowledge directory
 # without its own copy (a test's mini catalog, a trimmed deployment) uses the package's.
 ASPECTS_FILE = "aspects.yaml"
-_NOT_PLATFORMS = (SOURCES_FILE, SYNONYMS_FILE, ASPECTS_FILE)
+# optional files beside the platforms: names of platforms people ask about (covered or
+# not), advice that holds on any platform, and the phrases of small talk
+PLATFORM_NAMES_FILE = "platform_names.yaml"
+SAFETY_FILE = "safety.yaml"
+SMALLTALK_FILE = "smalltalk.yaml"
+# every other *.yaml in the data directory is a platform, so a new platform needs no code
+NOT_PLATFORMS = frozenset(
+    {SOURCES_FILE, SYNONYMS_FILE, ASPECTS_FILE, PLATFORM_NAMES_FILE, SAFETY_FILE,
+     SMALLTALK_FILE}
+)
 
 M = TypeVar("M", bound=BaseModel)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -89,6 +102,12 @@ class Catalog:
     synonyms: list[list[str]]
     files: tuple[str, ...] = field(default=())
     aspect_words: AspectsFile | None = None  # None: questions are never read for aspects
+    # platforms people ask about, covered or not (platform_names.yaml)
+    known_platforms: tuple[KnownPlatform, ...] = ()
+    # platform-independent safe path and anti-scam advice (safety.yaml)
+    safety: SafetyFile | None = None
+    # greetings, thanks and questions about the bot itself (smalltalk.yaml)
+    smalltalk: SmallTalkFile | None = None
 
     # --- lookups -----------------------------------------------------------------
 
@@ -193,8 +212,15 @@ def load_catalog(data_dir: Path = DATA_DIR) -> Catalog:
 
     platforms: dict[str, Platform] = {}
     files = [SOURCES_FILE, SYNONYMS_FILE, ASPECTS_FILE]
+    known = _load_optional(PlatformNamesFile, data_dir, PLATFORM_NAMES_FILE, files)
+    safety = _load_optional(SafetyFile, data_dir, SAFETY_FILE, files)
+    smalltalk = _load_optional(SmallTalkFile, data_dir, SMALLTALK_FILE, files)
+    if known is not None:
+        _check_known(known)
+    if safety is not None:
+        _check_sources(safety, sources, SAFETY_FILE)
     for path in sorted(data_dir.glob("*.yaml")):
-        if path.name in _NOT_PLATFORMS:
+        if path.name in NOT_PLATFORMS:
             continue
         platform = _validate(Platform, _read_yaml(path), path.name)
         if platform.id in platforms:
@@ -210,7 +236,44 @@ def load_catalog(data_dir: Path = DATA_DIR) -> Catalog:
         synonyms=[list(g) for g in synonyms.groups],
         files=tuple(files),
         aspect_words=aspect_words,
+        known_platforms=tuple(known.platforms) if known is not None else (),
+        safety=safety,
+        smalltalk=smalltalk,
     )
+
+
+def _load_optional(model: type[M], data_dir: Path, name: str, files: list[str]) -> M | None:
+    path = data_dir / name
+    if not path.exists():
+        return None
+    files.append(name)
+    return _validate(model, _read_yaml(path), name)
+
+
+def _check_known(known: PlatformNamesFile) -> None:
+    """Ids are unique and no name points at two platforms (a name must say which one)."""
+    _unique(known.platforms, "platform", PLATFORM_NAMES_FILE, "platforms")
+    owner: dict[str, str] = {}
+    for i, platform in enumerate(known.platforms):
+        for k, name in enumerate(platform.names):
+            key = name.strip().lower()
+            if owner.get(key, platform.id) != platform.id:
+                raise CatalogError(
+                    PLATFORM_NAMES_FILE,
+                    f"platforms.{i}.names.{k}",
+                    f"{name!r} already names platform {owner[key]!r}",
+                )
+            owner[key] = platform.id
+
+
+def _check_sources(obj: BaseModel, sources: dict[str, Source], file: str) -> None:
+    """Every fact in a file outside the platforms names a known source of its own."""
+    for path, item, _inherited in walk_sourced(obj):
+        for si, sid in enumerate(item.sources):
+            if sid not in sources:
+                raise CatalogError(file, f"{path}.sources.{si}", f"unknown source {sid!r}")
+        if not item.sources:
+            raise CatalogError(file, path, "states facts without a source")
 
 
 def _unique(items: list[Any], what: str, file: str, path: str) -> set[str]:

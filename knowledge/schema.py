@@ -255,6 +255,9 @@ class Site(Sourced):
     id: Id
     name: Text
     timezone: Zone
+    # ISO 3166 country whose national phone format the site's numbers are written in
+    # ("GB" for a site "uk"); where absent, a site id that is a country code is used
+    region: Annotated[str, Field(pattern=r"^[A-Z]{2}$")] | None = None
     keywords: list[NonEmpty] = Field(default_factory=list)
     languages: Text | None = None
     notes: list[Fact] = Field(default_factory=list)
@@ -314,6 +317,76 @@ class Platform(Sourced):
     followups: list[FollowUp] = Field(default_factory=list)
     discrepancies: list[Discrepancy] = Field(default_factory=list)
     domains: list[Domain] = Field(default_factory=list)  # official domains, for the link check
+
+
+class KnownPlatform(Model):
+    """A platform people ask about, by the names they use, whether or not it is covered.
+
+    Names are matched like search keywords: Chinese as substrings (simplified and
+    traditional meet via textnorm), Latin as whole words, case-insensitively.
+    """
+
+    id: Id
+    name: Text
+    names: list[NonEmpty] = Field(min_length=1)
+    # Latin names that are also ordinary English words ("wish"): they count only when
+    # typed as a name (Wish, WISH, wish客服) or next to one of `context`
+    ambiguous: list[NonEmpty] = Field(default_factory=list)
+    context: list[NonEmpty] = Field(default_factory=list)
+    # longer words a Chinese name occurs inside without naming the platform (北京东路)
+    not_inside: list[NonEmpty] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _ambiguous_are_names(self) -> KnownPlatform:
+        missing = [a for a in self.ambiguous if a not in self.names]
+        if missing:
+            raise ValueError(f"ambiguous names {missing} are not in `names`")
+        return self
+
+
+class PlatformNamesFile(Model):
+    platforms: list[KnownPlatform] = Field(min_length=1)
+
+
+class SafetyFile(Model):
+    """Advice that holds on any platform: where to find the real customer service."""
+
+    # the path to take on any platform: the official app's or website's help centre
+    safe_path: Fact
+    # platform-independent warnings (fake support numbers, codes, passwords)
+    advice: list[Fact] = Field(min_length=1)
+
+
+class SmallTalkKind(StrEnum):
+    """Messages that are not questions about a platform, each answered with a short text."""
+
+    greeting = "greeting"  # 你好, hi
+    thanks = "thanks"  # 谢谢, thanks
+    are_you_official = "are_you_official"  # are you Amazon / the official service?
+    are_you_human = "are_you_human"  # are you a real person?
+    act_for_me = "act_for_me"  # contact Tmall for me, refund my order
+
+
+class SmallTalkPhrases(Model):
+    kind: SmallTalkKind
+    # whole messages (besides fillers); `<platform>` stands for any platform's name
+    phrases: list[NonEmpty] = Field(min_length=1)
+    reply: Text  # short and honest; about the bot itself, so it needs no source
+
+
+class SmallTalkFile(Model):
+    # words that may come before or after a phrase without changing it (啊, please, bot)
+    fillers: list[NonEmpty] = Field(default_factory=list)
+    kinds: list[SmallTalkPhrases] = Field(min_length=1)
+    # one line on what the bot is and is not, for /start and /about
+    identity: Text
+
+    @model_validator(mode="after")
+    def _each_kind_once(self) -> SmallTalkFile:
+        kinds = [k.kind for k in self.kinds]
+        if len(set(kinds)) != len(kinds):
+            raise ValueError("a kind is listed twice")
+        return self
 
 
 class SourcesFile(Model):

@@ -30,6 +30,9 @@ Why it is built this way:
 * When a question says too little, the suggestions are each role's general card
   (issue id `general`), then the others in file order; the same order breaks ties,
   so results never depend on hash order or timing.
+* A question that names only platforms the knowledge files do not cover (京东, eBay,
+  platform_names.yaml) gets no card at all, `uncovered` naming them: another platform's
+  card is never the answer to it (knowledge.platforms; a new platform file covers it).
 * Everything is computed in `SearchIndex.__init__`; `search` only reads, so one index
   is shared safely between handlers. Input is capped (`textnorm.MAX_QUERY_CHARS`), so
   hostile or pasted text costs no more than a long question.
@@ -49,6 +52,7 @@ from rapidfuzz.distance import OSA
 from knowledge import textnorm
 from knowledge.aspects import AspectDetector
 from knowledge.catalog import CardRef, Catalog
+from knowledge.platforms import PlatformNames
 from knowledge.schema import Fact, Text
 from knowledge.textnorm import STOPWORDS, Analyzed, Token, analyze, has_han
 from knowledge.textnorm import edit_budget as _edit_budget
@@ -110,12 +114,15 @@ class SearchResult:
     """The ranked cards for one question, and what was understood of it."""
 
     query: str
-    matches: tuple[Match, ...]  # best first; never empty for a non-empty catalog
+    # best first; empty only when the query names only platforms that are not covered
+    matches: tuple[Match, ...]
     confident: bool  # False → the UI says "not sure" and offers `matches` as suggestions
     site: str | None  # the site named in the query, if any
     platform: str | None  # the platform named in the query, if any
     role: str | None = None  # the role named in the query, if any
     terms: tuple[str, ...] = ()  # concepts recognised, canonical form (for UI and debugging)
+    # ids (platform_names.yaml) of platforms named that no knowledge file covers, in order
+    uncovered: tuple[str, ...] = ()
 
 
 class _Hit(NamedTuple):
@@ -191,6 +198,7 @@ class SearchIndex:
         self._analyzed: dict[str, Analyzed] = {}
         self._auto: set[str] = set()  # concepts that are just an English word of some field
         self._grouped: set[str] = set()  # concepts defined by a synonym group
+        self._names = PlatformNames(catalog)
 
         self._build()
         # what a question asks (phone, hours …), reading English typos with this
@@ -208,9 +216,15 @@ class SearchIndex:
 
         An empty or unrecognisable query is not an error: it returns the most general
         cards as suggestions with `confident=False`, so every caller can show something.
+        A query naming only uncovered platforms returns no cards and `uncovered` set.
         """
         if limit < 1:
             raise ValueError("limit must be at least 1")
+        named = self._names.find(query)
+        uncovered = tuple(p.id for p in named if not p.covered)
+        if uncovered and not any(p.covered for p in named):
+            return SearchResult(query=query, matches=(), confident=False, site=None,
+                                platform=None, uncovered=uncovered)
         analyzed = analyze(query)
         hits = self._find(analyzed, fuzzy=True)
         platform, role, site, site_platforms = self._read_hints(hits)
@@ -260,6 +274,7 @@ class SearchIndex:
             platform=platform,
             role=role,
             terms=terms,
+            uncovered=uncovered,
         )
 
     # --- building --------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Persistence with aiosqlite: users, cases, groups, migrations."""
+"""Persistence with aiosqlite: users, cases, groups, anonymous misses, migrations."""
 
 from storage.cases import (
     MAX_EXTERNAL_ID_LEN,
@@ -11,6 +11,8 @@ from storage.cases import (
 from storage.db import Database
 from storage.errors import DatabaseError, WriteFailed
 from storage.groups import GroupSettings, GroupStore
+from storage.misses import MissCount, MissKind, MissStore, MissSummary
+from storage.redact import redact
 from storage.timestamps import Clock, SystemClock
 from storage.users import UserSettings, UserStore
 
@@ -26,8 +28,13 @@ __all__ = [
     "DuplicateCaseError",
     "GroupSettings",
     "GroupStore",
+    "MissCount",
+    "MissKind",
+    "MissStore",
+    "MissSummary",
     "SystemClock",
     "UserSettings",
     "UserStore",
     "WriteFailed",
+    "redact",
 ]

@@ -92,6 +92,22 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE cases ADD COLUMN site TEXT CHECK (length(site) BETWEEN 1 AND 64);
     """,
+    # 3: questions the bot could not answer confidently, or about platforms it does not
+    # cover, counted per day for the operators (storage/misses.py). Anonymous by design:
+    # no user or chat id, only the day, and the text redacted before it is stored. The
+    # key starts with the day, so the 30-day window and the sweep read a range of it.
+    """
+    CREATE TABLE misses (
+        day      TEXT NOT NULL CHECK (length(day) = 10),
+        kind     TEXT NOT NULL CHECK (kind IN ('not_sure', 'uncovered')),
+        -- the uncovered platform's id; '' for not_sure (NULLs would defeat the key)
+        platform TEXT NOT NULL DEFAULT '' CHECK (length(platform) <= 64),
+        text     TEXT NOT NULL CHECK (length(text) BETWEEN 1 AND 200),
+        count    INTEGER NOT NULL DEFAULT 1 CHECK (count >= 1),
+        PRIMARY KEY (day, kind, platform, text),
+        CHECK ((kind = 'uncovered') = (platform <> ''))
+    ) STRICT, WITHOUT ROWID;
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

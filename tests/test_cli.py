@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import shutil
@@ -12,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.infra.cli import guess_lang, run_ask, run_check
+from bot.infra.cli import guess_lang, run_ask, run_check, run_misses
+from storage import Database, MissStore
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -156,3 +158,57 @@ def test_check_as_a_process_and_main_dispatch(capsys: pytest.CaptureFixture[str]
     assert done.returncode == 0, done.stderr
     assert main(["ask", "亚马逊", "卖家", "封号"]) == 0
     assert capsys.readouterr().out.startswith("亚马逊 · 卖家 · ")
+
+
+# --- misses -------------------------------------------------------------------------------
+
+
+def _env_db(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    for name in list(os.environ):
+        if name.startswith("BOT_"):
+            monkeypatch.delenv(name)
+    db = tmp_path / "data" / "kefu.sqlite3"
+    monkeypatch.setenv("BOT_DB", str(db))
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    return db
+
+
+def test_misses_prints_totals_and_the_top_list(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    db = _env_db(monkeypatch, tmp_path)
+
+    async def fill() -> None:
+        database = await Database.open(db)
+        try:
+            store = MissStore(database)
+            for _ in range(3):
+                await store.record("uncovered", "京东客服电话 400-810-5666", platform="jd")
+            await store.record("not_sure", "怎么办")
+        finally:
+            await database.close()
+
+    asyncio.run(fill())
+    out, err = io.StringIO(), io.StringIO()
+    assert run_misses(out=out, err=err) == 0, err.getvalue()
+    text = out.getvalue()
+    assert "misses in the last 30 days: 4 (not_sure 1, uncovered 3)" in text
+    assert "uncovered platforms: jd 3" in text
+    lines = text.splitlines()
+    assert "京东客服电话 <n>" in lines[2] and lines[2].split()[0] == "3"
+    assert "400" not in text
+    out = io.StringIO()
+    assert run_misses(limit=1, out=out, err=err) == 0
+    assert "怎么办" not in out.getvalue()
+
+
+def test_misses_without_a_database_creates_none(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    db = _env_db(monkeypatch, tmp_path)
+    err = io.StringIO()
+    assert run_misses(out=io.StringIO(), err=err) == 1
+    assert "nothing recorded yet" in err.getvalue()
+    assert not db.exists()

@@ -1,8 +1,11 @@
-"""Operator commands in the terminal: answer a question, validate the knowledge files."""
+"""Operator commands in the terminal: answer a question, validate the knowledge files,
+list what users miss."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+import sqlite3
 import sys
 from collections import Counter
 from datetime import UTC, datetime
@@ -23,6 +26,8 @@ from knowledge.catalog import (
 from knowledge.i18n import LABELS
 from knowledge.schema import Lang
 from knowledge.search import SearchIndex
+from storage.db import Database, DatabaseError
+from storage.misses import RETENTION_DAYS, MissCount, MissKind, MissStore, MissSummary
 
 EXIT_OK = 0
 EXIT_BROKEN = 1
@@ -159,3 +164,60 @@ def run_check(
     lines, problems = coverage(catalog)
     out.write("\n".join(["knowledge files: " + ", ".join(catalog.files), *lines]) + "\n")
     return EXIT_OK if problems == 0 else EXIT_BROKEN
+
+
+# --- misses -----------------------------------------------------------------------------
+
+MISSES_LIMIT = 20
+
+
+def misses_report(top: list[MissCount], summary: MissSummary, days: int = RETENTION_DAYS) -> str:
+    """What `python -m bot misses` prints: totals by kind and platform, then the top list."""
+    kinds = ", ".join(f"{k.value} {summary.by_kind.get(k, 0)}" for k in MissKind)
+    lines = [f"misses in the last {days} days: {summary.total} ({kinds})"]
+    if summary.by_platform:
+        platforms = sorted(summary.by_platform.items(), key=lambda kv: (-kv[1], kv[0]))
+        lines.append("uncovered platforms: " + ", ".join(f"{p} {n}" for p, n in platforms))
+    if not top:
+        lines.append("no misses recorded")
+    for miss in top:
+        what = miss.kind.value + (f" {miss.platform}" if miss.platform else "")
+        lines.append(f"{miss.count:6d}  {what:<22} {miss.text}  (last {miss.last_day})")
+    return "\n".join(lines) + "\n"
+
+
+async def _read_misses(path: Path, limit: int) -> tuple[list[MissCount], MissSummary]:
+    db = await Database.open(path)
+    try:
+        store = MissStore(db)
+        return await store.top(limit), await store.summary()
+    finally:
+        await db.close()
+
+
+def run_misses(
+    limit: int = MISSES_LIMIT, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    """Print the most frequent misses of the last 30 days from the database (BOT_DB)."""
+    from bot.core.config import ConfigError, load_settings
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    if limit < 1:
+        print("the number of misses to show must be at least 1", file=err)
+        return EXIT_USAGE
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(exc, file=err)
+        return ConfigError.EXIT_CODE
+    if not settings.db.is_file():  # reading must not create a database
+        print(f"no database at {settings.db}: nothing recorded yet", file=err)
+        return EXIT_BROKEN
+    try:
+        top, summary = asyncio.run(_read_misses(settings.db, limit))
+    except (DatabaseError, sqlite3.Error, OSError) as exc:
+        print(f"cannot read misses: {exc}", file=err)
+        return EXIT_BROKEN
+    out.write(misses_report(top, summary))
+    return EXIT_OK

@@ -1,0 +1,304 @@
+"""Is this number real? Phone numbers in a message, compared with the official ones.
+
+Why: fake "customer service" numbers are the scam the guides warn about most, and a bot
+that holds the official numbers with their sources can say whether a pasted number is
+one of them. Only a number the knowledge files hold is ever called official; anything
+else is "not one of the official numbers the bot knows", with the platform's warnings
+and where its official numbers are listed.
+
+How: numbers are found and parsed by Google's libphonenumber (`phonenumbers`), in every
+region the catalog's sites use plus CN (400/800 hotlines). A national number reads
+differently in each country ("0800 085 2080" is a UK and a German number), so each
+number found keeps all its readings and matches when any reading is an official number.
+Order ids, case ids and long digit runs are blanked out first, so they are never taken
+for phone numbers, and at most MAX_NUMBERS numbers are checked per message.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import phonenumbers
+from rapidfuzz.distance import OSA
+
+from knowledge.catalog import Catalog
+from knowledge.platforms import PlatformNames, SourcedText, safe_path, safety_advice
+from knowledge.schema import Hours, Platform, Text
+
+__all__ = [
+    "MAX_NUMBERS",
+    "FoundNumber",
+    "NumberCheck",
+    "NumberVerdict",
+    "OfficialNumber",
+    "PhoneBook",
+    "PlatformAdvice",
+    "mask_ids",
+    "platform_advice",
+    "site_region",
+]
+
+MAX_NUMBERS = 3  # checked per message; the rest are counted in `NumberCheck.skipped`
+MAX_TEXT = 500  # characters of a message searched for numbers (a paste's head)
+# candidates libphonenumber tries per region: bounds the cost of a hostile message
+# (a wall of digits) at a few milliseconds; `skipped` counts what was found within it
+MAX_TRIES = 40
+MIN_DIGITS = 6  # fewer digits in a whole message: no phone number anywhere in it
+MAX_FOUND = 20  # numbers read per region; `skipped` counts at most MAX_FOUND - MAX_NUMBERS
+# hotlines of mainland China (400/800) are written without a country code
+ALWAYS_REGIONS = ("CN",)
+
+# Blanked out before numbers are looked for; "_" breaks any number it touches.
+_MASK = "_"
+_AMAZON_ORDER = re.compile(r"(?<!\d)\d{3}-\d{7}-\d{7}(?!\d)")
+# an id after the word that names it: "case 1234567890", "工单号：12345678", "order #..."
+_LABELLED_ID = re.compile(
+    r"(?i)(?:case|ticket|order|tracking|asin|sku|qq|工单|案例|订单|运单|快递单|物流单|追踪)"
+    r"\s*(?:id|no\.?|number|nr\.?|编号|号码?|单号)?\s*[:：#＃.]?\s*"
+    r"(?P<id>[A-Za-z0-9][A-Za-z0-9-]{4,})"
+)
+# a run of digits too long to be a phone number (E.164 has at most 15 digits): a
+# 13-15-digit run counts only after "+", longer ones never
+_LONG_RUN = re.compile(r"(?<![+\d])\d{13,}|\d{16,}")
+
+
+@dataclass(frozen=True)
+class OfficialNumber:
+    """One phone number the knowledge files hold, with what the card says about it."""
+
+    platform: str
+    channel: str  # channel id
+    roles: tuple[str, ...]  # whose line it is (buyer, seller)
+    site: str | None  # None: the channel's number everywhere
+    number: str  # as the knowledge file writes it
+    e164: str
+    note: Text | None
+    hours: tuple[Hours, ...]  # the line's hours at its site (open now: knowledge.hours)
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NumberVerdict:
+    """A number found in a message and what it is."""
+
+    text: str  # as written (after full-width → plain)
+    readings: tuple[str, ...]  # E.164 forms it can be read as, most likely first
+    official: tuple[OfficialNumber, ...]  # the official lines it is; empty: not official
+    near: tuple[OfficialNumber, ...]  # official numbers one digit away from it
+
+    @property
+    def is_official(self) -> bool:
+        return bool(self.official)
+
+
+@dataclass(frozen=True)
+class PlatformAdvice:
+    """Where a platform's official numbers are found, and its anti-scam warnings."""
+
+    platform: str
+    name: Text
+    official_entry: SourcedText
+    warnings: tuple[SourcedText, ...]
+
+
+@dataclass(frozen=True)
+class NumberCheck:
+    """Every number checked in one message, and the advice for those that are not official.
+
+    `advice` holds the platforms the message names (or, if none, those a near number
+    belongs to, or else every covered platform); empty when all numbers are official.
+    """
+
+    numbers: tuple[NumberVerdict, ...]  # in message order, at most MAX_NUMBERS
+    skipped: int  # further numbers that were not checked (counted up to MAX_FOUND in all)
+    advice: tuple[PlatformAdvice, ...]
+    safe_path: SourcedText | None
+    general: tuple[SourcedText, ...]  # platform-independent advice (safety.yaml)
+
+    @property
+    def all_official(self) -> bool:
+        return all(n.is_official for n in self.numbers)
+
+
+@dataclass(frozen=True)
+class FoundNumber:
+    """A phone number in a message: where, as written, and every E.164 reading of it."""
+
+    start: int
+    end: int
+    text: str
+    readings: tuple[str, ...]
+
+
+def _e164(number: phonenumbers.PhoneNumber) -> str:
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def site_region(platform: Platform, site_id: str | None) -> str | None:
+    """The region a site's numbers are written for: its `region`, or its id if a country."""
+    if site_id is None:
+        return None
+    site = next((s for s in platform.sites if s.id == site_id), None)
+    if site is None:
+        return None
+    if site.region is not None:
+        return site.region
+    code = site.id.upper()
+    return code if code in phonenumbers.SUPPORTED_REGIONS else None
+
+
+def mask_ids(text: str) -> str:
+    """Blank out order ids, labelled case/ticket ids and over-long digit runs."""
+    chars = list(text)
+
+    def blank(start: int, end: int) -> None:
+        chars[start:end] = _MASK * (end - start)
+
+    for match in _AMAZON_ORDER.finditer(text):
+        blank(*match.span())
+    for match in _LABELLED_ID.finditer(text):
+        blank(*match.span("id"))
+    for match in _LONG_RUN.finditer(text):
+        blank(*match.span())
+    return "".join(chars)
+
+
+class PhoneBook:
+    """Every official number in the catalog, and the check of numbers in a message."""
+
+    def __init__(self, catalog: Catalog, names: PlatformNames | None = None) -> None:
+        self._catalog = catalog
+        self._names = names or PlatformNames(catalog)
+        self._by_e164: dict[str, list[OfficialNumber]] = {}
+        # numbers a knowledge file holds that libphonenumber cannot read (editors' typos)
+        self.unreadable: list[tuple[str, str, str]] = []  # (platform, channel, number)
+        regions: list[str] = []
+        for platform in catalog.platforms.values():
+            for site in platform.sites:
+                region = site_region(platform, site.id)
+                if region is not None and region not in regions:
+                    regions.append(region)
+            for channel in platform.channels:
+                for phone in channel.phones:
+                    region = site_region(platform, phone.site)
+                    try:
+                        parsed = phonenumbers.parse(phone.number, region)
+                    except phonenumbers.NumberParseException:
+                        parsed = None
+                    if parsed is None or not phonenumbers.is_possible_number(parsed):
+                        self.unreadable.append((platform.id, channel.id, phone.number))
+                        continue
+                    hours = tuple(
+                        h for h in channel.hours if h.site is None or h.site == phone.site
+                    )
+                    official = OfficialNumber(
+                        platform=platform.id,
+                        channel=channel.id,
+                        roles=tuple(channel.roles),
+                        site=phone.site,
+                        number=phone.number,
+                        e164=_e164(parsed),
+                        note=phone.note,
+                        hours=hours,
+                        sources=tuple(phone.sources or channel.sources or platform.sources),
+                    )
+                    self._by_e164.setdefault(official.e164, []).append(official)
+        self._regions = tuple(regions) + tuple(r for r in ALWAYS_REGIONS if r not in regions)
+
+    @property
+    def numbers(self) -> tuple[OfficialNumber, ...]:
+        """Every official number, in catalog order."""
+        return tuple(n for found in self._by_e164.values() for n in found)
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        return self._regions
+
+    def lookup(self, e164: str) -> tuple[OfficialNumber, ...]:
+        return tuple(self._by_e164.get(e164, ()))
+
+    def find(self, text: str) -> list[FoundNumber]:
+        """Every phone number in `text`, in order, each once with all its readings."""
+        text = unicodedata.normalize("NFKC", text[:MAX_TEXT])
+        if sum(ch.isdigit() for ch in text) < MIN_DIGITS:
+            return []
+        masked = mask_ids(text)
+        spans: list[tuple[int, int, str]] = []  # (start, end, e164), region order kept
+        for region in self._regions:
+            matcher = phonenumbers.PhoneNumberMatcher(
+                masked, region, leniency=phonenumbers.Leniency.VALID, max_tries=MAX_TRIES
+            )
+            for n, match in enumerate(matcher):
+                if n >= MAX_FOUND:
+                    break
+                spans.append((match.start, match.end, _e164(match.number)))
+        # numbers read in several regions overlap: one group per stretch of text
+        groups: list[list[tuple[int, int, str]]] = []
+        for span in sorted(spans, key=lambda s: s[0]):
+            if groups and span[0] < max(s[1] for s in groups[-1]):
+                groups[-1].append(span)
+            else:
+                groups.append([span])
+        found = []
+        for group in groups:
+            start = min(s[0] for s in group)
+            end = max(s[1] for s in group)
+            readings = tuple(dict.fromkeys(s[2] for s in group))
+            found.append(FoundNumber(start, end, text[start:end], readings))
+        return found
+
+    def check(self, text: str) -> NumberCheck | None:
+        """The verdict on each number in a message; None when it holds no phone number."""
+        found = self.find(text)
+        if not found:
+            return None
+        verdicts = tuple(self._verdict(f) for f in found[:MAX_NUMBERS])
+        advice: tuple[PlatformAdvice, ...] = ()
+        if not all(v.is_official for v in verdicts):
+            advice = self._advice(text, verdicts)
+        return NumberCheck(
+            numbers=verdicts,
+            skipped=max(0, len(found) - MAX_NUMBERS),
+            advice=advice,
+            safe_path=safe_path(self._catalog),
+            general=safety_advice(self._catalog),
+        )
+
+    # --- parts -----------------------------------------------------------------------
+
+    def _verdict(self, found: FoundNumber) -> NumberVerdict:
+        official: list[OfficialNumber] = []
+        for reading in found.readings:
+            official += [n for n in self._by_e164.get(reading, ()) if n not in official]
+        near: list[OfficialNumber] = []
+        if not official:
+            for reading in found.readings:
+                for e164, numbers in self._by_e164.items():
+                    if OSA.distance(reading, e164, score_cutoff=1) <= 1:
+                        near += [n for n in numbers if n not in near]
+        return NumberVerdict(found.text, found.readings, tuple(official), tuple(near))
+
+    def _advice(self, text: str, verdicts: tuple[NumberVerdict, ...]) -> tuple[PlatformAdvice, ...]:
+        """The covered platforms concerned: named in the message, else those a near number
+        belongs to, else all. A message naming only uncovered platforms gets none: another
+        platform's warnings would not be about it (the general advice still is)."""
+        named = self._names.find(text)
+        ids = [p.id for p in named if p.covered]
+        if not named:
+            ids = list(dict.fromkeys(n.platform for v in verdicts for n in v.near))
+            ids = ids or list(self._catalog.platforms)
+        return tuple(platform_advice(self._catalog, pid) for pid in ids)
+
+
+def platform_advice(catalog: Catalog, platform_id: str) -> PlatformAdvice:
+    """A covered platform's official entry and warnings, each with its sources."""
+    platform = catalog.platforms[platform_id]
+    inherited = tuple(platform.sources)
+    return PlatformAdvice(
+        platform=platform.id,
+        name=platform.name,
+        official_entry=SourcedText.of(platform.official_entry, inherited),
+        warnings=tuple(SourcedText.of(w, inherited) for w in platform.warnings),
+    )

@@ -1,0 +1,118 @@
+"""Greetings, thanks and questions about the bot itself, answered with a short honest text.
+
+Why: "你好" got "didn't understand", and nothing told a new user that this bot is not
+Amazon's customer service, the confusion fake-support scams live on. "Are you Amazon?",
+"are you a real person?", "contact Tmall for me", "refund my order" each get a short
+reply saying what the bot is and is not, and the right channel (the platform's sourced
+official entry) where one is named.
+
+A phrase (smalltalk.yaml) must be the whole message, besides fillers (啊, please, bot):
+a real question never misfires — "你好，亚马逊客服电话多少" goes to search, and
+"亚马逊人工客服" asks how to reach a person at Amazon, not whether the bot is one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge.catalog import Catalog
+from knowledge.platforms import NamedPlatform, PlatformNames, SourcedText, safe_path
+from knowledge.schema import SmallTalkKind, Text
+from knowledge.textnorm import clean
+
+__all__ = ["MAX_SMALLTALK_CHARS", "SmallTalk", "SmallTalkKind", "SmallTalkMatcher"]
+
+# longer messages are questions, whatever they start with (normalised characters)
+MAX_SMALLTALK_CHARS = 40
+
+_PLACEHOLDER = "<platform>"
+_KEEP = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_YOU = str.maketrans({"您": "你", "妳": "你", "祢": "你"})
+
+
+@dataclass(frozen=True)
+class SmallTalk:
+    """What a message is, the reply, and the right channel when a platform is named."""
+
+    kind: SmallTalkKind
+    reply: Text
+    identity: Text  # one line on what the bot is (the bot may add it to any reply)
+    platform: NamedPlatform | None  # the platform the message names, if any
+    # the named platform's official entry, when the knowledge files cover it
+    official_entry: SourcedText | None
+    # the platform-independent way to the real service (for no or an uncovered platform)
+    safe_path: SourcedText | None
+
+
+def _normalise(text: str) -> str:
+    """Lower case, simplified, 您 → 你, and nothing but letters, digits and ideographs."""
+    return _KEEP.sub("", clean(text).lower().translate(_YOU))
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    kind: SmallTalkKind
+    regex: re.Pattern[str]
+    has_platform: bool
+
+
+class SmallTalkMatcher:
+    """Classifies messages by the phrases of smalltalk.yaml; build once per catalog."""
+
+    def __init__(self, catalog: Catalog, names: PlatformNames | None = None) -> None:
+        self._catalog = catalog
+        self._names = names or PlatformNames(catalog)
+        self._patterns: list[_Pattern] = []
+        self._replies: dict[SmallTalkKind, Text] = {}
+        data = catalog.smalltalk
+        self._identity = data.identity if data is not None else None
+        if data is None:
+            return
+        fillers = sorted({_normalise(f) for f in data.fillers} - {""}, key=lambda f: -len(f))
+        pad = f"(?:{'|'.join(map(re.escape, fillers))})*" if fillers else ""
+        for entry in data.kinds:
+            self._replies[entry.kind] = entry.reply
+            for phrase in entry.phrases:
+                pieces = [_normalise(p) for p in phrase.split(_PLACEHOLDER)]
+                body = "(?P<platform>.+?)".join(map(re.escape, pieces))
+                if not body:
+                    continue
+                self._patterns.append(
+                    _Pattern(entry.kind, re.compile(f"{pad}{body}{pad}"), len(pieces) > 1)
+                )
+
+    def classify(self, message: str) -> SmallTalk | None:
+        """The small-talk kind of a whole message, or None for a real question."""
+        if self._identity is None:
+            return None
+        compact = _normalise(message[: MAX_SMALLTALK_CHARS * 4])
+        if not compact or len(compact) > MAX_SMALLTALK_CHARS:
+            return None
+        for pattern in self._patterns:
+            match = pattern.regex.fullmatch(compact)
+            if match is None:
+                continue
+            named: NamedPlatform | None = None
+            if pattern.has_platform:
+                named = self._platform(match.group("platform"))
+                if named is None:
+                    continue  # "你是<platform>" but no platform: "你是谁" has its own
+            return SmallTalk(
+                kind=pattern.kind,
+                reply=self._replies[pattern.kind],
+                identity=self._identity,
+                platform=named,
+                official_entry=self._entry(named),
+                safe_path=safe_path(self._catalog),
+            )
+        return None
+
+    def _platform(self, text: str) -> NamedPlatform | None:
+        return self._names.exactly(text)
+
+    def _entry(self, named: NamedPlatform | None) -> SourcedText | None:
+        if named is None or not named.covered:
+            return None
+        platform = self._catalog.platforms[named.id]
+        return SourcedText.of(platform.official_entry, tuple(platform.sources))

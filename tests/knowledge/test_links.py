@@ -1,0 +1,185 @@
+"""The link check: official domains and their subdomains, look-alikes of every kind, and
+hosts that are simply unknown — never a fake called official, nor a real one a fake."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.catalog import Catalog, load_catalog
+from knowledge.links import (
+    MAX_LINKS,
+    LinkKind,
+    LookAlike,
+    OfficialDomains,
+    registrable,
+    skeleton,
+)
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+@pytest.fixture(scope="module")
+def links(catalog: Catalog) -> OfficialDomains:
+    return OfficialDomains(catalog)
+
+
+def _domains() -> list[str]:
+    return [d.domain for p in load_catalog().platforms.values() for d in p.domains]
+
+
+def test_official_domains_are_sourced(catalog: Catalog) -> None:
+    domains = catalog.platforms["amazon"].domains
+    assert {d.domain for d in domains} >= {"amazon.com", "amazon.co.uk", "amazon.de"}
+    assert all(d.sources and set(d.sources) <= set(catalog.sources) for d in domains)
+    # the Tmall guide names no web address, so no Tmall domain is official
+    assert catalog.platforms["tmall"].domains == []
+
+
+@pytest.mark.parametrize("domain", _domains())
+@pytest.mark.parametrize(
+    "written",
+    [
+        "{d}",
+        "www.{d}",
+        "sellercentral.{d}",
+        "a.b.{d}",
+        "https://www.{d}/gp/help/customer/contact-us",
+        "http://{d}:443/x?y=1#z",
+        "HTTPS://WWW.{D}/",
+        "请打开{d}。谢谢",
+        "{fw}",
+    ],
+)
+def test_official_domains_and_subdomains_are_official(
+    links: OfficialDomains, catalog: Catalog, domain: str, written: str
+) -> None:
+    full_width = "".join(chr(ord(c) + 0xFEE0) if c.isalnum() else "．" for c in domain)
+    text = written.format(d=domain, D=domain.upper(), fw=full_width)
+    check = links.check(f"这个链接是官方的吗 {text}")
+    assert check is not None, text
+    (verdict,) = check.links
+    assert verdict.kind is LinkKind.official, (text, verdict)
+    assert verdict.domain == domain and verdict.platform == "amazon"
+    assert verdict.sources and set(verdict.sources) <= set(catalog.sources)
+    assert check.all_official and check.advice == ()
+
+
+@pytest.mark.parametrize(
+    ("written", "how", "domain"),
+    [
+        ("amazon.com.security-check.xyz", LookAlike.inside, "amazon.com"),
+        ("http://www.amazon.com.account-verify.top/login", LookAlike.inside, "amazon.com"),
+        ("amazon.co.uk.refund-centre.info", LookAlike.inside, "amazon.co.uk"),
+        ("notamazon.com", LookAlike.inside, "amazon.com"),
+        ("xn--mazon-3ve.com", LookAlike.homograph, "amazon.com"),  # Cyrillic а
+        ("аmazon.com", LookAlike.homograph, "amazon.com"),  # the same, typed
+        ("amaz0n.com", LookAlike.homograph, "amazon.com"),
+        ("arnazon.co.uk", LookAlike.homograph, "amazon.com"),
+        ("ámazon.de", LookAlike.homograph, "amazon.com"),
+        ("amaz0n-support.com", LookAlike.part, "amazon.com"),
+        ("https://amazon-refund.help/case", LookAlike.part, "amazon.com"),
+        ("support-amazon.net", LookAlike.part, "amazon.com"),
+        ("amazom.com", LookAlike.typo, "amazon.com"),
+        ("amazn.com", LookAlike.typo, "amazon.com"),
+        ("amaozn.com", LookAlike.typo, "amazon.com"),
+        ("amazonn-help.xyz", LookAlike.typo, "amazon.com"),
+    ],
+)
+def test_look_alikes_are_named_as_such(
+    links: OfficialDomains, written: str, how: LookAlike, domain: str
+) -> None:
+    check = links.check(f"is {written} really Amazon?")
+    assert check is not None
+    (verdict,) = check.links
+    assert verdict.kind is LinkKind.look_alike, verdict
+    assert verdict.how is how and verdict.platform == "amazon"
+    assert verdict.domain is not None and verdict.domain.startswith("amazon.")
+    if how is LookAlike.inside:
+        assert verdict.domain == domain
+    assert not check.all_official
+    assert [a.platform for a in check.advice] == ["amazon"]
+    assert check.advice[0].warnings and check.safe_path is not None
+
+
+def test_punycode_is_shown_decoded(links: OfficialDomains) -> None:
+    verdict = links.classify("xn--mazon-3ve.com")
+    assert verdict.host == "\u0430mazon.com"
+    assert verdict.kind is LinkKind.look_alike
+
+
+@pytest.mark.parametrize(
+    ("written", "platform"),
+    [
+        ("amazon.fr", "amazon"),  # Amazon's name, but no source lists the domain
+        ("amazon.com.cn", "amazon"),
+        ("amazonaws.com", "amazon"),
+        ("amazonsupport.com", "amazon"),
+        ("tmall.com", "tmall"),  # no source names Tmall's domain: unknown, never official
+        ("jd-refund.com", "jd"),
+        ("www.google.com", None),
+        ("amazing.com", None),  # two edits from amazon, but a word of its own
+        ("example.org", None),
+        ("http://192.168.1.1/login", None),
+    ],
+)
+def test_unknown_hosts_are_neither_official_nor_called_fakes(
+    links: OfficialDomains, written: str, platform: str | None
+) -> None:
+    check = links.check(written)
+    assert check is not None
+    (verdict,) = check.links
+    assert verdict.kind is LinkKind.unknown, verdict
+    assert verdict.platform == platform and verdict.how is None
+
+
+def test_the_host_is_after_the_at_sign(links: OfficialDomains) -> None:
+    check = links.check("http://www.amazon.com@evil.example/login")
+    assert check is not None
+    assert [(v.host, v.kind) for v in check.links] == [("evil.example", LinkKind.unknown)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "report.pdf",
+        "readme.md",
+        "e.g. the order",
+        "version 1.2.3",
+        "i.e. no",
+        "node.js",
+        "me@example.com",
+        "亚马逊客服电话",
+        "",
+    ],
+)
+def test_files_abbreviations_and_emails_are_not_links(links: OfficialDomains, text: str) -> None:
+    assert links.check(text) is None
+
+
+def test_at_most_three_links_are_checked(links: OfficialDomains) -> None:
+    text = " ".join(f"site{i}.example.com" for i in range(5))
+    check = links.check(text)
+    assert check is not None
+    assert len(check.links) == MAX_LINKS == 3 and check.skipped == 2
+    assert [v.host for v in check.links] == ["site0.example.com", "site1.example.com",
+                                            "site2.example.com"]
+
+
+def test_links_in_order_with_mixed_verdicts(links: OfficialDomains) -> None:
+    check = links.check("amazon.com 还是 amaz0n-help.com 还是 example.org")
+    assert check is not None
+    assert [v.kind for v in check.links] == [
+        LinkKind.official, LinkKind.look_alike, LinkKind.unknown
+    ]
+
+
+def test_registrable_and_skeleton() -> None:
+    assert registrable("sellercentral.amazon.co.uk") == ("amazon", "co.uk")
+    assert registrable("www.amazon.com") == ("amazon", "com")
+    assert registrable("gs.amazon.cn") == ("amazon", "cn")
+    assert skeleton("аmаz0n") == "amazon"  # Cyrillic а, digit 0
+    assert skeleton("arnazon") == "amazon"
+    assert skeleton("ámazon") == "amazon"

@@ -20,6 +20,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ask.add_argument("question", nargs="*", help='e.g. "美国亚马逊客服电话"')
     ask.add_argument("--lang", choices=LANGS, help="answer language (default: the question's)")
     ask.add_argument("--tz", help="your IANA time zone (default: BOT_TIMEZONE or Asia/Shanghai)")
+    ask.add_argument("--full", action="store_true", help="print the whole card after the answer")
     commands.add_parser("check", help="validate the knowledge files and print their coverage")
     backup = commands.add_parser(
         "backup", help="copy the database (BOT_DB) consistently, also while the bot runs"
@@ -39,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         from bot.infra.cli import run_ask
 
         zone = args.tz or os.environ.get("BOT_TIMEZONE") or "Asia/Shanghai"
-        return run_ask(" ".join(args.question), args.lang, zone)
+        return run_ask(" ".join(args.question), args.lang, zone, full=args.full)
     if args.command == "check":
         from bot.infra.cli import run_check
 

@@ -60,7 +60,7 @@ from knowledge.schema import (
 )
 from knowledge.search import GENERAL_ISSUE, SearchIndex, SearchResult
 
-__all__ = ["MAX_CHARS", "MAX_LINES", "DirectAnswer", "direct_answer"]
+__all__ = ["MAX_CHARS", "MAX_LINES", "DirectAnswer", "answer_about", "direct_answer"]
 
 MAX_LINES = 5  # fact lines in a direct answer
 LINE_BUDGET = 400  # characters of fact lines; further facts become "pick a site" or wait
@@ -115,6 +115,7 @@ class DirectAnswer:
     sections: tuple[str, ...] = ()  # the card's section keys (buttons to each)
     elapsed: timedelta | None = None  # time already waited, if the question said
     from_search: bool = True
+    suggestions: tuple[CardRef, ...] = ()  # search's cards, best first ("not sure" lists them)
 
     def source_line(self) -> str:
         if not self.sources:
@@ -166,14 +167,33 @@ def direct_answer(
     result = index.search(question)
     asked = index.aspects.detect(question)
     ref, from_search = _target(catalog, result, asked)
+    answer = answer_about(catalog, ref, asked, question=question, lang=lang,
+                          user_zone=user_zone, now=now, personal=personal,
+                          from_search=from_search)
+    return replace(answer, suggestions=tuple(m.ref for m in result.matches))
+
+
+def answer_about(
+    catalog: Catalog,
+    ref: CardRef | None,
+    asked: AskedAspects,
+    *,
+    question: str = "",
+    lang: Lang,
+    user_zone: ZoneInfo,
+    now: datetime,
+    personal: bool = True,
+    from_search: bool = True,
+) -> DirectAnswer:
+    """The answer for a known card and aspect (a button "this, for another site" asks it)."""
     empty = DirectAnswer(question, lang, ref, asked.first, asked.aspects, "", (), (), None,
                          elapsed=asked.elapsed, from_search=from_search)
     if ref is None:
         return empty
     card = build_card(catalog, ref, lang=lang, user_zone=user_zone, now=now, personal=personal)
     platform = catalog.platform(ref.platform)
-    if card is None or platform is None:  # the index and catalog come from one load
-        return empty
+    if card is None or platform is None:  # a stale ref, or the index and catalog differ
+        return replace(empty, ref=None)
     recommendation = next((s.lines[0] for s in card.sections
                            if s.key == "recommended" and s.lines), None)
     rec_line = (Line((Span(_label("answer.recommended", lang), "bold"), *recommendation.spans))

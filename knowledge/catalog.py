@@ -326,6 +326,11 @@ def _cross_check(platform: Platform, sources: dict[str, Source], file: str) -> N
             if issue.template is not None and issue.template not in template_ids:
                 raise CatalogError(file, f"{base}.template", f"unknown template {issue.template!r}")
 
+    for fact in platform_facts(platform):
+        for role_id in fact.roles:
+            if role_id not in role_ids:
+                raise CatalogError(file, f"{fact.path}.roles", f"unknown role {role_id!r}")
+
     rounds: set[tuple[str, int]] = set()
     for fi, followup in enumerate(platform.followups):
         for ri, role_id in enumerate(followup.roles):
@@ -411,6 +416,8 @@ def _fact(
     platform: str, path: str, fact: Fact, derived: tuple[Aspect, ...], owner: Sequence[str],
     **where: Any,
 ) -> AspectFact:
+    if fact.roles and "roles" not in where:
+        where = {**where, "roles": tuple(fact.roles)}
     return AspectFact(
         platform, path, "fact", fact, frozenset((*derived, *fact.aspects)),
         tuple(fact.sources or owner), **where,

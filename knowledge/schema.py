@@ -92,6 +92,8 @@ class Fact(Sourced):
     # (a step is an entry, a prepare item is prepare, …): `knowledge.aspects_of` adds both;
     # free-text facts (notes, tips) must name at least one, or `check` fails
     aspects: list[Aspect] = Field(default_factory=list)
+    # whose fact it is where its place does not say (a site's note about sellers only)
+    roles: list[Id] = Field(default_factory=list)
 
 
 class Source(Model):

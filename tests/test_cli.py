@@ -30,12 +30,15 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
     )
 
 
-def test_ask_prints_the_card_in_the_questions_language() -> None:
+def test_ask_prints_the_answer_in_the_questions_language() -> None:
     done = run("ask", "美国亚马逊客服电话")
     assert done.returncode == 0, done.stderr
-    assert "+1-888-280-4331" in done.stdout
-    assert "【来源】" in done.stdout and "最后核对：2026-11-21" in done.stdout
+    assert done.stdout.splitlines()[1] == "• 美国站: +1-888-280-4331 (美国买家客服)"
+    assert "【来源】" not in done.stdout  # the card only with --full
     assert done.stderr == ""
+    full = run("ask", "--full", "美国亚马逊客服电话")
+    assert full.stdout.startswith(done.stdout.split("\n\n")[0])
+    assert "【来源】" in full.stdout and "最后核对：2026-11-21" in full.stdout
 
 
 def test_ask_with_lang_and_zone() -> None:
@@ -90,8 +93,9 @@ def test_unplaceable_question_says_not_sure_with_suggestions() -> None:
     out = io.StringIO()
     assert run_ask("qwertyuiop zxcvb", "en", "Asia/Shanghai", out) == 0
     lines = out.getvalue().splitlines()
-    assert lines[0].startswith("I'm not sure")
-    assert len(lines) > 1 and all(line.startswith("• ") for line in lines[1:])
+    assert lines[0] == "Not sure what you mean"
+    assert lines[1].startswith("I'm not sure")
+    assert len(lines) > 2 and all(line.startswith("• ") for line in lines[2:])
 
 
 def test_guess_lang() -> None:
@@ -150,7 +154,11 @@ def test_ask_leads_with_the_asked_fact() -> None:
     lines = out.getvalue().splitlines()
     assert lines[0] == "亚马逊 · 买家 · 日本站 — 客服电话"
     assert lines[1] == "• 日本站: 050-3184-6300"
-    assert "【来源】" in out.getvalue()  # the whole card follows the direct answer
+    assert "【来源】" not in out.getvalue()
+    full = io.StringIO()
+    assert run_ask("日本亚马逊电话多少", None, "Asia/Shanghai", full, full=True) == 0
+    assert full.getvalue().startswith(out.getvalue().split("\n\n")[0])
+    assert "【来源】" in full.getvalue()  # --full: the whole card follows the direct answer
 
 
 def test_check_as_a_process_and_main_dispatch(capsys: pytest.CaptureFixture[str]) -> None:

@@ -21,8 +21,8 @@ from bot.core.services import Services
 from bot.core.texts import MESSAGES
 from bot.infra.metrics import REMINDER_WINDOW, LastError, Metrics, metrics_of
 from knowledge.catalog import DATA_DIR, CatalogError, load_catalog
+from knowledge.reply import Responder
 from knowledge.schema import Lang
-from knowledge.search import SearchIndex
 
 logger = logging.getLogger(__name__)
 
@@ -142,7 +142,7 @@ async def reload_command(update: Update, context: BotContext) -> None:
     try:
         # off the event loop: reading and indexing take a moment, updates keep flowing
         catalog = await asyncio.to_thread(load_catalog, data_dir)
-        search = await asyncio.to_thread(SearchIndex, catalog)
+        responder = await asyncio.to_thread(Responder, catalog)
     except CatalogError as exc:
         logger.warning(
             "reload failed, catalog kept",
@@ -154,15 +154,17 @@ async def reload_command(update: Update, context: BotContext) -> None:
         )
         await message.reply_text(html.escape(text))
         return
-    # both swapped between two awaits: no handler sees a catalog with another's index
-    services.catalog, services.search = catalog, search
+    # one swap: no handler sees a catalog with another's index
+    services.responder = responder
     logger.info(
         "knowledge reloaded",
-        extra={"user_id": user.id, "platforms": len(catalog.platforms), "cards": len(search.refs)},
+        extra={"user_id": user.id, "platforms": len(catalog.platforms),
+               "cards": len(responder.index.refs)},
     )
     text = MESSAGES.get(
         "admin.reload.done", viewer.lang,
-        platforms=len(catalog.platforms), cards=len(search.refs), files=", ".join(catalog.files),
+        platforms=len(catalog.platforms), cards=len(responder.index.refs),
+        files=", ".join(catalog.files),
     )
     await message.reply_text(html.escape(text))
 

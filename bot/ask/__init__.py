@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from telegram.ext import CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.ask.handlers import faq_command, on_question
+from bot.ask.callbacks import AnswerFor
+from bot.ask.handlers import faq_command, on_answer_button, on_question
 from bot.core.filters import NEW_MESSAGE, PRIVATE
 from bot.core.services import AnyApplication
 
@@ -15,3 +16,4 @@ def register(app: AnyApplication) -> None:
     app.add_handler(
         MessageHandler(PRIVATE & NEW_MESSAGE & filters.TEXT & ~filters.COMMAND, on_question)
     )
+    app.add_handler(CallbackQueryHandler(on_answer_button, pattern=AnswerFor.pattern()))

@@ -1,5 +1,5 @@
-"""Free text in a private chat is a question (so is `/faq <question>` there): answer with
-the best card or suggestions."""
+"""Free text in a private chat is a question (so is `/faq <question>` there): the fact
+asked first, from the one answering path every front end shares."""
 
 from __future__ import annotations
 
@@ -7,18 +7,22 @@ import logging
 
 from telegram import Update
 
-from bot.ask.screens import answer_screen, nothing_to_search_screen
+from bot.ask.callbacks import AnswerFor
+from bot.ask.screens import answer_screen, reply_screen
+from bot.core.callbacks import parse_callback
 from bot.core.context import BotContext
 from bot.core.input import MAX_QUESTION, command_argument
-from bot.core.replies import show
+from bot.core.replies import answer_expired, show
 from bot.core.screens import home_screen
 from bot.core.texts import MESSAGES
+from knowledge.answer import answer_about
+from knowledge.aspects import AskedAspects
 
 logger = logging.getLogger(__name__)
 
 
 async def on_question(update: Update, context: BotContext) -> None:
-    """Search the question and show the answer (never logs the text itself)."""
+    """Answer the question (never logs the text itself)."""
     message = update.effective_message
     if message is None or message.text is None:
         return
@@ -41,31 +45,43 @@ async def faq_command(update: Update, context: BotContext) -> None:
 
 
 async def answer_question(update: Update, context: BotContext, question: str) -> None:
-    """The answer to `question` in the chat of the update."""
+    """The reply to `question` in the chat of the update."""
     services = context.services
     text = question.strip()
     viewer = context.viewer_asking(text)
-    if not any(ch.isalnum() for ch in text):
-        # emoji, punctuation, whitespace: nothing to search for
-        await show(update, nothing_to_search_screen(services.catalog, viewer.lang))
-        return
     notes = []
     if len(text) > MAX_QUESTION:
         notes.append(
             MESSAGES.get("question.too_long", viewer.lang, length=len(text), limit=MAX_QUESTION)
         )
         text = text[:MAX_QUESTION]
-    result = services.search.search(text)
+    reply = services.responder.respond(text, lang=viewer.lang, user_zone=viewer.zone,
+                                       now=viewer.now)
     logger.debug(
         "question",
-        extra={
-            "user_id": context.user.id,
-            "chars": len(question),
-            "confident": result.confident,
-            "best": result.matches[0].ref.key if result.matches else None,
-        },
+        extra={"user_id": context.user.id, "chars": len(question), "reply": type(reply).__name__},
     )
-    screen = answer_screen(services.catalog, result, viewer)
+    screen = reply_screen(services.catalog, reply, viewer)
     for note in notes:
         screen = screen.with_note(note)
     await show(update, screen)
+
+
+async def on_answer_button(update: Update, context: BotContext) -> None:
+    """A site button under an answer: the same fact for that site, in place."""
+    query = update.callback_query
+    if query is None:
+        return
+    action = parse_callback(query.data)
+    if not isinstance(action, AnswerFor):
+        await answer_expired(update, context)
+        return
+    viewer = context.viewer
+    catalog = context.services.catalog
+    answer = answer_about(catalog, action.ref, AskedAspects((action.aspect,)), lang=viewer.lang,
+                          user_zone=viewer.zone, now=viewer.now)
+    if answer.ref is None:
+        await answer_expired(update, context)
+        return
+    await query.answer()
+    await show(update, answer_screen(catalog, answer, viewer))

@@ -60,6 +60,22 @@ class OpenCard(CallbackData):
         return None if ref is None else cls(ref)
 
 
+@callback_data("f")
+@dataclass(frozen=True)
+class OpenGuide(CallbackData):
+    """A card in full (the summary is `OpenCard`)."""
+
+    ref: CardRef
+
+    def argument(self) -> str:
+        return self.ref.key
+
+    @classmethod
+    def from_argument(cls, argument: str | None) -> Self | None:
+        ref = _card_ref(argument)
+        return None if ref is None else cls(ref)
+
+
 @callback_data("x")
 @dataclass(frozen=True)
 class OpenSection(CallbackData):

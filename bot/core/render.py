@@ -96,7 +96,9 @@ def _section_lines(section: Section) -> list[str]:
 
 
 def _head(title: str, notes: Sequence[str]) -> list[str]:
-    return [_bold(title), *(f"<i>{escape(n)}</i>" for n in notes if n)]
+    # an empty title (a short reply that needs none) leaves no blank line behind
+    return [line for line in (_bold(title), *(f"<i>{escape(n)}</i>" for n in notes if n))
+            if line]
 
 
 def _join(blocks: Sequence[Sequence[str]]) -> str:

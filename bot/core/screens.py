@@ -11,9 +11,9 @@ from dataclasses import replace
 from itertools import islice
 
 from bot.core.callbacks import CallbackData
-from bot.core.nav import Home, OpenCard, OpenMenu, OpenSettings, TrackCase
+from bot.core.nav import Home, OpenCard, OpenGuide, OpenMenu, OpenSection, OpenSettings, TrackCase
 from bot.core.ui import Button, Row, Screen, Viewer, crumbs, in_rows, msg, nav_row
-from knowledge.card import Line, build_card, title_for
+from knowledge.card import Card, Line, Span, build_card, title_for
 from knowledge.catalog import CardRef, Catalog
 from knowledge.schema import Lang, Platform
 
@@ -77,41 +77,94 @@ def role_screen(catalog: Catalog, platform_id: str, role_id: str, lang: Lang) ->
     )
 
 
+SECTIONS_PER_ROW = 2
+
+
+def _site_rows(platform: Platform, ref: CardRef, lang: Lang,
+               opens: type[OpenCard] | type[OpenGuide]) -> list[Row]:
+    """A button per site (the current one ticked), and "all sites" once one is chosen."""
+    if not platform.sites:
+        return []
+    sites = []
+    for site in platform.sites:
+        label = site.name.get(lang)
+        if site.id == ref.site:
+            label = msg("button.selected", lang, label=label)
+        sites.append(Button(label, opens(replace(ref, site=site.id))))
+    rows = list(in_rows(sites, SITES_PER_ROW))
+    if ref.site is not None:
+        rows.append((Button(msg("button.all_sites", lang), opens(replace(ref, site=None))),))
+    return rows
+
+
+def _related_rows(catalog: Catalog, ref: CardRef, related: Sequence[CardRef], lang: Lang
+                  ) -> list[Row]:
+    rows: list[Row] = []
+    for other in islice((r for r in related if r != ref), RELATED_LIMIT):
+        title = title_for(catalog, other, lang)
+        rows.append((Button(msg("button.related", lang, title=title), OpenCard(other)),))
+    return rows
+
+
+def section_buttons(card: Card) -> tuple[Row, ...]:
+    """A button for every section of a card: each part one tap away."""
+    buttons = [
+        Button(msg("button.section", card.lang, heading=s.heading), OpenSection(card.ref, s.key))
+        for s in card.sections
+    ]
+    return in_rows(buttons, SECTIONS_PER_ROW)
+
+
 def card_screen(
     catalog: Catalog,
     ref: CardRef,
     viewer: Viewer,
     related: Sequence[CardRef] = (),
 ) -> Screen | None:
-    """An answer card with buttons: narrow by site, related cards, track, back, home."""
+    """A card's summary (channel, number and hours, one tip, the source), every section a
+    button away: the first screen of a card fits a phone's screen."""
     card = build_card(catalog, ref, lang=viewer.lang, user_zone=viewer.zone, now=viewer.now)
     platform = catalog.platform(ref.platform)
     if card is None or platform is None:
         return None
     lang = viewer.lang
-    keyboard: list[Row] = []
-    if platform.sites:
-        sites = []
-        for site in platform.sites:
-            label = site.name.get(lang)
-            if site.id == ref.site:
-                label = msg("button.selected", lang, label=label)
-            sites.append(Button(label, OpenCard(replace(ref, site=site.id))))
-        keyboard.extend(in_rows(sites, SITES_PER_ROW))
-        if ref.site is not None:
-            every_site = OpenCard(replace(ref, site=None))
-            keyboard.append((Button(msg("button.all_sites", lang), every_site),))
-    for other in islice((r for r in related if r != ref), RELATED_LIMIT):
-        title = title_for(catalog, other, lang)
-        keyboard.append((Button(msg("button.related", lang, title=title), OpenCard(other)),))
+    keyboard: list[Row] = [
+        (Button(msg("button.guide", lang), OpenGuide(ref)),),
+        *section_buttons(card),
+        *_site_rows(platform, ref, lang, OpenCard),
+        *_related_rows(catalog, ref, related, lang),
+        (Button(msg("button.track", lang), TrackCase(ref)),),
+        nav_row(lang, OpenMenu(ref.platform, ref.role)),
+    ]
+    hint = Line.of(Span(msg("card.summary_hint", lang), "italic"))
+    return Screen(title=card.title, lines=(*card.short, hint), buttons=tuple(keyboard))
+
+
+def guide_screen(
+    catalog: Catalog,
+    ref: CardRef,
+    viewer: Viewer,
+    related: Sequence[CardRef] = (),
+) -> Screen | None:
+    """A card in full, with buttons: narrow by site, related cards, track, back, home.
+
+    Sections that do not fit one message get a button each (nothing is dropped silently).
+    """
+    card = build_card(catalog, ref, lang=viewer.lang, user_zone=viewer.zone, now=viewer.now)
+    platform = catalog.platform(ref.platform)
+    if card is None or platform is None:
+        return None
+    lang = viewer.lang
+    keyboard = [*_site_rows(platform, ref, lang, OpenGuide),
+                *_related_rows(catalog, ref, related, lang)]
     more_at = len(keyboard)
     keyboard.append((Button(msg("button.track", lang), TrackCase(ref)),))
-    keyboard.append(nav_row(lang, OpenMenu(ref.platform, ref.role)))
+    keyboard.append(nav_row(lang, OpenCard(ref)))
     return Screen(title=card.title, buttons=tuple(keyboard), card=card, more_at=more_at)
 
 
 def section_screen(catalog: Catalog, ref: CardRef, key: str, viewer: Viewer) -> Screen | None:
-    """One section of a card on its own (it did not fit in the card's message)."""
+    """One section of a card on its own; back goes to the card's summary."""
     card = build_card(catalog, ref, lang=viewer.lang, user_zone=viewer.zone, now=viewer.now)
     if card is None:
         return None

@@ -1,4 +1,4 @@
-"""What handlers work with — settings, clock, database, stores, catalog, search — in one object."""
+"""What handlers work with — settings, clock, database, stores, the knowledge — in one object."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.core.flood import GroupFlood
 from knowledge.catalog import Catalog, load_catalog
+from knowledge.reply import Responder
 from knowledge.search import SearchIndex
 from storage.cases import CaseStore
 from storage.db import Database
@@ -31,9 +32,17 @@ class Services:
     users: UserStore
     cases: CaseStore
     groups: GroupStore
-    catalog: Catalog
-    search: SearchIndex
+    # the catalog, its search index and the answering path, swapped as one on /reload
+    responder: Responder
     flood: GroupFlood  # group-chat anti-flood state, in memory
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.responder.catalog
+
+    @property
+    def search(self) -> SearchIndex:
+        return self.responder.index
 
     async def close(self) -> None:
         await self.db.close()
@@ -44,11 +53,11 @@ async def open_services(settings: Settings, clock: Clock) -> Services:
     # the catalog first: a broken knowledge file should not leave a database open
     # BOT_KNOWLEDGE_DIR: files kept outside the package, which /reload re-reads
     catalog = load_catalog(settings.knowledge_dir) if settings.knowledge_dir else load_catalog()
-    search = SearchIndex(catalog)
+    responder = Responder(catalog)
     db = await Database.open(settings.db)
     logger.debug(
         "services open",
-        extra={"platforms": len(catalog.platforms), "cards": len(search.refs)},
+        extra={"platforms": len(catalog.platforms), "cards": len(responder.index.refs)},
     )
     return Services(
         settings=settings,
@@ -57,8 +66,7 @@ async def open_services(settings: Settings, clock: Clock) -> Services:
         users=UserStore(db, clock),
         cases=CaseStore(db, clock),
         groups=GroupStore(db, clock),
-        catalog=catalog,
-        search=search,
+        responder=responder,
         flood=GroupFlood(clock),
     )
 

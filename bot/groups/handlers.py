@@ -34,19 +34,21 @@ from bot.core.texts import MESSAGES
 from bot.core.ui import Screen, Viewer
 from bot.groups.callbacks import GroupCard, GroupNav, GroupOption
 from bot.groups.screens import (
-    group_card_screen,
     group_help_screen,
     group_home_screen,
+    group_reply_screen,
     group_screen_for,
     group_settings_screen,
-    not_sure_screen,
     nothing_to_search_screen,
     private_only_screen,
     repeat_screen,
 )
+from knowledge.answer import DirectAnswer
 from knowledge.catalog import CardRef
 from knowledge.i18n import normalize_lang
-from knowledge.schema import Lang
+from knowledge.reply import Nothing, NotSure
+from knowledge.schema import Aspect, Lang
+from knowledge.smalltalk import SmallTalk
 from knowledge.textnorm import clean
 from storage.groups import GroupSettings
 
@@ -194,24 +196,19 @@ async def answer_question(
             await _send(services, message, hint, reply_to)
         return
     text = question[:MAX_QUESTION]
-    result = services.search.search(text)
-    ref: CardRef | None = None
-    screen: Screen | None = None
-    if result.confident and result.matches:
-        ref = result.matches[0].ref
-        screen = group_card_screen(services.catalog, ref, viewer, bot.username, user.id)
-    logger.debug(
-        "group question",
-        extra={"chat_id": chat_id, "confident": result.confident,
-               "best": result.matches[0].ref.key if result.matches else None},
-    )
+    reply = services.responder.respond(text, lang=viewer.lang, user_zone=viewer.zone,
+                                       now=viewer.now, personal=False)
+    ref = reply.ref if isinstance(reply, DirectAnswer) else None
+    logger.debug("group question", extra={"chat_id": chat_id, "reply": type(reply).__name__,
+                                          "best": ref.key if ref else None})
+    # a mere reply to the bot is answered only when it clearly asks something
+    if not explicit and isinstance(reply, NotSure | Nothing | SmallTalk):
+        return
+    screen = group_reply_screen(services.catalog, reply, viewer, bot.username, user.id)
     if screen is None:
-        if not explicit:
-            return
-        ref = None
-        suggestions = [m.ref for m in result.matches]
-        screen = not_sure_screen(services.catalog, suggestions, viewer, user.id)
-    key = answer_key(ref, text, viewer.lang)
+        return
+    aspect = reply.aspect if isinstance(reply, DirectAnswer) else None
+    key = answer_key(ref, text, viewer.lang, aspect)
     place = _place(message)
     earlier = services.flood.earlier_answer(place, key)
     if earlier is not None:
@@ -224,10 +221,13 @@ async def answer_question(
         services.flood.remember_answer(place, key, sent.message_id)
 
 
-def answer_key(ref: CardRef | None, question: str, lang: Lang) -> str:
-    """What makes two answers the same: the card (or, unplaced, the words) and the language."""
+def answer_key(
+    ref: CardRef | None, question: str, lang: Lang, aspect: Aspect | None = None
+) -> str:
+    """What makes two answers the same: the card and the fact asked (or, unplaced, the
+    words) and the language."""
     if ref is not None:
-        return f"{ref.key}/{lang}"
+        return f"{ref.key}/{aspect}/{lang}" if aspect is not None else f"{ref.key}/{lang}"
     return "?" + " ".join(clean(question).lower().split()) + f"/{lang}"
 
 

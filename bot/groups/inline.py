@@ -21,15 +21,19 @@ from telegram import (
 from telegram.constants import ParseMode
 
 from bot.core.context import BotContext
-from bot.core.deeplinks import MENU, MenuLink, start_url
+from bot.core.deeplinks import MENU, CardLink, DeepLink, MenuLink, start_url
 from bot.core.input import MAX_QUESTION
 from bot.core.render import render_screen
 from bot.core.services import Services
 from bot.core.texts import MESSAGES
-from bot.core.ui import Viewer
+from bot.core.ui import Button, Screen, Viewer
 from bot.groups.screens import INLINE_LIMIT, most_asked, short_card_screen
+from knowledge.answer import DirectAnswer
 from knowledge.card import build_card
 from knowledge.catalog import CardRef
+from knowledge.reply import Nothing, NotSure, Reply
+from knowledge.schema import Aspect
+from knowledge.wording import word_reply
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +43,8 @@ CACHE_SHARED = 300
 # built for one user's language and zone: short, so a changed setting shows soon
 CACHE_PERSONAL = 60
 NOT_FOUND_ID = "notfound"
+CHECK_ID = "check"  # a number or link check, a platform we do not cover, small talk
+DESCRIPTION = 120  # characters of a result's description
 # under "not found", a few cards the words came closest to
 SUGGESTIONS = 3
 
@@ -62,6 +68,32 @@ def _article(
         id=ref.key,  # catalog ids: well under Telegram's 64 bytes, and unique per card
         title=card.title,
         description=card.summary,
+        input_message_content=InputTextMessageContent(
+            rendered.text,
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ),
+        reply_markup=rendered.keyboard,
+    )
+
+
+def _worded_article(
+    services: Services, reply: Reply, viewer: Viewer, bot: str, result_id: str
+) -> InlineQueryResultArticle:
+    """The fact asked, or the check of a number or a link, as a result to share."""
+    worded = word_reply(reply, services.catalog, lang=viewer.lang, user_zone=viewer.zone,
+                        now=viewer.now, personal=False)
+    title = worded.title or MESSAGES.get("home.title", viewer.lang)
+    link: DeepLink = MenuLink()
+    if isinstance(reply, DirectAnswer) and reply.ref is not None:
+        link = CardLink(reply.ref)
+    button = Button(MESSAGES.get("group.button.details", viewer.lang), url=start_url(bot, link))
+    rendered = render_screen(Screen(title=title, lines=worded.lines, buttons=((button,),)))
+    first = worded.lines[0].text if worded.lines else ""
+    return InlineQueryResultArticle(
+        id=result_id,
+        title=title,
+        description=first[:DESCRIPTION],
         input_message_content=InputTextMessageContent(
             rendered.text,
             parse_mode=ParseMode.HTML,
@@ -100,13 +132,25 @@ async def on_inline_query(update: Update, context: BotContext) -> None:
     viewer, personal = context.guest_viewer(text if searchable else None)
     bot = context.bot.username
     confident = True
+    results: list[InlineQueryResultArticle] = []
     if searchable:
-        found = services.search.search(text, limit=INLINE_LIMIT)
-        confident = found.confident
-        refs = [m.ref for m in found.matches][: INLINE_LIMIT if confident else SUGGESTIONS]
+        reply = services.responder.respond(text, lang=viewer.lang, user_zone=viewer.zone,
+                                           now=viewer.now, personal=False)
+        if isinstance(reply, DirectAnswer) and reply.ref is not None:
+            if reply.aspect is not None:
+                result_id = f"{reply.ref.key}:{reply.aspect.value}"
+                results.append(_worded_article(services, reply, viewer, bot, result_id))
+            refs = [m.ref for m in services.search.search(text, limit=INLINE_LIMIT).matches]
+        elif isinstance(reply, NotSure | Nothing):
+            confident = False
+            refs = list(reply.suggestions[:SUGGESTIONS]) if isinstance(reply, NotSure) else []
+        else:  # a number, a link, a platform we do not cover, small talk
+            results.append(_worded_article(services, reply, viewer, bot, CHECK_ID))
+            refs = []
     else:
         refs = most_asked(services.catalog)
-    results = [] if confident else [_not_found(viewer, bot)]
+    if not confident:
+        results.append(_not_found(viewer, bot))
     for ref in refs:
         article = _article(services, ref, viewer, bot)
         if article is not None:
@@ -132,5 +176,8 @@ async def on_chosen_inline_result(update: Update, context: BotContext) -> None:
     if chosen is None:
         return
     result = chosen.result_id
-    known = result == NOT_FOUND_ID or CardRef.parse(result) is not None
+    card, _, aspect = result.partition(":")
+    known = result in (NOT_FOUND_ID, CHECK_ID) or (
+        CardRef.parse(card) is not None and (not aspect or aspect in Aspect.__members__)
+    )
     logger.info("inline result chosen", extra={"result": result[:64] if known else "?"})

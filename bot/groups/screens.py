@@ -25,9 +25,12 @@ from bot.groups.callbacks import (
     GroupOption,
     GroupTarget,
 )
+from knowledge.answer import DirectAnswer
 from knowledge.card import Card, Line, build_card, title_for
 from knowledge.catalog import CardRef, Catalog
+from knowledge.reply import Nothing, NotSure, Reply
 from knowledge.schema import Lang
+from knowledge.wording import word_reply
 from storage.groups import GroupSettings
 
 # the cards an empty inline query offers: each role's catch-all card first (as search
@@ -68,6 +71,34 @@ def group_card_screen(
         catalog, ref, lang=viewer.lang, user_zone=viewer.zone, now=viewer.now, personal=False
     )
     return None if card is None else short_card_screen(card, bot, asker)
+
+
+def group_reply_screen(
+    catalog: Catalog, reply: Reply, viewer: Viewer, bot: str, asker: int
+) -> Screen | None:
+    """A reply of the answering path laid out for a group; None: nothing worth saying.
+
+    The fact asked comes first with a link to the full card in the private chat; a
+    number, a link, a platform we do not cover or small talk get their short reply.
+    """
+    match reply:
+        case DirectAnswer(ref=ref, aspect=None) if ref is not None:
+            return group_card_screen(catalog, ref, viewer, bot, asker)
+        case DirectAnswer(ref=ref) if ref is not None:
+            worded = word_reply(reply, catalog, lang=viewer.lang, user_zone=viewer.zone,
+                                now=viewer.now, personal=False)
+            buttons = (_link(msg("group.button.details", viewer.lang), bot, CardLink(ref)),
+                       Button(msg("group.button.narrow", viewer.lang),
+                              _nav(asker, GroupNarrow(ref))))
+            return Screen(title=worded.title, lines=worded.lines, buttons=(buttons,))
+        case NotSure(suggestions=suggestions):
+            return not_sure_screen(catalog, suggestions, viewer, asker)
+        case Nothing() | DirectAnswer():
+            return nothing_to_search_screen(catalog, viewer, asker)
+    worded = word_reply(reply, catalog, lang=viewer.lang, user_zone=viewer.zone,
+                        now=viewer.now, personal=False)
+    return Screen(title=worded.title, lines=worded.lines,
+                  buttons=_platform_rows(catalog, viewer, asker))
 
 
 def repeat_screen(catalog: Catalog, ref: CardRef | None, viewer: Viewer, bot: str) -> Screen:
@@ -125,7 +156,7 @@ def not_sure_screen(
     return Screen(
         title=msg("notsure.title", lang),
         lines=(Line.of(prompt),),
-        buttons=(*rows, *_platformrows(catalog, viewer, asker)),
+        buttons=(*rows, *_platform_rows(catalog, viewer, asker)),
     )
 
 
@@ -135,14 +166,14 @@ def nothing_to_search_screen(catalog: Catalog, viewer: Viewer, asker: int) -> Sc
     return Screen(
         title=msg("notsure.title", lang),
         lines=(Line.of(msg("group.nothing", lang)),),
-        buttons=_platformrows(catalog, viewer, asker),
+        buttons=_platform_rows(catalog, viewer, asker),
     )
 
 
 # --- menus -----------------------------------------------------------------------------
 
 
-def _platformrows(catalog: Catalog, viewer: Viewer, asker: int) -> tuple[Row, ...]:
+def _platform_rows(catalog: Catalog, viewer: Viewer, asker: int) -> tuple[Row, ...]:
     buttons = [
         Button(p.name.get(viewer.lang), _nav(asker, GroupMenu(p.id)))
         for p in catalog.platforms.values()
@@ -155,7 +186,7 @@ def group_home_screen(catalog: Catalog, viewer: Viewer, asker: int) -> Screen:
     return Screen(
         title=msg("home.title", viewer.lang),
         lines=(Line.of(msg("group.home.prompt", viewer.lang)),),
-        buttons=_platformrows(catalog, viewer, asker),
+        buttons=_platform_rows(catalog, viewer, asker),
     )
 
 
@@ -231,7 +262,7 @@ def group_help_screen(catalog: Catalog, viewer: Viewer, bot: str, asker: int) ->
         title=msg("help.title", lang),
         lines=lines,
         buttons=(
-            *_platformrows(catalog, viewer, asker),
+            *_platform_rows(catalog, viewer, asker),
             (_link(msg("group.button.private", lang), bot, MenuLink()),),
         ),
     )

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from knowledge.answer import direct_answer
+from knowledge.answer import DirectAnswer
 from knowledge.card import build_card, title_for
 from knowledge.catalog import (
     DATA_DIR,
@@ -24,8 +24,9 @@ from knowledge.catalog import (
     walk_sourced,
 )
 from knowledge.i18n import LABELS
+from knowledge.reply import Responder
 from knowledge.schema import Lang
-from knowledge.search import SearchIndex
+from knowledge.wording import word_reply
 from storage.db import Database, DatabaseError
 from storage.misses import RETENTION_DAYS, MissCount, MissKind, MissStore, MissSummary
 
@@ -42,36 +43,32 @@ def guess_lang(text: str) -> Lang:
 
 
 def answer(
-    catalog: Catalog,
-    index: SearchIndex,
+    responder: Responder,
     question: str,
     *,
     lang: Lang,
     zone: ZoneInfo,
     now: datetime,
-    full: bool = True,
+    full: bool = False,
 ) -> str:
-    """The plain-text answer the terminal prints: the asked fact first, then the card.
+    """The plain-text answer the terminal prints: the reply a chat would get first.
 
-    The direct answer (knowledge.answer) leads when the question asks for a fact; the
-    whole card follows unless `full` is False. Not understood: 'not sure' + suggestions.
+    It comes from the answering path every front end shares (knowledge.reply), so what
+    the terminal prints is what Telegram shows. `full` adds the whole card after it.
     """
-    direct = direct_answer(catalog, index, question, lang=lang, user_zone=zone, now=now)
-    result = index.search(question)
-    if direct.ref is None:
-        lines = [LABELS.get("search.not_sure", lang)]
-        lines += [f"• {title_for(catalog, m.ref, lang)}" for m in result.matches]
-        return "\n".join(lines) + "\n"
-    text = direct.plain_text() + "\n" if direct.lines else ""
-    if full or not direct.lines:
-        card = build_card(catalog, direct.ref, lang=lang, user_zone=zone, now=now)
-        if card is None:  # the index and catalog come from the same load: cannot happen
-            raise RuntimeError(f"search returned an unknown card {direct.ref.key}")
-        text += card.plain_text()
-    others = [m for m in result.matches if m.ref != direct.ref][:3]
-    if others:
-        text += "\n" + LABELS.get("search.also", lang) + "\n"
-        text += "".join(f"• {title_for(catalog, m.ref, lang)}\n" for m in others)
+    catalog = responder.catalog
+    reply = responder.respond(question, lang=lang, user_zone=zone, now=now)
+    text = word_reply(reply, catalog, lang=lang, user_zone=zone, now=now).plain_text()
+    text = text.removeprefix("\n")  # small talk has no title
+    if isinstance(reply, DirectAnswer) and reply.ref is not None:
+        if full:
+            card = build_card(catalog, reply.ref, lang=lang, user_zone=zone, now=now)
+            if card is not None:
+                text += "\n" + card.plain_text()
+        others = [ref for ref in reply.suggestions if ref != reply.ref][:3]
+        if others:
+            text += "\n" + LABELS.get("search.also", lang) + "\n"
+            text += "".join(f"• {title_for(catalog, ref, lang)}\n" for ref in others)
     return text
 
 
@@ -81,6 +78,8 @@ def run_ask(
     zone_name: str,
     out: TextIO | None = None,
     err: TextIO | None = None,
+    *,
+    full: bool = False,
 ) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
@@ -99,8 +98,8 @@ def run_ask(
     except CatalogError as exc:
         print(f"knowledge files are broken: {exc}", file=err)
         return EXIT_BROKEN
-    index = SearchIndex(catalog)
-    out.write(answer(catalog, index, question, lang=lang, zone=zone, now=datetime.now(UTC)))
+    out.write(answer(Responder(catalog), question, lang=lang, zone=zone, now=datetime.now(UTC),
+                     full=full))
     return EXIT_OK
 
 

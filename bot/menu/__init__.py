@@ -9,7 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.core.callbacks import pattern
 from bot.core.filters import NEW_MESSAGE, PRIVATE
-from bot.core.nav import Home, OpenCard, OpenMenu, OpenSection, OpenSettings
+from bot.core.nav import Home, OpenCard, OpenGuide, OpenMenu, OpenSection, OpenSettings
 from bot.core.services import AnyApplication
 from bot.menu import deeplinks, fallback, handlers, info, settings
 from bot.menu.callbacks import SetLang, SetZone
@@ -30,7 +30,7 @@ def register(app: AnyApplication) -> None:
     ):
         app.add_handler(CommandHandler(names, callback, filters=PRIVATE & NEW_MESSAGE))
     app.add_handler(CallbackQueryHandler(
-        handlers.on_menu_button, pattern=pattern(Home, OpenMenu, OpenCard, OpenSection)
+        handlers.on_menu_button, pattern=pattern(Home, OpenMenu, OpenCard, OpenGuide, OpenSection)
     ))
     app.add_handler(CallbackQueryHandler(
         settings.on_settings_button, pattern=pattern(OpenSettings, SetLang, SetZone)

@@ -4,8 +4,15 @@ navigation button opens."""
 from __future__ import annotations
 
 from bot.core.callbacks import CallbackData
-from bot.core.nav import Home, OpenCard, OpenMenu, OpenSection, OpenSettings
-from bot.core.screens import card_screen, home_screen, platform_screen, role_screen, section_screen
+from bot.core.nav import Home, OpenCard, OpenGuide, OpenMenu, OpenSection, OpenSettings
+from bot.core.screens import (
+    card_screen,
+    guide_screen,
+    home_screen,
+    platform_screen,
+    role_screen,
+    section_screen,
+)
 from bot.core.texts import MESSAGES
 from bot.core.ui import Button, Screen, Viewer, in_rows, msg, nav_row
 from bot.core.zones import COMMON_ZONES
@@ -28,6 +35,8 @@ def screen_for(catalog: Catalog, action: CallbackData, viewer: Viewer) -> Screen
             return role_screen(catalog, platform, role, viewer.lang)
         case OpenCard(ref=ref):
             return card_screen(catalog, ref, viewer)
+        case OpenGuide(ref=ref):
+            return guide_screen(catalog, ref, viewer)
         case OpenSection(ref=ref, section=key):
             return section_screen(catalog, ref, key, viewer)
         case OpenSettings(page="lang"):

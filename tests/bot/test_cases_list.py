@@ -161,7 +161,7 @@ async def test_typed_text_after_an_edit_was_left_is_a_question_again(bot: Harnes
             await bot.tap("返回")
         await bot.tap(leave)  # no edit pending any more
         await bot.send("卖家账号被封怎么办")
-        assert "推荐渠道" in bot.screen().plain
+        assert "账户停用 / 封号" in bot.screen().plain
         assert (await case_of(bot, case)).note is None
 
 

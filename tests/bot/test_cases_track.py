@@ -331,7 +331,7 @@ async def test_a_form_is_forgotten_after_an_hour_and_at_a_restart(
         assert calls[0].params.get("text") == "表单已过期"
         # typed text with no form waiting is a question again
         await again.send("卖家账号被封怎么办")
-        assert "推荐渠道" in again.screen().plain
+        assert "账户停用 / 封号" in again.screen().plain
     finally:
         await again.stop()
 
@@ -346,7 +346,7 @@ async def test_another_command_abandons_the_form(bot: Harness) -> None:
     assert "请发送工单号" in bot.screen().plain
     await bot.send("/start")
     await bot.send("卖家账号被封怎么办")  # a question, not a case id
-    assert "推荐渠道" in bot.screen().plain
+    assert "账户停用 / 封号" in bot.screen().plain
     assert await services_of(bot.app).cases.count_for_owner(ZH_USER.id) == 0
 
 

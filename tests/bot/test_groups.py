@@ -103,7 +103,7 @@ async def test_a_text_mention_of_the_bot_counts_too(bot: Harness) -> None:
     entity = {"type": "text_mention", "offset": 0, "length": 4, "user": bot_user_json()}
     calls = await group.say("客服直达 amazon seller support hours", entities=[entity])
     assert methods(calls) == ["sendMessage"]
-    assert group.last().plain.startswith("Amazon · Seller · ")
+    assert group.last().plain.startswith("Amazon · Seller — Hours")
 
 
 async def test_mentioning_only_the_bot_shows_the_platforms(bot: Harness) -> None:
@@ -130,12 +130,12 @@ async def test_a_reply_to_the_bot_is_a_question_but_thanks_is_not(bot: Harness) 
     assert calls == []  # nothing clear to answer: no "not sure" noise under every thanks
     calls = await group.reply(menu, "amazon seller support hours", TgUser(4242, "Kim", "en"))
     assert methods(calls) == ["sendMessage"]
-    assert group.last().plain.startswith("Amazon · Seller · ")
+    assert group.last().plain.startswith("Amazon · Seller — Hours")
 
 
 async def test_an_unclear_question_to_the_bot_gets_suggestions_for_the_asker(bot: Harness) -> None:
     group = GroupChat(bot)
-    await group.say("/faq 你好")
+    await group.say("/faq 我的东西怎么样了")
     answer = group.last()
     assert "没太明白" in answer.plain
     assert all(asker_of(d) == ZH_USER.id for _, d in answer.buttons())
@@ -532,4 +532,5 @@ async def test_group_answers_do_not_reveal_a_members_time_zone(bot: Harness) -> 
     assert one.last().html == other.last().html
     # the same card in the private chat is in the member's own zone
     await bot.send(f"/start {details_payload(one)}", EN_USER)
+    await bot.tap("Full guide", EN_USER)
     assert "America/Los_Angeles" in bot.screen(EN_USER).plain

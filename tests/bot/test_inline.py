@@ -29,7 +29,9 @@ def check_result(result: dict[str, Any]) -> str:
     (button,) = [b for row in result["reply_markup"]["inline_keyboard"] for b in row]
     payload = start_payload(button["url"])
     if result["id"] != "notfound":
-        assert payload == "c-" + result["id"].replace(".", "-")
+        # a card, or the fact asked about it (`<card>:<aspect>`): the link opens the card
+        card = result["id"].split(":", 1)[0]
+        assert payload == "c-" + card.replace(".", "-")
     return parse_html(content["message_text"])[0]
 
 
@@ -53,7 +55,10 @@ async def test_a_chinese_query_lists_matching_cards_shared_by_everyone(bot: Harn
     call = await inline_query(bot, "亚马逊 美国 电话", NEW_USER)
     found = results(call)
     assert found and len(found) <= 50
-    assert found[0]["id"].startswith("amazon.") and found[0]["id"].endswith(".us")
+    # the fact asked first: the US phone number, then the cards
+    assert found[0]["id"] == "amazon.buyer.general.us:phone"
+    assert "+1-888-280-4331" in check_result(found[0])
+    assert found[1]["id"].startswith("amazon.") and found[1]["id"].endswith(".us")
     assert found[0]["title"].startswith("亚马逊 · ")
     for result in found:
         check_result(result)
@@ -66,7 +71,7 @@ async def test_an_english_query_is_answered_in_english(bot: Harness) -> None:
     call = await inline_query(bot, "amazon seller support hours", ZH_USER)
     first = results(call)[0]
     assert first["id"].startswith("amazon.seller.")
-    assert check_result(first).startswith("Amazon · Seller · ")
+    assert check_result(first).startswith("Amazon · Seller — Hours")
 
 
 async def test_a_chosen_language_makes_results_personal(bot: Harness) -> None:

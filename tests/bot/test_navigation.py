@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.callbacks import encode
-from bot.core.nav import OpenCard, OpenMenu
+from bot.core.nav import OpenCard, OpenGuide, OpenMenu
 from knowledge.catalog import CardRef, Catalog, load_catalog
 from knowledge.schema import Lang
 from tests.bot.harness import EN_USER, ZH_USER, Harness, TgUser
@@ -27,9 +27,15 @@ async def test_four_taps_to_amazon_seller_support_for_a_suspended_account(bot: H
     card = bot.screen()
     assert card.message_id == home.message_id  # edited in place, no new messages
     assert card.plain.startswith("亚马逊 · 卖家 · ")
-    assert "推荐渠道" in card.plain
-    assert "Seller Central" in card.plain
+    # the summary first: which channel and why, one tip, the source; every part a tap away
+    assert "找：绩效通知申诉（POA）" in card.plain
     assert "最后核对" in card.plain
+    assert len(card.plain) <= 1000
+    assert "· 推荐渠道" in [label for label, _ in card.buttons()]
+    await bot.tap("完整指南")
+    guide = bot.screen()
+    assert guide.message_id == home.message_id
+    assert "推荐渠道" in guide.plain and "Seller Central" in guide.plain
     assert len(bot.api.calls_of("sendMessage")) == 1
 
 
@@ -121,16 +127,18 @@ async def test_sites_narrow_the_card_and_all_sites_widens_it_again(
 async def test_sections_left_out_of_a_long_card_are_one_tap_away(bot: Harness) -> None:
     await bot.send("/lang")
     await bot.tap("English")
-    await bot.press(encode(OpenCard(CardRef("amazon", "seller", "suspension"))))
+    await bot.press(encode(OpenGuide(CardRef("amazon", "seller", "suspension"))))
     card = bot.screen()
     more = [(label, data) for label, data in card.buttons() if label.startswith("➕")]
-    assert more, "the English suspension card is longer than one message"
+    assert more, "the English suspension guide is longer than one message"
     label, data = more[0]
     await bot.press(data)
     section = bot.screen()
     assert label.removeprefix("➕ ") in section.plain
-    await bot.tap("Back")
-    assert bot.screen().plain == card.plain
+    await bot.tap("Back")  # to the card's summary, where every part is a button
+    summary = bot.screen()
+    assert summary.plain.startswith(card.plain.splitlines()[0])
+    assert f"· {label.removeprefix('➕ ')}" in [text for text, _ in summary.buttons()]
 
 
 async def test_track_button_opens_the_case_form_under_the_card(bot: Harness) -> None:

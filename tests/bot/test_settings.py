@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bot.core.callbacks import encode
 from bot.core.clock import ManualClock
-from bot.core.nav import OpenCard
+from bot.core.nav import OpenGuide
 from bot.core.services import services_of
 from knowledge.catalog import CardRef
 from tests.bot.harness import EN_USER, ZH_USER, Harness
@@ -57,8 +57,8 @@ async def test_zone_buttons_set_the_zone_and_hours_follow_it(bot: Harness) -> No
     screen = bot.screen()
     assert "时区已设为 America/New_York" in screen.plain
     assert "America/New_York（现在 21:00）" in screen.plain
-    await bot.press(encode(OpenCard(CardRef("amazon", "seller", "suspension", "us"))))
-    # US phone hours (kept in New York time) shown in the user's new zone
+    await bot.press(encode(OpenGuide(CardRef("amazon", "seller", "suspension", "us"))))
+    # US phone hours (kept in New York time) shown in the user's new zone, in the full guide
     assert "今天（America/New_York）" in bot.screen().plain
 
 

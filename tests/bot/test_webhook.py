@@ -184,7 +184,7 @@ async def test_the_right_secret_gets_an_answer_through_the_bot_api(
     # a question, answered with a card
     assert (await bot.post(bot.update("卖家账号被封怎么办"))).status_code == 200
     await bot.processed()
-    assert "账号" in bot.api.last_message(ZH_USER.id).plain
+    assert "封号" in bot.api.last_message(ZH_USER.id).plain
 
 
 async def test_bodies_that_are_not_updates_are_refused(webhook_bot: WebhookBot) -> None:

@@ -204,6 +204,6 @@ async def test_with_a_read_only_disk_questions_are_answered_and_cases_listed(
     await read_only(services(bot).db)
     await bot.send("卖家账号被封怎么办")
     assert MESSAGES.get("error", "zh") not in bot.screen().plain
-    assert "账号" in bot.screen().plain
+    assert "封号" in bot.screen().plain
     await bot.send("/cases")
     assert "123456789" in bot.screen().plain

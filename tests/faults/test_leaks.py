@@ -98,11 +98,11 @@ async def test_an_api_error_that_echoes_the_path_reaches_no_log_line_and_no_stat
 
 async def test_the_note_to_admins_about_a_failure_is_redacted(bot: Harness) -> None:
     class Exploding:
-        def search(self, query: str) -> None:
+        def respond(self, question: str, **_: object) -> None:
             raise RuntimeError(f"upstream said /bot{TOKEN.upper()}/x")
 
     services = bot.app.bot_data["services"]
-    services.search = Exploding()
+    services.responder = Exploding()
     await bot.send("how do I reach amazon", user=EN_USER)
     note = bot.api.last_message(ADMIN.id).plain
     assert "RuntimeError" in note and REDACTED in note

@@ -6,6 +6,7 @@ checked for coverage (every fact answers something) at the end.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -183,3 +184,22 @@ def test_every_fact_in_the_real_files_answers_an_aspect() -> None:
     # the issue's aspects are each answered somewhere
     for aspect in Aspect:
         assert sum(c[aspect] for c in coverage.counts.values()) > 0, aspect
+
+
+def test_a_note_for_one_role_stays_out_of_the_others_answers(tmp_path: Path) -> None:
+    """A site's note about sellers (roles: [seller]) is no buyer's fact, and a role the
+    platform does not have is refused at load."""
+    from knowledge.catalog import DATA_DIR, CatalogError, load_catalog, platform_facts
+
+    catalog = load_catalog()
+    amazon = catalog.platforms["amazon"]
+    seller_phone_hours = [f for f in platform_facts(amazon)
+                          if f.site == "us" and f.kind == "fact" and "5:00–20:00" in f.item.text.zh]
+    assert seller_phone_hours and all(f.roles == ("seller",) for f in seller_phone_hours)
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    text = (data / "amazon.yaml").read_text(encoding="utf-8")
+    (data / "amazon.yaml").write_text(text.replace("roles: [buyer]\n", "roles: [shopper]\n", 1),
+                                      encoding="utf-8")
+    with pytest.raises(CatalogError, match="roles"):
+        load_catalog(data)

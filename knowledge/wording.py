@@ -1,0 +1,254 @@
+"""How the answering path's replies read: a title and plain lines, in either language.
+
+`knowledge.reply` decides what to answer; this module words it, so the private chat,
+groups, inline mode and the terminal say the same thing and only add their own buttons.
+Every platform fact here comes from the reply's data (the knowledge files, with their
+sources); the rest are the bot's own words from knowledge/locale/labels.yaml.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from knowledge.answer import DirectAnswer
+from knowledge.card import FactLines, Line, Span, build_card, title_for
+from knowledge.catalog import Catalog
+from knowledge.i18n import LABELS
+from knowledge.links import MAX_LINKS, LinkCheck, LinkKind, LinkVerdict
+from knowledge.numbers import (
+    MAX_NUMBERS,
+    NumberCheck,
+    NumberVerdict,
+    OfficialNumber,
+    PlatformAdvice,
+)
+from knowledge.platforms import SourcedText, UncoveredPlatform
+from knowledge.reply import Nothing, NotSure, Reply
+from knowledge.schema import Lang
+from knowledge.smalltalk import SmallTalk
+
+__all__ = ["Worded", "word_reply"]
+
+
+@dataclass(frozen=True)
+class Worded:
+    title: str
+    lines: tuple[Line, ...]
+
+    def plain_text(self) -> str:
+        prefix = {0: "", 1: "• ", 2: "   – "}
+        return "\n".join([self.title, *(prefix.get(x.indent, "   – ") + x.text
+                                        for x in self.lines)]) + "\n"
+
+
+def word_reply(
+    reply: Reply,
+    catalog: Catalog,
+    *,
+    lang: Lang,
+    user_zone: ZoneInfo,
+    now: datetime,
+    personal: bool = True,
+) -> Worded:
+    """The reply as a title and lines (plain text; renderers escape it)."""
+    return _Wording(catalog, lang, user_zone, now, personal).word(reply)
+
+
+class _Wording:
+    def __init__(self, catalog: Catalog, lang: Lang, zone: ZoneInfo, now: datetime,
+                 personal: bool) -> None:
+        self.catalog = catalog
+        self.lang = lang
+        self.zone = zone
+        self.now = now
+        self.personal = personal
+        self.cited: list[str] = []
+
+    def label(self, key: str, **values: object) -> str:
+        return LABELS.get(key, self.lang, **values)
+
+    def word(self, reply: Reply) -> Worded:
+        match reply:
+            case DirectAnswer():
+                return self.answer(reply)
+            case NotSure(suggestions=suggestions):
+                lines = [Line.of(LABELS.get("search.not_sure", self.lang))]
+                lines += [Line.of(title_for(self.catalog, ref, self.lang), indent=1)
+                          for ref in suggestions]
+                return Worded(self.label("reply.not_sure"), tuple(lines))
+            case Nothing():
+                return Worded(self.label("reply.not_sure"), ())
+            case UncoveredPlatform():
+                return self.uncovered(reply)
+            case NumberCheck():
+                return self.numbers(reply)
+            case LinkCheck():
+                return self.links(reply)
+            case SmallTalk():
+                return self.smalltalk(reply)
+        raise TypeError(f"not a reply: {reply!r}")
+
+    # --- the parts ------------------------------------------------------------------
+
+    def answer(self, answer: DirectAnswer) -> Worded:
+        if answer.ref is None:
+            return Worded(self.label("reply.not_sure"), ())
+        if answer.aspect is None:
+            # nothing in particular asked: the card's short form
+            card = build_card(self.catalog, answer.ref, lang=self.lang, user_zone=self.zone,
+                              now=self.now, personal=self.personal)
+            if card is not None:
+                return Worded(card.title, card.short)
+        lines = list(answer.lines)
+        if answer.lines and (source := answer.source_line()):
+            lines.append(Line.of(Span(source, "italic")))
+        if answer.recommendation is not None:
+            lines.append(answer.recommendation)
+        return Worded(answer.headline, tuple(lines))
+
+    def uncovered(self, reply: UncoveredPlatform) -> Worded:
+        name = reply.first.name.get(self.lang)
+        covered = "、".join(p.name.get(self.lang) for p in reply.covered) if self.lang == "zh" \
+            else ", ".join(p.name.get(self.lang) for p in reply.covered)
+        lines = [
+            Line.of(self.label("reply.uncovered.body", name=name)),
+            Line.of(self.label("reply.uncovered.covered", names=covered)),
+            *self.safety(reply.safe_path, reply.advice),
+        ]
+        return Worded(self.label("reply.uncovered.title", name=name), self.cite_end(lines))
+
+    def numbers(self, check: NumberCheck) -> Worded:
+        lines: list[Line] = []
+        for verdict in check.numbers:
+            lines.extend(self.number(verdict))
+        if check.skipped:
+            lines.append(Line.of(self.label("reply.numbers.skipped", count=check.skipped,
+                                            limit=MAX_NUMBERS)))
+        if not check.all_official:
+            lines.extend(self.advice(check.advice))
+            lines.extend(self.safety(check.safe_path, check.general))
+        return Worded(self.label("reply.numbers.title"), self.cite_end(lines))
+
+    def number(self, verdict: NumberVerdict) -> list[Line]:
+        if verdict.is_official:
+            lines = []
+            for official in verdict.official:
+                self.cited.extend(official.sources)
+                text = self.label("reply.numbers.official", number=verdict.text,
+                                  what=self.line_of(official))
+                lines.append(Line.of(text))
+                lines.extend(self.hours_of(official))
+            return lines
+        lines = [Line.of(self.label("reply.numbers.unknown", number=verdict.text))]
+        for near in verdict.near[:1]:
+            self.cited.extend(near.sources)
+            lines.append(Line.of(self.label("reply.numbers.near", official=near.number,
+                                            what=self.line_of(near)), indent=1))
+        return lines
+
+    def line_of(self, number: OfficialNumber) -> str:
+        """'亚马逊 · 买家 · 日本站 · 客服电话'."""
+        platform = self.catalog.platform(number.platform)
+        if platform is None:
+            return number.platform
+        parts = [platform.name.get(self.lang)]
+        for role_id in number.roles:
+            role = self.catalog.role(platform.id, role_id)
+            if role is not None:
+                parts.append(role.name.get(self.lang))
+        site = self.catalog.site(platform.id, number.site) if number.site else None
+        if site is not None:
+            parts.append(site.name.get(self.lang))
+        channel = self.catalog.channel(platform.id, number.channel)
+        if channel is not None:
+            parts.append(channel.name.get(self.lang))
+        return " · ".join(parts)
+
+    def hours_of(self, number: OfficialNumber) -> list[Line]:
+        platform = self.catalog.platform(number.platform)
+        channel = self.catalog.channel(number.platform, number.channel)
+        if platform is None or channel is None or not number.hours:
+            return []
+        facts = FactLines(self.catalog, platform, self.lang, self.zone, self.now, self.personal)
+        lines = facts.schedule_lines(channel, number.hours, notes=False)
+        self.cited.extend(facts.cited)
+        return lines
+
+    def links(self, check: LinkCheck) -> Worded:
+        lines = [Line.of(self.link(verdict)) for verdict in check.links]
+        for verdict in check.links:
+            self.cited.extend(verdict.sources)
+        if check.skipped:
+            lines.append(Line.of(self.label("reply.links.skipped", count=check.skipped,
+                                            limit=MAX_LINKS)))
+        if not check.all_official:
+            lines.extend(self.advice(check.advice))
+            lines.extend(self.safety(check.safe_path, check.general))
+        return Worded(self.label("reply.links.title"), self.cite_end(lines))
+
+    def link(self, verdict: LinkVerdict) -> str:
+        platform = self.catalog.platform(verdict.platform) if verdict.platform else None
+        name = platform.name.get(self.lang) if platform is not None else (verdict.platform or "")
+        match verdict.kind:
+            case LinkKind.official:
+                return self.label("reply.links.official", host=verdict.host, name=name)
+            case LinkKind.look_alike:
+                return self.label("reply.links.look_alike", host=verdict.host, name=name,
+                                  domain=verdict.domain or "")
+        if name:
+            return self.label("reply.links.uses_name", host=verdict.host, name=name)
+        return self.label("reply.links.unknown", host=verdict.host)
+
+    def smalltalk(self, talk: SmallTalk) -> Worded:
+        lines = [Line.of(talk.reply.get(self.lang))]
+        if talk.kind in ("are_you_human", "act_for_me"):
+            lines.append(Line.of(Span(talk.identity.get(self.lang), "italic")))
+        if talk.official_entry is not None and talk.platform is not None:
+            self.cited.extend(talk.official_entry.sources)
+            lines.append(Line.of(self.label(
+                "reply.smalltalk.entry", name=talk.platform.name.get(self.lang),
+                entry=talk.official_entry.text.get(self.lang))))
+        elif talk.kind not in ("greeting", "thanks"):
+            lines.extend(self.safety(talk.safe_path, ()))
+        return Worded("", self.cite_end(lines))
+
+    # --- shared ---------------------------------------------------------------------
+
+    def advice(self, advice: Sequence[PlatformAdvice]) -> list[Line]:
+        lines = []
+        for item in advice:
+            self.cited.extend(item.official_entry.sources)
+            lines.append(Line.of(self.label(
+                "reply.numbers.where", name=item.name.get(self.lang),
+                entry=item.official_entry.text.get(self.lang))))
+            for warning in item.warnings[:1]:
+                self.cited.extend(warning.sources)
+                lines.append(Line.of("⚠️ ", warning.text.get(self.lang)))
+        return lines
+
+    def safety(self, path: SourcedText | None, advice: Iterable[SourcedText]) -> list[Line]:
+        lines = []
+        if path is not None:
+            self.cited.extend(path.sources)
+            lines.append(Line.of(Span(self.label("reply.safe_path"), "bold"),
+                                 path.text.get(self.lang)))
+        for item in advice:
+            self.cited.extend(item.sources)
+            lines.append(Line.of(item.text.get(self.lang), indent=1))
+        return lines
+
+    def cite_end(self, lines: list[Line]) -> tuple[Line, ...]:
+        """The lines with one closing line naming the sources they quote."""
+        titles = []
+        for sid in dict.fromkeys(self.cited):
+            source = self.catalog.sources.get(sid)
+            if source is not None:
+                titles.append((source.short or source.title).get(self.lang))
+        if titles:
+            lines = [*lines, Line.of(Span(self.label("answer.source",
+                                                     titles=" · ".join(dict.fromkeys(titles))),
+                                          "italic"))]
+        return tuple(lines)

@@ -17,12 +17,13 @@ import storage.db
 from bot.core.clock import ManualClock
 from bot.core.services import Services, services_of
 from bot.core.texts import MESSAGES
-from bot.infra.http import Lifecycle, ServerState, health_report, metrics_text
+from bot.infra.http import Lifecycle, ServerState, health_report, metrics_exposition
 from storage.db import Database, write_failure_reason
 from storage.errors import WriteFailed
 from storage.users import UserStore
 from tests.bot.casekit import register, start_bot, tick
 from tests.bot.conftest import START
+from tests.bot.exposition import kind, sample
 from tests.bot.harness import EN_USER, ZH_USER, Harness
 from tests.faults.conftest import LogRecorder
 
@@ -57,13 +58,6 @@ async def read_only(db: Database, on: bool = True) -> None:
 
 async def health(bot: Harness) -> tuple[bool, dict[str, object]]:
     return await health_report(ServerState(bot.app, "webhook", Lifecycle.READY))
-
-
-def sample(text: str, name: str) -> float | None:
-    for line in text.splitlines():
-        if line.startswith(name + " ") or line.startswith(name + "{"):
-            return float(line.rsplit(" ", 1)[1])
-    return None
 
 
 # --- 3. a write that fails is one typed error, counted --------------------------------
@@ -134,9 +128,10 @@ async def test_healthz_probes_writes_and_metrics_count_failures(bot: Harness) ->
     assert not healthy
     assert str(body["database"]).startswith("not writable: read-only")
     await bot.send("/start", user=EN_USER)  # records the user: the write fails
-    text = await metrics_text(ServerState(bot.app, "webhook", Lifecycle.READY))
-    assert sample(text, 'kefu_db_write_failures_total{reason="read-only"}') == 1
-    assert "# TYPE kefu_db_write_failures_total counter" in text
+    body, _ = await metrics_exposition(ServerState(bot.app, "webhook", Lifecycle.READY))
+    text = body.decode()
+    assert sample(text, "kefu_db_write_failures_total", reason="read-only") == 1
+    assert kind(text, "kefu_db_write_failures") == "counter"
     await read_only(db, False)
     healthy, body = await health(bot)
     assert healthy and body["database"] == "ok"

@@ -1,4 +1,10 @@
-"""The error handler: log with context, tell the user in their language, never raise."""
+"""The error handler: log with context, tell the user in their language, never raise.
+
+A write the database refused (`storage.errors.WriteFailed`: read-only or full disk) is
+not a bug: the user hears that what they did was not saved and to try again later, and
+the log line is a WARNING with the reason, without a traceback. It is counted like any
+error (`kefu_errors_total{error="WriteFailed"}`) and by reason in the database's own
+`kefu_db_write_failures_total`."""
 
 from __future__ import annotations
 
@@ -18,6 +24,7 @@ from bot.core.texts import MESSAGES
 from bot.infra.logs import Redactor
 from knowledge.i18n import normalize_lang
 from knowledge.schema import Lang
+from storage.errors import WriteFailed
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +72,13 @@ async def on_error(update: object, context: BotContext) -> None:
                 await services.users.set_active(user.id, False)
         logger.info("user unreachable, marked inactive", extra=fields)
         return
-    logger.error("update failed", exc_info=error, extra=fields)
+    not_saved = isinstance(error, WriteFailed)
+    if isinstance(error, WriteFailed):
+        # the disk, not a bug: no traceback; /healthz, /metrics and storage's count say more
+        logger.warning("update not saved: database write failed",
+                       extra=fields | {"reason": error.reason})
+    else:
+        logger.error("update failed", exc_info=error, extra=fields)
     if tg_update is None:
         return
     lang = await _lang(services, tg_update)
@@ -73,9 +86,13 @@ async def on_error(update: object, context: BotContext) -> None:
         with contextlib.suppress(TelegramError):
             await tg_update.callback_query.answer()  # it may have been answered already
     if chat is not None:
+        # a refused write is said as such: what the user did is not saved, try later
+        text = MESSAGES.get("error.not_saved" if not_saved else "error", lang)
         with contextlib.suppress(TelegramError):
-            await context.bot.send_message(chat.id, html.escape(MESSAGES.get("error", lang)))
-    if services is not None and not isinstance(error, TelegramError):
+            await context.bot.send_message(chat.id, html.escape(text))
+    if services is not None and not isinstance(error, TelegramError | WriteFailed):
+        # not for a refused write: on a read-only disk every user's action would write
+        # to every admin; /healthz turns 503 and says why
         await _tell_admins(context, services, fields, error)
 
 

@@ -42,7 +42,6 @@ METRICS_PATH = "/metrics"
 MAX_BODY_BYTES = 4 * 1024 * 1024
 # a database that does not answer a trivial query this fast is not healthy
 HEALTH_DB_TIMEOUT = 2.0
-METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 # refused webhook requests: one log line per minute at most (anyone can send them)
 REFUSED_LOG_INTERVAL = timedelta(minutes=1)
 # what a refusal on the webhook path is, when the handler did not say
@@ -72,7 +71,7 @@ class ServerState:
     def refused(self, reason: str, remote: str | None) -> None:
         """Count a refused webhook request; log it unless one was logged this minute."""
         metrics = metrics_of(self.application)
-        metrics.webhook_refused[reason] += 1
+        metrics.webhook_refused(reason)
         suppressed = self.refused_log.allow(metrics.now())
         if suppressed is not None:
             # never the secret header's value: it may be a near-miss of the real secret
@@ -124,8 +123,9 @@ async def health_report(state: ServerState) -> tuple[bool, dict[str, object]]:
     return healthy, body
 
 
-async def metrics_text(state: ServerState) -> str:
-    """The Prometheus exposition, with gauges read from the database at each scrape."""
+async def metrics_exposition(state: ServerState, accept: str | None = None) -> tuple[bytes, str]:
+    """(body, content type) of /metrics: the application's registry (prometheus-client),
+    with gauges read from the database at each scrape, in the format `accept` asks for."""
     application = state.application
     metrics = metrics_of(application)
     gauges: dict[str, tuple[str, float]] = {
@@ -148,12 +148,12 @@ async def metrics_text(state: ServerState) -> str:
             )
     counters: dict[str, tuple[str, str, dict[str, float]]] = {}
     if services is not None:
-        counters["db_write_failures_total"] = (
+        counters["db_write_failures"] = (
             "Database writes that failed (read-only, disk full, I/O error), by reason.",
             "reason",
             {reason: float(n) for reason, n in services.db.write_failures.items()},
         )
-    return metrics.exposition(gauges, counters)
+    return metrics.exposition(gauges, counters, accept)
 
 
 class _Handler(tornado.web.RequestHandler):
@@ -187,9 +187,12 @@ class MetricsHandler(_Handler):
     route = "metrics"
 
     async def get(self) -> None:
-        text = await metrics_text(self.state)
-        self.set_header("Content-Type", METRICS_CONTENT_TYPE)
-        self.finish(text)
+        body, content_type = await metrics_exposition(
+            self.state, self.request.headers.get("Accept")
+        )
+        self.set_header("Content-Type", content_type)
+        self.set_header("Cache-Control", "no-store")
+        self.finish(body)
 
 
 class WebhookHandler(_Handler):

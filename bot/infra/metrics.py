@@ -11,14 +11,15 @@ Features record through the application's `Metrics`, found with `metrics_of`:
 Updates, their handling time and errors are counted by `MeasuredApplication` around
 every update, so handlers do nothing for those.
 
-The exposition is written by hand (Prometheus text format 0.0.4): a few counters and
-one histogram do not need a client library and its process-global registry.
+The counters and the histogram are prometheus-client's, each `Metrics` with its own
+`CollectorRegistry` (never the library's process-global one): two applications in one
+process — tests, the CLI — count apart. What /stats shows and Prometheus has no word
+for (reminders in the last 24 hours, the last error) is kept here beside them.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -26,6 +27,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import prometheus_client as prom
+from prometheus_client.exposition import choose_encoder
+from prometheus_client.metrics_core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
 from telegram import Update
 from telegram.error import Forbidden
 from telegram.ext import Application, Job
@@ -41,6 +46,12 @@ REMINDER_WINDOW = timedelta(hours=24)
 MAX_ERROR_DETAIL = 200
 NAMESPACE = "kefu"
 
+# read at scrape time by the caller: name → (help, value)
+Gauges = Mapping[str, tuple[str, float]]
+# kept by others (the database's failed writes): name → (help, label, {label value: count});
+# names without `_total`, which the exposition adds
+Counters = Mapping[str, tuple[str, str, Mapping[str, float]]]
+
 
 @dataclass(frozen=True)
 class LastError:
@@ -52,36 +63,12 @@ class LastError:
     where: str
 
 
-class Histogram:
-    """Cumulative buckets, a sum and a count, like a Prometheus histogram."""
-
-    def __init__(self, buckets: Iterable[float] = LATENCY_BUCKETS) -> None:
-        self.bounds = tuple(sorted(buckets))
-        self.counts = [0] * len(self.bounds)  # observations <= bound, per bound (not cumulative)
-        self.total = 0
-        self.sum = 0.0
-
-    def observe(self, value: float) -> None:
-        self.total += 1
-        self.sum += value
-        for i, bound in enumerate(self.bounds):
-            if value <= bound:
-                self.counts[i] += 1
-                break
-
-    def cumulative(self) -> list[tuple[str, int]]:
-        """(le, count) pairs, `+Inf` last."""
-        out: list[tuple[str, int]] = []
-        running = 0
-        for bound, count in zip(self.bounds, self.counts, strict=True):
-            running += count
-            out.append((_number(bound), running))
-        out.append(("+Inf", self.total))
-        return out
-
-
 class Metrics:
-    """Counters of one running bot. Not thread-safe: used from the event loop only."""
+    """Counters of one running bot, in a registry of its own.
+
+    The Prometheus metrics are thread-safe; the 24-hour reminder window and the last
+    error are not: record from the event loop only.
+    """
 
     def __init__(
         self, clock: Clock | None = None, redact: Callable[[str], str] | None = None
@@ -90,47 +77,94 @@ class Metrics:
         # applied to an error's text before /stats can show it (bot.logs.Redactor)
         self._redact: Callable[[str], str] = redact or (lambda text: text)
         self.started_at = self._clock.now()
-        self.updates: Counter[str] = Counter()
-        self.errors: Counter[str] = Counter()
-        self.latency: dict[str, Histogram] = {}
-        self.reminders_sent = 0
-        self.reminders_failed = 0
         self.last_error: LastError | None = None
-        # webhook requests refused (wrong secret, not an update, …), by reason
-        self.webhook_refused: Counter[str] = Counter()
         # minute (since the epoch) → [sent, failed]; at most 24 h of minutes are kept
         self._reminder_minutes: dict[int, list[int]] = {}
+
+        self.registry = prom.CollectorRegistry(auto_describe=True)
+        common: dict[str, Any] = {"namespace": NAMESPACE, "registry": self.registry}
+        # counters are named without `_total`: the library appends it
+        self._updates = prom.Counter(
+            "updates", "Telegram updates handled, by update type.", ["type"], **common
+        )
+        self._errors = prom.Counter(
+            "errors", "Errors raised while handling updates and jobs.", ["error"], **common
+        )
+        self._webhook_refused = prom.Counter(
+            "webhook_refused",
+            "Webhook requests refused (wrong or no secret, not an update, …), by reason.",
+            ["reason"],
+            **common,
+        )
+        self._reminders_sent = prom.Counter(
+            "reminders_sent", "Case reminders delivered.", **common
+        )
+        self._reminders_failed = prom.Counter(
+            "reminders_failed", "Case reminder sends that failed.", **common
+        )
+        self._latency = prom.Histogram(
+            "update_duration_seconds",
+            "Time to handle one update, by update type.",
+            ["type"],
+            buckets=LATENCY_BUCKETS,
+            **common,
+        )
+        start_time = prom.Gauge(
+            "start_time_seconds", "When the bot started, in Unix time.", **common
+        )
+        start_time.set(self.started_at.timestamp())
 
     # --- what features record -------------------------------------------------------
 
     def reminder_sent(self) -> None:
         """A reminder reached its user."""
-        self.reminders_sent += 1
+        self._reminders_sent.inc()
         self._reminder_bucket()[0] += 1
 
     def reminder_failed(self) -> None:
         """A reminder could not be delivered (this attempt; a retry counts again)."""
-        self.reminders_failed += 1
+        self._reminders_failed.inc()
         self._reminder_bucket()[1] += 1
 
     # --- what the application records -----------------------------------------------
 
     def update_handled(self, kind: str, seconds: float) -> None:
-        self.updates[kind] += 1
-        histogram = self.latency.get(kind)
-        if histogram is None:
-            histogram = self.latency[kind] = Histogram()
-        histogram.observe(seconds)
+        self._updates.labels(kind).inc()
+        self._latency.labels(kind).observe(seconds)
 
     def error(self, error: BaseException, where: str) -> None:
         name = type(error).__name__
-        self.errors[name] += 1
+        self._errors.labels(name).inc()
         if isinstance(error, Forbidden):
             return  # the user blocked the bot: counted, but not an error of ours
         detail = self._redact(" ".join(str(error).split()))[:MAX_ERROR_DETAIL]
         self.last_error = LastError(self._clock.now(), name, detail, where)
 
+    def webhook_refused(self, reason: str) -> None:
+        """A request to the webhook was refused (wrong secret, not an update, …)."""
+        self._webhook_refused.labels(reason).inc()
+
     # --- reading --------------------------------------------------------------------
+
+    @property
+    def updates(self) -> Counter[str]:
+        """Updates handled since start, by update type."""
+        return _by_label(self._updates, "type")
+
+    @property
+    def errors(self) -> Counter[str]:
+        """Errors since start, by exception class name."""
+        return _by_label(self._errors, "error")
+
+    @property
+    def reminders_sent(self) -> int:
+        """Reminders delivered since start (a counter: never drops)."""
+        return sum(_by_label(self._reminders_sent).values())
+
+    @property
+    def reminders_failed(self) -> int:
+        """Reminder sends that failed since start."""
+        return sum(_by_label(self._reminders_failed).values())
 
     def reminders_in_window(self) -> tuple[int, int]:
         """(sent, failed) in the last 24 hours — or since start, if that is more recent."""
@@ -148,53 +182,18 @@ class Metrics:
 
     def exposition(
         self,
-        gauges: Mapping[str, tuple[str, float]] | None = None,
-        counters: Mapping[str, tuple[str, str, Mapping[str, float]]] | None = None,
-    ) -> str:
-        """The Prometheus text format; `gauges` are name → (help, value) read at scrape,
-        `counters` name → (help, label, {label value: count}) kept by others."""
-        lines: list[str] = []
-
-        def family(name: str, kind: str, help_text: str) -> str:
-            full = f"{NAMESPACE}_{name}"
-            lines.append(f"# HELP {full} {help_text}")
-            lines.append(f"# TYPE {full} {kind}")
-            return full
-
-        name = family("updates_total", "counter", "Telegram updates handled, by update type.")
-        for kind, count in sorted(self.updates.items()):
-            lines.append(f"{name}{_labels(type=kind)} {count}")
-        name = family("errors_total", "counter", "Errors raised while handling updates and jobs.")
-        for error, count in sorted(self.errors.items()):
-            lines.append(f"{name}{_labels(error=error)} {count}")
-        name = family(
-            "webhook_refused_total", "counter",
-            "Webhook requests refused (wrong or no secret, not an update, …), by reason.",
-        )
-        for reason, count in sorted(self.webhook_refused.items()):
-            lines.append(f"{name}{_labels(reason=reason)} {count}")
-        name = family("reminders_sent_total", "counter", "Case reminders delivered.")
-        lines.append(f"{name} {self.reminders_sent}")
-        name = family("reminders_failed_total", "counter", "Case reminder sends that failed.")
-        lines.append(f"{name} {self.reminders_failed}")
-        name = family(
-            "update_duration_seconds", "histogram", "Time to handle one update, by update type."
-        )
-        for kind, histogram in sorted(self.latency.items()):
-            for le, count in histogram.cumulative():
-                lines.append(f"{name}_bucket{_labels(type=kind, le=le)} {count}")
-            lines.append(f"{name}_sum{_labels(type=kind)} {_number(histogram.sum)}")
-            lines.append(f"{name}_count{_labels(type=kind)} {histogram.total}")
-        name = family("start_time_seconds", "gauge", "When the bot started, in Unix time.")
-        lines.append(f"{name} {_number(self.started_at.timestamp())}")
-        for counter, (help_text, label, values) in sorted((counters or {}).items()):
-            name = family(counter, "counter", help_text)
-            for value_label, total in sorted(values.items()):
-                lines.append(f"{name}{_labels(**{label: value_label})} {_number(total)}")
-        for gauge, (help_text, value) in sorted((gauges or {}).items()):
-            name = family(gauge, "gauge", help_text)
-            lines.append(f"{name} {_number(value)}")
-        return "\n".join(lines) + "\n"
+        gauges: Gauges | None = None,
+        counters: Counters | None = None,
+        accept: str | None = None,
+    ) -> tuple[bytes, str]:
+        """(body, content type) of a scrape: this registry and the values read at
+        scrape time, in the format the `Accept` header asks for (the Prometheus text
+        format unless a scraper asks for OpenMetrics) — prometheus-client decides."""
+        scrape = prom.CollectorRegistry()
+        scrape.register(self.registry)
+        scrape.register(_ScrapeValues(gauges or {}, counters or {}))
+        encoder, content_type = choose_encoder(accept or "")
+        return encoder(scrape), content_type
 
     def _minute(self) -> int:
         return int(self._clock.now().timestamp() // 60)
@@ -209,19 +208,32 @@ class Metrics:
             del self._reminder_minutes[minute]
 
 
-def _number(value: float) -> str:
-    if math.isinf(value):
-        return "+Inf" if value > 0 else "-Inf"
-    if float(value).is_integer():
-        return str(int(value))
-    return repr(float(value))
+def _by_label(counter: prom.Counter, label: str | None = None) -> Counter[str]:
+    """A counter's values by one label's value ("" when it has no labels)."""
+    totals: Counter[str] = Counter()
+    for family in counter.collect():
+        for sample in family.samples:
+            if sample.name.endswith("_total"):
+                key = sample.labels[label] if label else ""
+                totals[key] += int(sample.value)
+    return totals
 
 
-def _labels(**labels: str) -> str:
-    def escape(value: str) -> str:
-        return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
+class _ScrapeValues(Collector):
+    """The families read for one scrape only (registered beside the Metrics' own)."""
 
-    return "{" + ",".join(f'{key}="{escape(value)}"' for key, value in labels.items()) + "}"
+    def __init__(self, gauges: Gauges, counters: Counters) -> None:
+        self._gauges = gauges
+        self._counters = counters
+
+    def collect(self) -> Iterable[Metric]:
+        for name, (help_text, label, values) in sorted(self._counters.items()):
+            counter = CounterMetricFamily(f"{NAMESPACE}_{name}", help_text, labels=[label])
+            for value_label, total in sorted(values.items()):
+                counter.add_metric([value_label], total)
+            yield counter
+        for name, (help_text, value) in sorted(self._gauges.items()):
+            yield GaugeMetricFamily(f"{NAMESPACE}_{name}", help_text, value=value)
 
 
 def update_type(update: object) -> str:

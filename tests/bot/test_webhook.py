@@ -14,6 +14,9 @@ from typing import Any
 
 import httpx
 import pytest
+from prometheus_client.openmetrics.parser import (
+    text_string_to_metric_families as openmetrics_families,
+)
 
 from bot.app import build_application
 from bot.core.clock import ManualClock
@@ -23,6 +26,7 @@ from bot.infra import runtime as runtime_module
 from bot.infra.http import SECRET_HEADER
 from bot.infra.metrics import metrics_of
 from bot.infra.runtime import BotRuntime, check_webhook
+from tests.bot.exposition import kind, sample, samples
 from tests.bot.fakeapi import Failure, FakeBotApi
 from tests.bot.harness import ZH_USER, TgUser, make_settings
 
@@ -117,14 +121,6 @@ async def start(bot: WebhookBot) -> None:
     await bot.runtime.start()
 
 
-def sample(metrics: str, name: str) -> float:
-    """The value of one sample line (`name` with its labels) of a Prometheus exposition."""
-    for line in metrics.splitlines():
-        if line.startswith(name + " "):
-            return float(line.rsplit(" ", 1)[1])
-    raise AssertionError(f"no sample {name} in:\n{metrics}")
-
-
 async def test_healthz_is_503_while_starting_and_200_when_ready(webhook_bot: WebhookBot) -> None:
     bot = webhook_bot
     bot.api.gate.clear()
@@ -204,10 +200,11 @@ async def test_metrics_move_with_updates_reminders_and_errors(webhook_bot: Webho
     await start(bot)
     response = await bot.get("/metrics")
     assert response.status_code == 200
-    assert response.headers["Content-Type"].startswith("text/plain; version=0.0.4")
+    # what prometheus-client pairs with its text format when nothing else is asked for
+    assert response.headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8"
     text = response.text
-    assert "# TYPE kefu_updates_total counter" in text
-    assert "# TYPE kefu_update_duration_seconds histogram" in text
+    assert kind(text, "kefu_updates") == "counter"
+    assert kind(text, "kefu_update_duration_seconds") == "histogram"
     assert sample(text, "kefu_reminders_sent_total") == 0
     assert sample(text, "kefu_open_cases") == 0
     assert sample(text, "kefu_ready") == 1
@@ -221,21 +218,35 @@ async def test_metrics_move_with_updates_reminders_and_errors(webhook_bot: Webho
     metrics.reminder_sent()
     metrics.reminder_failed()
     text = (await bot.get("/metrics")).text
-    assert sample(text, 'kefu_updates_total{type="message"}') == 3
-    assert sample(text, 'kefu_update_duration_seconds_count{type="message"}') == 3
-    assert sample(text, 'kefu_update_duration_seconds_bucket{type="message",le="+Inf"}') == 3
+    assert sample(text, "kefu_updates_total", type="message") == 3
+    assert sample(text, "kefu_update_duration_seconds_count", type="message") == 3
+    assert sample(text, "kefu_update_duration_seconds_bucket", type="message", le="+Inf") == 3
     assert sample(text, "kefu_reminders_sent_total") == 2
     assert sample(text, "kefu_reminders_failed_total") == 1
-    check_exposition(text)
 
     # an error while handling: counted by type
     bot.api.fail("sendMessage", Failure.server_error())
     await bot.post(bot.update("/help"))
     await bot.processed()
     text = (await bot.get("/metrics")).text
-    errors = [line for line in text.splitlines() if line.startswith("kefu_errors_total{")]
-    assert errors and sum(float(line.rsplit(" ", 1)[1]) for line in errors) == 1
-    assert sample(text, 'kefu_updates_total{type="message"}') == 4
+    assert sum(samples(text, "kefu_errors_total").values()) == 1
+    assert sample(text, "kefu_updates_total", type="message") == 4
+
+
+async def test_metrics_speak_openmetrics_to_a_scraper_that_asks(webhook_bot: WebhookBot) -> None:
+    bot = webhook_bot
+    await start(bot)
+    await bot.post(bot.update("/start"))
+    await bot.processed()
+    # what Prometheus sends: OpenMetrics first, the text format as a fallback
+    accept = "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"
+    response = await bot.client.get(f"{bot.base}/metrics", headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("application/openmetrics-text")
+    found = {f.name: f for f in openmetrics_families(response.text)}
+    [updates] = [s for s in found["kefu_updates"].samples if s.name == "kefu_updates_total"]
+    assert updates.labels == {"type": "message"} and updates.value == 1
+    assert found["kefu_ready"].samples[0].value == 1
 
 
 async def test_stop_finishes_a_send_in_flight(webhook_bot: WebhookBot) -> None:
@@ -287,26 +298,6 @@ async def test_healthz_reports_a_database_that_fails(webhook_bot: WebhookBot) ->
     response = await bot.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"].startswith("error")
-
-
-# Prometheus text format 0.0.4: `# HELP`/`# TYPE` lines, then `name{labels} value`
-_SAMPLE = re.compile(r'[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_]\w*="(?:[^"\\]|\\.)*",?)*\})? \S+')
-
-
-def check_exposition(text: str) -> None:
-    assert text.endswith("\n")
-    typed: set[str] = set()
-    for line in text.splitlines():
-        if line.startswith("# TYPE "):
-            _, _, name, kind = line.split(" ")
-            assert kind in ("counter", "gauge", "histogram"), line
-            assert name not in typed, f"{name} typed twice"
-            typed.add(name)
-        elif line.startswith("# HELP "):
-            continue
-        else:
-            assert _SAMPLE.fullmatch(line), line
-            float(line.rsplit(" ", 1)[1].replace("+Inf", "inf"))
 
 
 @pytest.mark.parametrize(

@@ -17,12 +17,14 @@ import storage.db
 from bot.core.clock import ManualClock
 from bot.core.services import Services, services_of
 from bot.core.texts import MESSAGES
-from bot.infra.http import Lifecycle, ServerState, health_report, metrics_text
+from bot.infra.http import Lifecycle, ServerState, health_report, metrics_exposition
+from bot.infra.metrics import metrics_of
 from storage.db import Database, write_failure_reason
 from storage.errors import WriteFailed
 from storage.users import UserStore
-from tests.bot.casekit import register, start_bot, tick
+from tests.bot.casekit import press_step, register, start_bot, tick
 from tests.bot.conftest import START
+from tests.bot.exposition import kind, sample
 from tests.bot.harness import EN_USER, ZH_USER, Harness
 from tests.faults.conftest import LogRecorder
 
@@ -57,13 +59,6 @@ async def read_only(db: Database, on: bool = True) -> None:
 
 async def health(bot: Harness) -> tuple[bool, dict[str, object]]:
     return await health_report(ServerState(bot.app, "webhook", Lifecycle.READY))
-
-
-def sample(text: str, name: str) -> float | None:
-    for line in text.splitlines():
-        if line.startswith(name + " ") or line.startswith(name + "{"):
-            return float(line.rsplit(" ", 1)[1])
-    return None
 
 
 # --- 3. a write that fails is one typed error, counted --------------------------------
@@ -134,9 +129,10 @@ async def test_healthz_probes_writes_and_metrics_count_failures(bot: Harness) ->
     assert not healthy
     assert str(body["database"]).startswith("not writable: read-only")
     await bot.send("/start", user=EN_USER)  # records the user: the write fails
-    text = await metrics_text(ServerState(bot.app, "webhook", Lifecycle.READY))
-    assert sample(text, 'kefu_db_write_failures_total{reason="read-only"}') == 1
-    assert "# TYPE kefu_db_write_failures_total counter" in text
+    body, _ = await metrics_exposition(ServerState(bot.app, "webhook", Lifecycle.READY))
+    text = body.decode()
+    assert sample(text, "kefu_db_write_failures_total", reason="read-only") == 1
+    assert kind(text, "kefu_db_write_failures") == "counter"
     await read_only(db, False)
     healthy, body = await health(bot)
     assert healthy and body["database"] == "ok"
@@ -195,7 +191,71 @@ async def test_a_database_file_deleted_or_replaced_is_critical_once(
     assert how in critical[0].getMessage() or how in str(vars(critical[0]))
 
 
-# --- 3, the handlers' part: left to the rewrite of how handlers open (issue 11) -------
+# --- 3, the handlers' part: a refused write is told to the user as such ----------------
+
+NOT_SAVED = {lang: MESSAGES.get("error.not_saved", lang) for lang in ("zh", "en")}
+SORRY = {lang: MESSAGES.get("error", lang) for lang in ("zh", "en")}
+
+
+def refused_write_logged(logs: LogRecorder) -> None:
+    """The error handler's line: a WARNING with the reason, no traceback, nothing at ERROR."""
+    lines = [r for r in logs.records if r.name == "bot.infra.errors"]
+    assert [r.levelno for r in lines] == [logging.WARNING], [r.getMessage() for r in lines]
+    assert getattr(lines[0], "reason", None) == "read-only"
+    assert getattr(lines[0], "error", None) == "WriteFailed"
+    assert lines[0].exc_info is None
+    assert logs.at_least(logging.ERROR) == []
+
+
+async def test_quiet_hours_on_a_read_only_disk_say_they_were_not_saved(
+    bot: Harness, logs: LogRecorder
+) -> None:
+    await bot.send("/start")
+    await read_only(services(bot).db)
+    logs.clear()
+    await bot.send("/quiet 22:00-08:00")
+    said = bot.screen().plain
+    assert said == NOT_SAVED["zh"]
+    assert MESSAGES.get("quiet.title", "zh") not in said  # no screen claiming it was set
+    refused_write_logged(logs)
+    # counted as an error of the update, and by reason as a failed write
+    assert metrics_of(bot.app).errors["WriteFailed"] == 1
+    assert services(bot).db.write_failures["read-only"] >= 1
+    await read_only(services(bot).db, False)
+    stored = await services(bot).users.get(ZH_USER.id)
+    assert stored is not None and stored.quiet_start is None  # indeed not saved
+    await bot.send("/quiet 22:00-08:00")  # once the disk is back, it works
+    assert bot.screen().plain != NOT_SAVED["zh"]
+    stored = await services(bot).users.get(ZH_USER.id)
+    assert stored is not None and stored.quiet_start is not None
+
+
+async def test_a_case_confirmed_on_a_read_only_disk_is_not_saved_and_the_user_knows(
+    bot: Harness, logs: LogRecorder
+) -> None:
+    await bot.send("/start", user=EN_USER)
+    await bot.send("/track", user=EN_USER)
+    await press_step(bot, "platform", "amazon", EN_USER)
+    if any(":r:seller" in data for _, data in bot.screen(EN_USER).buttons()):
+        await press_step(bot, "role", "seller", EN_USER)
+    await press_step(bot, "channel", "seller_case", EN_USER)
+    if any(data.endswith(":g") for _, data in bot.screen(EN_USER).buttons()):
+        await press_step(bot, "any_site", user=EN_USER)
+    await press_step(bot, "opened", "3d", EN_USER)
+    await bot.send("123456789", user=EN_USER)
+    await press_step(bot, "skip_note", user=EN_USER)
+    await read_only(services(bot).db)
+    logs.clear()
+    await press_step(bot, "confirm", user=EN_USER)
+    assert bot.screen(EN_USER).plain == NOT_SAVED["en"]
+    assert all(
+        MESSAGES.get("case.track.saved_overdue", "en") not in c.params.get("text", "")
+        for c in bot.api.calls
+    )
+    refused_write_logged(logs)
+    await read_only(services(bot).db, False)
+    assert await services(bot).cases.count_open() == 0
+
 
 async def test_with_a_read_only_disk_questions_are_answered_and_cases_listed(
     bot: Harness,
@@ -203,7 +263,7 @@ async def test_with_a_read_only_disk_questions_are_answered_and_cases_listed(
     await register(bot, "123456789", opened="3d")
     await read_only(services(bot).db)
     await bot.send("卖家账号被封怎么办")
-    assert MESSAGES.get("error", "zh") not in bot.screen().plain
+    assert bot.screen().plain not in (SORRY["zh"], NOT_SAVED["zh"])
     assert "封号" in bot.screen().plain
     await bot.send("/cases")
     assert "123456789" in bot.screen().plain

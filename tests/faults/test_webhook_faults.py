@@ -26,8 +26,9 @@ from bench.fakeapi_http import Fault, ServerThread
 from bot.core.clock import ManualClock
 from bot.infra.http import SECRET_HEADER
 from tests.bot.conftest import START
+from tests.bot.exposition import sample
 from tests.bot.harness import TOKEN, ZH_USER, TgUser
-from tests.bot.test_webhook import SECRET, WebhookBot, free_port, sample, start, webhook_bot
+from tests.bot.test_webhook import SECRET, WebhookBot, free_port, start, webhook_bot
 from tests.faults.conftest import LogRecorder
 
 REPO = Path(__file__).resolve().parents[2]
@@ -90,10 +91,10 @@ async def test_refused_webhook_requests_are_counted_and_logged_at_a_limited_rate
     assert SECRET not in second.getMessage()
 
     text = (await bot.get("/metrics")).text
-    assert sample(text, 'kefu_webhook_refused_total{reason="wrong secret"}') == 51
-    assert sample(text, 'kefu_webhook_refused_total{reason="no secret"}') == 50
-    assert sample(text, 'kefu_webhook_refused_total{reason="not an update"}') == 1
-    assert sample(text, 'kefu_webhook_refused_total{reason="wrong method"}') == 1
+    assert sample(text, "kefu_webhook_refused_total", reason="wrong secret") == 51
+    assert sample(text, "kefu_webhook_refused_total", reason="no secret") == 50
+    assert sample(text, "kefu_webhook_refused_total", reason="not an update") == 1
+    assert sample(text, "kefu_webhook_refused_total", reason="wrong method") == 1
     assert bot.api.calls_of("sendMessage") == []
 
 

@@ -230,8 +230,10 @@ def load_catalog(data_dir: Path = DATA_DIR) -> Catalog:
         files.append(path.name)
     if not platforms:
         raise CatalogError(data_dir.name, "", "no platform files found")
+    # most asked first (`rank`), file order among equals: menus and lists follow this order
+    ranked = dict(sorted(platforms.items(), key=lambda item: item[1].rank))
     return Catalog(
-        platforms=platforms,
+        platforms=ranked,
         sources=sources,
         synonyms=[list(g) for g in synonyms.groups],
         files=tuple(files),

@@ -187,6 +187,10 @@ class PhoneBook:
                         parsed = phonenumbers.parse(phone.number, region)
                     except phonenumbers.NumberParseException:
                         parsed = None
+                    if parsed is not None and phonenumbers.is_possible_short_number(parsed):
+                        # a short code (a police hotline such as 997) is dialled as is and
+                        # never pasted as "is this their number?": nothing to compare
+                        continue
                     if parsed is None or not phonenumbers.is_possible_number(parsed):
                         self.unreadable.append((platform.id, channel.id, phone.number))
                         continue

@@ -241,6 +241,8 @@ class Issue(Sourced):
     tips: list[Fact] = Field(default_factory=list)
     warnings: list[Fact] = Field(default_factory=list)
     template: Id | None = None
+    # among the most asked problems (an empty inline query lists them, lowest first)
+    popular: int | None = Field(default=None, ge=1)
 
 
 class Role(Sourced):
@@ -308,6 +310,9 @@ class Domain(Sourced):
 class Platform(Sourced):
     id: Id
     name: Text
+    # the order platforms are offered in, most asked first: the home menu shows the first
+    # row, the rest behind "more platforms"; ties keep file order
+    rank: int = Field(default=100, ge=1)
     keywords: list[NonEmpty] = Field(default_factory=list)
     official_entry: Fact  # the official place to start and to confirm numbers
     sites: list[Site] = Field(default_factory=list)

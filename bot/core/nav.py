@@ -22,6 +22,12 @@ class Home(CallbackData):
     """The home screen: choose a platform."""
 
 
+@callback_data("p")
+@dataclass(frozen=True)
+class AllPlatforms(CallbackData):
+    """Every platform (the home screen shows the most asked ones and "more platforms")."""
+
+
 @callback_data("m")
 @dataclass(frozen=True)
 class OpenMenu(CallbackData):

@@ -13,7 +13,10 @@ from bot.core.callbacks import encode
 from bot.core.ui import Row, Screen
 from knowledge.card import Card, Line, Section, Span
 
-MAX_TEXT = 4096  # Telegram's limit for a message's text
+MAX_TEXT = 4096  # Telegram's limit for a message's text, counted after entity parsing
+# the markup itself is limited too (links' addresses and tags): Telegram answers
+# "Entities_too_long" from about 9,500 characters of raw text
+MAX_MARKUP = 9000
 MAX_LINE = 1000  # no single line may crowd out a whole card
 ELLIPSIS = "…"
 _BULLETS = {0: "", 1: "• ", 2: "   – "}
@@ -33,8 +36,14 @@ def text_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def visible_length(html_text: str) -> int:
+    """What Telegram holds to its limit: the text after entity parsing, not the markup
+    (a link's address costs nothing)."""
+    return text_length(html.unescape(_TAG.sub("", html_text)))
+
+
 def fits(text: str, limit: int = MAX_TEXT) -> bool:
-    return text_length(text) <= limit
+    return visible_length(text) <= limit and text_length(text) <= MAX_MARKUP
 
 
 def escape(text: str) -> str:

@@ -6,12 +6,21 @@ buttons), so they sit in the core.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from itertools import islice
 
 from bot.core.callbacks import CallbackData
-from bot.core.nav import Home, OpenCard, OpenGuide, OpenMenu, OpenSection, OpenSettings, TrackCase
+from bot.core.nav import (
+    AllPlatforms,
+    Home,
+    OpenCard,
+    OpenGuide,
+    OpenMenu,
+    OpenSection,
+    OpenSettings,
+    TrackCase,
+)
 from bot.core.ui import Button, Row, Screen, Viewer, crumbs, in_rows, msg, nav_row
 from knowledge.card import Card, Line, Span, build_card, title_for
 from knowledge.catalog import CardRef, Catalog
@@ -24,19 +33,40 @@ SITES_PER_ROW = 4
 RELATED_LIMIT = 3
 
 
+def platform_rows(catalog: Catalog, lang: Lang, opens: Callable[[str], CallbackData],
+                  more: CallbackData | None) -> tuple[Row, ...]:
+    """The most asked platforms in one row, then "more platforms" (`more`) if there are more;
+    with `more` None, every platform."""
+    platforms = list(catalog.platforms.values())  # most asked first (`rank`)
+    shown = platforms if more is None else platforms[:PLATFORMS_PER_ROW]
+    rows = in_rows([Button(p.name.get(lang), opens(p.id)) for p in shown], PLATFORMS_PER_ROW)
+    if more is not None and len(platforms) > len(shown):
+        rows = (*rows, (Button(msg("button.more_platforms", lang), more),))
+    return rows
+
+
 def home_screen(catalog: Catalog, lang: Lang) -> Screen:
     """Choose a platform (or type a question)."""
-    platforms = [
-        Button(p.name.get(lang), OpenMenu(p.id)) for p in catalog.platforms.values()
-    ]
     settings = (
         Button(msg("button.lang", lang), OpenSettings("lang")),
         Button(msg("button.tz", lang), OpenSettings("tz")),
     )
+    lines = [Line.of(msg("home.prompt", lang))]
+    if catalog.smalltalk is not None:  # what the bot is, and is not (smalltalk.yaml)
+        lines.append(Line.of(Span(catalog.smalltalk.identity.get(lang), "italic")))
     return Screen(
         title=msg("home.title", lang),
+        lines=tuple(lines),
+        buttons=(*platform_rows(catalog, lang, OpenMenu, AllPlatforms()), settings),
+    )
+
+
+def all_platforms_screen(catalog: Catalog, lang: Lang) -> Screen:
+    """Every platform the knowledge files cover."""
+    return Screen(
+        title=msg("platforms.title", lang),
         lines=(Line.of(msg("home.prompt", lang)),),
-        buttons=(*in_rows(platforms, PLATFORMS_PER_ROW), settings),
+        buttons=(*platform_rows(catalog, lang, OpenMenu, None), nav_row(lang, None)),
     )
 
 

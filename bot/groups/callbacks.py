@@ -32,7 +32,12 @@ GROUP_OPTIONS: dict[GroupOptionName, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class GroupHome:
-    """The platforms."""
+    """The most asked platforms (and "more platforms")."""
+
+
+@dataclass(frozen=True)
+class GroupPlatforms:
+    """Every platform."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,7 @@ class GroupNarrow:
     ref: CardRef
 
 
-GroupTarget = GroupHome | GroupMenu | GroupCard | GroupNarrow
+GroupTarget = GroupHome | GroupPlatforms | GroupMenu | GroupCard | GroupNarrow
 
 
 @callback_data("g")
@@ -101,6 +106,8 @@ def _target(target: GroupTarget) -> str:
     match target:
         case GroupHome():
             return "h"
+        case GroupPlatforms():
+            return "p"
         case GroupMenu(platform=platform, role=role):
             return f"m:{platform}" if role is None else f"m:{platform}.{role}"
         case GroupCard(ref=ref):
@@ -114,6 +121,8 @@ def _parse_target(text: str) -> GroupTarget | None:
     letter, sep, argument = text.partition(":")
     if letter == "h":
         return GroupHome() if not sep else None
+    if letter == "p":
+        return GroupPlatforms() if not sep else None
     ids = parse_ids(argument, 1, 4)
     if ids is None:
         return None

@@ -14,7 +14,7 @@ from dataclasses import replace
 from bot.core.callbacks import CallbackData
 from bot.core.deeplinks import CardLink, CommandLink, DeepLink, MenuLink, start_url
 from bot.core.nav import Home, OpenCard, OpenMenu
-from bot.core.screens import PLATFORMS_PER_ROW, SITES_PER_ROW, platform_screen, role_screen
+from bot.core.screens import SITES_PER_ROW, platform_rows, platform_screen, role_screen
 from bot.core.ui import Button, Row, Screen, Viewer, in_rows, msg
 from bot.groups.callbacks import (
     GroupCard,
@@ -23,6 +23,7 @@ from bot.groups.callbacks import (
     GroupNarrow,
     GroupNav,
     GroupOption,
+    GroupPlatforms,
     GroupTarget,
 )
 from knowledge.answer import DirectAnswer
@@ -33,9 +34,8 @@ from knowledge.schema import Lang
 from knowledge.wording import word_reply
 from storage.groups import GroupSettings
 
-# the cards an empty inline query offers: each role's catch-all card first (as search
-# does for a vague question), then what seller groups ask most (the seeds' FAQ order)
-MOST_ASKED = ("amazon.seller.suspension", "amazon.seller.payment_missing", "amazon.seller.ads")
+# an empty inline query offers each role's catch-all card (platforms most asked first, as
+# search does for a vague question), then the issues the files mark `popular`
 INLINE_LIMIT = 20  # results per inline answer (Telegram allows 50)
 
 
@@ -173,12 +173,11 @@ def nothing_to_search_screen(catalog: Catalog, viewer: Viewer, asker: int) -> Sc
 # --- menus -----------------------------------------------------------------------------
 
 
-def _platform_rows(catalog: Catalog, viewer: Viewer, asker: int) -> tuple[Row, ...]:
-    buttons = [
-        Button(p.name.get(viewer.lang), _nav(asker, GroupMenu(p.id)))
-        for p in catalog.platforms.values()
-    ]
-    return in_rows(buttons, PLATFORMS_PER_ROW)
+def _platform_rows(catalog: Catalog, viewer: Viewer, asker: int, every: bool = False
+                   ) -> tuple[Row, ...]:
+    """The most asked platforms and "more platforms" (or, `every`, all of them)."""
+    more = None if every else _nav(asker, GroupPlatforms())
+    return platform_rows(catalog, viewer.lang, lambda pid: _nav(asker, GroupMenu(pid)), more)
 
 
 def group_home_screen(catalog: Catalog, viewer: Viewer, asker: int) -> Screen:
@@ -234,6 +233,10 @@ def group_screen_for(
     match target:
         case GroupHome():
             return group_home_screen(catalog, viewer, asker)
+        case GroupPlatforms():
+            return Screen(title=msg("platforms.title", viewer.lang),
+                          lines=(Line.of(msg("group.home.prompt", viewer.lang)),),
+                          buttons=_platform_rows(catalog, viewer, asker, every=True))
         case GroupMenu(platform=platform, role=role):
             return group_menu_screen(catalog, platform, role, viewer, asker)
         case GroupCard(ref=ref):
@@ -307,6 +310,14 @@ def group_settings_screen(settings: GroupSettings, lang: Lang) -> Screen:
 def most_asked(catalog: Catalog) -> list[CardRef]:
     """The cards an empty inline query lists: catch-all cards, then the common problems."""
     general = [r for r in catalog.card_refs() if r.issue == "general"]
-    common = [r for key in MOST_ASKED if (r := CardRef.parse(key)) is not None]
-    refs = [r for r in (*general, *common) if catalog.resolve(r) is not None]
+    popular = sorted(
+        (r for r in catalog.card_refs() if (i := catalog.resolve(r)) and i.popular is not None),
+        key=lambda r: _popularity(catalog, r),
+    )
+    refs = [*general, *popular]
     return list(dict.fromkeys(refs))[:INLINE_LIMIT]
+
+
+def _popularity(catalog: Catalog, ref: CardRef) -> int:
+    issue = catalog.resolve(ref)
+    return issue.popular if issue is not None and issue.popular is not None else 0

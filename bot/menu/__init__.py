@@ -9,7 +9,15 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.core.callbacks import pattern
 from bot.core.filters import NEW_MESSAGE, PRIVATE
-from bot.core.nav import Home, OpenCard, OpenGuide, OpenMenu, OpenSection, OpenSettings
+from bot.core.nav import (
+    AllPlatforms,
+    Home,
+    OpenCard,
+    OpenGuide,
+    OpenMenu,
+    OpenSection,
+    OpenSettings,
+)
 from bot.core.services import AnyApplication
 from bot.menu import deeplinks, fallback, handlers, info, settings
 from bot.menu.callbacks import SetLang, SetZone
@@ -29,9 +37,8 @@ def register(app: AnyApplication) -> None:
         ("tz", settings.tz_command),
     ):
         app.add_handler(CommandHandler(names, callback, filters=PRIVATE & NEW_MESSAGE))
-    app.add_handler(CallbackQueryHandler(
-        handlers.on_menu_button, pattern=pattern(Home, OpenMenu, OpenCard, OpenGuide, OpenSection)
-    ))
+    navigation = pattern(Home, AllPlatforms, OpenMenu, OpenCard, OpenGuide, OpenSection)
+    app.add_handler(CallbackQueryHandler(handlers.on_menu_button, pattern=navigation))
     app.add_handler(CallbackQueryHandler(
         settings.on_settings_button, pattern=pattern(OpenSettings, SetLang, SetZone)
     ))

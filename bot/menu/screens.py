@@ -4,8 +4,17 @@ navigation button opens."""
 from __future__ import annotations
 
 from bot.core.callbacks import CallbackData
-from bot.core.nav import Home, OpenCard, OpenGuide, OpenMenu, OpenSection, OpenSettings
+from bot.core.nav import (
+    AllPlatforms,
+    Home,
+    OpenCard,
+    OpenGuide,
+    OpenMenu,
+    OpenSection,
+    OpenSettings,
+)
 from bot.core.screens import (
+    all_platforms_screen,
     card_screen,
     guide_screen,
     home_screen,
@@ -19,7 +28,7 @@ from bot.core.zones import COMMON_ZONES
 from bot.menu.callbacks import SetLang, SetZone
 from knowledge.card import Line, Span
 from knowledge.catalog import Catalog
-from knowledge.schema import LANGS, Lang
+from knowledge.schema import LANGS, Lang, Source
 
 ZONES_PER_ROW = 2
 
@@ -33,6 +42,8 @@ def screen_for(catalog: Catalog, action: CallbackData, viewer: Viewer) -> Screen
             return platform_screen(catalog, platform, viewer.lang)
         case OpenMenu(platform=platform, role=str(role)):
             return role_screen(catalog, platform, role, viewer.lang)
+        case AllPlatforms():
+            return all_platforms_screen(catalog, viewer.lang)
         case OpenCard(ref=ref):
             return card_screen(catalog, ref, viewer)
         case OpenGuide(ref=ref):
@@ -92,11 +103,19 @@ def help_screen(catalog: Catalog, lang: Lang) -> Screen:
 
 
 def about_screen(catalog: Catalog, lang: Lang) -> Screen:
-    """Every source with where it is and when it was last checked."""
+    """What the bot is, then every source by title and kind (a guide, or a web page linked),
+    grouped by when they were last checked."""
     lines = [Line.of(msg("about.intro", lang))]
+    if catalog.smalltalk is not None:  # what the bot is (knowledge/data/smalltalk.yaml)
+        lines.insert(0, Line.of(Span(catalog.smalltalk.identity.get(lang), "bold")))
+    groups: dict[tuple[bool, str], list[Source]] = {}
     for source in sorted(catalog.sources.values(), key=lambda s: s.id):
-        where = Span(source.url, url=source.url) if source.url else Span(source.file or "", "code")
-        checked = msg("about.checked", lang, date=source.checked.isoformat())
-        lines.append(Line.of(source.title.get(lang), " — ", where, checked, indent=1))
+        groups.setdefault((source.url is not None, source.checked.isoformat()), []).append(source)
+    for (is_page, checked), sources in sorted(groups.items()):
+        kind = msg("about.kind.page" if is_page else "about.kind.guide", lang)
+        lines.append(Line.of(Span(kind + msg("about.checked", lang, date=checked), "bold")))
+        for source in sources:
+            title = source.title.get(lang)
+            lines.append(Line.of(Span(title, url=source.url), indent=1))
     title = msg("about.title", lang)
     return Screen(title=title, lines=tuple(lines), buttons=(nav_row(lang, None),))

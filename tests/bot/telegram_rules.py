@@ -8,6 +8,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 MAX_TEXT = 4096
+MAX_MARKUP = 9000
+MAX_ENTITIES = 100
+_ENTITY = re.compile(r"<(?:b|i|u|s|code|pre|a|tg-spoiler|blockquote)[\s>]")
 MAX_CAPTION = 1024
 MAX_CALLBACK_DATA = 64
 MAX_BUTTONS_PER_ROW = 8
@@ -115,8 +118,13 @@ def check_text(text: Any, parse_mode: Any, limit: int = MAX_TEXT) -> list[str]:
         problems.append(f"parse_mode is {parse_mode!r}, the bot always sends HTML")
     plain, markup = parse_html(text) if parse_mode == "HTML" else (text, [])
     problems += markup
-    if utf16_length(text) > limit:
-        problems.append(f"text is {utf16_length(text)} long (limit {limit})")
+    # the limit is on the text after entity parsing; the markup has its own, larger one
+    # ("Entities_too_long"), and at most 100 entities are honoured
+    if utf16_length(text) > MAX_MARKUP:
+        problems.append(f"markup is {utf16_length(text)} long (limit {MAX_MARKUP})")
+    entities = len(_ENTITY.findall(text)) if parse_mode == "HTML" else 0
+    if entities > MAX_ENTITIES:
+        problems.append(f"{entities} entities (Telegram honours {MAX_ENTITIES})")
     if utf16_length(plain) > limit:
         problems.append(f"parsed text is {utf16_length(plain)} long (limit {limit})")
     return problems

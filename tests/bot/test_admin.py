@@ -83,7 +83,7 @@ async def test_stats_counts_users_cases_reminders_and_the_last_error(
     assert "Reminders (since start): 2 sent, 1 failed" in lines
     # the /stats being handled is not counted yet
     assert "Updates handled: 3, errors: 1 (up 0 d 2 h 0 min)" in lines
-    assert "Knowledge: 2 platforms, 24 cards" in lines[5]
+    assert "Knowledge: 7 platforms, 47 cards" in lines[5]
     assert lines[6].startswith("Last error: 2026-11-23 10:00 CST · update message · BadRequest:")
     assert "Chat not found" in lines[6]
 
@@ -118,7 +118,7 @@ async def test_reload_picks_up_edited_knowledge(ops_bot: Harness, knowledge: Pat
     )
     await bot.send("/reload", user=ADMIN)
     reply = bot.screen(ADMIN).plain
-    assert reply.startswith("✅ Knowledge reloaded: 2 platforms, 24 cards")
+    assert reply.startswith("✅ Knowledge reloaded: 7 platforms, 47 cards")
     assert "amazon.yaml" in reply
     after = services_of(bot.app).catalog
     assert after is not before

@@ -73,7 +73,7 @@ async def test_faq_alone_shows_the_platforms_for_the_asker(bot: Harness) -> None
     menu = group.last()
     assert "/faq" in menu.plain
     labels = [label for label, _ in menu.buttons()]
-    assert labels == ["亚马逊", "天猫"]
+    assert labels == ["亚马逊", "天猫", "🌐 更多平台"]
     for _, data in menu.buttons():
         action = parse_callback(data)
         assert isinstance(action, GroupNav) and action.asker == ZH_USER.id
@@ -109,7 +109,7 @@ async def test_a_text_mention_of_the_bot_counts_too(bot: Harness) -> None:
 async def test_mentioning_only_the_bot_shows_the_platforms(bot: Harness) -> None:
     group = GroupChat(bot)
     await group.mention("", "")
-    assert [label for label, _ in group.last().buttons()] == ["亚马逊", "天猫"]
+    assert [label for label, _ in group.last().buttons()] == ["亚马逊", "天猫", "🌐 更多平台"]
 
 
 async def test_mentions_of_others_and_plain_chatter_are_left_alone(bot: Harness) -> None:
@@ -251,7 +251,7 @@ async def test_the_asker_walks_the_group_menu_to_a_card(bot: Harness) -> None:
     # back to the platforms from the narrow screen
     await group.press(group.last().button("细化"), ZH_USER)
     await group.press(group.last().button("换平台"), ZH_USER)
-    assert [label for label, _ in group.last().buttons()] == ["亚马逊", "天猫"]
+    assert [label for label, _ in group.last().buttons()] == ["亚马逊", "天猫", "🌐 更多平台"]
 
 
 async def test_a_narrowed_answer_is_the_one_repeats_point_to(bot: Harness) -> None:
@@ -514,7 +514,7 @@ async def test_group_commands_are_set_per_scope(bot: Harness) -> None:
 async def test_start_and_help_in_a_group_stay_in_group_form(bot: Harness) -> None:
     group = GroupChat(bot)
     await group.say(f"/start@{BOT_USERNAME}")
-    assert [label for label, _ in group.last().buttons()] == ["亚马逊", "天猫"]
+    assert [label for label, _ in group.last().buttons()] == ["亚马逊", "天猫", "🌐 更多平台"]
     await group.say("/help", EN_USER)
     help_text = group.last().plain
     assert "/faq" in help_text and f"@{BOT_USERNAME}" in help_text

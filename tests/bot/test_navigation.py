@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.callbacks import encode
-from bot.core.nav import OpenCard, OpenGuide, OpenMenu
+from bot.core.nav import AllPlatforms, OpenCard, OpenGuide, OpenMenu
 from knowledge.catalog import CardRef, Catalog, load_catalog
 from knowledge.schema import Lang
 from tests.bot.harness import EN_USER, ZH_USER, Harness, TgUser
@@ -61,8 +61,9 @@ async def test_every_platform_role_and_issue_and_back_and_home(
                     assert encode(OpenCard(CardRef(platform.id, role.id, issue.id))) in [
                         data for _, data in issues.buttons()
                     ]
-                    # Home → the platforms
+                    # Home → the most asked platforms, and the others behind "more"
                     await bot.tap("🏠", user=user)
+                    await bot.press(encode(AllPlatforms()), user=user)
                     assert {label for label, _ in bot.screen(user).buttons()} >= {
                         p.name.get(lang) for p in catalog.platforms.values()
                     }

@@ -9,7 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.render import MAX_TEXT, fit_card, render_line, render_screen, text_length
+from bot.core.render import (
+    MAX_TEXT,
+    fit_card,
+    render_line,
+    render_screen,
+    text_length,
+    visible_length,
+)
 from bot.core.screens import card_screen
 from bot.core.ui import Viewer
 from knowledge.card import Card, Line, Section, Span, build_card
@@ -83,7 +90,7 @@ def test_highest_priority_numbers_are_dropped_first_and_what_fits_comes_back() -
     assert [s.key for s in fitted.dropped] == ["template"]
     for kept in ("Official", "Recommended", "Prepare", "Tips", "Sources"):
         assert f"<b>{kept}</b>" in fitted.text
-    assert text_length(fitted.text) <= MAX_TEXT
+    assert visible_length(fitted.text) <= MAX_TEXT
 
 
 def test_among_equal_priorities_the_lower_section_goes_first() -> None:
@@ -97,7 +104,7 @@ def test_lines_are_cut_when_the_essential_sections_alone_are_too_long() -> None:
     )
     fitted = fit_card(card)
     assert fitted.dropped == ()
-    assert text_length(fitted.text) <= MAX_TEXT
+    assert visible_length(fitted.text) <= MAX_TEXT
     assert "…" in fitted.text
     assert "<b>Sources</b>" in fitted.text  # the footer is spared
     assert check_text(fitted.text, "HTML") == []
@@ -106,7 +113,7 @@ def test_lines_are_cut_when_the_essential_sections_alone_are_too_long() -> None:
 def test_a_huge_single_line_is_clipped() -> None:
     card = make_card(Section("official", "Official", (Line.of("长" * 20_000),), priority=0))
     text = fit_card(card).text
-    assert text_length(text) <= MAX_TEXT
+    assert visible_length(text) <= MAX_TEXT
     assert check_text(text, "HTML") == []
 
 
@@ -138,7 +145,7 @@ def test_any_card_renders_to_valid_telegram_html(
     text = fit_card(make_card(*sections, title=title), notes).text
     _plain, problems = parse_html(text)
     assert problems == []
-    assert text_length(text) <= MAX_TEXT
+    assert visible_length(text) <= MAX_TEXT
 
 
 def test_every_card_of_the_catalog_fits_in_both_languages_at_every_site(catalog: Catalog) -> None:

@@ -58,11 +58,30 @@ def _channel(catalog: Catalog, platform: str, channel_id: str) -> Channel:
 # --- the real catalog --------------------------------------------------------------------
 
 
-def test_real_catalog_has_both_platforms_and_their_roles(catalog: Catalog) -> None:
-    assert set(catalog.platforms) == {"amazon", "tmall"}
-    assert {r.id for r in catalog.platforms["amazon"].roles} == {"buyer", "seller"}
-    assert {r.id for r in catalog.platforms["tmall"].roles} == {"buyer"}
+# platform → the roles its sources support (Walmart Marketplace: sellers only)
+PLATFORM_ROLES = {
+    "amazon": {"buyer", "seller"},
+    "tmall": {"buyer"},
+    "shopee": {"buyer"},
+    "tiktok": {"buyer", "seller"},
+    "temu": {"buyer"},
+    "walmart": {"seller"},
+    "etsy": {"buyer", "seller"},
+}
+
+
+def test_real_catalog_has_its_platforms_and_their_roles(catalog: Catalog) -> None:
+    assert set(catalog.platforms) == set(PLATFORM_ROLES)
+    for platform_id, roles in PLATFORM_ROLES.items():
+        assert {r.id for r in catalog.platforms[platform_id].roles} == roles, platform_id
     assert catalog.files[:2] == ("sources.yaml", "synonyms.yaml")
+
+
+def test_every_role_has_a_general_card(catalog: Catalog) -> None:
+    # "how do I reach support" is each role's catch-all card (search falls back to it)
+    for platform in catalog.platforms.values():
+        for role in platform.roles:
+            assert "general" in {i.id for i in role.issues}, f"{platform.id}.{role.id}"
 
 
 @pytest.mark.parametrize(
@@ -137,10 +156,15 @@ def test_every_source_id_resolves_and_names_a_seed_file(catalog: Catalog) -> Non
         for path, obj, _ in walk_sourced(platform):
             for sid in obj.sources:
                 assert sid in catalog.sources, f"{platform.id}: {path}: {sid}"
-    assert len(catalog.sources) == 5
+    seeds = [s for s in catalog.sources.values() if s.file is not None]
+    assert len(seeds) == 5
     for source in catalog.sources.values():
-        # seeds are named by file name only, never by a machine path
-        assert source.file is not None and re.fullmatch(r"\d{3}_[0-9a-f]{16}\.txt", source.file)
+        # seeds are named by file name only, never by a machine path; the rest are pages
+        if source.file is not None:
+            assert re.fullmatch(r"\d{3}_[0-9a-f]{16}\.txt", source.file)
+        else:
+            assert source.url is not None
+            assert "stored cop" in (source.note or ""), f"{source.id}: say how it was read"
         assert source.note, f"{source.id} says nothing about its reliability"
 
 
@@ -221,12 +245,19 @@ def test_buyer_phone_numbers_by_site(catalog: Catalog) -> None:
         ("jp", "050-3184-6300"),
         ("de", "0800 290 6666"),
     }
-    # no other channel claims a number the guides don't give
-    others = [
-        c.id for p in catalog.platforms.values() for c in p.channels
-        if c.phones and c.id != "buyer_phone"
-    ]
-    assert others == []
+    # no other channel claims a number the sources don't give: Shopee's Singapore line
+    # and the Malaysian police lines its help page lists are the only others
+    others = {
+        (p.id, c.id): {(ph.site, ph.number) for ph in c.phones}
+        for p in catalog.platforms.values() for c in p.channels
+        if c.phones and (p.id, c.id) != ("amazon", "buyer_phone")
+    }
+    assert others == {
+        ("shopee", "phone_sg"): {("sg", "+65 6206 6610")},
+        ("shopee", "scam_lines_my"): {
+            ("my", "997"), ("my", "013-211 1222"), ("my", "03-26101559"), ("my", "03-26101599"),
+        },
+    }
 
 
 def test_sites_carry_their_zones(catalog: Catalog) -> None:
@@ -315,7 +346,7 @@ def test_an_unbroken_copy_loads(tmp_path: Path) -> None:
     data = _copy(tmp_path)
     for file in ("amazon.yaml", "tmall.yaml", "sources.yaml"):
         _edit(data, file, lambda content: None)
-    assert set(load_catalog(data).platforms) == {"amazon", "tmall"}
+    assert set(load_catalog(data).platforms) == set(PLATFORM_ROLES)
 
 
 def test_invalid_yaml_names_line_and_column(tmp_path: Path) -> None:

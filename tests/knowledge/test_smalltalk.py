@@ -52,7 +52,7 @@ def matcher(catalog: Catalog) -> SmallTalkMatcher:
         ("is this the official Tmall support?", K.are_you_official, "tmall"),
         ("Are you official?", K.are_you_official, None),
         ("你是京东客服吗", K.are_you_official, "jd"),  # an uncovered platform is still named
-        ("Are you TikTok Shop?", K.are_you_official, "tiktok_shop"),
+        ("Are you TikTok Shop?", K.are_you_official, "tiktok"),
         ("who are you", K.are_you_official, None),
         ("你是真人吗", K.are_you_human, None),
         ("你是真人嗎？", K.are_you_human, None),

@@ -22,6 +22,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ask.add_argument("--tz", help="your IANA time zone (default: BOT_TIMEZONE or Asia/Shanghai)")
     ask.add_argument("--full", action="store_true", help="print the whole card after the answer")
     commands.add_parser("check", help="validate the knowledge files and print their coverage")
+    misses = commands.add_parser(
+        "misses",
+        help="what users asked that the bot could not answer, last 30 days (BOT_DB)",
+    )
+    misses.add_argument(
+        "--limit", type=int, help="how many of the most frequent to list (default 20, at most 100)"
+    )
     backup = commands.add_parser(
         "backup", help="copy the database (BOT_DB) consistently, also while the bot runs"
     )
@@ -45,6 +52,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.infra.cli import run_check
 
         return run_check()
+    if args.command == "misses":
+        from bot.infra.cli import run_misses
+
+        return run_misses() if args.limit is None else run_misses(args.limit)
     if args.command in ("backup", "restore", "health"):
         from bot.infra import ops
 

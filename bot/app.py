@@ -33,6 +33,7 @@ from bot.cases.reminders import schedule_reminders
 from bot.core.clock import Clock, SystemClock
 from bot.core.config import ConfigError, Settings, load_settings
 from bot.core.context import BotContext, load_user
+from bot.core.misses import schedule_miss_sweep
 from bot.core.services import SERVICES_KEY, Services, open_services
 from bot.core.texts import MESSAGES
 from bot.infra.errors import on_error
@@ -127,6 +128,7 @@ def build_application(
         app.bot_data[SERVICES_KEY] = services
         await set_commands(app.bot)
         schedule_reminders(app)
+        schedule_miss_sweep(app)
         logger.info(
             "ready",
             extra={

@@ -212,6 +212,30 @@ def test_misses_prints_totals_and_the_top_list(
     assert "怎么办" not in out.getvalue()
 
 
+def test_python_m_bot_misses_takes_a_limit(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = _env_db(monkeypatch, tmp_path)
+
+    async def fill() -> None:
+        database = await Database.open(db)
+        try:
+            store = MissStore(database)
+            await store.record("uncovered", "京东客服电话", platform="jd")
+            await store.record("uncovered", "京东客服电话", platform="jd")
+            await store.record("not_sure", "怎么办")
+        finally:
+            await database.close()
+
+    asyncio.run(fill())
+    assert main(["misses"]) == 0
+    assert "怎么办" in capsys.readouterr().out
+    assert main(["misses", "--limit", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "京东客服电话" in out and "怎么办" not in out
+    assert main(["misses", "--limit", "0"]) == 2
+
+
 def test_misses_without_a_database_creates_none(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -1,4 +1,4 @@
-"""Operator commands in a private chat, for BOT_ADMINS only: /stats and /reload.
+"""Operator commands in a private chat, for BOT_ADMINS only: /stats, /misses and /reload.
 
 Anyone else gets exactly what an unknown command gets (a pointer to /help): the bot
 does not advertise that operator commands exist. There is deliberately no /broadcast.
@@ -20,13 +20,18 @@ from bot.core.replies import reply_message
 from bot.core.services import Services
 from bot.core.texts import MESSAGES
 from bot.infra.metrics import REMINDER_WINDOW, LastError, Metrics, metrics_of
-from knowledge.catalog import DATA_DIR, CatalogError, load_catalog
+from knowledge.catalog import DATA_DIR, Catalog, CatalogError, load_catalog
 from knowledge.reply import Responder
 from knowledge.schema import Lang
+from storage.misses import RETENTION_DAYS, MissCount, MissKind, MissSummary
 
 logger = logging.getLogger(__name__)
 
 ACTIVE_WINDOW = timedelta(days=7)
+# /misses lists at most this many; `python -m bot misses --limit N` shows more
+MISSES_SHOWN = 20
+# and stops earlier rather than pass Telegram's 4096 characters (each text is ≤ 200)
+MISSES_MAX_CHARS = 3500
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,67 @@ async def stats_command(update: Update, context: BotContext) -> None:
     viewer = context.viewer
     stats = await collect_stats(services, metrics_of(context))
     text = stats_text(stats, viewer.lang, viewer.zone)
+    await message.reply_text(html.escape(text))
+
+
+def _platform_name(catalog: Catalog, platform: str, lang: Lang) -> str:
+    """An uncovered platform's name from platform_names.yaml; its id if the file lost it."""
+    for known in catalog.known_platforms:
+        if known.id == platform:
+            return known.name.get(lang)
+    return platform
+
+
+def misses_text(
+    top: list[MissCount], summary: MissSummary, catalog: Catalog, lang: Lang
+) -> str:
+    """The /misses reply, plain text (the caller escapes it): totals, then the top misses.
+
+    `top` may hold one more than MISSES_SHOWN: then the reply says there are more.
+    """
+    lines = [
+        MESSAGES.get(
+            "admin.misses", lang, days=RETENTION_DAYS, total=summary.total,
+            not_sure=summary.by_kind.get(MissKind.NOT_SURE, 0),
+            uncovered=summary.by_kind.get(MissKind.UNCOVERED, 0),
+        )
+    ]
+    if summary.by_platform:
+        ranked = sorted(summary.by_platform.items(), key=lambda item: (-item[1], item[0]))
+        platforms = ", ".join(f"{_platform_name(catalog, p, lang)} {n}" for p, n in ranked)
+        lines.append(MESSAGES.get("admin.misses.platforms", lang, platforms=platforms))
+    if not top:
+        lines.append(MESSAGES.get("admin.misses.none", lang))
+        return "\n".join(lines)
+    lines.append("")
+    shown = 0
+    for miss in top[:MISSES_SHOWN]:
+        if miss.platform:
+            what = _platform_name(catalog, miss.platform, lang)
+        else:
+            what = MESSAGES.get("admin.misses.not_sure", lang)
+        line = MESSAGES.get("admin.misses.line", lang, count=miss.count, text=miss.text, what=what)
+        if sum(len(x) + 1 for x in (*lines, line)) > MISSES_MAX_CHARS:
+            break
+        lines.append(line)
+        shown += 1
+    if shown < len(top):  # cut by MISSES_SHOWN or by length: the terminal has the rest
+        lines.append(MESSAGES.get("admin.misses.more", lang, shown=shown))
+    return "\n".join(lines)
+
+
+async def misses_command(update: Update, context: BotContext) -> None:
+    """/misses: what users asked that the bot could not answer, last 30 days (anonymous)."""
+    services = context.services
+    message = update.effective_message
+    if not _is_admin(update, services) or message is None:
+        await reply_message(update, context, "unknown_command")
+        return
+    viewer = context.viewer
+    # one more than shown: whether there are more to point to
+    top = await services.misses.top(MISSES_SHOWN + 1)
+    summary = await services.misses.summary()
+    text = misses_text(top, summary, services.catalog, viewer.lang)
     await message.reply_text(html.escape(text))
 
 

@@ -16,6 +16,7 @@ from bot.core.context import BotContext
 from bot.core.replies import answer_expired, show
 from bot.core.texts import MESSAGES
 from storage.cases import CaseStatus
+from storage.misses import RETENTION_DAYS
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,9 @@ async def mydata_command(update: Update, context: BotContext) -> None:
     await message.reply_document(
         document=io.BytesIO(body),
         filename=EXPORT_FILE,
-        caption=MESSAGES.get("data.export", viewer.lang, count=len(cases)),
+        caption=MESSAGES.get("data.export", viewer.lang, count=len(cases))
+        + "\n\n"
+        + MESSAGES.get("data.export.misses", viewer.lang, days=RETENTION_DAYS),
     )
 
 

@@ -1,8 +1,17 @@
-"""Anti-flood for group chats: repeat answers, a per-group message cap, a per-user cool-down.
+"""Anti-flood for group chats: repeat answers, a per-group message cap, a per-member pace.
 
-All of it lives in memory (a restart forgets it, which costs at most one repeat answer)
-and is bounded: every table is an LRU with a time to live, so memory does not grow with
-the number of messages, groups or members. Time comes from the injected clock.
+No question is dropped without a word:
+* a member's second question within the cool-down waits and is answered when it ends (only
+  their latest question waits: a third replaces the second);
+* a member who sends question after question (more than MEMBER_QUESTIONS in MEMBER_PERIOD)
+  is not answered for MEMBER_PAUSE, and told so once;
+* past the group's cap the group is told once (one slot of the cap is kept for that note),
+  and answers resume when the minute frees slots.
+
+All of it lives in memory (a restart forgets it, which costs at most one repeat answer or
+one waiting question) and is bounded: every table is an LRU with a time to live, so memory
+does not grow with the number of messages, groups or members. Time comes from the
+injected clock; the waiting itself is the caller's (bot/groups/pacing.py, a JobQueue job).
 """
 
 from __future__ import annotations
@@ -12,6 +21,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Generic, TypeVar
 
 from bot.core.clock import Clock
@@ -23,8 +33,17 @@ REPEAT_WINDOW = timedelta(minutes=5)
 # Telegram allows a bot about 20 messages a minute in one group; beyond, we stay quiet
 GROUP_MESSAGES = 20
 GROUP_PERIOD = timedelta(minutes=1)
-# one question per member per group in this time; more is ignored without a word
+# of those, this many are kept for the note that says the bot pauses (answers get the rest)
+NOTE_SLOTS = 1
+# the group is told at most once in this time that the cap holds answers back
+CAP_NOTE_INTERVAL = timedelta(minutes=5)
+# one answer per member per group in this time; a question within it waits for its end
 USER_COOLDOWN = timedelta(seconds=10)
+# a member asking more than MEMBER_QUESTIONS times in MEMBER_PERIOD (spam, or a script)
+# is not answered for MEMBER_PAUSE; the first refused question gets a note
+MEMBER_QUESTIONS = 5
+MEMBER_PERIOD = timedelta(minutes=1)
+MEMBER_PAUSE = timedelta(minutes=5)
 # table sizes: generous for a bot in thousands of groups, still a few MB at most
 MAX_ANSWERS = 20_000
 MAX_GROUPS = 10_000
@@ -96,6 +115,34 @@ class ExpiringLru(Generic[K, V]):
 class _Window:
     sent: deque[datetime] = field(default_factory=lambda: deque(maxlen=GROUP_MESSAGES))
     warned: bool = False
+    told_at: datetime | None = None  # the last note that the cap holds answers back
+
+
+class Verdict(StrEnum):
+    NOW = "now"  # answer it now
+    LATER = "later"  # the member's waiting question now: answer it at `Admission.at`
+    PAUSED = "paused"  # not answered: the member asked too often
+
+
+@dataclass(frozen=True)
+class Admission:
+    """What to do with a member's question."""
+
+    verdict: Verdict
+    # LATER: when the cool-down ends; PAUSED: when the member is answered again
+    at: datetime | None = None
+    # LATER: nothing was waiting yet, so the caller schedules the answer (else the
+    # answer already scheduled takes this question instead of the one before)
+    schedule: bool = False
+    # PAUSED: the first question refused in this pause; the member is told once
+    note: bool = False
+
+
+@dataclass
+class _Member:
+    asked: deque[datetime]  # when their recent questions came, oldest first
+    paused_until: datetime | None = None
+    waiting: object | None = None  # the question to answer when the cool-down ends
 
 
 class GroupFlood:
@@ -109,6 +156,9 @@ class GroupFlood:
         group_messages: int = GROUP_MESSAGES,
         group_period: timedelta = GROUP_PERIOD,
         cooldown: timedelta = USER_COOLDOWN,
+        member_questions: int = MEMBER_QUESTIONS,
+        member_period: timedelta = MEMBER_PERIOD,
+        member_pause: timedelta = MEMBER_PAUSE,
     ) -> None:
         self._clock = clock
         self._group_messages = group_messages
@@ -121,31 +171,126 @@ class GroupFlood:
         self._keys: ExpiringLru[tuple[int, int], tuple[Place, str]] = ExpiringLru(
             MAX_ANSWERS, repeat_window
         )
-        self._windows: ExpiringLru[int, _Window] = ExpiringLru(MAX_GROUPS, group_period)
-        self._asked: ExpiringLru[tuple[int, int], bool] = ExpiringLru(MAX_ASKERS, cooldown)
+        # kept past the minute while a cap note is recent (`sent` is pruned by time anyway)
+        self._windows: ExpiringLru[int, _Window] = ExpiringLru(
+            MAX_GROUPS, max(group_period, CAP_NOTE_INTERVAL)
+        )
+        # (chat, member) → when their cool-down started (the last answer to them)
+        self._asked: ExpiringLru[tuple[int, int], datetime] = ExpiringLru(MAX_ASKERS, cooldown)
+        self._member_questions = member_questions
+        self._member_period = member_period
+        self._member_pause = member_pause
+        self._members: ExpiringLru[tuple[int, int], _Member] = ExpiringLru(
+            MAX_ASKERS, member_period + member_pause
+        )
 
     def cooling_down(self, chat_id: int, user_id: int) -> bool:
-        """True if this member asked within the cool-down; otherwise notes the question."""
+        """True if this member was answered within the cool-down; otherwise starts one.
+
+        For menus and help: a second one within seconds is a repeat, and is not answered.
+        Questions go through `admit`.
+        """
         now = self._clock.now()
-        if self._asked.get((chat_id, user_id), now):
+        if self._asked.get((chat_id, user_id), now) is not None:
             return True
-        self._asked.put((chat_id, user_id), True, now)
+        self._asked.put((chat_id, user_id), now, now)
         return False
 
-    def may_send(self, chat_id: int) -> bool:
-        """True if a message may go to the group now (and counts it); False past the cap."""
+    def admit(self, chat_id: int, user_id: int, question: object) -> Admission:
+        """A member's question: answer now, keep it for the cool-down's end, or not at all.
+
+        `question` is whatever the caller needs to answer it later (`take_waiting`).
+        """
         now = self._clock.now()
+        key = (chat_id, user_id)
+        member = self._members.get(key, now) or _Member(
+            deque(maxlen=self._member_questions + 1)
+        )
+        if member.paused_until is not None:
+            if now < member.paused_until:
+                return Admission(Verdict.PAUSED, member.paused_until)
+            member.paused_until = None
+        member.asked.append(now)
+        while member.asked and now - member.asked[0] >= self._member_period:
+            member.asked.popleft()
+        if len(member.asked) > self._member_questions:
+            member.paused_until = now + self._member_pause
+            member.waiting = None  # its answer, if scheduled, finds nothing
+            member.asked.clear()
+            self._members.put(key, member, now)
+            logger.info("group member paused", extra={"chat_id": chat_id})
+            return Admission(Verdict.PAUSED, member.paused_until, note=True)
+        started = self._asked.get(key, now)
+        if started is not None or member.waiting is not None:
+            schedule = member.waiting is None
+            member.waiting = question
+            self._members.put(key, member, now)
+            at = now if started is None else started + self._cooldown
+            return Admission(Verdict.LATER, at, schedule=schedule)
+        self._asked.put(key, now, now)
+        self._members.put(key, member, now)
+        return Admission(Verdict.NOW)
+
+    def take_waiting(self, chat_id: int, user_id: int) -> object | None:
+        """The member's waiting question, to answer now (a new cool-down starts); None if
+        nothing waits any more (the member was paused, or the group removed the bot)."""
+        now = self._clock.now()
+        key = (chat_id, user_id)
+        member = self._members.get(key, now)
+        if member is None or member.waiting is None:
+            return None
+        question, member.waiting = member.waiting, None
+        self._asked.put(key, now, now)
+        return question
+
+    def may_send(self, chat_id: int) -> bool:
+        """True if a message may go to the group now (and counts it); False past the cap.
+
+        NOTE_SLOTS of the cap are not for answers: they are kept for `cap_note` and notes.
+        """
+        return self._take_slot(chat_id, self._group_messages - NOTE_SLOTS, regular=True)
+
+    def may_note(self, chat_id: int) -> bool:
+        """As `may_send`, for a short note: it may use the slots kept for notes."""
+        return self._take_slot(chat_id, self._group_messages, regular=False)
+
+    def cap_note(self, chat_id: int) -> datetime | None:
+        """`may_send` said no: when answers resume, if the group should be told now.
+
+        At most once per CAP_NOTE_INTERVAL, and only if a slot is left for the note (it
+        is counted); None otherwise.
+        """
+        now = self._clock.now()
+        window = self._window(chat_id, now)
+        if window.told_at is not None and now - window.told_at < CAP_NOTE_INTERVAL:
+            return None
+        if len(window.sent) >= self._group_messages:
+            return None
+        window.sent.append(now)
+        window.told_at = now
+        self._windows.put(chat_id, window, now)
+        # answers resume when the group is below the answers' share of the cap again
+        over = len(window.sent) - (self._group_messages - NOTE_SLOTS)
+        return window.sent[max(over, 0)] + self._group_period
+
+    def _window(self, chat_id: int, now: datetime) -> _Window:
         window = self._windows.get(chat_id, now) or _Window(deque(maxlen=self._group_messages))
         while window.sent and now - window.sent[0] >= self._group_period:
             window.sent.popleft()
-        if len(window.sent) >= self._group_messages:
-            if not window.warned:
+        return window
+
+    def _take_slot(self, chat_id: int, limit: int, *, regular: bool) -> bool:
+        now = self._clock.now()
+        window = self._window(chat_id, now)
+        if len(window.sent) >= limit:
+            if regular and not window.warned:
                 window.warned = True
                 logger.warning("group message cap reached, dropping", extra={"chat_id": chat_id})
             self._windows.touch(chat_id, window, now)
             return False
         window.sent.append(now)
-        window.warned = False
+        if regular:
+            window.warned = False
         # the entry lives as long as its newest message counts
         self._windows.put(chat_id, window, now)
         return True
@@ -171,6 +316,7 @@ class GroupFlood:
         self._keys.drop_where(lambda key: key[0] == chat_id)
         self._windows.pop(chat_id)
         self._asked.drop_where(lambda key: key[0] == chat_id)
+        self._members.drop_where(lambda key: key[0] == chat_id)
 
     def message_changed(self, place: Place, message_id: int, key: str | None) -> None:
         """A message of ours was edited: it now answers `key`, or nothing (a menu)."""

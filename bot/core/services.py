@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 from telegram.ext import Application, CallbackContext
@@ -17,11 +18,37 @@ from knowledge.search import SearchIndex
 from storage.cases import CaseStore
 from storage.db import Database
 from storage.groups import GroupStore
+from storage.misses import MAX_PLATFORM_LEN, MissKind, MissStore
 from storage.users import UserStore
 
 logger = logging.getLogger(__name__)
 
 SERVICES_KEY = "services"
+# distinct uncovered-platform labels /metrics keeps; more are counted as OTHER_PLATFORM
+MAX_PLATFORM_LABELS = 100
+OTHER_PLATFORM = "other"
+
+
+@dataclass
+class MissCounts:
+    """Misses since the bot started, for /metrics: by kind, and by uncovered platform.
+
+    Counted when a miss is recorded (bot.core.misses.record_miss), whether or not the
+    database took it. Platform ids come from knowledge/data/platform_names.yaml; the
+    number of labels is bounded all the same.
+    """
+
+    by_kind: Counter[str] = field(default_factory=Counter)
+    by_platform: Counter[str] = field(default_factory=Counter)
+
+    def count(self, kind: MissKind, platform: str | None) -> None:
+        self.by_kind[kind.value] += 1
+        if kind is not MissKind.UNCOVERED or not platform:
+            return
+        label = platform if len(platform) <= MAX_PLATFORM_LEN else OTHER_PLATFORM
+        if label not in self.by_platform and len(self.by_platform) >= MAX_PLATFORM_LABELS:
+            label = OTHER_PLATFORM
+        self.by_platform[label] += 1
 
 
 @dataclass
@@ -35,6 +62,8 @@ class Services:
     # the catalog, its search index and the answering path, swapped as one on /reload
     responder: Responder
     flood: GroupFlood  # group-chat anti-flood state, in memory
+    misses: MissStore  # questions the bot could not answer, anonymous, 30 days
+    miss_counts: MissCounts = field(default_factory=MissCounts)  # since start, /metrics
 
     @property
     def catalog(self) -> Catalog:
@@ -68,6 +97,7 @@ async def open_services(settings: Settings, clock: Clock) -> Services:
         groups=GroupStore(db, clock),
         responder=responder,
         flood=GroupFlood(clock),
+        misses=MissStore(db, clock),
     )
 
 

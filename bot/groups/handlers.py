@@ -2,15 +2,17 @@
 
 Works in Telegram's default privacy mode, where a bot sees only commands, messages that
 mention it and replies to its own messages. Every message the bot sends to a group goes
-through `_send`, which applies the per-group cap; questions pass the per-member cool-down
-and the repeat check first (bot/core/flood.py). Nothing sent to a group names or shows anyone's
-data: case commands get a link to the private chat instead.
+through `_send`, which applies the per-group cap; questions pass the per-member pace (a
+question within the cool-down waits for its end: bot/groups/pacing.py) and the repeat check
+first (bot/core/flood.py). Nothing sent to a group names or shows anyone's data: case
+commands get a link to the private chat instead.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from functools import partial
 
 from telegram import (
     Chat,
@@ -33,6 +35,7 @@ from bot.core.services import Services
 from bot.core.texts import MESSAGES
 from bot.core.ui import Screen, Viewer
 from bot.groups.callbacks import GroupCard, GroupNav, GroupOption
+from bot.groups.pacing import admit_question, tell_over_cap
 from bot.groups.screens import (
     group_help_screen,
     group_home_screen,
@@ -134,8 +137,9 @@ async def is_admin(context: BotContext, chat: Chat, user: User,
 async def _send(
     services: Services, message: Message, screen: Screen, reply_to: int | None = None
 ) -> Message | None:
-    """Reply in the group, unless the group's message cap is reached (then nothing)."""
+    """Reply in the group, unless the group's message cap is reached (then a note, once)."""
     if not services.flood.may_send(message.chat.id):
+        await tell_over_cap(services, message)
         return None
     rendered = render_screen(screen)
     return await message.reply_text(
@@ -150,6 +154,7 @@ async def _send(
 async def _point_to(services: Services, message: Message, screen: Screen, earlier: int) -> bool:
     """Reply to the earlier answer instead of repeating it; False if it is gone."""
     if not services.flood.may_send(message.chat.id):
+        await tell_over_cap(services, message)
         return True  # over the cap: neither pointer nor answer
     rendered = render_screen(screen)
     try:
@@ -256,8 +261,6 @@ async def on_faq(update: Update, context: BotContext) -> None:
     if message is None or user is None:
         return
     services = context.services
-    if _cooling_down(services, message, user):
-        return
     question = " ".join(context.args or ())
     reply_to = None
     replied = message.reply_to_message
@@ -267,9 +270,12 @@ async def on_faq(update: Update, context: BotContext) -> None:
         # "/faq" under someone's question: answer that question, under it
         question, reply_to = replied.text, replied.message_id
     if not question:
-        await _menu(update, context)
+        if not _cooling_down(services, message, user):
+            await _menu(update, context)
         return
-    await answer_question(update, context, question, explicit=True, reply_to=reply_to)
+    answer = partial(answer_question, question=question, explicit=True, reply_to=reply_to)
+    if await admit_question(update, context, answer):  # else it waits, or gets a note
+        await answer(update, context)
 
 
 async def on_group_menu(update: Update, context: BotContext) -> None:
@@ -310,13 +316,16 @@ async def on_group_message(update: Update, context: BotContext) -> None:
     group = await services.groups.get(message.chat.id)
     if group is not None and not group.reply_to_mentions:
         return  # the admins want answers to /faq only
-    if _cooling_down(services, message, user):
-        return
     if mentioned is not None and not mentioned:
-        await _menu(update, context, group=group)  # "@bot" alone: like /faq alone
+        if not _cooling_down(services, message, user):
+            await _menu(update, context, group=group)  # "@bot" alone: like /faq alone
         return
     question = message.text if mentioned is None else mentioned
-    await answer_question(update, context, question, explicit=mentioned is not None, group=group)
+    answer = partial(
+        answer_question, question=question, explicit=mentioned is not None, group=group
+    )
+    if await admit_question(update, context, answer):  # else it waits, or gets a note
+        await answer(update, context)
 
 
 # --- the group menu's buttons ----------------------------------------------------------

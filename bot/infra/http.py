@@ -32,6 +32,7 @@ from tornado.httpserver import HTTPServer
 from bot.core.services import SERVICES_KEY, AnyApplication, Services
 from bot.infra.logs import LogLimiter
 from bot.infra.metrics import metrics_of
+from storage.misses import MissKind
 
 logger = logging.getLogger(__name__)
 
@@ -153,7 +154,25 @@ async def metrics_exposition(state: ServerState, accept: str | None = None) -> t
             "reason",
             {reason: float(n) for reason, n in services.db.write_failures.items()},
         )
+        counters.update(miss_counters(services))
     return metrics.exposition(gauges, counters, accept)
+
+
+def miss_counters(services: Services) -> dict[str, tuple[str, str, dict[str, float]]]:
+    """What users missed since the start (bot/core/misses.py), as labelled counters."""
+    counts = services.miss_counts
+    return {
+        "misses": (
+            "Questions the bot could not answer, by kind (not_sure, uncovered).",
+            "kind",
+            {kind.value: float(counts.by_kind[kind.value]) for kind in MissKind},
+        ),
+        "misses_uncovered": (
+            "Questions about a platform the knowledge files do not cover, by platform.",
+            "platform",
+            {platform: float(n) for platform, n in counts.by_platform.items()},
+        ),
+    }
 
 
 class _Handler(tornado.web.RequestHandler):

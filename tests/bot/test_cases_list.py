@@ -266,6 +266,8 @@ async def test_mydata_sends_every_case_and_the_settings_as_json(bot: Harness) ->
     calls = await bot.send("/mydata")
     assert [c.method for c in calls] == ["sendDocument"]
     assert "2 个工单" in calls[0].params["caption"]
+    # and what is kept that is not theirs: unanswered questions, anonymous, 30 days
+    assert "匿名保存 30 天" in calls[0].params["caption"]
     api = bot.api
     assert isinstance(api, RecordingApi)
     export = json.loads(api.uploads[-1].decode("utf-8"))
@@ -278,7 +280,8 @@ async def test_mydata_sends_every_case_and_the_settings_as_json(bot: Harness) ->
     assert export["cases"][0]["opened_at"] == first.opened_at.isoformat()
     assert [c["site"] for c in export["cases"]] == ["jp", None]
     # someone else's export has none of it
-    await bot.send("/mydata", user=OTHER)
+    calls = await bot.send("/mydata", user=OTHER)
+    assert "kept anonymously for 30 days" in calls[0].params["caption"]
     other = json.loads(api.uploads[-1].decode("utf-8"))
     assert other["cases"] == []
 

@@ -19,7 +19,7 @@ from bot.core.deeplinks import (
     parse_payload,
     start_url,
 )
-from bot.core.flood import ExpiringLru, GroupFlood
+from bot.core.flood import Admission, ExpiringLru, GroupFlood, Verdict
 from bot.core.render import render_screen
 from bot.core.ui import Viewer
 from bot.groups.callbacks import (
@@ -94,9 +94,9 @@ def test_an_edited_answer_is_re_keyed() -> None:
 
 def test_group_cap_is_a_sliding_minute_logged_once(caplog: pytest.LogCaptureFixture) -> None:
     clock = ManualClock(START)
-    flood = GroupFlood(clock, group_messages=3)
-    assert [flood.may_send(-1) for _ in range(3)] == [True] * 3
-    assert not flood.may_send(-1) and not flood.may_send(-1)
+    flood = GroupFlood(clock, group_messages=4)  # 3 for answers, 1 kept for a note
+    assert [flood.may_send(-1) for _ in range(4)] == [True, True, True, False]
+    assert not flood.may_send(-1)
     assert flood.may_send(-2)  # per group
     assert caplog.text.count("group message cap reached") == 1
     clock.advance(timedelta(seconds=59))
@@ -105,6 +105,77 @@ def test_group_cap_is_a_sliding_minute_logged_once(caplog: pytest.LogCaptureFixt
     assert flood.may_send(-1)
     assert [flood.may_send(-1) for _ in range(3)] == [True, True, False]
     assert caplog.text.count("group message cap reached") == 2  # a new stretch, logged anew
+
+
+def test_past_the_cap_the_group_is_told_once_within_the_cap() -> None:
+    clock = ManualClock(START)
+    flood = GroupFlood(clock, group_messages=4)
+    for _ in range(3):
+        assert flood.may_send(-1)
+        clock.advance(timedelta(seconds=10))
+    assert not flood.may_send(-1)
+    # the note takes the slot kept for it; answers resume when two answers have left
+    # the minute (the note counts too)
+    assert flood.cap_note(-1) == START + timedelta(seconds=10) + timedelta(minutes=1)
+    assert flood.cap_note(-1) is None  # once, not a note per refused message
+    assert not flood.may_note(-1)  # four messages in the minute: not even a note
+    clock.advance(timedelta(seconds=30))  # the first answer left the minute
+    assert not flood.may_send(-1)
+    assert flood.cap_note(-1) is None
+    clock.advance(timedelta(seconds=10))  # and the second
+    assert flood.may_send(-1)
+    # the cap reached again within minutes: still no second note
+    assert not flood.may_send(-1)
+    assert flood.cap_note(-1) is None
+    clock.advance(timedelta(minutes=5))
+    assert [flood.may_send(-1) for _ in range(4)] == [True, True, True, False]
+    assert flood.cap_note(-1) is not None
+
+
+def test_a_question_within_the_cool_down_waits_and_only_the_latest() -> None:
+    clock = ManualClock(START)
+    flood = GroupFlood(clock)
+    assert flood.admit(-1, 5, "q1") == Admission(Verdict.NOW)
+    clock.advance(timedelta(seconds=3))
+    assert flood.admit(-1, 5, "q2") == Admission(
+        Verdict.LATER, START + timedelta(seconds=10), schedule=True
+    )
+    assert flood.admit(-1, 6, "other") == Admission(Verdict.NOW)  # per member
+    clock.advance(timedelta(seconds=3))
+    # the third takes the second's place: the answer already scheduled answers it
+    assert flood.admit(-1, 5, "q3") == Admission(Verdict.LATER, START + timedelta(seconds=10))
+    clock.advance(timedelta(seconds=4))
+    assert flood.take_waiting(-1, 5) == "q3"
+    assert flood.take_waiting(-1, 5) is None
+    # answering it started a new cool-down
+    assert flood.cooling_down(-1, 5)
+    assert flood.admit(-1, 5, "q4").verdict is Verdict.LATER
+    clock.advance(timedelta(seconds=10))
+    # still waiting (its job is late): a newer question waits too, answered at once
+    assert flood.admit(-1, 5, "q5") == Admission(Verdict.LATER, clock.now())
+    assert flood.take_waiting(-1, 5) == "q5"
+
+
+def test_a_member_asking_again_and_again_is_paused_with_one_note() -> None:
+    clock = ManualClock(START)
+    flood = GroupFlood(clock, member_questions=3, member_pause=timedelta(minutes=5))
+    verdicts = []
+    for n in range(3):
+        verdicts.append(flood.admit(-1, 5, f"q{n}").verdict)
+        clock.advance(timedelta(seconds=5))
+    assert verdicts == [Verdict.NOW, Verdict.LATER, Verdict.LATER]
+    paused = flood.admit(-1, 5, "q3")
+    assert paused == Admission(Verdict.PAUSED, clock.now() + timedelta(minutes=5), note=True)
+    assert flood.take_waiting(-1, 5) is None  # what waited is not answered either
+    clock.advance(timedelta(minutes=1))
+    assert flood.admit(-1, 5, "q4") == Admission(Verdict.PAUSED, paused.at)  # no second note
+    assert flood.admit(-1, 6, "other").verdict is Verdict.NOW
+    clock.advance(timedelta(minutes=4))
+    assert flood.admit(-1, 5, "q5").verdict is Verdict.NOW  # the pause is over
+    # questions a minute apart are never "in a row"
+    for _ in range(10):
+        clock.advance(timedelta(seconds=30))
+        assert flood.admit(-2, 5, "q").verdict is not Verdict.PAUSED
 
 
 def test_cool_down_per_member_and_group() -> None:
@@ -124,8 +195,12 @@ def test_a_group_that_removed_the_bot_is_forgotten() -> None:
         flood.remember_answer((chat, None), "a/zh", 10)
         flood.remember_answer((chat, 7), "b/zh", 11)  # a forum topic
         assert not flood.cooling_down(chat, 5)
-        assert flood.may_send(chat) and flood.may_send(chat) and not flood.may_send(chat)
+        assert flood.admit(chat, 6, "q1").verdict is Verdict.NOW
+        assert flood.admit(chat, 6, "q2").verdict is Verdict.LATER
+        assert flood.may_send(chat) and not flood.may_send(chat)  # the other slot: notes
     flood.forget_chat(-1)
+    assert flood.take_waiting(-1, 6) is None
+    assert flood.admit(-1, 6, "q3").verdict is Verdict.NOW
     assert flood.earlier_answer((-1, None), "a/zh") is None
     assert flood.earlier_answer((-1, 7), "b/zh") is None
     assert not flood.cooling_down(-1, 5)
@@ -136,6 +211,7 @@ def test_a_group_that_removed_the_bot_is_forgotten() -> None:
     assert flood.earlier_answer((-2, 7), "b/zh") == 11
     assert flood.cooling_down(-2, 5)
     assert not flood.may_send(-2)
+    assert flood.take_waiting(-2, 6) == "q2"
 
 
 def test_memory_stays_bounded() -> None:
@@ -151,6 +227,7 @@ def test_memory_stays_bounded() -> None:
     flood = GroupFlood(clock)
     for i in range(60_000):
         flood.cooling_down(-1, i)
+        flood.admit(-2, i, "q")
         flood.may_send(-i)
         flood.remember_answer((-i, None), "k", i)
     sizes = [len(t) for t in vars(flood).values() if isinstance(t, ExpiringLru)]

@@ -9,6 +9,7 @@ from telegram import Update
 
 from bot.ask.callbacks import AnswerFor
 from bot.ask.screens import answer_screen, reply_screen
+from bot.core.answering import respond
 from bot.core.callbacks import parse_callback
 from bot.core.context import BotContext
 from bot.core.input import MAX_QUESTION, command_argument
@@ -55,8 +56,7 @@ async def answer_question(update: Update, context: BotContext, question: str) ->
             MESSAGES.get("question.too_long", viewer.lang, length=len(text), limit=MAX_QUESTION)
         )
         text = text[:MAX_QUESTION]
-    reply = services.responder.respond(text, lang=viewer.lang, user_zone=viewer.zone,
-                                       now=viewer.now)
+    reply = await respond(services, text, viewer)
     logger.debug(
         "question",
         extra={"user_id": context.user.id, "chars": len(question), "reply": type(reply).__name__},

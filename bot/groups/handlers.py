@@ -25,6 +25,7 @@ from telegram import (
 )
 from telegram.error import BadRequest
 
+from bot.core.answering import respond
 from bot.core.callbacks import parse_callback
 from bot.core.context import BotContext
 from bot.core.flood import Place
@@ -201,8 +202,7 @@ async def answer_question(
             await _send(services, message, hint, reply_to)
         return
     text = question[:MAX_QUESTION]
-    reply = services.responder.respond(text, lang=viewer.lang, user_zone=viewer.zone,
-                                       now=viewer.now, personal=False)
+    reply = await respond(services, text, viewer, personal=False)
     ref = reply.ref if isinstance(reply, DirectAnswer) else None
     logger.debug("group question", extra={"chat_id": chat_id, "reply": type(reply).__name__,
                                           "best": ref.key if ref else None})

@@ -134,6 +134,7 @@ async def on_inline_query(update: Update, context: BotContext) -> None:
     confident = True
     results: list[InlineQueryResultArticle] = []
     if searchable:
+        # typed a character at a time: a half-typed query is no miss worth counting
         reply = services.responder.respond(text, lang=viewer.lang, user_zone=viewer.zone,
                                            now=viewer.now, personal=False)
         if isinstance(reply, DirectAnswer) and reply.ref is not None:

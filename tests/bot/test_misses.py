@@ -168,3 +168,19 @@ async def test_metrics_labels_stay_bounded(bot: Harness) -> None:
         s.miss_counts.count(MissKind.UNCOVERED, f"p{n}")
     assert len(s.miss_counts.by_platform) == 101  # 100 platforms and "other"
     assert s.miss_counts.by_platform["other"] == 50
+
+
+async def test_questions_the_bot_could_not_place_are_counted_where_they_are_asked(
+    bot: Harness,
+) -> None:
+    """The answering path records them: an uncovered platform (private chat and group) and
+    a question it could not place; an answered question and a greeting are no miss."""
+    await bot.send("京东客服电话多少，我的邮箱 me@example.com")
+    assert "京东" in bot.screen().plain and "暂未收录" in bot.screen().plain
+    await bot.send("我的东西怎么样了")
+    await bot.send("日本亚马逊电话多少")
+    await bot.send("你好")
+    await GroupChat(bot).say("/faq ebay customer service number", EN_USER)
+    top = {(m.kind.value, m.platform): m for m in await services(bot).misses.top()}
+    assert set(top) == {("uncovered", "jd"), ("uncovered", "ebay"), ("not_sure", None)}
+    assert "example.com" not in top[("uncovered", "jd")].text  # redacted before storage

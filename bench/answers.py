@@ -4,14 +4,17 @@
     python -m bench.answers --repeat 5
 
 Reads the questions of tests/knowledge/questions.yaml that name an `aspect` and a
-`fact`, answers each with knowledge.answer.direct_answer (plain text, as the terminal
-prints it) and reports how many show the fact within the first 300 characters, the
-median and 90th-percentile length, and the time per answer. Figures only.
+`fact`, answers each through the answering path (knowledge.reply) and the private chat's
+layout, renders the reply to the HTML the bot sends and measures the text a phone shows
+(markup removed): how many show the fact within the first 300 characters, the median and
+90th-percentile length, and the time per reply. Figures only.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
+import re
 import statistics
 import sys
 import time
@@ -24,16 +27,19 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 import yaml
 
+from bot.ask.screens import reply_screen
+from bot.core.render import render_screen
+from bot.core.ui import Viewer
 from knowledge import textnorm
-from knowledge.answer import direct_answer
 from knowledge.catalog import load_catalog
+from knowledge.reply import Responder
 from knowledge.schema import Lang
-from knowledge.search import SearchIndex
 
 REPO = Path(__file__).resolve().parents[1]
 QUESTIONS = REPO / "tests" / "knowledge" / "questions.yaml"
 NOW = datetime(2026, 3, 4, 4, 0, tzinfo=UTC)  # the moment the test set is written for
 FIRST = 300
+TAG = re.compile(r"<[^>]*>")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args(argv)
     catalog = load_catalog()
-    index = SearchIndex(catalog)
+    responder = Responder(catalog)
     zone = ZoneInfo("Asia/Shanghai")
     questions = [q for q in yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
                  if "aspect" in q]
@@ -52,10 +58,10 @@ def main(argv: list[str] | None = None) -> int:
         lang: Lang = "zh" if textnorm.has_han(question["q"]) else "en"
         for _ in range(args.repeat):
             start = time.perf_counter()
-            answer = direct_answer(catalog, index, question["q"], lang=lang, user_zone=zone,
-                                   now=NOW)
+            reply = responder.respond(question["q"], lang=lang, user_zone=zone, now=NOW)
+            rendered = render_screen(reply_screen(catalog, reply, Viewer(lang, zone, NOW)))
             times.append(time.perf_counter() - start)
-        text = answer.plain_text()
+        text = html.unescape(TAG.sub("", rendered.text))  # what the phone shows
         lengths.append(len(text))
         where = text.find(question["fact"])
         first += where >= 0 and where + len(question["fact"]) <= FIRST
@@ -66,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"length (characters): median {statistics.median(lengths):.0f}, "
           f"p90 {lengths[int(len(lengths) * 0.9)]}, max {lengths[-1]}")
     ms = sorted(t * 1000 for t in times)
-    print(f"direct_answer: median {statistics.median(ms):.2f} ms, "
+    print(f"first reply (answer + layout + HTML): median {statistics.median(ms):.2f} ms, "
           f"p90 {ms[int(len(ms) * 0.9)]:.2f} ms")
     return 0
 

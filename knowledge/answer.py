@@ -278,20 +278,20 @@ def _target_by_aspect(catalog: Catalog, result: SearchResult, aspect: Aspect) ->
 
 
 def _implied_platform(catalog: Catalog, result: SearchResult, aspect: Aspect) -> str | None:
-    """The one platform a named site or role belongs to ("卖家" is only Amazon's), or
-    the one platform with facts for the aspect at all (only Amazon has holiday delays)."""
-    for wanted in (result.site, result.role):
-        if wanted is None:
+    """The platform a question that names none is about: among those that have the named
+    site and role and facts for the aspect, the most asked (catalog order is `rank`).
+
+    "个人卖家能用电话支持吗" names no platform; the answer's headline names the one chosen,
+    so the asker sees which platform it is about."""
+    having = []
+    for platform in catalog.platforms.values():
+        if result.site is not None and result.site not in {s.id for s in platform.sites}:
             continue
-        owners = [p.id for p in catalog.platforms.values()
-                  if wanted in {x.id for x in p.sites} | {x.id for x in p.roles}]
-        if len(owners) == 1:
-            return owners[0]
-    if result.site is not None or result.role is not None:
-        return None
-    having = [p.id for p in catalog.platforms.values()
-              if any(aspect in f.aspects for f in _facts_of(p))]
-    return having[0] if len(having) == 1 else None
+        if result.role is not None and result.role not in {r.id for r in platform.roles}:
+            continue
+        if any(aspect in f.aspects for f in _facts_of(platform)):
+            having.append(platform.id)
+    return having[0] if having else None
 
 
 _FACTS: dict[int, tuple[Platform, list[AspectFact]]] = {}

@@ -84,6 +84,10 @@ Q_FUZZY = 0.7  # one character / a small edit away from a known word
 OTHER_PLATFORM = 0.1
 OTHER_ROLE = 0.5
 ROLE_ABSENT = 0.3  # the card's platform has no such role at all: a seller is not a Tmall buyer
+# A question that names no platform is most likely about the most asked ones (rank 1 and
+# 2: Amazon, Tmall); other platforms' cards keep this share, so their own words still win.
+UNNAMED_LEAD = 2  # how many platforms, by rank, are not scaled down
+UNNAMED_OTHER = 0.7
 NO_SUCH_SITE = 0.6  # a site was named that the card's platform does not have
 # The issue id editors give each role's catch-all card ("how do I reach support"): it is
 # the first suggestion when a question says too little, and wins ties.
@@ -174,6 +178,11 @@ class SearchIndex:
         self._prior: list[int] = []  # tie-break rank: general cards of every role first
         self._platform_sites: dict[str, frozenset[str]] = {}
         self._platform_roles: dict[str, frozenset[str]] = {}
+        # catalog order is rank order: the first UNNAMED_LEAD platforms keep full weight
+        self._unnamed_factor: dict[str, float] = {
+            pid: 1.0 if i < UNNAMED_LEAD else UNNAMED_OTHER
+            for i, pid in enumerate(catalog.platforms)
+        }
 
         # surface key → concept; concept → display word
         self._canonical: dict[str, str] = {}
@@ -686,8 +695,11 @@ class SearchIndex:
                 bonus += HINT_BONUS
             else:
                 factor *= OTHER_PLATFORM
-        elif site_platforms and ref.platform not in site_platforms:
-            factor *= NO_SUCH_SITE
+        else:
+            if site_platforms and ref.platform not in site_platforms:
+                factor *= NO_SUCH_SITE
+            # no platform named: the ones people ask about most lead (their `rank`)
+            factor *= self._unnamed_factor.get(ref.platform, 1.0)
         if role is not None:
             if ref.role == role:
                 bonus += HINT_BONUS

@@ -110,6 +110,11 @@ def test_check_reports_coverage_and_no_unsourced_facts() -> None:
     text = out.getvalue()
     assert "platform amazon" in text and "platform tmall" in text
     assert "facts without a source: 0" in text
+    # per platform: cards, numbers, schedules, facts and the unsourced ones (always 0)
+    per_platform = [line for line in text.splitlines() if line.startswith("  coverage: ")]
+    assert len(per_platform) == text.count("\nplatform ") + text.startswith("platform ")
+    assert all(line.endswith("facts without a source 0") for line in per_platform)
+    assert "  coverage: cards 17, phone numbers 6," in text  # amazon
 
 
 def test_check_prints_facts_per_aspect() -> None:

@@ -121,14 +121,24 @@ def coverage(catalog: Catalog) -> tuple[list[str], int]:
             f"  templates: {len(platform.templates)}, holidays: {len(platform.holidays)}, "
             f"discrepancies recorded: {len(platform.discrepancies)}"
         )
+        own_phones = sum(len(c.phones) for c in platform.channels)
+        own_schedules = sum(len(c.hours) for c in platform.channels)
         for channel in platform.channels:
             kinds[channel.kind.value] += 1
-            phones += len(channel.phones)
-            schedules += len(channel.hours)
+        own_facts = own_unsourced = 0
         for _path, obj, inherited in walk_sourced(platform):
-            facts += 1
+            own_facts += 1
             if not obj.sources and not inherited:
-                unsourced += 1
+                own_unsourced += 1
+        cards = sum(len(r.issues) for r in platform.roles)
+        lines.append(
+            f"  coverage: cards {cards}, phone numbers {own_phones}, schedules {own_schedules}, "
+            f"facts {own_facts}, facts without a source {own_unsourced}"
+        )
+        phones += own_phones
+        schedules += own_schedules
+        facts += own_facts
+        unsourced += own_unsourced
     issues = sum(1 for _ in catalog.card_refs())
     lines.append(f"cards (platform·role·issue): {issues}")
     lines.append("channel kinds: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())))

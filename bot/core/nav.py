@@ -52,9 +52,10 @@ def _card_ref(argument: str | None) -> CardRef | None:
     return None if ids is None else CardRef(*ids)
 
 
-@callback_data("c")
 @dataclass(frozen=True)
-class OpenCard(CallbackData):
+class _OnCard(CallbackData):
+    """A button about one card: its data is the card's key."""
+
     ref: CardRef
 
     def argument(self) -> str:
@@ -64,22 +65,18 @@ class OpenCard(CallbackData):
     def from_argument(cls, argument: str | None) -> Self | None:
         ref = _card_ref(argument)
         return None if ref is None else cls(ref)
+
+
+@callback_data("c")
+@dataclass(frozen=True)
+class OpenCard(_OnCard):
+    """A card's summary, every section a button."""
 
 
 @callback_data("f")
 @dataclass(frozen=True)
-class OpenGuide(CallbackData):
+class OpenGuide(_OnCard):
     """A card in full (the summary is `OpenCard`)."""
-
-    ref: CardRef
-
-    def argument(self) -> str:
-        return self.ref.key
-
-    @classmethod
-    def from_argument(cls, argument: str | None) -> Self | None:
-        ref = _card_ref(argument)
-        return None if ref is None else cls(ref)
 
 
 @callback_data("x")
@@ -111,18 +108,8 @@ class OpenSection(CallbackData):
 
 @callback_data("t")
 @dataclass(frozen=True)
-class TrackCase(CallbackData):
+class TrackCase(_OnCard):
     """"Track a case for this" on a card (the cases feature picks it up)."""
-
-    ref: CardRef
-
-    def argument(self) -> str:
-        return self.ref.key
-
-    @classmethod
-    def from_argument(cls, argument: str | None) -> Self | None:
-        ref = _card_ref(argument)
-        return None if ref is None else cls(ref)
 
 
 @callback_data("s")

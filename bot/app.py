@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 from telegram import (
@@ -65,7 +66,7 @@ RATE_LIMIT_RETRIES = 3
 OVERALL_RATE = 0  # AIORateLimiter: 0 switches the overall limit off
 
 
-def add_handlers(app: BotApplication) -> None:
+def add_handlers(app: BotApplication, admins: Iterable[int] = ()) -> None:
     """Every handler of the bot, feature by feature. Within a group the first match wins."""
     # group -2, before everything: who is asking, read (and recorded) once per update
     app.add_handler(TypeHandler(Update, load_user), group=-2)
@@ -77,7 +78,7 @@ def add_handlers(app: BotApplication) -> None:
     menu.register(app)
     ask.register(app)
     cases.register(app)
-    admin.register(app)
+    admin.register(app, admins)
     # last: whatever no feature took (expired buttons, unknown commands, edits, stickers)
     menu.register_fallbacks(app)
     app.add_error_handler(on_error)
@@ -174,7 +175,7 @@ def build_application(
     app: BotApplication = builder.build()
     if isinstance(app, MeasuredApplication):
         app.metrics = Metrics(bot_clock, redact=Redactor(settings.secrets()))
-    add_handlers(app)
+    add_handlers(app, settings.admins)
     return app
 
 

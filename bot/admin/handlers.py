@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 
 from bot.core.context import BotContext
-from bot.core.replies import reply_message
 from bot.core.services import Services
 from bot.core.texts import MESSAGES
 from bot.infra.metrics import REMINDER_WINDOW, LastError, Metrics, metrics_of
@@ -115,18 +114,12 @@ def stats_text(stats: Stats, lang: Lang, zone: ZoneInfo) -> str:
     return text
 
 
-def _is_admin(update: Update, services: Services) -> bool:
-    user = update.effective_user
-    return user is not None and user.id in services.settings.admins
-
-
 async def stats_command(update: Update, context: BotContext) -> None:
     """/stats: users, cases, reminders, errors — from the database and the metrics."""
     services = context.services
     message = update.effective_message
     user = update.effective_user
-    if not _is_admin(update, services) or message is None or user is None:
-        await reply_message(update, context, "unknown_command")
+    if message is None or user is None:
         return
     viewer = context.viewer
     stats = await collect_stats(services, metrics_of(context))
@@ -184,8 +177,7 @@ async def misses_command(update: Update, context: BotContext) -> None:
     """/misses: what users asked that the bot could not answer, last 30 days (anonymous)."""
     services = context.services
     message = update.effective_message
-    if not _is_admin(update, services) or message is None:
-        await reply_message(update, context, "unknown_command")
+    if message is None:
         return
     viewer = context.viewer
     # one more than shown: whether there are more to point to
@@ -200,8 +192,7 @@ async def reload_command(update: Update, context: BotContext) -> None:
     services = context.services
     message = update.effective_message
     user = update.effective_user
-    if not _is_admin(update, services) or message is None or user is None:
-        await reply_message(update, context, "unknown_command")
+    if message is None or user is None:
         return
     viewer = context.viewer
     data_dir = services.settings.knowledge_dir or DATA_DIR

@@ -137,3 +137,16 @@ async def test_faq_alone_shows_the_home_menu(bot: Harness) -> None:
     assert (shown.plain, shown.buttons()) == (home.plain, home.buttons())
     await bot.send("/faq", user=EN_USER)
     assert bot.screen(EN_USER).plain.startswith("Customer service, fast")
+
+
+async def test_a_site_button_under_an_answer_asks_the_same_fact_there(bot: Harness) -> None:
+    await bot.send("亚马逊买家客服电话")  # no site named: the sites are buttons
+    first = bot.screen()
+    calls = await bot.tap("日本站")
+    assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
+    answer = bot.screen()
+    assert answer.message_id == first.message_id
+    assert "050-3184-6300" in answer.plain.splitlines()[2]
+    # a forged or outdated one (a site the platform does not have) is an expired menu
+    await bot.press("1:q:amazon.buyer.general.zz:phone")
+    assert "这个菜单已过期" in bot.screen().plain

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from bot.ask.callbacks import AnswerFor
 from bot.core.nav import Home, OpenCard, OpenGuide, OpenMenu, TrackCase
-from bot.core.screens import SITES_PER_ROW, card_screen, home_screen
+from bot.core.screens import SITES_PER_ROW, card_screen, home_screen, platform_rows
 from bot.core.ui import Button, Row, Screen, Viewer, in_rows, msg
 from knowledge.answer import DirectAnswer
 from knowledge.card import Line, title_for
@@ -20,8 +20,6 @@ from knowledge.platforms import UncoveredPlatform
 from knowledge.reply import Nothing, NotSure, Reply
 from knowledge.schema import Lang
 from knowledge.wording import word_reply
-
-PLATFORMS_PER_ROW = 2
 
 
 def reply_screen(catalog: Catalog, reply: Reply, viewer: Viewer) -> Screen:
@@ -37,9 +35,9 @@ def reply_screen(catalog: Catalog, reply: Reply, viewer: Viewer) -> Screen:
             return screen or not_sure_screen(catalog, reply.suggestions, lang)
         case DirectAnswer():
             return answer_screen(catalog, reply, viewer)
-        case UncoveredPlatform(covered=covered):
-            buttons = [Button(p.name.get(lang), OpenMenu(p.id)) for p in covered]
-            return _worded(catalog, reply, viewer, in_rows(buttons, PLATFORMS_PER_ROW))
+        case UncoveredPlatform():
+            # every platform that is covered, as buttons
+            return _worded(catalog, reply, viewer, platform_rows(catalog, lang, OpenMenu, None))
     return _worded(catalog, reply, viewer, home_screen(catalog, lang).buttons)
 
 

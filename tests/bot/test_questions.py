@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.callbacks import parse_callback
-from bot.core.nav import OpenCard
+from bot.core.nav import OpenCard, OpenMenu
 from bot.core.texts import MESSAGES
 from tests.bot.fakeapi import BOT_USERNAME
 from tests.bot.harness import EN_USER, ZH_USER, Harness, TgUser
@@ -150,3 +150,41 @@ async def test_a_site_button_under_an_answer_asks_the_same_fact_there(bot: Harne
     # a forged or outdated one (a site the platform does not have) is an expired menu
     await bot.press("1:q:amazon.buyer.general.zz:phone")
     assert "这个菜单已过期" in bot.screen().plain
+
+
+async def test_an_uncovered_platform_is_said_plainly_with_the_covered_ones_as_buttons(
+    bot: Harness,
+) -> None:
+    for question, title, covered in (
+        ("京东客服电话", "京东：暂未收录", {"亚马逊", "天猫"}),
+        ("ebay customer service number", "eBay: not covered yet", {"Amazon", "Tmall"}),
+        ("拼多多人工客服怎么找", "拼多多：暂未收录", {"亚马逊", "天猫"}),
+    ):
+        await bot.send(question)
+        screen = bot.screen()
+        assert screen.plain.splitlines()[0] == title, question
+        assert "📌" not in " ".join(label for label, _ in screen.buttons())  # no card
+        assert covered <= {label for label, _ in screen.buttons()}, question
+        assert all(isinstance(parse_callback(d), OpenMenu) for _, d in screen.buttons())
+
+
+async def test_a_pasted_number_or_link_is_checked(bot: Harness) -> None:
+    await bot.send("400-810-5666 是亚马逊的吗？")
+    assert "✅ 400-810-5666 是" in bot.screen().plain and "官方号码" in bot.screen().plain
+    await bot.send("400-810-5667 是亚马逊的吗？")  # one digit off
+    text = bot.screen().plain
+    assert "不是我知道的任何官方客服号码" in text and "只差一位" in text
+    await bot.send("amaz0n-support.com 这个网站是官方的吗")
+    assert "⛔ amaz0n-support.com" in bot.screen().plain
+
+
+async def test_greetings_and_questions_about_the_bot_get_short_honest_answers(
+    bot: Harness,
+) -> None:
+    await bot.send("你好")
+    assert bot.screen().plain.splitlines()[2].startswith("你好！")  # under the bot's name
+    await bot.send("are you amazon?", user=EN_USER)
+    text = bot.screen(EN_USER).plain
+    assert "\nNo. " in text and "Amazon's official entry" in text
+    await bot.send("/start")
+    assert "不是亚马逊、天猫或任何平台的客服" in bot.screen().plain

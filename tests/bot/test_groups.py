@@ -540,3 +540,11 @@ async def test_group_answers_do_not_reveal_a_members_time_zone(bot: Harness) -> 
     await bot.send(f"/start {details_payload(one)}", EN_USER)
     await bot.tap("Full guide", EN_USER)
     assert "America/Los_Angeles" in bot.screen(EN_USER).plain
+
+
+async def test_a_number_asked_about_in_a_group_is_checked(bot: Harness) -> None:
+    group = GroupChat(bot)
+    await group.say("/faq 400-810-5667 是亚马逊客服吗")
+    text = group.last().plain
+    assert "不是我知道的任何官方客服号码" in text and "只差一位" in text
+    assert all(asker_of(d) == ZH_USER.id for _, d in group.last().buttons())

@@ -138,3 +138,15 @@ async def test_chosen_inline_result_is_logged_without_the_query(
         logged = str(vars(record))
         assert "XYZ" not in logged and "<forged>" not in logged
         assert str(ZH_USER.id) not in logged
+
+
+async def test_a_number_or_an_uncovered_platform_is_one_result_to_share(bot: Harness) -> None:
+    call = await inline_query(bot, "400-810-5666 亚马逊", NEW_USER)
+    (result,) = results(call)
+    assert result["id"] == "check"
+    text = parse_html(result["input_message_content"]["message_text"])[0]
+    assert "✅ 400-810-5666" in text
+    call = await inline_query(bot, "京东客服电话", NEW_USER)
+    (result,) = results(call)
+    assert parse_html(result["input_message_content"]["message_text"])[0].startswith(
+        "京东：暂未收录")

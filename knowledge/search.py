@@ -53,7 +53,7 @@ from knowledge import textnorm
 from knowledge.aspects import AspectDetector
 from knowledge.catalog import CardRef, Catalog
 from knowledge.platforms import PlatformNames
-from knowledge.schema import Fact, Text
+from knowledge.schema import Fact, Issue, Text
 from knowledge.textnorm import STOPWORDS, Analyzed, Token, analyze, has_han
 from knowledge.textnorm import edit_budget as _edit_budget
 
@@ -148,6 +148,17 @@ class _Hints:
     platforms: set[str] = field(default_factory=set)
     roles: set[tuple[str, str]] = field(default_factory=set)  # (platform, role)
     sites: set[tuple[str, str]] = field(default_factory=set)  # (platform, site)
+
+
+@dataclass
+class _CardTexts:
+    """What the cards are found by, gathered while reading the catalog."""
+
+    # (card, text, weight): short, named texts
+    fields: list[tuple[int, str, float]] = field(default_factory=list)
+    keywords: set[tuple[int, str]] = field(default_factory=set)  # (card, text) of issue keywords
+    # (card, text, weight): longer card texts, where only known words count
+    body: list[tuple[int, str, float]] = field(default_factory=list)
 
 
 def _texts(item: Fact | Text) -> tuple[str, str]:
@@ -289,9 +300,19 @@ class SearchIndex:
     # --- building --------------------------------------------------------------------
 
     def _build(self) -> None:
-        catalog = self._catalog
-        # 1. synonym groups: every member → the group's first word
-        for group in catalog.synonyms:
+        """Read the catalog in order: the first registration of a word wins, and so decides."""
+        self._register_synonyms()
+        self._register_hints()
+        texts = self._collect_cards()
+        fields = self._register_fields(texts.fields)
+        self._finish_matchers()  # the postings are read with the finished matchers
+        self._post_cards(fields, texts)
+        self._analyzed.clear()  # only needed while building
+        self._weigh_concepts()
+
+    def _register_synonyms(self) -> None:
+        """Synonym groups first, so a group decides the concept and display word of its members."""
+        for group in self._catalog.synonyms:
             keys = [k for k in (self._key(w) for w in group) if k is not None]
             if not keys:
                 continue
@@ -302,12 +323,9 @@ class SearchIndex:
             for word, key in zip(group, keys, strict=False):
                 self._register(key, concept, word)
 
-        # 2. cards, hints and every field text as a surface of its own
-        fields: list[tuple[int, str, float]] = []  # (card, text, weight): short, named texts
-        keywords: set[tuple[int, str]] = set()  # (card, text) of issue keywords
-        body: list[tuple[int, str, float]] = []  # longer card texts: only known words count
-        rank: list[tuple[bool, int, int, int]] = []
-        for p_index, platform in enumerate(catalog.platforms.values()):
+    def _register_hints(self) -> None:
+        """Platform, site and role names, so a question's words can narrow where it is about."""
+        for platform in self._catalog.platforms.values():
             self._platform_sites[platform.id] = frozenset(s.id for s in platform.sites)
             self._platform_roles[platform.id] = frozenset(r.id for r in platform.roles)
             for text in (platform.name.zh, platform.name.en, *platform.keywords):
@@ -315,40 +333,55 @@ class SearchIndex:
             for site in platform.sites:
                 for text in (site.name.zh, site.name.en, *site.keywords):
                     self._hint(text).sites.add((platform.id, site.id))
-            for r_index, role in enumerate(platform.roles):
+            for role in platform.roles:
                 for text in (role.name.zh, role.name.en, *role.keywords):
                     self._hint(text).roles.add((platform.id, role.id))
+
+    def _collect_cards(self) -> _CardTexts:
+        """Number the cards, rank them for suggestions and ties, gather what each is found by."""
+        texts = _CardTexts()
+        rank: list[tuple[bool, int, int, int]] = []
+        for p_index, platform in enumerate(self._catalog.platforms.values()):
+            for r_index, role in enumerate(platform.roles):
                 for i_index, issue in enumerate(role.issues):
                     card = len(self._refs)
                     self._refs.append(CardRef(platform.id, role.id, issue.id))
                     # suggestions and ties: each role's general card first, then file order
                     general = issue.id == GENERAL_ISSUE
                     rank.append((not general, 0 if general else i_index, p_index, r_index))
-                    fields += [(card, kw, W_ISSUE_KEYWORD) for kw in issue.keywords]
-                    keywords.update((card, kw) for kw in issue.keywords)
-                    fields += [(card, issue.name.zh, W_ISSUE_NAME),
-                               (card, issue.name.en, W_ISSUE_NAME)]
-                    recommended = {r.channel for r in issue.recommended}
-                    for channel in catalog.issue_channels(platform.id, issue):
-                        w = W_CHANNEL if channel.id in recommended else W_CHANNEL_OTHER
-                        fields += [(card, channel.name.zh, w), (card, channel.name.en, w),
-                                   (card, channel.kind.value.replace("_", " "), w)]
-                        w = W_BODY if channel.id in recommended else W_BODY_OTHER
-                        described: list[Fact | Text] = [channel.summary, *channel.notes]
-                        body += [(card, t, w) for f in described for t in _texts(f)]
-                    template = (catalog.template(platform.id, issue.template)
-                                if issue.template else None)
-                    if template is not None:
-                        fields += [(card, template.name.zh, W_CHANNEL),
-                                   (card, template.name.en, W_CHANNEL)]
-                    facts = (*issue.path, *issue.prepare, *issue.escalation, *issue.tips,
-                             *issue.warnings)
-                    body += [(card, t, W_BODY) for f in facts for t in _texts(f)]
+                    self._gather_texts(texts, card, platform.id, issue)
         order = sorted(range(len(rank)), key=lambda c: rank[c])
         self._prior = [0] * len(rank)
         for position, card in enumerate(order):
             self._prior[card] = position
+        return texts
 
+    def _gather_texts(self, texts: _CardTexts, card: int, platform_id: str,
+                      issue: Issue) -> None:
+        """One card's texts weighted by field: what a card is about outweighs words in passing."""
+        catalog = self._catalog
+        texts.fields += [(card, kw, W_ISSUE_KEYWORD) for kw in issue.keywords]
+        texts.keywords.update((card, kw) for kw in issue.keywords)
+        texts.fields += [(card, issue.name.zh, W_ISSUE_NAME), (card, issue.name.en, W_ISSUE_NAME)]
+        recommended = {r.channel for r in issue.recommended}
+        for channel in catalog.issue_channels(platform_id, issue):
+            w = W_CHANNEL if channel.id in recommended else W_CHANNEL_OTHER
+            texts.fields += [(card, channel.name.zh, w), (card, channel.name.en, w),
+                             (card, channel.kind.value.replace("_", " "), w)]
+            w = W_BODY if channel.id in recommended else W_BODY_OTHER
+            described: list[Fact | Text] = [channel.summary, *channel.notes]
+            texts.body += [(card, t, w) for f in described for t in _texts(f)]
+        template = catalog.template(platform_id, issue.template) if issue.template else None
+        if template is not None:
+            texts.fields += [(card, template.name.zh, W_CHANNEL),
+                             (card, template.name.en, W_CHANNEL)]
+        facts = (*issue.path, *issue.prepare, *issue.escalation, *issue.tips, *issue.warnings)
+        texts.body += [(card, t, W_BODY) for f in facts for t in _texts(f)]
+
+    def _register_fields(
+        self, fields: list[tuple[int, str, float]]
+    ) -> list[tuple[int, str, Analyzed, float]]:
+        """Make each field text, and each English word in one, a word a question can match."""
         analyzed_fields: list[tuple[int, str, Analyzed, float]] = []
         for card, text, weight in fields:
             analyzed = self._analyze(text)
@@ -357,7 +390,6 @@ class SearchIndex:
                 continue
             self._register(field_key, self._canonical.get(field_key, field_key), text)
             analyzed_fields.append((card, text, analyzed, weight))
-        # every English word of a field is searchable on its own
         for _, _, analyzed, _ in analyzed_fields:
             if has_han(analyzed.compact):
                 continue
@@ -367,9 +399,11 @@ class SearchIndex:
                     if word_key not in self._canonical:
                         self._auto.add(word_key)
                         self._register(word_key, word_key, token.raw.lower())
-        self._finish_matchers()
+        return analyzed_fields
 
-        # 3. postings: what each field text contains, weighted by field
+    def _post_cards(self, fields: list[tuple[int, str, Analyzed, float]],
+                    texts: _CardTexts) -> None:
+        """Postings: the concepts each card holds, weighted by the field they are found in."""
         postings: dict[str, dict[int, float]] = defaultdict(dict)
         hint_concepts = {c for c, h in self._hints.items()
                          if h.platforms or h.roles or h.sites}
@@ -387,11 +421,11 @@ class SearchIndex:
                 found = words[text] = self._find(self._analyze(text), fuzzy=False)
             return found
 
-        for card, text, analyzed, weight in analyzed_fields:
+        for card, text, analyzed, weight in fields:
             whole = self._canonical.get(_surface_key(analyzed) or "")
             for hit in words_of(text):
                 if hit.concept in hint_concepts and not (
-                    hit.concept == whole and (card, text) in keywords
+                    hit.concept == whole and (card, text) in texts.keywords
                 ):
                     # A platform, role or site word is content only where editors list
                     # it as an issue keyword (店铺 for a shop issue); "merchant" as a
@@ -402,12 +436,14 @@ class SearchIndex:
             for start, end in analyzed.han_runs:
                 for i in range(start, end - 1):
                     post("B:" + analyzed.compact[i:i + 2], card, weight * BIGRAM)
-        for card, text, weight in body:
+        for card, text, weight in texts.body:
             for hit in words_of(text):
                 if hit.concept not in hint_concepts:
                     post(hit.concept, card, weight * hit.quality)
         self._postings = dict(postings)
-        self._analyzed.clear()  # only needed while building
+
+    def _weigh_concepts(self) -> None:
+        """Per concept: its cards' roles (for narrowing) and its idf (rare words weigh more)."""
         self._concept_roles = {
             c: frozenset(self._refs[card].role for card in p) for c, p in self._postings.items()
         }

@@ -6,7 +6,7 @@ plain Span, so bot/core/render.py escapes it like any other text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 
 from bot.cases.callbacks import (
@@ -19,6 +19,7 @@ from bot.cases.callbacks import (
 )
 from bot.cases.tracking import (
     InputProblem,
+    Step,
     TrackDraft,
     append_advice,
     case_knowledge_window,
@@ -200,70 +201,115 @@ def track_screen(
     lines = _draft_lines(catalog, draft, viewer)
     if lines:
         lines.append(Line.of(""))
-    step = draft.step()
-    flow = draft.flow
-    cancel = (Button(msg("case.button.cancel", lang), TrackStep(flow, "cancel")),)
-    rows: list[Row] = []
-    match step:
-        case "platform":
-            lines.append(Line.of(Span(msg("case.ask.platform", lang), "bold")))
-            platforms = [
-                Button(p.name.get(lang), TrackStep(flow, "platform", p.id))
-                for p in catalog.platforms.values()
-            ]
-            rows.extend(in_rows(platforms, 2))
-        case "role":
-            lines.append(Line.of(Span(msg("case.ask.role", lang), "bold")))
-            platform = catalog.platform(draft.platform or "")
-            roles = [
-                Button(r.name.get(lang), TrackStep(flow, "role", r.id))
-                for r in (platform.roles if platform else ())
-            ]
-            rows.extend(in_rows(roles, 2))
-        case "channel":
-            lines.append(Line.of(Span(msg("case.ask.channel", lang), "bold")))
-            channels = trackable_channels(catalog, draft.platform or "", draft.role or "")
-            rows.extend(
-                (Button(c.name.get(lang), TrackStep(flow, "channel", c.id)),) for c in channels
-            )
-        case "site":
-            lines.append(Line.of(Span(msg("case.ask.site", lang), "bold")))
-            lines.append(Line.of(Span(msg("case.ask.site_why", lang), "italic")))
-            sites = [
-                Button(site.name.get(lang), TrackStep(flow, "site", site.id))
-                for site in draft.site_choices(catalog)
-            ]
-            rows.extend(in_rows(sites, 2))
-            rows.append((Button(msg("case.button.any_site", lang), TrackStep(flow, "any_site")),))
-        case "opened":
-            lines.append(Line.of(Span(msg("case.ask.opened", lang), "bold")))
-            lines.append(Line.of(Span(msg("case.ask.opened_typed", lang,
-                                           zone=viewer.zone.key), "italic")))
-            presets = [
-                Button(_opened_label(choice, lang), TrackStep(flow, "opened", choice))
-                for choice in OPENED_CHOICES
-            ]
-            rows.extend(in_rows(presets, 3))
-        case "case_id":
-            lines.append(Line.of(Span(msg("case.ask.case_id", lang), "bold")))
-            lines.append(Line.of(Span(msg("case.ask.case_id_hint", lang), "italic")))
-        case "note":
-            lines.append(Line.of(Span(msg("case.ask.note", lang), "bold")))
-            rows.append((Button(msg("case.button.skip", lang), TrackStep(flow, "skip_note")),))
-        case "confirm":
-            lines.extend(_confirm_lines(catalog, draft, viewer))
-            rows.extend(_window_rows(catalog, draft, lang))
-            if draft.hours(catalog) is not None:
-                rows.append(
-                    (Button(msg("case.button.confirm", lang), TrackStep(flow, "confirm")),)
-                )
-    rows.append(cancel)
+    question, rows = _QUESTIONS[draft.step()](catalog, draft, viewer)
+    cancel = (Button(msg("case.button.cancel", lang), TrackStep(draft.flow, "cancel")),)
     return Screen(
         title=msg("case.track.title", lang),
-        lines=tuple(lines),
-        buttons=tuple(rows),
+        lines=(*lines, *question),
+        buttons=(*rows, cancel),
         notes=tuple(notes),
     )
+
+
+# One function per step of the form: the lines that ask for it, and its buttons.
+_Question = tuple[list[Line], list[Row]]
+
+
+def _bold(text: str) -> Line:
+    return Line.of(Span(text, "bold"))
+
+
+def _italic(text: str) -> Line:
+    return Line.of(Span(text, "italic"))
+
+
+def _ask_platform(catalog: Catalog, draft: TrackDraft, viewer: Viewer) -> _Question:
+    """Every platform of the catalog, two to a row."""
+    lang = viewer.lang
+    platforms = [
+        Button(p.name.get(lang), TrackStep(draft.flow, "platform", p.id))
+        for p in catalog.platforms.values()
+    ]
+    return [_bold(msg("case.ask.platform", lang))], list(in_rows(platforms, 2))
+
+
+def _ask_role(catalog: Catalog, draft: TrackDraft, viewer: Viewer) -> _Question:
+    """The roles of the chosen platform, two to a row."""
+    lang = viewer.lang
+    platform = catalog.platform(draft.platform or "")
+    roles = [
+        Button(r.name.get(lang), TrackStep(draft.flow, "role", r.id))
+        for r in (platform.roles if platform else ())
+    ]
+    return [_bold(msg("case.ask.role", lang))], list(in_rows(roles, 2))
+
+
+def _ask_channel(catalog: Catalog, draft: TrackDraft, viewer: Viewer) -> _Question:
+    """The channels a case can be tracked on, one to a row."""
+    lang = viewer.lang
+    channels = trackable_channels(catalog, draft.platform or "", draft.role or "")
+    rows: list[Row] = [
+        (Button(c.name.get(lang), TrackStep(draft.flow, "channel", c.id)),) for c in channels
+    ]
+    return [_bold(msg("case.ask.channel", lang))], rows
+
+
+def _ask_site(catalog: Catalog, draft: TrackDraft, viewer: Viewer) -> _Question:
+    """The sites with a response window of their own, and "any site"."""
+    lang = viewer.lang
+    sites = [
+        Button(site.name.get(lang), TrackStep(draft.flow, "site", site.id))
+        for site in draft.site_choices(catalog)
+    ]
+    rows = list(in_rows(sites, 2))
+    rows.append((Button(msg("case.button.any_site", lang), TrackStep(draft.flow, "any_site")),))
+    return [_bold(msg("case.ask.site", lang)), _italic(msg("case.ask.site_why", lang))], rows
+
+
+def _ask_opened(catalog: Catalog, draft: TrackDraft, viewer: Viewer) -> _Question:
+    """When the case was opened: preset moments, or a time typed in the viewer's zone."""
+    lang = viewer.lang
+    presets = [
+        Button(_opened_label(choice, lang), TrackStep(draft.flow, "opened", choice))
+        for choice in OPENED_CHOICES
+    ]
+    lines = [_bold(msg("case.ask.opened", lang)),
+             _italic(msg("case.ask.opened_typed", lang, zone=viewer.zone.key))]
+    return lines, list(in_rows(presets, 3))
+
+
+def _ask_case_id(catalog: Catalog, draft: TrackDraft, viewer: Viewer) -> _Question:
+    """The platform's case number, typed: no buttons."""
+    lang = viewer.lang
+    return [_bold(msg("case.ask.case_id", lang)), _italic(msg("case.ask.case_id_hint", lang))], []
+
+
+def _ask_note(catalog: Catalog, draft: TrackDraft, viewer: Viewer) -> _Question:
+    """A note, typed, or skipped."""
+    lang = viewer.lang
+    skip = (Button(msg("case.button.skip", lang), TrackStep(draft.flow, "skip_note")),)
+    return [_bold(msg("case.ask.note", lang))], [skip]
+
+
+def _ask_confirm(catalog: Catalog, draft: TrackDraft, viewer: Viewer) -> _Question:
+    """The window and due time, the window choices, and confirm once a window is known."""
+    lang = viewer.lang
+    rows = list(_window_rows(catalog, draft, lang))
+    if draft.hours(catalog) is not None:
+        rows.append((Button(msg("case.button.confirm", lang), TrackStep(draft.flow, "confirm")),))
+    return _confirm_lines(catalog, draft, viewer), rows
+
+
+_QUESTIONS: dict[Step, Callable[[Catalog, TrackDraft, Viewer], _Question]] = {
+    "platform": _ask_platform,
+    "role": _ask_role,
+    "channel": _ask_channel,
+    "site": _ask_site,
+    "opened": _ask_opened,
+    "case_id": _ask_case_id,
+    "note": _ask_note,
+    "confirm": _ask_confirm,
+}
 
 
 def _opened_label(choice: str, lang: Lang) -> str:

@@ -40,8 +40,9 @@ class Worded:
 
     def plain_text(self) -> str:
         prefix = {0: "", 1: "• ", 2: "   – "}
-        return "\n".join([self.title, *(prefix.get(x.indent, "   – ") + x.text
-                                        for x in self.lines)]) + "\n"
+        head = [self.title] if self.title else []  # small talk needs no title
+        return "\n".join([*head, *(prefix.get(x.indent, "   – ") + x.text
+                                    for x in self.lines)]) + "\n"
 
 
 def word_reply(
@@ -111,8 +112,8 @@ class _Wording:
 
     def uncovered(self, reply: UncoveredPlatform) -> Worded:
         name = reply.first.name.get(self.lang)
-        covered = "、".join(p.name.get(self.lang) for p in reply.covered) if self.lang == "zh" \
-            else ", ".join(p.name.get(self.lang) for p in reply.covered)
+        covered = self.label("reply.list_separator").join(
+            p.name.get(self.lang) for p in reply.covered)
         lines = [
             Line.of(self.label("reply.uncovered.body", name=name)),
             Line.of(self.label("reply.uncovered.covered", names=covered)),

@@ -35,6 +35,7 @@ from telegram.ext import CallbackContext, JobQueue
 
 from bot.cases.screens import reminder_screen
 from bot.cases.tracking import last_round, round_gap
+from bot.core.jobs import run_repeating_once
 from bot.core.render import render_screen
 from bot.core.services import AnyApplication, Services, services_of
 from bot.core.ui import Viewer
@@ -299,18 +300,6 @@ def wake_early(job_queue: JobQueue[Any], delay: timedelta) -> None:
 
 def schedule_reminders(app: AnyApplication) -> None:
     """Start the sweep (post_init). The schedule itself is in the database: nothing to load."""
-    job_queue = app.job_queue
-    if job_queue is None:
-        logger.critical("no JobQueue (install python-telegram-bot[job-queue]): reminders off")
-        return
-    for job in job_queue.get_jobs_by_name(JOB_NAME):
-        job.schedule_removal()
     reminders_of(app)
-    job_queue.run_repeating(
-        sweep_job,
-        interval=SWEEP_INTERVAL,
-        first=FIRST_SWEEP,
-        name=JOB_NAME,
-        # one sweep at a time; a late one is run once, not caught up run by run
-        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
-    )
+    run_repeating_once(app, sweep_job, name=JOB_NAME, interval=SWEEP_INTERVAL,
+                       first=FIRST_SWEEP, without="reminders off")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from bot.core.jobs import run_repeating_once
 from bot.core.services import AnyApplication, AnyContext, Services, services_of
 from storage.misses import MissKind
 
@@ -56,16 +57,5 @@ async def sweep_misses_job(context: AnyContext) -> None:
 
 def schedule_miss_sweep(app: AnyApplication) -> None:
     """Start the daily sweep (post_init)."""
-    job_queue = app.job_queue
-    if job_queue is None:
-        logger.critical("no JobQueue (install python-telegram-bot[job-queue]): misses kept")
-        return
-    for job in job_queue.get_jobs_by_name(SWEEP_JOB_NAME):
-        job.schedule_removal()
-    job_queue.run_repeating(
-        sweep_misses_job,
-        interval=SWEEP_INTERVAL,
-        first=FIRST_SWEEP,
-        name=SWEEP_JOB_NAME,
-        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
-    )
+    run_repeating_once(app, sweep_misses_job, name=SWEEP_JOB_NAME, interval=SWEEP_INTERVAL,
+                       first=FIRST_SWEEP, without="misses kept")

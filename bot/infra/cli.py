@@ -59,7 +59,6 @@ def answer(
     catalog = responder.catalog
     reply = responder.respond(question, lang=lang, user_zone=zone, now=now)
     text = word_reply(reply, catalog, lang=lang, user_zone=zone, now=now).plain_text()
-    text = text.removeprefix("\n")  # small talk has no title
     if isinstance(reply, DirectAnswer) and reply.ref is not None:
         if full:
             card = build_card(catalog, reply.ref, lang=lang, user_zone=zone, now=now)

@@ -159,12 +159,14 @@ def direct_answer(
     user_zone: ZoneInfo,
     now: datetime,
     personal: bool = True,
+    suggestions: int = 5,
 ) -> DirectAnswer:
     """Answer `question` with the fact it asks for; never raises on any string.
 
-    `personal` False words times for others to read (groups, shared inline results).
+    `personal` False words times for others to read (groups, shared inline results);
+    `suggestions` is how many of search's cards to keep (inline mode lists more).
     """
-    result = index.search(question)
+    result = index.search(question, limit=suggestions)
     asked = index.aspects.detect(question)
     ref, from_search = _target(catalog, result, asked)
     answer = answer_about(catalog, ref, asked, question=question, lang=lang,

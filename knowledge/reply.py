@@ -72,6 +72,7 @@ class Responder:
         user_zone: ZoneInfo,
         now: datetime,
         personal: bool = True,
+        suggestions: int = 5,
     ) -> Reply:
         """The answer to one message; never raises on any string.
 
@@ -93,7 +94,7 @@ class Responder:
         if uncovered is not None and not uncovered.named_covered:
             return uncovered
         answer = direct_answer(self.catalog, self.index, text, lang=lang, user_zone=user_zone,
-                               now=now, personal=personal)
+                               now=now, personal=personal, suggestions=suggestions)
         if answer.ref is None:
             return NotSure(text, answer.suggestions)
         return answer

@@ -136,12 +136,13 @@ async def on_inline_query(update: Update, context: BotContext) -> None:
     if searchable:
         # typed a character at a time: a half-typed query is no miss worth counting
         reply = services.responder.respond(text, lang=viewer.lang, user_zone=viewer.zone,
-                                           now=viewer.now, personal=False)
+                                           now=viewer.now, personal=False,
+                                           suggestions=INLINE_LIMIT)
         if isinstance(reply, DirectAnswer) and reply.ref is not None:
             if reply.aspect is not None:
                 result_id = f"{reply.ref.key}:{reply.aspect.value}"
                 results.append(_worded_article(services, reply, viewer, bot, result_id))
-            refs = [m.ref for m in services.search.search(text, limit=INLINE_LIMIT).matches]
+            refs = list(reply.suggestions)
         elif isinstance(reply, NotSure | Nothing):
             confident = False
             refs = list(reply.suggestions[:SUGGESTIONS]) if isinstance(reply, NotSure) else []

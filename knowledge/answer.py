@@ -43,6 +43,8 @@ from zoneinfo import ZoneInfo
 from knowledge.aspects import AskedAspects
 from knowledge.card import FactLines, Line, Span, build_card
 from knowledge.catalog import AspectFact, CardRef, Catalog, platform_facts
+from knowledge.conversation import Conversation
+from knowledge.factindex import FactMatch
 from knowledge.followup import max_rounds, playbook, response_window, round_after
 from knowledge.hours import active_holidays
 from knowledge.schema import (
@@ -66,6 +68,14 @@ MAX_LINES = 5  # fact lines in a direct answer
 LINE_BUDGET = 400  # characters of fact lines; further facts become "pick a site" or wait
 LINE_CAP = 200  # one fact line longer than this is cut with "…"
 MAX_CHARS = 1000  # the whole plain text, never more
+# The facts' own words (knowledge.factindex): a fact scoring at least this matches the
+# question; the best such fact decides the aspect when no aspect word fired, and facts
+# within LEXICAL_LEAD of the best come first among the facts of the aspect.
+LEXICAL_MIN = 2.5
+LEXICAL_LEAD = 0.6
+LEXICAL_SWITCH = 2.0  # how much better a fact of another aspect must match to lead
+# aspects a duration word ("多久", "how many days") may ask for
+_DURATIONS = frozenset({Aspect.response_time, Aspect.deadline, Aspect.retention})
 
 # Where an aspect's best facts sit, nearest first: on the channels (numbers, hours,
 # reply times, who may use a channel), on the issue (its path, what to prepare, how to
@@ -160,19 +170,94 @@ def direct_answer(
     now: datetime,
     personal: bool = True,
     suggestions: int = 5,
+    context: Conversation | None = None,
 ) -> DirectAnswer:
     """Answer `question` with the fact it asks for; never raises on any string.
 
     `personal` False words times for others to read (groups, shared inline results);
-    `suggestions` is how many of search's cards to keep (inline mode lists more).
+    `suggestions` is how many of search's cards to keep (inline mode lists more);
+    `context` is what the conversation was last about (knowledge.conversation).
     """
-    result = index.search(question, limit=suggestions)
     asked = index.aspects.detect(question)
-    ref, from_search = _target(catalog, result, asked)
+    result = index.search(question, limit=suggestions)
+    if context is not None and result.platform is not None and (
+            asked.first is not None or result.confident):
+        context = None  # a platform and what is asked of it: a new question
+    if context is not None:
+        result = index.search(question, limit=suggestions, context=context.ref)
+    ref, from_search = _target(catalog, result, asked, context)
+    lexical: list[FactMatch] = []
+    if ref is None and result.platform is not None:
+        ref, lexical = _target_by_facts(catalog, index, result, asked, question)
+    elif ref is not None:
+        lexical = _strong(index.facts.match(question, ref.platform, role=ref.role,
+                                            exclude=asked.words))
+    if asked.first is None:
+        inherited = (context.aspect if context is not None
+                     and (not result.confident or result.matches[0].ref.issue == context.ref.issue)
+                     else None)
+        if lexical:
+            asked = replace(asked, aspects=(_aspect_of(catalog, lexical[0].fact),))
+        elif inherited is not None:
+            asked = replace(asked, aspects=(inherited,))
+    elif lexical and asked.first in _DURATIONS and asked.first not in lexical[0].fact.aspects:
+        # "how many days" says a duration is asked, not which: a reply time or a time
+        # limit. The facts' own words tell ("how many days to dispute a return": the
+        # time limit), when a fact of the other kind matches far better.
+        tagged = max((m.score for m in lexical if asked.first in m.fact.aspects), default=0.0)
+        other = lexical[0].fact.aspects & _DURATIONS
+        if other and lexical[0].score >= LEXICAL_SWITCH * max(tagged, LEXICAL_MIN):
+            asked = replace(asked, aspects=(min(other), *asked.aspects))
     answer = answer_about(catalog, ref, asked, question=question, lang=lang,
                           user_zone=user_zone, now=now, personal=personal,
-                          from_search=from_search)
+                          from_search=from_search, lexical=lexical)
     return replace(answer, suggestions=tuple(m.ref for m in result.matches))
+
+
+def _strong(matches: list[FactMatch]) -> list[FactMatch]:
+    """Matches that count: a high score on at least two of the question's words (one
+    shared word is as often a coincidence as the point)."""
+    return [m for m in matches if m.score >= LEXICAL_MIN and m.shared >= 2]
+
+
+def _aspect_of(catalog: Catalog, fact: AspectFact) -> Aspect:
+    """The aspect a fact answers best: one an editor listed on it before one its place
+    implies, the most specific first (the aspects file's `order`)."""
+    listed = set(fact.item.aspects) if isinstance(fact.item, Fact) else set()
+    order = list(catalog.aspect_words.order) if catalog.aspect_words is not None else []
+
+    def key(aspect: Aspect) -> tuple[int, int, str]:
+        rank = order.index(aspect) if aspect in order else len(order)
+        return (0 if aspect in listed else 1, rank, aspect.value)
+
+    return min(fact.aspects, key=key)
+
+
+def _target_by_facts(
+    catalog: Catalog, index: SearchIndex, result: SearchResult, asked: AskedAspects,
+    question: str,
+) -> tuple[CardRef | None, list[FactMatch]]:
+    """A question that names a platform, but whose issue search could not place: the
+    card of the fact of that platform that matches its words best, if one does."""
+    assert result.platform is not None
+    platform = catalog.platform(result.platform)
+    if platform is None:
+        return None, []
+    matches = _strong(index.facts.match(question, platform.id, role=result.role,
+                                        exclude=asked.words))
+    if not matches:
+        return None, []
+    fact = matches[0].fact
+    role_ids = [r.id for r in platform.roles]
+    role_id = result.role if result.role in role_ids else next(
+        (r for r in fact.roles if r in role_ids), role_ids[0])
+    role = catalog.role(platform.id, role_id)
+    assert role is not None
+    issue_ids = [i.id for i in role.issues]
+    issue = fact.issue if fact.issue in issue_ids else (
+        GENERAL_ISSUE if GENERAL_ISSUE in issue_ids else issue_ids[0])
+    site = result.site if catalog.site(platform.id, result.site or "") else None
+    return CardRef(platform.id, role_id, issue, site), matches
 
 
 def answer_about(
@@ -186,8 +271,14 @@ def answer_about(
     now: datetime,
     personal: bool = True,
     from_search: bool = True,
+    lexical: Sequence[FactMatch] = (),
 ) -> DirectAnswer:
-    """The answer for a known card and aspect (a button "this, for another site" asks it)."""
+    """The answer for a known card and aspect (a button "this, for another site" asks it).
+
+    `lexical` are the facts whose own words match the question (knowledge.factindex),
+    best first: they lead among the facts of the aspect, and stand in for them where
+    the aspect has none.
+    """
     empty = DirectAnswer(question, lang, ref, asked.first, asked.aspects, "", (), (), None,
                          elapsed=asked.elapsed, from_search=from_search)
     if ref is None:
@@ -204,7 +295,7 @@ def answer_about(
     if asked.first is None:
         return DirectAnswer(question, lang, ref, None, (), card.title, (), (), rec_line,
                             sections=sections, from_search=from_search)
-    writer = _Writer(catalog, platform, ref, asked, lang, user_zone, now, personal)
+    writer = _Writer(catalog, platform, ref, asked, lang, user_zone, now, personal, lexical)
     lines, sites, narrow = writer.write()
     sources = tuple(catalog.sources[s] for s in writer.cited if s in catalog.sources)
     answer = DirectAnswer(
@@ -228,7 +319,8 @@ def _fit(answer: DirectAnswer) -> DirectAnswer:
 
 
 def _target(
-    catalog: Catalog, result: SearchResult, asked: AskedAspects
+    catalog: Catalog, result: SearchResult, asked: AskedAspects,
+    context: Conversation | None = None,
 ) -> tuple[CardRef | None, bool]:
     """The card the answer is about, and whether search itself was sure of it."""
     best = result.matches[0].ref if result.matches else None
@@ -238,14 +330,35 @@ def _target(
     role_differs = best is not None and result.role is not None and best.role != result.role
     if best is not None and result.confident and not (role_differs and aspect is not None):
         return best, True
-    ref = _target_by_aspect(catalog, result, aspect) if aspect is not None else None
+    # a follow-up that names no issue stays on the conversation's, where it can
+    kept = _kept_issue(catalog, result, context)
+    if aspect is None and context is not None:
+        aspect = context.aspect
+    ref = _target_by_aspect(catalog, result, aspect, kept) if aspect is not None else None
+    if ref is None and kept is not None and result.platform is not None and result.role:
+        site = result.site if catalog.site(result.platform, result.site or "") else None
+        return CardRef(result.platform, result.role, kept, site), False
     if ref is None and best is not None and result.confident:
         return best, True
     return ref, False
 
 
-def _target_by_aspect(catalog: Catalog, result: SearchResult, aspect: Aspect) -> CardRef | None:
-    """The card for a fact asked about a platform (and maybe a role or site), no issue."""
+def _kept_issue(
+    catalog: Catalog, result: SearchResult, context: Conversation | None
+) -> str | None:
+    """The conversation's issue, if the platform and role it belongs to still stand."""
+    if context is None or result.platform is None or result.role is None:
+        return None
+    if catalog.issue(result.platform, result.role, context.ref.issue) is None:
+        return None
+    return context.ref.issue
+
+
+def _target_by_aspect(
+    catalog: Catalog, result: SearchResult, aspect: Aspect, kept: str | None = None
+) -> CardRef | None:
+    """The card for a fact asked about a platform (and maybe a role or site), no issue;
+    `kept` is the conversation's issue, tried first."""
     platform_id = result.platform or _implied_platform(catalog, result, aspect)
     platform = catalog.platform(platform_id) if platform_id else None
     if platform is None:
@@ -269,7 +382,8 @@ def _target_by_aspect(catalog: Catalog, result: SearchResult, aspect: Aspect) ->
     site = result.site if catalog.site(platform.id, result.site or "") else None
     searched_issues = [m.ref.issue for m in result.matches
                        if m.ref.platform == platform.id and m.ref.role == role.id]
-    ordered = [i.id for i in role.issues if i.id == GENERAL_ISSUE]
+    ordered = [kept] if kept is not None and catalog.issue(platform.id, role.id, kept) else []
+    ordered += [i.id for i in role.issues if i.id == GENERAL_ISSUE and i.id not in ordered]
     ordered += [i for i in searched_issues if i not in ordered]
     ordered += [i.id for i in role.issues if i.id not in ordered]
     for issue_id in ordered:
@@ -351,11 +465,16 @@ class _Writer(FactLines):
         user_zone: ZoneInfo,
         now: datetime,
         personal: bool,
+        lexical: Sequence[FactMatch] = (),
     ) -> None:
         super().__init__(catalog, platform, lang, user_zone, now, personal)
         self.ref = ref
         self.asked = asked
         self.aspect = asked.aspects[0]
+        # the facts whose own words the question uses: path → score
+        self.lexical = {m.fact.path: m.score for m in lexical}
+        best = max(self.lexical.values(), default=0.0)
+        self.leading = {p for p, score in self.lexical.items() if score >= best * LEXICAL_LEAD}
         issue = catalog.issue(ref.platform, ref.role, ref.issue)
         self.channel_order = [c.id for c in catalog.issue_channels(platform.id, issue)] if issue \
             else []
@@ -377,6 +496,12 @@ class _Writer(FactLines):
         role = self.ref.role
         facts = [f for f in _facts_of(self.platform)
                  if self.aspect in f.aspects and _for_role(f, role)]
+        if not facts:
+            # nothing tagged with the aspect: the facts whose words match stand in
+            # (say "the guide has nothing" only when none of the target's does)
+            return sorted((f for f in _facts_of(self.platform)
+                           if f.path in self.leading and _for_role(f, role)),
+                          key=lambda f: -self.lexical[f.path])[:MAX_LINES]
         # a channel asked for alongside ("邮件多久回复") keeps only that channel's facts
         for extra in self.asked.aspects[1:]:
             if extra not in _CHANNEL_ASPECTS or extra == self.aspect:
@@ -412,14 +537,21 @@ class _Writer(FactLines):
         taken = {id(f) for f in near}
         rest = [f for f in facts if id(f) not in taken and f.issue is None]
         other_issues = [f for f in facts if id(f) not in taken and f.issue is not None]
+        # a fact whose own words the question uses is near, wherever it sits
+        lifted = [f for f in rest + other_issues if f.path in self.leading]
+        near += lifted
+        taken |= {id(f) for f in lifted}
+        rest = [f for f in rest if id(f) not in taken]
+        other_issues = [f for f in other_issues if id(f) not in taken]
         tiers = [sorted(t, key=self.rank) for t in (near, rest, other_issues) if t]
         if not tiers:
             return []
         # one lone fact is a thin answer: the next tier's facts follow it
         return tiers[0] + tiers[1] if len(tiers[0]) < 2 and len(tiers) > 1 else tiers[0]
 
-    def rank(self, fact: AspectFact) -> tuple[int, int, int, int, int]:
-        """The site's own facts first; then by place for the aspect; then channel order;
+    def rank(self, fact: AspectFact) -> tuple[int, int, int, int, int, int]:
+        """The site's own facts first; then those whose own words the question uses;
+        then by place for the aspect; then channel order;
         then by kind (figures before notes, or the channel itself first when the channel
         is what was asked); then, with no site named, the general figure first."""
         site = self.ref.site
@@ -444,7 +576,8 @@ class _Writer(FactLines):
             kind = {"channel": 0, "response": 1, "hours": 1}.get(fact.kind, 2 if steps else 3)
         else:
             kind = {"channel": 2, "fact": 1}.get(fact.kind, 0)
-        return (site_rank, order.index(place), channel, kind, general)
+        lexical = 0 if fact.path in self.leading else 1
+        return (site_rank, lexical, order.index(place), channel, kind, general)
 
     # --- writing -----------------------------------------------------------------------
 

@@ -52,6 +52,7 @@ from rapidfuzz.distance import OSA
 from knowledge import textnorm
 from knowledge.aspects import AspectDetector
 from knowledge.catalog import CardRef, Catalog
+from knowledge.factindex import FactIndex
 from knowledge.platforms import PlatformNames
 from knowledge.schema import Fact, Issue, Text
 from knowledge.textnorm import STOPWORDS, Analyzed, Token, analyze, has_han
@@ -224,6 +225,8 @@ class SearchIndex:
         # what a question asks (phone, hours …), reading English typos with this
         # index's vocabulary so known words ("seller", "case") are never bent into one
         self.aspects = AspectDetector(catalog.aspect_words, known=self._vocab)
+        # which facts a question's own words match, for the answer to lead with them
+        self.facts = FactIndex(catalog)
 
     # --- public ----------------------------------------------------------------------
 
@@ -231,12 +234,16 @@ class SearchIndex:
     def refs(self) -> tuple[CardRef, ...]:
         return tuple(self._refs)
 
-    def search(self, query: str, limit: int = 5) -> SearchResult:
+    def search(self, query: str, limit: int = 5, *, context: CardRef | None = None
+               ) -> SearchResult:
         """Rank cards for a free-text question; never raises on any string.
 
         An empty or unrecognisable query is not an error: it returns the most general
         cards as suggestions with `confident=False`, so every caller can show something.
         A query naming only uncovered platforms returns no cards and `uncovered` set.
+        `context` is what the conversation was about ("那德国呢" after a question about
+        Amazon's buyer hotline): the platform, role and site it names stand wherever the
+        query itself names none (`_inherit`).
         """
         if limit < 1:
             raise ValueError("limit must be at least 1")
@@ -248,6 +255,9 @@ class SearchIndex:
         analyzed = analyze(query)
         hits = self._find(analyzed, fuzzy=True)
         platform, role, site, site_platforms = self._read_hints(hits)
+        if context is not None:
+            platform, role, site, site_platforms = self._inherit(
+                context, platform, role, site, site_platforms)
 
         best: dict[str, float] = {}
         for hit in hits:
@@ -712,6 +722,27 @@ class SearchIndex:
             sites.sort()
             site = sites[0][2]
             site_platforms = frozenset(p for _, _, s, p in sites if s == site)
+        return platform, role, site, site_platforms
+
+    def _inherit(
+        self, context: CardRef, platform: str | None, role: str | None, site: str | None,
+        site_platforms: frozenset[str],
+    ) -> tuple[str | None, str | None, str | None, frozenset[str]]:
+        """The conversation's platform, role and site, where the query names none.
+
+        A site named that the conversation's platform lacks ("美亚呢" after Tmall) is
+        another platform's: the platform is not carried over then. A role or site
+        carries over only to a platform that has it ("tiktok呢" keeps the buyer).
+        """
+        if platform is None and (not site_platforms or context.platform in site_platforms):
+            platform = context.platform
+        if platform is None:
+            return platform, role, site, site_platforms
+        if role is None and context.role in self._platform_roles.get(platform, frozenset()):
+            role = context.role
+        if (site is None and context.site is not None
+                and context.site in self._platform_sites.get(platform, frozenset())):
+            site, site_platforms = context.site, frozenset({platform})
         return platform, role, site, site_platforms
 
     def _names_role(self, hit: _Hit, role: str) -> bool:

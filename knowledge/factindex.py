@@ -1,0 +1,234 @@
+"""The facts' own words: which facts of a target a question matches, by BM25.
+
+Aspect words (`knowledge.aspects`) read *what kind* of fact a question asks for; they are
+a list, and a question worded afresh ("temu晚到了有补偿吗", "how many days to dispute a
+return") often uses none of them. The facts themselves say what they are about, so each
+fact of the knowledge files is indexed by its own text in both languages, with the names
+of the channel and issue it sits in, and a question is scored against them. The answering
+path combines the score with the aspect detected and the target resolved: it decides the
+aspect when no aspect word fired, puts the fact that matches best first, and says "the
+guide has nothing on this" only when no fact of the target matches at all.
+
+Why BM25 over character bigrams and English stems, hand-written: Chinese has no spaces,
+and a segmenter (jieba) costs about a second of start-up and 50 MB for a corpus of about a
+thousand short facts; bigrams of the simplified text find "晚到" in "晚到了" and "补偿" in
+"补偿券" just as well. The corpus is small, so the arithmetic is a few dictionary reads per
+query term; no numeric library earns its place. Both sides go through `knowledge.textnorm`,
+so traditional Chinese, full width and English inflection meet the index's own forms.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from knowledge.catalog import AspectFact, Catalog, platform_facts
+from knowledge.schema import Channel, Fact, Holiday, Hours, Phone, Response, Site, Text
+from knowledge.textnorm import STOPWORDS, Analyzed, analyze, has_han
+
+__all__ = ["FactIndex", "FactMatch", "terms"]
+
+K1 = 1.2
+# little length normalisation: the short facts ("订单号") would otherwise win on any
+# one word they share with a question
+B = 0.3
+CONTEXT_WEIGHT = 0.5  # a word of the fact's channel or issue name counts this much
+# a question word found in almost every fact of a platform says nothing about which
+# one is meant (客服, amazon); below this idf it is not counted at all
+MIN_IDF = 0.2
+
+
+# Chinese function-word pairs: in almost any question, about nothing in particular
+STOP_BIGRAMS = frozenset(
+    """没有 有没 什么 怎么 怎样 多少 可以 是不 不是 一个 如果 的话 还是 这个 那个 我的 你们 他们
+    是否 能否 能不 不能 会不 不会 要不 是什 请问 为什 么办 怎办 一下 哪里 哪个 吗的""".split()  # noqa: SIM905
+)
+
+
+def terms(text: str, *, limit: int | None = None) -> list[str]:
+    """Character bigrams of each Chinese run (a lone character as itself) and English
+    stems, stopwords dropped; the same for facts and questions."""
+    return _terms(analyze(text, limit=limit))
+
+
+def _terms(analyzed: Analyzed, masked: frozenset[int] = frozenset()) -> list[str]:
+    """The terms of an analysed text; characters at `masked` offsets of its compact
+    form (words read already as a name or an aspect) split the runs and count not."""
+    out: list[str] = []
+    for start, end in analyzed.han_runs:
+        pieces: list[str] = []
+        piece = ""
+        for i in range(start, end):
+            if i in masked:
+                pieces.append(piece)
+                piece = ""
+            else:
+                piece += analyzed.compact[i]
+        pieces.append(piece)
+        for run in pieces:
+            if len(run) == 1:
+                out.append(run)
+            out += [b for b in (run[i:i + 2] for i in range(len(run) - 1))
+                    if b not in STOP_BIGRAMS]
+    out += [t.stem for t in analyzed.tokens
+            if t.stem not in STOPWORDS and len(t.stem) > 1 and t.start not in masked]
+    return out
+
+
+@dataclass(frozen=True)
+class FactMatch:
+    fact: AspectFact
+    score: float
+    shared: int  # how many different terms of the question the fact has
+
+
+def _own_texts(item: object) -> list[Text]:
+    """What a fact says, in both languages (never a computed wording)."""
+    match item:
+        case Fact():
+            return [item.text]
+        case Phone():
+            return [item.note] if item.note is not None else []
+        case Hours():
+            notes = [item.applies_to] if item.applies_to is not None else []
+            return notes + ([item.schedule.note] if item.schedule.note is not None else [])
+        case Response():
+            return [item.text]
+        case Site():
+            return [item.name] + ([item.languages] if item.languages is not None else [])
+        case Channel():
+            return [item.name, item.summary]
+        case Holiday():
+            return [item.name, item.effect]
+    return []
+
+
+class FactIndex:
+    """Built once per catalog; `match` only reads, so handlers share one."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self._facts: dict[str, list[AspectFact]] = {}
+        self._docs: dict[str, list[dict[str, float]]] = {}
+        self._lengths: dict[str, list[float]] = {}
+        self._avg: dict[str, float] = {}
+        self._idf: dict[str, dict[str, float]] = {}
+        # platform, site and role names are the target, resolved elsewhere; in a fact's
+        # text they say where it applies, not what it is about
+        names: list[str] = []
+        for platform in catalog.platforms.values():
+            names += [platform.name.zh, platform.name.en, *platform.keywords]
+            for site in platform.sites:
+                names += [site.name.zh, site.name.en, *site.keywords]
+            for role in platform.roles:
+                names += [role.name.zh, role.name.en, *role.keywords]
+        self._names = frozenset(t for name in names if not has_han(name) for t in terms(name))
+        self._han_names = sorted({c for name in names if has_han(name)
+                                  if (c := analyze(name, limit=None).compact)},
+                                 key=len, reverse=True)
+        for platform in catalog.platforms.values():
+            facts = list(platform_facts(platform))
+            docs = [self._document(catalog, platform.id, f) for f in facts]
+            self._facts[platform.id] = facts
+            self._docs[platform.id] = docs
+            lengths = [sum(d.values()) for d in docs]
+            self._lengths[platform.id] = lengths
+            self._avg[platform.id] = max(sum(lengths) / max(len(lengths), 1), 1.0)
+            frequency: Counter[str] = Counter()
+            for doc in docs:
+                frequency.update(doc.keys())
+            n = len(docs)
+            self._idf[platform.id] = {
+                term: math.log(1 + (n - df + 0.5) / (df + 0.5)) for term, df in frequency.items()
+            }
+
+    @staticmethod
+    def _document(catalog: Catalog, platform_id: str, fact: AspectFact) -> dict[str, float]:
+        weights: dict[str, float] = defaultdict(float)
+        for text in _own_texts(fact.item):
+            for term in terms(text.zh) + terms(text.en):
+                weights[term] += 1.0
+        if isinstance(fact.item, Phone):
+            site = catalog.site(platform_id, fact.site) if fact.site else None
+            context_texts: list[Text] = [site.name] if site is not None else []
+        else:
+            context_texts = []
+        if fact.channel is not None and not isinstance(fact.item, Channel):
+            channel = catalog.channel(platform_id, fact.channel)
+            if channel is not None:
+                context_texts.append(channel.name)
+        if fact.issue is not None:
+            for role in catalog.platforms[platform_id].roles:
+                issue = next((i for i in role.issues if i.id == fact.issue), None)
+                if issue is not None:
+                    context_texts.append(issue.name)
+                    break
+        for text in context_texts:
+            for term in terms(text.zh) + terms(text.en):
+                weights[term] += CONTEXT_WEIGHT
+        return dict(weights)
+
+    def match(
+        self,
+        question: str,
+        platform: str,
+        *,
+        role: str | None = None,
+        paths: Iterable[str] | None = None,
+        exclude: Iterable[str] = (),
+    ) -> list[FactMatch]:
+        """The platform's facts (or those at `paths`) that share words with the question,
+        best first; a fact for another role than `role` is left out.
+
+        The words in `exclude` (those the aspect detector already read) and the names of
+        platforms, sites and roles do not count: "亚马逊电话多少" must not pick the one
+        note that happens to say 电话 over the numbers themselves."""
+        docs = self._docs.get(platform)
+        if docs is None:
+            return []
+        idf = self._idf[platform]
+        words = list(exclude)
+        skip = self._names | {t for w in words if not has_han(w) for t in terms(w)}
+        analyzed = analyze(question)
+        masked = _mask(analyzed.compact, [*self._han_names,
+                                          *(analyze(w, limit=None).compact
+                                            for w in words if has_han(w))])
+        wanted = Counter(t for t in _terms(analyzed, masked)
+                         if t not in skip and idf.get(t, 0.0) >= MIN_IDF)
+        if not wanted:
+            return []
+        allowed = None if paths is None else set(paths)
+        avg = self._avg[platform]
+        out: list[FactMatch] = []
+        for fact, doc, length in zip(self._facts[platform], docs, self._lengths[platform],
+                                     strict=True):
+            if allowed is not None and fact.path not in allowed:
+                continue
+            if role is not None and fact.roles and role not in fact.roles:
+                continue
+            score = 0.0
+            shared = 0
+            for term in wanted:
+                tf = doc.get(term)
+                if not tf:
+                    continue
+                shared += 1
+                score += idf[term] * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avg))
+            if score > 0:
+                out.append(FactMatch(fact, score, shared))
+        out.sort(key=lambda m: -m.score)
+        return out
+
+
+def _mask(compact: str, words: Iterable[str]) -> frozenset[int]:
+    """Offsets of `compact` covered by any of `words` (Chinese, found as substrings)."""
+    covered: set[int] = set()
+    for word in words:
+        if not word or word not in compact:
+            continue
+        start = compact.find(word)
+        while start != -1:
+            covered.update(range(start, start + len(word)))
+            start = compact.find(word, start + 1)
+    return frozenset(covered)

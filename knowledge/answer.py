@@ -184,7 +184,7 @@ def direct_answer(
             asked.first is not None or result.confident):
         context = None  # a platform and what is asked of it: a new question
     if context is not None:
-        result = index.search(question, limit=suggestions, context=context.ref)
+        result = _in_context(catalog, index, question, suggestions, context)
     ref, from_search = _target(catalog, result, asked, context)
     lexical: list[FactMatch] = []
     if ref is None and result.platform is not None:
@@ -212,6 +212,23 @@ def direct_answer(
                           user_zone=user_zone, now=now, personal=personal,
                           from_search=from_search, lexical=lexical)
     return replace(answer, suggestions=tuple(m.ref for m in result.matches))
+
+
+def _in_context(
+    catalog: Catalog, index: SearchIndex, question: str, limit: int, context: Conversation
+) -> SearchResult:
+    """Search with the conversation's target as hints. A follow-up that only switches
+    platform ("tiktok呢" after Tmall returns) asks the same thing of the new platform:
+    its card is found by the conversation's issue's names."""
+    result = index.search(question, limit=limit, context=context.ref)
+    if result.platform in (None, context.ref.platform) or result.confident:
+        return result
+    issue = catalog.issue(context.ref.platform, context.ref.role, context.ref.issue)
+    if issue is None or issue.id == GENERAL_ISSUE:
+        return result
+    again = index.search(f"{question} {issue.name.zh} {issue.name.en}", limit=limit,
+                         context=context.ref)
+    return again if again.confident and again.platform == result.platform else result
 
 
 def _strong(matches: list[FactMatch]) -> list[FactMatch]:

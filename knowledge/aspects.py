@@ -273,6 +273,8 @@ def parse_elapsed(text: str) -> timedelta | None:
         if match.group("within") or _WITHIN_RE.search(cleaned[: match.start()]):
             continue
         raw = match.group("num").lower()
+        if raw in _EN_NUMBERS and match.end("num") == match.start("unit"):
+            continue  # a word, not a number and a unit: "and" is not "an d(ay)"
         if raw[0].isdigit():
             number: float | None = float(raw)
         elif raw in _EN_NUMBERS:

@@ -3,8 +3,8 @@
 Aspect words (`knowledge.aspects`) read *what kind* of fact a question asks for; they are
 a list, and a question worded afresh ("temu晚到了有补偿吗", "how many days to dispute a
 return") often uses none of them. The facts themselves say what they are about, so each
-fact of the knowledge files is indexed by its own text in both languages, with the names
-of the channel and issue it sits in, and a question is scored against them. The answering
+fact of the knowledge files is indexed by its own text in both languages, with the name of
+the channel it sits in, and a question is scored against them. The answering
 path combines the score with the aspect detected and the target resolved: it decides the
 aspect when no aspect word fired, puts the fact that matches best first, and says "the
 guide has nothing on this" only when no fact of the target matches at all.
@@ -34,7 +34,10 @@ K1 = 1.2
 # little length normalisation: the short facts ("订单号") would otherwise win on any
 # one word they share with a question
 B = 0.3
-CONTEXT_WEIGHT = 0.5  # a word of the fact's channel or issue name counts this much
+# a word of the channel a fact sits in (or, for a phone number, of its site) counts this
+# much; the issue's name does not count: search finds the issue, and every fact of the
+# general card would match "怎么联系客服" by it
+CONTEXT_WEIGHT = 0.5
 # a question word found in almost every fact of a platform says nothing about which
 # one is meant (客服, amazon); below this idf it is not counted at all
 MIN_IDF = 0.2
@@ -113,7 +116,7 @@ class FactIndex:
         self._docs: dict[str, list[dict[str, float]]] = {}
         self._lengths: dict[str, list[float]] = {}
         self._avg: dict[str, float] = {}
-        self._idf: dict[str, dict[str, float]] = {}
+        self._idf: dict[str, float] = {}
         # platform, site and role names are the target, resolved elsewhere; in a fact's
         # text they say where it applies, not what it is about
         names: list[str] = []
@@ -127,6 +130,7 @@ class FactIndex:
         self._han_names = sorted({c for name in names if has_han(name)
                                   if (c := analyze(name, limit=None).compact)},
                                  key=len, reverse=True)
+        frequency: Counter[str] = Counter()
         for platform in catalog.platforms.values():
             facts = list(platform_facts(platform))
             docs = [self._document(catalog, platform.id, f) for f in facts]
@@ -135,13 +139,13 @@ class FactIndex:
             lengths = [sum(d.values()) for d in docs]
             self._lengths[platform.id] = lengths
             self._avg[platform.id] = max(sum(lengths) / max(len(lengths), 1), 1.0)
-            frequency: Counter[str] = Counter()
             for doc in docs:
                 frequency.update(doc.keys())
-            n = len(docs)
-            self._idf[platform.id] = {
-                term: math.log(1 + (n - df + 0.5) / (df + 0.5)) for term, df in frequency.items()
-            }
+        # idf over every platform's facts: a word all platforms use for contacting
+        # support (客服, 联系, contact) is common even where one platform has few facts
+        n = sum(len(docs) for docs in self._docs.values())
+        self._idf = {term: math.log(1 + (n - df + 0.5) / (df + 0.5))
+                     for term, df in frequency.items()}
 
     @staticmethod
     def _document(catalog: Catalog, platform_id: str, fact: AspectFact) -> dict[str, float]:
@@ -158,12 +162,6 @@ class FactIndex:
             channel = catalog.channel(platform_id, fact.channel)
             if channel is not None:
                 context_texts.append(channel.name)
-        if fact.issue is not None:
-            for role in catalog.platforms[platform_id].roles:
-                issue = next((i for i in role.issues if i.id == fact.issue), None)
-                if issue is not None:
-                    context_texts.append(issue.name)
-                    break
         for text in context_texts:
             for term in terms(text.zh) + terms(text.en):
                 weights[term] += CONTEXT_WEIGHT
@@ -187,7 +185,7 @@ class FactIndex:
         docs = self._docs.get(platform)
         if docs is None:
             return []
-        idf = self._idf[platform]
+        idf = self._idf
         words = list(exclude)
         skip = self._names | {t for w in words if not has_han(w) for t in terms(w)}
         analyzed = analyze(question)

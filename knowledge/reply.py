@@ -14,6 +14,10 @@ order of what matters to the asker:
    search's suggestions.
 
 A message with no letter or digit in it asks nothing (`Nothing`).
+
+`converse` is the same path inside a conversation: it takes what the chat was last about
+(`knowledge.conversation.Conversation`) and returns, with the reply, what it is about now,
+so "那德国呢" after "日本亚马逊电话多少" is answered as "德国亚马逊电话多少" would be.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from knowledge.answer import DirectAnswer, direct_answer
 from knowledge.catalog import CardRef, Catalog
+from knowledge.conversation import Conversation
 from knowledge.links import LinkCheck, OfficialDomains
 from knowledge.numbers import NumberCheck, PhoneBook
 from knowledge.platforms import PlatformNames, UncoveredPlatform
@@ -31,7 +36,7 @@ from knowledge.schema import Lang
 from knowledge.search import SearchIndex
 from knowledge.smalltalk import SmallTalk, SmallTalkMatcher
 
-__all__ = ["NotSure", "Nothing", "Reply", "Responder"]
+__all__ = ["NotSure", "Nothing", "Reply", "Responder", "Turn"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,14 @@ class Nothing:
 
 
 Reply = SmallTalk | NumberCheck | LinkCheck | UncoveredPlatform | DirectAnswer | NotSure | Nothing
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One message of a conversation: the reply, and what the chat is about after it."""
+
+    reply: Reply
+    state: Conversation | None
 
 
 class Responder:
@@ -74,10 +87,47 @@ class Responder:
         personal: bool = True,
         suggestions: int = 5,
     ) -> Reply:
-        """The answer to one message; never raises on any string.
+        """The answer to one message on its own; never raises on any string.
 
         `personal` False words times for others to read (groups, shared inline results).
         """
+        return self.converse(question, None, lang=lang, user_zone=user_zone, now=now,
+                             personal=personal, suggestions=suggestions).reply
+
+    def converse(
+        self,
+        question: str,
+        state: Conversation | None,
+        *,
+        lang: Lang,
+        user_zone: ZoneInfo,
+        now: datetime,
+        personal: bool = True,
+        suggestions: int = 5,
+    ) -> Turn:
+        """The answer to a message that may follow up `state`, and the state after it.
+
+        Only a direct answer moves the conversation on; a greeting, a number check or a
+        "not sure" leave it where it was, so the next follow-up still has its target.
+        """
+        context = state.current(now) if state is not None else None
+        reply = self._reply(question, context, lang=lang, user_zone=user_zone, now=now,
+                            personal=personal, suggestions=suggestions)
+        if isinstance(reply, DirectAnswer) and reply.ref is not None:
+            return Turn(reply, Conversation(reply.ref, reply.aspect, now))
+        return Turn(reply, context)
+
+    def _reply(
+        self,
+        question: str,
+        context: Conversation | None,
+        *,
+        lang: Lang,
+        user_zone: ZoneInfo,
+        now: datetime,
+        personal: bool,
+        suggestions: int,
+    ) -> Reply:
         text = question.strip()
         if not any(ch.isalnum() for ch in text):
             return Nothing()
@@ -94,7 +144,8 @@ class Responder:
         if uncovered is not None and not uncovered.named_covered:
             return uncovered
         answer = direct_answer(self.catalog, self.index, text, lang=lang, user_zone=user_zone,
-                               now=now, personal=personal, suggestions=suggestions)
+                               now=now, personal=personal, suggestions=suggestions,
+                               context=context)
         if answer.ref is None:
             return NotSure(text, answer.suggestions)
         return answer

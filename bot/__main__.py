@@ -21,6 +21,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     ask.add_argument("--lang", choices=LANGS, help="answer language (default: the question's)")
     ask.add_argument("--tz", help="your IANA time zone (default: BOT_TIMEZONE or Asia/Shanghai)")
     ask.add_argument("--full", action="store_true", help="print the whole card after the answer")
+    ask.add_argument("--after", action="append", default=[], metavar="EARLIER",
+                     help="an earlier message of the conversation, asked first "
+                          "(repeat for more, oldest first)")
     commands.add_parser("check", help="validate the knowledge files and print their coverage")
     misses = commands.add_parser(
         "misses",
@@ -47,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         from bot.infra.cli import run_ask
 
         zone = args.tz or os.environ.get("BOT_TIMEZONE") or "Asia/Shanghai"
-        return run_ask(" ".join(args.question), args.lang, zone, full=args.full)
+        return run_ask(" ".join(args.question), args.lang, zone, full=args.full,
+                       after=args.after)
     if args.command == "check":
         from bot.infra.cli import run_check
 

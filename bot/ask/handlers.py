@@ -56,7 +56,7 @@ async def answer_question(update: Update, context: BotContext, question: str) ->
             MESSAGES.get("question.too_long", viewer.lang, length=len(text), limit=MAX_QUESTION)
         )
         text = text[:MAX_QUESTION]
-    reply = await respond(services, text, viewer)
+    reply = await respond(services, text, viewer, memory=context.user_data)
     logger.debug(
         "question",
         extra={"user_id": context.user.id, "chars": len(question), "reply": type(reply).__name__},

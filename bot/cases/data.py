@@ -12,6 +12,7 @@ from bot.cases.callbacks import ForgetData
 from bot.cases.handlers import drop_pending_edit, private_button
 from bot.cases.screens import forget_result_screen, forget_screen
 from bot.cases.tracking import DRAFT_KEY
+from bot.core.answering import forget_conversation
 from bot.core.context import BotContext
 from bot.core.replies import answer_expired, show
 from bot.core.texts import MESSAGES
@@ -77,6 +78,7 @@ async def on_forget_button(update: Update, context: BotContext) -> None:
         await services.users.forget(user.id)
         if context.user_data is not None:
             context.user_data.pop(DRAFT_KEY, None)
+        forget_conversation(context.user_data)
         drop_pending_edit(context)
         logger.info("user data deleted", extra={"user_id": user.id})
     await show(update, forget_result_screen(viewer.lang, action.confirm))

@@ -8,6 +8,7 @@ import re
 import sqlite3
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
@@ -50,14 +51,21 @@ def answer(
     zone: ZoneInfo,
     now: datetime,
     full: bool = False,
+    after: Sequence[str] = (),
 ) -> str:
     """The plain-text answer the terminal prints: the reply a chat would get first.
 
     It comes from the answering path every front end shares (knowledge.reply), so what
     the terminal prints is what Telegram shows. `full` adds the whole card after it.
+    `after` are earlier messages of the same conversation, asked first (a follow-up
+    such as "那德国呢" is answered as the private chat would answer it).
     """
     catalog = responder.catalog
-    reply = responder.respond(question, lang=lang, user_zone=zone, now=now)
+    state = None
+    for earlier in after:
+        state = responder.converse(earlier, state, lang=guess_lang(earlier), user_zone=zone,
+                                   now=now).state
+    reply = responder.converse(question, state, lang=lang, user_zone=zone, now=now).reply
     text = word_reply(reply, catalog, lang=lang, user_zone=zone, now=now).plain_text()
     if isinstance(reply, DirectAnswer) and reply.ref is not None:
         if full:
@@ -79,6 +87,7 @@ def run_ask(
     err: TextIO | None = None,
     *,
     full: bool = False,
+    after: Sequence[str] = (),
 ) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
@@ -98,7 +107,7 @@ def run_ask(
         print(f"knowledge files are broken: {exc}", file=err)
         return EXIT_BROKEN
     out.write(answer(Responder(catalog), question, lang=lang, zone=zone, now=datetime.now(UTC),
-                     full=full))
+                     full=full, after=after))
     return EXIT_OK
 
 

@@ -3,6 +3,8 @@ handled."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bot.core.callbacks import parse_callback
@@ -102,6 +104,8 @@ async def test_faq_with_a_question_is_answered_like_the_typed_question(bot: Harn
     for question, user in (("美国站卖家账号被封怎么办", ZH_USER),
                            ("amazon seller support hours", EN_USER)):
         await bot.send(question, user=user)
+        # asked again, in the conversation the first asking started, as /faq will be
+        await bot.send(question, user=user)
         typed = bot.screen(user)
         calls = await bot.send(f"/faq {question}", user=user)
         assert [c.method for c in calls] == ["sendMessage"]
@@ -188,3 +192,31 @@ async def test_greetings_and_questions_about_the_bot_get_short_honest_answers(
     assert "\nNo. " in text and "Amazon's official entry" in text
     await bot.send("/start")
     assert "不是亚马逊、天猫或任何平台的客服" in bot.screen().plain
+
+
+async def test_a_follow_up_in_the_private_chat_inherits_the_last_question(
+    bot: Harness,
+) -> None:
+    await bot.send("日本亚马逊电话多少")
+    await bot.send("那德国呢")
+    lines = bot.screen().plain.splitlines()
+    assert lines[0] == "亚马逊 · 买家 · 德国站 — 客服电话"  # what it was understood as
+    assert "0800 290 6666" in lines[2]
+    # another user's conversation is their own
+    await bot.send("那德国呢", user=EN_USER)
+    assert "0800 290 6666" not in bot.screen(EN_USER).plain
+
+
+async def test_forget_drops_the_conversation(bot: Harness) -> None:
+    await bot.send("日本亚马逊电话多少")
+    await bot.send("/forget")
+    await bot.tap("删除")
+    await bot.send("那德国呢")
+    assert "0800 290 6666" not in bot.screen().plain
+
+
+async def test_the_conversation_ends_after_half_an_hour(bot: Harness) -> None:
+    await bot.send("日本亚马逊电话多少")
+    bot.clock.advance(timedelta(minutes=31))
+    await bot.send("那德国呢")
+    assert "0800 290 6666" not in bot.screen().plain

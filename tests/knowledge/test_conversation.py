@@ -1,0 +1,112 @@
+"""Follow-ups: a message that names only part of a question inherits the rest from the
+conversation (knowledge.conversation, Responder.converse), visibly, and never carries one
+platform's facts into another's answer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from knowledge.answer import DirectAnswer
+from knowledge.catalog import Catalog, load_catalog, platform_facts
+from knowledge.conversation import TTL, Conversation
+from knowledge.reply import NotSure, Responder, Turn
+from knowledge.schema import Aspect
+from knowledge.textnorm import has_han
+
+NOW = datetime(2026, 3, 4, 4, 0, tzinfo=UTC)
+ZONE = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+@pytest.fixture(scope="module")
+def responder(catalog: Catalog) -> Responder:
+    return Responder(catalog)
+
+
+def talk(responder: Responder, *messages: str, gap: timedelta = timedelta(minutes=1)) -> Turn:
+    """The last turn of a conversation, each message `gap` after the one before."""
+    state: Conversation | None = None
+    turn: Turn | None = None
+    for i, message in enumerate(messages):
+        lang = "zh" if has_han(message) else "en"
+        turn = responder.converse(message, state, lang=lang, user_zone=ZONE, now=NOW + gap * i)
+        state = turn.state
+    assert turn is not None
+    return turn
+
+
+def answer(turn: Turn) -> DirectAnswer:
+    assert isinstance(turn.reply, DirectAnswer), turn.reply
+    assert turn.reply.ref is not None
+    return turn.reply
+
+
+def test_a_place_alone_asks_the_same_fact_for_that_site(responder: Responder) -> None:
+    reply = answer(talk(responder, "日本亚马逊电话多少", "那德国呢"))
+    assert reply.plain_text().startswith("亚马逊 · 买家 · 德国站 — 客服电话\n")
+    assert "0800 290 6666" in reply.plain_text()
+    assert "050-3184-6300" not in reply.plain_text()
+
+
+def test_a_third_message_follows_the_second(responder: Responder) -> None:
+    turn = talk(responder, "日本亚马逊电话多少", "那德国呢", "周末开吗")
+    reply = answer(turn)
+    assert reply.aspect is Aspect.hours
+    assert reply.ref is not None and (reply.ref.platform, reply.ref.site) == ("amazon", "de")
+
+
+def test_a_role_alone_switches_the_role_and_keeps_the_rest(responder: Responder) -> None:
+    reply = answer(talk(responder, "美亚客服电话", "and for sellers?"))
+    assert reply.ref is not None
+    assert (reply.ref.platform, reply.ref.role, reply.ref.site) == ("amazon", "seller", "us")
+    assert reply.aspect is Aspect.phone
+
+
+def test_a_platform_alone_asks_the_same_of_that_platform(responder: Responder) -> None:
+    reply = answer(talk(responder, "天猫怎么退货", "tiktok呢"))
+    assert reply.ref is not None and reply.ref.platform == "tiktok"
+    assert "退货" in reply.plain_text().splitlines()[0]
+
+
+def test_a_follow_up_never_answers_with_another_platforms_facts(
+    responder: Responder, catalog: Catalog
+) -> None:
+    reply = answer(talk(responder, "how do I contact walmart seller support", "what about e-mail?"))
+    assert reply.ref is not None and reply.ref.platform == "walmart"
+    cited = {s.id for s in reply.sources}
+    walmart = catalog.platform("walmart")
+    assert walmart is not None
+    own = {s for fact in platform_facts(walmart) for s in fact.sources}
+    assert cited and cited <= own, cited - own
+
+
+def test_a_complete_new_question_replaces_the_conversation(responder: Responder) -> None:
+    reply = answer(talk(responder, "日本亚马逊电话多少", "shopee 退货要几天内申请"))
+    assert reply.ref is not None
+    assert reply.ref.platform == "shopee" and reply.ref.site is None
+
+
+def test_a_follow_up_after_half_an_hour_starts_afresh(responder: Responder) -> None:
+    late = talk(responder, "日本亚马逊电话多少", "那德国呢", gap=TTL + timedelta(minutes=1))
+    assert not (isinstance(late.reply, DirectAnswer) and late.reply.ref is not None
+                and late.reply.ref.site == "de" and late.reply.aspect is Aspect.phone)
+
+
+def test_small_talk_and_not_sure_keep_the_conversation(responder: Responder) -> None:
+    turn = talk(responder, "日本亚马逊电话多少", "谢谢", "那德国呢")
+    assert "0800 290 6666" in answer(turn).plain_text()
+    unsure = talk(responder, "日本亚马逊电话多少", "嗯嗯嗯")
+    assert isinstance(unsure.reply, NotSure) or unsure.state is not None
+    assert unsure.state is not None and unsure.state.ref.site == "jp"
+
+
+def test_without_a_conversation_a_follow_up_is_not_guessed(responder: Responder) -> None:
+    turn = talk(responder, "那德国呢")
+    assert not (isinstance(turn.reply, DirectAnswer) and turn.reply.aspect is Aspect.phone)

@@ -74,6 +74,8 @@ MAX_CHARS = 1000  # the whole plain text, never more
 LEXICAL_MIN = 2.5
 LEXICAL_LEAD = 0.6
 LEXICAL_SWITCH = 2.0  # how much better a fact of another aspect must match to lead
+LEXICAL_STRONG = 9.0  # ... and how well at least, outside the durations
+LEXICAL_FOCUS = 6.0  # with an aspect word read, facts lead by their words from this score
 # aspects a duration word ("多久", "how many days") may ask for
 _DURATIONS = frozenset({Aspect.response_time, Aspect.deadline, Aspect.retention})
 
@@ -190,28 +192,64 @@ def direct_answer(
     if ref is None and result.platform is not None:
         ref, lexical = _target_by_facts(catalog, index, result, asked, question)
     elif ref is not None:
+        # the words that named the issue found the card; what else the question says
+        # picks the fact ("亚马逊卖家账号被封" asks for the card, "temu晚到了有补偿吗" a fact)
+        issue = catalog.issue(ref.platform, ref.role, ref.issue)
+        said = (*issue.keywords, issue.name.zh, issue.name.en) if issue is not None else ()
         lexical = _strong(index.facts.match(question, ref.platform, role=ref.role,
                                             exclude=asked.words))
+        if asked.first is None and not _strong(index.facts.match(
+                question, ref.platform, role=ref.role, exclude=(*asked.words, *said))):
+            lexical = []
+    named = _named_channels(catalog, index, question, ref) or _in_focus(catalog, ref, lexical)
+    if asked.first is None and named:
+        asked = replace(asked, aspects=(Aspect.entry,))  # "店铺客服": how to reach it
     if asked.first is None:
-        inherited = (context.aspect if context is not None
+        inherited = (context.aspects if context is not None
                      and (not result.confident or result.matches[0].ref.issue == context.ref.issue)
-                     else None)
+                     else ())
         if lexical:
             asked = replace(asked, aspects=(_aspect_of(catalog, lexical[0].fact),))
-        elif inherited is not None:
-            asked = replace(asked, aspects=(inherited,))
-    elif lexical and asked.first in _DURATIONS and asked.first not in lexical[0].fact.aspects:
-        # "how many days" says a duration is asked, not which: a reply time or a time
-        # limit. The facts' own words tell ("how many days to dispute a return": the
-        # time limit), when a fact of the other kind matches far better.
-        tagged = max((m.score for m in lexical if asked.first in m.fact.aspects), default=0.0)
-        other = lexical[0].fact.aspects & _DURATIONS
-        if other and lexical[0].score >= LEXICAL_SWITCH * max(tagged, LEXICAL_MIN):
-            asked = replace(asked, aspects=(min(other), *asked.aspects))
+        elif inherited:
+            asked = replace(asked, aspects=inherited)
+    elif lexical and asked.first not in lexical[0].fact.aspects:
+        asked = _switched(catalog, asked, lexical)
+    elif lexical[:1] and lexical[0].score < LEXICAL_FOCUS:
+        # the aspect words said what is asked; words matching a little better in some
+        # facts do not reorder them ("amazom custmer servise number usa")
+        lexical = []
     answer = answer_about(catalog, ref, asked, question=question, lang=lang,
                           user_zone=user_zone, now=now, personal=personal,
-                          from_search=from_search, lexical=lexical)
+                          from_search=from_search, lexical=lexical, channels=named)
     return replace(answer, suggestions=tuple(m.ref for m in result.matches))
+
+
+def _in_focus(
+    catalog: Catalog, ref: CardRef | None, lexical: Sequence[FactMatch]
+) -> tuple[str, ...]:
+    """The channel the question's words point at: the best-matching fact's, when most of
+    the best three sit in it ("and for a wrong referral fee?": the fee dispute)."""
+    top = [m.fact.channel for m in lexical[:3]]
+    if ref is None or not top or top[0] is None or top.count(top[0]) < 2:
+        return ()
+    channel = catalog.channel(ref.platform, top[0])
+    if channel is None or ref.role not in channel.roles:
+        return ()
+    return (channel.id,)
+
+
+def _named_channels(
+    catalog: Catalog, index: SearchIndex, question: str, ref: CardRef | None
+) -> tuple[str, ...]:
+    """The channels of the answer's platform, open to its role, that the question names."""
+    if ref is None:
+        return ()
+    named = []
+    for channel_id in index.facts.named_channels(question, ref.platform):
+        channel = catalog.channel(ref.platform, channel_id)
+        if channel is not None and ref.role in channel.roles:
+            named.append(channel_id)
+    return tuple(named)
 
 
 def _in_context(
@@ -231,10 +269,33 @@ def _in_context(
     return again if again.confident and again.platform == result.platform else result
 
 
+def _switched(catalog: Catalog, asked: AskedAspects, lexical: list[FactMatch]) -> AskedAspects:
+    """The aspect words fired, but a fact of another aspect matches the question's own
+    words far better: that fact's aspect leads. A duration word says a duration is
+    asked, not which ("how many days to dispute a return": the time limit, not a reply
+    time), so the best-matching fact of another duration decides by a margin; otherwise
+    only where no fact of the aspect shares a word with the question and another fact
+    matches strongly ("有人打电话说是temu客服要给我退款，我没申请过": the scam, not the
+    number)."""
+    top = lexical[0]
+    tagged = max((m.score for m in lexical if asked.first in m.fact.aspects), default=0.0)
+    if asked.first in _DURATIONS:
+        for match in lexical:
+            other = match.fact.aspects & _DURATIONS
+            if other and asked.first not in match.fact.aspects:
+                if match.score >= LEXICAL_SWITCH * max(tagged, LEXICAL_MIN):
+                    return replace(asked, aspects=(min(other), *asked.aspects))
+                break
+        return asked
+    if tagged == 0 and top.score >= LEXICAL_STRONG:
+        return replace(asked, aspects=(_aspect_of(catalog, top.fact), *asked.aspects))
+    return asked
+
+
 def _strong(matches: list[FactMatch]) -> list[FactMatch]:
     """Matches that count: a high score on at least two of the question's words (one
     shared word is as often a coincidence as the point)."""
-    return [m for m in matches if m.score >= LEXICAL_MIN and m.shared >= 2]
+    return [m for m in matches if m.score >= LEXICAL_MIN]
 
 
 def _aspect_of(catalog: Catalog, fact: AspectFact) -> Aspect:
@@ -289,8 +350,11 @@ def answer_about(
     personal: bool = True,
     from_search: bool = True,
     lexical: Sequence[FactMatch] = (),
+    channels: Sequence[str] = (),
 ) -> DirectAnswer:
     """The answer for a known card and aspect (a button "this, for another site" asks it).
+
+    `channels` are channels the question names ("店铺客服"): their facts answer it.
 
     `lexical` are the facts whose own words match the question (knowledge.factindex),
     best first: they lead among the facts of the aspect, and stand in for them where
@@ -312,7 +376,8 @@ def answer_about(
     if asked.first is None:
         return DirectAnswer(question, lang, ref, None, (), card.title, (), (), rec_line,
                             sections=sections, from_search=from_search)
-    writer = _Writer(catalog, platform, ref, asked, lang, user_zone, now, personal, lexical)
+    writer = _Writer(catalog, platform, ref, asked, lang, user_zone, now, personal, lexical,
+                     channels)
     lines, sites, narrow = writer.write()
     sources = tuple(catalog.sources[s] for s in writer.cited if s in catalog.sources)
     answer = DirectAnswer(
@@ -469,6 +534,7 @@ class _Block:
     sites: list[str]
     lines: list[Line]
     hours_order: tuple[int, int] | None = None  # (round-the-clock?, first site) for hours
+    lead: bool = False  # states a fact whose own words the question uses
 
 
 class _Writer(FactLines):
@@ -483,8 +549,10 @@ class _Writer(FactLines):
         now: datetime,
         personal: bool,
         lexical: Sequence[FactMatch] = (),
+        channels: Sequence[str] = (),
     ) -> None:
         super().__init__(catalog, platform, lang, user_zone, now, personal)
+        self.called = frozenset(channels)  # channels the question calls by name
         self.ref = ref
         self.asked = asked
         self.aspect = asked.aspects[0]
@@ -504,7 +572,13 @@ class _Writer(FactLines):
             parts.append(self.t(role.name))
         if self.ref.site:
             parts.append(self.site_name(self.ref.site))
-        return " · ".join(parts) + " — " + self.label(f"answer.aspect.{self.aspect.value}")
+        asked = self.label(f"answer.aspect.{self.aspect.value}")
+        if len(self.called) == 1:  # "天猫 · 商家客服": the shop's, not the platform's
+            channel = self.catalog.channel(self.platform.id, next(iter(self.called)))
+            name = self.t(channel.name) if channel is not None else asked
+            if asked not in name and name not in asked:
+                parts.append(name)
+        return " · ".join(parts) + " — " + asked
 
     # --- choosing ----------------------------------------------------------------------
 
@@ -519,6 +593,10 @@ class _Writer(FactLines):
             return sorted((f for f in _facts_of(self.platform)
                            if f.path in self.leading and _for_role(f, role)),
                           key=lambda f: -self.lexical[f.path])[:MAX_LINES]
+        # a channel named ("店铺客服怎么联系") keeps its own facts, where it has any
+        of_named = [f for f in facts if f.channel in self.called]
+        if of_named:
+            facts = of_named
         # a channel asked for alongside ("邮件多久回复") keeps only that channel's facts
         for extra in self.asked.aspects[1:]:
             if extra not in _CHANNEL_ASPECTS or extra == self.aspect:
@@ -668,12 +746,15 @@ class _Writer(FactLines):
             j = i + 1
             while j < len(facts) and self._same_run(fact, facts[j]):
                 j += 1
-            worded += self.word(facts[i:j])
+            lead = any(f.path in self.leading for f in facts[i:j])
+            worded += [replace(b, lead=lead) for b in self.word(facts[i:j])]
             i = j
         if self.aspect == Aspect.hours:
             timed = sorted((b for b in worded if b.hours_order is not None),
                            key=lambda b: b.hours_order or (0, 0))
             worded = timed + [b for b in worded if b.hours_order is None]
+        # what the question's own words point at comes first, whatever its kind
+        worded = [b for b in worded if b.lead] + [b for b in worded if not b.lead]
         out: list[tuple[list[str], list[Line]]] = []
         seen: set[str] = set()
         named: set[str] = set()

@@ -28,11 +28,16 @@ TTL = timedelta(minutes=30)  # an older target is forgotten: a new question star
 
 @dataclass(frozen=True)
 class Conversation:
-    """The target of the last answer: platform · role · issue (· site), and the aspect."""
+    """The target of the last answer: platform · role · issue (· site), and what was
+    asked of it, best first ("邮件多久回复": the reply time, of the email channel)."""
 
     ref: CardRef
-    aspect: Aspect | None
+    aspects: tuple[Aspect, ...]
     at: datetime
+
+    @property
+    def aspect(self) -> Aspect | None:
+        return self.aspects[0] if self.aspects else None
 
     def current(self, now: datetime) -> Conversation | None:
         """Itself while it is fresh, else None (a clock set back counts as fresh)."""

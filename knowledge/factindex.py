@@ -41,6 +41,7 @@ CONTEXT_WEIGHT = 0.5
 # a question word found in almost every fact of a platform says nothing about which
 # one is meant (客服, amazon); below this idf it is not counted at all
 MIN_IDF = 0.2
+SYNONYM_WEIGHT = 0.5  # a word the question did not use, but one of its synonyms
 
 
 # Chinese function-word pairs: in almost any question, about nothing in particular
@@ -127,6 +128,25 @@ class FactIndex:
             for role in platform.roles:
                 names += [role.name.zh, role.name.en, *role.keywords]
         self._names = frozenset(t for name in names if not has_han(name) for t in terms(name))
+        # synonym groups: (han surfaces, latin stem phrases, the terms of all its words)
+        self._groups: list[tuple[frozenset[str], tuple[str, ...], frozenset[str]]] = []
+        for group in catalog.synonyms:
+            han_words = frozenset(c for w in group if has_han(w)
+                                  if (c := analyze(w, limit=None).compact))
+            latin_words = tuple(" ".join(t.stem for t in analyze(w, limit=None).tokens)
+                                for w in group if not has_han(w))
+            self._groups.append((han_words, latin_words,
+                                 frozenset(t for w in group for t in terms(w))))
+        # what each platform's channels are called: (han surfaces, latin stem phrases)
+        self._channel_names: dict[str, list[tuple[str, frozenset[str], tuple[str, ...]]]] = {}
+        for platform in catalog.platforms.values():
+            for channel in platform.channels:
+                called = [channel.name.zh, channel.name.en, *channel.keywords]
+                han = frozenset(c for w in called if has_han(w)
+                                if (c := analyze(w, limit=None).compact))
+                latin = tuple(" ".join(t.stem for t in analyze(w, limit=None).tokens)
+                              for w in called if not has_han(w))
+                self._channel_names.setdefault(platform.id, []).append((channel.id, han, latin))
         self._han_names = sorted({c for name in names if has_han(name)
                                   if (c := analyze(name, limit=None).compact)},
                                  key=len, reverse=True)
@@ -167,6 +187,20 @@ class FactIndex:
                 weights[term] += CONTEXT_WEIGHT
         return dict(weights)
 
+    def named_channels(self, question: str, platform: str) -> list[str]:
+        """The platform's channels the question calls by name ("店铺客服"), longest
+        name first; a name inside a longer one that also matches does not count."""
+        analyzed = analyze(question)
+        stems = " " + " ".join(t.stem for t in analyzed.tokens) + " "
+        found: list[tuple[int, str]] = []
+        for channel, han, latin in self._channel_names.get(platform, ()):
+            sizes = [len(w) for w in han if w in analyzed.compact]
+            sizes += [len(p) for p in latin if p and f" {p} " in stems]
+            if sizes:
+                found.append((max(sizes), channel))
+        found.sort(key=lambda f: -f[0])
+        return [channel for size, channel in found if size == found[0][0]]
+
     def match(
         self,
         question: str,
@@ -192,8 +226,17 @@ class FactIndex:
         masked = _mask(analyzed.compact, [*self._han_names,
                                           *(analyze(w, limit=None).compact
                                             for w in words if has_han(w))])
-        wanted = Counter(t for t in _terms(analyzed, masked)
-                         if t not in skip and idf.get(t, 0.0) >= MIN_IDF)
+        wanted: dict[str, float] = {}
+        for term in _terms(analyzed, masked):
+            wanted[term] = 1.0
+        # a word of a synonym group brings the group's other words in, at half weight:
+        # "申诉信" finds the facts that say POA, "保障" those that say Guarantee
+        for surfaces, phrases, expansion in self._groups:
+            if _used(analyzed, masked, surfaces, phrases):
+                for term in expansion:
+                    wanted.setdefault(term, SYNONYM_WEIGHT)
+        wanted = {t: w for t, w in wanted.items()
+                  if t not in skip and idf.get(t, 0.0) >= MIN_IDF}
         if not wanted:
             return []
         allowed = None if paths is None else set(paths)
@@ -207,12 +250,13 @@ class FactIndex:
                 continue
             score = 0.0
             shared = 0
-            for term in wanted:
+            for term, weight in wanted.items():
                 tf = doc.get(term)
                 if not tf:
                     continue
                 shared += 1
-                score += idf[term] * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avg))
+                score += (weight * idf[term] * tf * (K1 + 1)
+                          / (tf + K1 * (1 - B + B * length / avg)))
             if score > 0:
                 out.append(FactMatch(fact, score, shared))
         out.sort(key=lambda m: -m.score)
@@ -230,3 +274,21 @@ def _mask(compact: str, words: Iterable[str]) -> frozenset[int]:
             covered.update(range(start, start + len(word)))
             start = compact.find(word, start + 1)
     return frozenset(covered)
+
+
+def _used(analyzed: Analyzed, masked: frozenset[int], surfaces: frozenset[str],
+          phrases: tuple[str, ...]) -> list[str]:
+    """Which of the words the text uses, outside the masked offsets."""
+    compact = analyzed.compact
+    found = []
+    for word in surfaces:
+        start = compact.find(word)
+        while start != -1:
+            if not any(i in masked for i in range(start, start + len(word))):
+                found.append(word)
+                break
+            start = compact.find(word, start + 1)
+    stems = [t.stem for t in analyzed.tokens if t.start not in masked]
+    joined = " " + " ".join(stems) + " "
+    found += [p for p in phrases if p and f" {p} " in joined]
+    return found

@@ -114,7 +114,7 @@ class Responder:
         reply = self._reply(question, context, lang=lang, user_zone=user_zone, now=now,
                             personal=personal, suggestions=suggestions)
         if isinstance(reply, DirectAnswer) and reply.ref is not None:
-            return Turn(reply, Conversation(reply.ref, reply.aspect, now))
+            return Turn(reply, Conversation(reply.ref, reply.aspects, now))
         return Turn(reply, context)
 
     def _reply(

@@ -210,6 +210,9 @@ class Channel(Sourced):
     kind: ChannelKind
     roles: list[Id] = Field(min_length=1)
     name: Text
+    # what people call this channel besides its name ("店铺客服" for Tmall's shop
+    # service): a question that names it is about this channel, not the platform's
+    keywords: list[NonEmpty] = Field(default_factory=list)
     summary: Text  # what it is good for
     human: Literal["yes", "no", "mixed"] = "mixed"
     url: str | None = None

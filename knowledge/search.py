@@ -378,6 +378,7 @@ class SearchIndex:
             w = W_CHANNEL if channel.id in recommended else W_CHANNEL_OTHER
             texts.fields += [(card, channel.name.zh, w), (card, channel.name.en, w),
                              (card, channel.kind.value.replace("_", " "), w)]
+            texts.fields += [(card, keyword, w) for keyword in channel.keywords]
             w = W_BODY if channel.id in recommended else W_BODY_OTHER
             described: list[Fact | Text] = [channel.summary, *channel.notes]
             texts.body += [(card, t, w) for f in described for t in _texts(f)]

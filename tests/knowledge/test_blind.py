@@ -1,0 +1,54 @@
+"""Questions nobody tuned for (tests/knowledge/blind.yaml): how often the first reply
+shows the asked fact within 300 characters, per split.
+
+The floors are what the answering path reaches today, measured, not the goal: issue #18
+asks for 90 % on `test` and 95 % on `dev`. A change that lowers a rate fails here; a
+change that raises it should raise the floor. `python -m bench.answers` prints the rates
+and the failures by kind. Never add a word for one failing `test` question: fix the method.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from knowledge.catalog import load_catalog
+from knowledge.reply import Responder
+from tests.knowledge import blind
+
+FLOORS = {"dev": 0.66, "test": 0.67}
+DATA = Path(__file__).resolve().parents[2] / "knowledge" / "data"
+
+
+@pytest.fixture(scope="module")
+def responder() -> Responder:
+    return Responder(load_catalog())
+
+
+@pytest.mark.parametrize("split", blind.SPLITS)
+def test_the_asked_fact_comes_first_on_questions_nobody_tuned_for(
+    responder: Responder, split: str
+) -> None:
+    outcomes = blind.ask(responder, split)
+    rate = blind.rate(outcomes)
+    assert rate >= FLOORS[split], (split, round(rate, 3), blind.failures_by_kind(outcomes))
+
+
+def test_the_blind_set_is_as_the_issue_asks() -> None:
+    messages = [m for s in blind.SPLITS for c in blind.conversations(s) for m in c]
+    talks = [c for s in blind.SPLITS for c in blind.conversations(s) if len(c) > 1]
+    assert len(messages) >= 240 and len(talks) >= 40
+    assert len(blind.load("test")) > 0 and len(blind.load("dev")) > 0
+
+
+def test_every_fact_of_the_blind_set_is_in_the_knowledge_files() -> None:
+    """A fact the files do not state could never be shown: the set would lie."""
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in DATA.glob("*.yaml")}
+    for split in blind.SPLITS:
+        for conversation in blind.conversations(split):
+            for message in conversation:
+                wanted = message["fact"]
+                facts = wanted if isinstance(wanted, list) else [wanted]
+                file = texts[message["platform"]]
+                assert any(str(f) in file for f in facts), (message["q"], facts)

@@ -75,6 +75,7 @@ LEXICAL_MIN = 2.5
 LEXICAL_LEAD = 0.6
 LEXICAL_SWITCH = 2.0  # how much better a fact of another aspect must match to lead
 LEXICAL_STRONG = 9.0  # ... and how well at least, outside the durations
+DURATION_SWITCH = 1.5  # a duration word leaves which duration open: a smaller margin
 LEXICAL_FOCUS = 6.0  # with an aspect word read, facts lead by their words from this score
 # aspects a duration word ("多久", "how many days") may ask for
 _DURATIONS = frozenset({Aspect.response_time, Aspect.deadline, Aspect.retention})
@@ -191,6 +192,10 @@ def direct_answer(
     lexical: list[FactMatch] = []
     if ref is None and result.platform is not None:
         ref, lexical = _target_by_facts(catalog, index, result, asked, question)
+        if ref is None:
+            # a platform (and maybe a site or role) and nothing else we can place: how
+            # to reach its service, rather than "not understood" ("日本亚马逊客服")
+            ref = _general(catalog, result)
     elif ref is not None:
         # the words that named the issue found the card; what else the question says
         # picks the fact ("亚马逊卖家账号被封" asks for the card, "temu晚到了有补偿吗" a fact)
@@ -198,9 +203,10 @@ def direct_answer(
         said = (*issue.keywords, issue.name.zh, issue.name.en) if issue is not None else ()
         lexical = _strong(index.facts.match(question, ref.platform, role=ref.role,
                                             exclude=asked.words))
-        if asked.first is None and not _strong(index.facts.match(
-                question, ref.platform, role=ref.role, exclude=(*asked.words, *said))):
-            lexical = []
+        if asked.first is None and not any(
+                m.shared >= 2 or m.rare for m in _strong(index.facts.match(
+                    question, ref.platform, role=ref.role, exclude=(*asked.words, *said)))):
+            lexical = []  # nothing asked beyond the topic: the card's summary answers
     named = _named_channels(catalog, index, question, ref) or _in_focus(catalog, ref, lexical)
     if asked.first is None and named:
         asked = replace(asked, aspects=(Aspect.entry,))  # "店铺客服": how to reach it
@@ -222,6 +228,17 @@ def direct_answer(
                           user_zone=user_zone, now=now, personal=personal,
                           from_search=from_search, lexical=lexical, channels=named)
     return replace(answer, suggestions=tuple(m.ref for m in result.matches))
+
+
+def _general(catalog: Catalog, result: SearchResult) -> CardRef | None:
+    """The general card of the platform the question names, for its role and site."""
+    platform = catalog.platform(result.platform or "")
+    if platform is None:
+        return None
+    role = next((r for r in platform.roles if r.id == result.role), platform.roles[0])
+    issue = next((i for i in role.issues if i.id == GENERAL_ISSUE), role.issues[0])
+    site = result.site if catalog.site(platform.id, result.site or "") else None
+    return CardRef(platform.id, role.id, issue.id, site)
 
 
 def _in_focus(
@@ -283,7 +300,7 @@ def _switched(catalog: Catalog, asked: AskedAspects, lexical: list[FactMatch]) -
         for match in lexical:
             other = match.fact.aspects & _DURATIONS
             if other and asked.first not in match.fact.aspects:
-                if match.score >= LEXICAL_SWITCH * max(tagged, LEXICAL_MIN):
+                if match.score >= DURATION_SWITCH * max(tagged, LEXICAL_MIN):
                     return replace(asked, aspects=(min(other), *asked.aspects))
                 break
         return asked

@@ -71,8 +71,12 @@ class _Hit(NamedTuple):
 class AspectDetector:
     """Built once per catalog (the search index owns one); `detect` only reads."""
 
-    def __init__(self, words: AspectsFile | None, known: Iterable[str] = ()) -> None:
+    def __init__(self, words: AspectsFile | None, known: Iterable[str] = (),
+                 places: Iterable[str] = ()) -> None:
         self._order: dict[str, int] = {}
+        # place names (sites, countries), normalised: never part of an aspect word
+        self._places = tuple(sorted({c for p in places if (c := analyze(p, limit=None).compact)
+                                     and has_han(c)}, key=len, reverse=True))
         # han surface → [(group, weak, word)]; latin stems → [(group, weak, word)]
         self._han: dict[str, list[tuple[str, bool, str]]] = defaultdict(list)
         self._han_by_first: dict[str, list[str]] = defaultdict(list)
@@ -120,7 +124,8 @@ class AspectDetector:
         if not self._order:
             return AskedAspects(())
         analyzed = analyze(question)
-        found_hits = self._han_hits(analyzed) + self._latin_hits(analyzed)
+        found_hits = self._off_places(analyzed.compact,
+                                      self._han_hits(analyzed) + self._latin_hits(analyzed))
         # elapsed words are context, not rivals: "没人回" inside "没人回复" still counts
         hits = self._drop_contained([h for h in found_hits if h.group != _ELAPSED])
         hits += [h for h in found_hits if h.group == _ELAPSED]
@@ -135,6 +140,16 @@ class AspectDetector:
         aspects = tuple(Aspect(g) for g in sorted(found, key=self._order.__getitem__))
         words = tuple(dict.fromkeys(h.word for h in hits))
         return AskedAspects(aspects, elapsed, words)
+
+    def _off_places(self, compact: str, hits: list[_Hit]) -> list[_Hit]:
+        """Drop what a place name only looks like: "中国客服" is not "中文客服" with one
+        character wrong, it asks for China's service. A word typed exactly stays."""
+        spans = [(i, i + len(p)) for p in self._places
+                 for i in _occurrences(compact, p)]
+        if not spans:
+            return hits
+        return [h for h in hits
+                if h.exact or not any(h.start < end and start < h.end for start, end in spans)]
 
     def _han_hits(self, analyzed: Analyzed) -> list[_Hit]:
         compact = analyzed.compact
@@ -290,3 +305,12 @@ def parse_elapsed(text: str) -> timedelta | None:
             continue
         return timedelta(hours=hours)
     return None
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    found = []
+    start = text.find(word)
+    while start != -1:
+        found.append(start)
+        start = text.find(word, start + 1)
+    return found

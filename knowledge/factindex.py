@@ -42,6 +42,7 @@ CONTEXT_WEIGHT = 0.5
 # one is meant (客服, amazon); below this idf it is not counted at all
 MIN_IDF = 0.2
 SYNONYM_WEIGHT = 0.5  # a word the question did not use, but one of its synonyms
+RARE_IDF = 4.0  # a word in fewer than about one fact in fifty
 
 
 # Chinese function-word pairs: in almost any question, about nothing in particular
@@ -85,7 +86,8 @@ def _terms(analyzed: Analyzed, masked: frozenset[int] = frozenset()) -> list[str
 class FactMatch:
     fact: AspectFact
     score: float
-    shared: int  # how many different terms of the question the fact has
+    shared: int  # how many different terms of the question itself the fact has
+    rare: bool = False  # one of them is rare in the knowledge files (idf >= RARE_IDF)
 
 
 def _own_texts(item: object) -> list[Text]:
@@ -250,15 +252,18 @@ class FactIndex:
                 continue
             score = 0.0
             shared = 0
+            rare = False
             for term, weight in wanted.items():
                 tf = doc.get(term)
                 if not tf:
                     continue
-                shared += 1
+                if weight == 1.0:  # the question's own words, not their synonyms
+                    shared += 1
+                    rare = rare or idf[term] >= RARE_IDF
                 score += (weight * idf[term] * tf * (K1 + 1)
                           / (tf + K1 * (1 - B + B * length / avg)))
             if score > 0:
-                out.append(FactMatch(fact, score, shared))
+                out.append(FactMatch(fact, score, shared, rare))
         out.sort(key=lambda m: -m.score)
         return out
 

@@ -224,7 +224,9 @@ class SearchIndex:
         self._build()
         # what a question asks (phone, hours …), reading English typos with this
         # index's vocabulary so known words ("seller", "case") are never bent into one
-        self.aspects = AspectDetector(catalog.aspect_words, known=self._vocab)
+        places = [w for p in catalog.platforms.values() for site in p.sites
+                  for w in (site.name.zh, *site.keywords)]
+        self.aspects = AspectDetector(catalog.aspect_words, known=self._vocab, places=places)
         # which facts a question's own words match, for the answer to lead with them
         self.facts = FactIndex(catalog)
 

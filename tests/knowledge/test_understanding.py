@@ -1,0 +1,88 @@
+"""How questions worded afresh are read (issue #18): a place is never an aspect, a channel
+called by name is that channel, a platform named alone is its general card, the facts'
+own words find a fact no aspect word names, and a duration is told apart by them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from knowledge.answer import DirectAnswer
+from knowledge.aspects import parse_elapsed
+from knowledge.catalog import load_catalog
+from knowledge.reply import Responder
+from knowledge.schema import Aspect
+from knowledge.textnorm import has_han
+
+NOW = datetime(2026, 3, 4, 4, 0, tzinfo=UTC)
+ZONE = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture(scope="module")
+def responder() -> Responder:
+    return Responder(load_catalog())
+
+
+def answer(responder: Responder, question: str) -> DirectAnswer:
+    reply = responder.respond(question, lang="zh" if has_han(question) else "en",
+                              user_zone=ZONE, now=NOW)
+    assert isinstance(reply, DirectAnswer) and reply.ref is not None, (question, reply)
+    return reply
+
+
+@pytest.mark.parametrize("question", ["亚马逊中国客服热线", "中国亚马逊客服热线",
+                                      "亚马逊客服中国热线", "亚马逊中国站客服电话多少"])
+def test_a_place_next_to_the_service_is_the_site_not_a_language(
+    responder: Responder, question: str
+) -> None:
+    reply = answer(responder, question)
+    assert reply.aspect is Aspect.phone
+    assert reply.ref is not None and (reply.ref.role, reply.ref.site) == ("buyer", "cn")
+    assert "400-810-5666" in reply.plain_text().splitlines()[1]
+
+
+def test_a_language_asked_is_still_a_language(responder: Responder) -> None:
+    assert answer(responder, "亚马逊有中文客服吗").aspect is Aspect.languages
+
+
+@pytest.mark.parametrize("question", ["天猫店铺客服怎么联系", "天猫卖家客服在哪",
+                                      "天猫商家客服在哪里找", "how do i contact the shop on tmall"])
+def test_the_shops_own_service_is_not_the_platforms(responder: Responder, question: str) -> None:
+    text = answer(responder, question).plain_text()
+    first = text.splitlines()[0]
+    assert "商家客服" in first or "The shop's customer service" in first
+    assert "联系卖家" in text  # seed 004: the shop is reached from the product or order page
+
+
+def test_the_platforms_own_service_is_the_help_centre(responder: Responder) -> None:
+    text = answer(responder, "天猫官方客服怎么联系").plain_text()
+    assert "天猫官方客服" in text.splitlines()[0] and "帮助中心" in text
+
+
+def test_a_platform_and_a_site_alone_get_the_general_card(responder: Responder) -> None:
+    reply = answer(responder, "日本亚马逊客服")
+    assert reply.ref is not None
+    assert (reply.ref.platform, reply.ref.issue, reply.ref.site) == ("amazon", "general", "jp")
+
+
+def test_a_fact_no_aspect_word_names_is_found_by_its_words(responder: Responder) -> None:
+    text = answer(responder, "temu晚到了有补偿吗").plain_text()
+    assert "余额补偿" in text.splitlines()[1]
+
+
+def test_a_topic_alone_still_gets_the_card(responder: Responder) -> None:
+    reply = answer(responder, "amazon account suspended")
+    assert reply.aspect is None and reply.ref is not None and reply.ref.issue == "suspension"
+
+
+def test_how_many_days_is_a_time_limit_when_the_facts_say_so(responder: Responder) -> None:
+    reply = answer(responder, "how many days does a seller have to dispute a return on walmart")
+    assert reply.aspect is Aspect.deadline
+    assert "45 days" in reply.plain_text().split("\n", 2)[1]
+
+
+def test_and_is_not_a_duration() -> None:
+    assert parse_elapsed("and for sellers?") is None
+    assert parse_elapsed("waited a day") is not None

@@ -1,7 +1,14 @@
-"""The direct answer on the one-fact questions: answer-first rate, length, and cost.
+"""The direct answer: answer-first rate, length and cost, on the project's one-fact
+questions and on the blind questions nobody tuned for.
 
     python -m bench.answers             # every one-fact question, 20 times
     python -m bench.answers --repeat 5
+
+The blind set (tests/knowledge/blind.yaml, split dev/test, with conversations) is asked
+as the private chat asks it (tests/knowledge/blind.py): the rate per split, the failures
+by the kinds of issue #18, the time per message (p50, p99) against search alone in the
+same run, and the time to build the answering path (start-up) against the search index
+alone.
 
 Reads the questions of tests/knowledge/questions.yaml that name an `aspect` and a
 `fact`, answers each through the answering path (knowledge.reply) and the private chat's
@@ -31,7 +38,8 @@ from bot.ask.screens import reply_screen
 from bot.core.render import render_screen
 from bot.core.ui import Viewer
 from knowledge import textnorm
-from knowledge.catalog import load_catalog
+from knowledge.catalog import Catalog, load_catalog
+from knowledge.factindex import FactIndex
 from knowledge.reply import Responder
 from knowledge.schema import Lang
 
@@ -74,7 +82,50 @@ def main(argv: list[str] | None = None) -> int:
     ms = sorted(t * 1000 for t in times)
     print(f"first reply (answer + layout + HTML): median {statistics.median(ms):.2f} ms, "
           f"p90 {ms[int(len(ms) * 0.9)]:.2f} ms")
+    blind_figures(catalog, args.repeat)
     return 0
+
+
+def blind_figures(catalog: Catalog, repeat: int) -> None:
+    """The blind questions: rates, failures by kind, cost per message, start-up cost."""
+    from tests.knowledge import blind
+
+    start = time.perf_counter()
+    responder = Responder(catalog)
+    built = time.perf_counter() - start
+    start = time.perf_counter()
+    FactIndex(catalog)
+    facts = time.perf_counter() - start
+    index = responder.index
+    print(f"start-up: answering path built in {built * 1000:.0f} ms, of which the facts' "
+          f"index (issue #18) {facts * 1000:.0f} ms")
+    for split in blind.SPLITS:
+        outcomes = blind.ask(responder, split)
+        kinds = ", ".join(f"{k}: {n}" for k, n in blind.failures_by_kind(outcomes).most_common())
+        print(f"blind {split}: fact within {blind.FIRST} characters "
+              f"{sum(o.passed for o in outcomes)}/{len(outcomes)} ({blind.rate(outcomes):.1%})"
+              f"; not: {kinds or 'none'}")
+    questions = [m["q"] for s in blind.SPLITS for c in blind.conversations(s) for m in c]
+    answer_ms: list[float] = []
+    search_ms: list[float] = []
+    zone = ZoneInfo("Asia/Shanghai")
+    for _ in range(max(1, repeat // 4)):
+        for question in questions:
+            lang: Lang = "zh" if textnorm.has_han(question) else "en"
+            start = time.perf_counter()
+            responder.respond(question, lang=lang, user_zone=zone, now=NOW)
+            answer_ms.append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            index.search(question)
+            search_ms.append((time.perf_counter() - start) * 1000)
+    answer_ms.sort()
+    search_ms.sort()
+    p50, p99 = statistics.median(answer_ms), answer_ms[int(len(answer_ms) * 0.99)]
+    s50 = statistics.median(search_ms)
+    print(f"blind questions, answering path: p50 {p50:.2f} ms, p99 {p99:.2f} ms "
+          f"(search alone, same run: p50 {s50:.2f} ms; ratio {p50 / s50:.1f}x)")
+    print(f"SUMMARY blind-dev/test see above · answer p50 {p50:.2f} ms p99 {p99:.2f} ms · "
+          f"start-up {built * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -291,9 +291,10 @@ def _switched(catalog: Catalog, asked: AskedAspects, lexical: list[FactMatch]) -
     words far better: that fact's aspect leads. A duration word says a duration is
     asked, not which ("how many days to dispute a return": the time limit, not a reply
     time), so the best-matching fact of another duration decides by a margin; otherwise
-    only where no fact of the aspect shares a word with the question and another fact
-    matches strongly ("有人打电话说是temu客服要给我退款，我没申请过": the scam, not the
-    number)."""
+    a fact that matches strongly and far better than any of the aspect puts another of
+    the aspects asked first, if it answers one ("walmart seller response rate
+    requirement": the reply time), or its own where none of the aspect's facts shares a
+    word with the question ("有人打电话说是temu客服要给我退款，我没申请过": the scam)."""
     top = lexical[0]
     tagged = max((m.score for m in lexical if asked.first in m.fact.aspects), default=0.0)
     if asked.first in _DURATIONS:
@@ -304,7 +305,12 @@ def _switched(catalog: Catalog, asked: AskedAspects, lexical: list[FactMatch]) -
                     return replace(asked, aspects=(min(other), *asked.aspects))
                 break
         return asked
-    if tagged == 0 and top.score >= LEXICAL_STRONG:
+    if top.score < max(LEXICAL_STRONG, LEXICAL_SWITCH * tagged):
+        return asked
+    also = [a for a in asked.aspects if a in top.fact.aspects]
+    if also:  # another of the aspects asked: the one the question's words point at leads
+        return replace(asked, aspects=(also[0], *[a for a in asked.aspects if a != also[0]]))
+    if tagged == 0:  # an aspect word, but none of its facts shares a word with the question
         return replace(asked, aspects=(_aspect_of(catalog, top.fact), *asked.aspects))
     return asked
 

@@ -776,8 +776,11 @@ class _Writer(FactLines):
             timed = sorted((b for b in worded if b.hours_order is not None),
                            key=lambda b: b.hours_order or (0, 0))
             worded = timed + [b for b in worded if b.hours_order is None]
-        # what the question's own words point at comes first, whatever its kind
-        worded = [b for b in worded if b.lead] + [b for b in worded if not b.lead]
+        # what the question's own words point at comes first, whatever its kind (but
+        # not before the named site's own facts)
+        site = self.ref.site
+        first = [b for b in worded if b.lead and (site is None or site in b.sites)]
+        worded = first + [b for b in worded if not any(b is f for f in first)]
         out: list[tuple[list[str], list[Line]]] = []
         seen: set[str] = set()
         named: set[str] = set()

@@ -24,6 +24,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from knowledge.catalog import AspectFact, Catalog, platform_facts
 from knowledge.schema import Channel, Fact, Holiday, Hours, Phone, Response, Site, Text
 from knowledge.textnorm import STOPWORDS, Analyzed, analyze, has_han
@@ -130,6 +133,7 @@ class FactIndex:
             for role in platform.roles:
                 names += [role.name.zh, role.name.en, *role.keywords]
         self._names = frozenset(t for name in names if not has_han(name) for t in terms(name))
+        self._latin_names = sorted(t for t in self._names if len(t) >= 5)
         # synonym groups: (han surfaces, latin stem phrases, the terms of all its words)
         self._groups: list[tuple[frozenset[str], tuple[str, ...], frozenset[str]]] = []
         for group in catalog.synonyms:
@@ -189,6 +193,13 @@ class FactIndex:
                 weights[term] += CONTEXT_WEIGHT
         return dict(weights)
 
+    def _misspelt_name(self, term: str) -> bool:
+        """"amazom" is Amazon typed wrong (search reads it so), not a word to match."""
+        if len(term) < 5 or has_han(term) or term in self._idf:
+            return False
+        return process.extractOne(term, self._latin_names, scorer=OSA.distance,
+                                  score_cutoff=1) is not None
+
     def named_channels(self, question: str, platform: str) -> list[str]:
         """The platform's channels the question calls by name ("店铺客服"), longest
         name first; a name inside a longer one that also matches does not count."""
@@ -228,6 +239,8 @@ class FactIndex:
         masked = _mask(analyzed.compact, [*self._han_names,
                                           *(analyze(w, limit=None).compact
                                             for w in words if has_han(w))])
+        # a misspelt name ("amazom") is the name: no synonym of it comes in
+        masked |= {t.start for t in analyzed.tokens if self._misspelt_name(t.stem)}
         wanted: dict[str, float] = {}
         for term in _terms(analyzed, masked):
             wanted[term] = 1.0
@@ -238,7 +251,7 @@ class FactIndex:
                 for term in expansion:
                     wanted.setdefault(term, SYNONYM_WEIGHT)
         wanted = {t: w for t, w in wanted.items()
-                  if t not in skip and idf.get(t, 0.0) >= MIN_IDF}
+                  if t not in skip and idf.get(t, 0.0) >= MIN_IDF and not self._misspelt_name(t)}
         if not wanted:
             return []
         allowed = None if paths is None else set(paths)

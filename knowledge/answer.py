@@ -50,6 +50,7 @@ from knowledge.hours import active_holidays
 from knowledge.schema import (
     Aspect,
     Channel,
+    ChannelKind,
     Fact,
     Holiday,
     Hours,
@@ -207,7 +208,17 @@ def direct_answer(
                 m.shared >= 2 or m.rare for m in _strong(index.facts.match(
                     question, ref.platform, role=ref.role, exclude=(*asked.words, *said)))):
             lexical = []  # nothing asked beyond the topic: the card's summary answers
-    named = _named_channels(catalog, index, question, ref) or _in_focus(catalog, ref, lexical)
+    named = _named_channels(catalog, index, question, ref)
+    if not named and ref is not None:
+        # "message the seller about my order": the channel to the seller, called by
+        # name, though "seller" read as the asker's role: the channel says who asks
+        other = _named_channels(catalog, index, question, ref, any_role=True)
+        channel = catalog.channel(ref.platform, other[0]) if len(other) == 1 else None
+        if channel is not None and channel.kind == ChannelKind.merchant:
+            ref = _general(catalog, replace(result, platform=ref.platform, role=channel.roles[0],
+                                            site=ref.site)) or ref
+            named = other
+    named = named or _in_focus(catalog, ref, lexical)
     if asked.first is None and named:
         asked = replace(asked, aspects=(Aspect.entry,))  # "店铺客服": how to reach it
     if asked.first is None:
@@ -256,15 +267,17 @@ def _in_focus(
 
 
 def _named_channels(
-    catalog: Catalog, index: SearchIndex, question: str, ref: CardRef | None
+    catalog: Catalog, index: SearchIndex, question: str, ref: CardRef | None, *,
+    any_role: bool = False,
 ) -> tuple[str, ...]:
-    """The channels of the answer's platform, open to its role, that the question names."""
+    """The channels of the answer's platform, open to its role (or, `any_role`, to
+    any), that the question names."""
     if ref is None:
         return ()
     named = []
     for channel_id in index.facts.named_channels(question, ref.platform):
         channel = catalog.channel(ref.platform, channel_id)
-        if channel is not None and ref.role in channel.roles:
+        if channel is not None and (any_role or ref.role in channel.roles):
             named.append(channel_id)
     return tuple(named)
 

@@ -86,3 +86,14 @@ def test_how_many_days_is_a_time_limit_when_the_facts_say_so(responder: Responde
 def test_and_is_not_a_duration() -> None:
     assert parse_elapsed("and for sellers?") is None
     assert parse_elapsed("waited a day") is not None
+
+
+def test_messaging_the_seller_is_a_buyers_question(responder: Responder) -> None:
+    reply = answer(responder, "how do i message the seller about my tiktok order")
+    assert reply.ref is not None and reply.ref.role == "buyer"
+    assert "Message the seller" in reply.plain_text().splitlines()[0]
+
+
+def test_seller_support_stays_a_sellers_question(responder: Responder) -> None:
+    reply = answer(responder, "tiktok卖家客服怎么联系")
+    assert reply.ref is not None and reply.ref.role == "seller"

@@ -53,6 +53,14 @@ _UNIT = rf"(?:\d|[{_HAN_NUMERALS}]|(?<![a-z])(?:{_NUMBER_WORDS})(?![a-z]))"
 # (spaces, commas, underscores, dashes, brackets, emoji …): a number, gone as a whole
 _NUMBER_RUN = re.compile(rf"{_UNIT}(?:(?:[^\w]|_)*{_UNIT})+")
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+# an address, a link or a handle goes as a whole even when its parts are words the bot
+# knows ("me@example.com", "best_seller", "shop.example.top/x", "me at example dot com")
+_CHUNK = rf"[^\s{_HAN}]+"
+_ADDRESS = re.compile(
+    rf"{_CHUNK}?(?:@|://|_){_CHUNK}?|[^\W\d_]+(?:\.[^\W\d_]+)+(?:/{_CHUNK})?"
+    rf"|{_CHUNK}\s*(?:\(dot\)|\[dot\]|(?<![a-z])dot(?![a-z]))\s*{_CHUNK}"
+)
+_GONE = "\ue000"  # marks an address taken out (private use: input has none left)
 _PIECE = re.compile(rf"(?P<han>[{_HAN}]+)|(?P<other>[^{_HAN}]+)")
 _LATIN_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 _HAN_RUN = re.compile(f"[{_HAN}]+")
@@ -161,6 +169,7 @@ def common_vocabulary() -> Vocabulary:
 
 
 def _tokens(text: str, vocabulary: Vocabulary) -> Iterator[str | None]:
+    text = _ADDRESS.sub(_GONE, text)
     at = 0
     for number in _NUMBER_RUN.finditer(text):
         yield from _words(text[at : number.start()], vocabulary)
@@ -170,8 +179,11 @@ def _tokens(text: str, vocabulary: Vocabulary) -> Iterator[str | None]:
 
 
 def _words(segment: str, vocabulary: Vocabulary) -> Iterator[str | None]:
-    for token in _WORD.findall(segment):
-        yield from vocabulary.keep(token)
+    for index, part in enumerate(segment.split(_GONE)):
+        if index:
+            yield None
+        for token in _WORD.findall(part):
+            yield from vocabulary.keep(token)
 
 
 def redact(text: str, vocabulary: Vocabulary | None = None) -> str:

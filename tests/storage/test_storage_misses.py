@@ -302,7 +302,9 @@ async def test_version_4_keeps_the_counts_of_a_version_3_file_not_its_texts(
         version = await db.fetchone("PRAGMA user_version")
         assert version is not None and version[0] == LATEST_VERSION
         assert (await db.fetchone("SELECT count(*) FROM users"))[0] == 1  # type: ignore[index]
-        rows = await db.fetchall("SELECT day, kind, platform, text, count FROM misses ORDER BY 1, 2")
+        rows = await db.fetchall(
+            "SELECT day, kind, platform, text, count FROM misses ORDER BY 1, 2"
+        )
         assert [tuple(r) for r in rows] == [
             ("2025-03-01", "not_sure", "", EARLIER_TEXT, 7),
             ("2025-03-01", "uncovered", "jd", EARLIER_TEXT, 4),

@@ -2,19 +2,22 @@
 start-up error naming the file, a failing /healthz and one log line — instead of SQLite
 running on read-only or the process dying of SIGBUS with no word.
 
-Tests run as root here, where chmod 0444 changes nothing: a file "the bot cannot write" is
+Tests run as root here, where chmod 0444 binds nobody: a file "the bot cannot write" is
 made as root too — a directory in the file's place (no one opens that for writing) or an
 immutable file (chattr +i, skipped where the file system or the container refuses it);
-chmod 0444 is tested where the tests do not run as root.
+chmod 0444 is tested by opening the database as user nobody (setpriv) when root.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
 import shutil
 import subprocess
+import sys
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -88,14 +91,49 @@ async def test_start_up_names_an_immutable_file(db_path: Path, suffix: str) -> N
     assert f"{db_path.name}{suffix} cannot be written" in str(raised.value)
 
 
-@pytest.mark.skipif(ROOT, reason="root writes a 0444 file all the same (see the tests above)")
+OPEN = """
+import asyncio, sys
+from storage.db import Database, DatabaseError
+async def main():
+    db = await Database.open(sys.argv[1])
+    await db.close()
+try:
+    asyncio.run(main())
+except DatabaseError as exc:
+    print(exc)
+"""
+
+
 @pytest.mark.parametrize("suffix", ["", "-wal", "-shm"])
-async def test_start_up_names_a_read_only_file(db_path: Path, suffix: str) -> None:
-    await make_database(db_path)
-    sibling(db_path, suffix).chmod(0o444)
-    with pytest.raises(DatabaseError) as raised:
-        await Database.open(db_path)
-    assert f"{db_path.name}{suffix} cannot be written" in str(raised.value)
+def test_start_up_names_a_read_only_file(suffix: str) -> None:
+    """chmod 0444, opened by a user it binds: as root, the open runs as nobody (setpriv)."""
+    setpriv = shutil.which("setpriv")
+    if ROOT and setpriv is None:
+        pytest.skip("running as root without setpriv: 0444 binds nobody here")
+    # a folder nobody may enter (pytest's tmp_path is private to root)
+    with tempfile.TemporaryDirectory() as folder:
+        Path(folder).chmod(0o777)
+        db_path = Path(folder) / "kefu.sqlite3"
+        asyncio.run(make_database(db_path))
+        for path in _all_files(db_path):
+            path.chmod(0o666)
+        sibling(db_path, suffix).chmod(0o444)
+        if ROOT:
+            assert setpriv is not None
+            command = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups",
+                       sys.executable, "-c", OPEN, str(db_path)]
+            done = subprocess.run(command, capture_output=True, text=True, check=False,
+                                  cwd=Path(__file__).resolve().parents[2], timeout=60)
+            message = done.stdout + done.stderr
+        else:
+            with pytest.raises(DatabaseError) as raised:
+                asyncio.run(Database.open(db_path))
+            message = str(raised.value)
+    assert f"{db_path.name}{suffix} cannot be written (Permission denied)" in message, message
+
+
+def _all_files(db_path: Path) -> list[Path]:
+    return [sibling(db_path, suffix) for suffix in ("", "-wal", "-shm")]
 
 
 def test_a_healthy_database_has_no_unwritable_file(tmp_path: Path) -> None:

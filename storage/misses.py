@@ -120,32 +120,38 @@ class SenderTally:
         message = "\x1f".join(parts).encode("utf-8", "surrogatepass")
         return hmac.new(self._key, message, hashlib.sha256).digest()[:16]
 
-    def claim(self, day: date, sender: int | None, key: tuple[str, str, str]) -> tuple[
-        bytes | None, bool
-    ]:
-        """(the pair's hash, whether the text may have its own row) for a new pair, or
-        (None, …) if this sender already counted this text today."""
+    def claim(
+        self, day: date, sender: int | None, key: tuple[str, str, str]
+    ) -> tuple[bytes | None, bool]:
+        """Reserve a (sender, text) pair of today: (its hash, whether the text may have a
+        row of its own — else it counts under OVERFLOW_TEXT), or (None, …) if this sender
+        counted it today already. A pair whose write failed is given back with `release`.
+        """
         self._today(day)
         who = self._digest("sender", "" if sender is None else str(sender))
-        text_pair = self._digest(who.hex(), *key)
-        if text_pair in self._pairs:
+        pair = self._digest(who.hex(), *key)
+        if pair in self._pairs:
             return None, True
         own_row = self._texts.get(who, 0) < MAX_TEXTS_PER_SENDER
-        if own_row and len(self._pairs) < MAX_PAIRS_PER_DAY:
-            return text_pair, True
-        overflow_pair = self._digest(who.hex(), key[0], key[1], OVERFLOW_TEXT)
-        if overflow_pair in self._pairs:
-            return None, False
-        return overflow_pair, False
+        if not own_row or len(self._pairs) >= MAX_PAIRS_PER_DAY:
+            own_row = False
+            pair = self._digest(who.hex(), key[0], key[1], OVERFLOW_TEXT)
+            if pair in self._pairs:
+                return None, False
+        if len(self._pairs) < MAX_PAIRS_PER_DAY:  # beyond, overflow counts without a pair
+            self._pairs.add(pair)
+        if own_row:
+            self._texts[who] = self._texts.get(who, 0) + 1
+        return pair, own_row
 
-    def add(self, day: date, pair: bytes, sender: int | None, own_row: bool) -> None:
-        """Remember a counted pair (after the database took it)."""
-        if day != self._day or len(self._pairs) >= MAX_PAIRS_PER_DAY:
+    def release(self, day: date, sender: int | None, pair: bytes, own_row: bool) -> None:
+        """Give back a pair whose count the database did not take."""
+        if day != self._day or pair not in self._pairs:
             return
-        self._pairs.add(pair)
+        self._pairs.discard(pair)
         if own_row:
             who = self._digest("sender", "" if sender is None else str(sender))
-            self._texts[who] = self._texts.get(who, 0) + 1
+            self._texts[who] = max(0, self._texts.get(who, 0) - 1)
 
 
 def _clean_platform(kind: MissKind, platform: str | None) -> str:
@@ -200,6 +206,17 @@ class MissStore:
         if pair is None:  # this sender counted this text today already
             return stored
         key = (day, kind.value, stored_platform)
+        try:
+            stored = await self._count(key, stored)
+        except BaseException:
+            self._tally.release(today, sender, pair, own_row)
+            raise
+        return stored
+
+    async def _count(self, key: tuple[str, str, str], stored: str) -> str:
+        """One more sender for the text on the day; a new text past the day's cap is
+        counted under OVERFLOW_TEXT. The text as counted."""
+        day = key[0]
         async with self._db.transaction() as tx:
             changed = await tx.execute(
                 "UPDATE misses SET count = count + 1 "
@@ -217,7 +234,6 @@ class MissStore:
                     """,
                     (*key, stored),
                 )
-        self._tally.add(today, pair, sender, own_row)
         return stored
 
     async def top(self, limit: int = 20, days: int = RETENTION_DAYS) -> list[MissCount]:

@@ -21,7 +21,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import zhconv
@@ -108,14 +108,9 @@ class Vocabulary:
         latin: set[str] = set()
         han: set[str] = set()
         for word in (*COMMON_WORDS, *words) if common else words:
-            for token in _WORD.findall(_normalise(word)):
-                for piece in _PIECE.finditer(token):
-                    if piece["han"]:
-                        run = piece["han"]
-                        if len(run) <= MAX_HAN_WORD and not all(map(is_numeral, run)):
-                            han.add(run)
-                    elif _LATIN_WORD.fullmatch(piece["other"]):
-                        latin.add(piece["other"])
+            word_latin, word_han = _allowed_in(word)
+            latin.update(word_latin)
+            han.update(word_han)
         return cls(frozenset(latin), frozenset(han))
 
     def keep(self, token: str) -> Iterator[str | None]:
@@ -150,6 +145,22 @@ class Vocabulary:
             word = run[at : at + length]
             yield word if word in self.han else None
             at += length
+
+
+@lru_cache(maxsize=50_000)  # the same files are read at each start and /reload
+def _allowed_in(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The Latin and the Chinese words a knowledge string gives (none with a number)."""
+    latin: list[str] = []
+    han: list[str] = []
+    for token in _WORD.findall(_normalise(word)):
+        for piece in _PIECE.finditer(token):
+            if piece["han"]:
+                run = piece["han"]
+                if len(run) <= MAX_HAN_WORD and not all(map(is_numeral, run)):
+                    han.append(run)
+            elif _LATIN_WORD.fullmatch(piece["other"]):
+                latin.append(piece["other"])
+    return tuple(latin), tuple(han)
 
 
 def _read_common_words() -> tuple[str, ...]:

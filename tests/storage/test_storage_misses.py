@@ -4,6 +4,7 @@ and swept after 30 days — on a real SQLite file."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import sqlite3
 from datetime import date, timedelta
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from storage import Database, MissKind, MissStore
+from storage.errors import WriteFailed
 from storage.migrations import LATEST_VERSION, MIGRATIONS, split_statements
 from storage.misses import (
     EARLIER_TEXT,
@@ -316,3 +318,21 @@ async def test_version_4_keeps_the_counts_of_a_version_3_file_not_its_texts(
         assert await store.top(days=3650) == []  # counted, never listed
     finally:
         await db.close()
+
+
+async def test_a_sender_counts_once_even_when_asking_at_the_same_moment(
+    misses: MissStore,
+) -> None:
+    await asyncio.gather(*(misses.record("not_sure", "客服在哪", sender=9) for _ in range(10)))
+    assert (await misses.summary()).total == 1
+
+
+async def test_a_miss_the_database_refused_counts_when_asked_again(
+    misses: MissStore, db: Database
+) -> None:
+    await db.execute("PRAGMA query_only = ON")  # writes refused, as on a read-only disk
+    with pytest.raises(WriteFailed):
+        await misses.record("not_sure", "客服在哪", sender=9)
+    await db.execute("PRAGMA query_only = OFF")
+    await misses.record("not_sure", "客服在哪", sender=9)
+    assert (await misses.summary()).total == 1

@@ -388,8 +388,10 @@ class CaseStore:
         return _to_case(require_row(updated, "case update"))
 
     async def delete_for_owner(self, owner_id: int) -> int:
-        """Delete all the owner's cases; return how many there were."""
-        return await self._db.execute("DELETE FROM cases WHERE owner_id = ?", (owner_id,))
+        """Delete all the owner's cases, leaving no copy in the log; return how many."""
+        deleted = await self._db.execute("DELETE FROM cases WHERE owner_id = ?", (owner_id,))
+        await self._db.purge()
+        return deleted
 
     async def export_for_owner(self, owner_id: int) -> list[dict[str, object]]:
         """Every case of the owner, any status, JSON-serialisable (for a data export)."""

@@ -20,7 +20,7 @@ from storage.migrations import APPLICATION_ID, LATEST_VERSION, apply_migrations,
 
 __all__ = [
     "Database", "DatabaseError", "Executor", "Row", "WriteFailed", "require_row",
-    "write_failure_reason",
+    "unwritable_file", "write_failure_reason",
 ]
 
 logger = logging.getLogger(__name__)
@@ -72,6 +72,18 @@ class WriteLog:
         # the last failure, until a write succeeds again
         self.failing: WriteFailed | None = None
         self.in_transaction = False
+        # set while health finds a file of the database that cannot be written: writes
+        # are refused here instead of reaching SQLite, which grows the log through a -shm
+        # it cannot extend and dies of SIGBUS
+        self.refused: str | None = None
+
+    def refuse(self, sql: str) -> None:
+        """Raise WriteFailed for a write while the files cannot take one."""
+        if self.refused is not None and _keyword(sql) in _WRITE_KEYWORDS:
+            self.failures["read-only"] += 1
+            failure = WriteFailed("read-only", self.refused)
+            self.failing = failure
+            raise failure
 
     def failed(self, exc: sqlite3.Error, sql: str) -> WriteFailed | None:
         reason = write_failure_reason(exc, sql, self.in_transaction)
@@ -100,6 +112,7 @@ class Executor:
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run one statement; return how many rows it changed."""
+        self._writes.refuse(sql)
         try:
             async with self._conn.execute(sql, params) as cursor:
                 count = cursor.rowcount
@@ -114,6 +127,7 @@ class Executor:
         The rows are read in the same call as the statement runs, so an UPDATE ...
         RETURNING has finished, and committed in autocommit mode, when this returns.
         """
+        self._writes.refuse(sql)
         try:
             rows = list(await self._conn.execute_fetchall(sql, params))
         except sqlite3.Error as exc:
@@ -255,6 +269,21 @@ class Database:
                 self._writes.in_transaction = False
                 self._tx_task = None
 
+    async def purge(self) -> bool:
+        """Copy the write-ahead log into the file and empty it, so what was just deleted
+        (zeroed in the pages by secure_delete) leaves no old copy in the -wal either.
+
+        False (and a log line) if another process's reader held part of the log back;
+        the next checkpoint takes the rest.
+        """
+        self._refuse_inside_transaction()
+        async with self._lock:
+            row = await self._executor.fetchone("PRAGMA wal_checkpoint(TRUNCATE)")
+        complete = row is not None and int(row[0]) == 0
+        if not complete:
+            logger.warning("checkpoint after a deletion incomplete: a reader holds the log")
+        return complete
+
     async def backup(self, target: str | Path) -> None:
         """Write a consistent copy of everything committed to `target`, a single file.
 
@@ -279,6 +308,15 @@ class Database:
         "deleted:", "replaced:" or "not writable:".
         """
         problem = await asyncio.to_thread(self._file_problem)
+        unwritable = None if problem else await asyncio.to_thread(unwritable_file, self._path)
+        if unwritable != self._writes.refused:
+            if unwritable is not None:  # once: health checks come every few seconds
+                logger.error("database file cannot be written", extra={"problem": unwritable})
+            else:
+                logger.warning("database files writable again")
+            self._writes.refused = unwritable
+        if unwritable is not None:
+            problem = f"not writable: {unwritable}"
         if problem is not None:
             if problem.startswith(("deleted:", "replaced:")) and not self._file_reported:
                 self._file_reported = True  # once: health checks come every few seconds
@@ -373,6 +411,8 @@ async def _prepare(conn: aiosqlite.Connection, label: str) -> None:
         raise DatabaseError(f"{label} cannot use WAL mode (journal_mode stays {mode!r})")
     await conn.execute("PRAGMA foreign_keys = ON")
     await conn.execute("PRAGMA synchronous = NORMAL")
+    # what is deleted is overwritten with zeros, not only unlinked (/forget, the sweep)
+    await conn.execute("PRAGMA secure_delete = ON")
     await apply_migrations(conn, label)
 
 
@@ -422,7 +462,9 @@ def free_bytes(directory: Path) -> int | None:
 
 
 def _prepare_location(path: Path, label: str) -> None:
-    """Make sure `path` can be a database file: nothing else in its place, its folder made."""
+    """Make sure `path` can be a database file: nothing else in its place, its folder made,
+    and the file, its -wal and -shm writable (SQLite would run read-only, or die of SIGBUS
+    on a -shm it cannot extend)."""
     if path.exists() and not path.is_file():
         raise DatabaseError(f"{label} is not a regular file")
     try:
@@ -431,6 +473,36 @@ def _prepare_location(path: Path, label: str) -> None:
         raise DatabaseError(
             f"{label}: cannot create its directory ({exc.strerror or exc})"
         ) from exc
+    problem = unwritable_file(path)
+    if problem is None and not os.access(path.parent, os.W_OK | os.X_OK):
+        problem = f"{path.parent} cannot be written (the -wal and -shm files are made there)"
+    if problem is not None:
+        raise DatabaseError(
+            f"{label}: {problem}; the bot writes the database and its -wal and -shm files "
+            "beside it (check their owner, mode and attributes: chmod, chown, chattr -i)"
+        )
+
+
+def _log_files(path: Path) -> tuple[Path, Path, Path]:
+    return path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def unwritable_file(path: Path) -> str | None:
+    """One line on the first of the database, its -wal and -shm that exists and cannot be
+    opened for writing (read-only, immutable, not a file); None if none.
+
+    An actual open, not os.access: root passes every access check, an immutable file or
+    a directory still refuses it.
+    """
+    for candidate in _log_files(path):
+        try:
+            fd = os.open(candidate, os.O_RDWR)
+        except FileNotFoundError:
+            continue  # made when needed
+        except OSError as exc:
+            return f"{candidate.name} cannot be written ({exc.strerror or exc})"
+        os.close(fd)
+    return None
 
 
 def _copy_database(source: Path, target: Path, busy_timeout_ms: int) -> None:

@@ -150,6 +150,9 @@ class UserStore:
         async with self._db.transaction() as tx:
             await tx.execute("DELETE FROM cases WHERE owner_id = ?", (user_id,))
             deleted = await tx.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
+        # the deleted rows are zeroed in the pages (secure_delete); their old copies leave
+        # the write-ahead log too
+        await self._db.purge()
         return deleted == 1
 
     async def count_users(self) -> int:

@@ -15,6 +15,7 @@ import pytest
 from bot.__main__ import main
 from bot.infra.cli import guess_lang, run_ask, run_check, run_misses
 from storage import Database, MissStore
+from storage.redact import Vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -196,10 +197,11 @@ def test_misses_prints_totals_and_the_top_list(
     async def fill() -> None:
         database = await Database.open(db)
         try:
-            store = MissStore(database)
-            for _ in range(3):
-                await store.record("uncovered", "京东客服电话 400-810-5666", platform="jd")
-            await store.record("not_sure", "怎么办")
+            store = MissStore(database, vocabulary=Vocabulary.of(["京东"]))
+            for sender in range(3):
+                await store.record("uncovered", "京东客服电话 400-810-5666", platform="jd",
+                                   sender=sender)
+            await store.record("not_sure", "怎么办", sender=1)
         finally:
             await database.close()
 
@@ -210,8 +212,11 @@ def test_misses_prints_totals_and_the_top_list(
     assert "misses in the last 30 days: 4 (not_sure 1, uncovered 3)" in text
     assert "uncovered platforms: jd 3" in text
     lines = text.splitlines()
-    assert "京东客服电话 <n>" in lines[2] and lines[2].split()[0] == "3"
-    assert "400" not in text
+    # asked by one person: counted, its text not shown
+    assert lines[2] == "1 of them only counted: their text was asked by fewer than 3 people " \
+        "on any one day"
+    assert "京东客服电话 ‹…›" in lines[3] and lines[3].split()[0] == "3"
+    assert "400" not in text and "怎么办" not in text
     out = io.StringIO()
     assert run_misses(limit=1, out=out, err=err) == 0
     assert "怎么办" not in out.getvalue()
@@ -225,10 +230,11 @@ def test_python_m_bot_misses_takes_a_limit(
     async def fill() -> None:
         database = await Database.open(db)
         try:
-            store = MissStore(database)
-            await store.record("uncovered", "京东客服电话", platform="jd")
-            await store.record("uncovered", "京东客服电话", platform="jd")
-            await store.record("not_sure", "怎么办")
+            store = MissStore(database, vocabulary=Vocabulary.of(["京东"]))
+            for sender in range(3):
+                await store.record("uncovered", "京东客服电话", platform="jd", sender=sender)
+                await store.record("not_sure", "怎么办", sender=sender)
+            await store.record("uncovered", "京东客服电话", platform="jd", sender=3)
         finally:
             await database.close()
 

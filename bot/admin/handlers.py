@@ -16,13 +16,13 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 
 from bot.core.context import BotContext
-from bot.core.services import Services
+from bot.core.services import Services, miss_vocabulary
 from bot.core.texts import MESSAGES
 from bot.infra.metrics import REMINDER_WINDOW, LastError, Metrics, metrics_of
 from knowledge.catalog import DATA_DIR, Catalog, CatalogError, load_catalog
 from knowledge.reply import Responder
 from knowledge.schema import Lang
-from storage.misses import RETENTION_DAYS, MissCount, MissKind, MissSummary
+from storage.misses import MIN_SENDERS, RETENTION_DAYS, MissCount, MissKind, MissSummary
 
 logger = logging.getLogger(__name__)
 
@@ -153,8 +153,12 @@ def misses_text(
         ranked = sorted(summary.by_platform.items(), key=lambda item: (-item[1], item[0]))
         platforms = ", ".join(f"{_platform_name(catalog, p, lang)} {n}" for p, n in ranked)
         lines.append(MESSAGES.get("admin.misses.platforms", lang, platforms=platforms))
+    if summary.hidden:
+        lines.append(MESSAGES.get("admin.misses.hidden", lang, hidden=summary.hidden,
+                                  senders=MIN_SENDERS))
     if not top:
-        lines.append(MESSAGES.get("admin.misses.none", lang))
+        if not summary.total:
+            lines.append(MESSAGES.get("admin.misses.none", lang))
         return "\n".join(lines)
     lines.append("")
     shown = 0
@@ -200,6 +204,7 @@ async def reload_command(update: Update, context: BotContext) -> None:
         # off the event loop: reading and indexing take a moment, updates keep flowing
         catalog = await asyncio.to_thread(load_catalog, data_dir)
         responder = await asyncio.to_thread(Responder, catalog)
+        vocabulary = await asyncio.to_thread(miss_vocabulary, catalog)
     except CatalogError as exc:
         logger.warning(
             "reload failed, catalog kept",
@@ -213,6 +218,7 @@ async def reload_command(update: Update, context: BotContext) -> None:
         return
     # one swap: no handler sees a catalog with another's index
     services.responder = responder
+    services.misses.vocabulary = vocabulary  # what a stored miss may keep
     logger.info(
         "knowledge reloaded",
         extra={"user_id": user.id, "platforms": len(catalog.platforms),

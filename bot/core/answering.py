@@ -42,9 +42,10 @@ async def respond(services: Services, question: str, viewer: Viewer, *,
     reply = turn.reply
     match reply:
         case NotSure():
-            await record_miss(services, MissKind.NOT_SURE, question)
+            await record_miss(services, MissKind.NOT_SURE, question, sender=viewer.user_id)
         case UncoveredPlatform():
-            await record_miss(services, MissKind.UNCOVERED, question, platform=reply.first.id)
+            await record_miss(services, MissKind.UNCOVERED, question, platform=reply.first.id,
+                              sender=viewer.user_id)
     return reply
 
 

@@ -108,7 +108,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         services = self.services
         stored = self._stored
         zone = zone_or_default(stored.timezone if stored else None, services.settings.zone)
-        return Viewer(lang=lang, zone=zone, now=services.clock.now())
+        return Viewer(lang=lang, zone=zone, now=services.clock.now(), user_id=self.user.id)
 
     async def load(self, user: User) -> None:
         """Read the user's settings; an unreadable database leaves them unknown."""

@@ -1,8 +1,10 @@
 """What users miss, on the bot's side: recording a miss (best effort) and the daily sweep.
 
 The answering paths call `record_miss` when they could not answer confidently, or when a
-question names a platform no knowledge file covers. The store (storage/misses.py) redacts
-the text and keeps no user or chat id; it keeps counts per day for RETENTION_DAYS, and the
+question names a platform no knowledge file covers. The store (storage/misses.py) keeps
+only the words the bot knows (the knowledge files' words, knowledge/vocabulary.py, and a
+common-word list), counts each sender once per text and day without storing who, and
+keeps no user or chat id; it keeps counts per day for RETENTION_DAYS, and the
 JobQueue job scheduled here deletes older days once a day. Operators read the misses with
 /misses (bot/admin), `python -m bot misses` and /metrics (counted in `Services.miss_counts`).
 """
@@ -26,12 +28,14 @@ FIRST_SWEEP = timedelta(minutes=1)
 
 
 async def record_miss(
-    services: Services, kind: MissKind | str, text: str, platform: str | None = None
+    services: Services, kind: MissKind | str, text: str, platform: str | None = None, *,
+    sender: int | None = None,
 ) -> None:
     """Count a question the bot could not answer; never raises.
 
     `kind` is MissKind.NOT_SURE (no platform) or MissKind.UNCOVERED with the uncovered
-    platform's id. A failing database costs a log line (never the text), not the answer.
+    platform's id; `sender` (who asked) is counted once per text and day and never stored.
+    A failing database costs a log line (never the text), not the answer.
     """
     try:
         miss_kind = MissKind(kind)
@@ -40,7 +44,7 @@ async def record_miss(
         return
     services.miss_counts.count(miss_kind, platform)
     try:
-        await services.misses.record(miss_kind, text, platform)
+        await services.misses.record(miss_kind, text, platform, sender=sender)
     except Exception as exc:  # best effort: a miss is never worth a failed answer
         logger.warning(
             "miss not recorded",

@@ -15,10 +15,12 @@ from bot.core.flood import GroupFlood
 from knowledge.catalog import Catalog, load_catalog
 from knowledge.reply import Responder
 from knowledge.search import SearchIndex
+from knowledge.vocabulary import known_words
 from storage.cases import CaseStore
 from storage.db import Database
 from storage.groups import GroupStore
 from storage.misses import MAX_PLATFORM_LEN, MissKind, MissStore
+from storage.redact import Vocabulary
 from storage.users import UserStore
 
 logger = logging.getLogger(__name__)
@@ -83,6 +85,7 @@ async def open_services(settings: Settings, clock: Clock) -> Services:
     # BOT_KNOWLEDGE_DIR: files kept outside the package, which /reload re-reads
     catalog = load_catalog(settings.knowledge_dir) if settings.knowledge_dir else load_catalog()
     responder = Responder(catalog)
+    vocabulary = miss_vocabulary(catalog)
     db = await Database.open(settings.db)
     logger.debug(
         "services open",
@@ -97,8 +100,13 @@ async def open_services(settings: Settings, clock: Clock) -> Services:
         groups=GroupStore(db, clock),
         responder=responder,
         flood=GroupFlood(clock),
-        misses=MissStore(db, clock),
+        misses=MissStore(db, clock, vocabulary),
     )
+
+
+def miss_vocabulary(catalog: Catalog) -> Vocabulary:
+    """The words a stored miss may keep: the catalog's and the common-word list."""
+    return Vocabulary.of(known_words(catalog))
 
 
 AnyContext = CallbackContext[Any, Any, Any, Any]

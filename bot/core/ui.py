@@ -71,6 +71,9 @@ class Viewer:
     lang: Lang
     zone: ZoneInfo
     now: datetime
+    # who asks: the misses store counts each sender once per text and day (by a keyed
+    # hash; never stored); not part of equality, two people see the same screens
+    user_id: int | None = field(default=None, compare=False, repr=False)
 
 
 def msg(key: str, lang: Lang, **values: object) -> str:

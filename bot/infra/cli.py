@@ -29,7 +29,14 @@ from knowledge.reply import Responder
 from knowledge.schema import Lang
 from knowledge.wording import word_reply
 from storage.db import Database, DatabaseError
-from storage.misses import RETENTION_DAYS, MissCount, MissKind, MissStore, MissSummary
+from storage.misses import (
+    MIN_SENDERS,
+    RETENTION_DAYS,
+    MissCount,
+    MissKind,
+    MissStore,
+    MissSummary,
+)
 
 EXIT_OK = 0
 EXIT_BROKEN = 1
@@ -195,7 +202,10 @@ def misses_report(top: list[MissCount], summary: MissSummary, days: int = RETENT
     if summary.by_platform:
         platforms = sorted(summary.by_platform.items(), key=lambda kv: (-kv[1], kv[0]))
         lines.append("uncovered platforms: " + ", ".join(f"{p} {n}" for p, n in platforms))
-    if not top:
+    if summary.hidden:
+        lines.append(f"{summary.hidden} of them only counted: their text was asked by fewer "
+                     f"than {MIN_SENDERS} people on any one day")
+    if not summary.total:
         lines.append("no misses recorded")
     for miss in top:
         what = miss.kind.value + (f" {miss.platform}" if miss.platform else "")

@@ -3,6 +3,7 @@ the daily retention sweep (a real job on the injected clock), and /mydata saying
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -51,36 +52,54 @@ async def sweep(bot: Harness) -> None:
 
 async def test_admins_see_the_top_misses_and_the_totals(bot: Harness) -> None:
     s = services(bot)
-    for _ in range(3):
-        await record_miss(s, MissKind.UNCOVERED, "京东客服电话 400-810-5666 <b>", platform="jd")
-    await record_miss(s, "uncovered", "ebay customer service", platform="ebay")
-    await record_miss(s, MissKind.NOT_SURE, "怎么投诉 me@example.com")
+    for sender, number in enumerate(("400-810-5666", "一三八一二三四五六七八", "1️⃣3️⃣8️⃣")):
+        await record_miss(s, MissKind.UNCOVERED, f"京东客服电话 {number} <b>", platform="jd",
+                          sender=sender)
+    await record_miss(s, "uncovered", "ebay customer service", platform="ebay", sender=1)
+    await record_miss(s, MissKind.NOT_SURE, "怎么投诉 me@example.com", sender=1)
     calls = await bot.send("/misses", user=ADMIN)
     assert [c.method for c in calls] == ["sendMessage"]
     lines = bot.screen(ADMIN).plain.splitlines()
     assert lines[0] == "🔎 Questions I could not answer (last 30 days): 5"
     assert lines[1] == "Not sure: 1, uncovered platforms: 4"
     assert lines[2] == "Uncovered platforms: JD.com 3, eBay 1"
-    # most frequent first, redacted as stored, and escaped (the fake API parsed the HTML)
-    assert lines[4] == "3 × 京东客服电话 <n> <b> (JD.com)"
-    assert "1 × 怎么投诉 <email> (not sure)" in lines
-    assert "400" not in bot.screen(ADMIN).plain and "example.com" not in bot.screen(ADMIN).plain
+    # asked by one person each: counted, their text not shown
+    assert lines[3] == MESSAGES.get("admin.misses.hidden", "en", hidden=2, senders=3)
+    # three people asked this one: shown, as stored (only known words, one placeholder)
+    assert lines[5] == "3 × 京东客服电话 ‹…› (JD.com)"
+    assert len(lines) == 6
+    plain = bot.screen(ADMIN).plain
+    assert "400" not in plain and "example" not in plain and "投诉" not in plain
     # in the admin's language
     await bot.send("/misses", user=ADMIN_ZH)
     text = bot.screen(ADMIN_ZH).plain
     assert text.startswith("🔎 没能回答的问题（近 30 天）：共 5 次")
-    assert "3 × 京东客服电话 <n> <b>（京东）" in text
+    assert "3 × 京东客服电话 ‹…›（京东）" in text
+
+
+async def test_one_person_asking_again_and_again_counts_once(bot: Harness) -> None:
+    for _ in range(10):
+        await bot.send("京东客服电话多少")
+    summary = await services(bot).misses.summary()
+    assert (summary.total, summary.hidden) == (1, 1)
+    for user in (EN_USER, ADMIN):
+        await bot.send("京东客服电话多少", user=user)
+    [top] = await services(bot).misses.top()
+    assert (top.text, top.count, top.platform) == ("京东客服电话多少", 3, "jd")
 
 
 async def test_the_list_is_capped_and_says_where_the_rest_is(bot: Harness) -> None:
     s = services(bot)
-    for n in range(MISSES_SHOWN + 5):
+    words = ["退款", "退货", "物流", "包裹", "订单", "账号", "密码", "客服"]
+    for first, second in list(itertools.product(words, words))[: MISSES_SHOWN + 5]:
         # long questions: the reply stays within one message all the same
-        await record_miss(s, MissKind.NOT_SURE, f"问题{'很长' * 90} {chr(0x4E00 + n)}")
+        for sender in range(3):
+            await record_miss(s, MissKind.NOT_SURE, f"{first}{second}问题{'怎么办' * 60}",
+                              sender=sender)
     await bot.send("/misses", user=ADMIN)
     text = bot.screen(ADMIN).plain
     assert len(text) <= 4096
-    listed = [line for line in text.splitlines() if line.startswith("1 × ")]
+    listed = [line for line in text.splitlines() if line.startswith("3 × ")]
     assert 0 < len(listed) <= MISSES_SHOWN
     assert text.splitlines()[-1] == MESSAGES.get("admin.misses.more", "en", shown=len(listed))
 
@@ -181,6 +200,7 @@ async def test_questions_the_bot_could_not_place_are_counted_where_they_are_aske
     await bot.send("日本亚马逊电话多少")
     await bot.send("你好")
     await GroupChat(bot).say("/faq ebay customer service number", EN_USER)
-    top = {(m.kind.value, m.platform): m for m in await services(bot).misses.top()}
-    assert set(top) == {("uncovered", "jd"), ("uncovered", "ebay"), ("not_sure", None)}
-    assert "example.com" not in top[("uncovered", "jd")].text  # redacted before storage
+    rows = await services(bot).db.fetchall("SELECT kind, platform, text FROM misses")
+    stored = {(r["kind"], r["platform"] or None): r["text"] for r in rows}
+    assert set(stored) == {("uncovered", "jd"), ("uncovered", "ebay"), ("not_sure", None)}
+    assert "example" not in stored[("uncovered", "jd")]  # redacted before storage

@@ -190,24 +190,45 @@ def direct_answer(
     if context is not None:
         result = _in_context(catalog, index, question, suggestions, context)
     ref, from_search = _target(catalog, result, asked, context)
-    lexical: list[FactMatch] = []
+    ref, lexical = _facts_matching(catalog, index, question, result, asked, ref)
+    ref, named = _channels_called(catalog, index, question, result, ref, lexical)
+    asked, lexical = _asked(catalog, asked, result, context, lexical, named)
+    answer = answer_about(catalog, ref, asked, question=question, lang=lang,
+                          user_zone=user_zone, now=now, personal=personal,
+                          from_search=from_search, lexical=lexical, channels=named)
+    return replace(answer, suggestions=tuple(m.ref for m in result.matches))
+
+
+def _facts_matching(
+    catalog: Catalog, index: SearchIndex, question: str, result: SearchResult,
+    asked: AskedAspects, ref: CardRef | None,
+) -> tuple[CardRef | None, list[FactMatch]]:
+    """The facts whose own words the question uses, and the card where search had none."""
     if ref is None and result.platform is not None:
         ref, lexical = _target_by_facts(catalog, index, result, asked, question)
-        if ref is None:
-            # a platform (and maybe a site or role) and nothing else we can place: how
-            # to reach its service, rather than "not understood" ("日本亚马逊客服")
-            ref = _general(catalog, result)
-    elif ref is not None:
-        # the words that named the issue found the card; what else the question says
-        # picks the fact ("亚马逊卖家账号被封" asks for the card, "temu晚到了有补偿吗" a fact)
-        issue = catalog.issue(ref.platform, ref.role, ref.issue)
-        said = (*issue.keywords, issue.name.zh, issue.name.en) if issue is not None else ()
-        lexical = _strong(index.facts.match(question, ref.platform, role=ref.role,
-                                            exclude=asked.words))
-        if asked.first is None and not any(
-                m.shared >= 2 or m.rare for m in _strong(index.facts.match(
-                    question, ref.platform, role=ref.role, exclude=(*asked.words, *said)))):
-            lexical = []  # nothing asked beyond the topic: the card's summary answers
+        # a platform (and maybe a site or role) and nothing else we can place: how to
+        # reach its service, rather than "not understood" ("日本亚马逊客服")
+        return ref or _general(catalog, result), lexical
+    if ref is None:
+        return None, []
+    lexical = _strong(index.facts.match(question, ref.platform, role=ref.role,
+                                        exclude=asked.words))
+    # the words that named the issue found the card; what else the question says picks
+    # the fact ("亚马逊卖家账号被封" asks for the card, "temu晚到了有补偿吗" a fact)
+    issue = catalog.issue(ref.platform, ref.role, ref.issue)
+    said = (*issue.keywords, issue.name.zh, issue.name.en) if issue is not None else ()
+    beyond = _strong(index.facts.match(question, ref.platform, role=ref.role,
+                                       exclude=(*asked.words, *said)))
+    if asked.first is None and not any(m.shared >= 2 or m.rare for m in beyond):
+        return ref, []  # nothing asked beyond the topic: the card's summary answers
+    return ref, lexical
+
+
+def _channels_called(
+    catalog: Catalog, index: SearchIndex, question: str, result: SearchResult,
+    ref: CardRef | None, lexical: Sequence[FactMatch],
+) -> tuple[CardRef | None, tuple[str, ...]]:
+    """The channels the question is about: called by name, or pointed at by its words."""
     named = _named_channels(catalog, index, question, ref)
     if not named and ref is not None:
         # "message the seller about my order": the channel to the seller, called by
@@ -218,27 +239,32 @@ def direct_answer(
             ref = _general(catalog, replace(result, platform=ref.platform, role=channel.roles[0],
                                             site=ref.site)) or ref
             named = other
-    named = named or _in_focus(catalog, ref, lexical)
+    return ref, named or _in_focus(catalog, ref, lexical)
+
+
+def _asked(
+    catalog: Catalog, asked: AskedAspects, result: SearchResult,
+    context: Conversation | None, lexical: list[FactMatch], named: tuple[str, ...],
+) -> tuple[AskedAspects, list[FactMatch]]:
+    """What is asked, with the facts' words and the conversation weighed in, and the
+    facts whose words may reorder the answer."""
     if asked.first is None and named:
         asked = replace(asked, aspects=(Aspect.entry,))  # "店铺客服": how to reach it
-    if asked.first is None:
-        inherited = (context.aspects if context is not None
-                     and (not result.confident or result.matches[0].ref.issue == context.ref.issue)
-                     else ())
+    elif asked.first is None:
         if lexical:
-            asked = replace(asked, aspects=(_aspect_of(catalog, lexical[0].fact),))
-        elif inherited:
-            asked = replace(asked, aspects=inherited)
-    elif lexical and asked.first not in lexical[0].fact.aspects:
-        asked = _switched(catalog, asked, lexical)
-    elif lexical[:1] and lexical[0].score < LEXICAL_FOCUS:
+            return replace(asked, aspects=(_aspect_of(catalog, lexical[0].fact),)), lexical
+        same_issue = not result.confident or (
+            context is not None and result.matches[0].ref.issue == context.ref.issue)
+        if context is not None and same_issue and context.aspects:
+            return replace(asked, aspects=context.aspects), lexical
+        return asked, lexical
+    if lexical and asked.first not in lexical[0].fact.aspects:
+        return _switched(catalog, asked, lexical), lexical
+    if lexical and lexical[0].score < LEXICAL_FOCUS:
         # the aspect words said what is asked; words matching a little better in some
         # facts do not reorder them ("amazom custmer servise number usa")
-        lexical = []
-    answer = answer_about(catalog, ref, asked, question=question, lang=lang,
-                          user_zone=user_zone, now=now, personal=personal,
-                          from_search=from_search, lexical=lexical, channels=named)
-    return replace(answer, suggestions=tuple(m.ref for m in result.matches))
+        return asked, []
+    return asked, lexical
 
 
 def _general(catalog: Catalog, result: SearchResult) -> CardRef | None:

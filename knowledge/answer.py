@@ -259,12 +259,13 @@ def _asked(
             return replace(asked, aspects=context.aspects), lexical
         return asked, lexical
     if lexical and asked.first not in lexical[0].fact.aspects:
-        return _switched(catalog, asked, lexical), lexical
-    if lexical and lexical[0].score < LEXICAL_FOCUS:
-        # the aspect words said what is asked; words matching a little better in some
-        # facts do not reorder them ("amazom custmer servise number usa")
-        return asked, []
-    return asked, lexical
+        asked = _switched(catalog, asked, lexical)
+    # the aspect words said what is asked; among its facts, those the question's words
+    # match well come first, but a little better in passing reorders nothing ("amazom
+    # custmer servise number usa", "卖家工单多久回复")
+    # (with no fact of the aspect among them, they only stand in where it has none)
+    best = max((m.score for m in lexical if asked.first in m.fact.aspects), default=0.0)
+    return asked, lexical if best >= LEXICAL_FOCUS or best == 0.0 else []
 
 
 def _general(catalog: Catalog, result: SearchResult) -> CardRef | None:
@@ -620,7 +621,10 @@ class _Writer(FactLines):
         self.aspect = asked.aspects[0]
         # the facts whose own words the question uses: path → score
         self.lexical = {m.fact.path: m.score for m in lexical}
-        best = max(self.lexical.values(), default=0.0)
+        # leading: as good as the best match among the facts of the aspect (a better
+        # match of another aspect would make none of them lead)
+        tagged = [m.score for m in lexical if self.aspect in m.fact.aspects]
+        best = max(tagged or [m.score for m in lexical] or [0.0])
         self.leading = {p for p, score in self.lexical.items() if score >= best * LEXICAL_LEAD}
         issue = catalog.issue(ref.platform, ref.role, ref.issue)
         self.channel_order = [c.id for c in catalog.issue_channels(platform.id, issue)] if issue \

@@ -97,3 +97,10 @@ def test_messaging_the_seller_is_a_buyers_question(responder: Responder) -> None
 def test_seller_support_stays_a_sellers_question(responder: Responder) -> None:
     reply = answer(responder, "tiktok卖家客服怎么联系")
     assert reply.ref is not None and reply.ref.role == "seller"
+
+
+def test_a_word_in_passing_does_not_reorder_the_figures(responder: Responder) -> None:
+    """"工单" appears in the Ads channel's reply time ("like other cases"); the case's own
+    figure still leads."""
+    first = answer(responder, "卖家工单多久回复").plain_text().splitlines()[1]
+    assert "开 Case" in first and "广告" not in first

@@ -17,6 +17,7 @@ from knowledge.reply import Responder
 from knowledge.search import SearchIndex
 from storage.cases import CaseStore
 from storage.db import Database
+from storage.feedback import FeedbackStore
 from storage.groups import GroupStore
 from storage.misses import MAX_PLATFORM_LEN, MissKind, MissStore
 from storage.users import UserStore
@@ -63,6 +64,7 @@ class Services:
     responder: Responder
     flood: GroupFlood  # group-chat anti-flood state, in memory
     misses: MissStore  # questions the bot could not answer, anonymous, 30 days
+    feedback: FeedbackStore  # votes and reply times users report, anonymous, 90 days
     miss_counts: MissCounts = field(default_factory=MissCounts)  # since start, /metrics
 
     @property
@@ -98,6 +100,7 @@ async def open_services(settings: Settings, clock: Clock) -> Services:
         responder=responder,
         flood=GroupFlood(clock),
         misses=MissStore(db, clock),
+        feedback=FeedbackStore(db, clock),
     )
 
 

@@ -7,6 +7,7 @@ import logging
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
+from telegram.error import BadRequest
 
 from bot.ask.callbacks import AnswerFor, Vote
 from bot.ask.screens import answer_screen, reason_rows, reply_screen
@@ -23,7 +24,7 @@ from bot.core.feedback import (
 )
 from bot.core.input import MAX_QUESTION, command_argument
 from bot.core.render import render_keyboard
-from bot.core.replies import answer_expired, show
+from bot.core.replies import answer_expired, is_not_modified, show
 from bot.core.screens import home_screen
 from bot.core.texts import MESSAGES
 from bot.infra.metrics import metrics_of
@@ -102,13 +103,17 @@ async def on_answer_button(update: Update, context: BotContext) -> None:
     await show(update, answer_screen(catalog, answer, viewer, reported))
 
 
+def _in_own_chat(query: CallbackQuery) -> bool:
+    message = query.message
+    return (message is not None and message.chat.type == ChatType.PRIVATE
+            and message.chat.id == query.from_user.id)
+
+
 def _voted_message(query: CallbackQuery, context: BotContext) -> Message | None:
     """The answer message a vote is for, if the vote may count: the presser's own private
     chat, a message still there and younger than VOTE_WINDOW."""
     message = query.message
-    if not isinstance(message, Message) or message.chat.type != ChatType.PRIVATE:
-        return None
-    if message.chat.id != query.from_user.id:
+    if not isinstance(message, Message) or not _in_own_chat(query):
         return None
     if context.services.clock.now() - message.date > VOTE_WINDOW:
         return None
@@ -132,12 +137,15 @@ async def on_vote(update: Update, context: BotContext) -> None:
     action = parse_callback(query.data)
     message = _voted_message(query, context)
     services = context.services
+    lang = context.viewer.lang
     if (not isinstance(action, Vote) or message is None
             or services.catalog.resolve(action.ref) is None):
         logger.info("vote refused", extra={"user_id": query.from_user.id})
-        await answer_expired(update, context)
+        if _in_own_chat(query):
+            await answer_expired(update, context)
+        else:  # someone else's chat (a group): say so on the button, touch nothing there
+            await query.answer(MESSAGES.get("expired.toast", lang))
         return
-    lang = context.viewer.lang
     secret = vote_secret(services.settings.require_token())
     key = message_key(secret, message.chat.id, message.message_id)
     answer = answer_key(action.ref, action.aspect)
@@ -151,4 +159,8 @@ async def on_vote(update: Update, context: BotContext) -> None:
         rows += [list(row) for row in (reasons.inline_keyboard if reasons else ())]
     else:
         await query.answer(MESSAGES.get("feedback.thanks", lang))
-    await query.edit_message_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
+    try:
+        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
+    except BadRequest as exc:
+        if not is_not_modified(exc):  # a double tap finds the keyboard already changed
+            logger.info("vote buttons not edited", extra={"error": exc.message})

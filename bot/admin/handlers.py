@@ -40,6 +40,8 @@ MISSES_MAX_CHARS = 3500
 # /feedback lists this many answers, rates and reply times; the terminal has all of them
 FEEDBACK_SHOWN = 10
 FEEDBACK_FACTS_SHOWN = 4  # fact paths named per answer
+# the answers stop here, so that rates and reply times fit in Telegram's 4096 characters
+FEEDBACK_ANSWERS_MAX_CHARS = 2500
 
 
 @dataclass(frozen=True)
@@ -223,21 +225,27 @@ def feedback_text(report: FeedbackReport, catalog: Catalog, lang: Lang) -> str:
     if report.overflow:
         lines.append(MESSAGES.get("admin.feedback.overflow",
                                   lang, count=sum(report.overflow.values())))
-    disliked = [a for a in report.answers if a.negative][:FEEDBACK_SHOWN]
+    disliked = [a for a in report.answers if a.negative]
     if disliked:
         lines += ["", MESSAGES.get("admin.feedback.worst", lang)]
-    for answer in disliked:
-        lines.append(MESSAGES.get("admin.feedback.answer", lang, down=answer.negative,
-                                  title=answer_title(catalog, answer.answer, lang),
-                                  reasons=_reasons(answer.down, lang)))
+    for shown, answer in enumerate(disliked):
+        block = [MESSAGES.get("admin.feedback.answer", lang, down=answer.negative,
+                              title=answer_title(catalog, answer.answer, lang),
+                              reasons=_reasons(answer.down, lang))]
         if answer.facts:
             facts = ", ".join(answer.facts[:FEEDBACK_FACTS_SHOWN])
             if len(answer.facts) > FEEDBACK_FACTS_SHOWN:
                 facts += " …"
-            lines.append(MESSAGES.get("admin.feedback.facts", lang, facts=facts))
+            block.append(MESSAGES.get("admin.feedback.facts", lang, facts=facts))
         if answer.sources:
             sources = " · ".join(s.id for s in answer.sources)
-            lines.append(MESSAGES.get("admin.feedback.sources", lang, sources=sources))
+            block.append(MESSAGES.get("admin.feedback.sources", lang, sources=sources))
+        # the rates and reply times still to come need room too: the terminal has the rest
+        if (shown == FEEDBACK_SHOWN
+                or sum(len(x) + 1 for x in (*lines, *block)) > FEEDBACK_ANSWERS_MAX_CHARS):
+            lines.append(MESSAGES.get("admin.feedback.more", lang, shown=shown))
+            break
+        lines += block
     if report.rates:
         lines += ["", MESSAGES.get("admin.feedback.rates", lang)]
     for rate in sorted(report.rates, key=lambda r: (-r.total, r.platform, r.aspect))[

@@ -272,5 +272,29 @@ async def test_feedback_lists_the_worst_answers_rates_and_reply_times_and_the_sw
     with caplog.at_level(logging.INFO, logger="bot.core.feedback"):
         await job.run(bot.app)
     [record] = [r for r in caplog.records if r.getMessage() == "feedback swept"]
-    recheck = getattr(record, "recheck")
+    recheck = record.__dict__["recheck"]
     assert "amazon:channels." in recheck and "(3)" in recheck
+
+
+def test_a_long_feedback_report_fits_one_message_and_points_to_the_terminal() -> None:
+    from collections import Counter
+
+    from bot.admin.handlers import feedback_text
+    from bot.core.feedback import AnswerVotes, FeedbackReport, Rate
+    from knowledge.catalog import load_catalog
+    from storage.feedback import AnswerKey, ReplyTimeStat
+
+    catalog = load_catalog()
+    refs = list(catalog.card_refs())[:40]
+    answers = [AnswerVotes(AnswerKey(r.platform, r.role, r.issue, "", "phone"), 1,
+                           Counter({VoteKind.BROKEN: 50 - i, VoteKind.WRONG: 3}),
+                           tuple(f"channels.{n}.phones.{n}" for n in range(12)), ())
+               for i, r in enumerate(refs)]
+    rates = [Rate(r.platform, a.value, 1, 3) for r in refs[:5] for a in Aspect]
+    times = [ReplyTimeStat("amazon", "seller", f"c{i}", "us", i, 5) for i in range(30)]
+    report = FeedbackReport(90, answers, rates, times)
+    for lang in ("zh", "en"):
+        text = feedback_text(report, catalog, lang)
+        assert len(text) <= 4096
+        assert "python -m bot feedback" in text
+        assert text.count("channels.") >= 4

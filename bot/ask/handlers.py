@@ -138,13 +138,16 @@ async def on_vote(update: Update, context: BotContext) -> None:
     message = _voted_message(query, context)
     services = context.services
     lang = context.viewer.lang
-    if (not isinstance(action, Vote) or message is None
-            or services.catalog.resolve(action.ref) is None):
-        logger.info("vote refused", extra={"user_id": query.from_user.id})
+    if not isinstance(action, Vote) or services.catalog.resolve(action.ref) is None:
+        logger.info("vote refused", extra={"user_id": query.from_user.id, "forged": True})
         if _in_own_chat(query):
             await answer_expired(update, context)
-        else:  # someone else's chat (a group): say so on the button, touch nothing there
+        else:  # someone else's chat (a group): say so on the button, edit nothing there
             await query.answer(MESSAGES.get("expired.toast", lang))
+        return
+    if message is None:  # an old answer, or not the presser's chat: the answer stays
+        logger.info("vote refused", extra={"user_id": query.from_user.id, "forged": False})
+        await query.answer(MESSAGES.get("expired.toast", lang))
         return
     secret = vote_secret(services.settings.require_token())
     key = message_key(secret, message.chat.id, message.message_id)
@@ -154,7 +157,7 @@ async def on_vote(update: Update, context: BotContext) -> None:
         metrics_of(context).vote(answer.platform, answer.aspect, action.vote.value)
     rows = _without_votes(message.reply_markup)
     if action.vote is VoteKind.DOWN:
-        await query.answer()
+        await query.answer(MESSAGES.get("feedback.why", lang))
         reasons = render_keyboard(reason_rows(action, lang))
         rows += [list(row) for row in (reasons.inline_keyboard if reasons else ())]
     else:

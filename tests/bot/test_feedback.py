@@ -20,7 +20,7 @@ from bot.infra.metrics import metrics_of
 from knowledge.catalog import CardRef
 from knowledge.schema import Aspect
 from storage.feedback import VoteKind
-from tests.bot.casekit import register, start_bot
+from tests.bot.casekit import register, start_bot, tick
 from tests.bot.exposition import sample
 from tests.bot.groupchat import GroupChat
 from tests.bot.harness import EN_USER, ZH_USER, Harness
@@ -81,6 +81,7 @@ async def test_thumbs_down_asks_why_and_a_hundred_taps_count_once(bot: Harness) 
     down = answer.button("👎")
     calls = await bot.tap("👎")
     assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageReplyMarkup"]
+    assert calls[0].params["text"] == "哪里不对？点一个原因"
     labels = [label for label, data in bot.screen().buttons() if data.startswith("1:v:")]
     assert labels == ["错误或过时", "不是我问的", "号码或链接不能用", "其他"]
     assert await stored_votes(bot) == {("amazon", "phone", VoteKind.DOWN): 1}
@@ -110,7 +111,6 @@ async def test_forged_stale_and_other_peoples_votes_are_refused(
 ) -> None:
     await bot.send(PHONE_JP)
     answer = bot.screen()
-    up = answer.button("👍")
     for forged in ("1:v:u:nowhere.buyer.general:phone", "1:v:x:amazon.buyer.general:phone",
                    "1:v:u:amazon.buyer.general:phonebook", "1:v:u:amazon.buyer.general"):
         calls = await bot.press(forged, message=answer)
@@ -125,8 +125,9 @@ async def test_forged_stale_and_other_peoples_votes_are_refused(
     assert [c.method for c in calls] == ["answerCallbackQuery"]
     # an answer older than two days
     clock.advance(timedelta(hours=49))
-    calls = await bot.press(up, message=answer)
+    calls = await bot.press(answer.button("👍"), message=answer)
     assert calls[0].params["text"] == "菜单已过期"
+    assert [c.method for c in calls] == ["answerCallbackQuery"]  # the old answer stays
     assert await stored_votes(bot) == {}
 
 
@@ -198,6 +199,21 @@ async def test_the_first_reply_asks_once_and_sharing_records_whole_hours_only(
     await bot.press(encode(CaseAction("reply", third.id)))
     stat = await feedback.reply_time("amazon", "seller", "seller_case", None)
     assert stat is not None and stat.count == 2
+
+
+async def test_the_reminders_got_a_reply_button_asks_too(
+    cases_bot: Harness, clock: ManualClock
+) -> None:
+    bot = cases_bot
+    await register(bot, "111", opened="3d")
+    clock.advance(timedelta(hours=1))
+    [reminder] = await tick(bot)
+    assert reminder.params["chat_id"] == ZH_USER.id
+    await bot.tap("已经回复了")
+    await bot.tap("匿名分享")
+    stat = await services_of(bot.app).feedback.reply_time("amazon", "seller", "seller_case",
+                                                          None)
+    assert stat is not None and (stat.median_hours, stat.count) == (73, 1)
 
 
 async def test_saying_no_records_nothing_and_mydata_and_forget_follow_the_choice(

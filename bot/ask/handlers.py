@@ -120,12 +120,15 @@ def _voted_message(query: CallbackQuery, context: BotContext) -> Message | None:
     return message
 
 
+def _is_vote(button: InlineKeyboardButton) -> bool:
+    data = button.callback_data
+    return isinstance(data, str) and isinstance(parse_callback(data), Vote)
+
+
 def _without_votes(markup: InlineKeyboardMarkup | None) -> list[list[InlineKeyboardButton]]:
-    """The message's own buttons, with the vote and reason buttons taken out."""
+    """The message's own buttons, with the vote and reason rows taken out."""
     rows = markup.inline_keyboard if markup is not None else ()
-    return [list(row) for row in rows
-            if not any(isinstance(parse_callback(b.callback_data if isinstance(
-                b.callback_data, str) else None), Vote) for b in row)]
+    return [list(row) for row in rows if not any(_is_vote(button) for button in row)]
 
 
 async def on_vote(update: Update, context: BotContext) -> None:
@@ -153,7 +156,7 @@ async def on_vote(update: Update, context: BotContext) -> None:
     key = message_key(secret, message.chat.id, message.message_id)
     answer = answer_key(action.ref, action.aspect)
     outcome = await record_vote(services, key, answer, action.vote)
-    if outcome in (VoteOutcome.NEW, VoteOutcome.CHANGED):
+    if outcome in (VoteOutcome.NEW, VoteOutcome.CHANGED, VoteOutcome.OVERFLOW):
         metrics_of(context).vote(answer.platform, answer.aspect, action.vote.value)
     rows = _without_votes(message.reply_markup)
     if action.vote is VoteKind.DOWN:

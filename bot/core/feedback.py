@@ -79,7 +79,11 @@ def answer_key(ref: CardRef, aspect: Aspect | None) -> AnswerKey:
 
 
 def answer_ref(key: AnswerKey) -> tuple[CardRef, Aspect | None]:
-    aspect = Aspect(key.aspect) if key.aspect in Aspect.__members__ else None
+    """The card and aspect a stored vote names (an aspect no longer known: the card)."""
+    try:
+        aspect: Aspect | None = Aspect(key.aspect) if key.aspect else None
+    except ValueError:
+        aspect = None
     return CardRef(key.platform, key.role, key.issue, key.site or None), aspect
 
 
@@ -212,7 +216,8 @@ def _answers(catalog: Catalog, counts: list[VoteCount], now: datetime) -> list[A
         by_answer[count.answer] = (up, down)
     answers = []
     for key, (up, down) in by_answer.items():
-        answer = answer_facts(catalog, key, now)
+        # only answers voted down are worth an editor's look: the others need no facts
+        answer = answer_facts(catalog, key, now) if down else None
         facts = answer.facts if answer is not None else ()
         sources = answer.sources if answer is not None else ()
         answers.append(AnswerVotes(key, up, down, facts, sources))

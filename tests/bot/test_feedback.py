@@ -106,6 +106,14 @@ async def test_thumbs_down_asks_why_and_a_hundred_taps_count_once(bot: Harness) 
                                        ("amazon", "phone", VoteKind.UP): 1}
 
 
+async def test_a_card_given_as_the_answer_has_votes_too(bot: Harness) -> None:
+    await bot.send("亚马逊卖家账号被封")
+    assert vote_data(bot)[0] == "1:v:u:amazon.seller.suspension:-"
+    await bot.tap("👎")
+    await bot.tap("不是我问的")
+    assert await stored_votes(bot) == {("amazon", "", VoteKind.OFF_TOPIC): 1}
+
+
 async def test_forged_stale_and_other_peoples_votes_are_refused(
     bot: Harness, clock: ManualClock
 ) -> None:

@@ -67,7 +67,9 @@ def answer_screen(
     worded = word_reply(answer, catalog, lang=lang, user_zone=viewer.zone, now=viewer.now)
     lines = worded.lines
     if reported is not None and answer.lines:
-        lines = _with_reported(lines, reported, lang)
+        channel = catalog.channel(reported.platform, reported.channel)
+        name = channel.name.get(lang) if channel is not None else None
+        lines = _with_reported(lines, reported, name, lang)
     rows: list[Row] = [(Button(msg("button.guide", lang), OpenGuide(ref)),
                         Button(msg("button.parts", lang), OpenCard(ref)))]
     platform = catalog.platform(ref.platform)
@@ -82,12 +84,16 @@ def answer_screen(
     return with_votes(screen, ref, answer.aspect, lang)
 
 
-def _with_reported(lines: tuple[Line, ...], reported: ReplyTimeStat, lang: Lang) -> tuple[
-        Line, ...]:
-    """The users' median right under the guide's figure: after the first line and the
-    lines that belong to it."""
-    at = 1
-    while at < len(lines) and lines[at].indent > lines[0].indent:
+def _with_reported(
+    lines: tuple[Line, ...], reported: ReplyTimeStat, channel_name: str | None, lang: Lang
+) -> tuple[Line, ...]:
+    """The users' median right under the guide's figure for that channel: after the line
+    that names the channel (else the first line) and the lines that belong to it."""
+    top = lines[0].indent
+    start = next((i for i, line in enumerate(lines) if channel_name and line.indent == top
+                  and line.text.startswith(channel_name)), 0)
+    at = start + 1
+    while at < len(lines) and lines[at].indent > top:
         at += 1
     line = Line.of(msg("feedback.reply_time", lang, hours=reported.median_hours,
                        count=reported.count, days=RETENTION_DAYS), indent=2)

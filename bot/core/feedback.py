@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 VOTE_WINDOW = timedelta(hours=48)
 # a reported median is shown under an answer from this many reports on
 MIN_REPORTS = 5
+MAX_CHANNELS_LOOKED_UP = 3  # of a reply-time answer's channels, the first few are read
 # a fact whose answers got this many "did not work" votes in RECHECK_DAYS is named in
 # the daily log line, so an editor re-checks its source
 RECHECK_THRESHOLD = 3
@@ -129,31 +130,35 @@ def _facts_by_path(catalog: Catalog, platform_id: str) -> dict[str, AspectFact]:
     return {} if platform is None else {f.path: f for f in platform_facts(platform)}
 
 
-def answered_channel(catalog: Catalog, answer: DirectAnswer) -> str | None:
-    """The channel whose reply time a reply-time answer leads with."""
+def answered_channels(catalog: Catalog, answer: DirectAnswer) -> list[str]:
+    """The channels whose reply times a reply-time answer states, in its order."""
     if answer.ref is None or answer.aspect is not Aspect.response_time:
-        return None
+        return []
     facts = _facts_by_path(catalog, answer.ref.platform)
+    channels: list[str] = []
     for path in answer.facts:
         fact = facts.get(path)
-        if fact is not None and fact.kind == "response" and fact.channel is not None:
-            return fact.channel
-    return None
+        if fact is not None and fact.kind == "response" and fact.channel is not None \
+                and fact.channel not in channels:
+            channels.append(fact.channel)
+    return channels
 
 
 async def reported_reply_time(services: Services, answer: DirectAnswer) -> ReplyTimeStat | None:
-    """Users' median for the channel a reply-time answer leads with, when MIN_REPORTS
-    or more cases of the last RETENTION_DAYS days were reported; else None."""
-    channel = answered_channel(services.catalog, answer)
-    if channel is None or answer.ref is None:
+    """Users' median for the first channel of a reply-time answer that MIN_REPORTS or more
+    cases of the last RETENTION_DAYS days were reported for; else None."""
+    if answer.ref is None:
         return None
     ref = answer.ref
-    try:
-        stat = await services.feedback.reply_time(ref.platform, ref.role, channel, ref.site)
-    except Exception as exc:  # the answer goes out without the line
-        logger.warning("reply times not read", extra={"error": type(exc).__name__})
-        return None
-    return stat if stat is not None and stat.count >= MIN_REPORTS else None
+    for channel in answered_channels(services.catalog, answer)[:MAX_CHANNELS_LOOKED_UP]:
+        try:
+            stat = await services.feedback.reply_time(ref.platform, ref.role, channel, ref.site)
+        except Exception as exc:  # the answer goes out without the line
+            logger.warning("reply times not read", extra={"error": type(exc).__name__})
+            return None
+        if stat is not None and stat.count >= MIN_REPORTS:
+            return stat
+    return None
 
 
 # --- the operators' report ----------------------------------------------------------------

@@ -256,7 +256,10 @@ async def test_the_users_median_shows_under_a_reply_time_answer_from_five_report
     lines = bot.screen().plain.splitlines()
     [at] = [i for i, line in enumerate(lines) if "用户反馈" in line]
     assert lines[at].strip() == "– 用户反馈：中位约 31 小时（5 次，近 90 天）"
-    assert "Seller Central" in lines[at - 3]  # under the guide's figure for that channel
+    # under the guide's figure for that channel: its block, before the next channel's
+    head = max(i for i in range(at) if lines[i].startswith("• "))
+    assert "Seller Central" in lines[head] and "回复时间" in lines[head]
+    assert at + 1 == len(lines) or not lines[at + 1].startswith("   – ")
     await bot.send("Amazon seller case reply time", user=EN_USER)
     assert "Users report: median about 31 h (5 cases, last 90 days)" in bot.screen(EN_USER).plain
     # another channel's answer shows nothing

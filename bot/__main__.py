@@ -32,6 +32,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     misses.add_argument(
         "--limit", type=int, help="how many of the most frequent to list (default 20, at most 100)"
     )
+    feedback = commands.add_parser(
+        "feedback",
+        help="answers users voted down and why, up rates, reported reply times (BOT_DB)",
+    )
+    feedback.add_argument(
+        "--days", type=int, default=90, help="the window in days (default and most: 90)"
+    )
     backup = commands.add_parser(
         "backup", help="copy the database (BOT_DB) consistently, also while the bot runs"
     )
@@ -60,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.infra.cli import run_misses
 
         return run_misses() if args.limit is None else run_misses(args.limit)
+    if args.command == "feedback":
+        from bot.infra.cli import run_feedback
+
+        return run_feedback(args.days)
     if args.command in ("backup", "restore", "health"):
         from bot.infra import ops
 

@@ -34,6 +34,7 @@ from bot.cases.reminders import schedule_reminders
 from bot.core.clock import Clock, SystemClock
 from bot.core.config import ConfigError, Settings, load_settings
 from bot.core.context import BotContext, load_user
+from bot.core.feedback import schedule_feedback_sweep
 from bot.core.misses import schedule_miss_sweep
 from bot.core.services import SERVICES_KEY, Services, open_services
 from bot.core.texts import MESSAGES
@@ -53,7 +54,8 @@ BotApplication = Application[Any, Any, Any, Any, Any, Any]
 
 # the commands shown in Telegram's menu, in this order
 COMMANDS = (
-    "start", "menu", "track", "cases", "help", "lang", "tz", "quiet", "mydata", "forget", "about"
+    "start", "menu", "track", "cases", "help", "lang", "tz", "quiet", "share", "mydata", "forget",
+    "about",
 )
 # Telegram picks the list by the user's app language; None is everyone else
 COMMAND_LANGUAGES: tuple[tuple[str | None, Lang], ...] = ((None, "en"), ("zh", "zh"), ("en", "en"))
@@ -130,6 +132,7 @@ def build_application(
         await set_commands(app.bot)
         schedule_reminders(app)
         schedule_miss_sweep(app)
+        schedule_feedback_sweep(app)
         logger.info(
             "ready",
             extra={

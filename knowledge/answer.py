@@ -130,6 +130,9 @@ class DirectAnswer:
     elapsed: timedelta | None = None  # time already waited, if the question said
     from_search: bool = True
     suggestions: tuple[CardRef, ...] = ()  # search's cards, best first ("not sure" lists them)
+    # the facts `lines` are drawn from (AspectFact.path on `ref.platform`), nearest first:
+    # what users' votes on the answer are about (an editor re-checks their sources)
+    facts: tuple[str, ...] = ()
 
     def source_line(self) -> str:
         if not self.sources:
@@ -446,7 +449,7 @@ def answer_about(
     answer = DirectAnswer(
         question, lang, ref, asked.first, asked.aspects, writer.headline(), tuple(lines),
         sources, rec_line, sites=tuple(sites), narrow=narrow, sections=sections,
-        elapsed=asked.elapsed, from_search=from_search,
+        elapsed=asked.elapsed, from_search=from_search, facts=tuple(writer.drawn),
     )
     return _fit(answer)
 
@@ -630,6 +633,7 @@ class _Writer(FactLines):
         self.channel_order = [c.id for c in catalog.issue_channels(platform.id, issue)] if issue \
             else []
         self.described: set[str | None] = set()  # channels that are what was asked
+        self.drawn: list[str] = []  # paths of the facts the lines are drawn from
 
     def headline(self) -> str:
         parts = [self.t(self.platform.name)]
@@ -753,6 +757,7 @@ class _Writer(FactLines):
             return [Line.of(self.label("answer.none"), indent=1)], [], False
         site = self.ref.site
         matching = [f for f in facts if site is None or f.site in (None, site)]
+        self.drawn = [f.path for f in matching]
         all_sites = [s.id for s in self.platform.sites
                      if any(f.site == s.id for f in facts)]
         lines: list[Line] = []

@@ -119,6 +119,52 @@ MIGRATIONS: tuple[str, ...] = (
 
     DELETE FROM misses WHERE text <> '(questions from before the anonymous form)';
     """,
+    # 5: what users report (storage/feedback.py). Votes under answers name the answer
+    # (platform, role, issue, site, aspect) and the vote, never a user, chat or question;
+    # while an answer's buttons can still be pressed a vote keeps a keyed hash of its
+    # message (so a second tap changes it), then the sweep clears the hash. Reply times
+    # of tracked cases are counts per day and whole hour, no case, user or chat. Whether
+    # a user shares reply times is theirs, and goes with their row (/forget).
+    """
+    CREATE TABLE feedback_votes (
+        id          INTEGER PRIMARY KEY,
+        day         TEXT NOT NULL CHECK (length(day) = 10),
+        message_key BLOB CHECK (message_key IS NULL OR length(message_key) = 16),
+        -- '' everywhere: the day's votes past the cap, folded into one count per vote
+        platform    TEXT NOT NULL CHECK (length(platform) <= 64),
+        role        TEXT NOT NULL CHECK (length(role) <= 64),
+        issue       TEXT NOT NULL CHECK (length(issue) <= 64),
+        site        TEXT NOT NULL DEFAULT '' CHECK (length(site) <= 64),
+        aspect      TEXT NOT NULL DEFAULT '' CHECK (length(aspect) <= 64),
+        vote        TEXT NOT NULL CHECK (vote IN
+                        ('up', 'down', 'wrong', 'off_topic', 'broken', 'other')),
+        count       INTEGER NOT NULL DEFAULT 1 CHECK (count >= 1),
+        CHECK (platform <> '' OR (message_key IS NULL AND role = '' AND issue = ''))
+    ) STRICT;
+    CREATE UNIQUE INDEX feedback_votes_message ON feedback_votes (message_key)
+        WHERE message_key IS NOT NULL;
+    CREATE UNIQUE INDEX feedback_votes_overflow ON feedback_votes (day, vote)
+        WHERE platform = '';
+    CREATE INDEX feedback_votes_day ON feedback_votes (day);
+
+    CREATE TABLE reply_times (
+        day      TEXT NOT NULL CHECK (length(day) = 10),
+        platform TEXT NOT NULL CHECK (length(platform) BETWEEN 1 AND 64),
+        role     TEXT NOT NULL CHECK (length(role) BETWEEN 1 AND 64),
+        channel  TEXT NOT NULL CHECK (length(channel) BETWEEN 1 AND 64),
+        site     TEXT NOT NULL DEFAULT '' CHECK (length(site) <= 64),
+        hours    INTEGER NOT NULL CHECK (hours BETWEEN 0 AND 8784),
+        count    INTEGER NOT NULL DEFAULT 1 CHECK (count >= 1),
+        PRIMARY KEY (day, platform, role, channel, site, hours)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX reply_times_channel ON reply_times (platform, channel, day);
+
+    CREATE TABLE reply_time_sharing (
+        user_id    INTEGER PRIMARY KEY REFERENCES users (user_id) ON DELETE CASCADE,
+        share      INTEGER NOT NULL CHECK (share IN (0, 1)),
+        decided_at TEXT NOT NULL
+    ) STRICT;
+    """,
 )
 
 LATEST_VERSION = len(MIGRATIONS)

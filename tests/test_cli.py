@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.infra.cli import guess_lang, run_ask, run_check, run_misses
+from bot.infra.cli import guess_lang, run_ask, run_check, run_feedback, run_misses
 from storage import Database, MissStore
+from storage.feedback import AnswerKey, FeedbackStore, VoteKind
 from storage.redact import Vocabulary
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -255,3 +256,40 @@ def test_misses_without_a_database_creates_none(
     assert run_misses(out=io.StringIO(), err=err) == 1
     assert "nothing recorded yet" in err.getvalue()
     assert not db.exists()
+
+
+# --- feedback -----------------------------------------------------------------------------
+
+
+def test_python_m_bot_feedback_lists_votes_facts_rates_and_reply_times(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = _env_db(monkeypatch, tmp_path)
+    phone = AnswerKey("amazon", "buyer", "general", "jp", "phone")
+
+    async def fill() -> None:
+        database = await Database.open(db)
+        try:
+            store = FeedbackStore(database)
+            for message, vote in enumerate((VoteKind.BROKEN, VoteKind.BROKEN, VoteKind.UP)):
+                await store.vote(bytes(8) + message.to_bytes(8, "big"), phone, vote)
+            for hours in (5, 7, 30):
+                await store.record_reply_time("amazon", "seller", "seller_case", "us", hours)
+        finally:
+            await database.close()
+
+    err = io.StringIO()
+    assert run_feedback(out=io.StringIO(), err=err) == 1  # nothing there: nothing created
+    assert "nothing recorded yet" in err.getvalue() and not db.exists()
+    asyncio.run(fill())
+    assert main(["feedback"]) == 0
+    out = capsys.readouterr().out
+    assert "votes in the last 90 days: 1 up, 2 down" in out
+    assert "     2 down      1 up  amazon.buyer.general.jp phone: broken 2" in out
+    assert "facts: channels." in out and "sources: " in out
+    assert "amazon phone: 33% (1/3)" in out
+    assert "amazon seller seller_case us: 7 h (3)" in out
+    assert main(["feedback", "--days", "7"]) == 0
+    assert "last 7 days" in capsys.readouterr().out
+    assert main(["feedback", "--days", "0"]) == 2
+    assert main(["feedback", "--days", "91"]) == 2

@@ -1,4 +1,5 @@
-"""Operators' commands (BOT_ADMINS), private chats only: /stats, /misses and /reload."""
+"""Operators' commands (BOT_ADMINS), private chats only: /stats, /misses, /feedback,
+/reload."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ def register(app: AnyApplication, admins: Iterable[int]) -> None:
     for name, callback in (
         ("stats", handlers.stats_command),
         ("misses", handlers.misses_command),
+        ("feedback", handlers.feedback_command),
         ("reload", handlers.reload_command),
     ):
         app.add_handler(

@@ -1,4 +1,5 @@
-"""Operator commands in a private chat, for BOT_ADMINS only: /stats, /misses and /reload.
+"""Operator commands in a private chat, for BOT_ADMINS only: /stats, /misses, /feedback
+and /reload.
 
 Anyone else gets exactly what an unknown command gets (a pointer to /help): the bot
 does not advertise that operator commands exist. There is deliberately no /broadcast.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -16,12 +18,16 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 
 from bot.core.context import BotContext
+from bot.core.feedback import FeedbackReport, feedback_report
 from bot.core.services import Services, miss_vocabulary
 from bot.core.texts import MESSAGES
 from bot.infra.metrics import REMINDER_WINDOW, LastError, Metrics, metrics_of
-from knowledge.catalog import DATA_DIR, Catalog, CatalogError, load_catalog
+from knowledge.card import title_for
+from knowledge.catalog import DATA_DIR, CardRef, Catalog, CatalogError, load_catalog
+from knowledge.i18n import LABELS
 from knowledge.reply import Responder
 from knowledge.schema import Lang
+from storage.feedback import AnswerKey, VoteKind
 from storage.misses import MIN_SENDERS, RETENTION_DAYS, MissCount, MissKind, MissSummary
 
 logger = logging.getLogger(__name__)
@@ -31,6 +37,11 @@ ACTIVE_WINDOW = timedelta(days=7)
 MISSES_SHOWN = 20
 # and stops earlier rather than pass Telegram's 4096 characters (each text is ≤ 200)
 MISSES_MAX_CHARS = 3500
+# /feedback lists this many answers, rates and reply times; the terminal has all of them
+FEEDBACK_SHOWN = 10
+FEEDBACK_FACTS_SHOWN = 4  # fact paths named per answer
+# the answers stop here, so that rates and reply times fit in Telegram's 4096 characters
+FEEDBACK_ANSWERS_MAX_CHARS = 2500
 
 
 @dataclass(frozen=True)
@@ -188,6 +199,87 @@ async def misses_command(update: Update, context: BotContext) -> None:
     top = await services.misses.top(MISSES_SHOWN + 1)
     summary = await services.misses.summary()
     text = misses_text(top, summary, services.catalog, viewer.lang)
+    await message.reply_text(html.escape(text))
+
+
+def answer_title(catalog: Catalog, key: AnswerKey, lang: Lang) -> str:
+    """'亚马逊 · 买家 · 日本 — 客服电话': the card and what was asked."""
+    ref = CardRef(key.platform, key.role, key.issue, key.site or None)
+    title = title_for(catalog, ref, lang) if catalog.resolve(ref) is not None else ref.key
+    if not key.aspect:
+        return title
+    return f"{title} — {LABELS.get(f'answer.aspect.{key.aspect}', lang)}"
+
+
+def _reasons(down: Counter[VoteKind], lang: Lang) -> str:
+    return ", ".join(f"{_reason(vote, lang)} {n}" for vote, n in down.most_common())
+
+
+def _reason(vote: VoteKind, lang: Lang) -> str:
+    if vote is VoteKind.DOWN:
+        return MESSAGES.get("admin.feedback.no_reason", lang)
+    return MESSAGES.get(f"feedback.reason.{vote.value}", lang)
+
+
+def feedback_text(report: FeedbackReport, catalog: Catalog, lang: Lang) -> str:
+    """The /feedback reply, plain text (the caller escapes it)."""
+    up = sum(a.up for a in report.answers)
+    down = sum(a.negative for a in report.answers)
+    lines = [MESSAGES.get("admin.feedback", lang, days=report.days, up=up, down=down)]
+    if report.overflow:
+        lines.append(MESSAGES.get("admin.feedback.overflow",
+                                  lang, count=sum(report.overflow.values())))
+    disliked = [a for a in report.answers if a.negative]
+    if disliked:
+        lines += ["", MESSAGES.get("admin.feedback.worst", lang)]
+    for shown, answer in enumerate(disliked):
+        block = [MESSAGES.get("admin.feedback.answer", lang, down=answer.negative,
+                              title=answer_title(catalog, answer.answer, lang),
+                              reasons=_reasons(answer.down, lang))]
+        if answer.facts:
+            facts = ", ".join(answer.facts[:FEEDBACK_FACTS_SHOWN])
+            if len(answer.facts) > FEEDBACK_FACTS_SHOWN:
+                facts += " …"
+            block.append(MESSAGES.get("admin.feedback.facts", lang, facts=facts))
+        if answer.sources:
+            sources = " · ".join(s.id for s in answer.sources)
+            block.append(MESSAGES.get("admin.feedback.sources", lang, sources=sources))
+        # the rates and reply times still to come need room too: the terminal has the rest
+        if (shown == FEEDBACK_SHOWN
+                or sum(len(x) + 1 for x in (*lines, *block)) > FEEDBACK_ANSWERS_MAX_CHARS):
+            lines.append(MESSAGES.get("admin.feedback.more", lang, shown=shown))
+            break
+        lines += block
+    if report.rates:
+        lines += ["", MESSAGES.get("admin.feedback.rates", lang)]
+    for rate in sorted(report.rates, key=lambda r: (-r.total, r.platform, r.aspect))[
+            :FEEDBACK_SHOWN]:
+        aspect = (LABELS.get(f"answer.aspect.{rate.aspect}", lang) if rate.aspect
+                  else MESSAGES.get("admin.feedback.card", lang))
+        lines.append(MESSAGES.get("admin.feedback.rate", lang, platform=rate.platform,
+                                  aspect=aspect, percent=round(100 * rate.up / rate.total),
+                                  up=rate.up, total=rate.total))
+    lines += ["", MESSAGES.get("admin.feedback.reply_times", lang)]
+    if not report.reply_times:
+        lines.append(MESSAGES.get("admin.feedback.no_reply_times", lang))
+    for stat in report.reply_times[:FEEDBACK_SHOWN]:
+        where = " · ".join(x for x in (stat.platform, stat.role, stat.channel, stat.site) if x)
+        lines.append(MESSAGES.get("admin.feedback.reply_time", lang, where=where,
+                                  hours=stat.median_hours, count=stat.count))
+    if not report.answers:
+        lines.insert(1, MESSAGES.get("admin.feedback.none", lang))
+    return "\n".join(lines)
+
+
+async def feedback_command(update: Update, context: BotContext) -> None:
+    """/feedback: the answers users voted down and why, 👍 rates, reported reply times."""
+    services = context.services
+    message = update.effective_message
+    if message is None:
+        return
+    viewer = context.viewer
+    report = await feedback_report(services.feedback, services.catalog, viewer.now)
+    text = feedback_text(report, services.catalog, viewer.lang)
     await message.reply_text(html.escape(text))
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.ask.callbacks import AnswerFor
-from bot.ask.handlers import faq_command, on_answer_button, on_question
+from bot.ask.callbacks import AnswerFor, Vote
+from bot.ask.handlers import faq_command, on_answer_button, on_question, on_vote
 from bot.core.filters import NEW_MESSAGE, PRIVATE
 from bot.core.services import AnyApplication
 
@@ -17,3 +17,5 @@ def register(app: AnyApplication) -> None:
         MessageHandler(PRIVATE & NEW_MESSAGE & filters.TEXT & ~filters.COMMAND, on_question)
     )
     app.add_handler(CallbackQueryHandler(on_answer_button, pattern=AnswerFor.pattern()))
+    # 👍 / 👎 under answers: private chats only (groups show none; a forged one is refused)
+    app.add_handler(CallbackQueryHandler(on_vote, pattern=Vote.pattern()))

@@ -5,19 +5,32 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest
 
-from bot.ask.callbacks import AnswerFor
-from bot.ask.screens import answer_screen, reply_screen
+from bot.ask.callbacks import AnswerFor, Vote
+from bot.ask.screens import answer_screen, reason_rows, reply_screen
 from bot.core.answering import respond
 from bot.core.callbacks import parse_callback
 from bot.core.context import BotContext
+from bot.core.feedback import (
+    VOTE_WINDOW,
+    answer_key,
+    message_key,
+    record_vote,
+    reported_reply_time,
+    vote_secret,
+)
 from bot.core.input import MAX_QUESTION, command_argument
-from bot.core.replies import answer_expired, show
+from bot.core.render import render_keyboard
+from bot.core.replies import answer_expired, is_not_modified, show
 from bot.core.screens import home_screen
 from bot.core.texts import MESSAGES
-from knowledge.answer import answer_about
+from bot.infra.metrics import metrics_of
+from knowledge.answer import DirectAnswer, answer_about
 from knowledge.aspects import AskedAspects
+from storage.feedback import VoteKind, VoteOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +74,9 @@ async def answer_question(update: Update, context: BotContext, question: str) ->
         "question",
         extra={"user_id": context.user.id, "chars": len(question), "reply": type(reply).__name__},
     )
-    screen = reply_screen(services.catalog, reply, viewer)
+    reported = await reported_reply_time(services, reply) if isinstance(reply, DirectAnswer) \
+        else None
+    screen = reply_screen(services.catalog, reply, viewer, reported)
     for note in notes:
         screen = screen.with_note(note)
     await show(update, screen)
@@ -84,4 +99,74 @@ async def on_answer_button(update: Update, context: BotContext) -> None:
         await answer_expired(update, context)
         return
     await query.answer()
-    await show(update, answer_screen(catalog, answer, viewer))
+    reported = await reported_reply_time(context.services, answer)
+    await show(update, answer_screen(catalog, answer, viewer, reported))
+
+
+def _in_own_chat(query: CallbackQuery) -> bool:
+    message = query.message
+    return (message is not None and message.chat.type == ChatType.PRIVATE
+            and message.chat.id == query.from_user.id)
+
+
+def _voted_message(query: CallbackQuery, context: BotContext) -> Message | None:
+    """The answer message a vote is for, if the vote may count: the presser's own private
+    chat, a message still there and younger than VOTE_WINDOW."""
+    message = query.message
+    if not isinstance(message, Message) or not _in_own_chat(query):
+        return None
+    if context.services.clock.now() - message.date > VOTE_WINDOW:
+        return None
+    return message
+
+
+def _is_vote(button: InlineKeyboardButton) -> bool:
+    data = button.callback_data
+    return isinstance(data, str) and isinstance(parse_callback(data), Vote)
+
+
+def _without_votes(markup: InlineKeyboardMarkup | None) -> list[list[InlineKeyboardButton]]:
+    """The message's own buttons, with the vote and reason rows taken out."""
+    rows = markup.inline_keyboard if markup is not None else ()
+    return [list(row) for row in rows if not any(_is_vote(button) for button in row)]
+
+
+async def on_vote(update: Update, context: BotContext) -> None:
+    """👍 / 👎 / a reason under an answer: count it once per message, then edit only the
+    keyboard — 👎 asks why, anything else thanks and takes the vote buttons away."""
+    query = update.callback_query
+    if query is None:
+        return
+    action = parse_callback(query.data)
+    message = _voted_message(query, context)
+    services = context.services
+    lang = context.viewer.lang
+    if not isinstance(action, Vote) or services.catalog.resolve(action.ref) is None:
+        logger.info("vote refused", extra={"user_id": query.from_user.id, "forged": True})
+        if _in_own_chat(query):
+            await answer_expired(update, context)
+        else:  # someone else's chat (a group): say so on the button, edit nothing there
+            await query.answer(MESSAGES.get("expired.toast", lang))
+        return
+    if message is None:  # an old answer, or not the presser's chat: the answer stays
+        logger.info("vote refused", extra={"user_id": query.from_user.id, "forged": False})
+        await query.answer(MESSAGES.get("expired.toast", lang))
+        return
+    secret = vote_secret(services.settings.require_token())
+    key = message_key(secret, message.chat.id, message.message_id)
+    answer = answer_key(action.ref, action.aspect)
+    outcome = await record_vote(services, key, answer, action.vote)
+    if outcome in (VoteOutcome.NEW, VoteOutcome.CHANGED, VoteOutcome.OVERFLOW):
+        metrics_of(context).vote(answer.platform, answer.aspect, action.vote.value)
+    rows = _without_votes(message.reply_markup)
+    if action.vote is VoteKind.DOWN:
+        await query.answer(MESSAGES.get("feedback.why", lang))
+        reasons = render_keyboard(reason_rows(action, lang))
+        rows += [list(row) for row in (reasons.inline_keyboard if reasons else ())]
+    else:
+        await query.answer(MESSAGES.get("feedback.thanks", lang))
+    try:
+        await query.edit_message_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
+    except BadRequest as exc:
+        if not is_not_modified(exc):  # a double tap finds the keyboard already changed
+            logger.info("vote buttons not edited", extra={"error": exc.message})

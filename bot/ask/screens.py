@@ -1,15 +1,18 @@
 """Replies to typed questions as screens: the fact asked first, and what else to tap.
 
 The answering path (`knowledge.reply`) decides what to say and `knowledge.wording` words
-it; this module only adds the private chat's buttons.
+it; this module only adds the private chat's buttons (and 👍 / 👎, a small last row) and,
+under a reply time, what users reported (looked up by the handler and passed in).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import replace
 
-from bot.ask.callbacks import AnswerFor
+from bot.ask.callbacks import REASONS, AnswerFor, Vote
+from bot.core.callbacks import CallbackTooLong
 from bot.core.nav import Home, OpenCard, OpenGuide, OpenMenu, TrackCase
 from bot.core.screens import SITES_PER_ROW, card_screen, home_screen, platform_rows
 from bot.core.ui import Button, Row, Screen, Viewer, in_rows, msg
@@ -18,12 +21,21 @@ from knowledge.card import Line, title_for
 from knowledge.catalog import CardRef, Catalog
 from knowledge.platforms import UncoveredPlatform
 from knowledge.reply import Nothing, NotSure, Reply
-from knowledge.schema import Lang
+from knowledge.schema import Aspect, Lang
 from knowledge.wording import word_reply
+from storage.feedback import RETENTION_DAYS, ReplyTimeStat, VoteKind
+
+logger = logging.getLogger(__name__)
+REASONS_PER_ROW = 2
 
 
-def reply_screen(catalog: Catalog, reply: Reply, viewer: Viewer) -> Screen:
-    """Whatever the answering path replied, as the private chat shows it."""
+def reply_screen(
+    catalog: Catalog, reply: Reply, viewer: Viewer, reported: ReplyTimeStat | None = None
+) -> Screen:
+    """Whatever the answering path replied, as the private chat shows it.
+
+    `reported` is what users reported for a reply-time answer's channel (enough of them).
+    """
     lang = viewer.lang
     match reply:
         case Nothing():
@@ -32,22 +44,32 @@ def reply_screen(catalog: Catalog, reply: Reply, viewer: Viewer) -> Screen:
             return not_sure_screen(catalog, suggestions, lang)
         case DirectAnswer(ref=ref, aspect=None) if ref is not None:
             screen = card_screen(catalog, ref, viewer, related=reply.suggestions[1:])
-            return screen or not_sure_screen(catalog, reply.suggestions, lang)
+            if screen is None:
+                return not_sure_screen(catalog, reply.suggestions, lang)
+            return with_votes(screen, ref, None, lang)
         case DirectAnswer():
-            return answer_screen(catalog, reply, viewer)
+            return answer_screen(catalog, reply, viewer, reported)
         case UncoveredPlatform():
             # every platform that is covered, as buttons
             return _worded(catalog, reply, viewer, platform_rows(catalog, lang, OpenMenu, None))
     return _worded(catalog, reply, viewer, home_screen(catalog, lang).buttons)
 
 
-def answer_screen(catalog: Catalog, answer: DirectAnswer, viewer: Viewer) -> Screen:
-    """The fact asked, in a few lines; the full guide, every part, other sites, track."""
+def answer_screen(
+    catalog: Catalog, answer: DirectAnswer, viewer: Viewer, reported: ReplyTimeStat | None = None
+) -> Screen:
+    """The fact asked, in a few lines; the full guide, every part, other sites, track, and
+    👍 / 👎 last."""
     ref = answer.ref
     if ref is None:
         return not_sure_screen(catalog, answer.suggestions, viewer.lang)
     lang = viewer.lang
     worded = word_reply(answer, catalog, lang=lang, user_zone=viewer.zone, now=viewer.now)
+    lines = worded.lines
+    if reported is not None and answer.lines:
+        channel = catalog.channel(reported.platform, reported.channel)
+        name = channel.name.get(lang) if channel is not None else None
+        lines = _with_reported(lines, reported, name, lang)
     rows: list[Row] = [(Button(msg("button.guide", lang), OpenGuide(ref)),
                         Button(msg("button.parts", lang), OpenCard(ref)))]
     platform = catalog.platform(ref.platform)
@@ -58,7 +80,51 @@ def answer_screen(catalog: Catalog, answer: DirectAnswer, viewer: Viewer) -> Scr
         rows.extend(in_rows(sites, SITES_PER_ROW))
     rows.append((Button(msg("button.track", lang), TrackCase(ref)),))
     rows.append((Button(msg("button.home", lang), Home()),))
-    return Screen(title=worded.title, lines=worded.lines, buttons=tuple(rows))
+    screen = Screen(title=worded.title, lines=lines, buttons=tuple(rows))
+    return with_votes(screen, ref, answer.aspect, lang)
+
+
+def _with_reported(
+    lines: tuple[Line, ...], reported: ReplyTimeStat, channel_name: str | None, lang: Lang
+) -> tuple[Line, ...]:
+    """The users' median right under the guide's figure for that channel: after the line
+    that names the channel (else the first line) and the lines that belong to it."""
+    top = lines[0].indent
+    start = next((i for i, line in enumerate(lines) if channel_name and line.indent == top
+                  and line.text.startswith(channel_name)), 0)
+    at = start + 1
+    while at < len(lines) and lines[at].indent > top:
+        at += 1
+    line = Line.of(msg("feedback.reply_time", lang, hours=reported.median_hours,
+                       count=reported.count, days=RETENTION_DAYS), indent=2)
+    return (*lines[:at], line, *lines[at:])
+
+
+def vote_row(ref: CardRef, aspect: Aspect | None, lang: Lang) -> Row | None:
+    """👍 / 👎 for the answer about `ref` and `aspect` (None if the ids are too long)."""
+    buttons = (Button(msg("feedback.button.up", lang), Vote(VoteKind.UP, ref, aspect)),
+               Button(msg("feedback.button.down", lang), Vote(VoteKind.DOWN, ref, aspect)))
+    try:
+        for button in buttons:
+            if button.action is not None:
+                button.action.pack()
+    except CallbackTooLong:
+        logger.warning("no vote buttons: ids too long", extra={"card": ref.key})
+        return None
+    return buttons
+
+
+def with_votes(screen: Screen, ref: CardRef, aspect: Aspect | None, lang: Lang) -> Screen:
+    """The screen with 👍 / 👎 as its last, small row: the answer's own buttons stay first."""
+    row = vote_row(ref, aspect, lang)
+    return screen if row is None else replace(screen, buttons=(*screen.buttons, row))
+
+
+def reason_rows(vote: Vote, lang: Lang) -> tuple[Row, ...]:
+    """After 👎: why — one tap each."""
+    buttons = [Button(msg(f"feedback.reason.{reason.value}", lang),
+                      replace(vote, vote=reason)) for reason in REASONS]
+    return in_rows(buttons, REASONS_PER_ROW)
 
 
 def _worded(catalog: Catalog, reply: Reply, viewer: Viewer, buttons: Sequence[Row]) -> Screen:

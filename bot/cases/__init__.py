@@ -1,11 +1,19 @@
-"""Case tracking in the private chat: /track, /cases, reminders, /quiet, /mydata, /forget."""
+"""Case tracking in the private chat: /track, /cases, reminders, /quiet, /share, /mydata,
+/forget."""
 
 from __future__ import annotations
 
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.cases import data, handlers, quiet, track
-from bot.cases.callbacks import CaseAction, ForgetData, ListCases, StartTrack, TrackStep
+from bot.cases import data, handlers, quiet, sharing, track
+from bot.cases.callbacks import (
+    CaseAction,
+    ForgetData,
+    ListCases,
+    ShareTimes,
+    StartTrack,
+    TrackStep,
+)
 from bot.core.callbacks import pattern
 from bot.core.deeplinks import CommandCallback, link_command
 from bot.core.filters import NEW_MESSAGE, PRIVATE
@@ -47,10 +55,12 @@ def register(app: AnyApplication) -> None:
     for name, callback in DEEP_LINKED.items():
         app.add_handler(CommandHandler(name, callback, filters=PRIVATE & NEW_MESSAGE))
         link_command(name, callback)
+    app.add_handler(CommandHandler("share", sharing.share_command, filters=PRIVATE & NEW_MESSAGE))
     for callback, kinds in (
         (track.on_track_card, (TrackCase,)),
         (track.on_track_button, (TrackStep, StartTrack)),
         (handlers.on_case_button, (CaseAction, ListCases)),
         (data.on_forget_button, (ForgetData,)),
+        (sharing.on_share_button, (ShareTimes,)),
     ):
         app.add_handler(CallbackQueryHandler(callback, pattern=pattern(*kinds)))

@@ -7,6 +7,8 @@ Kinds (after the codec's `1:`):
   `a:<op>:<case id>[:<arg>]`   an action on one case (the handler checks its owner)
   `a:l:<view>[:<page>]`        the list of cases: `o` open, `d` answered and closed
   `d:y` / `d:n`                /forget confirmed or cancelled
+  `r:y` / `r:n`[`:<case id>`]  share reply times anonymously, or not (/share, or asked
+                               once when a case is first marked replied)
 Anything that does not parse is None, never an exception.
 """
 
@@ -192,3 +194,28 @@ class ForgetData(CallbackData):
     @classmethod
     def from_argument(cls, argument: str | None) -> Self | None:
         return {"y": cls(True), "n": cls(False)}.get(argument or "")
+
+
+@callback_data("r")
+@dataclass(frozen=True)
+class ShareTimes(CallbackData):
+    """Share reply times anonymously, yes or no: `r:y` / `r:n` from /share, and with the
+    case id (`r:y:<case id>`) when asked right after a case was marked replied."""
+
+    share: bool
+    case_id: int | None = None
+
+    def argument(self) -> str:
+        choice = "y" if self.share else "n"
+        return choice if self.case_id is None else f"{choice}:{self.case_id}"
+
+    @classmethod
+    def from_argument(cls, argument: str | None) -> Self | None:
+        choice, sep, case_id = (argument or "").partition(":")
+        if choice not in ("y", "n"):
+            return None
+        if not sep:
+            return cls(choice == "y")
+        if not _CASE_ID_RE.fullmatch(case_id):
+            return None
+        return cls(choice == "y", int(case_id))

@@ -14,15 +14,17 @@ from bot.cases.screens import forget_result_screen, forget_screen
 from bot.cases.tracking import DRAFT_KEY
 from bot.core.answering import forget_conversation
 from bot.core.context import BotContext
+from bot.core.feedback import chat_part, vote_secret
 from bot.core.replies import answer_expired, show
 from bot.core.texts import MESSAGES
 from storage.cases import CaseStatus
+from storage.feedback import RETENTION_DAYS as FEEDBACK_DAYS
 from storage.misses import RETENTION_DAYS
 
 logger = logging.getLogger(__name__)
 
 EXPORT_FILE = "kefu-bot-my-data.json"
-EXPORT_FORMAT = 1  # bump when the file's shape changes
+EXPORT_FORMAT = 2  # bump when the file's shape changes (2: share_reply_times)
 
 
 async def mydata_command(update: Update, context: BotContext) -> None:
@@ -39,6 +41,8 @@ async def mydata_command(update: Update, context: BotContext) -> None:
         "format": EXPORT_FORMAT,
         "exported_at": viewer.now.isoformat(),
         "user": None if stored is None else stored.to_dict(),
+        # true / false: the choice made (/share); null: not asked yet
+        "share_reply_times": await services.feedback.sharing(user.id),
         "cases": cases,
     }
     body = json.dumps(export, ensure_ascii=False, indent=2).encode("utf-8")
@@ -48,7 +52,9 @@ async def mydata_command(update: Update, context: BotContext) -> None:
         filename=EXPORT_FILE,
         caption=MESSAGES.get("data.export", viewer.lang, count=len(cases))
         + "\n\n"
-        + MESSAGES.get("data.export.misses", viewer.lang, days=RETENTION_DAYS),
+        + MESSAGES.get("data.export.misses", viewer.lang, days=RETENTION_DAYS)
+        + "\n\n"
+        + MESSAGES.get("data.export.feedback", viewer.lang, days=FEEDBACK_DAYS),
     )
 
 
@@ -75,7 +81,11 @@ async def on_forget_button(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     if action.confirm:
+        # the choice to share reply times goes with the user's row; the keys that kept
+        # their votes to one per answer are cleared (the votes stay, naming no one)
         await services.users.forget(user.id)
+        await services.feedback.forget_chat(
+            chat_part(vote_secret(services.settings.require_token()), user.id))
         if context.user_data is not None:
             context.user_data.pop(DRAFT_KEY, None)
         forget_conversation(context.user_data)

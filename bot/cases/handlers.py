@@ -27,6 +27,7 @@ from bot.cases.screens import (
     edit_window_screen,
     local_time,
     problem_text,
+    share_ask_screen,
     snooze_screen,
 )
 from bot.cases.tracking import (
@@ -42,6 +43,7 @@ from bot.cases.tracking import (
 )
 from bot.core.callbacks import CallbackData, parse_callback
 from bot.core.context import BotContext
+from bot.core.feedback import record_reply_time
 from bot.core.replies import answer_expired, show
 from bot.core.services import Services
 from bot.core.texts import MESSAGES
@@ -197,7 +199,13 @@ async def _act(
             note = MESSAGES.get(
                 "case.done.reply" if status is CaseStatus.ANSWERED else "case.done.close", lang
             )
-            return None if updated is None else case_screen(catalog, updated, viewer, (note,))
+            if updated is None:
+                return None
+            if status is CaseStatus.ANSWERED:
+                asking = await _share_reply_time(services, updated, viewer, note)
+                if asking is not None:
+                    return asking
+            return case_screen(catalog, updated, viewer, (note,))
         case "snooze", None:
             return snooze_screen(catalog, case, viewer)
         case "snooze", str(choice):
@@ -224,6 +232,19 @@ async def _act(
             return edit_window_screen(catalog, case, viewer)
         case "window", str(hours_text):
             return await _set_window(services, case, int(hours_text), viewer)
+    return None
+
+
+async def _share_reply_time(
+    services: Services, case: Case, viewer: Viewer, note: str
+) -> Screen | None:
+    """A case just went from open to replied (it counts once: it never reopens): add its
+    wait to the anonymous reply times if the owner shares them; the first time, ask."""
+    share = await services.feedback.sharing(case.owner_id)
+    if share is None:
+        return share_ask_screen(services.catalog, case, viewer, (note,))
+    if share:
+        await record_reply_time(services, case, case.updated_at)
     return None
 
 

@@ -14,6 +14,7 @@ from bot.cases.callbacks import (
     CaseAction,
     ForgetData,
     ListCases,
+    ShareTimes,
     StartTrack,
     TrackStep,
 )
@@ -730,3 +731,43 @@ def forget_result_screen(lang: Lang, forgotten: bool) -> Screen:
 def text_screen(title: str, *texts: str, buttons: tuple[Row, ...] = ()) -> Screen:
     """A short answer: a title and lines of plain text."""
     return Screen(title=title, lines=tuple(Line.of(t) for t in texts), buttons=buttons)
+
+
+# --- sharing reply times --------------------------------------------------------------
+
+
+def share_ask_screen(catalog: Catalog, case: Case, viewer: Viewer, notes: Sequence[str]) -> Screen:
+    """Asked once, right after a first case is marked replied: share its wait anonymously?"""
+    lang = viewer.lang
+    return Screen(
+        title=case_title(catalog, case, lang),
+        lines=(Line.of(Span(msg("share.ask", lang), "bold")), Line.of(msg("share.what", lang))),
+        buttons=(
+            (Button(msg("share.button.yes", lang), ShareTimes(True, case.id)),
+             Button(msg("share.button.no", lang), ShareTimes(False, case.id))),
+            _back_to(case, lang),
+        ),
+        notes=tuple(notes),
+    )
+
+
+def share_screen(share: bool | None, lang: Lang, notes: Sequence[str] = ()) -> Screen:
+    """/share: the choice as it stands, and the two buttons to change it."""
+    if share is None:
+        current = msg("share.current.unset", lang)
+    else:
+        current = msg("share.current.yes" if share else "share.current.no", lang)
+    yes = msg("share.button.yes", lang)
+    no = msg("share.button.no", lang)
+    return Screen(
+        title=msg("share.title", lang),
+        lines=(Line.of(msg("share.what", lang)), Line.of(Span(current, "bold"))),
+        buttons=(
+            (Button(msg("button.selected", lang, label=yes) if share is True else yes,
+                    ShareTimes(True)),
+             Button(msg("button.selected", lang, label=no) if share is False else no,
+                    ShareTimes(False))),
+            (Button(msg("button.home", lang), Home()),),
+        ),
+        notes=tuple(notes),
+    )

@@ -18,6 +18,7 @@ from knowledge.search import SearchIndex
 from knowledge.vocabulary import known_words
 from storage.cases import CaseStore
 from storage.db import Database
+from storage.feedback import FeedbackStore
 from storage.groups import GroupStore
 from storage.misses import MAX_PLATFORM_LEN, MissKind, MissStore
 from storage.redact import Vocabulary
@@ -65,6 +66,7 @@ class Services:
     responder: Responder
     flood: GroupFlood  # group-chat anti-flood state, in memory
     misses: MissStore  # questions the bot could not answer, anonymous, 30 days
+    feedback: FeedbackStore  # votes and reply times users report, anonymous, 90 days
     miss_counts: MissCounts = field(default_factory=MissCounts)  # since start, /metrics
 
     @property
@@ -101,6 +103,7 @@ async def open_services(settings: Settings, clock: Clock) -> Services:
         responder=responder,
         flood=GroupFlood(clock),
         misses=MissStore(db, clock, vocabulary),
+        feedback=FeedbackStore(db, clock),
     )
 
 

@@ -1,5 +1,5 @@
 """Operator commands in the terminal: answer a question, validate the knowledge files,
-list what users miss."""
+list what users miss and what they report."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from knowledge.answer import DirectAnswer
@@ -29,6 +29,8 @@ from knowledge.reply import Responder
 from knowledge.schema import Lang
 from knowledge.wording import word_reply
 from storage.db import Database, DatabaseError
+from storage.feedback import RETENTION_DAYS as FEEDBACK_DAYS
+from storage.feedback import FeedbackStore
 from storage.misses import (
     MIN_SENDERS,
     RETENTION_DAYS,
@@ -37,6 +39,9 @@ from storage.misses import (
     MissStore,
     MissSummary,
 )
+
+if TYPE_CHECKING:  # bot.core imports telegram, which only the commands that need it load
+    from bot.core.feedback import FeedbackReport
 
 EXIT_OK = 0
 EXIT_BROKEN = 1
@@ -247,4 +252,85 @@ def run_misses(
         print(f"cannot read misses: {exc}", file=err)
         return EXIT_BROKEN
     out.write(misses_report(top, summary))
+    return EXIT_OK
+
+
+# --- feedback -----------------------------------------------------------------------------
+
+
+def feedback_report_text(report: FeedbackReport) -> str:
+    """What `python -m bot feedback` prints: every answer voted on, most 👎 first, with its
+    reasons, facts and sources; 👍 rates; reported reply times."""
+    up = sum(a.up for a in report.answers)
+    down = sum(a.negative for a in report.answers)
+    lines = [f"votes in the last {report.days} days: {up} up, {down} down"]
+    if report.overflow:
+        folded = ", ".join(f"{v.value} {n}" for v, n in report.overflow.most_common())
+        lines.append(f"past the daily cap, for no answer: {folded}")
+    if not report.answers:
+        lines.append("no votes recorded")
+    for answer in report.answers:
+        key = answer.answer
+        where = ".".join(x for x in (key.platform, key.role, key.issue, key.site) if x)
+        reasons = ", ".join(f"{v.value} {n}" for v, n in answer.down.most_common()) or "-"
+        lines.append(f"{answer.negative:6d} down {answer.up:6d} up  {where} "
+                     f"{key.aspect or '(card)'}: {reasons}")
+        if answer.facts:
+            lines.append(f"{'':14}facts: {', '.join(answer.facts)}")
+        if answer.sources:
+            lines.append(f"{'':14}sources: {', '.join(s.id for s in answer.sources)}")
+    if report.rates:
+        lines.append("up rate by platform and aspect:")
+    for rate in report.rates:
+        lines.append(f"  {rate.platform} {rate.aspect or '(card)'}: "
+                     f"{100 * rate.up / rate.total:.0f}% ({rate.up}/{rate.total})")
+    lines.append(f"reply times users report (median, cases; last {report.days} days):")
+    if not report.reply_times:
+        lines.append("  none")
+    for stat in report.reply_times:
+        where = " ".join(x for x in (stat.platform, stat.role, stat.channel, stat.site) if x)
+        lines.append(f"  {where}: {stat.median_hours} h ({stat.count})")
+    return "\n".join(lines) + "\n"
+
+
+async def _read_feedback(path: Path, catalog: Catalog, days: int) -> FeedbackReport:
+    from bot.core.feedback import feedback_report
+
+    db = await Database.open(path)
+    try:
+        return await feedback_report(FeedbackStore(db), catalog, datetime.now(UTC), days)
+    finally:
+        await db.close()
+
+
+def run_feedback(
+    days: int = FEEDBACK_DAYS, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    """Print what users reported over the last `days` days from the database (BOT_DB)."""
+    from bot.core.config import ConfigError, load_settings
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    if not 1 <= days <= FEEDBACK_DAYS:
+        print(f"--days is 1 to {FEEDBACK_DAYS} (reports are kept {FEEDBACK_DAYS} days)", file=err)
+        return EXIT_USAGE
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(exc, file=err)
+        return ConfigError.EXIT_CODE
+    if not settings.db.is_file():  # reading must not create a database
+        print(f"no database at {settings.db}: nothing recorded yet", file=err)
+        return EXIT_BROKEN
+    try:
+        catalog = load_catalog(settings.knowledge_dir or DATA_DIR)
+    except CatalogError as exc:
+        print(f"knowledge files are broken: {exc}", file=err)
+        return EXIT_BROKEN
+    try:
+        report = asyncio.run(_read_feedback(settings.db, catalog, days))
+    except (DatabaseError, sqlite3.Error, OSError) as exc:
+        print(f"cannot read feedback: {exc}", file=err)
+        return EXIT_BROKEN
+    out.write(feedback_report_text(report))
     return EXIT_OK

@@ -6,6 +6,7 @@ Features record through the application's `Metrics`, found with `metrics_of`:
 
     metrics_of(context).reminder_sent()      # a reminder reached the user
     metrics_of(context).reminder_failed()    # a reminder send failed (blocked, API error…)
+    metrics_of(context).vote("amazon", "phone", "broken")  # a vote under an answer counted
 
 `context` may be a handler's or a job's CallbackContext, or the Application itself.
 Updates, their handling time and errors are counted by `MeasuredApplication` around
@@ -102,6 +103,14 @@ class Metrics:
         self._reminders_failed = prom.Counter(
             "reminders_failed", "Case reminder sends that failed.", **common
         )
+        # labels come from the catalog (a vote for a card it lacks is refused), so bounded
+        self._votes = prom.Counter(
+            "feedback_votes",
+            "Votes under answers that counted (new or changed), by platform, aspect "
+            "('' for a card) and vote (up, down, wrong, off_topic, broken, other).",
+            ["platform", "aspect", "vote"],
+            **common,
+        )
         self._latency = prom.Histogram(
             "update_duration_seconds",
             "Time to handle one update, by update type.",
@@ -125,6 +134,10 @@ class Metrics:
         """A reminder could not be delivered (this attempt; a retry counts again)."""
         self._reminders_failed.inc()
         self._reminder_bucket()[1] += 1
+
+    def vote(self, platform: str, aspect: str, vote: str) -> None:
+        """A vote under an answer was counted (a repeated tap is not)."""
+        self._votes.labels(platform, aspect, vote).inc()
 
     # --- what the application records -----------------------------------------------
 

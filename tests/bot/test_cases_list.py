@@ -271,7 +271,8 @@ async def test_mydata_sends_every_case_and_the_settings_as_json(bot: Harness) ->
     api = bot.api
     assert isinstance(api, RecordingApi)
     export = json.loads(api.uploads[-1].decode("utf-8"))
-    assert export["format"] == 1
+    assert export["format"] == 2
+    assert export["share_reply_times"] is None  # not asked yet
     assert export["user"]["user_id"] == ZH_USER.id
     assert (export["user"]["quiet_start"], export["user"]["quiet_end"]) == ("22:00:00", "07:30:00")
     assert [c["external_id"] for c in export["cases"]] == ["<b>123</b>", "456"]

@@ -7,6 +7,7 @@ import string
 from pathlib import Path
 
 from bot.app import COMMANDS
+from bot.ask.callbacks import REASONS
 from bot.core.texts import MESSAGES
 from bot.core.zones import COMMON_ZONES
 from knowledge.schema import LANGS
@@ -20,6 +21,7 @@ DYNAMIC = {
     "command.": COMMANDS,
     "lang.name.": LANGS,
     "zone.": COMMON_ZONES,
+    "feedback.reason.": tuple(reason.value for reason in REASONS),
 }
 
 

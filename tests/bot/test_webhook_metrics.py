@@ -38,6 +38,7 @@ def test_every_metric_keeps_its_name_labels_and_type() -> None:
     metrics.webhook_refused("wrong secret")
     metrics.reminder_sent()
     metrics.reminder_failed()
+    metrics.vote("amazon", "phone", "broken")
     text = text_of(
         metrics,
         gauges={"open_cases": ("Open cases.", 7), "overdue_cases": ("Overdue.", 2),
@@ -50,6 +51,7 @@ def test_every_metric_keeps_its_name_labels_and_type() -> None:
         "kefu_webhook_refused": "counter",
         "kefu_reminders_sent": "counter",
         "kefu_reminders_failed": "counter",
+        "kefu_feedback_votes": "counter",
         "kefu_update_duration_seconds": "histogram",
         "kefu_start_time_seconds": "gauge",
         "kefu_db_write_failures": "counter",
@@ -70,6 +72,8 @@ def test_every_metric_keeps_its_name_labels_and_type() -> None:
     assert sample(text, "kefu_webhook_refused_total", reason="wrong secret") == 1
     assert sample(text, "kefu_reminders_sent_total") == 1
     assert sample(text, "kefu_reminders_failed_total") == 1
+    assert sample(text, "kefu_feedback_votes_total", platform="amazon", aspect="phone",
+                  vote="broken") == 1
     assert sample(text, "kefu_db_write_failures_total", reason="read-only") == 3
     assert sample(text, "kefu_open_cases") == 7
     assert sample(text, "kefu_overdue_cases") == 2

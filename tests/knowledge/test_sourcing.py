@@ -3,10 +3,14 @@ that decides which facts must carry a quote."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from knowledge.catalog import Catalog, load_catalog
-from knowledge.schema import Fact, Phone, Quote, SourceKind, Text
+from knowledge.reply import Responder
+from knowledge.schema import Fact, Lang, Phone, Quote, SourceKind, Text
 from knowledge.sourcing import (
     SEEDS_DIR,
     needs_quote,
@@ -17,6 +21,7 @@ from knowledge.sourcing import (
     states_figure,
     strength_of,
 )
+from knowledge.wording import word_reply
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +122,41 @@ def test_no_quote_is_wrong_and_files_without_pending_quotes_are_complete(
 
 def test_normalising_folds_width_and_whitespace() -> None:
     assert normalise("Ｍｅ  →\n Chat") == normalise("Me → Chat")
+
+
+# --- replies say how sure a figure is ------------------------------------------------------
+
+NOW = datetime(2026, 3, 4, 6, 0, tzinfo=UTC)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _reply(catalog: Catalog, question: str, lang: Lang) -> str:
+    reply = Responder(catalog).respond(question, lang=lang, user_zone=SHANGHAI, now=NOW)
+    return word_reply(reply, catalog, lang=lang, user_zone=SHANGHAI, now=NOW).plain_text()
+
+
+def test_a_number_only_a_guide_gives_says_so_on_its_line(catalog: Catalog) -> None:
+    text = _reply(catalog, "美国亚马逊客服电话", "zh")
+    line = next(line for line in text.splitlines() if "888-280-4331" in line)
+    assert "第三方指南，未在亚马逊官网核实" in line
+    text = _reply(catalog, "amazon seller support phone hours", "en")
+    assert "(third-party guide, unconfirmed by Amazon)" in text
+
+
+def test_a_number_an_official_page_gives_carries_no_such_note(catalog: Catalog) -> None:
+    text = _reply(catalog, "shopee singapore phone number", "en")
+    line = next(line for line in text.splitlines() if "6206 6610" in line)
+    assert "third-party" not in line and "unconfirmed" not in line
+
+
+def test_the_number_check_never_calls_a_guides_number_official(catalog: Catalog) -> None:
+    zh = _reply(catalog, "4008105666 是亚马逊官方电话吗", "zh")
+    assert "官方号码" not in zh.splitlines()[1] and "第三方指南" in zh
+    assert "亚马逊的官方号码在这里找" in zh  # where to find the real ones comes with it
+    en = _reply(catalog, "is +65 6206 6610 shopee?", "en")
+    assert "is an official number" in en
+
+
+def test_the_link_check_calls_a_guides_domain_listed(catalog: Catalog) -> None:
+    assert "listed in a third-party guide" in _reply(catalog, "amazon.cn", "en")
+    assert "official" in _reply(catalog, "shopee.sg", "en")

@@ -160,3 +160,12 @@ def test_the_number_check_never_calls_a_guides_number_official(catalog: Catalog)
 def test_the_link_check_calls_a_guides_domain_listed(catalog: Catalog) -> None:
     assert "listed in a third-party guide" in _reply(catalog, "amazon.cn", "en")
     assert "official" in _reply(catalog, "shopee.sg", "en")
+
+
+def test_seed_004_shop_and_official_service_are_both_there_with_their_words(
+    catalog: Catalog,
+) -> None:
+    tmall = catalog.platforms["tmall"]
+    quotes = {c.kind.value: c.quote.text for c in tmall.channels if c.quote is not None}
+    assert quotes["merchant"].startswith("1.商家客服")
+    assert "天猫平台本身的客服团队" in quotes["chat"]

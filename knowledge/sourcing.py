@@ -42,7 +42,7 @@ KIND_ORDER: tuple[SourceKind, ...] = (SourceKind.official, SourceKind.guide, Sou
 _DIGIT = re.compile(r"[0-9０-９]")
 # a Chinese numeral with a unit of time or count ("两个工作日", "三天", "十五分钟")
 _HAN_NUMBER = re.compile(
-    r"[一二两三四五六七八九十百千半]+\s*个?\s*(?:小时|天|日|工作日|周|星期|分钟|个月|月|年|次)"
+    r"[一二两三四五六七八九十百千半]+\s*个?\s*(?:小时|天|日|工作日|周|星期|分钟|个月|月|年)"
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)

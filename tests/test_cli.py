@@ -33,7 +33,10 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 def test_ask_prints_the_answer_in_the_questions_language() -> None:
     done = run("ask", "美国亚马逊客服电话")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[1] == "• 美国站: +1-888-280-4331 (美国买家客服)"
+    # the number comes only from a guide, and its line says so
+    assert done.stdout.splitlines()[1] == (
+        "• 美国站: +1-888-280-4331 (美国买家客服)（第三方指南，未在亚马逊官网核实）"
+    )
     assert "【来源】" not in done.stdout  # the card only with --full
     assert done.stderr == ""
     full = run("ask", "--full", "美国亚马逊客服电话")
@@ -158,7 +161,7 @@ def test_ask_leads_with_the_asked_fact() -> None:
     assert run_ask("日本亚马逊电话多少", None, "Asia/Shanghai", out) == 0
     lines = out.getvalue().splitlines()
     assert lines[0] == "亚马逊 · 买家 · 日本站 — 客服电话"
-    assert lines[1] == "• 日本站: 050-3184-6300"
+    assert lines[1] == "• 日本站: 050-3184-6300（第三方指南，未在亚马逊官网核实）"
     assert "【来源】" not in out.getvalue()
     full = io.StringIO()
     assert run_ask("日本亚马逊电话多少", None, "Asia/Shanghai", full, full=True) == 0

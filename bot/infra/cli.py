@@ -26,7 +26,7 @@ from knowledge.catalog import (
 from knowledge.i18n import LABELS
 from knowledge.reply import Responder
 from knowledge.schema import Lang, SourceKind
-from knowledge.sourcing import quote_problems, strength_of
+from knowledge.sourcing import quote_problems, quoted_facts, strength_of
 from knowledge.wording import word_reply
 from storage.db import Database, DatabaseError
 from storage.misses import RETENTION_DAYS, MissCount, MissKind, MissStore, MissSummary
@@ -113,7 +113,7 @@ def coverage(catalog: Catalog) -> tuple[list[str], int]:
     strengths: dict[str, Counter[str]] = {}
     quote_lines: list[str] = []
     pending_lines: list[str] = []
-    quote_errors = 0
+    quote_errors = figures = quoted = 0
     for platform in catalog.platforms.values():
         roles = ", ".join(
             f"{r.id} ({len(r.issues)} issues: {', '.join(i.id for i in r.issues)})"
@@ -139,6 +139,10 @@ def coverage(catalog: Catalog) -> tuple[list[str], int]:
             kind = strength_of(catalog, obj.sources or inherited)
             per_kind[kind.value if kind is not None else "none"] += 1
         wrong, missing = quote_problems(catalog, platform)
+        for fact in quoted_facts(platform):
+            if fact.needs_quote:
+                figures += 1
+                quoted += fact.item.quote is not None
         quote_lines += [f"  {p}" for p in wrong]
         quote_errors += len(wrong)
         if platform.quotes_pending:
@@ -176,6 +180,7 @@ def coverage(catalog: Catalog) -> tuple[list[str], int]:
     for platform_id, per_kind in strengths.items():
         row = ", ".join(f"{k.value} {per_kind[k.value]}" for k in SourceKind)
         lines.append(f"  {platform_id}: {row}")
+    lines.append(f"facts that state a figure: {figures}, with their quote: {quoted}")
     lines.append(f"quote problems: {quote_errors}")
     lines += quote_lines
     if pending_lines:

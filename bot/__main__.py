@@ -48,6 +48,20 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     restore.add_argument("path", help="a backup made by `backup`")
     commands.add_parser("health", help="ask the running bot's /healthz (exit 0 if healthy)")
+    sources = commands.add_parser("sources", help="the pages the knowledge cites")
+    sources_commands = sources.add_subparsers(dest="sources_command", required=True)
+    verify = sources_commands.add_parser(
+        "verify",
+        help="fetch every cited page: ok, changed (a quote is gone), moved, gone, unreachable",
+    )
+    verify.add_argument(
+        "--stale", type=int, metavar="DAYS",
+        help="only list sources whose `checked` date is older than DAYS days (no fetching)",
+    )
+    verify.add_argument(
+        "--result", metavar="FILE",
+        help="write the counts per result as JSON for /metrics (default: BOT_SOURCES_RESULT)",
+    )
     return parser.parse_args(argv)
 
 
@@ -71,6 +85,13 @@ def main(argv: list[str] | None = None) -> int:
         from bot.infra.cli import run_feedback
 
         return run_feedback(args.days)
+    if args.command == "sources":
+        from pathlib import Path
+
+        from bot.infra.sourcecheck import run_verify
+
+        result = args.result or os.environ.get("BOT_SOURCES_RESULT") or None
+        return run_verify(stale_days=args.stale, result_file=Path(result) if result else None)
     if args.command in ("backup", "restore", "health"):
         from bot.infra import ops
 

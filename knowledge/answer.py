@@ -898,7 +898,9 @@ class _Writer(FactLines):
                 out.append(_Block(None, sites, [self.holiday_line(item)]))
             elif isinstance(item, Fact):
                 prefix = f"{self.site_name(fact.site)}: " if fact.site else ""
-                out.append(_Block(None, sites, [Line.of(prefix + self.t(item.text), indent=1)]))
+                note = self.fact_note(item, fact.sources)
+                out.append(_Block(None, sites, [Line.of(prefix + self.t(item.text), *note,
+                                                        indent=1)]))
         return out
 
     def word_phones(self, channel: Channel, phones: list[Phone]) -> list[_Block]:
@@ -913,6 +915,7 @@ class _Writer(FactLines):
             for extra in lines[1:]:
                 rest = extra.spans[1:] if site else extra.spans
                 spans += [Span(" / "), *rest]
+            spans = self.one_note(spans)  # one strength note for the site's numbers
             out.append(_Block(None, [site] if site else [], [Line(tuple(spans), indent=1)]))
         return out
 

@@ -17,6 +17,7 @@ from knowledge.catalog import CardRef, Catalog
 from knowledge.hours import OpenStatus, active_holidays, format_time_range, open_status
 from knowledge.i18n import LABELS
 from knowledge.schema import (
+    Aspect,
     Channel,
     Fact,
     Hours,
@@ -26,11 +27,18 @@ from knowledge.schema import (
     Platform,
     Response,
     Source,
+    SourceKind,
     Text,
 )
+from knowledge.sourcing import needs_quote, strength_of
 
 Style = Literal["plain", "bold", "italic", "code"]
 _T = TypeVar("_T", Hours, Response)
+# free-text facts whose figure says where a strength note belongs (issue: a number, e-mail,
+# hours, reply time or deadline that only guides state is shown as such)
+_NOTED_ASPECTS = frozenset(
+    {Aspect.phone, Aspect.email, Aspect.hours, Aspect.response_time, Aspect.deadline}
+)
 
 
 @dataclass(frozen=True)
@@ -172,8 +180,36 @@ class FactLines:
         lines = []
         for fact in facts:
             self.cite(fact.sources or owner_sources)
-            lines.append(Line.of(self.t(fact.text), indent=indent))
+            lines.append(Line.of(self.t(fact.text), *self.fact_note(fact, owner_sources),
+                                 indent=indent))
         return lines
+
+    # --- how sure a figure is (knowledge.sourcing) -----------------------------------------
+
+    def strength_note(self, sources: Sequence[str]) -> list[Span]:
+        """'（第三方指南，未在亚马逊官网核实）' after a figure whose sources are all guides
+        (or all community); nothing when an official source states it."""
+        kind = strength_of(self.catalog, sources)
+        if kind is None or kind is SourceKind.official:
+            return []
+        note = self.label(f"card.unconfirmed.{kind.value}", name=self.t(self.platform.name))
+        return [Span(note, "italic")]
+
+    def fact_note(self, fact: Fact, owner_sources: Sequence[str]) -> list[Span]:
+        """The strength note for a free-text fact that states a phone number, an e-mail
+        address, hours, a reply time or a deadline (a figure, by the quote rule)."""
+        if not _NOTED_ASPECTS.intersection(fact.aspects) or not needs_quote(fact):
+            return []
+        return self.strength_note(fact.sources or owner_sources)
+
+    def one_note(self, spans: Sequence[Span]) -> list[Span]:
+        """Spans joined from several lines keep each strength note once, at its last place."""
+        name = self.t(self.platform.name)
+        notes = {self.label(f"card.unconfirmed.{k.value}", name=name)
+                 for k in SourceKind if k is not SourceKind.official}
+        last = {span.text: i for i, span in enumerate(spans) if span.text in notes}
+        return [span for i, span in enumerate(spans)
+                if span.text not in notes or last[span.text] == i]
 
     def site_name(self, site_id: str | None) -> str:
         site = self.catalog.site(self.platform.id, site_id) if site_id else None
@@ -188,6 +224,7 @@ class FactLines:
             parts: list[str | Span] = [f"{name}: " if name else "", Span(phone.number, "code")]
             if phone.note:
                 parts.append(f" ({self.t(phone.note)})")
+            parts += self.strength_note(phone.sources or channel.sources)
             lines.append(Line.of(*parts, indent=1))
         return lines
 
@@ -196,7 +233,7 @@ class FactLines:
         text = self.label("card.response", text=self.t(response.text))
         if response.follow_up_hours:
             text += self.label("card.follow_up", hours=response.follow_up_hours)
-        return Line.of(text, indent=1)
+        return Line.of(text, *self.strength_note(response.sources or channel.sources), indent=1)
 
     def schedule_lines(
         self, channel: Channel, items: Sequence[Hours], *, notes: bool = True
@@ -232,7 +269,9 @@ class FactLines:
                 names.append(f"({self.t(first.applies_to)})")
             prefix = " ".join(filter(None, ["/".join(names[:sites]), *names[sites:]]))
             status = open_status(schedule, self.now, self.zone)
-            lines = [Line.of(f"{prefix} " if prefix else "", self.status_text(status), indent=1)]
+            note = self.strength_note(schedule.sources or first.sources or channel.sources)
+            lines = [Line.of(f"{prefix} " if prefix else "", self.status_text(status), *note,
+                             indent=1)]
             if not schedule.always_open:
                 lines.append(Line.of(self.schedule_text(schedule.timezone, status), indent=2))
             if notes and schedule.note:

@@ -32,6 +32,7 @@ from rapidfuzz.distance import OSA
 from knowledge.catalog import Catalog
 from knowledge.numbers import PlatformAdvice, platform_advice
 from knowledge.platforms import PlatformNames, SourcedText, safe_path, safety_advice
+from knowledge.sourcing import is_unconfirmed
 
 __all__ = [
     "MAX_LINKS",
@@ -81,6 +82,9 @@ _CONFUSABLE = str.maketrans(
 
 class LinkKind(StrEnum):
     official = "official"
+    # an official domain that only third-party guides or community name: "listed in a
+    # third-party guide", never "official"
+    listed = "listed"
     look_alike = "look_alike"
     unknown = "unknown"
 
@@ -131,6 +135,7 @@ class _Official:
     domain: str  # ascii, lower case
     label: str  # the registrable label ("amazon")
     sources: tuple[str, ...]
+    confirmed: bool = True  # an official source names it (else LinkKind.listed)
 
 
 def _decode(host: str) -> str:
@@ -187,6 +192,7 @@ class OfficialDomains:
                         domain.domain.lower(),
                         label,
                         tuple(domain.sources or platform.sources),
+                        not is_unconfirmed(catalog, domain.sources or platform.sources),
                     )
                 )
 
@@ -226,8 +232,8 @@ class OfficialDomains:
 
         for o in self._official:
             if ascii_host == o.domain or ascii_host.endswith("." + o.domain):
-                return LinkVerdict(written, shown, LinkKind.official, o.platform, o.domain,
-                                   None, o.sources)
+                kind = LinkKind.official if o.confirmed else LinkKind.listed
+                return LinkVerdict(written, shown, kind, o.platform, o.domain, None, o.sources)
         how, imitated = self._imitates(shown)
         if how is not None and imitated is not None:
             return LinkVerdict(written, shown, LinkKind.look_alike, imitated.platform,

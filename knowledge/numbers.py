@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import phonenumbers
 from rapidfuzz.distance import OSA
@@ -26,6 +26,7 @@ from rapidfuzz.distance import OSA
 from knowledge.catalog import Catalog
 from knowledge.platforms import PlatformNames, SourcedText, safe_path, safety_advice
 from knowledge.schema import Hours, Platform, Text
+from knowledge.sourcing import is_unconfirmed
 
 __all__ = [
     "MAX_NUMBERS",
@@ -77,6 +78,9 @@ class OfficialNumber:
     note: Text | None
     hours: tuple[Hours, ...]  # the line's hours at its site (open now: knowledge.hours)
     sources: tuple[str, ...]
+    # an `official` source lists it; False: only third-party guides or community do, so
+    # the check says "listed in a third-party guide", never "official"
+    confirmed: bool = True
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,13 @@ class NumberVerdict:
 
     @property
     def is_official(self) -> bool:
+        """The knowledge files list it (see `confirmed` for whether the platform does)."""
         return bool(self.official)
+
+    @property
+    def confirmed(self) -> bool:
+        """An official source lists it: only then may a reply call it official."""
+        return any(n.confirmed for n in self.official)
 
 
 @dataclass(frozen=True)
@@ -120,6 +130,10 @@ class NumberCheck:
     @property
     def all_official(self) -> bool:
         return all(n.is_official for n in self.numbers)
+
+    @property
+    def all_confirmed(self) -> bool:
+        return all(n.confirmed for n in self.numbers)
 
 
 @dataclass(frozen=True)
@@ -208,6 +222,8 @@ class PhoneBook:
                         hours=hours,
                         sources=tuple(phone.sources or channel.sources or platform.sources),
                     )
+                    official = replace(official, confirmed=not is_unconfirmed(
+                        catalog, official.sources))
                     self._by_e164.setdefault(official.e164, []).append(official)
         self._regions = tuple(regions) + tuple(r for r in ALWAYS_REGIONS if r not in regions)
 
@@ -260,7 +276,7 @@ class PhoneBook:
             return None
         verdicts = tuple(self._verdict(f) for f in found[:MAX_NUMBERS])
         advice: tuple[PlatformAdvice, ...] = ()
-        if not all(v.is_official for v in verdicts):
+        if not all(v.confirmed for v in verdicts):
             advice = self._advice(text, verdicts)
         return NumberCheck(
             numbers=verdicts,
@@ -285,13 +301,14 @@ class PhoneBook:
         return NumberVerdict(found.text, found.readings, tuple(official), tuple(near))
 
     def _advice(self, text: str, verdicts: tuple[NumberVerdict, ...]) -> tuple[PlatformAdvice, ...]:
-        """The covered platforms concerned: named in the message, else those a near number
-        belongs to, else all. A message naming only uncovered platforms gets none: another
+        """The covered platforms concerned: named in the message, else those a listed or near
+        number belongs to, else all. A message naming only uncovered platforms gets none: another
         platform's warnings would not be about it (the general advice still is)."""
         named = self._names.find(text)
         ids = [p.id for p in named if p.covered]
         if not named:
-            ids = list(dict.fromkeys(n.platform for v in verdicts for n in v.near))
+            # a number only a guide lists concerns its own platform, as a near one does
+            ids = list(dict.fromkeys(n.platform for v in verdicts for n in (*v.official, *v.near)))
             ids = ids or list(self._catalog.platforms)
         return tuple(platform_advice(self._catalog, pid) for pid in ids)
 

@@ -53,14 +53,38 @@ class Text(Model):
         return self.zh if lang == "zh" else self.en
 
 
+# a quote is one sentence of a source, not a page: long enough to find it again
+QUOTE_MAX = 300
+
+
+class Quote(Model):
+    """The words of a source a fact rests on, verbatim and in the source's language.
+
+    `source` names which of the fact's sources says it; it may be left out where the
+    fact has one source, or where the words occur in only one of its seed guides.
+    Written in a file as a plain string, or as `{source: …, text: …}`.
+    """
+
+    text: Annotated[str, Field(min_length=1, max_length=QUOTE_MAX)]
+    source: SourceId | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: object) -> object:
+        return {"text": value} if isinstance(value, str) else value
+
+
 class Sourced(Model):
     """Anything that states a fact: it names where the fact comes from.
 
     `sources` may be left empty only where the enclosing object's sources cover it;
     the catalog resolves that inheritance and `check` counts what stays unsourced.
+    A fact that states a figure (a number, a duration, an address, a domain, a click
+    path) also keeps its `quote`, so a changed page can be noticed (knowledge.sourcing).
     """
 
     sources: list[SourceId] = Field(default_factory=list)
+    quote: Quote | None = None
 
 
 class Aspect(StrEnum):
@@ -96,10 +120,21 @@ class Fact(Sourced):
     roles: list[Id] = Field(default_factory=list)
 
 
+class SourceKind(StrEnum):
+    """How far a source can be trusted, strongest first; a fact is as strong as its
+    strongest source."""
+
+    official = "official"  # the platform's own help pages, policies, press releases
+    guide = "guide"  # a third-party guide (the five seeds are guides)
+    community = "community"  # forums, sellers' reports
+
+
 class Source(Model):
-    """Where facts come from: a seed guide or a URL, and when it was last checked."""
+    """Where facts come from: a seed guide or a URL, what kind of source it is, and when
+    it was last checked."""
 
     id: Id
+    kind: SourceKind
     title: Text
     short: Text | None = None  # a few words, for the one-line citation of a direct answer
     file: str | None = None
@@ -327,6 +362,9 @@ class Platform(Sourced):
     followups: list[FollowUp] = Field(default_factory=list)
     discrepancies: list[Discrepancy] = Field(default_factory=list)
     domains: list[Domain] = Field(default_factory=list)  # official domains, for the link check
+    # true while the file's figures are still being given their quotes: `check` then
+    # lists the facts still without one instead of failing on them
+    quotes_pending: bool = False
 
 
 class KnownPlatform(Model):

@@ -128,7 +128,7 @@ class _Wording:
         if check.skipped:
             lines.append(Line.of(self.label("reply.numbers.skipped", count=check.skipped,
                                             limit=MAX_NUMBERS)))
-        if not check.all_official:
+        if not check.all_confirmed:
             lines.extend(self.advice(check.advice))
             lines.extend(self.safety(check.safe_path, check.general))
         return Worded(self.label("reply.numbers.title"), self.cite_end(lines))
@@ -138,8 +138,9 @@ class _Wording:
             lines = []
             for official in verdict.official:
                 self.cited.extend(official.sources)
-                text = self.label("reply.numbers.official", number=verdict.text,
-                                  what=self.line_of(official))
+                # only a number an official source lists is called official
+                key = "reply.numbers.official" if official.confirmed else "reply.numbers.listed"
+                text = self.label(key, number=verdict.text, what=self.line_of(official))
                 lines.append(Line.of(text))
                 lines.extend(self.hours_of(official))
             return lines
@@ -196,6 +197,8 @@ class _Wording:
         match verdict.kind:
             case LinkKind.official:
                 return self.label("reply.links.official", host=verdict.host, name=name)
+            case LinkKind.listed:
+                return self.label("reply.links.listed", host=verdict.host, name=name)
             case LinkKind.look_alike:
                 return self.label("reply.links.look_alike", host=verdict.host, name=name,
                                   domain=verdict.domain or "")

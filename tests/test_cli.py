@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -35,7 +36,10 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 def test_ask_prints_the_answer_in_the_questions_language() -> None:
     done = run("ask", "美国亚马逊客服电话")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[1] == "• 美国站: +1-888-280-4331 (美国买家客服)"
+    # the number comes only from a guide, and its line says so
+    assert done.stdout.splitlines()[1] == (
+        "• 美国站: +1-888-280-4331 (美国买家客服)（第三方指南，未在亚马逊官网核实）"
+    )
     assert "【来源】" not in done.stdout  # the card only with --full
     assert done.stderr == ""
     full = run("ask", "--full", "美国亚马逊客服电话")
@@ -155,12 +159,65 @@ def test_check_fails_on_an_unknown_aspect(tmp_path: Path) -> None:
     assert "tmall.yaml: channels.0.notes.0.aspects.0" in err.getvalue()
 
 
+def test_check_prints_facts_per_source_kind_and_every_figure_quoted() -> None:
+    out = io.StringIO()
+    assert run_check(out) == 0
+    text = out.getvalue()
+    # the seeds are guides: no Amazon or Tmall fact rests on an official page
+    assert re.search(r"^  amazon: official 0, guide \d+, community 0$", text, re.MULTILINE)
+    assert re.search(r"^  tmall: official 0, guide \d+, community 0$", text, re.MULTILINE)
+    assert "  shopee: official " in text
+    figures = next(line for line in text.splitlines() if line.startswith("facts that state"))
+    stated, quoted = (int(n) for n in figures.replace(",", "").split() if n.isdigit())
+    assert stated == quoted > 300
+    assert "quote problems: 0" in text
+
+
+def _drop_quote(data: Path, words: str) -> None:
+    tmall = data / "tmall.yaml"
+    line = f'  quote: "{words}"\n'
+    text = tmall.read_text(encoding="utf-8")
+    assert line in text
+    tmall.write_text(text.replace(line, ""), encoding="utf-8")
+
+
+def test_check_fails_on_a_figure_without_a_quote_unless_the_file_is_pending(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "knowledge" / "data", data)
+    _drop_quote(data, "1.通过帮助中心:天猫的帮助中心是联系官方客服的主要入口。")
+    out = io.StringIO()
+    assert run_check(out, data_dir=data) == 1
+    assert "tmall.yaml: official_entry: states a figure without a quote" in out.getvalue()
+    tmall = data / "tmall.yaml"
+    tmall.write_text(tmall.read_text(encoding="utf-8") + "quotes_pending: true\n",
+                     encoding="utf-8")
+    out = io.StringIO()
+    assert run_check(out, data_dir=data) == 0
+    assert "figures still without a quote, in files marked quotes_pending: 1" in out.getvalue()
+    assert "  tmall.yaml: official_entry" in out.getvalue()
+
+
+def test_check_fails_on_a_seed_quote_that_is_not_in_the_seed(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "knowledge" / "data", data)
+    tmall = data / "tmall.yaml"
+    text = tmall.read_text(encoding="utf-8")
+    tmall.write_text(text.replace("天猫的帮助中心是联系官方客服的主要入口。",
+                                  "天猫的帮助中心是唯一的入口。", 1), encoding="utf-8")
+    out = io.StringIO()
+    assert run_check(out, data_dir=data) == 1
+    assert "tmall.yaml: official_entry: " in out.getvalue()
+    assert "quote problems: 1" in out.getvalue()
+
+
 def test_ask_leads_with_the_asked_fact() -> None:
     out = io.StringIO()
     assert run_ask("日本亚马逊电话多少", None, "Asia/Shanghai", out) == 0
     lines = out.getvalue().splitlines()
     assert lines[0] == "亚马逊 · 买家 · 日本站 — 客服电话"
-    assert lines[1] == "• 日本站: 050-3184-6300"
+    assert lines[1] == "• 日本站: 050-3184-6300（第三方指南，未在亚马逊官网核实）"
     assert "【来源】" not in out.getvalue()
     full = io.StringIO()
     assert run_ask("日本亚马逊电话多少", None, "Asia/Shanghai", full, full=True) == 0

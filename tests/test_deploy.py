@@ -16,7 +16,10 @@ from bot.core.config import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 DEPLOY = REPO / "deploy"
-UNITS = ("kefu-bot.service", "kefu-bot-backup.service", "kefu-bot-backup.timer")
+UNITS = (
+    "kefu-bot.service", "kefu-bot-backup.service", "kefu-bot-backup.timer",
+    "kefu-bot-sources.service", "kefu-bot-sources.timer",
+)
 INSTALLED_PYTHON = "/opt/kefu-bot/.venv/bin/python"
 BUILD_TOOLS = ("gcc", "g++", "make", "build-essential", "python3-dev", "libc6-dev", "cmake")
 

@@ -62,10 +62,12 @@ class Settings(BaseSettings):
     # or BOT_LOG_LEVEL if that is higher — their DEBUG lines hold what users typed
     log_level_libs: LogLevel | None = None
     log_format: LogFormat = "text"
+    # the last `python -m bot sources verify --result` file, exposed on /metrics; None: none
+    sources_result: Path | None = None
 
     @field_validator(
         "token", "webhook_secret", "webhook_url", "http_port", "knowledge_dir", "log_level_libs",
-        mode="before",
+        "sources_result", mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:

@@ -26,7 +26,8 @@ from knowledge.catalog import (
 )
 from knowledge.i18n import LABELS
 from knowledge.reply import Responder
-from knowledge.schema import Lang
+from knowledge.schema import Lang, SourceKind
+from knowledge.sourcing import quote_problems, quoted_facts, strength_of
 from knowledge.wording import word_reply
 from storage.db import Database, DatabaseError
 from storage.feedback import RETENTION_DAYS as FEEDBACK_DAYS
@@ -124,11 +125,16 @@ def run_ask(
 
 
 def coverage(catalog: Catalog) -> tuple[list[str], int]:
-    """The summary `check` prints, and how many facts have no source or answer no
-    aspect (both must be 0)."""
+    """The summary `check` prints, and how many problems it found: facts without a
+    source, facts that answer no aspect, figures without a quote (outside a platform
+    marked `quotes_pending`) and quotes that are wrong — all must be 0."""
     lines = []
     kinds: Counter[str] = Counter()
     facts = unsourced = schedules = phones = 0
+    strengths: dict[str, Counter[str]] = {}
+    quote_lines: list[str] = []
+    pending_lines: list[str] = []
+    quote_errors = figures = quoted = 0
     for platform in catalog.platforms.values():
         roles = ", ".join(
             f"{r.id} ({len(r.issues)} issues: {', '.join(i.id for i in r.issues)})"
@@ -146,10 +152,26 @@ def coverage(catalog: Catalog) -> tuple[list[str], int]:
         for channel in platform.channels:
             kinds[channel.kind.value] += 1
         own_facts = own_unsourced = 0
+        per_kind = strengths.setdefault(platform.id, Counter())
         for _path, obj, inherited in walk_sourced(platform):
             own_facts += 1
             if not obj.sources and not inherited:
                 own_unsourced += 1
+            kind = strength_of(catalog, obj.sources or inherited)
+            per_kind[kind.value if kind is not None else "none"] += 1
+        wrong, missing = quote_problems(catalog, platform)
+        for fact in quoted_facts(platform):
+            if fact.needs_quote:
+                figures += 1
+                quoted += fact.item.quote is not None
+        quote_lines += [f"  {p}" for p in wrong]
+        quote_errors += len(wrong)
+        if platform.quotes_pending:
+            pending_lines += [f"  {platform.id}.yaml: {path}" for path in missing]
+        else:
+            quote_lines += [f"  {platform.id}.yaml: {path}: states a figure without a quote"
+                            for path in missing]
+            quote_errors += len(missing)
         cards = sum(len(r.issues) for r in platform.roles)
         lines.append(
             f"  coverage: cards {cards}, phone numbers {own_phones}, schedules {own_schedules}, "
@@ -175,7 +197,19 @@ def coverage(catalog: Catalog) -> tuple[list[str], int]:
         lines.append(f"  {platform_id}: {row}")
     lines.append(f"facts that answer no aspect: {len(aspects.unanswered)}")
     lines += [f"  {f.platform}.yaml: {f.path}" for f in aspects.unanswered]
-    return lines, unsourced + len(aspects.unanswered)
+    lines.append("facts per kind of their strongest source (official, guide, community):")
+    for platform_id, per_kind in strengths.items():
+        row = ", ".join(f"{k.value} {per_kind[k.value]}" for k in SourceKind)
+        lines.append(f"  {platform_id}: {row}")
+    lines.append(f"facts that state a figure: {figures}, with their quote: {quoted}")
+    lines.append(f"quote problems: {quote_errors}")
+    lines += quote_lines
+    if pending_lines:
+        lines.append(
+            f"figures still without a quote, in files marked quotes_pending: {len(pending_lines)}"
+        )
+        lines += pending_lines
+    return lines, unsourced + len(aspects.unanswered) + quote_errors
 
 
 def run_check(

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 
 import tornado.netutil
@@ -32,6 +33,7 @@ from tornado.httpserver import HTTPServer
 from bot.core.services import SERVICES_KEY, AnyApplication, Services
 from bot.infra.logs import LogLimiter
 from bot.infra.metrics import metrics_of
+from bot.infra.sourcecheck import read_result
 from storage.misses import MissKind
 
 logger = logging.getLogger(__name__)
@@ -155,7 +157,25 @@ async def metrics_exposition(state: ServerState, accept: str | None = None) -> t
             {reason: float(n) for reason, n in services.db.write_failures.items()},
         )
         counters.update(miss_counters(services))
+        gauges.update(source_gauges(services.settings.sources_result))
     return metrics.exposition(gauges, counters, accept)
+
+
+def source_gauges(path: Path | None) -> dict[str, tuple[str, float]]:
+    """The last `sources verify` run (its JSON file), one gauge per result and its time."""
+    found = read_result(path) if path is not None else None
+    if found is None:
+        return {}
+    finished, counts = found
+    gauges = {
+        f"sources_{status}": (f"Cited pages found {status} by the last source check.",
+                              float(n))
+        for status, n in counts.items()
+    }
+    gauges["sources_checked_timestamp_seconds"] = (
+        "When the last source check finished (Unix time).", finished.timestamp()
+    )
+    return gauges
 
 
 def miss_counters(services: Services) -> dict[str, tuple[str, str, dict[str, float]]]:

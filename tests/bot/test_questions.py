@@ -41,7 +41,9 @@ async def test_english_question_is_answered_in_english(bot: Harness) -> None:
 async def test_a_site_named_in_the_question_narrows_the_card(bot: Harness) -> None:
     await bot.send("美国亚马逊客服电话")
     assert card_key(bot).endswith(".us")
-    assert bot.screen().plain.splitlines()[2] == "• 美国站: +1-888-280-4331 (美国买家客服)"
+    assert bot.screen().plain.splitlines()[2] == (
+        "• 美国站: +1-888-280-4331 (美国买家客服)（第三方指南，未在亚马逊官网核实）"
+    )
 
 
 async def test_the_next_best_matches_are_buttons(bot: Harness) -> None:
@@ -174,7 +176,11 @@ async def test_an_uncovered_platform_is_said_plainly_with_the_covered_ones_as_bu
 
 async def test_a_pasted_number_or_link_is_checked(bot: Harness) -> None:
     await bot.send("400-810-5666 是亚马逊的吗？")
-    assert "✅ 400-810-5666 是" in bot.screen().plain and "官方号码" in bot.screen().plain
+    # seed 000 is a third-party guide: the number is "listed", never "official"
+    verdict = bot.screen().plain.splitlines()[2]
+    assert verdict.startswith("☑️ 400-810-5666 列在第三方指南里") and "官方号码" not in verdict
+    await bot.send("+65 6206 6610 是 Shopee 的吗？")  # on Shopee's own help page
+    assert "✅ +65 6206 6610 是" in bot.screen().plain
     await bot.send("400-810-5667 是亚马逊的吗？")  # one digit off
     text = bot.screen().plain
     assert "不是我知道的任何官方客服号码" in text and "只差一位" in text

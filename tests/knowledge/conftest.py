@@ -18,6 +18,7 @@ from knowledge.search import SearchIndex
 SOURCES = """
 sources:
   - id: seed
+    kind: guide
     title: {zh: 测试来源, en: Test source}
     file: seed.txt
     checked: 2026-01-01

@@ -12,6 +12,7 @@ from knowledge.followup import (
     max_rounds,
     playbook,
     response_window,
+    round_after,
     sites_with_own_window,
     trackable_channels,
 )
@@ -71,8 +72,15 @@ def test_playbook_escalates_and_then_stops(catalog: Catalog) -> None:
         step = playbook(catalog, "amazon", "seller", round_)
         assert step is not None
         texts.append(" ".join(s.text.zh for s in step.steps))
-    assert "垃圾" in texts[0] and "同一个" not in texts[-1]
-    assert any("Supervisor" in t for t in texts[1:])
+    # seed 002's advice for 72 hours without a reply is the round a case is in at 72 h
+    # (the reminders' rule); escalating to a supervisor comes only after it
+    window = response_window(catalog, "amazon", "seller_case")
+    assert window is not None
+    at_72 = round_after(72, window.hours, rounds)
+    assert "垃圾箱" in texts[at_72 - 1] and "分类" in texts[at_72 - 1]
+    assert "相同工单" in texts[at_72 - 1]
+    assert not any("Supervisor" in t for t in texts[:at_72])
+    assert any("Supervisor" in t for t in texts[at_72:])
     assert len(set(texts)) == len(texts), "later rounds must not repeat earlier advice"
     assert playbook(catalog, "amazon", "seller", rounds + 1) is None
     assert playbook(catalog, "tmall", "buyer", 2) is not None

@@ -75,7 +75,13 @@ def test_every_official_number_in_every_format_is_official(
     verdict = check.numbers[0]
     assert verdict.is_official, (kind, written, verdict.readings)
     assert e164 in {n.e164 for n in verdict.official}
-    assert check.all_official and check.advice == ()
+    assert check.all_official
+    # a number only a third-party guide lists is never confirmed: its platform's advice
+    # (where to find the real numbers) comes with it
+    if verdict.confirmed:
+        assert check.all_confirmed and check.advice == ()
+    else:
+        assert [a.platform for a in check.advice] == [verdict.official[0].platform]
 
 
 def test_an_official_match_names_platform_role_site_line_and_source(
@@ -262,3 +268,11 @@ def test_a_number_for_an_uncovered_platform_gets_no_other_platforms_warnings(
     assert not check.numbers[0].is_official
     assert check.advice == ()  # Amazon's or Tmall's warnings are not about JD
     assert check.safe_path is not None and check.general  # the general advice is
+
+
+def test_only_a_number_an_official_page_lists_is_confirmed(book: PhoneBook) -> None:
+    guide = book.check("4008105666")  # Amazon China, from seed 000 only
+    page = book.check("+65 6206 6610")  # Shopee Singapore's help page
+    assert guide is not None and page is not None
+    assert guide.numbers[0].is_official and not guide.numbers[0].confirmed
+    assert page.numbers[0].confirmed and page.all_confirmed

@@ -161,13 +161,12 @@ def test_files_abbreviations_and_emails_are_not_links(links: OfficialDomains, te
     assert links.check(text) is None
 
 
-def test_at_most_three_links_are_checked(links: OfficialDomains) -> None:
-    text = " ".join(f"site{i}.example.com" for i in range(5))
+def test_at_most_max_links_are_checked_and_the_rest_counted(links: OfficialDomains) -> None:
+    text = " ".join(f"site{i}.example.com" for i in range(MAX_LINKS + 2))
     check = links.check(text)
     assert check is not None
-    assert len(check.links) == MAX_LINKS == 3 and check.skipped == 2
-    assert [v.host for v in check.links] == ["site0.example.com", "site1.example.com",
-                                            "site2.example.com"]
+    assert len(check.links) == MAX_LINKS and check.skipped == 2
+    assert [v.host for v in check.links] == [f"site{i}.example.com" for i in range(MAX_LINKS)]
 
 
 def test_links_in_order_with_mixed_verdicts(links: OfficialDomains) -> None:
@@ -185,3 +184,68 @@ def test_registrable_and_skeleton() -> None:
     assert skeleton("аmаz0n") == "amazon"  # Cyrillic а, digit 0
     assert skeleton("arnazon") == "amazon"
     assert skeleton("ámazon") == "amazon"
+
+
+# --- issue 17, item 1: links as a browser reads them ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "opens", "dressed_as"),
+    [
+        # a backslash ends the host (WHATWG); what stands before "@" is user information
+        ("https://evil.com\\@amazon.com/refund", "evil.com", "amazon.com"),
+        ("点这里 https://evil.com＼@amazon.com/refund 退款", "evil.com", "amazon.com"),
+        ("https://evil.com／@amazon.com/refund", "evil.com", "amazon.com"),
+        ("http://amazon.com＠evil.com/login", "evil.com", "amazon.com"),
+        ("amazon.com@evil.com", "evil.com", "amazon.com"),
+        ("is amazon.co.jp@refund-desk.top real?", "refund-desk.top", "amazon.co.jp"),
+        ("https://www.amazon.com:443@evil.example/", "evil.example", "www.amazon.com"),
+        ("https://amazon.com%2eevil.example/", "amazon.com.evil.example", None),
+        ("hxxps://evil%2ecom/amazon.com", "evil.com", None),
+    ],
+)
+def test_the_verdict_names_the_host_the_browser_opens(
+    links: OfficialDomains, text: str, opens: str, dressed_as: str | None
+) -> None:
+    check = links.check(text)
+    assert check is not None
+    (verdict,) = check.links
+    assert verdict.host == opens and verdict.kind is not LinkKind.official, verdict
+    assert verdict.disguise == dressed_as
+    assert not check.all_official and check.advice
+
+
+def test_user_information_in_front_of_an_official_host_is_still_official(
+    links: OfficialDomains,
+) -> None:
+    check = links.check("https://evil.com@amazon.com/")
+    assert check is not None and [(v.host, v.kind) for v in check.links] == [
+        ("amazon.com", LinkKind.official)]
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["amazօn.com", "https://amazօn.com/login", "www.amazօn.com", "аmazon.co.jp"],
+)
+def test_a_non_latin_look_alike_letter_is_read_whole(links: OfficialDomains, written: str) -> None:
+    check = links.check(f"is {written} real")
+    assert check is not None
+    (verdict,) = check.links
+    assert skeleton(verdict.host).removeprefix("www.").startswith("amazon."), verdict
+    assert verdict.kind is LinkKind.look_alike and verdict.how is LookAlike.homograph
+    assert verdict.platform == "amazon"
+
+
+def test_mixed_scripts_are_suspicious_even_when_they_imitate_nothing_known(
+    links: OfficialDomains,
+) -> None:
+    check = links.check("shop at pаypal-deals.com")  # Cyrillic а in a Latin name
+    assert check is not None
+    (verdict,) = check.links
+    assert verdict.kind is LinkKind.look_alike and verdict.how is LookAlike.mixed
+
+
+def test_idna_full_stops_join_a_host(links: OfficialDomains) -> None:
+    check = links.check("登录 amazon-cn。help 解冻")
+    assert check is not None and [v.host for v in check.links] == ["amazon-cn.help"]
+    assert check.links[0].kind is LinkKind.look_alike

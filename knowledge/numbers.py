@@ -61,7 +61,18 @@ _LABELLED_ID = re.compile(
 )
 # a run of digits too long to be a phone number (E.164 has at most 15 digits): a
 # 13-15-digit run counts only after "+", longer ones never
-_LONG_RUN = re.compile(r"(?<![+\d])\d{13,}|\d{16,}")
+# (an international prefix "00" adds two: "00" and 16 digits is still a number)
+_LONG_RUN = re.compile(r"(?<![+\d])(?!00)\d{13,}|(?<![+\d])00\d{16,}|(?<=\+)\d{16,}")
+# an id written the way phone numbers are, in groups of digits ("工单 400-810-5667"): a
+# number to check, not an id to hide (Amazon's 3-7-7 order ids are blanked on their own)
+_PHONE_SHAPED = re.compile(r"\d{2,5}(?:-\d{2,5}){2,4}")
+# Written like a phone number, though libphonenumber rejects it: an international number
+# ("+44 400 810 5666", "0086…"), or digits in three or more groups ("400-810-56666"). It
+# is checked too, and is never an official number.
+_PHONE_LIKE = re.compile(
+    r"(?<![\w+.])(?:(?:\+|00)\d[\d \-.()]{5,24}\d|\d{2,5}(?:[ \-]\d{2,6}){2,5})(?![\w.]?\d)"
+)
+_DATE = re.compile(r"\d{4}[-.]\d{1,2}[-.]\d{1,2}")
 
 
 @dataclass(frozen=True)
@@ -91,6 +102,11 @@ class NumberVerdict:
     @property
     def is_official(self) -> bool:
         return bool(self.official)
+
+    @property
+    def is_valid(self) -> bool:
+        """False: written like a phone number, but no valid one anywhere (so not official)."""
+        return bool(self.readings)
 
 
 @dataclass(frozen=True)
@@ -159,7 +175,8 @@ def mask_ids(text: str) -> str:
     for match in _AMAZON_ORDER.finditer(text):
         blank(*match.span())
     for match in _LABELLED_ID.finditer(text):
-        blank(*match.span("id"))
+        if _PHONE_SHAPED.fullmatch(match.group("id")) is None:
+            blank(*match.span("id"))
     for match in _LONG_RUN.finditer(text):
         blank(*match.span())
     return "".join(chars)
@@ -210,6 +227,10 @@ class PhoneBook:
                     )
                     self._by_e164.setdefault(official.e164, []).append(official)
         self._regions = tuple(regions) + tuple(r for r in ALWAYS_REGIONS if r not in regions)
+        # each official number's national digits ("4008105666"), for numbers no region reads
+        self._national = {
+            e164: str(phonenumbers.parse(e164).national_number) for e164 in self._by_e164
+        }
 
     @property
     def numbers(self) -> tuple[OfficialNumber, ...]:
@@ -251,6 +272,16 @@ class PhoneBook:
             end = max(s[1] for s in group)
             readings = tuple(dict.fromkeys(s[2] for s in group))
             found.append(FoundNumber(start, end, text[start:end], readings))
+        for match in _PHONE_LIKE.finditer(masked):
+            start, end = match.span()
+            digits = sum(ch.isdigit() for ch in match.group())
+            if (any(start < f.end and f.start < end for f in found) or not 7 <= digits <= 17
+                    or _DATE.search(match.group())):
+                continue
+            found.append(FoundNumber(start, end, text[start:end], ()))  # no valid reading
+            if len(found) >= MAX_FOUND:
+                break
+        found.sort(key=lambda f: f.start)
         return found
 
     def check(self, text: str) -> NumberCheck | None:
@@ -278,9 +309,15 @@ class PhoneBook:
             official += [n for n in self._by_e164.get(reading, ()) if n not in official]
         near: list[OfficialNumber] = []
         if not official:
-            for reading in found.readings:
+            # a number no region accepts is compared digit for digit with the national form
+            digits = "".join(ch for ch in found.text if ch.isdigit())
+            if found.text.lstrip().startswith("00"):
+                digits = digits[2:]  # an international prefix, as "+"
+            readings = found.readings or (digits,)
+            for reading in readings:
                 for e164, numbers in self._by_e164.items():
-                    if OSA.distance(reading, e164, score_cutoff=1) <= 1:
+                    forms = (e164,) if found.readings else (e164[1:], self._national[e164])
+                    if any(OSA.distance(reading, f, score_cutoff=1) <= 1 for f in forms):
                         near += [n for n in numbers if n not in near]
         return NumberVerdict(found.text, found.readings, tuple(official), tuple(near))
 

@@ -262,3 +262,40 @@ def test_a_number_for_an_uncovered_platform_gets_no_other_platforms_warnings(
     assert not check.numbers[0].is_official
     assert check.advice == ()  # Amazon's or Tmall's warnings are not about JD
     assert check.safe_path is not None and check.general  # the general advice is
+
+
+# --- issue 17, item 2: numbers a case id or the phone library must not hide --------------
+
+
+@pytest.mark.parametrize("label", ["工单", "工单号", "case", "Case #", "ticket", "订单"])
+def test_a_phone_shaped_number_next_to_a_case_word_is_checked(book: PhoneBook, label: str) -> None:
+    check = book.check(f"{label} 400-810-5667 是亚马逊客服吗")
+    assert check is not None
+    (verdict,) = check.numbers
+    assert verdict.text == "400-810-5667" and not verdict.is_official
+    assert [n.number for n in verdict.near] == ["400-810-5666"]
+
+
+@pytest.mark.parametrize(
+    ("written", "near"),
+    [
+        ("+44 400 810 5666", None),  # invalid for its region
+        ("400-810-56666", "400-810-5666"),  # one digit too many
+        ("+1-888-280-43311", "+1-888-280-4331"),
+        ("0086 400 810 56666", "400-810-5666"),
+    ],
+)
+def test_a_number_the_phone_library_rejects_is_not_official(
+    book: PhoneBook, written: str, near: str | None
+) -> None:
+    check = book.check(f"亚马逊客服 {written} 是真的吗")
+    assert check is not None, written
+    (verdict,) = check.numbers
+    assert verdict.text == written and not verdict.is_valid and not verdict.is_official
+    assert [n.number for n in verdict.near[:1]] == ([near] if near else [])
+    assert not check.all_official and [a.platform for a in check.advice] == ["amazon"]
+
+
+def test_the_official_number_with_an_international_prefix_is_official(book: PhoneBook) -> None:
+    check = book.check("00864008105666 是亚马逊吗")
+    assert check is not None and check.all_official

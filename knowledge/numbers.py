@@ -272,11 +272,11 @@ class PhoneBook:
             end = max(s[1] for s in group)
             readings = tuple(dict.fromkeys(s[2] for s in group))
             found.append(FoundNumber(start, end, text[start:end], readings))
-        for match in _PHONE_LIKE.finditer(masked):
-            start, end = match.span()
-            digits = sum(ch.isdigit() for ch in match.group())
+        for like in _PHONE_LIKE.finditer(masked):
+            start, end = like.span()
+            digits = sum(ch.isdigit() for ch in like.group())
             if (any(start < f.end and f.start < end for f in found) or not 7 <= digits <= 17
-                    or _DATE.search(match.group())):
+                    or _DATE.search(like.group())):
                 continue
             found.append(FoundNumber(start, end, text[start:end], ()))  # no valid reading
             if len(found) >= MAX_FOUND:

@@ -413,11 +413,17 @@ class SmallTalkPhrases(Model):
     # whole messages (besides fillers); `<platform>` stands for any platform's name
     phrases: list[NonEmpty] = Field(min_length=1)
     reply: Text  # short and honest; about the bot itself, so it needs no source
+    # the phrases may also be said to a platform, before or after its name ("亚马逊客服
+    # 你好", "thanks walmart support"): the bot then says what it is
+    addressable: bool = False
 
 
 class SmallTalkFile(Model):
     # words that may come before or after a phrase without changing it (啊, please, bot)
     fillers: list[NonEmpty] = Field(default_factory=list)
+    # words around a platform's name that address it ("客服", "support", "the real"):
+    # "亚马逊官方客服" in "你是亚马逊官方客服吗" still names Amazon
+    addressing: list[NonEmpty] = Field(default_factory=list)
     kinds: list[SmallTalkPhrases] = Field(min_length=1)
     # one line on what the bot is and is not, for /start and /about
     identity: Text

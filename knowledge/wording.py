@@ -258,7 +258,9 @@ class _Wording:
 
     def smalltalk(self, talk: SmallTalk) -> Worded:
         lines = [Line.of(talk.reply.get(self.lang))]
-        if talk.kind in ("are_you_human", "act_for_me"):
+        addressed = talk.platform is not None and talk.kind in ("greeting", "thanks")
+        if talk.kind in ("are_you_human", "act_for_me") or addressed:
+            # "亚马逊客服你好": said to a platform, so say what the bot is
             lines.append(Line.of(Span(talk.identity.get(self.lang), "italic")))
         if talk.official_entry is not None and talk.platform is not None:
             self.cited.extend(talk.official_entry.sources)

@@ -17,7 +17,7 @@ from knowledge.answer import DirectAnswer
 from knowledge.card import Line, title_for
 from knowledge.catalog import CardRef, Catalog
 from knowledge.platforms import UncoveredPlatform
-from knowledge.reply import Nothing, NotSure, Reply
+from knowledge.reply import CheckedAnswer, Nothing, NotSure, Reply
 from knowledge.schema import Lang
 from knowledge.wording import word_reply
 
@@ -35,19 +35,26 @@ def reply_screen(catalog: Catalog, reply: Reply, viewer: Viewer) -> Screen:
             return screen or not_sure_screen(catalog, reply.suggestions, lang)
         case DirectAnswer():
             return answer_screen(catalog, reply, viewer)
+        case CheckedAnswer(answer=answer):
+            return answer_screen(catalog, answer, viewer, reply)
         case UncoveredPlatform():
             # every platform that is covered, as buttons
             return _worded(catalog, reply, viewer, platform_rows(catalog, lang, OpenMenu, None))
     return _worded(catalog, reply, viewer, home_screen(catalog, lang).buttons)
 
 
-def answer_screen(catalog: Catalog, answer: DirectAnswer, viewer: Viewer) -> Screen:
-    """The fact asked, in a few lines; the full guide, every part, other sites, track."""
+def answer_screen(catalog: Catalog, answer: DirectAnswer, viewer: Viewer,
+                  reply: Reply | None = None) -> Screen:
+    """The fact asked, in a few lines; the full guide, every part, other sites, track.
+
+    `reply` is what to word when it is more than the answer (the answer and the check of
+    a number or link in the question)."""
     ref = answer.ref
     if ref is None:
         return not_sure_screen(catalog, answer.suggestions, viewer.lang)
     lang = viewer.lang
-    worded = word_reply(answer, catalog, lang=lang, user_zone=viewer.zone, now=viewer.now)
+    worded = word_reply(reply or answer, catalog, lang=lang, user_zone=viewer.zone,
+                        now=viewer.now)
     rows: list[Row] = [(Button(msg("button.guide", lang), OpenGuide(ref)),
                         Button(msg("button.parts", lang), OpenCard(ref)))]
     platform = catalog.platform(ref.platform)

@@ -1,0 +1,161 @@
+"""The check of a whole message (issue 17): scam words first, every number and link
+checked with the worst verdict first, nothing unchecked called safe, and a real question
+around a number or link answered with the check after it (issue 18, item 3)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from knowledge.answer import DirectAnswer
+from knowledge.catalog import Catalog, load_catalog
+from knowledge.checks import MessageCheck
+from knowledge.links import MAX_LINKS, LinkKind
+from knowledge.reply import CheckedAnswer, Reply, Responder
+from knowledge.schema import Aspect, Lang, ScamSign
+from knowledge.wording import word_reply
+
+NOW = datetime(2026, 3, 4, 4, 0, tzinfo=UTC)
+ZONE = ZoneInfo("Asia/Shanghai")
+SCAM_SMS = ("【亚马逊】您的账户已冻结，请致电 400-810-5666 转 2 并登录 "
+            "https://amazon-cn.help 解冻")
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+@pytest.fixture(scope="module")
+def responder(catalog: Catalog) -> Responder:
+    return Responder(catalog)
+
+
+def ask(responder: Responder, text: str, lang: Lang = "zh") -> tuple[Reply, str]:
+    reply = responder.respond(text, lang=lang, user_zone=ZONE, now=NOW)
+    words = word_reply(reply, responder.catalog, lang=lang, user_zone=ZONE, now=NOW)
+    return reply, words.plain_text()
+
+
+def test_a_scam_sms_gets_the_warning_and_the_safe_way_before_any_verdict(
+    responder: Responder,
+) -> None:
+    reply, text = ask(responder, SCAM_SMS)
+    assert isinstance(reply, MessageCheck) and reply.scam is not None
+    assert reply.scam.signs == (ScamSign.frozen,)
+    assert [v.kind for v in reply.links] == [LinkKind.look_alike]
+    assert [n.is_official for n in reply.numbers] == [True]
+    lines = text.splitlines()
+    assert lines[0].startswith("⛔") and "冻结" in lines[1]
+    safe = next(i for i, line in enumerate(lines) if line.startswith("安全的做法"))
+    entry = next(i for i, line in enumerate(lines) if line.startswith("亚马逊的官方"))
+    fake = next(i for i, line in enumerate(lines) if "amazon-cn.help" in line)
+    official = next(i for i, line in enumerate(lines) if line.startswith("✅"))
+    assert safe < entry < fake < official  # the safe way first, the fake above the ✅
+    assert "可以伪造" in text  # an official number on a text can be faked
+
+
+@pytest.mark.parametrize(
+    ("message", "sign"),
+    [
+        ("Amazon called me from +1-888-280-4331 and asked for my OTP, legit?", ScamSign.code),
+        ("有人打電話給我說是亞馬遜客服，要我的驗證碼", ScamSign.code),  # traditional, no number
+        ("walmart texted me: your account is suspended, reply with your password",
+         ScamSign.frozen),
+        ("天猫客服来电说要交保证金才能退款，电话 0571-88157858", ScamSign.pay),
+    ],
+)
+def test_a_call_or_text_that_asks_for_a_code_pay_or_password_is_a_scam(
+    responder: Responder, message: str, sign: ScamSign
+) -> None:
+    lang: Lang = "en" if message.isascii() else "zh"
+    reply, text = ask(responder, message, lang)
+    assert isinstance(reply, MessageCheck) and reply.scam is not None, message
+    assert sign in reply.scam.signs
+    assert text.splitlines()[0].startswith("⛔")
+    assert reply.scam.spoofing is not None  # a call or text: caller ID can be faked
+    assert reply.scam.never_asks.sources and reply.scam.spoofing.sources
+
+
+def test_caller_id_of_an_official_number_is_said_to_be_fakeable(responder: Responder) -> None:
+    reply, text = ask(responder, "Amazon called me from +1-888-280-4331, is it them?", "en")
+    assert isinstance(reply, MessageCheck) and reply.scam is None
+    assert reply.numbers[0].is_official and reply.spoofing is not None
+    assert "can be faked" in text and "✅" in text
+
+
+def test_a_question_about_a_frozen_account_is_a_question_not_a_scam(
+    responder: Responder,
+) -> None:
+    reply, _ = ask(responder, "亚马逊卖家账户被冻结了怎么办")
+    assert not isinstance(reply, MessageCheck)
+
+
+def test_the_phishing_link_among_official_ones_leads(responder: Responder) -> None:
+    reply, text = ask(responder, "amazon.com amazon.co.uk amazon.de amazon-refund.help 哪个是真的",
+                      "zh")
+    assert isinstance(reply, MessageCheck) and not reply.all_official
+    lines = text.splitlines()
+    assert lines[1].startswith("⛔ amazon-refund.help"), lines
+    assert sum(line.startswith("✅") for line in lines) == 3
+    assert any(line.startswith("安全的做法") for line in lines)
+
+
+def test_links_over_the_cap_are_called_unchecked_and_unsafe(responder: Responder) -> None:
+    official = ["amazon.com", "amazon.co.uk", "amazon.de", "amazon.co.jp", "amazon.cn"]
+    message = " ".join([*official[:MAX_LINKS], "amazon-refund.help"]) + " are these real?"
+    reply, text = ask(responder, message, "en")
+    assert isinstance(reply, MessageCheck)
+    assert reply.unchecked_links == 1 and not reply.all_official
+    assert "1 more links were not checked" in text and "unsafe" in text
+    assert "The safe way" in text
+
+
+@pytest.mark.parametrize(
+    "message", ["工单 400-810-5667 是亚马逊客服吗", "case 400-810-5667 是亚马逊客服吗"]
+)
+def test_a_number_next_to_a_case_word_is_checked(responder: Responder, message: str) -> None:
+    reply, text = ask(responder, message)
+    assert isinstance(reply, MessageCheck), reply
+    assert [n.text for n in reply.numbers] == ["400-810-5667"]
+    assert "不是我知道的任何官方客服号码" in text and "400-810-5666" in text
+
+
+@pytest.mark.parametrize("written", ["+44 400 810 5666", "400-810-56666", "0086 400 810 56666"])
+def test_a_rejected_number_is_not_official_and_gets_the_official_entry(
+    responder: Responder, written: str
+) -> None:
+    reply, text = ask(responder, f"{written} 是亚马逊客服吗")
+    assert isinstance(reply, MessageCheck)
+    assert "不是有效的电话号码" in text and "亚马逊的官方号码在这里找" in text
+    assert "没太明白" not in text
+
+
+@pytest.mark.parametrize(
+    ("message", "lang", "aspect", "fact", "check"),
+    [
+        ("amazon.co.jp customer service number?", "en", Aspect.phone, "050-3184-6300",
+         "✅ amazon.co.jp"),
+        ("亚马逊 400-810-5666 几点上班", "zh", Aspect.hours, "", "✅ 400-810-5666"),
+        ("亚马逊 400-810-5667 几点上班", "zh", Aspect.hours, "", "⚠️ 400-810-5667"),
+    ],
+)
+def test_a_real_question_around_a_number_or_link_is_answered_then_checked(
+    responder: Responder, message: str, lang: Lang, aspect: Aspect, fact: str, check: str
+) -> None:
+    reply, text = ask(responder, message, lang)
+    assert isinstance(reply, CheckedAnswer), reply
+    assert isinstance(reply.answer, DirectAnswer) and reply.answer.aspect is aspect
+    assert fact in text
+    assert text.index(check) > len(text) // 2  # the check after the answer
+    assert len(text) <= 1000
+
+
+@pytest.mark.parametrize(
+    "message", ["is this amazon? 400-810-5666", "400-810-5666 是亚马逊的吗", "amazon.co.jp legit?"]
+)
+def test_a_pasted_number_or_link_alone_stays_a_check(responder: Responder, message: str) -> None:
+    reply, _ = ask(responder, message)
+    assert isinstance(reply, MessageCheck)

@@ -41,10 +41,13 @@ __all__ = [
 ]
 
 MAX_NUMBERS = 3  # checked per message; the rest are counted in `NumberCheck.skipped`
-MAX_TEXT = 500  # characters of a message searched for numbers (a paste's head)
-# candidates libphonenumber tries per region: bounds the cost of a hostile message
-# (a wall of digits) at a few milliseconds; `skipped` counts what was found within it
-MAX_TRIES = 40
+MAX_TEXT = 4096  # a whole Telegram message
+# Runs of digits read by libphonenumber per message (each in every region): bounds the
+# cost of a hostile message (a wall of numbers); the runs after them are counted in
+# `skipped`, never checked and never called safe
+MAX_CANDIDATES = 8
+# candidates libphonenumber tries per region within those runs
+MAX_TRIES = 16
 MIN_DIGITS = 6  # fewer digits in a whole message: no phone number anywhere in it
 MAX_FOUND = 20  # numbers read per region; `skipped` counts at most MAX_FOUND - MAX_NUMBERS
 # hotlines of mainland China (400/800) are written without a country code
@@ -70,9 +73,12 @@ _PHONE_SHAPED = re.compile(r"\d{2,5}(?:-\d{2,5}){2,4}")
 # ("+44 400 810 5666", "0086…"), or digits in three or more groups ("400-810-56666"). It
 # is checked too, and is never an official number.
 _PHONE_LIKE = re.compile(
-    r"(?<![\w+.])(?:(?:\+|00)\d[\d \-.()]{5,24}\d|\d{2,5}(?:[ \-]\d{2,6}){2,5})(?![\w.]?\d)"
+    r"(?<![\w+.])(?:(?:\+|00)\d[\d \-.()]{5,24}\d|\d{2,5}(?:-\d{2,6}){2,4}|\d{2,5}(?: \d{2,6}){2,4})"
+    r"(?![\w.]?\d)"
 )
 _DATE = re.compile(r"\d{4}[-.]\d{1,2}[-.]\d{1,2}")
+# a run of six or more digits, single separators allowed: what may hold a phone number
+_CANDIDATE = re.compile(r"\+?\d(?:[ \-.()/]?\d){5,}")
 
 
 @dataclass(frozen=True)
@@ -246,12 +252,21 @@ class PhoneBook:
 
     def find(self, text: str) -> list[FoundNumber]:
         """Every phone number in `text`, in order, each once with all its readings."""
+        return self._scan(text)[0]
+
+    def _scan(self, text: str) -> tuple[list[FoundNumber], int]:
+        """The numbers in the first MAX_CANDIDATES runs of digits, and how many runs
+        after those were not read."""
         text = unicodedata.normalize("NFKC", text[:MAX_TEXT])
         if sum(ch.isdigit() for ch in text) < MIN_DIGITS:
-            return []
+            return [], 0
         masked = mask_ids(text)
+        runs = [m.end() for m in _CANDIDATE.finditer(masked)]
+        unread = max(0, len(runs) - MAX_CANDIDATES)
+        if unread:
+            masked = masked[:runs[MAX_CANDIDATES - 1]]
         spans: list[tuple[int, int, str]] = []  # (start, end, e164), region order kept
-        for region in self._regions:
+        for n_region, region in enumerate(self._regions):
             matcher = phonenumbers.PhoneNumberMatcher(
                 masked, region, leniency=phonenumbers.Leniency.VALID, max_tries=MAX_TRIES
             )
@@ -259,6 +274,9 @@ class PhoneBook:
                 if n >= MAX_FOUND:
                     break
                 spans.append((match.start, match.end, _e164(match.number)))
+            if n_region == 0:
+                # an international number (+86 …) reads the same in every region
+                masked = _blank_international(masked, spans)
         # numbers read in several regions overlap: one group per stretch of text
         groups: list[list[tuple[int, int, str]]] = []
         for span in sorted(spans, key=lambda s: s[0]):
@@ -272,7 +290,8 @@ class PhoneBook:
             end = max(s[1] for s in group)
             readings = tuple(dict.fromkeys(s[2] for s in group))
             found.append(FoundNumber(start, end, text[start:end], readings))
-        for like in _PHONE_LIKE.finditer(masked):
+        likes = _PHONE_LIKE.finditer(masked)
+        for like in likes:
             start, end = like.span()
             digits = sum(ch.isdigit() for ch in like.group())
             if (any(start < f.end and f.start < end for f in found) or not 7 <= digits <= 17
@@ -280,13 +299,14 @@ class PhoneBook:
                 continue
             found.append(FoundNumber(start, end, text[start:end], ()))  # no valid reading
             if len(found) >= MAX_FOUND:
+                unread += sum(1 for _ in likes)  # counted, so the reply can say so
                 break
         found.sort(key=lambda f: f.start)
-        return found
+        return found, unread
 
     def check(self, text: str) -> NumberCheck | None:
         """The verdict on each number in a message; None when it holds no phone number."""
-        found = self.find(text)
+        found, unread = self._scan(text)
         if not found:
             return None
         verdicts = tuple(self._verdict(f) for f in found[:MAX_NUMBERS])
@@ -295,7 +315,7 @@ class PhoneBook:
             advice = self._advice(text, verdicts)
         return NumberCheck(
             numbers=verdicts,
-            skipped=max(0, len(found) - MAX_NUMBERS),
+            skipped=max(0, len(found) - MAX_NUMBERS) + unread,
             advice=advice,
             safe_path=safe_path(self._catalog),
             general=safety_advice(self._catalog),
@@ -331,6 +351,15 @@ class PhoneBook:
             ids = list(dict.fromkeys(n.platform for v in verdicts for n in v.near))
             ids = ids or list(self._catalog.platforms)
         return tuple(platform_advice(self._catalog, pid) for pid in ids)
+
+
+def _blank_international(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """`text` with the numbers written with "+" blanked out (they are read already)."""
+    chars = list(text)
+    for start, end, _ in spans:
+        if text[start:end].lstrip().startswith("+"):
+            chars[start:end] = _MASK * (end - start)
+    return "".join(chars)
 
 
 def platform_advice(catalog: Catalog, platform_id: str) -> PlatformAdvice:

@@ -27,7 +27,8 @@ from knowledge.wording import word_reply
 
 LIMIT = 4096  # a Telegram message
 WORST = {
-    "scam sms": "【亚马逊】您的账户已冻结，请致电 400-810-5666 转 2 并登录 https://amazon-cn.help 解冻",
+    "scam sms": ("【亚马逊】您的账户已冻结，请致电 400-810-5666 转 2 并登录 "
+                 "https://amazon-cn.help 解冻"),
     "dotted words": ("a.b.c.d.e.f.g.h " * 600)[:LIMIT],
     "bare hosts": ("amaz0n-help.com " * 400)[:LIMIT],
     "disguised links": ("https://amazon.com@evil.com\\@x.y/ " * 200)[:LIMIT],

@@ -73,8 +73,8 @@ _PHONE_SHAPED = re.compile(r"\d{2,5}(?:-\d{2,5}){2,4}")
 # ("+44 400 810 5666", "0086…"), or digits in three or more groups ("400-810-56666"). It
 # is checked too, and is never an official number.
 _PHONE_LIKE = re.compile(
-    r"(?<![\w+.])(?:(?:\+|00)\d[\d \-.()]{5,24}\d|\d{2,5}(?:-\d{2,6}){2,4}|\d{2,5}(?: \d{2,6}){2,4})"
-    r"(?![\w.]?\d)"
+    r"(?<![\w+.])(?:(?:\+|00)\d[\d \-.()]{5,24}\d"
+    r"|\d{2,5}(?:-\d{2,6}){2,4}|\d{2,5}(?: \d{2,6}){2,4})(?![\w.]?\d)"
 )
 _DATE = re.compile(r"\d{4}[-.]\d{1,2}[-.]\d{1,2}")
 # a run of six or more digits, single separators allowed: what may hold a phone number

@@ -61,6 +61,7 @@ _TOKEN_RE = re.compile(
     "\u2600-\u27bf\U0001f000-\U0001faff]+"
 )
 _SCHEME_RE = re.compile(r"(?i)(?:https?|hxxps?|ftp)://")
+_LINKISH = re.compile(r"(?i)://|\.[a-z]{2,}")  # counted, unread, past the cap
 _EDGE = ".:;,-_*~'\"=/\\@#"  # stripped from both ends of a bare word
 # IDNA's full stops (UTS 46 maps them to "."); NFKC folds the rest (＼ ／ ＠ ．, full width)
 _IDNA_DOTS = {"\u3002": ".", "\uff61": ".", "\uff0e": "."}
@@ -342,21 +343,28 @@ class OfficialDomains:
         applied. Full-width separators (＼ ／ ＠ ．) and IDNA's full stops (。) are read
         both ways, literally and folded, and every host either reading opens counts.
         """
+        return self._scan(text)[0]
+
+    def _scan(self, text: str) -> tuple[list[FoundLink], int]:
+        """The links among the first MAX_TOKENS dotted words, and how many words after
+        them look like links (a dot before letters, or "://") and were not read."""
         raw = text[:MAX_TEXT]
         folded = _fold(raw)
         found: list[FoundLink] = []
         tokens = 0
+        unread = 0
         for match in _TOKEN_RE.finditer(folded):
             word = match.group()
             if "." not in word:
                 continue
             tokens += 1
             if tokens > MAX_TOKENS or len(found) >= MAX_FOUND:
-                break
+                unread += _LINKISH.search(word) is not None
+                continue
             link = _read(word, raw[match.start():match.end()])
             if link is not None:
                 found.append(link)
-        return found
+        return found, unread
 
     def classify(self, host: str, written: str | None = None) -> LinkVerdict:
         """Official, look-alike or unknown, for one host name."""
@@ -383,7 +391,7 @@ class OfficialDomains:
 
     def check(self, text: str) -> LinkCheck | None:
         """The verdict on each link in a message; None when it holds none."""
-        found = self.find(text)
+        found, unread = self._scan(text)
         if not found:
             return None
         verdicts = tuple(self.verdict(link) for link in found[:MAX_LINKS])
@@ -392,7 +400,7 @@ class OfficialDomains:
             advice = self._advice(text, verdicts)
         return LinkCheck(
             links=verdicts,
-            skipped=max(0, len(found) - MAX_LINKS),
+            skipped=max(0, len(found) - MAX_LINKS) + unread,
             advice=advice,
             safe_path=safe_path(self._catalog),
             general=safety_advice(self._catalog),

@@ -249,3 +249,10 @@ def test_idna_full_stops_join_a_host(links: OfficialDomains) -> None:
     check = links.check("登录 amazon-cn。help 解冻")
     assert check is not None and [v.host for v in check.links] == ["amazon-cn.help"]
     assert check.links[0].kind is LinkKind.look_alike
+
+
+def test_a_wall_of_links_counts_every_one_it_did_not_check(links: OfficialDomains) -> None:
+    check = links.check("amazon.com " * 3 + "amaz0n-help.com " * 250)  # 4,033 characters
+    assert check is not None and len(check.links) == MAX_LINKS
+    assert len(check.links) + check.skipped == 253
+    assert not check.all_official

@@ -100,8 +100,11 @@ class Responder:
         if talk is not None:
             return talk
         check = self.checker.check(text)
+        uncovered = self.names.names_uncovered(text)
+        only_uncovered = uncovered is not None and not uncovered.named_covered
         if check is not None:
-            if check.scam is not None or self.checker.words.asks_if_genuine(text):
+            if check.scam is not None or only_uncovered or \
+                    self.checker.words.asks_if_genuine(text):
                 return check
             answer = direct_answer(self.catalog, self.index, around(text, check, self.catalog),
                                    lang=lang, user_zone=user_zone, now=now, personal=personal,
@@ -109,8 +112,7 @@ class Responder:
             if answer.ref is None or answer.aspect in (None, Aspect.safety):
                 return check  # only a pasted number or link: the check is the answer
             return CheckedAnswer(answer, check)
-        uncovered = self.names.names_uncovered(text)
-        if uncovered is not None and not uncovered.named_covered:
+        if uncovered is not None and only_uncovered:
             return uncovered
         answer = direct_answer(self.catalog, self.index, text, lang=lang, user_zone=user_zone,
                                now=now, personal=personal, suggestions=suggestions)

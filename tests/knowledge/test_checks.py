@@ -4,13 +4,16 @@ around a number or link answered with the check after it (issue 18, item 3)."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 
 from knowledge.answer import DirectAnswer
-from knowledge.catalog import Catalog, load_catalog
+from knowledge.catalog import DATA_DIR, Catalog, load_catalog
 from knowledge.checks import MessageCheck
 from knowledge.links import MAX_LINKS, LinkKind
 from knowledge.reply import CheckedAnswer, Reply, Responder
@@ -159,3 +162,27 @@ def test_a_real_question_around_a_number_or_link_is_answered_then_checked(
 def test_a_pasted_number_or_link_alone_stays_a_check(responder: Responder, message: str) -> None:
     reply, _ = ask(responder, message)
     assert isinstance(reply, MessageCheck)
+
+
+def test_an_uncovered_platforms_question_with_a_number_stays_a_check(
+    responder: Responder,
+) -> None:
+    reply, text = ask(responder, "京东 400-606-5500 几点上班")
+    assert isinstance(reply, MessageCheck) and reply.advice == ()
+    body = text.split("来源")[0]  # (the sources of the general advice name the guides)
+    assert "亚马逊" not in body and "天猫" not in body  # no other platform's answer
+
+
+def test_the_scam_words_come_from_the_data_file(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    safety = yaml.safe_load((data / "safety.yaml").read_text(encoding="utf-8"))
+    safety["scam"]["signs"]["code"] = {"zh": ["暗号"], "en": ["xyzzy"]}
+    (data / "safety.yaml").write_text(yaml.safe_dump(safety, allow_unicode=True),
+                                      encoding="utf-8")
+    responder = Responder(load_catalog(data))
+    reply, _ = ask(responder, "亚马逊客服来电要我的暗号")
+    assert isinstance(reply, MessageCheck) and reply.scam is not None
+    assert reply.scam.signs == (ScamSign.code,)
+    reply, _ = ask(responder, "亚马逊客服来电要我的验证码")
+    assert not isinstance(reply, MessageCheck)

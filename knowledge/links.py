@@ -15,8 +15,17 @@ Everything else is a look-alike or unknown:
 * unknown — nothing official about it; `platform` says whose name it uses, if any
   (amazon.fr is Amazon's name on a domain no source lists: unknown, not a fake).
 
-Punycode (xn--) labels are decoded with Python's idna codec; full-width letters and the
-ideographic full stop are folded the way browsers fold them.
+How a link is read: the way a browser opens it. Each word of a message with a dot in
+it is parsed by the WHATWG URL standard (the `ada-url` package, the parser Node.js
+uses): what stands before "@" is user information, not the host (amazon.com@evil.com
+opens evil.com); "\\" ends the host like "/" (evil.com\\@amazon.com opens evil.com);
+percent-escapes and IDNA (UTS 46) are applied, and the host is read whole whatever its
+script, so an Armenian "օ" inside "amazօn.com" makes a look-alike, never "n.com".
+Full-width separators (＼ ／ ＠ ．) and IDNA's full stops (。) are read both literally and
+folded as a browser folds them, and the worse of the two readings counts. A link whose
+shown host is not the one it opens is `disguise`d; a name that mixes letters of two
+alphabets is a look-alike even when it imitates no known name. Punycode labels are
+shown decoded.
 """
 
 from __future__ import annotations

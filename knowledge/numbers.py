@@ -11,7 +11,11 @@ region the catalog's sites use plus CN (400/800 hotlines). A national number rea
 differently in each country ("0800 085 2080" is a UK and a German number), so each
 number found keeps all its readings and matches when any reading is an official number.
 Order ids, case ids and long digit runs are blanked out first, so they are never taken
-for phone numbers, and at most MAX_NUMBERS numbers are checked per message.
+for phone numbers — except an "id" written like a phone number ("工单 400-810-5667"),
+which is checked. A number written like a phone number that libphonenumber rejects in
+every region ("+44 400 810 5666", one digit too many) is found too, and is never
+official. At most MAX_NUMBERS numbers are checked per message; the rest, and the runs of
+digits past the first MAX_CANDIDATES, are counted in `skipped`, never dropped.
 """
 
 from __future__ import annotations

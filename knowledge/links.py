@@ -262,21 +262,33 @@ def _read(folded: str, raw: str) -> FoundLink | None:
             continue  # a version number, a file name
         passes_for = _looks_like_host(user) if user else None
         if scheme is None and user and passes_for is None:
-            continue  # an e-mail address (me@example.com), not a link
+            return None  # an e-mail address (me@example.com), not a link
         if host not in hosts:
             hosts.append(host)
         if n == 0 or userinfo is None:
             userinfo = passes_for or userinfo
     if not hosts:
-        return None
+        # no browser would open it (a "/" that is not one, an "@" escaped in the host):
+        # still a link to warn about when it has a scheme or ends like a host name
+        naive = _naive_host(written)
+        if not naive or (scheme is None and not _bare_host_ok(naive.rstrip(_EDGE))):
+            return None
+        return FoundLink(written, (naive,), None)
     if userinfo in hosts:
         userinfo = None
     if userinfo is None:
         # what a reader (or a parser that does not know "\\") takes for the host
-        naive = _looks_like_host(re.split(r"[/?#]", _SCHEME_RE.sub("", written, count=1),
-                                          maxsplit=1)[0].rsplit("@", 1)[-1])
+        naive = _looks_like_host(_naive_host(written))
         userinfo = naive if naive is not None and naive not in hosts else None
     return FoundLink(written, tuple(hosts), userinfo)
+
+
+def _naive_host(written: str) -> str:
+    """The host as a reader takes it: after the scheme and the last "@", before a port,
+    "/", "?" or "#" (lower case, as written)."""
+    rest = _SCHEME_RE.sub("", written, count=1)
+    head = re.split(r"[/?#]", rest, maxsplit=1)[0].rsplit("@", 1)[-1]
+    return re.sub(r":\d*$", "", head).strip(".").lower()
 
 
 def _https(text: str) -> str:

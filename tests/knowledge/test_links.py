@@ -256,3 +256,20 @@ def test_a_wall_of_links_counts_every_one_it_did_not_check(links: OfficialDomain
     assert check is not None and len(check.links) == MAX_LINKS
     assert len(check.links) + check.skipped == 253
     assert not check.all_official
+
+
+@pytest.mark.parametrize(
+    ("text", "imitates"),
+    [
+        ("https://amazon.com%40evil.com/login", "amazon.com"),  # no browser opens it
+        ("amazon.com\u2044evil.com", "amazon.com"),  # a fraction slash, not a "/"
+        ("https://amazon.com\u2215refund.top", "amazon.com"),  # a division slash
+    ],
+)
+def test_a_link_no_browser_can_read_is_still_not_official(
+    links: OfficialDomains, text: str, imitates: str
+) -> None:
+    check = links.check(f"{text} 是官方的吗")
+    assert check is not None, text
+    (verdict,) = check.links
+    assert verdict.kind is LinkKind.look_alike and verdict.domain == imitates, verdict

@@ -270,16 +270,16 @@ def _read(folded: str, raw: str) -> FoundLink | None:
     if not hosts:
         # no browser would open it (a "/" that is not one, an "@" escaped in the host):
         # still a link to warn about when it has a scheme or ends like a host name
-        naive = _naive_host(written)
-        if not naive or (scheme is None and not _bare_host_ok(naive.rstrip(_EDGE))):
+        seen = _naive_host(written)
+        if not seen or (scheme is None and not _bare_host_ok(seen.rstrip(_EDGE))):
             return None
-        return FoundLink(written, (naive,), None)
+        return FoundLink(written, (seen,), None)
     if userinfo in hosts:
         userinfo = None
     if userinfo is None:
         # what a reader (or a parser that does not know "\\") takes for the host
-        naive = _looks_like_host(_naive_host(written))
-        userinfo = naive if naive is not None and naive not in hosts else None
+        shown = _looks_like_host(_naive_host(written))
+        userinfo = shown if shown is not None and shown not in hosts else None
     return FoundLink(written, tuple(hosts), userinfo)
 
 

@@ -130,8 +130,16 @@ class _Wording:
         lines: list[Line] = []
         if check.scam is not None:
             lines.extend(self.scam(check.scam))
-            lines.extend(self.safety(check.safe_path, ()))
-            lines.extend(self.advice(check.advice, warnings=False))  # never_asks says it
+            # the safe way: the platform's own official entry, or the general one
+            if check.advice:
+                for item in check.advice:
+                    self.cited.extend(item.official_entry.sources)
+                    lines.append(Line.of(Span(self.label("reply.safe_path"), "bold"),
+                                         self.label("reply.scam.entry",
+                                                    name=item.name.get(self.lang),
+                                                    entry=item.official_entry.text.get(self.lang))))
+            else:
+                lines.extend(self.safety(check.safe_path, ()))
         lines.extend(self.verdicts(check, hours=check.scam is None))
         if check.spoofing is not None and check.scam is None:
             self.cited.extend(check.spoofing.sources)
@@ -165,7 +173,8 @@ class _Wording:
     def scam(self, alert: ScamAlert) -> list[Line]:
         signs = self.label("reply.scam.and").join(
             self.label(f"reply.scam.sign.{sign.value}") for sign in alert.signs)
-        lines = [Line.of(Span(self.label("reply.scam.signs", signs=signs), "bold"))]
+        said = self.label("reply.scam.signs", signs=signs)
+        lines = [Line.of(Span(said[:1].upper() + said[1:], "bold"))]
         for fact in (alert.never_asks, alert.spoofing):
             if fact is not None:
                 self.cited.extend(fact.sources)

@@ -54,7 +54,7 @@ async def test_a_scam_sms_gets_the_warning_and_the_safe_way_first(bot: Harness) 
     await bot.send(SCAM_SMS)
     lines = [line for line in bot.screen().plain.splitlines() if line]
     body = lines[lines.index("⛔ 小心，这像是诈骗"):]
-    assert body[1].startswith("这条消息说账户被冻结或封号")
+    assert body[1].startswith("说账户被冻结或封号——这是诈骗的典型做法")
     fake = next(i for i, line in enumerate(body) if "⛔ amazon-cn.help" in line)
     official = next(i for i, line in enumerate(body) if line.startswith("✅ 400-810-5666"))
     safe = next(i for i, line in enumerate(body) if line.startswith("安全的做法"))
@@ -65,7 +65,7 @@ async def test_a_spoofed_caller_id_is_a_scam_even_from_an_official_number(bot: H
     await bot.send(SPOOFED, user=EN_USER)
     text = bot.screen(EN_USER).plain
     assert "⛔ Careful: this looks like a scam" in text
-    assert "asks for a verification code" in text
+    assert "Asking for a verification code — that is what scams do" in text
     assert "can be faked" in text
     assert text.index("The safe way") < text.index("✅ +1-888-280-4331")
     call = await inline_query(bot, SPOOFED, EN_USER)

@@ -51,12 +51,11 @@ def test_a_scam_sms_gets_the_warning_and_the_safe_way_before_any_verdict(
     assert [v.kind for v in reply.links] == [LinkKind.look_alike]
     assert [n.is_official for n in reply.numbers] == [True]
     lines = text.splitlines()
-    assert lines[0].startswith("⛔") and "冻结" in lines[1]
-    safe = next(i for i, line in enumerate(lines) if line.startswith("安全的做法"))
-    entry = next(i for i, line in enumerate(lines) if line.startswith("亚马逊的官方"))
+    assert lines[0].startswith("⛔") and lines[1].startswith("说账户被冻结或封号——")
+    safe = next(i for i, line in enumerate(lines) if line.startswith("安全的做法：自己从亚马逊"))
     fake = next(i for i, line in enumerate(lines) if "amazon-cn.help" in line)
     official = next(i for i, line in enumerate(lines) if line.startswith("✅"))
-    assert safe < entry < fake < official  # the safe way first, the fake above the ✅
+    assert safe < fake < official  # the safe way (Amazon's entry) first, the fake above the ✅
     assert "可以伪造" in text  # an official number on a text can be faked
 
 

@@ -4,6 +4,8 @@ hosts that are simply unknown — never a fake called official, nor a real one a
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from knowledge.catalog import Catalog, load_catalog
 from knowledge.links import (
@@ -273,3 +275,32 @@ def test_a_link_no_browser_can_read_is_still_not_official(
     assert check is not None, text
     (verdict,) = check.links
     assert verdict.kind is LinkKind.look_alike and verdict.domain == imitates, verdict
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    scheme=st.sampled_from(["", "https://", "http://", "hxxps://", "ＨＴＴＰＳ：／／"]),
+    shown=st.sampled_from(["amazon.com", "www.amazon.co.jp", "amazon.de", "ａｍａｚｏｎ．ｃｏｍ"]),
+    opened=st.sampled_from(["evil.com", "amaz0n.top", "refund-help.xyz", "xn--mazon-3ve.com"]),
+    shape=st.sampled_from([
+        # user information: what stands before the (last) "@" is not the host
+        "{shown}@{opened}", "{shown}＠{opened}", "{shown}:443@{opened}", "{shown}%5C@{opened}",
+        "{shown}@@{opened}", "{shown}:{shown}@{opened}",
+        # a backslash (or its full-width look-alike) ends the host like "/"
+        "{opened}\\@{shown}", "{opened}＼@{shown}", "{opened}\\{shown}", "{opened}\\\\@{shown}",
+    ]),
+    path=st.sampled_from(["", "/", "/refund?x=1", "#amazon.com"]),
+    around=st.sampled_from([("", ""), ("退款链接 ", " 请尽快"), ("is ", " legit?"), ("【", "】")]),
+)
+def test_a_link_is_judged_by_the_host_a_browser_opens(
+    links: OfficialDomains, scheme: str, shown: str, opened: str, shape: str, path: str,
+    around: tuple[str, str],
+) -> None:
+    link = shape.format(shown=shown, opened=opened)
+    text = f"{around[0]}{scheme}{link}{path}{around[1]}"
+    check = links.check(text)
+    assert check is not None, text
+    assert not check.all_official, (text, check.links)
+    (verdict,) = check.links
+    assert verdict.kind is not LinkKind.official
+    assert skeleton(verdict.host) == skeleton(links.classify(opened).host), (text, verdict)

@@ -185,3 +185,15 @@ def test_the_scam_words_come_from_the_data_file(tmp_path: Path) -> None:
     assert reply.scam.signs == (ScamSign.code,)
     reply, _ = ask(responder, "亚马逊客服来电要我的验证码")
     assert not isinstance(reply, MessageCheck)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["为什么亚马逊登录要我输入验证码", "amazon asks for a verification code when I log in",
+     "亚马逊账户被冻结了 客服电话多少", "how do I change my amazon password"],
+)
+def test_a_question_about_codes_or_a_frozen_account_is_not_called_a_scam(
+    responder: Responder, message: str
+) -> None:
+    reply, _ = ask(responder, message, "en" if message.isascii() else "zh")
+    assert not (isinstance(reply, MessageCheck) and reply.scam is not None), message

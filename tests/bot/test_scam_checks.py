@@ -98,3 +98,11 @@ def test_the_terminal_answers_the_question_and_then_checks(tmp_path: Any) -> Non
     text = out.getvalue()
     assert "服务时间" in text.splitlines()[0]
     assert "✅ 400-810-5666" in text
+
+
+async def test_a_question_with_a_link_in_inline_mode_answers_then_checks(bot: Harness) -> None:
+    call = await inline_query(bot, "amazon.co.jp customer service number?", EN_USER)
+    first = call.params["results"][0]
+    assert first["id"].endswith(":phone")
+    text = shared_text(call)[0]
+    assert text.index("050-3184-6300") < text.index("✅ amazon.co.jp")

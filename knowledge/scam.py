@@ -22,7 +22,7 @@ from knowledge.textnorm import to_simplified
 
 __all__ = ["MAX_TEXT", "ScamAlert", "ScamSign", "ScamWords"]
 
-MAX_TEXT = 2000  # characters of a message read for scam words
+MAX_TEXT = 4096  # a whole Telegram message, read for scam words
 _GAP = 12  # "是…吗": at most this many characters between the two parts
 
 

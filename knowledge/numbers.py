@@ -241,6 +241,9 @@ class PhoneBook:
         self._national = {
             e164: str(phonenumbers.parse(e164).national_number) for e164 in self._by_e164
         }
+        # libphonenumber compiles its patterns on first use (about 0.1 s): pay that at
+        # start-up, not in the first user's reply
+        self.find("+86 400-810-5666 转 2, 0800 085 2080 or (206) 266-1000")
 
     @property
     def numbers(self) -> tuple[OfficialNumber, ...]:

@@ -70,6 +70,7 @@ _TOKEN_RE = re.compile(
     "\u2600-\u27bf\U0001f000-\U0001faff]+"
 )
 _SCHEME_RE = re.compile(r"(?i)(?:https?|hxxps?|ftp)://")
+_DOTTED = re.compile(r"\w[.%]\w|://")  # a word worth parsing
 _LINKISH = re.compile(r"(?i)://|\.[a-z]{2,}")  # counted, unread, past the cap
 _EDGE = ".:;,-_*~'\"=/\\@#"  # stripped from both ends of a bare word
 # IDNA's full stops (UTS 46 maps them to "."); NFKC folds the rest (＼ ／ ＠ ．, full width)
@@ -376,8 +377,8 @@ class OfficialDomains:
         unread = 0
         for match in _TOKEN_RE.finditer(folded):
             word = match.group()
-            if "." not in word:
-                continue
+            if _DOTTED.search(word) is None:
+                continue  # no dot between letters or digits, no "://": not a link
             tokens += 1
             if tokens > MAX_TOKENS or len(found) >= MAX_FOUND:
                 unread += _LINKISH.search(word) is not None
@@ -413,7 +414,7 @@ class OfficialDomains:
     def check(self, text: str) -> LinkCheck | None:
         """The verdict on each link in a message; None when it holds none."""
         found, unread = self._scan(text)
-        if not found:
+        if not found and not unread:
             return None
         verdicts = tuple(self.verdict(link) for link in found[:MAX_LINKS])
         advice: tuple[PlatformAdvice, ...] = ()

@@ -12,7 +12,7 @@ from bot.ask.screens import answer_screen, reply_screen
 from bot.core.answering import respond
 from bot.core.callbacks import parse_callback
 from bot.core.context import BotContext
-from bot.core.input import MAX_QUESTION, command_argument
+from bot.core.input import MAX_MESSAGE, MAX_QUESTION, command_argument, hidden_links
 from bot.core.replies import answer_expired, show
 from bot.core.screens import home_screen
 from bot.core.texts import MESSAGES
@@ -27,7 +27,7 @@ async def on_question(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or message.text is None:
         return
-    await answer_question(update, context, message.text)
+    await answer_question(update, context, message.text, hidden_links(message))
 
 
 async def faq_command(update: Update, context: BotContext) -> None:
@@ -45,18 +45,25 @@ async def faq_command(update: Update, context: BotContext) -> None:
     await answer_question(update, context, question)
 
 
-async def answer_question(update: Update, context: BotContext, question: str) -> None:
-    """The reply to `question` in the chat of the update."""
+async def answer_question(update: Update, context: BotContext, question: str,
+                          hidden: tuple[str, ...] = ()) -> None:
+    """The reply to `question` in the chat of the update.
+
+    Links hidden behind its words (`hidden`) are checked with it; a long paste is checked
+    whole (every number and link in it), and only its head is read as a question."""
     services = context.services
     text = question.strip()
     viewer = context.viewer_asking(text)
     notes = []
+    checked = " ".join((text, *hidden))  # the addresses behind linked words, too
+    whole = None
     if len(text) > MAX_QUESTION:
-        notes.append(
-            MESSAGES.get("question.too_long", viewer.lang, length=len(text), limit=MAX_QUESTION)
-        )
-        text = text[:MAX_QUESTION]
-    reply = await respond(services, text, viewer)
+        whole = services.responder.checker.check(checked[:MAX_MESSAGE])
+        if whole is None:
+            notes.append(MESSAGES.get("question.too_long", viewer.lang, length=len(text),
+                                      limit=MAX_QUESTION))
+        checked = text[:MAX_QUESTION]
+    reply = whole or await respond(services, checked, viewer)
     logger.debug(
         "question",
         extra={"user_id": context.user.id, "chars": len(question), "reply": type(reply).__name__},

@@ -6,8 +6,9 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from bot.core.input import MAX_QUESTION
 from tests.bot.groupchat import GroupChat, inline_query
-from tests.bot.harness import EN_USER, Harness
+from tests.bot.harness import EN_USER, ZH_USER, Harness
 from tests.bot.telegram_rules import check_text, parse_html
 
 PHISHING = "https://evil.com\\@amazon.com/refund 这是亚马逊的退款链接吗"
@@ -106,3 +107,22 @@ async def test_a_question_with_a_link_in_inline_mode_answers_then_checks(bot: Ha
     assert first["id"].endswith(":phone")
     text = shared_text(call)[0]
     assert text.index("050-3184-6300") < text.index("✅ amazon.co.jp")
+
+
+async def test_a_link_hidden_behind_official_looking_words_is_checked(bot: Harness) -> None:
+    text = "亚马逊退款请点 amazon.com 登录"
+    start = text.index("amazon.com")
+    await bot.process({"message": bot.message(ZH_USER, text=text, entities=[
+        {"type": "text_link", "offset": start, "length": len("amazon.com"),
+         "url": "https://amazon-refund.help/login"}])})
+    shown = bot.screen().plain
+    assert "⛔ amazon-refund.help" in shown
+    assert shown.index("⛔ amazon-refund.help") < shown.index("✅ amazon.com")
+
+
+async def test_a_long_paste_is_checked_whole(bot: Harness) -> None:
+    paste = "【亚马逊】尊敬的用户，" + "您的订单已发货。" * 60 + "退款请登录 amaz0n-refund.top 办理"
+    assert len(paste) > MAX_QUESTION
+    await bot.send(paste)
+    shown = bot.screen().plain
+    assert "⛔ amaz0n-refund.top" in shown

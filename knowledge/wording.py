@@ -31,7 +31,9 @@ from knowledge.scam import ScamAlert
 from knowledge.schema import Lang
 from knowledge.smalltalk import SmallTalk
 
-__all__ = ["Worded", "word_reply"]
+__all__ = ["MAX_ADVICE", "Worded", "word_reply"]
+
+MAX_ADVICE = 2  # platforms whose entries a check lists; more: "which platform?"
 
 
 @dataclass(frozen=True)
@@ -283,6 +285,12 @@ class _Wording:
     # --- shared ---------------------------------------------------------------------
 
     def advice(self, advice: Sequence[PlatformAdvice], *, warnings: bool = True) -> list[Line]:
+        """Each platform's official entry (and first warning); with more than
+        MAX_ADVICE platforms (none named), a line asking which one instead."""
+        if len(advice) > MAX_ADVICE:
+            names = self.label("reply.list_separator").join(a.name.get(self.lang)
+                                                            for a in advice)
+            return [Line.of(self.label("reply.check.which", names=names))]
         lines = []
         for item in advice:
             self.cited.extend(item.official_entry.sources)

@@ -197,3 +197,12 @@ def test_a_question_about_codes_or_a_frozen_account_is_not_called_a_scam(
 ) -> None:
     reply, _ = ask(responder, message, "en" if message.isascii() else "zh")
     assert not (isinstance(reply, MessageCheck) and reply.scam is not None), message
+
+
+def test_a_number_no_platform_claims_asks_which_platform_in_a_short_reply(
+    responder: Responder,
+) -> None:
+    reply, text = ask(responder, "+44 400 810 5666", "en")
+    assert isinstance(reply, MessageCheck) and len(reply.advice) > 2
+    assert "Which platform is it?" in text and "The safe way" in text
+    assert len(text) < 1000

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from knowledge.answer import DirectAnswer
 from knowledge.catalog import DATA_DIR, Catalog, load_catalog
@@ -206,3 +208,17 @@ def test_a_number_no_platform_claims_asks_which_platform_in_a_short_reply(
     assert isinstance(reply, MessageCheck) and len(reply.advice) > 2
     assert "Which platform is it?" in text and "The safe way" in text
     assert len(text) < 1000
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from([
+    *"amzon.c/\\@:%5C-+0123456789 ", "＼", "／", "＠", "．", "。", "օ", "а", "验证码", "冻结",
+    "https://", "400-810-", "【亚马逊】", "来电", "\u200b",
+]), max_size=60).map("".join))
+def test_any_mix_of_links_numbers_and_scam_words_gets_a_reply(
+    responder: Responder, text: str
+) -> None:
+    reply, worded = ask(responder, text)
+    assert worded is not None
+    if isinstance(reply, MessageCheck) and not reply.all_official:
+        assert "✅" not in worded.splitlines()[1]  # the worst leads, never a ✅

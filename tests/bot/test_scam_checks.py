@@ -126,3 +126,11 @@ async def test_a_long_paste_is_checked_whole(bot: Harness) -> None:
     await bot.send(paste)
     shown = bot.screen().plain
     assert "⛔ amaz0n-refund.top" in shown
+
+
+async def test_a_scam_sms_asked_about_in_a_group_gets_the_warning_first(bot: Harness) -> None:
+    group = GroupChat(bot)
+    await group.say(f"/faq {SCAM_SMS}")
+    text = group.last().plain
+    assert text.startswith("⛔ 小心，这像是诈骗")
+    assert text.index("⛔ amazon-cn.help") < text.index("✅ 400-810-5666")

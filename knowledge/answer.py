@@ -193,9 +193,9 @@ def direct_answer(
     if context is not None:
         result = _in_context(catalog, index, question, suggestions, context)
     ref, from_search = _target(catalog, result, asked, context)
-    ref, lexical = _facts_matching(catalog, index, question, result, asked, ref)
+    ref, lexical, beyond = _facts_matching(catalog, index, question, result, asked, ref)
     ref, named = _channels_called(catalog, index, question, result, ref, lexical)
-    asked, lexical = _asked(catalog, asked, result, context, lexical, named)
+    asked, lexical = _asked(catalog, asked, result, context, lexical, beyond, named)
     answer = answer_about(catalog, ref, asked, question=question, lang=lang,
                           user_zone=user_zone, now=now, personal=personal,
                           from_search=from_search, lexical=lexical, channels=named)
@@ -205,15 +205,16 @@ def direct_answer(
 def _facts_matching(
     catalog: Catalog, index: SearchIndex, question: str, result: SearchResult,
     asked: AskedAspects, ref: CardRef | None,
-) -> tuple[CardRef | None, list[FactMatch]]:
-    """The facts whose own words the question uses, and the card where search had none."""
+) -> tuple[CardRef | None, list[FactMatch], list[FactMatch]]:
+    """The facts whose own words the question uses (all its words; and its words beyond
+    those that named the issue), and the card where search had none."""
     if ref is None and result.platform is not None:
         ref, lexical = _target_by_facts(catalog, index, result, asked, question)
         # a platform (and maybe a site or role) and nothing else we can place: how to
         # reach its service, rather than "not understood" ("日本亚马逊客服")
-        return ref or _general(catalog, result), lexical
+        return ref or _general(catalog, result), lexical, lexical
     if ref is None:
-        return None, []
+        return None, [], []
     lexical = _strong(index.facts.match(question, ref.platform, role=ref.role,
                                         exclude=asked.words))
     # the words that named the issue found the card; what else the question says picks
@@ -223,8 +224,8 @@ def _facts_matching(
     beyond = _strong(index.facts.match(question, ref.platform, role=ref.role,
                                        exclude=(*asked.words, *said)))
     if asked.first is None and not any(m.shared >= 2 or m.rare for m in beyond):
-        return ref, []  # nothing asked beyond the topic: the card's summary answers
-    return ref, lexical
+        return ref, [], []  # nothing asked beyond the topic: the card's summary answers
+    return ref, lexical, beyond
 
 
 def _channels_called(
@@ -247,10 +248,13 @@ def _channels_called(
 
 def _asked(
     catalog: Catalog, asked: AskedAspects, result: SearchResult,
-    context: Conversation | None, lexical: list[FactMatch], named: tuple[str, ...],
+    context: Conversation | None, lexical: list[FactMatch], beyond: list[FactMatch],
+    named: tuple[str, ...],
 ) -> tuple[AskedAspects, list[FactMatch]]:
     """What is asked, with the facts' words and the conversation weighed in, and the
-    facts whose words may reorder the answer."""
+    facts whose words may reorder the answer. Another aspect than the words asked for is
+    taken only from what the question says beyond its topic (`beyond`): "天貓售後要準備
+    什麼資料" asks what to prepare, though 售后 matches the intervention button best."""
     if asked.first is None and named:
         asked = replace(asked, aspects=(Aspect.entry,))  # "店铺客服": how to reach it
     elif asked.first is None:
@@ -261,8 +265,8 @@ def _asked(
         if context is not None and same_issue and context.aspects:
             return replace(asked, aspects=context.aspects), lexical
         return asked, lexical
-    if lexical and asked.first not in lexical[0].fact.aspects:
-        asked = _switched(catalog, asked, lexical)
+    if beyond and asked.first not in beyond[0].fact.aspects:
+        asked = _switched(catalog, asked, beyond)
     # the aspect words said what is asked; among its facts, those the question's words
     # match well come first, but a little better in passing reorders nothing ("amazom
     # custmer servise number usa", "卖家工单多久回复")
@@ -287,7 +291,7 @@ def _in_focus(
 ) -> tuple[str, ...]:
     """The channel the question's words point at: the best-matching fact's, when most of
     the best three sit in it ("and for a wrong referral fee?": the fee dispute)."""
-    top = [m.fact.channel for m in lexical[:3]]
+    top = [m.fact.channel for m in lexical[:3] if m.shared]  # by the question's own words
     if ref is None or not top or top[0] is None or top.count(top[0]) < 2:
         return ()
     channel = catalog.channel(ref.platform, top[0])
@@ -619,6 +623,9 @@ class _Writer(FactLines):
     ) -> None:
         super().__init__(catalog, platform, lang, user_zone, now, personal)
         self.called = frozenset(channels)  # channels the question calls by name
+        card = catalog.issue(ref.platform, ref.role, ref.issue)
+        self.recommended = frozenset(r.channel for r in card.recommended) if card else \
+            frozenset()
         self.ref = ref
         self.asked = asked
         self.aspect = asked.aspects[0]
@@ -663,8 +670,9 @@ class _Writer(FactLines):
             return sorted((f for f in _facts_of(self.platform)
                            if f.path in self.leading and _for_role(f, role)),
                           key=lambda f: -self.lexical[f.path])[:MAX_LINES]
-        # a channel named ("店铺客服怎么联系") keeps its own facts, where it has any
-        of_named = [f for f in facts if f.channel in self.called]
+        # a channel named ("店铺客服怎么联系") keeps its own facts, where it has any; one
+        # the card recommends anyway narrows nothing ("seller appeal" on the appeal card)
+        of_named = [f for f in facts if f.channel in self.called - self.recommended]
         if of_named:
             facts = of_named
         # a channel asked for alongside ("邮件多久回复") keeps only that channel's facts

@@ -46,6 +46,8 @@ CONTEXT_WEIGHT = 0.5
 MIN_IDF = 0.2
 SYNONYM_WEIGHT = 0.5  # a word the question did not use, but one of its synonyms
 RARE_IDF = 4.0  # a word in fewer than about one fact in fifty
+COMMON_IDF = 2.0  # a word in more than about one fact in seven brings no synonyms in
+MAX_IDF = 99.0  # a word no fact uses
 
 
 # Chinese function-word pairs: in almost any question, about nothing in particular
@@ -239,15 +241,21 @@ class FactIndex:
         masked = _mask(analyzed.compact, [*self._han_names,
                                           *(analyze(w, limit=None).compact
                                             for w in words if has_han(w))])
-        # a misspelt name ("amazom") is the name: no synonym of it comes in
-        masked |= {t.start for t in analyzed.tokens if self._misspelt_name(t.stem)}
+        # a misspelt name ("amazom") is the name, and a word read already is read: no
+        # synonym of either comes in ("phone number" must not bring in every "hotline")
+        read = {t for w in words if not has_han(w) for t in terms(w)}
+        masked |= {t.start for t in analyzed.tokens
+                   if t.stem in read or self._misspelt_name(t.stem)}
         wanted: dict[str, float] = {}
         for term in _terms(analyzed, masked):
             wanted[term] = 1.0
         # a word of a synonym group brings the group's other words in, at half weight:
         # "申诉信" finds the facts that say POA, "保障" those that say Guarantee
+        # (not for a word most facts use anyway: "support" would bring in every 客服)
         for surfaces, phrases, expansion in self._groups:
-            if _used(analyzed, masked, surfaces, phrases):
+            used = _used(analyzed, masked, surfaces, phrases)
+            if any(min((idf.get(t, MAX_IDF) for t in terms(w)), default=0.0) >= COMMON_IDF
+                   for w in used):
                 for term in expansion:
                     wanted.setdefault(term, SYNONYM_WEIGHT)
         wanted = {t: w for t, w in wanted.items()

@@ -15,8 +15,17 @@ Everything else is a look-alike or unknown:
 * unknown — nothing official about it; `platform` says whose name it uses, if any
   (amazon.fr is Amazon's name on a domain no source lists: unknown, not a fake).
 
-Punycode (xn--) labels are decoded with Python's idna codec; full-width letters and the
-ideographic full stop are folded the way browsers fold them.
+How a link is read: the way a browser opens it. Each word of a message with a dot in
+it is parsed by the WHATWG URL standard (the `ada-url` package, the parser Node.js
+uses): what stands before "@" is user information, not the host (amazon.com@evil.com
+opens evil.com); "\\" ends the host like "/" (evil.com\\@amazon.com opens evil.com);
+percent-escapes and IDNA (UTS 46) are applied, and the host is read whole whatever its
+script, so an Armenian "օ" inside "amazօn.com" makes a look-alike, never "n.com".
+Full-width separators (＼ ／ ＠ ．) and IDNA's full stops (。) are read both literally and
+folded as a browser folds them, and the worse of the two readings counts. A link whose
+shown host is not the one it opens is `disguise`d; a name that mixes letters of two
+alphabets is a look-alike even when it imitates no known name. Punycode labels are
+shown decoded.
 """
 
 from __future__ import annotations
@@ -24,9 +33,12 @@ from __future__ import annotations
 import contextlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import lru_cache
+from urllib.parse import unquote
 
+from ada_url import URL, HostType
 from rapidfuzz.distance import OSA
 
 from knowledge.catalog import Catalog
@@ -36,6 +48,7 @@ from knowledge.sourcing import is_unconfirmed
 
 __all__ = [
     "MAX_LINKS",
+    "FoundLink",
     "LinkCheck",
     "LinkKind",
     "LinkVerdict",
@@ -45,17 +58,24 @@ __all__ = [
     "skeleton",
 ]
 
-MAX_LINKS = 3  # checked per message; the rest are counted in `LinkCheck.skipped`
-MAX_TEXT = 2000
+MAX_LINKS = 5  # checked per message; the rest are counted in `LinkCheck.skipped`
+MAX_FOUND = 20  # links read per message; `skipped` counts at most MAX_FOUND - MAX_LINKS
+MAX_TEXT = 4096  # a whole Telegram message
+MAX_TOKENS = 60  # dotted words parsed per message: bounds the cost of a wall of them
 
-# Letters that browsers accept in host names and that look like Latin ones: Latin
-# supplements and extensions, Greek, Cyrillic. (Chinese text around a host ends it.)
-_HOST_CHAR = r"a-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u1e00-\u1eff-"
-_URL_RE = re.compile(r"(?i)\b(?:https?|hxxps?)://(?P<netloc>[^\s/?#<>\"'，。、]+)")
-_HOST_RE = re.compile(
-    rf"(?i)(?<![@{_HOST_CHAR}.])(?P<host>(?:[{_HOST_CHAR}]+\.)+(?:[a-z]{{2,24}}|xn--[a-z0-9-]+))"
-    rf"(?![{_HOST_CHAR}])"
+# A link ends where a browser's address bar or a messenger's link would: at a space, a
+# quote or bracket, Chinese, Japanese or Korean text, CJK punctuation, an emoji.
+_TOKEN_RE = re.compile(
+    "[^\\s<>\"'`()\\[\\]{}|^,;!?，、；！？「」『』《》【】（）"
+    "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+    "\u2600-\u27bf\U0001f000-\U0001faff]+"
 )
+_SCHEME_RE = re.compile(r"(?i)(?:https?|hxxps?|ftp)://")
+_DOTTED = re.compile(r"\w[.%]\w|://")  # a word worth parsing
+_LINKISH = re.compile(r"(?i)://|\.[a-z]{2,}")  # counted, unread, past the cap
+_EDGE = ".:;,-_*~'\"=/\\@#"  # stripped from both ends of a bare word
+# IDNA's full stops (UTS 46 maps them to "."); NFKC folds the rest (＼ ／ ＠ ．, full width)
+_IDNA_DOTS = {"\u3002": ".", "\uff61": ".", "\uff0e": "."}
 # without a scheme, "report.pdf" is a file and "e.g" an abbreviation: a bare host needs
 # a top-level domain people meet in links (a country code, or one of these)
 _COMMON_TLDS = frozenset(
@@ -75,6 +95,7 @@ _CONFUSABLE = str.maketrans(
         "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ј": "j",
         "ԁ": "d", "ɡ": "g", "ӏ": "l", "ο": "o", "α": "a", "ε": "e", "ι": "i", "κ": "k",
         "ν": "v", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ɑ": "a", "ı": "i", "ł": "l",
+        "օ": "o", "ս": "u", "ո": "n", "հ": "h", "ց": "g", "զ": "q", "ւ": "i", "ք": "p",
         "0": "o", "1": "l", "i": "l", "|": "l",
     }
 )
@@ -96,6 +117,7 @@ class LookAlike(StrEnum):
     homograph = "homograph"  # the same name in look-alike characters (punycode, 0 for o)
     part = "part"  # the name as part of another name: amazon-support.com
     typo = "typo"  # an edit or two away from the name
+    mixed = "mixed"  # letters of two alphabets in one name (Latin with a Cyrillic а)
 
 
 @dataclass(frozen=True)
@@ -110,6 +132,30 @@ class LinkVerdict:
     domain: str | None  # the official domain it is, or imitates
     how: LookAlike | None  # for look-alikes
     sources: tuple[str, ...]  # the official domain's sources (official and look-alike)
+    # the host a link dresses up as when it opens another one: amazon.com in
+    # amazon.com@evil.com (user information) or in evil.com\@amazon.com (a backslash)
+    disguise: str | None = None
+
+    @property
+    def severity(self) -> int:
+        """0 official, 1 unknown, 2 a fake (a look-alike, or a link dressed as another)."""
+        if self.kind is LinkKind.official:
+            return 0
+        return 2 if self.kind is LinkKind.look_alike or self.disguise else 1
+
+
+@dataclass(frozen=True)
+class FoundLink:
+    """A link or bare host name in a message, as written, and the host(s) it opens.
+
+    `hosts` has one host, or two when the link reads differently with its look-alike
+    separators taken literally or as a browser folds them (evil.com＼@amazon.com)."""
+
+    text: str
+    hosts: tuple[str, ...]
+    # the host name it passes for, where that is not a host it opens: what stands
+    # before "@" (amazon.com@evil.com), or after "\\@" (evil.com\\@amazon.com)
+    userinfo: str | None
 
 
 @dataclass(frozen=True)
@@ -147,6 +193,127 @@ def _decode(host: str) -> str:
                 label = label.encode("ascii").decode("idna")
         labels.append(label)
     return ".".join(labels)
+
+
+def _fold(text: str) -> str:
+    """Each character as a browser's URL parser reads it (NFKC, IDNA's full stops), one
+    for one, so positions in the folded text are positions in the message."""
+    return "".join(_fold_char(ch) for ch in text)
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    if ch.isascii():
+        return ch
+    if ch in _IDNA_DOTS:
+        return _IDNA_DOTS[ch]
+    plain = unicodedata.normalize("NFKC", ch)
+    return plain if len(plain) == 1 and plain.isascii() and plain.isprintable() else ch
+
+
+def _parse(candidate: str) -> tuple[str, str, bool] | None:
+    """(host, user information, is a domain) of a URL by the WHATWG standard; None if
+    a browser would not open it."""
+    try:
+        url = URL(candidate)
+    except ValueError:
+        return None
+    host = url.hostname.rstrip(".").lower()
+    if not host or url.protocol not in ("http:", "https:", "ftp:"):
+        return None
+    userinfo = unquote(url.username + (":" + url.password if url.password else ""))
+    return host, userinfo, url.host_type == HostType.DEFAULT
+
+
+def _bare_host_ok(host: str) -> bool:
+    """Without a scheme, a host needs a top-level domain people meet in links."""
+    if "." not in host:
+        return False
+    tld = host.rsplit(".", 1)[-1]
+    return tld.startswith("xn--") or tld in _COMMON_TLDS or (
+        len(tld) == 2 and tld.isalpha() and tld not in _NOT_HOSTS
+    )
+
+
+def _looks_like_host(text: str) -> str | None:
+    """The host name (ASCII) a piece of user information passes for, if any."""
+    head = re.split(r"[:/\\]", _fold(text).strip(_EDGE), maxsplit=1)[0]
+    parsed = _parse("http://" + head) if head else None
+    if parsed is None or not parsed[2] or not _bare_host_ok(parsed[0]):
+        return None
+    return parsed[0]
+
+
+def _read(folded: str, raw: str) -> FoundLink | None:
+    """One word of a message as a link: both readings of it, or None if it is none."""
+    scheme = _SCHEME_RE.search(folded)
+    if scheme is not None:
+        start = scheme.start()
+        written = folded[start:].rstrip(_EDGE)
+        candidates = [_https(written), _https(raw[start:start + len(written)])]
+    else:
+        lead = len(folded) - len(folded.lstrip(_EDGE))
+        written = folded.strip(_EDGE)
+        if "." not in written:
+            return None
+        candidates = ["http://" + written, "http://" + raw[lead:lead + len(written)]]
+    hosts: list[str] = []
+    userinfo: str | None = None
+    for n, candidate in enumerate(candidates):
+        parsed = _parse(candidate)
+        if parsed is None:
+            continue
+        host, user, domain = parsed
+        if scheme is None and (not domain or not _bare_host_ok(host)):
+            continue  # a version number, a file name
+        passes_for = _looks_like_host(user) if user else None
+        if scheme is None and user and passes_for is None:
+            return None  # an e-mail address (me@example.com), not a link
+        if host not in hosts:
+            hosts.append(host)
+        if n == 0 or userinfo is None:
+            userinfo = passes_for or userinfo
+    if not hosts:
+        # no browser would open it (a "/" that is not one, an "@" escaped in the host):
+        # still a link to warn about when it has a scheme or ends like a host name
+        seen = _naive_host(written)
+        if not seen or (scheme is None and not _bare_host_ok(seen.rstrip(_EDGE))):
+            return None
+        return FoundLink(written, (seen,), None)
+    if userinfo in hosts:
+        userinfo = None
+    if userinfo is None:
+        # what a reader (or a parser that does not know "\\") takes for the host
+        shown = _looks_like_host(_naive_host(written))
+        userinfo = shown if shown is not None and shown not in hosts else None
+    return FoundLink(written, tuple(hosts), userinfo)
+
+
+def _naive_host(written: str) -> str:
+    """The host as a reader takes it: after the scheme and the last "@", before a port,
+    "/", "?" or "#" (lower case, as written)."""
+    rest = _SCHEME_RE.sub("", written, count=1)
+    head = re.split(r"[/?#]", rest, maxsplit=1)[0].rsplit("@", 1)[-1]
+    return re.sub(r":\d*$", "", head).strip(".").lower()
+
+
+def _https(text: str) -> str:
+    """A defanged scheme (hxxps://) as the real one."""
+    return re.sub(r"(?i)^hxxp", "http", text)
+
+
+def _script(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    return name.split(" ", 1)[0]
+
+
+def _mixed_scripts(host: str) -> bool:
+    """Whether one label mixes letters of two alphabets: a trick to pass for a name."""
+    for label in host.split("."):
+        scripts = {_script(ch) for ch in label if ch.isalpha()}
+        if len(scripts) > 1:
+            return True
+    return False
 
 
 def skeleton(text: str) -> str:
@@ -196,30 +363,36 @@ class OfficialDomains:
                     )
                 )
 
-    def find(self, text: str) -> list[tuple[str, str]]:
-        """(as written, host) of every link and bare host name in `text`, in order."""
-        text = unicodedata.normalize("NFKC", text[:MAX_TEXT]).replace("。", ".").replace("｡", ".")
-        found: list[tuple[int, str, str]] = []
-        covered: list[tuple[int, int]] = []
-        for match in _URL_RE.finditer(text):
-            netloc = match.group("netloc")
-            host = netloc.rsplit("@", 1)[-1]  # http://amazon.com@evil.example/ goes to evil
-            host = re.sub(r":\d*$", "", host).strip(".").lower()
-            if host:
-                found.append((match.start(), match.group(), host))
-                covered.append(match.span())
-        for match in _HOST_RE.finditer(text):
-            if any(a <= match.start() < b for a, b in covered):
+    def find(self, text: str) -> list[FoundLink]:
+        """Every link and bare host name in `text`, in order, read as a browser reads it.
+
+        Each one is parsed by the WHATWG URL standard (ada): what stands before "@" is
+        user information, "\\" ends the host as "/" does, percent-escapes and IDNA are
+        applied. Full-width separators (＼ ／ ＠ ．) and IDNA's full stops (。) are read
+        both ways, literally and folded, and every host either reading opens counts.
+        """
+        return self._scan(text)[0]
+
+    def _scan(self, text: str) -> tuple[list[FoundLink], int]:
+        """The links among the first MAX_TOKENS dotted words, and how many words after
+        them look like links (a dot before letters, or "://") and were not read."""
+        raw = text[:MAX_TEXT]
+        folded = _fold(raw)
+        found: list[FoundLink] = []
+        tokens = 0
+        unread = 0
+        for match in _TOKEN_RE.finditer(folded):
+            word = match.group()
+            if _DOTTED.search(word) is None:
+                continue  # no dot between letters or digits, no "://": not a link
+            tokens += 1
+            if tokens > MAX_TOKENS or len(found) >= MAX_FOUND:
+                unread += _LINKISH.search(word) is not None
                 continue
-            host = match.group("host").strip(".").lower()
-            tld = host.rsplit(".", 1)[-1]
-            bare_ok = tld.startswith("xn--") or tld in _COMMON_TLDS or (
-                len(tld) == 2 and tld not in _NOT_HOSTS
-            )
-            if bare_ok:
-                found.append((match.start(), match.group("host"), host))
-        found.sort(key=lambda f: f[0])
-        return [(written, host) for _, written, host in found]
+            link = _read(word, raw[match.start():match.end()])
+            if link is not None:
+                found.append(link)
+        return found, unread
 
     def classify(self, host: str, written: str | None = None) -> LinkVerdict:
         """Official, look-alike or unknown, for one host name."""
@@ -238,25 +411,38 @@ class OfficialDomains:
         if how is not None and imitated is not None:
             return LinkVerdict(written, shown, LinkKind.look_alike, imitated.platform,
                                imitated.domain, how, imitated.sources)
+        if _mixed_scripts(shown):
+            return LinkVerdict(written, shown, LinkKind.look_alike, self._mentions(shown),
+                               None, LookAlike.mixed, ())
         return LinkVerdict(written, shown, LinkKind.unknown, self._mentions(shown), None,
                            None, ())
 
     def check(self, text: str) -> LinkCheck | None:
         """The verdict on each link in a message; None when it holds none."""
-        found = self.find(text)
-        if not found:
+        found, unread = self._scan(text)
+        if not found and not unread:
             return None
-        verdicts = tuple(self.classify(host, written) for written, host in found[:MAX_LINKS])
+        verdicts = tuple(self.verdict(link) for link in found[:MAX_LINKS])
         advice: tuple[PlatformAdvice, ...] = ()
         if not all(v.kind is LinkKind.official for v in verdicts):
             advice = self._advice(text, verdicts)
         return LinkCheck(
             links=verdicts,
-            skipped=max(0, len(found) - MAX_LINKS),
+            skipped=max(0, len(found) - MAX_LINKS) + unread,
             advice=advice,
             safe_path=safe_path(self._catalog),
             general=safety_advice(self._catalog),
         )
+
+    def verdict(self, link: FoundLink) -> LinkVerdict:
+        """The worst of what the link's hosts are; a link dressed as another host says so."""
+        verdicts = [self.classify(host, link.text) for host in link.hosts]
+        worst = max(verdicts, key=lambda v: v.severity)
+        if worst.kind is LinkKind.official:
+            return worst
+        others = [v.host for v in verdicts if v.host != worst.host]
+        disguise = _decode(link.userinfo) if link.userinfo else (others[0] if others else None)
+        return replace(worst, disguise=disguise) if disguise else worst
 
     # --- parts -----------------------------------------------------------------------
 

@@ -11,7 +11,11 @@ region the catalog's sites use plus CN (400/800 hotlines). A national number rea
 differently in each country ("0800 085 2080" is a UK and a German number), so each
 number found keeps all its readings and matches when any reading is an official number.
 Order ids, case ids and long digit runs are blanked out first, so they are never taken
-for phone numbers, and at most MAX_NUMBERS numbers are checked per message.
+for phone numbers — except an "id" written like a phone number ("工单 400-810-5667"),
+which is checked. A number written like a phone number that libphonenumber rejects in
+every region ("+44 400 810 5666", one digit too many) is found too, and is never
+official. At most MAX_NUMBERS numbers are checked per message; the rest, and the runs of
+digits past the first MAX_CANDIDATES, are counted in `skipped`, never dropped.
 """
 
 from __future__ import annotations
@@ -42,10 +46,13 @@ __all__ = [
 ]
 
 MAX_NUMBERS = 3  # checked per message; the rest are counted in `NumberCheck.skipped`
-MAX_TEXT = 500  # characters of a message searched for numbers (a paste's head)
-# candidates libphonenumber tries per region: bounds the cost of a hostile message
-# (a wall of digits) at a few milliseconds; `skipped` counts what was found within it
-MAX_TRIES = 40
+MAX_TEXT = 4096  # a whole Telegram message
+# Runs of digits read by libphonenumber per message (each in every region): bounds the
+# cost of a hostile message (a wall of numbers); the runs after them are counted in
+# `skipped`, never checked and never called safe
+MAX_CANDIDATES = 8
+# candidates libphonenumber tries per region within those runs
+MAX_TRIES = 16
 MIN_DIGITS = 6  # fewer digits in a whole message: no phone number anywhere in it
 MAX_FOUND = 20  # numbers read per region; `skipped` counts at most MAX_FOUND - MAX_NUMBERS
 # hotlines of mainland China (400/800) are written without a country code
@@ -62,7 +69,21 @@ _LABELLED_ID = re.compile(
 )
 # a run of digits too long to be a phone number (E.164 has at most 15 digits): a
 # 13-15-digit run counts only after "+", longer ones never
-_LONG_RUN = re.compile(r"(?<![+\d])\d{13,}|\d{16,}")
+# (an international prefix "00" adds two: "00" and 16 digits is still a number)
+_LONG_RUN = re.compile(r"(?<![+\d])(?!00)\d{13,}|(?<![+\d])00\d{16,}|(?<=\+)\d{16,}")
+# an id written the way phone numbers are, in groups of digits ("工单 400-810-5667"): a
+# number to check, not an id to hide (Amazon's 3-7-7 order ids are blanked on their own)
+_PHONE_SHAPED = re.compile(r"\d{2,5}(?:-\d{2,5}){2,4}")
+# Written like a phone number, though libphonenumber rejects it: an international number
+# ("+44 400 810 5666", "0086…"), or digits in three or more groups ("400-810-56666"). It
+# is checked too, and is never an official number.
+_PHONE_LIKE = re.compile(
+    r"(?<![\w+.])(?:(?:\+|00)\d[\d \-.()]{5,24}\d"
+    r"|\d{2,5}(?:-\d{2,6}){2,4}|\d{2,5}(?: \d{2,6}){2,4})(?![\w.]?\d)"
+)
+_DATE = re.compile(r"\d{4}[-.]\d{1,2}[-.]\d{1,2}")
+# a run of six or more digits, single separators allowed: what may hold a phone number
+_CANDIDATE = re.compile(r"\+?\d(?:[ \-.()/]?\d){5,}")
 
 
 @dataclass(frozen=True)
@@ -101,6 +122,11 @@ class NumberVerdict:
     def confirmed(self) -> bool:
         """An official source lists it: only then may a reply call it official."""
         return any(n.confirmed for n in self.official)
+
+    @property
+    def is_valid(self) -> bool:
+        """False: written like a phone number, but no valid one anywhere (so not official)."""
+        return bool(self.readings)
 
 
 @dataclass(frozen=True)
@@ -173,7 +199,8 @@ def mask_ids(text: str) -> str:
     for match in _AMAZON_ORDER.finditer(text):
         blank(*match.span())
     for match in _LABELLED_ID.finditer(text):
-        blank(*match.span("id"))
+        if _PHONE_SHAPED.fullmatch(match.group("id")) is None:
+            blank(*match.span("id"))
     for match in _LONG_RUN.finditer(text):
         blank(*match.span())
     return "".join(chars)
@@ -226,6 +253,13 @@ class PhoneBook:
                         catalog, official.sources))
                     self._by_e164.setdefault(official.e164, []).append(official)
         self._regions = tuple(regions) + tuple(r for r in ALWAYS_REGIONS if r not in regions)
+        # each official number's national digits ("4008105666"), for numbers no region reads
+        self._national = {
+            e164: str(phonenumbers.parse(e164).national_number) for e164 in self._by_e164
+        }
+        # libphonenumber compiles its patterns on first use (about 0.1 s): pay that at
+        # start-up, not in the first user's reply
+        self.find("+86 400-810-5666 转 2, 0800 085 2080 or (206) 266-1000")
 
     @property
     def numbers(self) -> tuple[OfficialNumber, ...]:
@@ -241,12 +275,21 @@ class PhoneBook:
 
     def find(self, text: str) -> list[FoundNumber]:
         """Every phone number in `text`, in order, each once with all its readings."""
+        return self._scan(text)[0]
+
+    def _scan(self, text: str) -> tuple[list[FoundNumber], int]:
+        """The numbers in the first MAX_CANDIDATES runs of digits, and how many runs
+        after those were not read."""
         text = unicodedata.normalize("NFKC", text[:MAX_TEXT])
         if sum(ch.isdigit() for ch in text) < MIN_DIGITS:
-            return []
+            return [], 0
         masked = mask_ids(text)
+        runs = [m.end() for m in _CANDIDATE.finditer(masked)]
+        unread = max(0, len(runs) - MAX_CANDIDATES)
+        if unread:
+            masked = masked[:runs[MAX_CANDIDATES - 1]]
         spans: list[tuple[int, int, str]] = []  # (start, end, e164), region order kept
-        for region in self._regions:
+        for n_region, region in enumerate(self._regions):
             matcher = phonenumbers.PhoneNumberMatcher(
                 masked, region, leniency=phonenumbers.Leniency.VALID, max_tries=MAX_TRIES
             )
@@ -254,6 +297,9 @@ class PhoneBook:
                 if n >= MAX_FOUND:
                     break
                 spans.append((match.start, match.end, _e164(match.number)))
+            if n_region == 0:
+                # an international number (+86 …) reads the same in every region
+                masked = _blank_international(masked, spans)
         # numbers read in several regions overlap: one group per stretch of text
         groups: list[list[tuple[int, int, str]]] = []
         for span in sorted(spans, key=lambda s: s[0]):
@@ -267,11 +313,23 @@ class PhoneBook:
             end = max(s[1] for s in group)
             readings = tuple(dict.fromkeys(s[2] for s in group))
             found.append(FoundNumber(start, end, text[start:end], readings))
-        return found
+        likes = _PHONE_LIKE.finditer(masked)
+        for like in likes:
+            start, end = like.span()
+            digits = sum(ch.isdigit() for ch in like.group())
+            if (any(start < f.end and f.start < end for f in found) or not 7 <= digits <= 17
+                    or _DATE.search(like.group())):
+                continue
+            found.append(FoundNumber(start, end, text[start:end], ()))  # no valid reading
+            if len(found) >= MAX_FOUND:
+                unread += sum(1 for _ in likes)  # counted, so the reply can say so
+                break
+        found.sort(key=lambda f: f.start)
+        return found, unread
 
     def check(self, text: str) -> NumberCheck | None:
         """The verdict on each number in a message; None when it holds no phone number."""
-        found = self.find(text)
+        found, unread = self._scan(text)
         if not found:
             return None
         verdicts = tuple(self._verdict(f) for f in found[:MAX_NUMBERS])
@@ -280,7 +338,7 @@ class PhoneBook:
             advice = self._advice(text, verdicts)
         return NumberCheck(
             numbers=verdicts,
-            skipped=max(0, len(found) - MAX_NUMBERS),
+            skipped=max(0, len(found) - MAX_NUMBERS) + unread,
             advice=advice,
             safe_path=safe_path(self._catalog),
             general=safety_advice(self._catalog),
@@ -294,9 +352,15 @@ class PhoneBook:
             official += [n for n in self._by_e164.get(reading, ()) if n not in official]
         near: list[OfficialNumber] = []
         if not official:
-            for reading in found.readings:
+            # a number no region accepts is compared digit for digit with the national form
+            digits = "".join(ch for ch in found.text if ch.isdigit())
+            if found.text.lstrip().startswith("00"):
+                digits = digits[2:]  # an international prefix, as "+"
+            readings = found.readings or (digits,)
+            for reading in readings:
                 for e164, numbers in self._by_e164.items():
-                    if OSA.distance(reading, e164, score_cutoff=1) <= 1:
+                    forms = (e164,) if found.readings else (e164[1:], self._national[e164])
+                    if any(OSA.distance(reading, f, score_cutoff=1) <= 1 for f in forms):
                         near += [n for n in numbers if n not in near]
         return NumberVerdict(found.text, found.readings, tuple(official), tuple(near))
 
@@ -311,6 +375,15 @@ class PhoneBook:
             ids = list(dict.fromkeys(n.platform for v in verdicts for n in (*v.official, *v.near)))
             ids = ids or list(self._catalog.platforms)
         return tuple(platform_advice(self._catalog, pid) for pid in ids)
+
+
+def _blank_international(text: str, spans: list[tuple[int, int, str]]) -> str:
+    """`text` with the numbers written with "+" blanked out (they are read already)."""
+    chars = list(text)
+    for start, end, _ in spans:
+        if text[start:end].lstrip().startswith("+"):
+            chars[start:end] = _MASK * (end - start)
+    return "".join(chars)
 
 
 def platform_advice(catalog: Catalog, platform_id: str) -> PlatformAdvice:

@@ -6,8 +6,12 @@ order of what matters to the asker:
 
 1. small talk and questions about the bot itself ("你好", "are you Amazon?", "refund my
    order"): a short, honest answer, never a card;
-2. a phone number or a link pasted in ("is this Amazon?"): official or not, from the
-   knowledge files only — this is where scams are caught;
+2. scam words, phone numbers and links (`knowledge.checks`): a message that asks for a
+   code, a password or a payment, or says an account is frozen, and is or carries a
+   call, a text, a number or a link gets the scam warning first; every number and link
+   is checked (official or not, from the knowledge files only). A real question around
+   a number or link ("amazon.co.jp customer service number?") is answered, and the
+   check follows the answer (`CheckedAnswer`);
 3. a platform the knowledge files do not cover ("京东客服电话"): said plainly, never
    another platform's card;
 4. the question itself: the fact asked first (`knowledge.answer`), or "not sure" with
@@ -28,15 +32,16 @@ from zoneinfo import ZoneInfo
 
 from knowledge.answer import DirectAnswer, direct_answer
 from knowledge.catalog import CardRef, Catalog
+from knowledge.checks import Checker, MessageCheck, around
 from knowledge.conversation import Conversation
-from knowledge.links import LinkCheck, OfficialDomains
-from knowledge.numbers import NumberCheck, PhoneBook
+from knowledge.links import OfficialDomains
+from knowledge.numbers import PhoneBook
 from knowledge.platforms import PlatformNames, UncoveredPlatform
-from knowledge.schema import Lang
+from knowledge.schema import Aspect, Lang
 from knowledge.search import SearchIndex
 from knowledge.smalltalk import SmallTalk, SmallTalkMatcher
 
-__all__ = ["NotSure", "Nothing", "Reply", "Responder", "Turn"]
+__all__ = ["CheckedAnswer", "NotSure", "Nothing", "Reply", "Responder", "Turn"]
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,16 @@ class Nothing:
     """Emoji, punctuation, whitespace: nothing to search for."""
 
 
-Reply = SmallTalk | NumberCheck | LinkCheck | UncoveredPlatform | DirectAnswer | NotSure | Nothing
+@dataclass(frozen=True)
+class CheckedAnswer:
+    """A real question with a number or link in it: the answer first, then the check."""
+
+    answer: DirectAnswer
+    check: MessageCheck
+
+
+Reply = (SmallTalk | MessageCheck | CheckedAnswer | UncoveredPlatform | DirectAnswer | NotSure
+         | Nothing)
 
 
 @dataclass(frozen=True)
@@ -76,6 +90,7 @@ class Responder:
         self.phones = PhoneBook(catalog, self.names)
         self.domains = OfficialDomains(catalog, self.names)
         self.smalltalk = SmallTalkMatcher(catalog, self.names)
+        self.checker = Checker(catalog, self.names, self.phones, self.domains)
 
     def respond(
         self,
@@ -113,8 +128,9 @@ class Responder:
         context = state.current(now) if state is not None else None
         reply = self._reply(question, context, lang=lang, user_zone=user_zone, now=now,
                             personal=personal, suggestions=suggestions)
-        if isinstance(reply, DirectAnswer) and reply.ref is not None:
-            return Turn(reply, Conversation(reply.ref, reply.aspects, now))
+        answered = reply.answer if isinstance(reply, CheckedAnswer) else reply
+        if isinstance(answered, DirectAnswer) and answered.ref is not None:
+            return Turn(reply, Conversation(answered.ref, answered.aspects, now))
         return Turn(reply, context)
 
     def _reply(
@@ -134,14 +150,20 @@ class Responder:
         talk = self.smalltalk.classify(text)
         if talk is not None:
             return talk
-        numbers = self.phones.check(text)
-        if numbers is not None:
-            return numbers
-        links = self.domains.check(text)
-        if links is not None:
-            return links
+        check = self.checker.check(text)
         uncovered = self.names.names_uncovered(text)
-        if uncovered is not None and not uncovered.named_covered:
+        only_uncovered = uncovered is not None and not uncovered.named_covered
+        if check is not None:
+            if check.scam is not None or only_uncovered or \
+                    self.checker.words.asks_if_genuine(text):
+                return check
+            answer = direct_answer(self.catalog, self.index, around(text, check, self.catalog),
+                                   lang=lang, user_zone=user_zone, now=now, personal=personal,
+                                   suggestions=suggestions, context=context)
+            if answer.ref is None or answer.aspect in (None, Aspect.safety):
+                return check  # only a pasted number or link: the check is the answer
+            return CheckedAnswer(answer, check)
+        if uncovered is not None and only_uncovered:
             return uncovered
         answer = direct_answer(self.catalog, self.index, text, lang=lang, user_zone=user_zone,
                                now=now, personal=personal, suggestions=suggestions,

@@ -396,6 +396,39 @@ class PlatformNamesFile(Model):
     platforms: list[KnownPlatform] = Field(min_length=1)
 
 
+class ScamSign(StrEnum):
+    """What a scam message asks for or claims (knowledge/data/safety.yaml `scam.signs`)."""
+
+    pay = "pay"  # pay, transfer, a fee to unlock
+    code = "code"  # a verification code (OTP, 验证码)
+    password = "password"
+    frozen = "frozen"  # the account is frozen, suspended, banned (冻结, 封号)
+
+
+class Words(Model):
+    """Words in each language: Chinese as substrings (simplified and traditional both
+    listed; matching also folds traditional to simplified), English as whole words.
+    A Chinese entry "A…B" means A, then B within a few characters ("是…吗")."""
+
+    zh: list[NonEmpty] = Field(default_factory=list)
+    en: list[NonEmpty] = Field(default_factory=list)
+
+
+class ScamAdvice(Model):
+    """How the bot tells a scam: the words that mark one, and what to say about it."""
+
+    signs: dict[ScamSign, Words]
+    # a call, a text or a message the asker received ("打电话给我", "texted me", "【亚马逊】")
+    contact: Words
+    # asks whether something is genuine ("是真的吗", "is this legit"): a pasted number or
+    # link with these words is a check, not a question about the platform
+    verify: Words
+    # the platforms never ask for these by phone, text or e-mail (sourced)
+    never_asks: Fact
+    # a call or text can show an official number and still be a scam (sourced)
+    spoofing: Fact
+
+
 class SafetyFile(Model):
     """Advice that holds on any platform: where to find the real customer service."""
 
@@ -403,6 +436,7 @@ class SafetyFile(Model):
     safe_path: Fact
     # platform-independent warnings (fake support numbers, codes, passwords)
     advice: list[Fact] = Field(min_length=1)
+    scam: ScamAdvice | None = None
 
 
 class SmallTalkKind(StrEnum):
@@ -420,11 +454,17 @@ class SmallTalkPhrases(Model):
     # whole messages (besides fillers); `<platform>` stands for any platform's name
     phrases: list[NonEmpty] = Field(min_length=1)
     reply: Text  # short and honest; about the bot itself, so it needs no source
+    # the phrases may also be said to a platform, before or after its name ("亚马逊客服
+    # 你好", "thanks walmart support"): the bot then says what it is
+    addressable: bool = False
 
 
 class SmallTalkFile(Model):
     # words that may come before or after a phrase without changing it (啊, please, bot)
     fillers: list[NonEmpty] = Field(default_factory=list)
+    # words around a platform's name that address it ("客服", "support", "the real"):
+    # "亚马逊官方客服" in "你是亚马逊官方客服吗" still names Amazon
+    addressing: list[NonEmpty] = Field(default_factory=list)
     kinds: list[SmallTalkPhrases] = Field(min_length=1)
     # one line on what the bot is and is not, for /start and /about
     identity: Text

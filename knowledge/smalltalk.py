@@ -27,6 +27,7 @@ __all__ = ["MAX_SMALLTALK_CHARS", "SmallTalk", "SmallTalkKind", "SmallTalkMatche
 MAX_SMALLTALK_CHARS = 40
 
 _PLACEHOLDER = "<platform>"
+_NAMED = "(?P<platform>.+?)"  # a platform's name, with words that address it
 _KEEP = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _YOU = str.maketrans({"您": "你", "妳": "你", "祢": "你"})
 
@@ -71,16 +72,27 @@ class SmallTalkMatcher:
             return
         fillers = sorted({_normalise(f) for f in data.fillers} - {""}, key=lambda f: -len(f))
         pad = f"(?:{'|'.join(map(re.escape, fillers))})*" if fillers else ""
+        # taken off a name's ends: words that address it, and fillers next to it
+        self._addressing = sorted({_normalise(w) for w in data.addressing} - {""} | set(fillers),
+                                  key=lambda w: -len(w))
+        addressed: list[_Pattern] = []  # tried after every plain phrase
         for entry in data.kinds:
             self._replies[entry.kind] = entry.reply
             for phrase in entry.phrases:
                 pieces = [_normalise(p) for p in phrase.split(_PLACEHOLDER)]
-                body = "(?P<platform>.+?)".join(map(re.escape, pieces))
+                body = _NAMED.join(map(re.escape, pieces))
                 if not body:
                     continue
                 self._patterns.append(
                     _Pattern(entry.kind, re.compile(f"{pad}{body}{pad}"), len(pieces) > 1)
                 )
+                if entry.addressable and len(pieces) == 1:
+                    # said to a platform: "亚马逊客服你好", "hi amazon support"
+                    # (no filler next to the name in the pattern: "a" would eat the "a"
+                    # of "amazon"; `_platform` takes fillers off the name instead)
+                    for shape in (f"{_NAMED}{body}{pad}", f"{pad}{body}{_NAMED}"):
+                        addressed.append(_Pattern(entry.kind, re.compile(shape), True))
+        self._patterns += addressed
 
     def classify(self, message: str) -> SmallTalk | None:
         """The small-talk kind of a whole message, or None for a real question."""
@@ -109,7 +121,21 @@ class SmallTalkMatcher:
         return None
 
     def _platform(self, text: str) -> NamedPlatform | None:
-        return self._names.exactly(text)
+        """The platform `text` names, once the words that address it are taken off its
+        ends ("therealamazon", "亚马逊官方客服"); None if anything else is left."""
+        seen = {text}
+        todo = [text]
+        while todo:
+            name = todo.pop()
+            named = self._names.exactly(name)
+            if named is not None:
+                return named
+            for word in self._addressing:
+                for rest in (name.removeprefix(word), name.removesuffix(word)):
+                    if rest and rest not in seen and len(seen) < 64:
+                        seen.add(rest)
+                        todo.append(rest)
+        return None
 
     def _entry(self, named: NamedPlatform | None) -> SourcedText | None:
         if named is None or not named.covered:

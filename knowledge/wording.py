@@ -16,21 +16,24 @@ from zoneinfo import ZoneInfo
 from knowledge.answer import DirectAnswer
 from knowledge.card import FactLines, Line, Span, build_card, title_for
 from knowledge.catalog import Catalog
+from knowledge.checks import MessageCheck
 from knowledge.i18n import LABELS
-from knowledge.links import MAX_LINKS, LinkCheck, LinkKind, LinkVerdict
+from knowledge.links import MAX_LINKS, LinkKind, LinkVerdict, LookAlike
 from knowledge.numbers import (
     MAX_NUMBERS,
-    NumberCheck,
     NumberVerdict,
     OfficialNumber,
     PlatformAdvice,
 )
 from knowledge.platforms import SourcedText, UncoveredPlatform
-from knowledge.reply import Nothing, NotSure, Reply
+from knowledge.reply import CheckedAnswer, Nothing, NotSure, Reply
+from knowledge.scam import ScamAlert
 from knowledge.schema import Lang
 from knowledge.smalltalk import SmallTalk
 
-__all__ = ["Worded", "word_reply"]
+__all__ = ["MAX_ADVICE", "Worded", "word_reply"]
+
+MAX_ADVICE = 2  # platforms whose entries a check lists; more: "which platform?"
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class _Wording:
         self.now = now
         self.personal = personal
         self.cited: list[str] = []
+        self.quoted: tuple[str, ...] = ()  # sources an answer already names (its own line)
 
     def label(self, key: str, **values: object) -> str:
         return LABELS.get(key, self.lang, **values)
@@ -84,10 +88,11 @@ class _Wording:
                 return Worded(self.label("reply.not_sure"), ())
             case UncoveredPlatform():
                 return self.uncovered(reply)
-            case NumberCheck():
-                return self.numbers(reply)
-            case LinkCheck():
-                return self.links(reply)
+            case MessageCheck():
+                return self.check(reply)
+            case CheckedAnswer(answer=answer, check=check):
+                worded = self.answer(answer)
+                return Worded(worded.title, (*worded.lines, *self.check_after(check)))
             case SmallTalk():
                 return self.smalltalk(reply)
         raise TypeError(f"not a reply: {reply!r}")
@@ -106,6 +111,7 @@ class _Wording:
         lines = list(answer.lines)
         if answer.lines and (source := answer.source_line()):
             lines.append(Line.of(Span(source, "italic")))
+            self.quoted = tuple(s.id for s in answer.sources)
         if answer.recommendation is not None:
             lines.append(answer.recommendation)
         return Worded(answer.headline, tuple(lines))
@@ -121,19 +127,82 @@ class _Wording:
         ]
         return Worded(self.label("reply.uncovered.title", name=name), self.cite_end(lines))
 
-    def numbers(self, check: NumberCheck) -> Worded:
+    def check(self, check: MessageCheck) -> Worded:
+        """The scam warning and the safe way first, then every verdict, worst first."""
         lines: list[Line] = []
-        for verdict in check.numbers:
-            lines.extend(self.number(verdict))
-        if check.skipped:
-            lines.append(Line.of(self.label("reply.numbers.skipped", count=check.skipped,
-                                            limit=MAX_NUMBERS)))
-        if not check.all_confirmed:
+        if check.scam is not None:
+            lines.extend(self.scam(check.scam))
+            # the safe way: the platform's own official entry, or the general one
+            if check.advice:
+                for item in check.advice:
+                    self.cited.extend(item.official_entry.sources)
+                    lines.append(Line.of(Span(self.label("reply.safe_path"), "bold"),
+                                         self.label("reply.scam.entry",
+                                                    name=item.name.get(self.lang),
+                                                    entry=item.official_entry.text.get(self.lang))))
+            else:
+                lines.extend(self.safety(check.safe_path, ()))
+        lines.extend(self.verdicts(check, hours=check.scam is None))
+        if check.spoofing is not None and check.scam is None:
+            self.cited.extend(check.spoofing.sources)
+            lines.append(Line.of("⚠️ ", check.spoofing.text.get(self.lang)))
+        if check.scam is None and not check.all_confirmed:
             lines.extend(self.advice(check.advice))
             lines.extend(self.safety(check.safe_path, check.general))
-        return Worded(self.label("reply.numbers.title"), self.cite_end(lines))
+        if check.scam is not None:
+            title = self.label("reply.scam.title")
+        elif check.numbers and check.links:
+            title = self.label("reply.check.title")
+        else:
+            title = self.label("reply.links.title" if check.links else "reply.numbers.title")
+        return Worded(title, self.cite_end(lines))
 
-    def number(self, verdict: NumberVerdict) -> list[Line]:
+    def check_after(self, check: MessageCheck) -> list[Line]:
+        """The check of what an answered question held: a line or two after the fact."""
+        lines = self.verdicts(check, hours=False)
+        if check.spoofing is not None:
+            self.cited.extend(check.spoofing.sources)
+            lines.append(Line.of("⚠️ ", check.spoofing.text.get(self.lang)))
+        if not check.all_confirmed:
+            for item in check.advice[:1]:
+                self.cited.extend(item.official_entry.sources)
+                lines.append(Line.of(self.label(
+                    "reply.numbers.where", name=item.name.get(self.lang),
+                    entry=item.official_entry.text.get(self.lang))))
+        self.cited = [s for s in self.cited if s not in self.quoted]
+        return list(self.cite_end(lines))
+
+    def scam(self, alert: ScamAlert) -> list[Line]:
+        signs = self.label("reply.scam.and").join(
+            self.label(f"reply.scam.sign.{sign.value}") for sign in alert.signs)
+        said = self.label("reply.scam.signs", signs=signs)
+        lines = [Line.of(Span(said[:1].upper() + said[1:], "bold"))]
+        for fact in (alert.never_asks, alert.spoofing):
+            if fact is not None:
+                self.cited.extend(fact.sources)
+                lines.append(Line.of("⚠️ ", fact.text.get(self.lang)))
+        return lines
+
+    def verdicts(self, check: MessageCheck, *, hours: bool) -> list[Line]:
+        """Each number and link, the worst first (message order among equals), then what
+        was not checked: a fake must never sit below three ✅."""
+        rated: list[tuple[int, list[Line]]] = []
+        for verdict in check.numbers:
+            rated.append((_number_severity(verdict), self.number(verdict, hours=hours)))
+        for link in check.links:
+            self.cited.extend(link.sources)
+            rated.append((link.severity, [Line.of(self.link(link))]))
+        lines = [line for _, group in sorted(rated, key=lambda r: -r[0]) for line in group]
+        if check.unchecked_links:
+            lines.append(Line.of(self.label("reply.links.skipped", count=check.unchecked_links,
+                                            limit=MAX_LINKS)))
+        if check.unchecked_numbers:
+            lines.append(Line.of(self.label("reply.numbers.skipped",
+                                            count=check.unchecked_numbers, limit=MAX_NUMBERS)))
+        return lines
+
+    def number(self, verdict: NumberVerdict, *, hours: bool = True) -> list[Line]:
+        """The verdict on one number, in words (the one place they are chosen)."""
         if verdict.is_official:
             lines = []
             for official in verdict.official:
@@ -142,9 +211,11 @@ class _Wording:
                 key = "reply.numbers.official" if official.confirmed else "reply.numbers.listed"
                 text = self.label(key, number=verdict.text, what=self.line_of(official))
                 lines.append(Line.of(text))
-                lines.extend(self.hours_of(official))
+                if hours:
+                    lines.extend(self.hours_of(official))
             return lines
-        lines = [Line.of(self.label("reply.numbers.unknown", number=verdict.text))]
+        key = "reply.numbers.unknown" if verdict.is_valid else "reply.numbers.invalid"
+        lines = [Line.of(self.label(key, number=verdict.text))]
         for near in verdict.near[:1]:
             self.cited.extend(near.sources)
             lines.append(Line.of(self.label("reply.numbers.near", official=near.number,
@@ -179,21 +250,14 @@ class _Wording:
         self.cited.extend(facts.cited)
         return lines
 
-    def links(self, check: LinkCheck) -> Worded:
-        lines = [Line.of(self.link(verdict)) for verdict in check.links]
-        for verdict in check.links:
-            self.cited.extend(verdict.sources)
-        if check.skipped:
-            lines.append(Line.of(self.label("reply.links.skipped", count=check.skipped,
-                                            limit=MAX_LINKS)))
-        if not check.all_official:
-            lines.extend(self.advice(check.advice))
-            lines.extend(self.safety(check.safe_path, check.general))
-        return Worded(self.label("reply.links.title"), self.cite_end(lines))
-
     def link(self, verdict: LinkVerdict) -> str:
+        """The verdict on one link, in words: the host a browser opens, never the disguise."""
         platform = self.catalog.platform(verdict.platform) if verdict.platform else None
         name = platform.name.get(self.lang) if platform is not None else (verdict.platform or "")
+        if verdict.disguise and verdict.kind is not LinkKind.official:
+            return self.label("reply.links.disguised", shown=verdict.disguise, host=verdict.host)
+        if verdict.how is LookAlike.mixed:
+            return self.label("reply.links.mixed", host=verdict.host)
         match verdict.kind:
             case LinkKind.official:
                 return self.label("reply.links.official", host=verdict.host, name=name)
@@ -208,7 +272,9 @@ class _Wording:
 
     def smalltalk(self, talk: SmallTalk) -> Worded:
         lines = [Line.of(talk.reply.get(self.lang))]
-        if talk.kind in ("are_you_human", "act_for_me"):
+        addressed = talk.platform is not None and talk.kind in ("greeting", "thanks")
+        if talk.kind in ("are_you_human", "act_for_me") or addressed:
+            # "亚马逊客服你好": said to a platform, so say what the bot is
             lines.append(Line.of(Span(talk.identity.get(self.lang), "italic")))
         if talk.official_entry is not None and talk.platform is not None:
             self.cited.extend(talk.official_entry.sources)
@@ -221,14 +287,20 @@ class _Wording:
 
     # --- shared ---------------------------------------------------------------------
 
-    def advice(self, advice: Sequence[PlatformAdvice]) -> list[Line]:
+    def advice(self, advice: Sequence[PlatformAdvice], *, warnings: bool = True) -> list[Line]:
+        """Each platform's official entry (and first warning); with more than
+        MAX_ADVICE platforms (none named), a line asking which one instead."""
+        if len(advice) > MAX_ADVICE:
+            names = self.label("reply.list_separator").join(a.name.get(self.lang)
+                                                            for a in advice)
+            return [Line.of(self.label("reply.check.which", names=names))]
         lines = []
         for item in advice:
             self.cited.extend(item.official_entry.sources)
             lines.append(Line.of(self.label(
                 "reply.numbers.where", name=item.name.get(self.lang),
                 entry=item.official_entry.text.get(self.lang))))
-            for warning in item.warnings[:1]:
+            for warning in item.warnings[:1 if warnings else 0]:
                 self.cited.extend(warning.sources)
                 lines.append(Line.of("⚠️ ", warning.text.get(self.lang)))
         return lines
@@ -256,3 +328,10 @@ class _Wording:
                                                      titles=" · ".join(dict.fromkeys(titles))),
                                           "italic"))]
         return tuple(lines)
+
+
+def _number_severity(verdict: NumberVerdict) -> int:
+    """0 official, 1 not one the bot knows, 2 a fake: invalid, or one digit off an official."""
+    if verdict.is_official:
+        return 0
+    return 2 if verdict.near or not verdict.is_valid else 1

@@ -22,7 +22,7 @@ from bot.core.feedback import (
     reported_reply_time,
     vote_secret,
 )
-from bot.core.input import MAX_QUESTION, command_argument
+from bot.core.input import MAX_MESSAGE, MAX_QUESTION, command_argument, hidden_links
 from bot.core.render import render_keyboard
 from bot.core.replies import answer_expired, is_not_modified, show
 from bot.core.screens import home_screen
@@ -40,7 +40,7 @@ async def on_question(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or message.text is None:
         return
-    await answer_question(update, context, message.text)
+    await answer_question(update, context, message.text, hidden_links(message))
 
 
 async def faq_command(update: Update, context: BotContext) -> None:
@@ -58,18 +58,25 @@ async def faq_command(update: Update, context: BotContext) -> None:
     await answer_question(update, context, question)
 
 
-async def answer_question(update: Update, context: BotContext, question: str) -> None:
-    """The reply to `question` in the chat of the update."""
+async def answer_question(update: Update, context: BotContext, question: str,
+                          hidden: tuple[str, ...] = ()) -> None:
+    """The reply to `question` in the chat of the update.
+
+    Links hidden behind its words (`hidden`) are checked with it; a long paste is checked
+    whole (every number and link in it), and only its head is read as a question."""
     services = context.services
     text = question.strip()
     viewer = context.viewer_asking(text)
     notes = []
+    checked = " ".join((text, *hidden))  # the addresses behind linked words, too
+    whole = None
     if len(text) > MAX_QUESTION:
-        notes.append(
-            MESSAGES.get("question.too_long", viewer.lang, length=len(text), limit=MAX_QUESTION)
-        )
-        text = text[:MAX_QUESTION]
-    reply = await respond(services, text, viewer, memory=context.user_data)
+        whole = services.responder.checker.check(checked[:MAX_MESSAGE])
+        if whole is None:
+            notes.append(MESSAGES.get("question.too_long", viewer.lang, length=len(text),
+                                      limit=MAX_QUESTION))
+        checked = text[:MAX_QUESTION]
+    reply = whole or await respond(services, checked, viewer, memory=context.user_data)
     logger.debug(
         "question",
         extra={"user_id": context.user.id, "chars": len(question), "reply": type(reply).__name__},

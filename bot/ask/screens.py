@@ -20,7 +20,7 @@ from knowledge.answer import DirectAnswer
 from knowledge.card import Line, title_for
 from knowledge.catalog import CardRef, Catalog
 from knowledge.platforms import UncoveredPlatform
-from knowledge.reply import Nothing, NotSure, Reply
+from knowledge.reply import CheckedAnswer, Nothing, NotSure, Reply
 from knowledge.schema import Aspect, Lang
 from knowledge.wording import word_reply
 from storage.feedback import RETENTION_DAYS, ReplyTimeStat, VoteKind
@@ -49,6 +49,8 @@ def reply_screen(
             return with_votes(screen, ref, None, lang)
         case DirectAnswer():
             return answer_screen(catalog, reply, viewer, reported)
+        case CheckedAnswer(answer=answer):
+            return answer_screen(catalog, answer, viewer, reported, reply)
         case UncoveredPlatform():
             # every platform that is covered, as buttons
             return _worded(catalog, reply, viewer, platform_rows(catalog, lang, OpenMenu, None))
@@ -56,15 +58,20 @@ def reply_screen(
 
 
 def answer_screen(
-    catalog: Catalog, answer: DirectAnswer, viewer: Viewer, reported: ReplyTimeStat | None = None
+    catalog: Catalog, answer: DirectAnswer, viewer: Viewer, reported: ReplyTimeStat | None = None,
+    reply: Reply | None = None,
 ) -> Screen:
     """The fact asked, in a few lines; the full guide, every part, other sites, track, and
-    👍 / 👎 last."""
+    👍 / 👎 last.
+
+    `reply` is what to word when it is more than the answer (the answer and the check of
+    a number or link in the question)."""
     ref = answer.ref
     if ref is None:
         return not_sure_screen(catalog, answer.suggestions, viewer.lang)
     lang = viewer.lang
-    worded = word_reply(answer, catalog, lang=lang, user_zone=viewer.zone, now=viewer.now)
+    worded = word_reply(reply or answer, catalog, lang=lang, user_zone=viewer.zone,
+                        now=viewer.now)
     lines = worded.lines
     if reported is not None and answer.lines:
         channel = catalog.channel(reported.platform, reported.channel)

@@ -31,7 +31,7 @@ from bot.groups.screens import INLINE_LIMIT, most_asked, short_card_screen
 from knowledge.answer import DirectAnswer
 from knowledge.card import build_card
 from knowledge.catalog import CardRef
-from knowledge.reply import Nothing, NotSure, Reply
+from knowledge.reply import CheckedAnswer, Nothing, NotSure, Reply
 from knowledge.schema import Aspect
 from knowledge.wording import word_reply
 
@@ -85,8 +85,9 @@ def _worded_article(
                         now=viewer.now, personal=False)
     title = worded.title or MESSAGES.get("home.title", viewer.lang)
     link: DeepLink = MenuLink()
-    if isinstance(reply, DirectAnswer) and reply.ref is not None:
-        link = CardLink(reply.ref)
+    answer = reply.answer if isinstance(reply, CheckedAnswer) else reply
+    if isinstance(answer, DirectAnswer) and answer.ref is not None:
+        link = CardLink(answer.ref)
     button = Button(MESSAGES.get("group.button.details", viewer.lang), url=start_url(bot, link))
     rendered = render_screen(Screen(title=title, lines=worded.lines, buttons=((button,),)))
     first = worded.lines[0].text if worded.lines else ""
@@ -138,11 +139,13 @@ async def on_inline_query(update: Update, context: BotContext) -> None:
         reply = services.responder.respond(text, lang=viewer.lang, user_zone=viewer.zone,
                                            now=viewer.now, personal=False,
                                            suggestions=INLINE_LIMIT)
-        if isinstance(reply, DirectAnswer) and reply.ref is not None:
-            if reply.aspect is not None:
-                result_id = f"{reply.ref.key}:{reply.aspect.value}"
+        answer = reply.answer if isinstance(reply, CheckedAnswer) else reply
+        if isinstance(answer, DirectAnswer) and answer.ref is not None:
+            if answer.aspect is not None:
+                # the fact asked (and, after it, the check of a number or link it held)
+                result_id = f"{answer.ref.key}:{answer.aspect.value}"
                 results.append(_worded_article(services, reply, viewer, bot, result_id))
-            refs = list(reply.suggestions)
+            refs = list(answer.suggestions)
         elif isinstance(reply, NotSure | Nothing):
             confident = False
             refs = list(reply.suggestions[:SUGGESTIONS]) if isinstance(reply, NotSure) else []

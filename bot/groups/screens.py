@@ -29,7 +29,7 @@ from bot.groups.callbacks import (
 from knowledge.answer import DirectAnswer
 from knowledge.card import Card, Line, build_card, title_for
 from knowledge.catalog import CardRef, Catalog
-from knowledge.reply import Nothing, NotSure, Reply
+from knowledge.reply import CheckedAnswer, Nothing, NotSure, Reply
 from knowledge.schema import Lang
 from knowledge.wording import word_reply
 from storage.groups import GroupSettings
@@ -84,7 +84,10 @@ def group_reply_screen(
     match reply:
         case DirectAnswer(ref=ref, aspect=None) if ref is not None:
             return group_card_screen(catalog, ref, viewer, bot, asker)
-        case DirectAnswer(ref=ref) if ref is not None:
+        case DirectAnswer(ref=ref) | CheckedAnswer(answer=DirectAnswer(ref=ref)) if (
+            ref is not None
+        ):
+            # the fact asked (and, after it, the check of a number or link it held)
             worded = word_reply(reply, catalog, lang=viewer.lang, user_zone=viewer.zone,
                                 now=viewer.now, personal=False)
             buttons = (_link(msg("group.button.details", viewer.lang), bot, CardLink(ref)),

@@ -25,7 +25,7 @@ from knowledge.catalog import (
     walk_sourced,
 )
 from knowledge.i18n import LABELS
-from knowledge.reply import Responder
+from knowledge.reply import CheckedAnswer, Responder
 from knowledge.schema import Lang, SourceKind
 from knowledge.sourcing import quote_problems, quoted_facts, strength_of
 from knowledge.wording import word_reply
@@ -80,12 +80,13 @@ def answer(
                                    now=now).state
     reply = responder.converse(question, state, lang=lang, user_zone=zone, now=now).reply
     text = word_reply(reply, catalog, lang=lang, user_zone=zone, now=now).plain_text()
-    if isinstance(reply, DirectAnswer) and reply.ref is not None:
+    answered = reply.answer if isinstance(reply, CheckedAnswer) else reply
+    if isinstance(answered, DirectAnswer) and answered.ref is not None:
         if full:
-            card = build_card(catalog, reply.ref, lang=lang, user_zone=zone, now=now)
+            card = build_card(catalog, answered.ref, lang=lang, user_zone=zone, now=now)
             if card is not None:
                 text += "\n" + card.plain_text()
-        others = [ref for ref in reply.suggestions if ref != reply.ref][:3]
+        others = [ref for ref in answered.suggestions if ref != answered.ref][:3]
         if others:
             text += "\n" + LABELS.get("search.also", lang) + "\n"
             text += "".join(f"• {title_for(catalog, ref, lang)}\n" for ref in others)

@@ -98,7 +98,7 @@ async def test_an_api_error_that_echoes_the_path_reaches_no_log_line_and_no_stat
 
 async def test_the_note_to_admins_about_a_failure_is_redacted(bot: Harness) -> None:
     class Exploding:
-        def respond(self, question: str, **_: object) -> None:
+        def converse(self, question: str, *_: object, **__: object) -> None:
             raise RuntimeError(f"upstream said /bot{TOKEN.upper()}/x")
 
     services = bot.app.bot_data["services"]

@@ -4,6 +4,8 @@ hosts that are simply unknown — never a fake called official, nor a real one a
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from knowledge.catalog import Catalog, load_catalog
 from knowledge.links import (
@@ -168,13 +170,12 @@ def test_files_abbreviations_and_emails_are_not_links(links: OfficialDomains, te
     assert links.check(text) is None
 
 
-def test_at_most_three_links_are_checked(links: OfficialDomains) -> None:
-    text = " ".join(f"site{i}.example.com" for i in range(5))
+def test_at_most_max_links_are_checked_and_the_rest_counted(links: OfficialDomains) -> None:
+    text = " ".join(f"site{i}.example.com" for i in range(MAX_LINKS + 2))
     check = links.check(text)
     assert check is not None
-    assert len(check.links) == MAX_LINKS == 3 and check.skipped == 2
-    assert [v.host for v in check.links] == ["site0.example.com", "site1.example.com",
-                                            "site2.example.com"]
+    assert len(check.links) == MAX_LINKS and check.skipped == 2
+    assert [v.host for v in check.links] == [f"site{i}.example.com" for i in range(MAX_LINKS)]
 
 
 def test_links_in_order_with_mixed_verdicts(links: OfficialDomains) -> None:
@@ -182,7 +183,7 @@ def test_links_in_order_with_mixed_verdicts(links: OfficialDomains) -> None:
     assert check is not None
     # amazon.com's only sources are the seed guides: listed, not official
     assert [v.kind for v in check.links] == [
-        LinkKind.official, LinkKind.listed, LinkKind.look_alike
+        LinkKind.official, LinkKind.listed, LinkKind.look_alike, LinkKind.unknown
     ]
 
 
@@ -193,3 +194,121 @@ def test_registrable_and_skeleton() -> None:
     assert skeleton("аmаz0n") == "amazon"  # Cyrillic а, digit 0
     assert skeleton("arnazon") == "amazon"
     assert skeleton("ámazon") == "amazon"
+
+
+# --- issue 17, item 1: links as a browser reads them ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "opens", "dressed_as"),
+    [
+        # a backslash ends the host (WHATWG); what stands before "@" is user information
+        ("https://evil.com\\@amazon.com/refund", "evil.com", "amazon.com"),
+        ("点这里 https://evil.com＼@amazon.com/refund 退款", "evil.com", "amazon.com"),
+        ("https://evil.com／@amazon.com/refund", "evil.com", "amazon.com"),
+        ("http://amazon.com＠evil.com/login", "evil.com", "amazon.com"),
+        ("amazon.com@evil.com", "evil.com", "amazon.com"),
+        ("is amazon.co.jp@refund-desk.top real?", "refund-desk.top", "amazon.co.jp"),
+        ("https://www.amazon.com:443@evil.example/", "evil.example", "www.amazon.com"),
+        ("https://amazon.com%2eevil.example/", "amazon.com.evil.example", None),
+        ("hxxps://evil%2ecom/amazon.com", "evil.com", None),
+    ],
+)
+def test_the_verdict_names_the_host_the_browser_opens(
+    links: OfficialDomains, text: str, opens: str, dressed_as: str | None
+) -> None:
+    check = links.check(text)
+    assert check is not None
+    (verdict,) = check.links
+    assert verdict.host == opens and verdict.kind is not LinkKind.official, verdict
+    assert verdict.disguise == dressed_as
+    assert not check.all_official and check.advice
+
+
+def test_user_information_in_front_of_an_official_host_is_still_official(
+    links: OfficialDomains,
+) -> None:
+    check = links.check("https://evil.com@amazon.com/")
+    assert check is not None and [(v.host, v.kind) for v in check.links] == [
+        ("amazon.com", LinkKind.listed)]  # (listed: Amazon's domains come from the guides)
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["amazօn.com", "https://amazօn.com/login", "www.amazօn.com", "аmazon.co.jp"],
+)
+def test_a_non_latin_look_alike_letter_is_read_whole(links: OfficialDomains, written: str) -> None:
+    check = links.check(f"is {written} real")
+    assert check is not None
+    (verdict,) = check.links
+    assert skeleton(verdict.host).removeprefix("www.").startswith("amazon."), verdict
+    assert verdict.kind is LinkKind.look_alike and verdict.how is LookAlike.homograph
+    assert verdict.platform == "amazon"
+
+
+def test_mixed_scripts_are_suspicious_even_when_they_imitate_nothing_known(
+    links: OfficialDomains,
+) -> None:
+    check = links.check("shop at pаypal-deals.com")  # Cyrillic а in a Latin name
+    assert check is not None
+    (verdict,) = check.links
+    assert verdict.kind is LinkKind.look_alike and verdict.how is LookAlike.mixed
+
+
+def test_idna_full_stops_join_a_host(links: OfficialDomains) -> None:
+    check = links.check("登录 amazon-cn。help 解冻")
+    assert check is not None and [v.host for v in check.links] == ["amazon-cn.help"]
+    assert check.links[0].kind is LinkKind.look_alike
+
+
+def test_a_wall_of_links_counts_every_one_it_did_not_check(links: OfficialDomains) -> None:
+    check = links.check("amazon.com " * 3 + "amaz0n-help.com " * 250)  # 4,033 characters
+    assert check is not None and len(check.links) == MAX_LINKS
+    assert len(check.links) + check.skipped == 253
+    assert not check.all_official
+
+
+@pytest.mark.parametrize(
+    ("text", "imitates"),
+    [
+        ("https://amazon.com%40evil.com/login", "amazon.com"),  # no browser opens it
+        ("amazon.com\u2044evil.com", "amazon.com"),  # a fraction slash, not a "/"
+        ("https://amazon.com\u2215refund.top", "amazon.com"),  # a division slash
+    ],
+)
+def test_a_link_no_browser_can_read_is_still_not_official(
+    links: OfficialDomains, text: str, imitates: str
+) -> None:
+    check = links.check(f"{text} 是官方的吗")
+    assert check is not None, text
+    (verdict,) = check.links
+    assert verdict.kind is LinkKind.look_alike and verdict.domain == imitates, verdict
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    scheme=st.sampled_from(["", "https://", "http://", "hxxps://", "ＨＴＴＰＳ：／／"]),
+    shown=st.sampled_from(["amazon.com", "www.amazon.co.jp", "amazon.de", "ａｍａｚｏｎ．ｃｏｍ"]),
+    opened=st.sampled_from(["evil.com", "amaz0n.top", "refund-help.xyz", "xn--mazon-3ve.com"]),
+    shape=st.sampled_from([
+        # user information: what stands before the (last) "@" is not the host
+        "{shown}@{opened}", "{shown}＠{opened}", "{shown}:443@{opened}", "{shown}%5C@{opened}",
+        "{shown}@@{opened}", "{shown}:{shown}@{opened}",
+        # a backslash (or its full-width look-alike) ends the host like "/"
+        "{opened}\\@{shown}", "{opened}＼@{shown}", "{opened}\\{shown}", "{opened}\\\\@{shown}",
+    ]),
+    path=st.sampled_from(["", "/", "/refund?x=1", "#amazon.com"]),
+    around=st.sampled_from([("", ""), ("退款链接 ", " 请尽快"), ("is ", " legit?"), ("【", "】")]),
+)
+def test_a_link_is_judged_by_the_host_a_browser_opens(
+    links: OfficialDomains, scheme: str, shown: str, opened: str, shape: str, path: str,
+    around: tuple[str, str],
+) -> None:
+    link = shape.format(shown=shown, opened=opened)
+    text = f"{around[0]}{scheme}{link}{path}{around[1]}"
+    check = links.check(text)
+    assert check is not None, text
+    assert not check.all_official, (text, check.links)
+    (verdict,) = check.links
+    assert verdict.kind is not LinkKind.official
+    assert skeleton(verdict.host) == skeleton(links.classify(opened).host), (text, verdict)

@@ -256,8 +256,12 @@ def test_a_line_carries_the_hours_of_its_site(tmp_path: Path) -> None:
 def test_a_wall_of_numbers_is_bounded(book: PhoneBook) -> None:
     check = book.check("+86 138 0013 8000, " * 200)
     assert check is not None
-    assert len(check.numbers) == 3 and 0 < check.skipped <= 20
+    # every number not checked is counted, so the reply can say so
+    assert len(check.numbers) == 3 and check.skipped == 200 - 3
     book.check("1 2 3 4 5 6 7 8 9 0 " * 500)  # answers quickly, whatever it finds
+    invalid = book.check("400-810-56666 " * 300)
+    assert invalid is not None and not invalid.numbers[0].is_valid
+    assert len(invalid.numbers) + invalid.skipped >= 290  # (a few read across two)
 
 
 def test_a_number_for_an_uncovered_platform_gets_no_other_platforms_warnings(
@@ -276,3 +280,40 @@ def test_only_a_number_an_official_page_lists_is_confirmed(book: PhoneBook) -> N
     assert guide is not None and page is not None
     assert guide.numbers[0].is_official and not guide.numbers[0].confirmed
     assert page.numbers[0].confirmed and page.all_confirmed
+
+
+# --- issue 17, item 2: numbers a case id or the phone library must not hide --------------
+
+
+@pytest.mark.parametrize("label", ["工单", "工单号", "case", "Case #", "ticket", "订单"])
+def test_a_phone_shaped_number_next_to_a_case_word_is_checked(book: PhoneBook, label: str) -> None:
+    check = book.check(f"{label} 400-810-5667 是亚马逊客服吗")
+    assert check is not None
+    (verdict,) = check.numbers
+    assert verdict.text == "400-810-5667" and not verdict.is_official
+    assert [n.number for n in verdict.near] == ["400-810-5666"]
+
+
+@pytest.mark.parametrize(
+    ("written", "near"),
+    [
+        ("+44 400 810 5666", None),  # invalid for its region
+        ("400-810-56666", "400-810-5666"),  # one digit too many
+        ("+1-888-280-43311", "+1-888-280-4331"),
+        ("0086 400 810 56666", "400-810-5666"),
+    ],
+)
+def test_a_number_the_phone_library_rejects_is_not_official(
+    book: PhoneBook, written: str, near: str | None
+) -> None:
+    check = book.check(f"亚马逊客服 {written} 是真的吗")
+    assert check is not None, written
+    (verdict,) = check.numbers
+    assert verdict.text == written and not verdict.is_valid and not verdict.is_official
+    assert [n.number for n in verdict.near[:1]] == ([near] if near else [])
+    assert not check.all_official and [a.platform for a in check.advice] == ["amazon"]
+
+
+def test_the_official_number_with_an_international_prefix_is_official(book: PhoneBook) -> None:
+    check = book.check("00864008105666 是亚马逊吗")
+    assert check is not None and check.all_official

@@ -154,3 +154,53 @@ def test_a_kind_listed_twice_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(CatalogError, match=r"smalltalk\.yaml"):
         load_catalog(data)
+
+
+# --- issue 17, item 9: greetings and "am I talking to X" addressed to a platform ---------
+
+
+@pytest.mark.parametrize(
+    ("message", "kind", "platform"),
+    [
+        # the attacks as filed
+        ("亚马逊客服你好", K.greeting, "amazon"),
+        ("hi amazon support", K.greeting, "amazon"),
+        ("谢谢亚马逊客服", K.thanks, "amazon"),
+        ("is this the real amazon", K.are_you_official, "amazon"),
+        ("you are amazon support right?", K.are_you_official, "amazon"),
+        ("am i talking to amazon", K.are_you_official, "amazon"),
+        # the same shapes with other platforms, words and scripts
+        ("天貓官方客服您好！", K.greeting, "tmall"),
+        ("你好，沃尔玛客服", K.greeting, "walmart"),
+        ("Hello Temu customer service", K.greeting, "temu"),
+        ("good morning shopee team", K.greeting, "shopee"),
+        ("多谢天猫人工客服", K.thanks, "tmall"),
+        ("thank you etsy support!", K.thanks, "etsy"),
+        ("Thanks, Walmart customer care", K.thanks, "walmart"),
+        ("is this really temu?", K.are_you_official, "temu"),
+        ("Am I speaking to Shopee support?", K.are_you_official, "shopee"),
+        ("you're the official etsy customer service, right?", K.are_you_official, "etsy"),
+        ("这是真的天猫客服吗", K.are_you_official, "tmall"),
+        ("我是在跟亚马逊客服聊天吗", K.are_you_official, "amazon"),
+        ("京东客服你好", K.greeting, "jd"),  # uncovered: named, but no entry invented
+    ],
+)
+def test_greetings_and_identity_questions_addressed_to_a_platform(
+    matcher: SmallTalkMatcher, message: str, kind: SmallTalkKind, platform: str
+) -> None:
+    found = matcher.classify(message)
+    assert found is not None, message
+    assert found.kind is kind and found.platform is not None
+    assert found.platform.id == platform
+    assert (found.official_entry is not None) == found.platform.covered
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["你好亚马逊客服电话多少", "hi amazon support phone number", "谢谢亚马逊客服，退货怎么办",
+     "am i talking to amazon about my refund or not", "亚马逊客服你好烦"],
+)
+def test_a_question_after_a_greeting_to_a_platform_is_still_a_question(
+    matcher: SmallTalkMatcher, message: str
+) -> None:
+    assert matcher.classify(message) is None

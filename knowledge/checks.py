@@ -1,0 +1,152 @@
+"""Everything in one message that could be a trap: scam words, every number, every link.
+
+Why: a scam SMS carries an official number, a fake link and a request for a code at
+once. Checking only the first thing found ("✅ official number") tells the asker the
+opposite of the truth. So the check of a message is one piece of data: the scam alert
+(if its words mark one), the verdict on each number and each link up to a cap, how many
+were not checked (said aloud: unchecked is unsafe), and the advice for the platforms
+concerned. `knowledge.wording` puts the worst first.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, replace
+
+from knowledge.catalog import Catalog
+from knowledge.links import LinkKind, LinkVerdict, OfficialDomains
+from knowledge.numbers import NumberVerdict, PhoneBook, PlatformAdvice, platform_advice
+from knowledge.platforms import PlatformNames, SourcedText, safe_path, safety_advice
+from knowledge.scam import ScamAlert, ScamWords
+from knowledge.schema import Lang
+from knowledge.textnorm import has_han
+
+__all__ = ["Checker", "MessageCheck", "around"]
+
+
+@dataclass(frozen=True)
+class MessageCheck:
+    """The check of one message. `advice` names the covered platforms concerned (those
+    the message names, or those its numbers and links belong to or imitate)."""
+
+    scam: ScamAlert | None
+    numbers: tuple[NumberVerdict, ...]  # message order, at most MAX_NUMBERS
+    links: tuple[LinkVerdict, ...]  # message order, at most MAX_LINKS
+    unchecked_numbers: int  # found beyond the cap: never called safe
+    unchecked_links: int
+    advice: tuple[PlatformAdvice, ...]
+    safe_path: SourcedText | None
+    general: tuple[SourcedText, ...]  # platform-independent advice (safety.yaml)
+    # a call or text shows a number that can be faked (a reported call, an official number)
+    spoofing: SourcedText | None = None
+
+    @property
+    def all_official(self) -> bool:
+        """Nothing to warn about: no scam words, every number and link official, all checked."""
+        return (
+            self.scam is None
+            and not self.unchecked_numbers
+            and not self.unchecked_links
+            and all(n.is_official for n in self.numbers)
+            and all(v.kind is LinkKind.official for v in self.links)
+        )
+
+    @property
+    def all_confirmed(self) -> bool:
+        """All official, and every number listed by the platform's own pages, not only by
+        a guide: only then is the reply all ✅ without the way to the official entry."""
+        return self.all_official and all(n.confirmed for n in self.numbers)
+
+
+class Checker:
+    """Numbers, links and scam words in a message; build once per catalog."""
+
+    def __init__(self, catalog: Catalog, names: PlatformNames, phones: PhoneBook,
+                 domains: OfficialDomains) -> None:
+        self._catalog = catalog
+        self._names = names
+        self.phones = phones
+        self.domains = domains
+        self.words = ScamWords(catalog)
+
+    def check(self, text: str) -> MessageCheck | None:
+        """The check of a message; None when it holds no number, no link, no scam words."""
+        numbers = self.phones.check(text)
+        links = self.domains.check(text)
+        scam = self.words.alert(text, has_number=numbers is not None, has_link=links is not None)
+        if numbers is None and links is None and scam is None:
+            return None
+        number_verdicts = numbers.numbers if numbers is not None else ()
+        link_verdicts = links.links if links is not None else ()
+        spoofing = scam.spoofing if scam is not None else None
+        if spoofing is None and any(n.is_official for n in number_verdicts) \
+                and self.words.reports_contact(text):
+            spoofing = self.words.spoofing  # "Amazon called me from <official number>"
+        check = MessageCheck(
+            scam=scam,
+            numbers=number_verdicts,
+            links=link_verdicts,
+            unchecked_numbers=numbers.skipped if numbers is not None else 0,
+            unchecked_links=links.skipped if links is not None else 0,
+            advice=(),
+            safe_path=safe_path(self._catalog),
+            general=safety_advice(self._catalog),
+            spoofing=spoofing,
+        )
+        if check.all_confirmed and spoofing is None:
+            return check
+        advice = self._advice(text, numbers.advice if numbers else (),
+                              links.advice if links else (), scam=scam is not None)
+        return replace(check, advice=advice)
+
+    def _advice(self, text: str, numbers_advice: tuple[PlatformAdvice, ...],
+                links_advice: tuple[PlatformAdvice, ...], *, scam: bool
+                ) -> tuple[PlatformAdvice, ...]:
+        """The platforms concerned, each once: named in the message first, then those the
+        number and link checks chose. A scam naming no platform gets only the safe path."""
+        covered = self._catalog.platforms
+        named = [p.id for p in self._names.find(text) if p.covered]
+        ids = [*named, *(a.platform for a in (*numbers_advice, *links_advice))]
+        if scam and not named and not numbers_advice and not links_advice:
+            ids = []
+        return tuple(platform_advice(self._catalog, p) for p in dict.fromkeys(ids) if p in covered)
+
+
+
+def around(text: str, check: MessageCheck, catalog: Catalog) -> str:
+    """The message with each number and link replaced by what it is, so the words around
+    them can be answered: an official one (or one a guide lists) by its platform and site
+    ("亚马逊 日本站"),
+    anything else by nothing (a fake must not steer the answer to a platform)."""
+    zh = has_han(text)
+    out = unicodedata.normalize("NFKC", text)
+    for number in check.numbers:
+        said = ""
+        if number.official:
+            said = _named(catalog, number.official[0].platform, number.official[0].site, zh)
+        out = out.replace(number.text, f" {said} ")
+    for link in check.links:
+        said = ""
+        if link.kind in (LinkKind.official, LinkKind.listed) and link.platform is not None:
+            said = _named(catalog, link.platform, _site_of_host(catalog, link), zh)
+        out = out.replace(link.text, f" {said} ")
+    return " ".join(out.split())
+
+
+def _named(catalog: Catalog, platform_id: str, site_id: str | None, zh: bool) -> str:
+    platform = catalog.platform(platform_id)
+    if platform is None:
+        return ""
+    lang: Lang = "zh" if zh else "en"
+    site = catalog.site(platform_id, site_id) if site_id else None
+    return " ".join([platform.name.get(lang), *([site.name.get(lang)] if site else [])])
+
+
+def _site_of_host(catalog: Catalog, link: LinkVerdict) -> str | None:
+    """The site an official host's country-code domain stands for (amazon.co.jp → jp)."""
+    platform = catalog.platform(link.platform) if link.platform else None
+    tld = link.host.rsplit(".", 1)[-1].upper()
+    if platform is None or len(tld) != 2:
+        return None
+    tld = "GB" if tld == "UK" else tld
+    return next((s.id for s in platform.sites if (s.region or s.id.upper()) == tld), None)

@@ -1,0 +1,105 @@
+"""Does a message read like a scam? The words of safety.yaml's `scam` section, matched.
+
+Why: a pasted scam SMS ("【亚马逊】您的账户已冻结，请致电 400-810-5666 …") holds an
+official number and a fake link, and a check of each alone misses what matters: the
+message asks for a code, a password or a payment, or says an account is frozen. Those
+words come first, whatever the numbers and links are.
+
+The words live in knowledge/data/safety.yaml (zh, simplified and traditional, and en),
+never here. Chinese words are substrings of the text and of its simplified form; English
+ones are whole words, case-insensitively; "A…B" is A, then B within a few characters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge.catalog import Catalog
+from knowledge.platforms import SourcedText
+from knowledge.schema import ScamSign, Words
+from knowledge.textnorm import to_simplified
+
+__all__ = ["MAX_TEXT", "ScamAlert", "ScamSign", "ScamWords"]
+
+MAX_TEXT = 4096  # a whole Telegram message, read for scam words
+_GAP = 12  # "是…吗": at most this many characters between the two parts
+
+
+@dataclass(frozen=True)
+class ScamAlert:
+    """What a message asks for or claims that marks a scam, and what to say about it."""
+
+    signs: tuple[ScamSign, ...]  # in ScamSign order
+    never_asks: SourcedText
+    # the number shown by a call or text can be faked (set when the message reports a
+    # call or a text, or holds a phone number)
+    spoofing: SourcedText | None
+
+
+class _Matcher:
+    """One list of words, compiled to one pattern per language."""
+
+    def __init__(self, words: Words) -> None:
+        zh = [re.escape(w).replace("…", f".{{0,{_GAP}}}?") for w in words.zh]
+        zh += [re.escape(to_simplified(w)).replace("…", f".{{0,{_GAP}}}?") for w in words.zh]
+        en = [r"\s+".join(map(re.escape, w.lower().split())) for w in words.en]
+        self._zh = re.compile("|".join(dict.fromkeys(zh))) if zh else None
+        self._en = re.compile(rf"(?<![\w-])(?:{'|'.join(en)})(?![\w-])") if en else None
+
+    def search(self, text: str, simplified: str) -> bool:
+        if self._zh is not None and (self._zh.search(text) or self._zh.search(simplified)):
+            return True
+        return self._en is not None and self._en.search(text) is not None
+
+
+class ScamWords:
+    """The scam words of a catalog; build once, read-only afterwards."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        scam = catalog.safety.scam if catalog.safety is not None else None
+        self._signs = {sign: _Matcher(words) for sign, words in scam.signs.items()} if scam else {}
+        self._contact = _Matcher(scam.contact) if scam else None
+        self._verify = _Matcher(scam.verify) if scam else None
+        self._never_asks = SourcedText.of(scam.never_asks) if scam else None
+        self._spoofing = SourcedText.of(scam.spoofing) if scam else None
+
+    @staticmethod
+    def _forms(text: str) -> tuple[str, str]:
+        lowered = text[:MAX_TEXT].lower()
+        return lowered, to_simplified(lowered)
+
+    def signs(self, text: str) -> tuple[ScamSign, ...]:
+        """What the message asks for or claims, of what scams ask for and claim."""
+        forms = self._forms(text)
+        return tuple(s for s in ScamSign if s in self._signs and self._signs[s].search(*forms))
+
+    def reports_contact(self, text: str) -> bool:
+        """Whether the message is, or tells of, a call, a text or a message received."""
+        return self._contact is not None and self._contact.search(*self._forms(text))
+
+    def asks_if_genuine(self, text: str) -> bool:
+        """Whether the message asks if something is real ("是真的吗", "is this legit")."""
+        return self._verify is not None and self._verify.search(*self._forms(text))
+
+    @property
+    def spoofing(self) -> SourcedText | None:
+        return self._spoofing
+
+    def alert(self, text: str, *, has_number: bool, has_link: bool) -> ScamAlert | None:
+        """The alert for a message that asks what scams ask (or claims what they claim)
+        and is, or carries, a call, a text, a number or a link; else None.
+
+        "亚马逊账户冻结了怎么办" is a question about a frozen account, not a scam: with no
+        number, link or reported call or message, it goes to the answering path.
+        """
+        if self._never_asks is None:
+            return None
+        signs = self.signs(text)
+        if not signs:
+            return None
+        contact = self.reports_contact(text)
+        if not (contact or has_number or has_link):
+            return None
+        spoofing = self._spoofing if (contact or has_number) else None
+        return ScamAlert(signs, self._never_asks, spoofing)

@@ -1,0 +1,225 @@
+"""The check of a whole message (issue 17): scam words first, every number and link
+checked with the worst verdict first, nothing unchecked called safe, and a real question
+around a number or link answered with the check after it (issue 18, item 3)."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from knowledge.answer import DirectAnswer
+from knowledge.catalog import DATA_DIR, Catalog, load_catalog
+from knowledge.checks import MessageCheck
+from knowledge.links import MAX_LINKS, LinkKind
+from knowledge.reply import CheckedAnswer, Reply, Responder
+from knowledge.schema import Aspect, Lang, ScamSign
+from knowledge.wording import word_reply
+
+NOW = datetime(2026, 3, 4, 4, 0, tzinfo=UTC)
+ZONE = ZoneInfo("Asia/Shanghai")
+SCAM_SMS = ("【亚马逊】您的账户已冻结，请致电 400-810-5666 转 2 并登录 "
+            "https://amazon-cn.help 解冻")
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+@pytest.fixture(scope="module")
+def responder(catalog: Catalog) -> Responder:
+    return Responder(catalog)
+
+
+def ask(responder: Responder, text: str, lang: Lang = "zh") -> tuple[Reply, str]:
+    reply = responder.respond(text, lang=lang, user_zone=ZONE, now=NOW)
+    words = word_reply(reply, responder.catalog, lang=lang, user_zone=ZONE, now=NOW)
+    return reply, words.plain_text()
+
+
+def test_a_scam_sms_gets_the_warning_and_the_safe_way_before_any_verdict(
+    responder: Responder,
+) -> None:
+    reply, text = ask(responder, SCAM_SMS)
+    assert isinstance(reply, MessageCheck) and reply.scam is not None
+    assert reply.scam.signs == (ScamSign.frozen,)
+    assert [v.kind for v in reply.links] == [LinkKind.look_alike]
+    assert [n.is_official for n in reply.numbers] == [True]
+    lines = text.splitlines()
+    assert lines[0].startswith("⛔") and lines[1].startswith("说账户被冻结或封号——")
+    safe = next(i for i, line in enumerate(lines) if line.startswith("安全的做法：自己从亚马逊"))
+    fake = next(i for i, line in enumerate(lines) if "amazon-cn.help" in line)
+    # Amazon's number is listed by a guide only (☑️, issue #19), still below the fake
+    listed = next(i for i, line in enumerate(lines) if line.startswith("☑️"))
+    assert safe < fake < listed  # the safe way (Amazon's entry) first, the fake above it
+    assert "可以伪造" in text  # an official number on a text can be faked
+
+
+@pytest.mark.parametrize(
+    ("message", "sign"),
+    [
+        ("Amazon called me from +1-888-280-4331 and asked for my OTP, legit?", ScamSign.code),
+        ("有人打電話給我說是亞馬遜客服，要我的驗證碼", ScamSign.code),  # traditional, no number
+        ("walmart texted me: your account is suspended, reply with your password",
+         ScamSign.frozen),
+        ("天猫客服来电说要交保证金才能退款，电话 0571-88157858", ScamSign.pay),
+    ],
+)
+def test_a_call_or_text_that_asks_for_a_code_pay_or_password_is_a_scam(
+    responder: Responder, message: str, sign: ScamSign
+) -> None:
+    lang: Lang = "en" if message.isascii() else "zh"
+    reply, text = ask(responder, message, lang)
+    assert isinstance(reply, MessageCheck) and reply.scam is not None, message
+    assert sign in reply.scam.signs
+    assert text.splitlines()[0].startswith("⛔")
+    assert reply.scam.spoofing is not None  # a call or text: caller ID can be faked
+    assert reply.scam.never_asks.sources and reply.scam.spoofing.sources
+
+
+def test_caller_id_of_an_official_number_is_said_to_be_fakeable(responder: Responder) -> None:
+    reply, text = ask(responder, "Amazon called me from +1-888-280-4331, is it them?", "en")
+    assert isinstance(reply, MessageCheck) and reply.scam is None
+    assert reply.numbers[0].is_official and reply.spoofing is not None
+    assert "can be faked" in text and "☑️" in text  # a guide's number: listed, not ✅
+
+
+def test_a_question_about_a_frozen_account_is_a_question_not_a_scam(
+    responder: Responder,
+) -> None:
+    reply, _ = ask(responder, "亚马逊卖家账户被冻结了怎么办")
+    assert not isinstance(reply, MessageCheck)
+
+
+def test_the_phishing_link_among_official_ones_leads(responder: Responder) -> None:
+    reply, text = ask(responder, "amazon.com amazon.co.uk amazon.de amazon-refund.help 哪个是真的",
+                      "zh")
+    assert isinstance(reply, MessageCheck) and not reply.all_official
+    lines = text.splitlines()
+    assert lines[1].startswith("⛔ amazon-refund.help"), lines
+    assert sum(line.startswith(("✅", "☑️")) for line in lines) == 3  # Amazon's: ☑️ (guides)
+    assert any(line.startswith("安全的做法") for line in lines)
+
+
+def test_links_over_the_cap_are_called_unchecked_and_unsafe(responder: Responder) -> None:
+    official = ["amazon.com", "amazon.co.uk", "amazon.de", "amazon.co.jp", "amazon.cn"]
+    message = " ".join([*official[:MAX_LINKS], "amazon-refund.help"]) + " are these real?"
+    reply, text = ask(responder, message, "en")
+    assert isinstance(reply, MessageCheck)
+    assert reply.unchecked_links == 1 and not reply.all_official
+    assert "1 more links were not checked" in text and "unsafe" in text
+    assert "The safe way" in text
+
+
+@pytest.mark.parametrize(
+    "message", ["工单 400-810-5667 是亚马逊客服吗", "case 400-810-5667 是亚马逊客服吗"]
+)
+def test_a_number_next_to_a_case_word_is_checked(responder: Responder, message: str) -> None:
+    reply, text = ask(responder, message)
+    assert isinstance(reply, MessageCheck), reply
+    assert [n.text for n in reply.numbers] == ["400-810-5667"]
+    assert "不是我知道的任何官方客服号码" in text and "400-810-5666" in text
+
+
+@pytest.mark.parametrize("written", ["+44 400 810 5666", "400-810-56666", "0086 400 810 56666"])
+def test_a_rejected_number_is_not_official_and_gets_the_official_entry(
+    responder: Responder, written: str
+) -> None:
+    reply, text = ask(responder, f"{written} 是亚马逊客服吗")
+    assert isinstance(reply, MessageCheck)
+    assert "不是有效的电话号码" in text and "亚马逊的官方号码在这里找" in text
+    assert "没太明白" not in text
+
+
+@pytest.mark.parametrize(
+    ("message", "lang", "aspect", "fact", "check"),
+    [
+        ("amazon.co.jp customer service number?", "en", Aspect.phone, "050-3184-6300",
+         "☑️ amazon.co.jp"),  # Amazon's domains and numbers come from guides: listed
+        ("亚马逊 400-810-5666 几点上班", "zh", Aspect.hours, "", "☑️ 400-810-5666"),
+        ("亚马逊 400-810-5667 几点上班", "zh", Aspect.hours, "", "⚠️ 400-810-5667"),
+    ],
+)
+def test_a_real_question_around_a_number_or_link_is_answered_then_checked(
+    responder: Responder, message: str, lang: Lang, aspect: Aspect, fact: str, check: str
+) -> None:
+    reply, text = ask(responder, message, lang)
+    assert isinstance(reply, CheckedAnswer), reply
+    assert isinstance(reply.answer, DirectAnswer) and reply.answer.aspect is aspect
+    assert fact in text
+    assert text.index(check) > len(text) // 2  # the check after the answer
+    assert len(text) <= 1000
+
+
+@pytest.mark.parametrize(
+    "message", ["is this amazon? 400-810-5666", "400-810-5666 是亚马逊的吗", "amazon.co.jp legit?"]
+)
+def test_a_pasted_number_or_link_alone_stays_a_check(responder: Responder, message: str) -> None:
+    reply, _ = ask(responder, message)
+    assert isinstance(reply, MessageCheck)
+
+
+def test_an_uncovered_platforms_question_with_a_number_stays_a_check(
+    responder: Responder,
+) -> None:
+    reply, text = ask(responder, "京东 400-606-5500 几点上班")
+    assert isinstance(reply, MessageCheck) and reply.advice == ()
+    body = text.split("来源")[0]  # (the sources of the general advice name the guides)
+    assert "亚马逊" not in body and "天猫" not in body  # no other platform's answer
+
+
+def test_the_scam_words_come_from_the_data_file(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    safety = yaml.safe_load((data / "safety.yaml").read_text(encoding="utf-8"))
+    safety["scam"]["signs"]["code"] = {"zh": ["暗号"], "en": ["xyzzy"]}
+    (data / "safety.yaml").write_text(yaml.safe_dump(safety, allow_unicode=True),
+                                      encoding="utf-8")
+    responder = Responder(load_catalog(data))
+    reply, _ = ask(responder, "亚马逊客服来电要我的暗号")
+    assert isinstance(reply, MessageCheck) and reply.scam is not None
+    assert reply.scam.signs == (ScamSign.code,)
+    reply, _ = ask(responder, "亚马逊客服来电要我的验证码")
+    assert not isinstance(reply, MessageCheck)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["为什么亚马逊登录要我输入验证码", "amazon asks for a verification code when I log in",
+     "亚马逊账户被冻结了 客服电话多少", "how do I change my amazon password"],
+)
+def test_a_question_about_codes_or_a_frozen_account_is_not_called_a_scam(
+    responder: Responder, message: str
+) -> None:
+    reply, _ = ask(responder, message, "en" if message.isascii() else "zh")
+    assert not (isinstance(reply, MessageCheck) and reply.scam is not None), message
+
+
+def test_a_number_no_platform_claims_asks_which_platform_in_a_short_reply(
+    responder: Responder,
+) -> None:
+    reply, text = ask(responder, "+44 400 810 5666", "en")
+    assert isinstance(reply, MessageCheck) and len(reply.advice) > 2
+    assert "Which platform is it?" in text and "The safe way" in text
+    assert len(text) < 1000
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from([
+    *"amzon.c/\\@:%5C-+0123456789 ", "＼", "／", "＠", "．", "。", "օ", "а", "验证码", "冻结",
+    "https://", "400-810-", "【亚马逊】", "来电", "\u200b",
+]), max_size=60).map("".join))
+def test_any_mix_of_links_numbers_and_scam_words_gets_a_reply(
+    responder: Responder, text: str
+) -> None:
+    reply, worded = ask(responder, text)
+    assert worded is not None
+    if isinstance(reply, MessageCheck) and not reply.all_official:
+        assert "✅" not in worded.splitlines()[1]  # the worst leads, never a ✅

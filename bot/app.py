@@ -22,6 +22,7 @@ from telegram.constants import ParseMode
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     Application,
+    BaseRateLimiter,
     ContextTypes,
     Defaults,
     TypeHandler,
@@ -122,8 +123,13 @@ def build_application(
     clock: Clock | None = None,
     request: BaseRequest | None = None,
     updates_request: BaseRequest | None = None,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
 ) -> BotApplication:
-    """The application, ready to initialize; services open in post_init (MissingTokenError)."""
+    """The application, ready to initialize; services open in post_init (MissingTokenError).
+
+    `request`, `updates_request`, `rate_limiter`: tests' stand-ins for the network and
+    for the rate limiter's real-time waits.
+    """
     token = settings.require_token()
     bot_clock: Clock = clock or SystemClock()
 
@@ -161,7 +167,8 @@ def build_application(
         )
         .rate_limiter(
             # a group's bucket holds its messages only, not admin checks (bot/infra/ratelimit.py)
-            GroupAwareRateLimiter(overall_max_rate=OVERALL_RATE, max_retries=RATE_LIMIT_RETRIES)
+            rate_limiter
+            or GroupAwareRateLimiter(overall_max_rate=OVERALL_RATE, max_retries=RATE_LIMIT_RETRIES)
         )
         # chats side by side, each chat's updates in order: over a real network one
         # update's round trips no longer hold up everyone else's (bench/throughput.py)

@@ -8,6 +8,7 @@ against Telegram's rules, and can be told to fail the next calls of a method.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import logging
@@ -135,6 +136,7 @@ class FakeBotApi(BaseRequest):
         self.pending_updates: list[dict[str, Any]] = []
         self.update_offsets: list[int] = []
         self.called = asyncio.Event()
+        self._new_update = asyncio.Event()
         self.bot_user = {
             "id": BOT_ID,
             "is_bot": True,
@@ -150,6 +152,20 @@ class FakeBotApi(BaseRequest):
     def fail(self, method: str, failure: Failure, times: int = 1) -> None:
         """The next `times` calls of `method` fail with `failure`."""
         self._failures[method].extend([failure] * times)
+
+    def add_update(self, update: dict[str, Any]) -> None:
+        """An update Telegram holds for the bot until a getUpdates offset confirms it."""
+        self.pending_updates.append(update)
+        self._new_update.set()
+
+    async def _long_poll(self, params: dict[str, Any]) -> None:
+        """Like Telegram, hold a getUpdates with a timeout open until there is an update."""
+        offset = int(params.get("offset") or 0)
+        timeout = float(params.get("timeout") or 0)
+        if timeout and not any(u["update_id"] >= offset for u in self.pending_updates):
+            self._new_update.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._new_update.wait(), timeout)
 
     def slow(self, chat_id: int) -> asyncio.Event:
         """Calls naming `chat_id` wait until the returned event is set."""
@@ -215,6 +231,8 @@ class FakeBotApi(BaseRequest):
         gate = self.gates.get(chat_id) if chat_id is not None else None
         if gate is not None:
             await gate.wait()
+        if api_method == "getUpdates":
+            await self._long_poll(params)
         if chat_id is not None and chat_id in self.migrated:
             return 400, json.dumps({
                 "ok": False, "error_code": 400,

@@ -19,7 +19,7 @@ from bot.groups.pacing import JOB_PREFIX, WaitingAnswer, WaitingTurn
 from tests.bot.casekit import start_bot
 from tests.bot.fakeapi import ApiCall
 from tests.bot.groupchat import BASIC_GROUP, GroupChat, methods, reply_target, sent, url_buttons
-from tests.bot.harness import EN_USER, ZH_USER, Harness, TgUser
+from tests.bot.harness import EN_USER, ZH_USER, Harness, TgUser, clock_paced_limiter
 
 SUSPENSION = "/faq 卖家账号被封怎么办"
 PHONE = "/faq 美国站客服电话多少"
@@ -30,7 +30,7 @@ GROUP_NOTE = "这个群里一下子问题太多了，我先暂停一下，约 1 
 
 @pytest.fixture
 async def bot(db_path: Path, clock: ManualClock) -> AsyncIterator[Harness]:
-    harness = await start_bot(db_path, clock)
+    harness = await start_bot(db_path, clock, rate_limiter=clock_paced_limiter())
     try:
         yield harness
     finally:

@@ -24,7 +24,7 @@ from bot.infra.ratelimit import GroupAwareRateLimiter, counts_in_group
 from tests.bot.casekit import start_bot
 from tests.bot.fakeapi import ApiCall
 from tests.bot.groupchat import BASIC_GROUP, SUPERGROUP, GroupChat, methods, reply_target, sent
-from tests.bot.harness import EN_USER, ZH_USER, Harness, TgUser
+from tests.bot.harness import EN_USER, ZH_USER, Harness, TgUser, clock_paced_limiter
 from tests.bot.test_groups_pacing import run_due, waiting_jobs
 
 SUSPENSION = "/faq 卖家账号被封怎么办"
@@ -39,7 +39,7 @@ NEW_SUPERGROUP = {"id": -1009876543210, "type": "supergroup", "title": BASIC_GRO
 @pytest.fixture
 async def paused(db_path: Path, clock: ManualClock) -> AsyncIterator[Harness]:
     """The bot with its JobQueue paused: waiting answers go out when `run_due` says."""
-    harness = await start_bot(db_path, clock)
+    harness = await start_bot(db_path, clock, rate_limiter=clock_paced_limiter())
     try:
         yield harness
     finally:

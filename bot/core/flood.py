@@ -161,7 +161,6 @@ class _Backlog:
 
     waiting: deque[tuple[datetime, object]] = field(default_factory=deque)  # oldest first
     unanswered: list[object] = field(default_factory=list)  # the group not told yet
-    told_at: datetime | None = None  # the last note that some questions won't be answered
 
 
 @dataclass
@@ -212,6 +211,10 @@ class GroupFlood:
         # not an LRU: a waiting question is never evicted, only answered or told about;
         # a group's entry goes when its queue is empty (at most QUEUE_SIZE each)
         self._backlogs: dict[int, _Backlog] = {}
+        # when a group was last told that some questions won't be answered
+        self._told_unanswered: ExpiringLru[int, datetime] = ExpiringLru(
+            MAX_GROUPS, CAP_NOTE_INTERVAL
+        )
         self._moved: ExpiringLru[int, int] = ExpiringLru(MAX_GROUPS, MIGRATION_MEMORY)
 
     def cooling_down(self, chat_id: int, user_id: int) -> bool:
@@ -351,7 +354,7 @@ class GroupFlood:
         if backlog is None or not backlog.unanswered:
             return None
         now = self._clock.now()
-        if backlog.told_at is not None and now - backlog.told_at < CAP_NOTE_INTERVAL:
+        if self._told_unanswered.get(chat_id, now) is not None:
             backlog.unanswered.clear()  # the recent note said so
             self._drop_if_empty(chat_id)
             return None
@@ -359,7 +362,8 @@ class GroupFlood:
             return None
         first = backlog.unanswered[0]
         backlog.unanswered.clear()
-        backlog.told_at = now
+        self._told_unanswered.put(chat_id, now, now)
+        self._drop_if_empty(chat_id)
         return first
 
     def _expire(self, chat_id: int, backlog: _Backlog, now: datetime) -> None:
@@ -370,10 +374,7 @@ class GroupFlood:
 
     def _drop_if_empty(self, chat_id: int) -> None:
         backlog = self._backlogs.get(chat_id)
-        if backlog is None or backlog.waiting or backlog.unanswered:
-            return
-        told_at = backlog.told_at
-        if told_at is None or self._clock.now() - told_at >= CAP_NOTE_INTERVAL:
+        if backlog is not None and not backlog.waiting and not backlog.unanswered:
             del self._backlogs[chat_id]
 
     # --- a group's new id -------------------------------------------------------------
@@ -392,7 +393,9 @@ class GroupFlood:
             target = self._backlogs.setdefault(new, _Backlog())
             target.waiting.extend(backlog.waiting)
             target.unanswered.extend(backlog.unanswered)
-            target.told_at = target.told_at or backlog.told_at
+        told = self._told_unanswered.pop(old)
+        if told is not None:
+            self._told_unanswered.put(new, told, now)
         window = self._windows.pop(old)
         if window is not None and self._windows.get(new, now) is None:
             self._windows.put(new, window, now)
@@ -468,6 +471,7 @@ class GroupFlood:
         self._asked.drop_where(lambda key: key[0] == chat_id)
         self._members.drop_where(lambda key: key[0] == chat_id)
         self._backlogs.pop(chat_id, None)
+        self._told_unanswered.pop(chat_id)
 
     def message_changed(self, place: Place, message_id: int, key: str | None) -> None:
         """A message of ours was edited: it now answers `key`, or nothing (a menu)."""

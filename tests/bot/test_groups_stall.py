@@ -17,7 +17,7 @@ import pytest
 from telegram import Update
 
 from bot.core.clock import ManualClock
-from bot.core.flood import QUEUE_SIZE, QUEUE_WAIT
+from bot.core.flood import QUEUE_SIZE, QUEUE_WAIT, GroupFlood
 from bot.core.presses import ADMIN_TTL, PRESSES
 from bot.core.services import services_of
 from bot.infra.ratelimit import GroupAwareRateLimiter, counts_in_group
@@ -331,3 +331,42 @@ async def test_the_migration_message_moves_the_queue_before_anything_is_sent(
     calls = await run_due(bot)
     assert [int(c.params["chat_id"]) for c in sent(calls)] == [new.id]
     assert new.last().plain.startswith("亚马逊")
+
+
+# --- the parts ---------------------------------------------------------------------------
+
+
+def test_the_queue_is_bounded_and_leaves_nothing_behind(clock: ManualClock) -> None:
+    flood = GroupFlood(clock)
+    chat = -100
+    assert all(flood.hold(chat, n) for n in range(QUEUE_SIZE))
+    assert not flood.hold(chat, "one too many")
+    assert flood.waiting_count(chat) == QUEUE_SIZE and flood.pending(chat)
+    assert flood.unanswered_note(chat) == "one too many"
+    assert not flood.hold(chat, "and another")
+    assert flood.unanswered_note(chat) is None  # the note just sent covers it
+    assert [flood.next_waiting(chat) for _ in range(3)] == [0, 1, 2]
+    flood.hold(chat, "back first", front=True)
+    assert flood.next_waiting(chat) == "back first"
+    clock.advance(QUEUE_WAIT)
+    assert flood.next_waiting(chat) is None  # the rest waited too long
+    assert flood.unanswered_note(chat) == 3  # a new note, under the first of them
+    assert not flood.pending(chat)
+    assert flood._backlogs == {}  # nothing kept for a group with nothing waiting
+
+
+def test_a_migration_moves_the_queue_the_waiting_and_the_count(clock: ManualClock) -> None:
+    flood = GroupFlood(clock)
+    old, new = -4012345678, -1009876543210
+    for _ in range(5):
+        assert flood.may_send(old)
+    flood.hold(old, "queued")
+    assert flood.admit(old, 1, "first").verdict == "now"
+    assert flood.admit(old, 1, "second").verdict == "later"
+    flood.migrate(old, new)
+    flood.migrate(old, new)  # both service messages: the second changes nothing
+    assert flood.moved_to(old) == new and flood.moved_to(new) == new
+    assert flood.next_waiting(new) == "queued"
+    assert flood.take_waiting(old, 1) == "second"  # a job still naming the old id
+    assert flood.room_at(new) == clock.now()
+    assert sum(flood.may_send(new) for _ in range(30)) == 19 - 5  # the minute's count moved

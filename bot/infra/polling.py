@@ -133,6 +133,12 @@ class ConfirmingPoller:
                 await self._wait(None, delay)
                 delay = min(delay * 2, RETRY_MAX)
                 continue
+            except Exception:  # a reply PTB could not read: polling must go on
+                logger.exception("polling failed unexpectedly, retrying",
+                                 extra={"retry_seconds": delay})
+                await self._wait(None, delay)
+                delay = min(delay * 2, RETRY_MAX)
+                continue
             delay = RETRY_FIRST
             fresh = [update for update in updates if update.update_id > self._fetched]
             for update in fresh:

@@ -13,11 +13,12 @@ from typing import Any
 
 import pytest
 
+import bot.infra.polling as polling_module
 import bot.infra.runtime as runtime_module
 from bot.app import build_application
 from bot.core.clock import ManualClock
 from bot.infra.runtime import BotRuntime
-from tests.bot.fakeapi import FakeBotApi
+from tests.bot.fakeapi import Failure, FakeBotApi
 from tests.bot.groupchat import SUPERGROUP
 from tests.bot.harness import EN_USER, ZH_USER, TgUser, make_settings
 
@@ -118,3 +119,22 @@ async def test_one_slow_update_does_not_keep_new_updates_out(
         gate.set()
         await runtime.stop()
     assert runtime.stopped_cleanly and api.update_offsets[-1] == 906
+
+
+async def test_a_failing_poll_is_retried(
+    db_path: Path, clock: ManualClock, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr(polling_module, "RETRY_FIRST", 0.01)
+    api = FakeBotApi(clock)
+    api.fail("getUpdates", Failure.network_error(), times=2)
+    api.fail("getUpdates", Failure.server_error(502))
+    api.add_update(text_update(950, "/start"))
+    runtime = await polling_bot(db_path, clock, api)
+    try:
+        await api.wait_until(lambda: api.chat_messages(ZH_USER.id) != [])
+    finally:
+        await runtime.stop()
+    assert runtime.stopped_cleanly and api.update_offsets[-1] == 951
+    assert caplog.text.count("polling failed, retrying") == 3
+    assert "Traceback" not in caplog.text

@@ -21,8 +21,8 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
+    BaseRateLimiter,
     ContextTypes,
     Defaults,
     TypeHandler,
@@ -42,6 +42,7 @@ from bot.infra.errors import on_error
 from bot.infra.logs import Redactor, setup_logging
 from bot.infra.metrics import MeasuredApplication, Metrics
 from bot.infra.ops import DatabaseInUseError, DatabaseLock
+from bot.infra.ratelimit import GroupAwareRateLimiter
 from bot.infra.runtime import check_webhook, serve
 from bot.infra.updates import PerChatUpdateProcessor
 from knowledge.catalog import CatalogError
@@ -64,7 +65,8 @@ RATE_LIMIT_RETRIES = 3
 # Telegram's ~30 messages/s is a limit on bulk sending: reminders pace themselves to it
 # (bot/cases/reminders.py). Replies to the users who just wrote are not held to that budget —
 # with it, 50 questions a second would queue without bound (bench/throughput.py). Groups
-# keep AIORateLimiter's 20 messages a minute, and flood waits are retried.
+# keep AIORateLimiter's 20 messages a minute (messages only: bot/infra/ratelimit.py), and
+# flood waits are retried.
 OVERALL_RATE = 0  # AIORateLimiter: 0 switches the overall limit off
 
 
@@ -121,8 +123,13 @@ def build_application(
     clock: Clock | None = None,
     request: BaseRequest | None = None,
     updates_request: BaseRequest | None = None,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
 ) -> BotApplication:
-    """The application, ready to initialize; services open in post_init (MissingTokenError)."""
+    """The application, ready to initialize; services open in post_init (MissingTokenError).
+
+    `request`, `updates_request`, `rate_limiter`: tests' stand-ins for the network and
+    for the rate limiter's real-time waits.
+    """
     token = settings.require_token()
     bot_clock: Clock = clock or SystemClock()
 
@@ -159,7 +166,9 @@ def build_application(
             )
         )
         .rate_limiter(
-            AIORateLimiter(overall_max_rate=OVERALL_RATE, max_retries=RATE_LIMIT_RETRIES)
+            # a group's bucket holds its messages only, not admin checks (bot/infra/ratelimit.py)
+            rate_limiter
+            or GroupAwareRateLimiter(overall_max_rate=OVERALL_RATE, max_retries=RATE_LIMIT_RETRIES)
         )
         # chats side by side, each chat's updates in order: over a real network one
         # update's round trips no longer hold up everyone else's (bench/throughput.py)

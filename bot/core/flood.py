@@ -5,8 +5,13 @@ No question is dropped without a word:
   their latest question waits: a third replaces the second);
 * a member who sends question after question (more than MEMBER_QUESTIONS in MEMBER_PERIOD)
   is not answered for MEMBER_PAUSE, and told so once;
-* past the group's cap the group is told once (one slot of the cap is kept for that note),
-  and answers resume when the minute frees slots.
+* past the group's cap a question waits its turn in the group's queue (QUEUE_SIZE, oldest
+  first) and is answered as the minute frees slots, within QUEUE_WAIT; the group is told
+  once that answers are paused (one slot of the cap is kept for notes). A question the
+  queue has no room for, or that waited QUEUE_WAIT, is covered by ONE note saying it will
+  not be answered;
+* a group that becomes a supergroup (a new chat id) takes its queue and waiting questions
+  along (`migrate`).
 
 All of it lives in memory (a restart forgets it, which costs at most one repeat answer or
 one waiting question) and is bounded: every table is an LRU with a time to live, so memory
@@ -44,6 +49,11 @@ USER_COOLDOWN = timedelta(seconds=10)
 MEMBER_QUESTIONS = 5
 MEMBER_PERIOD = timedelta(minutes=1)
 MEMBER_PAUSE = timedelta(minutes=5)
+# over the cap, questions wait in a queue per group, this long at most, oldest first
+QUEUE_SIZE = 50
+QUEUE_WAIT = timedelta(minutes=10)
+# a group's old id points to its new one this long after it became a supergroup
+MIGRATION_MEMORY = timedelta(hours=1)
 # table sizes: generous for a bot in thousands of groups, still a few MB at most
 MAX_ANSWERS = 20_000
 MAX_GROUPS = 10_000
@@ -94,6 +104,13 @@ class ExpiringLru(Generic[K, V]):
         item = self._items.pop(key, None)
         return None if item is None else item[1]
 
+    def rekey(self, new_key: Callable[[K], K | None]) -> None:
+        """Give the entries for which `new_key` says so that new key, keeping their age."""
+        for key in list(self._items):
+            renamed = new_key(key)
+            if renamed is not None and renamed != key:
+                self._items[renamed] = self._items.pop(key)
+
     def drop_where(self, doomed: Callable[[K], bool]) -> int:
         """Remove every entry whose key is `doomed`; how many there were (a full scan)."""
         keys = [key for key in self._items if doomed(key)]
@@ -136,6 +153,14 @@ class Admission:
     schedule: bool = False
     # PAUSED: the first question refused in this pause; the member is told once
     note: bool = False
+
+
+@dataclass
+class _Backlog:
+    """A group's questions over the cap: waiting their turn, or to be told they won't be."""
+
+    waiting: deque[tuple[datetime, object]] = field(default_factory=deque)  # oldest first
+    unanswered: list[object] = field(default_factory=list)  # the group not told yet
 
 
 @dataclass
@@ -183,6 +208,14 @@ class GroupFlood:
         self._members: ExpiringLru[tuple[int, int], _Member] = ExpiringLru(
             MAX_ASKERS, member_period + member_pause
         )
+        # not an LRU: a waiting question is never evicted, only answered or told about;
+        # a group's entry goes when its queue is empty (at most QUEUE_SIZE each)
+        self._backlogs: dict[int, _Backlog] = {}
+        # when a group was last told that some questions won't be answered
+        self._told_unanswered: ExpiringLru[int, datetime] = ExpiringLru(
+            MAX_GROUPS, CAP_NOTE_INTERVAL
+        )
+        self._moved: ExpiringLru[int, int] = ExpiringLru(MAX_GROUPS, MIGRATION_MEMORY)
 
     def cooling_down(self, chat_id: int, user_id: int) -> bool:
         """True if this member was answered within the cool-down; otherwise starts one.
@@ -235,7 +268,7 @@ class GroupFlood:
         """The member's waiting question, to answer now (a new cool-down starts); None if
         nothing waits any more (the member was paused, or the group removed the bot)."""
         now = self._clock.now()
-        key = (chat_id, user_id)
+        key = (self.moved_to(chat_id), user_id)
         member = self._members.get(key, now)
         if member is None or member.waiting is None:
             return None
@@ -243,12 +276,131 @@ class GroupFlood:
         self._asked.put(key, now, now)
         return question
 
-    def may_send(self, chat_id: int) -> bool:
-        """True if a message may go to the group now (and counts it); False past the cap.
+    def may_send(self, chat_id: int, *, queued: bool = False) -> bool:
+        """True if a message may go to the group now (and counts it); False past the cap,
+        and while questions wait in the group's queue (they go first) unless it is one of
+        them (`queued`).
 
         NOTE_SLOTS of the cap are not for answers: they are kept for `cap_note` and notes.
         """
+        backlog = self._backlogs.get(chat_id)
+        if not queued and backlog is not None and backlog.waiting:
+            return False
         return self._take_slot(chat_id, self._group_messages - NOTE_SLOTS, regular=True)
+
+    def has_room(self, chat_id: int) -> bool:
+        """Whether `may_send(queued=True)` would say yes now (nothing is counted)."""
+        window = self._window(chat_id, self._clock.now())
+        return len(window.sent) < self._group_messages - NOTE_SLOTS
+
+    def room_at(self, chat_id: int) -> datetime:
+        """When the group has room for an answer again (now if it has)."""
+        now = self._clock.now()
+        window = self._window(chat_id, now)
+        over = len(window.sent) - (self._group_messages - NOTE_SLOTS)
+        return now if over < 0 else window.sent[over] + self._group_period
+
+    # --- the queue over the cap -------------------------------------------------------
+
+    def hold(self, chat_id: int, question: object, *, front: bool = False) -> bool:
+        """Keep `question` until the group has room: True if it waits, False if the queue
+        is full (it is then among the unanswered, see `unanswered_note`). `front`: it was
+        taken from the queue already and lost its slot to another message: first again.
+        """
+        backlog = self._backlogs.setdefault(chat_id, _Backlog())
+        now = self._clock.now()
+        if front:
+            backlog.waiting.appendleft((now, question))
+            return True
+        if len(backlog.waiting) >= QUEUE_SIZE:
+            backlog.unanswered.append(question)
+            logger.warning("group queue full: a question won't be answered",
+                           extra={"chat_id": chat_id})
+            return False
+        backlog.waiting.append((now, question))
+        return True
+
+    def next_waiting(self, chat_id: int) -> object | None:
+        """The oldest waiting question to answer now; those that waited QUEUE_WAIT are
+        moved to the unanswered on the way. None if none waits."""
+        backlog = self._backlogs.get(chat_id)
+        if backlog is None:
+            return None
+        now = self._clock.now()
+        self._expire(chat_id, backlog, now)
+        if not backlog.waiting:
+            self._drop_if_empty(chat_id)
+            return None
+        return backlog.waiting.popleft()[1]
+
+    def waiting_count(self, chat_id: int) -> int:
+        backlog = self._backlogs.get(chat_id)
+        return 0 if backlog is None else len(backlog.waiting)
+
+    def pending(self, chat_id: int) -> bool:
+        """Whether questions wait, or the group is still to be told about some."""
+        backlog = self._backlogs.get(chat_id)
+        if backlog is None:
+            return False
+        self._expire(chat_id, backlog, self._clock.now())
+        return bool(backlog.waiting or backlog.unanswered)
+
+    def unanswered_note(self, chat_id: int) -> object | None:
+        """The question to put the note "some questions won't be answered" under, if the
+        group is to get it now (its slot is taken); None if there is nothing to tell, or a
+        note went out within CAP_NOTE_INTERVAL (it covers these too), or no slot is free
+        (asked again later)."""
+        backlog = self._backlogs.get(chat_id)
+        if backlog is None or not backlog.unanswered:
+            return None
+        now = self._clock.now()
+        if self._told_unanswered.get(chat_id, now) is not None:
+            backlog.unanswered.clear()  # the recent note said so
+            self._drop_if_empty(chat_id)
+            return None
+        if not self.may_note(chat_id):
+            return None
+        first = backlog.unanswered[0]
+        backlog.unanswered.clear()
+        self._told_unanswered.put(chat_id, now, now)
+        self._drop_if_empty(chat_id)
+        return first
+
+    def _expire(self, chat_id: int, backlog: _Backlog, now: datetime) -> None:
+        while backlog.waiting and now - backlog.waiting[0][0] >= QUEUE_WAIT:
+            backlog.unanswered.append(backlog.waiting.popleft()[1])
+            logger.warning("group question waited too long: not answered",
+                           extra={"chat_id": chat_id})
+
+    def _drop_if_empty(self, chat_id: int) -> None:
+        backlog = self._backlogs.get(chat_id)
+        if backlog is not None and not backlog.waiting and not backlog.unanswered:
+            del self._backlogs[chat_id]
+
+    # --- a group's new id -------------------------------------------------------------
+
+    def moved_to(self, chat_id: int) -> int:
+        """The group's id now: its supergroup's if it migrated (within MIGRATION_MEMORY)."""
+        return self._moved.get(chat_id, self._clock.now()) or chat_id
+
+    def migrate(self, old: int, new: int) -> None:
+        """The group `old` is the supergroup `new` now: what waits, and its count of
+        messages this minute, follow it. Safe to call twice."""
+        now = self._clock.now()
+        self._moved.put(old, new, now)
+        backlog = self._backlogs.pop(old, None)
+        if backlog is not None:
+            target = self._backlogs.setdefault(new, _Backlog())
+            target.waiting.extend(backlog.waiting)
+            target.unanswered.extend(backlog.unanswered)
+        told = self._told_unanswered.pop(old)
+        if told is not None:
+            self._told_unanswered.put(new, told, now)
+        window = self._windows.pop(old)
+        if window is not None and self._windows.get(new, now) is None:
+            self._windows.put(new, window, now)
+        self._members.rekey(lambda key: (new, key[1]) if key[0] == old else None)
+        self._asked.rekey(lambda key: (new, key[1]) if key[0] == old else None)
 
     def may_note(self, chat_id: int) -> bool:
         """As `may_send`, for a short note: it may use the slots kept for notes."""
@@ -285,7 +437,8 @@ class GroupFlood:
         if len(window.sent) >= limit:
             if regular and not window.warned:
                 window.warned = True
-                logger.warning("group message cap reached, dropping", extra={"chat_id": chat_id})
+                logger.warning("group message cap reached: answers wait their turn",
+                               extra={"chat_id": chat_id})
             self._windows.touch(chat_id, window, now)
             return False
         window.sent.append(now)
@@ -317,6 +470,8 @@ class GroupFlood:
         self._windows.pop(chat_id)
         self._asked.drop_where(lambda key: key[0] == chat_id)
         self._members.drop_where(lambda key: key[0] == chat_id)
+        self._backlogs.pop(chat_id, None)
+        self._told_unanswered.pop(chat_id)
 
     def message_changed(self, place: Place, message_id: int, key: str | None) -> None:
         """A message of ours was edited: it now answers `key`, or nothing (a menu)."""

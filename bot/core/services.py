@@ -12,6 +12,7 @@ from telegram.ext import Application, CallbackContext
 from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.core.flood import GroupFlood
+from bot.core.presses import ButtonPresses
 from knowledge.catalog import Catalog, load_catalog
 from knowledge.reply import Responder
 from knowledge.search import SearchIndex
@@ -65,6 +66,7 @@ class Services:
     # the catalog, its search index and the answering path, swapped as one on /reload
     responder: Responder
     flood: GroupFlood  # group-chat anti-flood state, in memory
+    presses: ButtonPresses  # group buttons: a member's pace, cached admin checks
     misses: MissStore  # questions the bot could not answer, anonymous, 30 days
     feedback: FeedbackStore  # votes and reply times users report, anonymous, 90 days
     miss_counts: MissCounts = field(default_factory=MissCounts)  # since start, /metrics
@@ -102,6 +104,7 @@ async def open_services(settings: Settings, clock: Clock) -> Services:
         groups=GroupStore(db, clock),
         responder=responder,
         flood=GroupFlood(clock),
+        presses=ButtonPresses(clock),
         misses=MissStore(db, clock, vocabulary),
         feedback=FeedbackStore(db, clock),
     )

@@ -11,10 +11,12 @@ commands get a link to the private chat instead.
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import replace
 from functools import partial
 
 from telegram import (
+    CallbackQuery,
     Chat,
     ChatMember,
     Message,
@@ -23,20 +25,28 @@ from telegram import (
     Update,
     User,
 )
-from telegram.error import BadRequest
+from telegram.error import BadRequest, ChatMigrated
 
 from bot.core.answering import respond
 from bot.core.callbacks import parse_callback
 from bot.core.context import BotContext
 from bot.core.flood import Place
 from bot.core.input import MAX_QUESTION
+from bot.core.presses import Press
 from bot.core.render import render_screen
 from bot.core.replies import is_not_modified
 from bot.core.services import Services
 from bot.core.texts import MESSAGES
 from bot.core.ui import Screen, Viewer
 from bot.groups.callbacks import GroupCard, GroupNav, GroupOption
-from bot.groups.pacing import admit_question, tell_over_cap
+from bot.groups.pacing import (
+    Answer,
+    admit_question,
+    hold_question,
+    move_group,
+    send_reply,
+    tell_over_cap,
+)
 from bot.groups.screens import (
     group_help_screen,
     group_home_screen,
@@ -64,8 +74,11 @@ ADMIN_STATUSES = (ChatMember.OWNER, ChatMember.ADMINISTRATOR)
 # --- who asks, where, and what ---------------------------------------------------------
 
 
-def _place(message: Message) -> Place:
-    """The conversation an answer belongs to: the chat, and the forum topic if any."""
+def _place(message: Message, chat_id: int | None = None) -> Place:
+    """The conversation an answer belongs to: the chat (`chat_id` if it moved to a new id),
+    and the forum topic if any."""
+    if chat_id is not None and chat_id != message.chat.id:
+        return chat_id, None  # a supergroup just made from a basic group has no topics
     return message.chat.id, message.message_thread_id if message.is_topic_message else None
 
 
@@ -124,39 +137,76 @@ async def _viewer(
 
 async def is_admin(context: BotContext, chat: Chat, user: User,
                    message: Message | None = None) -> bool:
-    """Whether `user` administers `chat`; an anonymous admin writes as the chat itself."""
+    """Whether `user` administers `chat`; an anonymous admin writes as the chat itself.
+
+    Asked of Telegram once per few minutes per (group, member): a member pressing an
+    admin-only button again and again costs one getChatMember (bot/core/presses.py).
+    """
     sender_chat = message.sender_chat if message is not None else None
     if sender_chat is not None and sender_chat.id == chat.id:
         return True
+    presses = context.services.presses
+    known = presses.known_admin(chat.id, user.id)
+    if known is not None:
+        return known
     member = await context.bot.get_chat_member(chat.id, user.id)
-    return member.status in ADMIN_STATUSES
+    admin = member.status in ADMIN_STATUSES
+    presses.remember_admin(chat.id, user.id, admin)
+    return admin
 
 
 # --- sending ---------------------------------------------------------------------------
 
 
+async def _room(
+    context: BotContext, update: Update, chat_id: int, retry: Answer | None, *, queued: bool
+) -> bool:
+    """True if a message may go to the group now (its slot is taken). Otherwise a question
+    (`retry`) waits its turn in the group's queue, anything else gets the cap note.
+
+    Taking the slot is synchronous and the caller sends right after: nothing else can
+    take it in between.
+    """
+    services = context.services
+    if services.flood.may_send(chat_id, queued=queued):
+        return True
+    message = update.effective_message
+    if retry is not None:
+        await hold_question(context, update, retry, front=queued)
+    elif message is not None:
+        await tell_over_cap(context, message, chat_id)
+    return False
+
+
 async def _send(
-    services: Services, message: Message, screen: Screen, reply_to: int | None = None
+    context: BotContext, update: Update, screen: Screen, reply_to: int | None = None,
+    *, retry: Answer | None = None, queued: bool = False,
 ) -> Message | None:
-    """Reply in the group, unless the group's message cap is reached (then a note, once)."""
-    if not services.flood.may_send(message.chat.id):
-        await tell_over_cap(services, message)
+    """Reply in the group if its cap allows; else see `_room`."""
+    message = update.effective_message
+    if message is None:
+        return None
+    chat_id = context.services.flood.moved_to(message.chat.id)
+    if not await _room(context, update, chat_id, retry, queued=queued):
         return None
     rendered = render_screen(screen)
-    return await message.reply_text(
-        rendered.text,
-        reply_markup=rendered.keyboard,
-        reply_parameters=ReplyParameters(
-            reply_to or message.message_id, allow_sending_without_reply=True
-        ),
-    )
+    return await send_reply(context, message, chat_id, rendered.text, reply_to,
+                            reply_markup=rendered.keyboard)
 
 
-async def _point_to(services: Services, message: Message, screen: Screen, earlier: int) -> bool:
+async def _point_to(
+    context: BotContext, update: Update, screen: Screen, earlier: int,
+    *, retry: Answer | None, queued: bool,
+) -> bool:
     """Reply to the earlier answer instead of repeating it; False if it is gone."""
-    if not services.flood.may_send(message.chat.id):
-        await tell_over_cap(services, message)
-        return True  # over the cap: neither pointer nor answer
+    message = update.effective_message
+    if message is None:
+        return True
+    chat_id = context.services.flood.moved_to(message.chat.id)
+    if chat_id != message.chat.id:
+        return False  # the earlier answer is in the old group: answer in full
+    if not await _room(context, update, chat_id, retry, queued=queued):
+        return True  # over the cap: it waits, or the group is told
     rendered = render_screen(screen)
     try:
         await message.reply_text(
@@ -164,6 +214,9 @@ async def _point_to(services: Services, message: Message, screen: Screen, earlie
             reply_markup=rendered.keyboard,
             reply_parameters=ReplyParameters(earlier, allow_sending_without_reply=False),
         )
+    except ChatMigrated as exc:  # found out here: the full answer goes to the new id
+        await move_group(context.services, chat_id, exc.new_chat_id)
+        return False
     except BadRequest as exc:
         # most likely deleted by an admin: answer in full again
         logger.info("earlier answer unavailable", extra={"error": exc.message})
@@ -182,24 +235,29 @@ async def answer_question(
     explicit: bool,
     reply_to: int | None = None,
     group: GroupSettings | None = None,
+    queued: bool = False,
 ) -> None:
     """Answer briefly; point to an answer given minutes ago; say 'not sure' only if asked.
 
     `explicit`: /faq or a mention. A mere reply to the bot that finds no clear card gets
-    no answer: "thanks!" under an answer is not a question.
+    no answer: "thanks!" under an answer is not a question. Over the group's cap the
+    question waits its turn in the group's queue; `queued`: this is its turn.
     """
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None:
         return
     services = context.services
-    chat_id = message.chat.id
+    chat_id = services.flood.moved_to(message.chat.id)
+    # what runs again when its turn comes (the group's settings read again then)
+    retry: Answer = partial(answer_question, question=question, explicit=explicit,
+                            reply_to=reply_to)
     viewer = await _viewer(context, chat_id, question, group)
     bot = context.bot
     if not _searchable(question):
         if explicit:
             hint = nothing_to_search_screen(services.catalog, viewer, user.id)
-            await _send(services, message, hint, reply_to)
+            await _send(context, update, hint, reply_to, retry=retry, queued=queued)
         return
     text = question[:MAX_QUESTION]
     reply = await respond(services, text, viewer, personal=False)
@@ -214,16 +272,16 @@ async def answer_question(
         return
     aspect = reply.aspect if isinstance(reply, DirectAnswer) else None
     key = answer_key(ref, text, viewer.lang, aspect)
-    place = _place(message)
+    place = _place(message, chat_id)
     earlier = services.flood.earlier_answer(place, key)
     if earlier is not None:
         pointer = repeat_screen(services.catalog, ref, viewer, bot.username)
-        if await _point_to(services, message, pointer, earlier):
+        if await _point_to(context, update, pointer, earlier, retry=retry, queued=queued):
             return
         services.flood.forget_answer(place, key)
-    sent = await _send(services, message, screen, reply_to)
+    sent = await _send(context, update, screen, reply_to, retry=retry, queued=queued)
     if sent is not None:
-        services.flood.remember_answer(place, key, sent.message_id)
+        services.flood.remember_answer(_place(message, sent.chat.id), key, sent.message_id)
 
 
 def answer_key(
@@ -244,7 +302,7 @@ async def _menu(update: Update, context: BotContext, reply_to: int | None = None
         return
     services = context.services
     viewer = await _viewer(context, message.chat.id, group=group)
-    await _send(services, message, group_home_screen(services.catalog, viewer, user.id), reply_to)
+    await _send(context, update, group_home_screen(services.catalog, viewer, user.id), reply_to)
 
 
 def _cooling_down(services: Services, message: Message, user: User) -> bool:
@@ -299,7 +357,7 @@ async def on_group_help(update: Update, context: BotContext) -> None:
         return
     viewer = await _viewer(context, message.chat.id)
     screen = group_help_screen(services.catalog, viewer, context.bot.username, user.id)
-    await _send(services, message, screen)
+    await _send(context, update, screen)
 
 
 async def on_group_message(update: Update, context: BotContext) -> None:
@@ -331,7 +389,7 @@ async def on_group_message(update: Update, context: BotContext) -> None:
 # --- the group menu's buttons ----------------------------------------------------------
 
 
-async def _edit(update: Update, screen: Screen) -> None:
+async def _edit(context: BotContext, update: Update, screen: Screen) -> None:
     """Redraw the pressed message; in a group a failed edit sends nothing new."""
     query = update.callback_query
     if query is None:
@@ -339,9 +397,40 @@ async def _edit(update: Update, screen: Screen) -> None:
     rendered = render_screen(screen)
     try:
         await query.edit_message_text(rendered.text, reply_markup=rendered.keyboard)
+    except ChatMigrated as exc:  # the old group's messages stay as they are
+        message = query.message
+        if message is not None:
+            await move_group(context.services, message.chat.id, exc.new_chat_id)
     except BadRequest as exc:
         if not is_not_modified(exc):
             logger.info("group edit failed", extra={"error": exc.message})
+
+
+async def _paced(context: BotContext, query: CallbackQuery, chat_id: int) -> bool:
+    """Whether the presser has presses left this minute; if not, the press is answered
+    with a toast saying to wait (an alert the first time) and nothing else is done."""
+    services = context.services
+    verdict = services.presses.press(chat_id, query.from_user.id)
+    if verdict.press is Press.OK or verdict.until is None:
+        return True
+    viewer, _ = context.guest_viewer()  # the presser's own language: the toast is theirs
+    seconds = max(1, math.ceil((verdict.until - services.clock.now()).total_seconds()))
+    await query.answer(MESSAGES.get("group.press.wait", viewer.lang, seconds=seconds),
+                       show_alert=verdict.press is Press.WAIT_ALERT)
+    logger.debug("group press refused: too many", extra={"chat_id": chat_id})
+    return False
+
+
+async def _room_to_edit(context: BotContext, query: CallbackQuery, chat_id: int) -> bool:
+    """Whether the group has room for an edit (edits count in its 20 a minute, and waiting
+    questions go first); if not, a toast says to press again later."""
+    flood = context.services.flood
+    if flood.may_send(flood.moved_to(chat_id)):
+        return True
+    viewer, _ = context.guest_viewer()
+    await query.answer(MESSAGES.get("group.press.busy", viewer.lang))
+    logger.debug("group press refused: the group is busy", extra={"chat_id": chat_id})
+    return False
 
 
 async def on_group_button(update: Update, context: BotContext) -> None:
@@ -360,21 +449,26 @@ async def on_group_button(update: Update, context: BotContext) -> None:
     if isinstance(action, GroupOption):
         await _on_option(update, context, message, action)
         return
-    group = await services.groups.get(message.chat.id)
     if presser.id != action.asker:
         # the presser's own language: the toast is for them
         viewer, _ = context.guest_viewer()
         await query.answer(MESSAGES.get("group.only_asker", viewer.lang))
         return
-    viewer = await _viewer(context, message.chat.id, group=group)
+    chat_id = message.chat.id
+    group = await services.groups.get(chat_id)
+    viewer = await _viewer(context, chat_id, group=group)
     screen = group_screen_for(
         services.catalog, action.target, viewer, context.bot.username, action.asker
     )
     if screen is None:
         await query.answer(MESSAGES.get("group.expired", viewer.lang))
         return
+    if not await _paced(context, query, chat_id) or not await _room_to_edit(
+        context, query, chat_id
+    ):
+        return
     await query.answer()
-    await _edit(update, screen)
+    await _edit(context, update, screen)
     target = action.target
     key = answer_key(target.ref, "", viewer.lang) if isinstance(target, GroupCard) else None
     services.flood.message_changed(_place(message), message.message_id, key)
@@ -391,7 +485,7 @@ async def on_settings(update: Update, context: BotContext) -> None:
         return
     services = context.services
     if _cooling_down(services, message, user):
-        return  # each /settings costs a getChatMember: not for a member's repeated taps
+        return  # a member's repeated taps: not a getChatMember and a refusal each
     chat = message.chat
     group = await services.groups.get(chat.id) or GroupSettings.defaults(chat.id)
     viewer = await _viewer(context, chat.id, group=group)
@@ -400,23 +494,29 @@ async def on_settings(update: Update, context: BotContext) -> None:
             title=MESSAGES.get("group.settings.title", viewer.lang),
             lines=(),
         ).with_note(MESSAGES.get("group.settings.admins_only", viewer.lang))
-        await _send(services, message, refusal)
+        await _send(context, update, refusal)
         return
-    await _send(services, message, group_settings_screen(group, viewer.lang))
+    await _send(context, update, group_settings_screen(group, viewer.lang))
 
 
 async def _on_option(
     update: Update, context: BotContext, message: Message, option: GroupOption
 ) -> None:
+    """A settings button: a member is told it is for admins (a toast, nothing in the
+    group); an admin's choice is saved and the settings message redrawn."""
     query = update.callback_query
     if query is None:
         return
     services = context.services
     chat = message.chat
     presser = query.from_user
+    if not await _paced(context, query, chat.id):
+        return  # pressed again and again: not even an admin check
     if not await is_admin(context, chat, presser):
         viewer, _ = context.guest_viewer()
         await query.answer(MESSAGES.get("group.settings.admins_only", viewer.lang))
+        return
+    if not await _room_to_edit(context, query, chat.id):
         return
     await query.answer()
     if option.name == "lang":
@@ -429,7 +529,7 @@ async def _on_option(
     screen = group_settings_screen(group, viewer.lang).with_note(
         MESSAGES.get("group.settings.saved", viewer.lang)
     )
-    await _edit(update, screen)
+    await _edit(context, update, screen)
 
 
 # --- case commands, migration ----------------------------------------------------------
@@ -446,11 +546,12 @@ async def on_case_command(update: Update, context: BotContext) -> None:
         return
     command = message.text.split()[0].lstrip("/").split("@")[0].lower()
     viewer = await _viewer(context, message.chat.id)
-    await _send(services, message, private_only_screen(command, viewer.lang, context.bot.username))
+    await _send(context, update, private_only_screen(command, viewer.lang, context.bot.username))
 
 
 async def on_migrate(update: Update, context: BotContext) -> None:
-    """A group became a supergroup (a new chat id): its settings move with it."""
+    """A group became a supergroup (a new chat id): its settings, and the questions waiting
+    for an answer there, move with it."""
     message = update.effective_message
     if message is None:
         return
@@ -461,5 +562,4 @@ async def on_migrate(update: Update, context: BotContext) -> None:
     else:
         return
     # both messages arrive (one in each chat); the second finds nothing left to move
-    moved = await context.services.groups.migrate(old, new)
-    logger.info("group migrated", extra={"chat_id": new, "from_chat_id": old, "moved": moved})
+    await move_group(context.services, old, new)

@@ -18,6 +18,7 @@ import json
 import logging
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
@@ -69,6 +70,8 @@ class ServerState:
     application: AnyApplication
     mode: str  # "webhook" or "polling"
     lifecycle: Lifecycle = Lifecycle.STARTING
+    # polling mode: whether updates are being fetched (the runtime's poller)
+    polling: Callable[[], bool] = lambda: False
     refused_log: LogLimiter = field(default_factory=lambda: LogLimiter(REFUSED_LOG_INTERVAL))
 
     def refused(self, reason: str, remote: str | None) -> None:
@@ -118,8 +121,7 @@ async def health_report(state: ServerState) -> tuple[bool, dict[str, object]]:
         and scheduler == "running"
     )
     if state.mode == "polling":
-        updater = application.updater
-        polling = updater is not None and updater.running
+        polling = state.polling()
         body["polling"] = "running" if polling else "stopped"
         healthy = healthy and polling
     body["uptime_seconds"] = int(metrics_of(application).uptime().total_seconds())

@@ -5,8 +5,11 @@ bind the HTTP server (it answers 503 until ready) → initialize (getMe, with re
 post_init (services) → start (handlers, JobQueue) → polling, or setWebhook → ready.
 Stopping reverses it: refuse new webhook updates (Telegram redelivers them later) and
 stop polling → handle every update already taken, finish running jobs and sends →
-close the services (the database) → close the server. A stop that overruns its grace
-period abandons what is left, so the process still exits in time.
+confirm to Telegram the polled updates that were handled → close the services (the
+database) → close the server. A stop that overruns its grace period abandons what is
+left, so the process still exits in time; an abandoned update is not confirmed (polling:
+bot/infra/polling.py; webhook: its request is not answered), so Telegram sends it again
+to the next process.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from telegram.error import NetworkError
 from bot.core.config import ConfigError, Settings
 from bot.core.services import AnyApplication
 from bot.infra.http import HEALTH_PATH, METRICS_PATH, HttpServer, Lifecycle, ServerState
+from bot.infra.polling import ConfirmingPoller
+from bot.infra.updates import PerChatUpdateProcessor
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +41,8 @@ BOOTSTRAP_RETRIES = 3
 BOOTSTRAP_FIRST_DELAY = 1.0
 # SIGTERM → exit within 10 s (Docker's default before SIGKILL): in-flight work gets this
 # long, closing the database and the server the rest
-STOP_GRACE = 7.0
+STOP_GRACE = 6.5
+CONFIRM_GRACE = 0.5
 CLOSE_GRACE = 2.0
 # Telegram's rule for setWebhook's secret_token
 SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -79,6 +85,7 @@ class BotRuntime:
         self.state = ServerState(application, self.mode)
         self.http: HttpServer | None = None
         self._stopping = asyncio.Event()
+        self.poller: ConfirmingPoller | None = None
         self._started = False
         self._stopped = False
         # False when stopping overran its grace period and left work (or the database) open
@@ -114,13 +121,15 @@ class BotRuntime:
                 ),
             )
         else:
-            updater = app.updater
-            if updater is None:
-                raise RuntimeError("polling needs the Application's updater")
-            # also deletes a webhook a previous webhook-mode run left behind
-            await updater.start_polling(
-                allowed_updates=Update.ALL_TYPES, bootstrap_retries=BOOTSTRAP_RETRIES
-            )
+            processor = app.update_processor
+            if not isinstance(processor, PerChatUpdateProcessor):
+                raise RuntimeError("polling needs an update processor that reports handled "
+                                   "updates (bot/infra/updates.py)")
+            # a webhook a previous webhook-mode run left behind would refuse getUpdates
+            await self._retrying("deleteWebhook", app.bot.delete_webhook)
+            poller = self.poller = ConfirmingPoller(app, processor)
+            self.state.polling = lambda: poller.running
+            poller.start()
         self.state.lifecycle = Lifecycle.READY
         logger.info("serving", extra={"mode": self.mode, "http_port": self.http_port})
 
@@ -142,6 +151,11 @@ class BotRuntime:
             )
         except Exception:
             logger.exception("error while stopping")
+        if self.poller is not None:
+            try:
+                await asyncio.wait_for(self.poller.confirm(), CONFIRM_GRACE)
+            except TimeoutError:
+                logger.warning("confirming handled updates took too long: sent again later")
         try:
             if self._started:
                 await asyncio.wait_for(self._close_application(), CLOSE_GRACE)
@@ -157,8 +171,8 @@ class BotRuntime:
 
     async def _stop_application(self) -> None:
         app = self.application
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
+        if self.poller is not None:
+            await self.poller.stop()
         if app.running:
             # handles every update already queued, waits for jobs and create_task tasks
             await app.stop()

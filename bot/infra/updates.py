@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -37,14 +37,28 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     semaphore before `do_process_update`, whose synchronous start takes the chat's place
     in line; an update waiting for its chat holds a slot, but the chain always ends in
     one that runs, so nothing deadlocks.
+
+    `when_done` callbacks hear of each update once it is handled (or failed): the poller
+    confirms an update to Telegram only then (bot/infra/polling.py).
     """
 
     def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
         super().__init__(max_concurrent_updates)
         # chat → the future the chat's latest update resolves when it is done
         self._last: dict[int | str, asyncio.Future[None]] = {}
+        self._done_callbacks: list[Callable[[object], None]] = []
+
+    def when_done(self, callback: Callable[[object], None]) -> None:
+        self._done_callbacks.append(callback)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        try:
+            await self._in_order(update, coroutine)
+        finally:
+            for callback in self._done_callbacks:
+                callback(update)
+
+    async def _in_order(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = order_key(update)
         if key is None:
             await coroutine

@@ -7,6 +7,8 @@ against Telegram's rules, and can be told to fail the next calls of a method.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import itertools
 import json
 import logging
@@ -125,6 +127,16 @@ class FakeBotApi(BaseRequest):
         self.member_status: dict[tuple[int, int], str] = {}
         self._failures: dict[str, deque[Failure]] = defaultdict(deque)
         self._message_ids = itertools.count(1)
+        # calls naming one of these chats wait until its gate opens (a slow chat)
+        self.gates: dict[int, asyncio.Event] = {}
+        # basic groups that became supergroups: old id → new id (ChatMigrated for the old)
+        self.migrated: dict[int, int] = {}
+        # getUpdates: what Telegram holds (until a call's offset confirms it), the offsets
+        # the bot asked with, and an event set on every call
+        self.pending_updates: list[dict[str, Any]] = []
+        self.update_offsets: list[int] = []
+        self.called = asyncio.Event()
+        self._new_update = asyncio.Event()
         self.bot_user = {
             "id": BOT_ID,
             "is_bot": True,
@@ -140,6 +152,34 @@ class FakeBotApi(BaseRequest):
     def fail(self, method: str, failure: Failure, times: int = 1) -> None:
         """The next `times` calls of `method` fail with `failure`."""
         self._failures[method].extend([failure] * times)
+
+    def add_update(self, update: dict[str, Any]) -> None:
+        """An update Telegram holds for the bot until a getUpdates offset confirms it."""
+        self.pending_updates.append(update)
+        self._new_update.set()
+
+    async def _long_poll(self, params: dict[str, Any]) -> None:
+        """Like Telegram, hold a getUpdates with a timeout open until there is an update."""
+        offset = int(params.get("offset") or 0)
+        timeout = float(params.get("timeout") or 0)
+        if timeout and not any(u["update_id"] >= offset for u in self.pending_updates):
+            self._new_update.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._new_update.wait(), timeout)
+
+    def slow(self, chat_id: int) -> asyncio.Event:
+        """Calls naming `chat_id` wait until the returned event is set."""
+        return self.gates.setdefault(chat_id, asyncio.Event())
+
+    async def wait_until(self, done: Any, calls: int = 10_000) -> None:
+        """Wait (on the bot's calls, not on time) until `done()` is true: it is looked at
+        after each call starts and after each call is answered."""
+        for _ in range(calls):
+            if done():
+                return
+            self.called.clear()
+            await asyncio.wait_for(self.called.wait(), 10)
+        raise AssertionError("the bot never got there")
 
     def calls_of(self, method: str) -> list[ApiCall]:
         return [c for c in self.calls if c.method == method]
@@ -176,9 +216,29 @@ class FakeBotApi(BaseRequest):
         connect_timeout: Any = BaseRequest.DEFAULT_NONE,
         pool_timeout: Any = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
+        try:
+            return await self._answer(url, request_data)
+        finally:
+            self.called.set()  # done: `wait_until` looks again
+
+    async def _answer(self, url: str, request_data: RequestData | None) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data is not None else {}
         self.calls.append(ApiCall(api_method, params))
+        self.called.set()
+        named = params.get("chat_id")
+        chat_id = int(named) if isinstance(named, int | str) else None
+        gate = self.gates.get(chat_id) if chat_id is not None else None
+        if gate is not None:
+            await gate.wait()
+        if api_method == "getUpdates":
+            await self._long_poll(params)
+        if chat_id is not None and chat_id in self.migrated:
+            return 400, json.dumps({
+                "ok": False, "error_code": 400,
+                "description": "Bad Request: group chat was upgraded to a supergroup chat",
+                "parameters": {"migrate_to_chat_id": self.migrated[chat_id]},
+            }).encode()
         # what httpx logs for every request, URL (and so the token) included
         logging.getLogger("httpx").info('HTTP Request: POST %s "HTTP/1.1 200 OK"', url)
         queue = self._failures.get(api_method)
@@ -392,4 +452,12 @@ class FakeBotApi(BaseRequest):
         return True
 
     def _api_getUpdates(self, params: dict[str, Any]) -> Any:
-        return []
+        """Like Telegram: an offset confirms every update below it; the rest are sent
+        again (up to `limit`) until confirmed."""
+        offset = int(params.get("offset") or 0)
+        self.update_offsets.append(offset)
+        if offset:
+            self.pending_updates = [u for u in self.pending_updates
+                                    if u["update_id"] >= offset]
+        limit = int(params.get("limit") or 100)
+        return self.pending_updates[:limit]

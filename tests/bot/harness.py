@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from telegram import Update
+from telegram.ext import BaseRateLimiter
 
-from bot.app import BotApplication, build_application
+from bot.app import RATE_LIMIT_RETRIES, BotApplication, build_application
 from bot.core.clock import ManualClock
 from bot.core.config import Settings
+from bot.infra.ratelimit import GroupAwareRateLimiter
 from tests.bot.fakeapi import ApiCall, FakeBotApi, StoredMessage
 
 TOKEN = "7000000001:AAH_fake-token-for-tests_0123456789xyz"
@@ -50,6 +52,16 @@ def make_settings(db_path: Path, **overrides: Any) -> Settings:
     return Settings(_env_file=None, **values)
 
 
+def clock_paced_limiter() -> GroupAwareRateLimiter:
+    """The bot's rate limiter without its group buckets, which wait in real time while the
+    test's clock stands still: with the manual clock, the bot's own per-group cap
+    (bot/core/flood.py) is what keeps a group to 20 messages a minute. Flood waits are
+    still retried."""
+    return GroupAwareRateLimiter(
+        overall_max_rate=0, group_max_rate=0, max_retries=RATE_LIMIT_RETRIES
+    )
+
+
 class Harness:
     """One running Application on a database file, and the fake API it talks to."""
 
@@ -63,11 +75,13 @@ class Harness:
 
     @classmethod
     async def start(
-        cls, db_path: Path, clock: ManualClock, api: FakeBotApi | None = None, **settings: Any
+        cls, db_path: Path, clock: ManualClock, api: FakeBotApi | None = None,
+        rate_limiter: BaseRateLimiter[Any] | None = None, **settings: Any
     ) -> Harness:
         api = api or FakeBotApi(clock)
         app = build_application(
-            make_settings(db_path, **settings), clock=clock, request=api, updates_request=api
+            make_settings(db_path, **settings), clock=clock, request=api, updates_request=api,
+            rate_limiter=rate_limiter,
         )
         # what run_polling does, minus the polling
         await app.initialize()

@@ -15,22 +15,22 @@ import pytest
 
 from bot.core.clock import ManualClock
 from bot.core.flood import MEMBER_PAUSE, USER_COOLDOWN
-from bot.groups.pacing import JOB_PREFIX, WaitingAnswer
+from bot.groups.pacing import JOB_PREFIX, WaitingAnswer, WaitingTurn
 from tests.bot.casekit import start_bot
 from tests.bot.fakeapi import ApiCall
 from tests.bot.groupchat import BASIC_GROUP, GroupChat, methods, reply_target, sent, url_buttons
-from tests.bot.harness import EN_USER, ZH_USER, Harness, TgUser
+from tests.bot.harness import EN_USER, ZH_USER, Harness, TgUser, clock_paced_limiter
 
 SUSPENSION = "/faq 卖家账号被封怎么办"
 PHONE = "/faq 美国站客服电话多少"
 TMALL = "/faq 天猫客服电话"
 MEMBERS = [TgUser(3000 + i, f"成员{i}", "zh-hans") for i in range(25)]
-GROUP_NOTE = "这个群里一下子问题太多了，我先暂停一下，约 1 分钟后再回答。急的话可以私聊我。"
+GROUP_NOTE = "这个群里一下子问题太多了，我先暂停一下，约 1 分钟后按顺序接着回答。急的话可以私聊我。"
 
 
 @pytest.fixture
 async def bot(db_path: Path, clock: ManualClock) -> AsyncIterator[Harness]:
-    harness = await start_bot(db_path, clock)
+    harness = await start_bot(db_path, clock, rate_limiter=clock_paced_limiter())
     try:
         yield harness
     finally:
@@ -50,13 +50,15 @@ def waiting_jobs(bot: Harness) -> list[WaitingAnswer]:
 
 
 async def run_due(bot: Harness) -> list[ApiCall]:
-    """Run every waiting-answer job due on the bot's clock, once; the calls they made."""
+    """Run every waiting-answer and group-queue job due on the bot's clock, once; the
+    calls they made."""
     job_queue = bot.app.job_queue
     assert job_queue is not None
     before = len(bot.api.calls)
     for job in job_queue.jobs():
         data = job.data
-        if isinstance(data, WaitingAnswer) and data.due <= bot.clock.now() and not job.removed:
+        if (isinstance(data, WaitingAnswer | WaitingTurn) and data.due <= bot.clock.now()
+                and not job.removed):
             job.schedule_removal()  # a run_once job leaves the scheduler when it runs
             await job.run(bot.app)
     bot.assert_clean()
@@ -173,8 +175,12 @@ async def test_past_the_group_cap_the_group_is_told_once(
     # other groups are not held back
     other = GroupChat(bot, BASIC_GROUP)
     assert methods(await other.say(PHONE, MEMBERS[24])) == ["sendMessage"]
-    # a minute on, answers resume; the cap reached again soon after: no second note
+    # a minute on, answers resume: first the four that waited, oldest first
     clock.advance(timedelta(minutes=1))
+    calls = await run_due(bot)
+    assert [reply_target(c) for c in calls][:1] == [asked["message_id"]]
+    assert len(sent(calls)) == 4
+    # the cap reached again soon after: no second note
     for member in MEMBERS[:19]:
         await group.say(TMALL, member)
     assert await group.say(PHONE, MEMBERS[20]) == []

@@ -83,3 +83,26 @@ def test_order_key() -> None:
         "query": "q", "offset": ""}}, None)
     assert order_key(inline) == "user:7"
     assert order_key(object()) is None
+
+
+async def test_every_update_is_reported_done_even_a_failing_one() -> None:
+    """What the poller waits for before it confirms an update to Telegram."""
+    processor = PerChatUpdateProcessor(4)
+    done: list[int] = []
+    processor.when_done(lambda update: done.append(update.update_id)
+                        if isinstance(update, Update) else None)
+
+    async def fail() -> None:
+        raise RuntimeError("handler bug")
+
+    async def ok() -> None:
+        return None
+
+    results = await asyncio.gather(
+        processor.process_update(message_update(1, 10), fail()),
+        processor.process_update(message_update(2, 10), ok()),
+        processor.process_update(message_update(3, 20), ok()),
+        return_exceptions=True,
+    )
+    assert isinstance(results[0], RuntimeError)
+    assert sorted(done) == [1, 2, 3]

@@ -39,6 +39,7 @@ from bot.core.services import Services
 from bot.core.texts import MESSAGES
 from bot.core.ui import Screen, Viewer
 from bot.groups.callbacks import GroupCard, GroupNav, GroupOption
+from bot.groups.followups import follow_up_memory, remember_answer
 from bot.groups.pacing import (
     Answer,
     admit_question,
@@ -260,7 +261,9 @@ async def answer_question(
             await _send(context, update, hint, reply_to, retry=retry, queued=queued)
         return
     text = question[:MAX_QUESTION]
-    reply = await respond(services, text, viewer, personal=False)
+    # a reply to one of the bot's answers follows it up ("那德国呢")
+    memory = follow_up_memory(context.chat_data, message, bot.bot.id)
+    reply = await respond(services, text, viewer, personal=False, memory=memory)
     ref = reply.ref if isinstance(reply, DirectAnswer) else None
     logger.debug("group question", extra={"chat_id": chat_id, "reply": type(reply).__name__,
                                           "best": ref.key if ref else None})
@@ -282,6 +285,7 @@ async def answer_question(
     sent = await _send(context, update, screen, reply_to, retry=retry, queued=queued)
     if sent is not None:
         services.flood.remember_answer(_place(message, sent.chat.id), key, sent.message_id)
+        remember_answer(context.chat_data, sent.message_id, memory)
 
 
 def answer_key(

@@ -548,3 +548,23 @@ async def test_a_number_asked_about_in_a_group_is_checked(bot: Harness) -> None:
     text = group.last().plain
     assert "不是我知道的任何官方客服号码" in text and "只差一位" in text
     assert all(asker_of(d) == ZH_USER.id for _, d in group.last().buttons())
+
+
+async def test_a_reply_to_an_answer_follows_it_up(bot: Harness) -> None:
+    """"那德国呢" under the answer about Amazon Japan's hotline asks for Germany's; said
+    on its own (no answer replied to) it is not guessed."""
+    group = GroupChat(bot)
+    await group.say("/faq 日本亚马逊电话多少")
+    japan = group.last()
+    assert "050-3184-6300" in japan.plain
+    calls = await group.reply(japan, "那德国呢", EN_USER)
+    assert methods(calls) == ["sendMessage"] and reply_target(calls[0]) is not None
+    germany = group.last()
+    assert "德国站" in germany.plain.splitlines()[0] and "0800 290 6666" in germany.plain
+    # the follow-up's own answer can be followed up in turn
+    await group.reply(germany, "那英国呢", TgUser(4242, "Kim", "zh"))
+    assert "0800 085 2080" in group.last().plain
+    # a question to the bot that replies to nothing has no conversation to follow
+    bot.clock.advance(timedelta(minutes=1))
+    await group.say("/faq 那德国呢", TgUser(4343, "Lee", "zh"))
+    assert "0800 290 6666" not in group.last().plain

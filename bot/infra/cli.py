@@ -42,6 +42,7 @@ from storage.misses import (
 )
 
 if TYPE_CHECKING:  # bot.core imports telegram, which only the commands that need it load
+    from bot.core.config import Settings
     from bot.core.feedback import FeedbackReport
 
 EXIT_OK = 0
@@ -262,17 +263,11 @@ async def _read_misses(path: Path, limit: int) -> tuple[list[MissCount], MissSum
         await db.close()
 
 
-def run_misses(
-    limit: int = MISSES_LIMIT, out: TextIO | None = None, err: TextIO | None = None
-) -> int:
-    """Print the most frequent misses of the last 30 days from the database (BOT_DB)."""
+def _recorded(err: TextIO) -> Settings | int:
+    """The settings, when their database exists (reading must not create one); else
+    what to exit with, the reason said on `err`."""
     from bot.core.config import ConfigError, load_settings
 
-    out = out or sys.stdout
-    err = err or sys.stderr
-    if limit < 1:
-        print("the number of misses to show must be at least 1", file=err)
-        return EXIT_USAGE
     try:
         settings = load_settings()
     except ConfigError as exc:
@@ -281,6 +276,21 @@ def run_misses(
     if not settings.db.is_file():  # reading must not create a database
         print(f"no database at {settings.db}: nothing recorded yet", file=err)
         return EXIT_BROKEN
+    return settings
+
+
+def run_misses(
+    limit: int = MISSES_LIMIT, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    """Print the most frequent misses of the last 30 days from the database (BOT_DB)."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    if limit < 1:
+        print("the number of misses to show must be at least 1", file=err)
+        return EXIT_USAGE
+    settings = _recorded(err)
+    if isinstance(settings, int):
+        return settings
     try:
         top, summary = asyncio.run(_read_misses(settings.db, limit))
     except (DatabaseError, sqlite3.Error, OSError) as exc:
@@ -342,21 +352,14 @@ def run_feedback(
     days: int = FEEDBACK_DAYS, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
     """Print what users reported over the last `days` days from the database (BOT_DB)."""
-    from bot.core.config import ConfigError, load_settings
-
     out = out or sys.stdout
     err = err or sys.stderr
     if not 1 <= days <= FEEDBACK_DAYS:
         print(f"--days is 1 to {FEEDBACK_DAYS} (reports are kept {FEEDBACK_DAYS} days)", file=err)
         return EXIT_USAGE
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        print(exc, file=err)
-        return ConfigError.EXIT_CODE
-    if not settings.db.is_file():  # reading must not create a database
-        print(f"no database at {settings.db}: nothing recorded yet", file=err)
-        return EXIT_BROKEN
+    settings = _recorded(err)
+    if isinstance(settings, int):
+        return settings
     try:
         catalog = load_catalog(settings.knowledge_dir or DATA_DIR)
     except CatalogError as exc:

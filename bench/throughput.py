@@ -329,6 +329,9 @@ class Figures:
     max_ms: float = 0.0
     missing: int = 0
     cpu_busy: float = 0.0  # this process's CPU time / wall time at saturation
+    # this process's CPU time (every thread: the database's too) per update at saturation;
+    # on a shared machine steadier than updates/s, which depends on the core we are given
+    cpu_ms: float = 0.0
     note: str = ""
 
 
@@ -365,12 +368,14 @@ async def measure(runner: Runner, workload: Workload, api: ServerProcess, workdi
         cpu, wall = time.process_time(), time.monotonic()
         api.command("add_updates", updates)
         done = await _wait(api, saturation, max(60.0, saturation / 20))
-        figures.cpu_busy = (time.process_time() - cpu) / (time.monotonic() - wall)
+        cpu_used = time.process_time() - cpu
+        figures.cpu_busy = cpu_used / (time.monotonic() - wall)
         if profile is not None:
             profile.disable()
         timing = api.command("timing")
         delivered, replied = timing["delivered"], timing["replied"]
         figures.saturation_updates = len(replied)
+        figures.cpu_ms = cpu_used * 1000 / max(1, len(replied))
         if replied and delivered:
             span = max(replied.values()) - min(delivered.values())
             figures.per_second = len(replied) / span if span > 0 else float("inf")
@@ -492,7 +497,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _print_row(f: Figures) -> None:
     print(f"{f.name:<18} saturation {f.per_second:8.1f} updates/s ({f.saturation_updates},"
-          f" CPU {f.cpu_busy:4.0%})"
+          f" CPU {f.cpu_busy:4.0%}, {f.cpu_ms:.2f} ms/update)"
           f" | at {f.steady_rate:.0f}/s: p50 {f.p50_ms:7.1f} ms  p99 {f.p99_ms:8.1f} ms"
           f"  max {f.max_ms:8.1f} ms ({f.steady_updates} replies, {f.missing} missing)"
           f"{f.note and ' !' + f.note}",
@@ -511,11 +516,15 @@ def _print_summary(results: dict[str, dict[str, list[Figures]]]) -> None:
                     f"p99 at {runs[0].steady_rate:.0f}/s "
                     f"{median(r.p99_ms for r in runs):.0f} ms, "
                     f"missing {max(r.missing for r in runs)}")
+            part += f", CPU {median(r.cpu_ms for r in runs):.2f} ms/update"
             if key != "ptb" and len(echo) == len(runs):
                 ratios = sorted(r.per_second / e.per_second for r, e in zip(runs, echo,
                                                                           strict=True))
+                # what the ratio would be with a core each: echo's CPU per update / ours
+                by_cpu = sorted(e.cpu_ms / r.cpu_ms for r, e in zip(runs, echo, strict=True))
                 part += (f", /PTB-echo {median(ratios):.2f} "
-                         f"({', '.join(f'{x:.2f}' for x in ratios)})")
+                         f"({', '.join(f'{x:.2f}' for x in ratios)}), by CPU "
+                         f"{median(by_cpu):.2f} ({', '.join(f'{x:.2f}' for x in by_cpu)})")
             parts.append(part)
     print("SUMMARY throughput: " + "; ".join(parts))
 

@@ -21,8 +21,9 @@ Bots (`--only`):
   bodies, the user row written only when it changes or is 5 minutes old, edits unparsed);
 - kefu-before: the same code with issue #21 undone: PTB's HTTPXRequest
   (BOT_API_CLIENT=httpx), the user row written on every update, edits parsed into a
-  Message; kefu-aiohttp, kefu-aiohttp+seen: the steps in between; kefu-httpx-json:
-  JSON bodies on PTB's httpx client instead of aiohttp;
+  Message; kefu-aiohttp, kefu-aiohttp+seen: the steps in between; kefu-httpx-json,
+  kefu-httpx-json-1: JSON bodies on PTB's httpx client instead of aiohttp (its pool of
+  256, or a single connection);
 - ptb: a bare PTB 22 Application that echoes text (PTB's defaults: HTTPXRequest,
   updates one at a time);
 - aiogram: a bare aiogram 3 Dispatcher that echoes text (bench extra; it handles
@@ -181,7 +182,7 @@ class Runner:
 class Variant:
     """How kefu is built for a run: `now` is `python -m bot`; the others undo parts of #21."""
 
-    client: str = "aiohttp"       # BOT_API_CLIENT; "httpx-json": JsonHTTPXRequest
+    client: str = "aiohttp"  # BOT_API_CLIENT; "httpx-json(-1)": JsonHTTPXRequest (1 connection)
     write_every_update: bool = False  # the user row written on every update, as before #21
     parse_edits: bool = False     # edits through PTB's edit_message_text (a Message built)
 
@@ -194,8 +195,10 @@ VARIANTS = {
     "kefu-aiohttp+seen": Variant(parse_edits=True),
     # as built now
     "kefu": Variant(),
-    # the httpx alternative: JSON bodies on PTB's client (its own pool of 256)
+    # the httpx alternative: JSON bodies on PTB's client (its own pool of 256), and on
+    # one connection (no idle connections for httpcore to check, but one call at a time)
     "kefu-httpx-json": Variant(client="httpx-json"),
+    "kefu-httpx-json-1": Variant(client="httpx-json-1"),
 }
 
 
@@ -220,8 +223,9 @@ class KefuRunner(Runner):
                             db=workdir / f"{self.name}-{time.monotonic_ns()}.sqlite3",
                             api_client=client)
         requests: dict[str, Any] = {}
-        if variant.client == "httpx-json":
-            requests = {"request": JsonHTTPXRequest(),
+        if variant.client.startswith("httpx-json"):
+            pool = 1 if variant.client == "httpx-json-1" else 256
+            requests = {"request": JsonHTTPXRequest(connection_pool_size=pool),
                         "updates_request": JsonHTTPXRequest(connection_pool_size=1)}
         if variant.write_every_update:
             self._patch(bot.core.context, "SEEN_PRECISION", timedelta(0))

@@ -88,7 +88,8 @@ class AiohttpRequest(BaseRequest):
             # created here, inside the running loop that will use it
             connector = aiohttp.TCPConnector(limit=self._connector_limit)
             self._session = aiohttp.ClientSession(
-                connector=connector, headers=JSON_HEADERS, proxy=self._proxy
+                connector=connector, headers=JSON_HEADERS, proxy=self._proxy,
+                cookie_jar=aiohttp.DummyCookieJar(),  # the Bot API sets none: nothing to keep
             )
         await self._uploads.initialize()
 

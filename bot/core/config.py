@@ -72,7 +72,7 @@ class Settings(BaseSettings):
 
     @field_validator(
         "token", "webhook_secret", "webhook_url", "http_port", "knowledge_dir", "log_level_libs",
-        "proxy", mode="before",
+        mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
@@ -108,10 +108,15 @@ class Settings(BaseSettings):
     def _upper(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
 
-    @field_validator("proxy")
+    @field_validator("proxy", mode="before")
     @classmethod
-    def _proxy_url(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("http://", "https://", "socks5://")):
+    def _proxy_url(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        value = value.strip()
+        if not value:
+            return None  # `BOT_PROXY=` in a .env file: no proxy
+        if not value.startswith(("http://", "https://", "socks5://")):
             raise ValueError("must be a URL: http://host:port (or https://, socks5://)")
         return value
 

@@ -190,3 +190,8 @@ def test_api_client_and_proxy(clean_env: Path, monkeypatch: pytest.MonkeyPatch) 
     assert settings.api_client == "httpx"
     assert settings.proxy == "http://kefu:proxy-pass-word@127.0.0.1:3128"
     assert "proxy-pass-word" in settings.secrets()  # kept out of the log like the token
+
+
+def test_a_blank_proxy_is_none(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_PROXY", "  ")
+    assert load_settings().proxy is None

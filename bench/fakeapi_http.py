@@ -124,6 +124,7 @@ class FakeApiServer:
         self.timing = Timing()
         self.rate_limited = 0  # 429s handed out by the rate limit
         self.dropped = 0
+        self.connections = 0  # TCP connections accepted (keep-alive reuse shows here)
         self._message_ids = itertools.count(1)
         self._update_ids = itertools.count(1)
         # (release time, update) in release order; handed out once released
@@ -487,6 +488,7 @@ class _HttpProtocol(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self._transport = transport
+        self._server.connections += 1
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._transport = None

@@ -1,25 +1,32 @@
 """Updates per second and reply latency of kefu-bot, next to bare echo bots on the same fake API.
 
-    python -m bench.throughput            # all bots, default sizes (about 2 minutes)
-    python -m bench.throughput --quick    # smaller runs, for a smoke check
-    python -m bench.throughput --profile  # cProfile of kefu at saturation, top functions
+    python -m bench.throughput              # kefu before/after #21 and PTB echo, both phases
+    python -m bench.throughput --repeat 3   # three interleaved rounds, medians in SUMMARY
+    python -m bench.throughput --quick      # smaller runs, for a smoke check
+    python -m bench.throughput --profile    # cProfile of kefu at saturation, top functions
 
 Every bot runs in this process and reaches a fake Bot API in a child process (its own
-core) over real HTTP on 127.0.0.1 through its ordinary client (PTB: HTTPXRequest;
-aiogram: aiohttp). Updates arrive the production way: long-polling `getUpdates`.
-Latency is measured by the fake API alone, on one monotonic clock: from the moment a
-`getUpdates` answer hands an update out to the moment the bot's reply to that chat
-(sendMessage / editMessageText) arrives.
+core) over real HTTP on 127.0.0.1 through its ordinary client. Updates arrive the
+production way: long-polling `getUpdates`. Latency is measured by the fake API alone, on
+one monotonic clock: from the moment a `getUpdates` answer hands an update out to the
+moment the bot's reply to that chat (sendMessage / editMessageText) arrives.
 
-Bots:
-- kefu: `bot.app.build_application` as `python -m bot` runs it (per-chat processing;
-  AIORateLimiter with group limits and retries; the 30/s budget is the reminders' own);
-- kefu, no 30/s cap: the same application with the limiter's overall rate switched off
-  (retries and per-group limits kept): the bot's own cost per update;
-- kefu, per-chat / per-chat+JSON: that, with the proposed PerChatUpdateProcessor
-  (bot/infra/updates.py), and with JSON request bodies too (bot/infra/transport.py);
-- PTB echo: a bare PTB 22 Application that echoes text (sequential, like kefu);
-- aiogram echo: a bare aiogram 3 Dispatcher that echoes text (bench extra; it handles
+Two phases, each on its own fake API: "loopback" (the API answers at once: the bots are
+CPU-bound, saturation is their cost per update) and "API 50 ms" (every call answered
+after 50 ms, like a round trip to Telegram: what counts is concurrency; 100 updates/s
+offered).
+
+Bots (`--only`):
+- kefu: `bot.app.build_application` as `python -m bot` builds it (aiohttp client, JSON
+  bodies, the user row written only when it changes or is 5 minutes old, edits unparsed);
+- kefu-before: the same code with issue #21 undone: PTB's HTTPXRequest
+  (BOT_API_CLIENT=httpx), the user row written on every update, edits parsed into a
+  Message; kefu-aiohttp, kefu-aiohttp+seen: the steps in between; kefu-httpx-json,
+  kefu-httpx-json-1: JSON bodies on PTB's httpx client instead of aiohttp (its pool of
+  256, or a single connection);
+- ptb: a bare PTB 22 Application that echoes text (PTB's defaults: HTTPXRequest,
+  updates one at a time);
+- aiogram: a bare aiogram 3 Dispatcher that echoes text (bench extra; it handles
   updates as concurrent tasks by default).
 The echo bots get the same number of updates as text messages (a button press becomes
 its callback data as text), each answered with one sendMessage.
@@ -44,8 +51,9 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from statistics import median
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -54,8 +62,10 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 import yaml
 from telegram import Update
-from telegram.ext import AIORateLimiter, Application, ContextTypes, MessageHandler, filters
+from telegram.ext import Application, ContextTypes, MessageHandler, filters
 
+import bot.core.context
+import bot.core.replies
 from bench.fakeapi_http import ServerProcess
 from bot.app import build_application
 from bot.core.callbacks import CallbackData, encode
@@ -64,7 +74,6 @@ from bot.core.nav import TrackCase
 from bot.core.screens import home_screen
 from bot.core.ui import Viewer
 from bot.infra.transport import JsonHTTPXRequest
-from bot.infra.updates import PerChatUpdateProcessor
 from bot.menu.screens import screen_for
 from knowledge.catalog import load_catalog
 
@@ -169,33 +178,62 @@ class Runner:
         raise NotImplementedError
 
 
+@dataclass(frozen=True)
+class Variant:
+    """How kefu is built for a run: `now` is `python -m bot`; the others undo parts of #21."""
+
+    client: str = "aiohttp"  # BOT_API_CLIENT; "httpx-json(-1)": JsonHTTPXRequest (1 connection)
+    write_every_update: bool = False  # the user row written on every update, as before #21
+    parse_edits: bool = False     # edits through PTB's edit_message_text (a Message built)
+
+
+VARIANTS = {
+    # what main built before issue #21: PTB's HTTPXRequest, a write per update, parsed edits
+    "kefu-before": Variant(client="httpx", write_every_update=True, parse_edits=True),
+    # #21 one step at a time
+    "kefu-aiohttp": Variant(write_every_update=True, parse_edits=True),
+    "kefu-aiohttp+seen": Variant(parse_edits=True),
+    # as built now
+    "kefu": Variant(),
+    # the httpx alternative: JSON bodies on PTB's client (its own pool of 256), and on
+    # one connection (no idle connections for httpcore to check, but one call at a time)
+    "kefu-httpx-json": Variant(client="httpx-json"),
+    "kefu-httpx-json-1": Variant(client="httpx-json-1"),
+}
+
+
 class KefuRunner(Runner):
-    def __init__(self, capped: bool, per_chat: bool = False, json_bodies: bool = False) -> None:
-        self.capped = capped
-        self.per_chat = per_chat
-        self.json_bodies = json_bodies
-        self.name = "kefu" if capped else "kefu (no 30/s cap)"
-        if per_chat:
-            self.name = "kefu (no cap, per-chat)"
-        if json_bodies:
-            self.name = "kefu (+JSON bodies)" if not per_chat else "kefu (per-chat+JSON)"
+    """`bot.app.build_application` as `python -m bot` builds it, in one of the variants."""
+
+    def __init__(self, key: str) -> None:
+        self.name = key
+        self.variant = VARIANTS[key]
         self._app: Any = None
+        self._undo: list[tuple[object, str, object]] = []
+
+    def _patch(self, owner: object, name: str, value: object) -> None:
+        """Set a module attribute for this run (as tests/faults/test_crash_safety.py does)."""
+        self._undo.append((owner, name, getattr(owner, name)))
+        setattr(owner, name, value)
 
     async def start(self, base_url: str, workdir: Path) -> None:
-        variant = f"{int(self.capped)}{int(self.per_chat)}{int(self.json_bodies)}"
+        variant = self.variant
+        client = "httpx" if variant.client == "httpx" else "aiohttp"
         settings = Settings(_env_file=None, token=TOKEN, api_base_url=base_url,
-                            db=workdir / f"kefu-{variant}.sqlite3")
-        # bot/infra/transport.py, through build_application's own request parameter
-        request = JsonHTTPXRequest() if self.json_bodies else None
-        app = build_application(settings, request=request)
-        if self.per_chat:
-            # the proposed production change (bot/infra/updates.py), until bot/app.py wires it
-            app._update_processor = PerChatUpdateProcessor()
-        if not self.capped:
-            # the same limiter class, with the overall rate off (PTB reads it per request)
-            limiter = AIORateLimiter(overall_max_rate=0, max_retries=3)
-            with app.bot._unfrozen():
-                app.bot._rate_limiter = limiter
+                            db=workdir / f"{self.name}-{time.monotonic_ns()}.sqlite3",
+                            api_client=client)
+        requests: dict[str, Any] = {}
+        if variant.client.startswith("httpx-json"):
+            pool = 1 if variant.client == "httpx-json-1" else 256
+            requests = {"request": JsonHTTPXRequest(connection_pool_size=pool),
+                        "updates_request": JsonHTTPXRequest(connection_pool_size=1)}
+        if variant.write_every_update:
+            self._patch(bot.core.context, "SEEN_PRECISION", timedelta(0))
+        if variant.parse_edits:
+            async def parsed_edit(query: Any, text: str, keyboard: Any) -> None:
+                await query.edit_message_text(text, reply_markup=keyboard)
+            self._patch(bot.core.replies, "edit_pressed", parsed_edit)
+        app = build_application(settings, **requests)
         await app.initialize()
         if app.post_init is not None:
             await app.post_init(app)
@@ -206,11 +244,16 @@ class KefuRunner(Runner):
 
     async def stop(self) -> None:
         app = self._app
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
-        if app.post_shutdown is not None:
-            await app.post_shutdown(app)
+        try:
+            await app.updater.stop()
+            await app.stop()
+            await app.shutdown()
+            if app.post_shutdown is not None:
+                await app.post_shutdown(app)
+        finally:
+            while self._undo:
+                owner, name, value = self._undo.pop()
+                setattr(owner, name, value)
 
 
 class PtbEchoRunner(Runner):
@@ -290,6 +333,9 @@ class Figures:
     max_ms: float = 0.0
     missing: int = 0
     cpu_busy: float = 0.0  # this process's CPU time / wall time at saturation
+    # this process's CPU time (every thread: the database's too) per update at saturation;
+    # on a shared machine steadier than updates/s, which depends on the core we are given
+    cpu_ms: float = 0.0
     note: str = ""
 
 
@@ -326,12 +372,14 @@ async def measure(runner: Runner, workload: Workload, api: ServerProcess, workdi
         cpu, wall = time.process_time(), time.monotonic()
         api.command("add_updates", updates)
         done = await _wait(api, saturation, max(60.0, saturation / 20))
-        figures.cpu_busy = (time.process_time() - cpu) / (time.monotonic() - wall)
+        cpu_used = time.process_time() - cpu
+        figures.cpu_busy = cpu_used / (time.monotonic() - wall)
         if profile is not None:
             profile.disable()
         timing = api.command("timing")
         delivered, replied = timing["delivered"], timing["replied"]
         figures.saturation_updates = len(replied)
+        figures.cpu_ms = cpu_used * 1000 / max(1, len(replied))
         if replied and delivered:
             span = max(replied.values()) - min(delivered.values())
             figures.per_second = len(replied) / span if span > 0 else float("inf")
@@ -369,100 +417,120 @@ def _print_profile(profile: cProfile.Profile, top: int = 30) -> None:
     print(stream.getvalue())
 
 
+@dataclass(frozen=True)
+class Phase:
+    """One setting of the fake API: its latency, the steady rate offered, the sizes."""
+
+    name: str
+    latency_ms: float
+    rate: float
+    saturation: int
+    seconds: float
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.throughput", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--saturation", type=int, default=2000,
-                        help="updates queued at once (uncapped bots)")
-    parser.add_argument("--capped-saturation", type=int, default=300,
-                        help="updates queued at once for kefu with its 30/s limiter")
+                        help="updates queued at once (loopback)")
     parser.add_argument("--rate", type=float, default=50.0, help="steady offered load, /s")
     parser.add_argument("--seconds", type=float, default=15.0, help="steady load duration")
-    parser.add_argument("--only",
-                        help="comma-separated: kefu,kefu-uncapped,kefu-perchat,kefu-json,"
-                             "ptb,aiogram")
-    parser.add_argument("--api-latency", type=float, default=0.0, metavar="MS",
-                        help="the fake API answers after this long, like a real round trip")
+    parser.add_argument("--only", help="comma-separated: " + ",".join([*VARIANTS, "ptb",
+                                                                      "aiogram"]))
+    parser.add_argument("--phases", default="loopback,latency",
+                        help="loopback (API answers at once), latency (after --api-latency)")
+    parser.add_argument("--api-latency", type=float, default=50.0, metavar="MS",
+                        help="the latency phase: the fake API answers after this long")
+    parser.add_argument("--latency-rate", type=float, default=100.0,
+                        help="the latency phase: steady offered load, /s")
+    parser.add_argument("--latency-saturation", type=int, default=600,
+                        help="the latency phase: updates queued at once")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds (bots interleaved); the summary takes medians")
     parser.add_argument("--quick", action="store_true", help="small runs (smoke check)")
     parser.add_argument("--profile", action="store_true",
-                        help="profile kefu (no cap) at saturation and print the top functions")
+                        help="profile kefu at saturation and print the top functions")
     args = parser.parse_args(argv)
     if args.quick:
-        args.saturation, args.capped_saturation, args.seconds = 400, 60, 4.0
+        args.saturation, args.latency_saturation, args.seconds = 400, 200, 4.0
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
     workload = Workload(args.users, menu_callbacks(), questions())
-    runners: dict[str, Runner] = {
-        "kefu": KefuRunner(capped=True),
-        "kefu-uncapped": KefuRunner(capped=False),
-        "kefu-perchat": KefuRunner(capped=False, per_chat=True),
-        "kefu-json": KefuRunner(capped=False, per_chat=True, json_bodies=True),
-        "ptb": PtbEchoRunner(),
-    }
+    runners: dict[str, Runner] = {key: KefuRunner(key) for key in VARIANTS}
+    runners["ptb"] = PtbEchoRunner()
     if importlib.util.find_spec("aiogram") is not None:
         runners["aiogram"] = AiogramEchoRunner()
-    chosen = args.only.split(",") if args.only else list(runners)
+    chosen = args.only.split(",") if args.only else ["kefu-before", "kefu", "ptb"]
     if args.profile:
-        chosen = ["kefu-uncapped"]
+        chosen = ["kefu"]
+    phases = {
+        "loopback": Phase("loopback", 0.0, args.rate, args.saturation, args.seconds),
+        "latency": Phase(f"API {args.api_latency:g} ms", args.api_latency, args.latency_rate,
+                         args.latency_saturation, min(args.seconds, 10.0)),
+    }
     print(f"workload: {args.users} users, {len(workload.buttons)} distinct buttons, "
           f"{len(workload.questions)} questions, {len(COMMANDS)} commands; "
-          f"updates via getUpdates long polling; API latency {args.api_latency:g} ms")
+          f"updates via getUpdates long polling; {args.repeat} round(s)")
 
-    results: dict[str, Figures] = {}
-    api = ServerProcess(record_calls=False, latency=args.api_latency / 1000)
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            for key in chosen:
-                runner = runners[key]
-                profile = cProfile.Profile() if args.profile else None
-                saturation = args.capped_saturation if key == "kefu" else args.saturation
-                results[key] = asyncio.run(measure(
-                    runner, workload, api, Path(tmp), saturation, args.rate, args.seconds,
-                    profile))
-                _print_row(results[key])
-                if profile is not None:
-                    _print_profile(profile)
-    finally:
-        api.close()
-    _print_summary(results, args.rate)
+    results: dict[str, dict[str, list[Figures]]] = {}
+    for phase_key in args.phases.split(","):
+        phase = phases[phase_key]
+        print(f"--- {phase.name}: saturation {phase.saturation} updates, then "
+              f"{phase.rate:g}/s for {phase.seconds:g} s", flush=True)
+        rows = results.setdefault(phase.name, {key: [] for key in chosen})
+        api = ServerProcess(record_calls=False, latency=phase.latency_ms / 1000)
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                for _ in range(args.repeat):
+                    for key in chosen:
+                        profile = cProfile.Profile() if args.profile else None
+                        figures = asyncio.run(measure(
+                            runners[key], workload, api, Path(tmp), phase.saturation,
+                            phase.rate, phase.seconds, profile))
+                        rows[key].append(figures)
+                        _print_row(figures)
+                        if profile is not None:
+                            _print_profile(profile)
+        finally:
+            api.close()
+    _print_summary(results)
     return 0
 
 
 def _print_row(f: Figures) -> None:
-    print(f"{f.name:<20} saturation {f.per_second:8.1f} updates/s ({f.saturation_updates},"
-          f" CPU {f.cpu_busy:4.0%})"
+    print(f"{f.name:<18} saturation {f.per_second:8.1f} updates/s ({f.saturation_updates},"
+          f" CPU {f.cpu_busy:4.0%}, {f.cpu_ms:.2f} ms/update)"
           f" | at {f.steady_rate:.0f}/s: p50 {f.p50_ms:7.1f} ms  p99 {f.p99_ms:8.1f} ms"
-          f"  max {f.max_ms:8.1f} ms ({f.steady_updates} replies){f.note and ' !' + f.note}",
+          f"  max {f.max_ms:8.1f} ms ({f.steady_updates} replies, {f.missing} missing)"
+          f"{f.note and ' !' + f.note}",
           flush=True)
 
 
-def _ratio(a: Figures | None, b: Figures | None) -> str:
-    if a is None or b is None or not b.per_second:
-        return "n/a"
-    return f"{a.per_second / b.per_second:.2f}"
-
-
-def _print_summary(results: dict[str, Figures], rate: float) -> None:
-    kefu, fast = results.get("kefu"), results.get("kefu-uncapped")
-    per_chat, best = results.get("kefu-perchat"), results.get("kefu-json")
-    ptb, aiogram = results.get("ptb"), results.get("aiogram")
+def _print_summary(results: dict[str, dict[str, list[Figures]]]) -> None:
+    """Medians over the rounds; a ratio is kefu / PTB echo within each round, then the median."""
     parts = []
-    for key, figures in results.items():
-        parts.append(f"{key} {figures.per_second:.0f}/s")
-    parts.append(f"kefu/PTB-echo {_ratio(kefu, ptb)} (no cap: {_ratio(fast, ptb)}, "
-                 f"per-chat: {_ratio(per_chat, ptb)}, per-chat+JSON: {_ratio(best, ptb)}; "
-                 f"target >= 0.8)")
-    parts.append(f"kefu/aiogram-echo {_ratio(kefu, aiogram)} (no cap: {_ratio(fast, aiogram)}, "
-                 f"per-chat: {_ratio(per_chat, aiogram)}, per-chat+JSON: {_ratio(best, aiogram)})")
-    for key in ("kefu", "kefu-uncapped", "kefu-perchat", "kefu-json"):
-        row = results.get(key)
-        if row is not None:
-            parts.append(f"{key} p50/p99 at {rate:.0f}/s {row.p50_ms:.1f}/"
-                         f"{row.p99_ms:.1f} ms (target p99 < 50)")
+    for phase, rows in results.items():
+        echo = rows.get("ptb", [])
+        for key, runs in rows.items():
+            if not runs:
+                continue
+            part = (f"{phase} {key}: {median(r.per_second for r in runs):.0f}/s, "
+                    f"p99 at {runs[0].steady_rate:.0f}/s "
+                    f"{median(r.p99_ms for r in runs):.0f} ms, "
+                    f"missing {max(r.missing for r in runs)}")
+            part += f", CPU {median(r.cpu_ms for r in runs):.2f} ms/update"
+            if key != "ptb" and len(echo) == len(runs):
+                ratios = sorted(r.per_second / e.per_second for r, e in zip(runs, echo,
+                                                                          strict=True))
+                # what the ratio would be with a core each: echo's CPU per update / ours
+                by_cpu = sorted(e.cpu_ms / r.cpu_ms for r, e in zip(runs, echo, strict=True))
+                part += (f", /PTB-echo {median(ratios):.2f} "
+                         f"({', '.join(f'{x:.2f}' for x in ratios)}), by CPU "
+                         f"{median(by_cpu):.2f} ({', '.join(f'{x:.2f}' for x in by_cpu)})")
+            parts.append(part)
     print("SUMMARY throughput: " + "; ".join(parts))
-
 
 
 if __name__ == "__main__":

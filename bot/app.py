@@ -44,6 +44,7 @@ from bot.infra.metrics import MeasuredApplication, Metrics
 from bot.infra.ops import DatabaseInUseError, DatabaseLock
 from bot.infra.ratelimit import GroupAwareRateLimiter
 from bot.infra.runtime import check_webhook, serve
+from bot.infra.transport import bot_requests
 from bot.infra.updates import PerChatUpdateProcessor
 from knowledge.catalog import CatalogError
 from knowledge.schema import Lang
@@ -180,6 +181,9 @@ def build_application(
         # counts updates, their handling time and errors for /metrics and /stats
         .application_class(MeasuredApplication)
     )
+    if request is None and updates_request is None:
+        # aiohttp with JSON bodies, or PTB's HTTPXRequest (BOT_API_CLIENT, bot/infra/transport.py)
+        request, updates_request = bot_requests(settings.api_client, settings.proxy)
     if request is not None:
         builder = builder.request(request)
     if updates_request is not None:

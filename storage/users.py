@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from storage.db import Database, Row, require_row
@@ -108,6 +108,22 @@ class UserStore:
             (user_id, now, now, now),
         )
         return _to_user(require_row(row, "user upsert"))
+
+    async def seen(self, user_id: int, fresh_for: timedelta) -> UserSettings:
+        """What `ensure` returns, written only when the write would change something.
+
+        A read, and then `ensure` only for a user who is new, marked blocked, or last
+        seen `fresh_for` ago or longer (or in the future: a clock set back). So
+        `last_seen_at` lags by less than `fresh_for`, after a crash too, and the row read
+        is always the database's own: a user deleted or changed by another process (the
+        CLI's `forget`) is seen as such on their next update.
+        """
+        stored = await self.get(user_id)
+        if stored is not None and stored.active and stored.last_seen_at is not None:
+            age = self._clock.now() - stored.last_seen_at
+            if timedelta(0) <= age < fresh_for:
+                return stored
+        return await self.ensure(user_id)
 
     async def set_lang(self, user_id: int, lang: str | None) -> UserSettings:
         return await self._set(user_id, ("lang",), (clean_lang(lang),))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -11,6 +12,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 LogFormat = Literal["text", "json"]
+# the Bot API client (bot/infra/transport.py): aiohttp with JSON bodies, or PTB's own httpx
+ApiClient = Literal["aiohttp", "httpx"]
 
 TOKEN_HELP = (
     "BOT_TOKEN is not set: in Telegram, message @BotFather, send /newbot, and put the "
@@ -46,6 +49,10 @@ class Settings(BaseSettings):
     # optional at load so `ask`/`check` and tests work without one; running requires it
     token: SecretStr | None = None
     api_base_url: str = "https://api.telegram.org/bot"
+    api_client: ApiClient = "aiohttp"
+    # every Bot API call goes through this proxy: http:// or https:// (socks5:// only with
+    # api_client httpx and python-telegram-bot's socks extra)
+    proxy: str | None = None
     db: Path = Path("data/kefu.sqlite3")
     timezone: str = "Asia/Shanghai"
     admins: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
@@ -103,7 +110,19 @@ class Settings(BaseSettings):
     def _upper(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
 
-    @field_validator("log_format", mode="before")
+    @field_validator("proxy", mode="before")
+    @classmethod
+    def _proxy_url(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        value = value.strip()
+        if not value:
+            return None  # `BOT_PROXY=` in a .env file: no proxy
+        if not value.startswith(("http://", "https://", "socks5://")):
+            raise ValueError("must be a URL: http://host:port (or https://, socks5://)")
+        return value
+
+    @field_validator("log_format", "api_client", mode="before")
     @classmethod
     def _lower(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value
@@ -125,7 +144,11 @@ class Settings(BaseSettings):
     def secrets(self) -> tuple[str, ...]:
         """Values that must never reach a log line."""
         values = (self.token, self.webhook_secret)
-        return tuple(v.get_secret_value() for v in values if v is not None)
+        found = [v.get_secret_value() for v in values if v is not None]
+        proxy_password = urlsplit(self.proxy).password if self.proxy else None
+        if proxy_password:
+            found.append(proxy_password)
+        return tuple(found)
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from datetime import timedelta
 from typing import Any
 
 from telegram import Chat, Update, User
@@ -30,6 +31,11 @@ from storage.errors import WriteFailed
 from storage.users import UserSettings
 
 logger = logging.getLogger(__name__)
+
+# `last_seen_at` is written again only once it is this old (a user's every update wrote
+# it, a third of the database's work per update: issue #21); new, blocked and forgotten
+# users are written at once, whatever this says
+SEEN_PRECISION = timedelta(minutes=5)
 
 # what a failing database raises: a write it refused, SQLite's errors, and aiosqlite's
 # ValueError once the connection is gone
@@ -99,9 +105,9 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
             personal = True
         return self._viewer(chosen), personal
 
-    async def reload_user(self) -> Viewer:
-        """Read the settings again after the handler changed them; the new viewer."""
-        self._stored = await self.services.users.get(self.user.id)
+    def settings_changed(self, stored: UserSettings) -> Viewer:
+        """The settings the handler just stored (the store returns the row); the new viewer."""
+        self._stored = stored
         return self.viewer
 
     def _viewer(self, lang: Lang) -> Viewer:
@@ -121,14 +127,15 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
             self._stored = None
 
     async def record(self, user: User) -> None:
-        """The user wrote to us: known, active (again) and seen now; then their settings.
+        """The user wrote to us: known, active (again) and seen (`SEEN_PRECISION`); their
+        settings.
 
         Best effort: a database that refuses the write (disk full, read-only) is logged
         and the update is answered all the same.
         """
         self._user = user
         try:
-            self._stored = await self.services.users.ensure(user.id)
+            self._stored = await self.services.users.seen(user.id, SEEN_PRECISION)
         except DATABASE_FAILURES as exc:
             logger.warning("user not recorded", extra={"error": str(exc)})
             await self.load(user)

@@ -24,7 +24,9 @@ _QUIET = ("httpx", "httpcore", "tornado.access")
 # third-party loggers: at DEBUG they write what users send (PTB logs whole updates,
 # aiosqlite every statement with its parameters), so BOT_LOG_LEVEL=DEBUG leaves them at
 # INFO; BOT_LOG_LEVEL_LIBS sets them (and the _QUIET ones) explicitly
-LIBRARIES = ("telegram", "aiosqlite", "apscheduler", "tornado", "httpx", "httpcore")
+LIBRARIES = (
+    "telegram", "aiosqlite", "apscheduler", "tornado", "aiohttp", "httpx", "httpcore",
+)
 
 
 # characters a URL never needs to encode; any other is matched as itself or as %XX

@@ -32,8 +32,9 @@ async def tz_command(update: Update, context: BotContext) -> None:
         note = MESSAGES.get("tz.invalid", viewer.lang, zone=quote_input(typed, 64))
         await show(update, zone_screen(viewer).with_note(note))
         return
-    await context.services.users.set_timezone(context.user.id, zone)
-    viewer = await context.reload_user()
+    viewer = context.settings_changed(
+        await context.services.users.set_timezone(context.user.id, zone)
+    )
     note = MESSAGES.get("tz.set", viewer.lang, zone=zone)
     await show(update, zone_screen(viewer).with_note(note))
 
@@ -57,8 +58,9 @@ async def on_settings_button(update: Update, context: BotContext) -> None:
             await show(update, lang_screen(lang).with_note(MESSAGES.get("lang.set", lang)))
         case SetZone() as choice:
             await query.answer()
-            await users.set_timezone(context.user.id, choice.zone)
-            viewer = await context.reload_user()
+            viewer = context.settings_changed(
+                await users.set_timezone(context.user.id, choice.zone)
+            )
             note = MESSAGES.get("tz.set", viewer.lang, zone=choice.zone)
             await show(update, zone_screen(viewer).with_note(note))
         case _:

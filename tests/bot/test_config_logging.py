@@ -52,6 +52,8 @@ def test_defaults(clean_env: Path) -> None:
     assert (settings.webhook_url, settings.webhook_listen, settings.webhook_port) == (
         None, "127.0.0.1", 8080)
     assert (settings.log_level, settings.log_format) == ("INFO", "text")
+    assert settings.api_client == documented_default("BOT_API_CLIENT")
+    assert settings.proxy is None
 
 
 def test_environment_and_dotenv(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -76,6 +78,8 @@ def test_environment_and_dotenv(clean_env: Path, monkeypatch: pytest.MonkeyPatch
         ("BOT_ADMINS", "1,alice", "BOT_ADMINS: must be comma-separated Telegram user ids"),
         ("BOT_WEBHOOK_PORT", "99999", "BOT_WEBHOOK_PORT:"),
         ("BOT_LOG_FORMAT", "xml", "BOT_LOG_FORMAT:"),
+        ("BOT_API_CLIENT", "requests", "BOT_API_CLIENT:"),
+        ("BOT_PROXY", "proxy.example:3128", "BOT_PROXY: must be a URL"),
     ],
 )
 def test_bad_values_are_one_line_errors_naming_the_variable(
@@ -177,3 +181,17 @@ def test_settings_are_read_once_and_frozen(clean_env: Path) -> None:
     settings = Settings(_env_file=None)
     with pytest.raises(Exception):  # noqa: B017 - pydantic's frozen-instance error
         settings.timezone = "UTC"  # type: ignore[misc]
+
+
+def test_api_client_and_proxy(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_API_CLIENT", " HTTPX ")
+    monkeypatch.setenv("BOT_PROXY", "http://kefu:proxy-pass-word@127.0.0.1:3128")
+    settings = load_settings()
+    assert settings.api_client == "httpx"
+    assert settings.proxy == "http://kefu:proxy-pass-word@127.0.0.1:3128"
+    assert "proxy-pass-word" in settings.secrets()  # kept out of the log like the token
+
+
+def test_a_blank_proxy_is_none(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_PROXY", "  ")
+    assert load_settings().proxy is None

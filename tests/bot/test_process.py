@@ -12,18 +12,16 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
 
 import pytest
 
+from bench.fakeapi_http import parse_form
 from tests.bot.harness import TOKEN, ZH_USER
 
 REPO = Path(__file__).resolve().parents[2]
 BOT_USER = {"id": 7000000001, "is_bot": True, "first_name": "客服直达",
             "username": "kefu_test_bot", "can_join_groups": True,
             "can_read_all_group_messages": False, "supports_inline_queries": False}
-# form fields PTB sends JSON-encoded
-JSON_FIELDS = {"reply_markup", "commands", "allowed_updates", "link_preview_options", "scope"}
 
 
 class LocalBotApi:
@@ -66,10 +64,8 @@ def local_api() -> Iterator[tuple[LocalBotApi, str]]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
-            body = self.rfile.read(length).decode()
-            params: dict[str, Any] = dict(parse_qsl(body))
-            for key in JSON_FIELDS & params.keys():
-                params[key] = json.loads(params[key])
+            # JSON (the bot's client) or a form (PTB's own), as Telegram accepts both
+            params = parse_form(self.rfile.read(length), self.headers.get("Content-Type", ""))
             payload = json.dumps({"ok": True, "result": api.answer(self.path, params)}).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")

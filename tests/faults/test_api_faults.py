@@ -1,8 +1,9 @@
 """The Bot API misbehaves, over real HTTP: the bot keeps serving everyone else.
 
 The application is built as `python -m bot` builds it and talks to a fake Bot API on
-127.0.0.1 through PTB's own HTTP client (HTTPXRequest, with a short read timeout so a
-slow answer is a timeout within the test). For one user the API answers 5xx, is too
+127.0.0.1, once through PTB's own HTTP client (HTTPXRequest) and once through the bot's
+(AiohttpRequest, bot/infra/transport.py), with a short read timeout so a slow answer is a
+timeout within the test. For one user the API answers 5xx, is too
 slow, hangs up, or says the user blocked the bot; meanwhile the others must get their
 answers, and the failure is logged exactly once, with the update, user and handler.
 """
@@ -21,6 +22,7 @@ from telegram.request import HTTPXRequest
 from bench.fakeapi_http import FakeApiServer, Fault, ServerThread
 from bot.app import BotApplication, build_application
 from bot.core.services import services_of
+from bot.infra.transport import AiohttpRequest
 from tests.bot.harness import make_settings
 from tests.faults.conftest import LogRecorder
 
@@ -51,13 +53,17 @@ def logs() -> Iterator[LogRecorder]:
         root.setLevel(old_level)
 
 
-@pytest.fixture
-async def app(api: ServerThread, tmp_path: Path) -> AsyncIterator[BotApplication]:
+@pytest.fixture(params=[HTTPXRequest, AiohttpRequest], ids=["httpx", "aiohttp"])
+async def app(
+    api: ServerThread, tmp_path: Path, request: pytest.FixtureRequest
+) -> AsyncIterator[BotApplication]:
+    """The bot on PTB's own client and on ours (bot/infra/transport.py): the same faults."""
     settings = make_settings(tmp_path / "kefu.sqlite3", api_base_url=api.base_url)
+    client = request.param
     application = build_application(
         settings,
-        request=HTTPXRequest(read_timeout=READ_TIMEOUT, connect_timeout=2.0,
-                             connection_pool_size=16),
+        request=client(read_timeout=READ_TIMEOUT, connect_timeout=2.0,
+                       connection_pool_size=16),
     )
     await application.initialize()
     if application.post_init is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, time, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -173,3 +174,90 @@ async def test_export_of_settings_is_json_ready(users: UserStore) -> None:
     exported = settings.to_dict()
     assert exported["quiet_start"] == "22:00:00"
     assert exported["created_at"] == settings.created_at.isoformat()
+
+
+# --- `seen`: the per-update record, written only when it changes something (#21) --------
+
+FRESH = timedelta(minutes=5)
+
+
+class Committed:
+    """Whether another connection committed anything to the file since `with` began
+    (SQLite's `PRAGMA data_version`, read from a connection of our own)."""
+
+    def __init__(self, path: Path) -> None:
+        self._other = sqlite3.connect(path)
+        self._before = self._version()
+
+    def _version(self) -> int:
+        return int(self._other.execute("PRAGMA data_version").fetchone()[0])
+
+    def since(self) -> bool:
+        return self._version() != self._before
+
+    def __enter__(self) -> Committed:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._other.close()
+
+
+async def test_seen_writes_a_new_user_then_not_again_while_fresh(
+    users: UserStore, clock: Any, db_path: Path
+) -> None:
+    first = await users.seen(7, FRESH)
+    assert first == await users.get(7)
+    assert first.created_at == first.last_seen_at == clock.now() and first.active
+    clock.advance(FRESH - timedelta(seconds=1))
+    with Committed(db_path) as committed:
+        again = await users.seen(7, FRESH)
+        assert not committed.since()  # not a byte written
+    assert again == first
+
+
+async def test_seen_writes_once_the_record_is_stale(
+    users: UserStore, clock: Any, db_path: Path
+) -> None:
+    await users.seen(7, FRESH)
+    clock.advance(FRESH)
+    with Committed(db_path) as committed:
+        again = await users.seen(7, FRESH)
+        assert committed.since()
+    assert again.last_seen_at == clock.now()
+    assert await users.get(7) == again
+
+
+async def test_seen_writes_a_clock_set_back(users: UserStore, clock: Any) -> None:
+    await users.seen(7, FRESH)
+    clock.advance(-timedelta(hours=1))
+    assert (await users.seen(7, FRESH)).last_seen_at == clock.now()
+
+
+async def test_seen_unblocks_at_once(users: UserStore, clock: Any) -> None:
+    await users.seen(7, FRESH)
+    await users.set_active(7, False)
+    clock.advance(timedelta(seconds=1))
+    back = await users.seen(7, FRESH)
+    assert back.active and back.last_seen_at == clock.now()
+    assert (await users.get(7)) == back
+
+
+async def test_seen_reads_what_another_connection_changed(
+    users: UserStore, clock: Any, db_path: Path
+) -> None:
+    """Another process (the operator's CLI) forgets a user or changes their settings: the
+    next update sees it, and a forgotten user comes back as a new one."""
+    first = await users.seen(7, FRESH)
+    await users.set_lang(7, "en")
+    other = await Database.open(db_path)
+    try:
+        await UserStore(other, clock).set_lang(7, "zh-Hant")
+        clock.advance(timedelta(seconds=10))
+        assert (await users.seen(7, FRESH)).lang == "zh-Hant"
+        assert await UserStore(other, clock).forget(7)
+    finally:
+        await other.close()
+    clock.advance(timedelta(seconds=10))
+    new = await users.seen(7, FRESH)
+    assert new.created_at == clock.now() > first.created_at
+    assert new.lang is None and new.active

@@ -270,9 +270,14 @@ def _asked(
     # the aspect words said what is asked; among its facts, those the question's words
     # match well come first, but a little better in passing reorders nothing ("amazom
     # custmer servise number usa", "卖家工单多久回复")
-    # (with no fact of the aspect among them, they only stand in where it has none)
-    best = max((m.score for m in lexical if asked.first in m.fact.aspects), default=0.0)
-    return asked, lexical if best >= LEXICAL_FOCUS or best == 0.0 else []
+    # (with no fact of the aspect among them, they only stand in where it has none); a
+    # strong match is on two of the question's own words or a rare one, not on synonyms
+    # ("how fast does amazon answer a seller case": "case" alone reorders nothing)
+    tagged = [m for m in lexical if asked.first in m.fact.aspects]
+    if not tagged or any(m.score >= LEXICAL_FOCUS and (m.shared >= 2 or m.rare)
+                         for m in tagged):
+        return asked, lexical
+    return asked, []
 
 
 def _general(catalog: Catalog, result: SearchResult) -> CardRef | None:

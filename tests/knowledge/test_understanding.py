@@ -104,3 +104,8 @@ def test_a_word_in_passing_does_not_reorder_the_figures(responder: Responder) ->
     figure still leads."""
     first = answer(responder, "卖家工单多久回复").plain_text().splitlines()[1]
     assert "开 Case" in first and "广告" not in first
+
+
+def test_one_shared_word_does_not_reorder_the_figures_in_english(responder: Responder) -> None:
+    first = answer(responder, "how fast does amazon answer a seller case").plain_text()
+    assert "1–24 hours" in first.splitlines()[1]  # the usual figure, not the 72% report

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import process
@@ -125,8 +125,21 @@ class FactIndex:
         self._lengths: dict[str, list[float]] = {}
         self._avg: dict[str, float] = {}
         self._idf: dict[str, float] = {}
-        # platform, site and role names are the target, resolved elsewhere; in a fact's
-        # text they say where it applies, not what it is about
+        self._read_names(catalog)
+        # synonym groups: (han surfaces, latin stem phrases, the terms of all its words)
+        self._groups = [(*_surfaces(group), frozenset(t for w in group for t in terms(w)))
+                        for group in catalog.synonyms]
+        # what each platform's channels are called: (channel, han surfaces, latin phrases)
+        self._channel_names = {
+            platform.id: [(c.id, *_surfaces([c.name.zh, c.name.en, *c.keywords]))
+                          for c in platform.channels]
+            for platform in catalog.platforms.values()
+        }
+        self._index_facts(catalog)
+
+    def _read_names(self, catalog: Catalog) -> None:
+        """Platform, site and role names: the target, resolved elsewhere; in a fact's text
+        they say where it applies, not what it is about."""
         names: list[str] = []
         for platform in catalog.platforms.values():
             names += [platform.name.zh, platform.name.en, *platform.keywords]
@@ -136,28 +149,10 @@ class FactIndex:
                 names += [role.name.zh, role.name.en, *role.keywords]
         self._names = frozenset(t for name in names if not has_han(name) for t in terms(name))
         self._latin_names = sorted(t for t in self._names if len(t) >= 5)
-        # synonym groups: (han surfaces, latin stem phrases, the terms of all its words)
-        self._groups: list[tuple[frozenset[str], tuple[str, ...], frozenset[str]]] = []
-        for group in catalog.synonyms:
-            han_words = frozenset(c for w in group if has_han(w)
-                                  if (c := analyze(w, limit=None).compact))
-            latin_words = tuple(" ".join(t.stem for t in analyze(w, limit=None).tokens)
-                                for w in group if not has_han(w))
-            self._groups.append((han_words, latin_words,
-                                 frozenset(t for w in group for t in terms(w))))
-        # what each platform's channels are called: (han surfaces, latin stem phrases)
-        self._channel_names: dict[str, list[tuple[str, frozenset[str], tuple[str, ...]]]] = {}
-        for platform in catalog.platforms.values():
-            for channel in platform.channels:
-                called = [channel.name.zh, channel.name.en, *channel.keywords]
-                han = frozenset(c for w in called if has_han(w)
-                                if (c := analyze(w, limit=None).compact))
-                latin = tuple(" ".join(t.stem for t in analyze(w, limit=None).tokens)
-                              for w in called if not has_han(w))
-                self._channel_names.setdefault(platform.id, []).append((channel.id, han, latin))
-        self._han_names = sorted({c for name in names if has_han(name)
-                                  if (c := analyze(name, limit=None).compact)},
-                                 key=len, reverse=True)
+        han, _ = _surfaces(names)
+        self._han_names = sorted(han, key=len, reverse=True)
+
+    def _index_facts(self, catalog: Catalog) -> None:
         frequency: Counter[str] = Counter()
         for platform in catalog.platforms.values():
             facts = list(platform_facts(platform))
@@ -318,3 +313,12 @@ def _used(analyzed: Analyzed, masked: frozenset[int], surfaces: frozenset[str],
     joined = " " + " ".join(stems) + " "
     found += [p for p in phrases if p and f" {p} " in joined]
     return found
+
+
+def _surfaces(words: Sequence[str]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Words as a text is searched for them: Chinese ones by their compact form (found as
+    substrings), English ones as phrases of stems (found between spaces)."""
+    han = frozenset(c for w in words if has_han(w) if (c := analyze(w, limit=None).compact))
+    latin = tuple(" ".join(t.stem for t in analyze(w, limit=None).tokens)
+                  for w in words if not has_han(w))
+    return han, latin

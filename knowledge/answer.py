@@ -73,7 +73,7 @@ MAX_CHARS = 1000  # the whole plain text, never more
 # question; the best such fact decides the aspect when no aspect word fired, and facts
 # within LEXICAL_LEAD of the best come first among the facts of the aspect.
 LEXICAL_MIN = 2.5
-LEXICAL_LEAD = 0.6
+LEXICAL_LEAD = 0.5
 LEXICAL_SWITCH = 2.0  # how much better a fact of another aspect must match to lead
 LEXICAL_STRONG = 9.0  # ... and how well at least, outside the durations
 DURATION_SWITCH = 1.5  # a duration word leaves which duration open: a smaller margin

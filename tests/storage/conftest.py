@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 
 from storage import Case, CaseStore, Database, GroupStore, UserStore
+from storage.migrations import MIGRATIONS, split_statements
 
 T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 
@@ -84,3 +86,14 @@ def new_case(cases: CaseStore) -> NewCase:
         return await cases.add(**args)
 
     return make
+
+
+def database_at_version(path: Path, version: int) -> sqlite3.Connection:
+    """A file with the schema of `version` (the first `version` migrations), as an older
+    kefu-bot left it; the caller adds rows and closes it before opening it the new way."""
+    old = sqlite3.connect(path, isolation_level=None)
+    for script in MIGRATIONS[:version]:
+        for statement in split_statements(script):
+            old.execute(statement)
+    old.execute(f"PRAGMA user_version = {version:d}")
+    return old

@@ -3,7 +3,6 @@ and the migration that adds the tables to a database holding data."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,9 +17,8 @@ from storage.feedback import (
     VoteKind,
     VoteOutcome,
 )
-from storage.migrations import MIGRATIONS, split_statements
 from storage.timestamps import to_db
-from tests.storage.conftest import T0, FixedClock
+from tests.storage.conftest import T0, FixedClock, database_at_version
 
 DAY = timedelta(days=1)
 PHONE = AnswerKey("amazon", "buyer", "general", "jp", "phone")
@@ -149,12 +147,8 @@ async def test_sharing_is_the_users_and_goes_with_them(
 
 async def test_version_5_adds_the_tables_and_keeps_version_4_data(tmp_path: Path) -> None:
     path = tmp_path / "v4.sqlite3"
-    old = sqlite3.connect(path, isolation_level=None)
+    old = database_at_version(path, 4)
     try:
-        for script in MIGRATIONS[:4]:
-            for statement in split_statements(script):
-                old.execute(statement)
-        old.execute("PRAGMA user_version = 4")
         old.execute(
             "INSERT INTO users (user_id, lang, created_at, updated_at) VALUES (7, 'zh', ?, ?)",
             (to_db(T0), to_db(T0)),

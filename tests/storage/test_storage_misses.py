@@ -14,7 +14,7 @@ import pytest
 
 from storage import Database, MissKind, MissStore
 from storage.errors import WriteFailed
-from storage.migrations import LATEST_VERSION, MIGRATIONS, split_statements
+from storage.migrations import LATEST_VERSION
 from storage.misses import (
     EARLIER_TEXT,
     MAX_MISSES_PER_DAY,
@@ -25,7 +25,7 @@ from storage.misses import (
     RETENTION_DAYS,
 )
 from storage.redact import PLACEHOLDER, Vocabulary
-from tests.storage.conftest import T0, FixedClock
+from tests.storage.conftest import T0, FixedClock, database_at_version
 
 DAY = timedelta(days=1)
 _SENDERS = itertools.count(1000)
@@ -254,12 +254,8 @@ async def test_a_flood_of_distinct_questions_is_capped_and_still_counted(
 
 async def test_version_3_adds_misses_to_a_version_2_file(tmp_path: Path) -> None:
     path = tmp_path / "v2.sqlite3"
-    old = sqlite3.connect(path, isolation_level=None)
+    old = database_at_version(path, 2)
     try:
-        for script in MIGRATIONS[:2]:
-            for statement in split_statements(script):
-                old.execute(statement)
-        old.execute("PRAGMA user_version = 2")
         old.execute(
             "INSERT INTO users (user_id, created_at, updated_at) VALUES (7, 'x', 'x')"
         )
@@ -281,12 +277,8 @@ async def test_version_4_keeps_the_counts_of_a_version_3_file_not_its_texts(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "v3.sqlite3"
-    old = sqlite3.connect(path, isolation_level=None)
+    old = database_at_version(path, 3)
     try:
-        for script in MIGRATIONS[:3]:
-            for statement in split_statements(script):
-                old.execute(statement)
-        old.execute("PRAGMA user_version = 3")
         old.execute("INSERT INTO users (user_id, created_at, updated_at) VALUES (7, 'x', 'x')")
         old.executemany(
             "INSERT INTO misses (day, kind, platform, text, count) VALUES (?, ?, ?, ?, ?)",

@@ -145,7 +145,7 @@ class AspectDetector:
         """Drop what a place name only looks like: "中国客服" is not "中文客服" with one
         character wrong, it asks for China's service. A word typed exactly stays."""
         spans = [(i, i + len(p)) for p in self._places
-                 for i in _occurrences(compact, p)]
+                 for i in textnorm.occurrences(compact, p)]
         if not spans:
             return hits
         return [h for h in hits
@@ -306,11 +306,3 @@ def parse_elapsed(text: str) -> timedelta | None:
         return timedelta(hours=hours)
     return None
 
-
-def _occurrences(text: str, word: str) -> list[int]:
-    found = []
-    start = text.find(word)
-    while start != -1:
-        found.append(start)
-        start = text.find(word, start + 1)
-    return found

@@ -29,7 +29,7 @@ from rapidfuzz.distance import OSA
 
 from knowledge.catalog import AspectFact, Catalog, platform_facts
 from knowledge.schema import Channel, Fact, Holiday, Hours, Phone, Response, Site, Text
-from knowledge.textnorm import STOPWORDS, Analyzed, analyze, has_han
+from knowledge.textnorm import STOPWORDS, Analyzed, analyze, has_han, occurrences
 
 __all__ = ["FactIndex", "FactMatch", "terms"]
 
@@ -286,29 +286,16 @@ class FactIndex:
 
 def _mask(compact: str, words: Iterable[str]) -> frozenset[int]:
     """Offsets of `compact` covered by any of `words` (Chinese, found as substrings)."""
-    covered: set[int] = set()
-    for word in words:
-        if not word or word not in compact:
-            continue
-        start = compact.find(word)
-        while start != -1:
-            covered.update(range(start, start + len(word)))
-            start = compact.find(word, start + 1)
-    return frozenset(covered)
+    return frozenset(i for word in words for start in occurrences(compact, word)
+                     for i in range(start, start + len(word)))
 
 
 def _used(analyzed: Analyzed, masked: frozenset[int], surfaces: frozenset[str],
           phrases: tuple[str, ...]) -> list[str]:
     """Which of the words the text uses, outside the masked offsets."""
-    compact = analyzed.compact
-    found = []
-    for word in surfaces:
-        start = compact.find(word)
-        while start != -1:
-            if not any(i in masked for i in range(start, start + len(word))):
-                found.append(word)
-                break
-            start = compact.find(word, start + 1)
+    found = [word for word in surfaces
+             if any(masked.isdisjoint(range(start, start + len(word)))
+                    for start in occurrences(analyzed.compact, word))]
     stems = [t.stem for t in analyzed.tokens if t.start not in masked]
     joined = " " + " ".join(stems) + " "
     found += [p for p in phrases if p and f" {p} " in joined]

@@ -52,6 +52,17 @@ STOPWORDS = frozenset(
 )
 
 
+def occurrences(text: str, word: str) -> list[int]:
+    """Every offset where `word` stands in `text`, overlaps included (Chinese words are
+    found as substrings: there are no spaces to split on)."""
+    found: list[int] = []
+    start = text.find(word) if word else -1
+    while start != -1:
+        found.append(start)
+        start = text.find(word, start + 1)
+    return found
+
+
 def edit_budget(length: int) -> int:
     """Typos tolerated in an English word: none up to 3 letters, 1 up to 6, else 2.
 

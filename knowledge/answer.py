@@ -194,11 +194,12 @@ def direct_answer(
         result = _in_context(catalog, index, question, suggestions, context)
     ref, from_search = _target(catalog, result, asked, context)
     ref, lexical, beyond = _facts_matching(catalog, index, question, result, asked, ref)
-    ref, named = _channels_called(catalog, index, question, result, ref, lexical)
+    ref, named = _channels_called(catalog, index, question, result, ref)
     asked, lexical = _asked(catalog, asked, result, context, lexical, beyond, named)
+    channels = named or _in_focus(catalog, ref, lexical)
     answer = answer_about(catalog, ref, asked, question=question, lang=lang,
                           user_zone=user_zone, now=now, personal=personal,
-                          from_search=from_search, lexical=lexical, channels=named)
+                          from_search=from_search, lexical=lexical, channels=channels)
     return replace(answer, suggestions=tuple(m.ref for m in result.matches))
 
 
@@ -230,9 +231,9 @@ def _facts_matching(
 
 def _channels_called(
     catalog: Catalog, index: SearchIndex, question: str, result: SearchResult,
-    ref: CardRef | None, lexical: Sequence[FactMatch],
+    ref: CardRef | None,
 ) -> tuple[CardRef | None, tuple[str, ...]]:
-    """The channels the question is about: called by name, or pointed at by its words."""
+    """The channels the question calls by name (and the card for the role they serve)."""
     named = _named_channels(catalog, index, question, ref)
     if not named and ref is not None:
         # "message the seller about my order": the channel to the seller, called by
@@ -243,7 +244,7 @@ def _channels_called(
             ref = _general(catalog, replace(result, platform=ref.platform, role=channel.roles[0],
                                             site=ref.site)) or ref
             named = other
-    return ref, named or _in_focus(catalog, ref, lexical)
+    return ref, named
 
 
 def _asked(
@@ -357,10 +358,12 @@ def _switched(catalog: Catalog, asked: AskedAspects, lexical: list[FactMatch]) -
                     return replace(asked, aspects=(min(other), *asked.aspects))
                 break
         return asked
-    if top.score < max(LEXICAL_STRONG, LEXICAL_SWITCH * tagged):
-        return asked
     also = [a for a in asked.aspects if a in top.fact.aspects]
-    if also:  # another of the aspects asked: the one the question's words point at leads
+    # another of the aspects asked: the one the question's words point at leads, on a
+    # good match; an aspect nobody asked for needs a strong one
+    if top.score < max(LEXICAL_FOCUS if also else LEXICAL_STRONG, LEXICAL_SWITCH * tagged):
+        return asked
+    if also:
         return replace(asked, aspects=(also[0], *[a for a in asked.aspects if a != also[0]]))
     if tagged == 0:  # an aspect word, but none of its facts shares a word with the question
         return replace(asked, aspects=(_aspect_of(catalog, top.fact), *asked.aspects))

@@ -696,6 +696,10 @@ class _Writer(FactLines):
             if not narrowed:
                 narrowed = [f for f in facts if f.channel in {t.channel for t in tagged}]
             if narrowed:
+                # a note outside any channel that is about both stays: "卖家电话支持每天
+                # 美东时间 5:00–20:00" is the site's phone hours
+                narrowed += [f for f in facts if f.channel is None and extra in f.aspects]
+            if narrowed:
                 facts = narrowed
                 break
         if self.aspect in _DESCRIBED:
@@ -747,6 +751,8 @@ class _Writer(FactLines):
         else:
             place = "platform"
         order = _PLACES.get(self.aspect, _ISSUE_FIRST)
+        if site is not None:  # a site's own notes say what holds there, in its words
+            order = ("site", *(p for p in order if p != "site"))
         channel = len(self.channel_order)
         if fact.channel in self.channel_order:
             channel = self.channel_order.index(fact.channel)

@@ -751,8 +751,6 @@ class _Writer(FactLines):
         else:
             place = "platform"
         order = _PLACES.get(self.aspect, _ISSUE_FIRST)
-        if site is not None:  # a site's own notes say what holds there, in its words
-            order = ("site", *(p for p in order if p != "site"))
         channel = len(self.channel_order)
         if fact.channel in self.channel_order:
             channel = self.channel_order.index(fact.channel)

@@ -44,6 +44,7 @@ CONTEXT_WEIGHT = 0.5
 # a question word found in almost every fact of a platform says nothing about which
 # one is meant (客服, amazon); below this idf it is not counted at all
 MIN_IDF = 0.2
+READ_WEIGHT = 0.35  # a word the aspect detector read already
 SYNONYM_WEIGHT = 0.5  # a word the question did not use, but one of its synonyms
 RARE_IDF = 4.0  # a word in fewer than about one fact in fifty
 COMMON_IDF = 2.0  # a word in more than about one fact in seven brings no synonyms in
@@ -231,19 +232,25 @@ class FactIndex:
             return []
         idf = self._idf
         words = list(exclude)
-        skip = self._names | {t for w in words if not has_han(w) for t in terms(w)}
+        skip = self._names | ({t for w in words if not has_han(w) for t in terms(w)}
+                              if not READ_WEIGHT else set())
         analyzed = analyze(question)
-        masked = _mask(analyzed.compact, [*self._han_names,
-                                          *(analyze(w, limit=None).compact
-                                            for w in words if has_han(w))])
+        names = _mask(analyzed.compact, self._han_names)
+        names |= {t.start for t in analyzed.tokens if self._misspelt_name(t.stem)}
+        masked = names | _mask(analyzed.compact, [analyze(w, limit=None).compact
+                                                  for w in words if has_han(w)])
         # a misspelt name ("amazom") is the name, and a word read already is read: no
         # synonym of either comes in ("phone number" must not bring in every "hotline")
         read = {t for w in words if not has_han(w) for t in terms(w)}
-        masked |= {t.start for t in analyzed.tokens
-                   if t.stem in read or self._misspelt_name(t.stem)}
+        masked |= {t.start for t in analyzed.tokens if t.stem in read}
         wanted: dict[str, float] = {}
         for term in _terms(analyzed, masked):
             wanted[term] = 1.0
+        # the words read already count a little: "attachment" is what to prepare, and
+        # also what an e-mail scam warning is about
+        if READ_WEIGHT:
+            for term in _terms(analyzed, names):
+                wanted.setdefault(term, READ_WEIGHT)
         # a word of a synonym group brings the group's other words in, at half weight:
         # "申诉信" finds the facts that say POA, "保障" those that say Guarantee
         # (not for a word most facts use anyway: "support" would bring in every 客服)

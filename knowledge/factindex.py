@@ -12,9 +12,11 @@ guide has nothing on this" only when no fact of the target matches at all.
 Why BM25 over character bigrams and English stems, hand-written: Chinese has no spaces,
 and a segmenter (jieba) costs about a second of start-up and 50 MB for a corpus of about a
 thousand short facts; bigrams of the simplified text find "晚到" in "晚到了" and "补偿" in
-"补偿券" just as well. The corpus is small, so the arithmetic is a few dictionary reads per
-query term; no numeric library earns its place. Both sides go through `knowledge.textnorm`,
-so traditional Chinese, full width and English inflection meet the index's own forms.
+"补偿券" just as well, and single characters, weighed low, catch the colloquial forms no
+pair of a fact shares ("能退吗"). The corpus is small, so the arithmetic is a few
+dictionary reads per query term; no numeric library earns its place. Both sides go
+through `knowledge.textnorm`, so traditional Chinese, full width and English inflection
+meet the index's own forms.
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ CONTEXT_WEIGHT = 0.5
 # a question word found in almost every fact of a platform says nothing about which
 # one is meant (客服, amazon); below this idf it is not counted at all
 MIN_IDF = 0.2
+# one Chinese character on its own: "能退吗" shares no pair with "七天无理由退货", but 退;
+# weighed low, it decides only where the pairs leave a choice open (picked on dev)
+CHAR_WEIGHT = 0.4
 READ_WEIGHT = 0.35  # a word the aspect detector read already
 SYNONYM_WEIGHT = 0.5  # a word the question did not use, but one of its synonyms
 RARE_IDF = 4.0  # a word in fewer than about one fact in fifty
@@ -160,7 +165,7 @@ class FactIndex:
             docs = [self._document(catalog, platform.id, f) for f in facts]
             self._facts[platform.id] = facts
             self._docs[platform.id] = docs
-            lengths = [sum(d.values()) for d in docs]
+            lengths = [sum(w for t, w in d.items() if not t.startswith(_CHAR)) for d in docs]
             self._lengths[platform.id] = lengths
             self._avg[platform.id] = max(sum(lengths) / max(len(lengths), 1), 1.0)
             for doc in docs:
@@ -176,6 +181,8 @@ class FactIndex:
         weights: dict[str, float] = defaultdict(float)
         for text in _own_texts(fact.item):
             for term in terms(text.zh) + terms(text.en):
+                weights[term] += 1.0
+            for term in _characters(analyze(text.zh, limit=None)):
                 weights[term] += 1.0
         if isinstance(fact.item, Phone):
             site = catalog.site(platform_id, fact.site) if fact.site else None
@@ -246,6 +253,9 @@ class FactIndex:
         wanted: dict[str, float] = {}
         for term in _terms(analyzed, masked):
             wanted[term] = 1.0
+        if CHAR_WEIGHT:
+            for term in _characters(analyzed, masked):
+                wanted.setdefault(term, CHAR_WEIGHT)
         # the words read already count a little: "attachment" is what to prepare, and
         # also what an e-mail scam warning is about
         if READ_WEIGHT:
@@ -289,6 +299,15 @@ class FactIndex:
                 out.append(FactMatch(fact, score, shared, rare))
         out.sort(key=lambda m: -m.score)
         return out
+
+
+_CHAR = "\x01"  # prefix of a single-character term
+
+
+def _characters(analyzed: Analyzed, masked: frozenset[int] = frozenset()) -> list[str]:
+    """Single Chinese characters, as terms of their own."""
+    return [_CHAR + analyzed.compact[i] for start, end in analyzed.han_runs
+            for i in range(start, end) if i not in masked]
 
 
 def _mask(compact: str, words: Iterable[str]) -> frozenset[int]:

@@ -193,7 +193,8 @@ def direct_answer(
     if context is not None:
         result = _in_context(catalog, index, question, suggestions, context)
     ref, from_search = _target(catalog, result, asked, context)
-    ref, lexical, beyond = _facts_matching(catalog, index, question, result, asked, ref)
+    ref, lexical, beyond = _facts_matching(catalog, index, question, result, asked, ref,
+                                           again=context is not None and ref == context.ref)
     ref, named = _channels_called(catalog, index, question, result, ref)
     asked, lexical = _asked(catalog, asked, result, context, lexical, beyond, named)
     channels = named or _in_focus(catalog, ref, lexical)
@@ -205,10 +206,11 @@ def direct_answer(
 
 def _facts_matching(
     catalog: Catalog, index: SearchIndex, question: str, result: SearchResult,
-    asked: AskedAspects, ref: CardRef | None,
+    asked: AskedAspects, ref: CardRef | None, *, again: bool = False,
 ) -> tuple[CardRef | None, list[FactMatch], list[FactMatch]]:
     """The facts whose own words the question uses (all its words; and its words beyond
-    those that named the issue), and the card where search had none."""
+    those that named the issue), and the card where search had none. `again`: the
+    conversation was on this card already, so the question asks something in it."""
     if ref is None and result.platform is not None:
         ref, lexical = _target_by_facts(catalog, index, result, asked, question)
         # a platform (and maybe a site or role) and nothing else we can place: how to
@@ -224,6 +226,10 @@ def _facts_matching(
     said = (*issue.keywords, issue.name.zh, issue.name.en) if issue is not None else ()
     beyond = _strong(index.facts.match(question, ref.platform, role=ref.role,
                                        exclude=(*asked.words, *said)))
+    if again and asked.first is None and not any(m.shared >= 2 or m.rare for m in beyond):
+        # the card was the last answer: "那退款没到账呢" after "美亚退货怎么弄" asks for
+        # the fact its words match, not the same summary again
+        beyond = lexical
     if asked.first is None and not any(m.shared >= 2 or m.rare for m in beyond):
         return ref, [], []  # nothing asked beyond the topic: the card's summary answers
     return ref, lexical, beyond

@@ -643,6 +643,7 @@ class _Writer(FactLines):
         self.ref = ref
         self.asked = asked
         self.aspect = asked.aspects[0]
+        self.titled = self.aspect  # the aspect the headline names
         # the facts whose own words the question uses: path → score
         self.lexical = {m.fact.path: m.score for m in lexical}
         # leading: as good as the best match among the facts of the aspect (a better
@@ -663,7 +664,7 @@ class _Writer(FactLines):
             parts.append(self.t(role.name))
         if self.ref.site:
             parts.append(self.site_name(self.ref.site))
-        asked = self.label(f"answer.aspect.{self.aspect.value}")
+        asked = self.label(f"answer.aspect.{self.titled.value}")
         if len(self.called) == 1:  # "天猫 · 商家客服": the shop's, not the platform's
             channel = self.catalog.channel(self.platform.id, next(iter(self.called)))
             name = self.t(channel.name) if channel is not None else asked
@@ -681,9 +682,12 @@ class _Writer(FactLines):
         if not facts:
             # nothing tagged with the aspect: the facts whose words match stand in
             # (say "the guide has nothing" only when none of the target's does)
-            return sorted((f for f in _facts_of(self.platform)
-                           if f.path in self.leading and _for_role(f, role)),
-                          key=lambda f: -self.lexical[f.path])[:MAX_LINES]
+            stand_ins = sorted((f for f in _facts_of(self.platform)
+                                if f.path in self.leading and _for_role(f, role)),
+                               key=lambda f: -self.lexical[f.path])[:MAX_LINES]
+            if stand_ins:  # the headline says what the answer is about, not what was missed
+                self.titled = _aspect_of(self.catalog, stand_ins[0])
+            return stand_ins
         # a channel named ("店铺客服怎么联系") keeps its own facts, where it has any; one
         # the card recommends anyway narrows nothing ("seller appeal" on the appeal card)
         of_named = [f for f in facts if f.channel in self.called - self.recommended]

@@ -110,3 +110,15 @@ def test_small_talk_and_not_sure_keep_the_conversation(responder: Responder) -> 
 def test_without_a_conversation_a_follow_up_is_not_guessed(responder: Responder) -> None:
     turn = talk(responder, "那德国呢")
     assert not (isinstance(turn.reply, DirectAnswer) and turn.reply.aspect is Aspect.phone)
+
+
+def test_a_follow_up_on_the_same_card_gets_the_fact_not_the_summary_again(
+    responder: Responder,
+) -> None:
+    """The summary of the returns card was the last answer; "退款不到账呢" stays on that
+    card and asks for what its words match."""
+    first = answer(talk(responder, "亚马逊怎么退货"))
+    assert first.aspect is None  # the card's summary
+    reply = answer(talk(responder, "亚马逊怎么退货", "退款不到账呢"))
+    assert reply.ref is not None and reply.ref.issue == first.ref.issue
+    assert "交易信息" in reply.plain_text().splitlines()[1]

@@ -109,3 +109,39 @@ def test_a_word_in_passing_does_not_reorder_the_figures(responder: Responder) ->
 def test_one_shared_word_does_not_reorder_the_figures_in_english(responder: Responder) -> None:
     first = answer(responder, "how fast does amazon answer a seller case").plain_text()
     assert "1–24 hours" in first.splitlines()[1]  # the usual figure, not the 72% report
+
+
+def test_a_channel_the_words_point_at_is_not_a_question_of_how_to_reach_it(
+    responder: Responder,
+) -> None:
+    """Three facts of the order-help channel match "return postage free"; the question
+    asks whether returns cost, not where the channel is."""
+    reply = answer(responder, "is return postage free on temu")
+    assert reply.aspect is not Aspect.entry
+    assert "first return for every order is free" in reply.plain_text().splitlines()[1]
+
+
+def test_a_channel_asked_alongside_keeps_the_sites_own_note_about_it(
+    responder: Responder,
+) -> None:
+    """电话 narrows the hours to the phone channels; the US site's note on seller phone
+    hours is about the phone too, and stays."""
+    text = answer(responder, "美国站卖家电话支持什么时候上班").plain_text()
+    assert "美东时间 5:00–20:00" in text
+
+
+def test_a_word_the_aspect_detector_read_still_picks_the_fact(responder: Responder) -> None:
+    """"attachment" reads as something to prepare and "open" as opening hours; Walmart has
+    no fact on either for this, and its e-mail warning about attachments answers."""
+    reply = answer(responder, "walmart sent me an email with an attachment, should i open it")
+    lines = reply.plain_text().splitlines()
+    assert lines[0].endswith("Scams and privacy")  # what the answer is about, not "Hours"
+    assert "never sends unsolicited e-mails with attachments" in lines[1]
+
+
+def test_single_characters_find_a_fact_no_pair_of_the_question_shares(
+    responder: Responder,
+) -> None:
+    """"不合身能退吗" shares no two-character word with "七天无理由退货规则"; 退 finds it."""
+    matches = responder.index.facts.match("天猫裤子不合身能退吗", "tmall")
+    assert matches and "七天无理由" in matches[0].fact.item.text.zh

@@ -205,6 +205,17 @@ class FactIndex:
         return process.extractOne(term, self._latin_names, scorer=OSA.distance,
                                   score_cutoff=1) is not None
 
+    def says_more(self, question: str, read: Iterable[str]) -> bool:
+        """Whether the question has words of its own beyond names (platforms, sites,
+        roles) and the words in `read`: "卖家呢" and "and for sellers?" have none, "卖家不同
+        意咋整" has."""
+        analyzed = analyze(question)
+        words = list(read)
+        masked = _mask(analyzed.compact, [*self._han_names, *(analyze(w, limit=None).compact
+                                                             for w in words if has_han(w))])
+        skip = self._names | {t for w in words if not has_han(w) for t in terms(w)}
+        return any(len(t) >= 2 and t not in skip for t in _terms(analyzed, masked))
+
     def named_channels(self, question: str, platform: str) -> list[str]:
         """The platform's channels the question calls by name ("店铺客服"), longest
         name first; a name inside a longer one that also matches does not count."""

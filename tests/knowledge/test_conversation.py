@@ -122,3 +122,10 @@ def test_a_follow_up_on_the_same_card_gets_the_fact_not_the_summary_again(
     reply = answer(talk(responder, "亚马逊怎么退货", "退款不到账呢"))
     assert reply.ref is not None and reply.ref.issue == first.ref.issue
     assert "交易信息" in reply.plain_text().splitlines()[1]
+
+
+def test_a_role_word_in_a_story_is_the_other_party(responder: Responder) -> None:
+    """"卖家呢" asks for sellers; "卖家一直不同意退货" is a buyer talking about the seller."""
+    assert answer(talk(responder, "德亚买家客服电话", "卖家呢")).ref.role == "seller"
+    story = answer(talk(responder, "亚马逊怎么退货", "卖家一直不同意退货怎么办"))
+    assert story.ref is not None and story.ref.role == "buyer"

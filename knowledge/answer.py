@@ -820,10 +820,14 @@ class _Writer(FactLines):
         blocks = self.blocks(matching)
         head = list(lines)
         capacity = MAX_LINES
-        lines, missing = self.fill(head, blocks, capacity)
+        # a note every line may share is said once (DirectAnswer.shown_lines): it takes
+        # no room on the lines
+        shared, _ = self.shared_note([self.catalog.sources[s] for s in self.cited
+                                      if s in self.catalog.sources])
+        lines, missing = self.fill(head, blocks, capacity, shared)
         if missing and site is None and len(lines) >= capacity:
             # make room for the line that names the sites left out
-            lines, missing = self.fill(head, blocks, capacity - 1)
+            lines, missing = self.fill(head, blocks, capacity - 1, shared)
         narrow = bool(missing) and site is None
         if narrow:
             lines.append(Line.of(self.label("answer.pick_site", sites=self._names(missing)),
@@ -833,15 +837,21 @@ class _Writer(FactLines):
 
     @staticmethod
     def fill(
-        head: list[Line], blocks: list[tuple[list[str], list[Line]]], capacity: int
+        head: list[Line], blocks: list[tuple[list[str], list[Line]]], capacity: int,
+        shared: str = "",
     ) -> tuple[list[Line], list[str]]:
-        """Blocks in order while they fit; and the sites of those left out, not shown."""
+        """Blocks in order while they fit; and the sites of those left out, not shown.
+        A `shared` note (said once after the lines) does not count as room used."""
+
+        def size_of(line: Line) -> int:
+            return len(line.text) - sum(len(s.text) for s in line.spans if s.text == shared)
+
         lines = list(head)
-        used = sum(len(line.text) for line in lines)
+        used = sum(size_of(line) for line in lines)
         shown: set[str] = set()
         dropped: list[str] = []
         for block_sites, block in blocks:
-            size = sum(len(line.text) for line in block)
+            size = sum(size_of(line) for line in block)
             if len(lines) + len(block) > capacity or (lines and used + size > LINE_BUDGET):
                 dropped += [s for s in block_sites if s not in dropped]
                 continue

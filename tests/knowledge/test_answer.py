@@ -389,3 +389,12 @@ def test_lines_with_different_notes_keep_each_its_own(tmp_path: Path) -> None:
     text = answer.plain_text()
     assert "（用户经验，未在亚马逊官网核实）" in text and GUIDE_ZH in text
     assert "以上信息" not in text
+
+
+def test_a_note_said_once_gives_its_room_back_to_the_facts(
+    catalog: Catalog, index: SearchIndex,
+) -> None:
+    """Five 42-character notes no longer push Germany's number out of the answer."""
+    answer = ask(catalog, index, "amazon customer service phone number", lang="en")
+    assert "0800 290 6666" in answer.plain_text() and not answer.narrow
+    assert len(answer.plain_text()) <= MAX_CHARS and len(answer.lines) <= MAX_LINES

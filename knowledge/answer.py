@@ -60,6 +60,7 @@ from knowledge.schema import (
     Response,
     Site,
     Source,
+    SourceKind,
 )
 from knowledge.search import GENERAL_ISSUE, SearchIndex, SearchResult
 
@@ -133,6 +134,27 @@ class DirectAnswer:
     # the facts `lines` are drawn from (AspectFact.path on `ref.platform`), nearest first:
     # what users' votes on the answer are about (an editor re-checks their sources)
     facts: tuple[str, ...] = ()
+    # the strength note (card.unconfirmed.*) every source of the answer shares, and the
+    # line that says it once ("以上信息来自第三方指南…") where two or more lines carry it;
+    # empty where the sources differ in kind or one is the platform's own
+    note: str = ""
+    note_once: str = ""
+
+    def shown_lines(self) -> tuple[Line, ...]:
+        """`lines` as shown: a strength note that two or more lines repeat is said once,
+        on a line after them (a phone shows the first 300 characters; a 42-character
+        note on every line ate them). One note stays on its line."""
+        carrying = sum(1 for line in self.lines if any(s.text == self.note for s in line.spans))
+        if not self.note or not self.note_once or carrying < 2:
+            return self.lines
+        bare = tuple(Line(tuple(s for s in line.spans if s.text != self.note), line.indent)
+                     for line in self.lines)
+        return (*bare, Line.of(Span(self.note_once, "italic")))
+
+    def notes_on_lines(self) -> DirectAnswer:
+        """The same answer with each note on its own line (when a line is put among the
+        lines that the once-line would not be true of: what users reported)."""
+        return replace(self, note_once="")
 
     def source_line(self) -> str:
         if not self.sources:
@@ -145,7 +167,7 @@ class DirectAnswer:
         if self.ref is None:
             return ""
         out = [self.headline]
-        out += [_plain(line) for line in self.lines]
+        out += [_plain(line) for line in self.shown_lines()]
         if self.lines and (source := self.source_line()):
             out.append(source)
         if self.recommendation is not None:
@@ -471,10 +493,12 @@ def answer_about(
                      channels)
     lines, sites, narrow = writer.write()
     sources = tuple(catalog.sources[s] for s in writer.cited if s in catalog.sources)
+    note, note_once = writer.shared_note(sources)
     answer = DirectAnswer(
         question, lang, ref, asked.first, asked.aspects, writer.headline(), tuple(lines),
         sources, rec_line, sites=tuple(sites), narrow=narrow, sections=sections,
         elapsed=asked.elapsed, from_search=from_search, facts=tuple(writer.drawn),
+        note=note, note_once=note_once,
     )
     return _fit(answer)
 
@@ -783,6 +807,21 @@ class _Writer(FactLines):
 
     # --- writing -----------------------------------------------------------------------
 
+    def shared_note(self, sources: Sequence[Source]) -> tuple[str, str]:
+        """The strength note of every figure when all the answer's sources are of one
+        kind and not the platform's own, and the line that says it once; else ("", "").
+        Where any source is official (or guides and users' reports mix), each note
+        stays on its line: a line said once must not make an official figure look
+        unconfirmed, nor an unconfirmed one official."""
+        kinds = {source.kind for source in sources}
+        if len(kinds) != 1:
+            return "", ""
+        kind = kinds.pop()
+        if kind is SourceKind.official:
+            return "", ""
+        return self.note_text(kind), self.label(f"answer.unconfirmed.{kind.value}",
+                                                name=self.t(self.platform.name))
+
     def write(self) -> tuple[list[Line], list[str], bool]:
         """Fact lines, the other sites with facts (for buttons), and whether to narrow."""
         if self.aspect == Aspect.followup and self.asked.elapsed is not None:
@@ -805,28 +844,38 @@ class _Writer(FactLines):
         blocks = self.blocks(matching)
         head = list(lines)
         capacity = MAX_LINES
-        lines, missing = self.fill(head, blocks, capacity)
+        # a note every line may share is said once (DirectAnswer.shown_lines): it takes
+        # no room on the lines
+        shared, _ = self.shared_note([self.catalog.sources[s] for s in self.cited
+                                      if s in self.catalog.sources])
+        lines, missing = self.fill(head, blocks, capacity, shared)
         if missing and site is None and len(lines) >= capacity:
             # make room for the line that names the sites left out
-            lines, missing = self.fill(head, blocks, capacity - 1)
+            lines, missing = self.fill(head, blocks, capacity - 1, shared)
         narrow = bool(missing) and site is None
         if narrow:
             lines.append(Line.of(self.label("answer.pick_site", sites=self._names(missing)),
                                  indent=1))
         others = [s for s in all_sites if s != site]
-        return [_capped(line) for line in lines], others, narrow
+        return [_capped(line, self.notes()) for line in lines], others, narrow
 
     @staticmethod
     def fill(
-        head: list[Line], blocks: list[tuple[list[str], list[Line]]], capacity: int
+        head: list[Line], blocks: list[tuple[list[str], list[Line]]], capacity: int,
+        shared: str = "",
     ) -> tuple[list[Line], list[str]]:
-        """Blocks in order while they fit; and the sites of those left out, not shown."""
+        """Blocks in order while they fit; and the sites of those left out, not shown.
+        A `shared` note (said once after the lines) does not count as room used."""
+
+        def size_of(line: Line) -> int:
+            return len(line.text) - sum(len(s.text) for s in line.spans if s.text == shared)
+
         lines = list(head)
-        used = sum(len(line.text) for line in lines)
+        used = sum(size_of(line) for line in lines)
         shown: set[str] = set()
         dropped: list[str] = []
         for block_sites, block in blocks:
-            size = sum(len(line.text) for line in block)
+            size = sum(size_of(line) for line in block)
             if len(lines) + len(block) > capacity or (lines and used + size > LINE_BUDGET):
                 dropped += [s for s in block_sites if s not in dropped]
                 continue
@@ -1017,7 +1066,7 @@ class _Writer(FactLines):
         if step is None:
             return []
         lines += [Line(line.spans, 2) for line in self.facts(step.steps, step.sources)]
-        return [_capped(line) for line in lines[:MAX_LINES]]
+        return [_capped(line, self.notes()) for line in lines[:MAX_LINES]]
 
 
 def _field(fact: AspectFact) -> str:
@@ -1026,17 +1075,22 @@ def _field(fact: AspectFact) -> str:
     return parts[-2] if len(parts) >= 2 else ""
 
 
-def _capped(line: Line) -> Line:
-    """A line longer than LINE_CAP is cut at a span boundary or inside the last span."""
-    if len(line.text) <= LINE_CAP:
+def _capped(line: Line, notes: Iterable[str] = ()) -> Line:
+    """A line longer than LINE_CAP is cut at a span boundary or inside the last span.
+
+    A strength note at its end (one of `notes`) is not counted and is kept whole: a
+    figure must not lose the note that says only a guide states it, and the fact's own
+    words keep their room when the answer says the note once below its lines."""
+    kept = line.spans[-1:] if line.spans and line.spans[-1].text in set(notes) else ()
+    if len(line.text) - sum(len(span.text) for span in kept) <= LINE_CAP:
         return line
     spans: list[Span] = []
     room = LINE_CAP - 1
-    for span in line.spans:
+    for span in line.spans[:len(line.spans) - len(kept)]:
         if len(span.text) <= room:
             spans.append(span)
             room -= len(span.text)
             continue
         spans.append(Span(span.text[:room].rstrip() + "…", span.style, span.url))
         break
-    return Line(tuple(spans), line.indent)
+    return Line((*spans, *kept), line.indent)

@@ -192,8 +192,11 @@ class FactLines:
         kind = strength_of(self.catalog, sources)
         if kind is None or kind is SourceKind.official:
             return []
-        note = self.label(f"card.unconfirmed.{kind.value}", name=self.t(self.platform.name))
-        return [Span(note, "italic")]
+        return [Span(self.note_text(kind), "italic")]
+
+    def note_text(self, kind: SourceKind) -> str:
+        """The words of the strength note for a figure whose strongest source is `kind`."""
+        return self.label(f"card.unconfirmed.{kind.value}", name=self.t(self.platform.name))
 
     def fact_note(self, fact: Fact, owner_sources: Sequence[str]) -> list[Span]:
         """The strength note for a free-text fact that states a phone number, an e-mail
@@ -202,11 +205,13 @@ class FactLines:
             return []
         return self.strength_note(fact.sources or owner_sources)
 
+    def notes(self) -> set[str]:
+        """The words of every strength note this platform's lines may carry."""
+        return {self.note_text(k) for k in SourceKind if k is not SourceKind.official}
+
     def one_note(self, spans: Sequence[Span]) -> list[Span]:
         """Spans joined from several lines keep each strength note once, at its last place."""
-        name = self.t(self.platform.name)
-        notes = {self.label(f"card.unconfirmed.{k.value}", name=name)
-                 for k in SourceKind if k is not SourceKind.official}
+        notes = self.notes()
         last = {span.text: i for i, span in enumerate(spans) if span.text in notes}
         return [span for i, span in enumerate(spans)
                 if span.text not in notes or last[span.text] == i]

@@ -108,7 +108,7 @@ class _Wording:
                               now=self.now, personal=self.personal)
             if card is not None:
                 return Worded(card.title, card.short)
-        lines = list(answer.lines)
+        lines = list(answer.shown_lines())
         if answer.lines and (source := answer.source_line()):
             lines.append(Line.of(Span(source, "italic")))
             self.quoted = tuple(s.id for s in answer.sources)

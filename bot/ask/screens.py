@@ -70,6 +70,12 @@ def answer_screen(
     if ref is None:
         return not_sure_screen(catalog, answer.suggestions, viewer.lang)
     lang = viewer.lang
+    if reported is not None and answer.lines:
+        # users' figure goes among the guide's lines: "all of the above is from a guide"
+        # would no longer be true, so each note stays on its line
+        answer = answer.notes_on_lines()
+        if isinstance(reply, CheckedAnswer):
+            reply = replace(reply, answer=answer)
     worded = word_reply(reply or answer, catalog, lang=lang, user_zone=viewer.zone,
                         now=viewer.now)
     lines = worded.lines

@@ -267,6 +267,27 @@ async def test_the_users_median_shows_under_a_reply_time_answer_from_five_report
     assert "用户反馈" not in bot.screen().plain
 
 
+async def test_a_users_median_among_the_lines_keeps_each_strength_note_on_its_line(
+    bot: Harness,
+) -> None:
+    """The guide's reply times are said to be unconfirmed once, below them; with users'
+    median put among them, "all of the above is from guides" would not be true."""
+    await bot.send("卖家工单多久回复")
+    plain = bot.screen().plain
+    assert plain.count("以上信息来自第三方指南，未在亚马逊官网核实。") == 1
+    assert "（第三方指南" not in plain
+    feedback = services_of(bot.app).feedback
+    for hours in (12, 20, 31, 40, 90):
+        await feedback.record_reply_time("amazon", "seller", "seller_case", "us", hours)
+    await bot.send("卖家工单多久回复")
+    lines = bot.screen().plain.splitlines()
+    assert not any("以上信息" in line for line in lines)
+    [at] = [i for i, line in enumerate(lines) if "用户反馈" in line]
+    head = max(i for i in range(at) if lines[i].startswith("• "))
+    assert lines[head].endswith("（第三方指南，未在亚马逊官网核实）")
+    assert sum("（第三方指南，未在亚马逊官网核实）" in line for line in lines) >= 2
+
+
 # --- operators ----------------------------------------------------------------------------
 
 

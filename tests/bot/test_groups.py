@@ -58,6 +58,21 @@ async def test_faq_gets_the_short_card_as_a_reply(bot: Harness, chat: dict[str, 
     assert ZH_USER.first_name not in answer.plain
 
 
+async def test_a_note_every_line_shares_reads_once_in_the_group(bot: Harness) -> None:
+    group = GroupChat(bot)
+    await group.say("/faq 亚马逊客服电话")
+    lines = group.last().plain.splitlines()
+    assert sum("以上信息来自第三方指南，未在亚马逊官网核实。" in line for line in lines) == 1
+    assert not any("（第三方指南" in line for line in lines)
+    at = next(i for i, line in enumerate(lines) if line.startswith("以上信息"))
+    number = next(i for i, line in enumerate(lines) if "400-810-5666" in line)
+    assert number < at and lines[at + 1].startswith("来源")  # after the lines, before sources
+    await group.say("/faq amazon customer service phone number", EN_USER)
+    plain = group.last().plain
+    assert plain.count("All of the above is from third-party guides, unconfirmed by Amazon.") == 1
+    assert "(third-party guide" not in plain
+
+
 async def test_faq_addressed_to_the_bot_by_name_and_not_to_another_bot(bot: Harness) -> None:
     group = GroupChat(bot)
     calls = await group.say(f"/faq@{BOT_USERNAME} 美国站客服电话多少")

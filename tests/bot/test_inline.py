@@ -67,6 +67,15 @@ async def test_a_chinese_query_lists_matching_cards_shared_by_everyone(bot: Harn
     assert call.params["cache_time"] == CACHE_SHARED
 
 
+async def test_a_shared_answer_says_a_note_every_line_shares_once(bot: Harness) -> None:
+    call = await inline_query(bot, "亚马逊客服电话", NEW_USER)
+    first = results(call)[0]
+    assert first["id"] == "amazon.buyer.general:phone"
+    text = check_result(first)
+    assert text.count("以上信息来自第三方指南，未在亚马逊官网核实。") == 1
+    assert "（第三方指南" not in text and "400-810-5666" in first["description"]
+
+
 async def test_an_english_query_is_answered_in_english(bot: Harness) -> None:
     call = await inline_query(bot, "amazon seller support hours", ZH_USER)
     first = results(call)[0]

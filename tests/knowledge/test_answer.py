@@ -7,6 +7,7 @@ questions live in questions.yaml (entries with an `aspect`).
 from __future__ import annotations
 
 import re
+import shutil
 import statistics
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,7 +20,7 @@ import yaml
 from knowledge import textnorm
 from knowledge.answer import MAX_CHARS, MAX_LINES, DirectAnswer, direct_answer
 from knowledge.catalog import CardRef, Catalog, load_catalog
-from knowledge.schema import Aspect, Lang
+from knowledge.schema import Aspect, Lang, SourceKind
 from knowledge.search import SearchIndex
 
 QUESTIONS = Path(__file__).with_name("questions.yaml")
@@ -269,7 +270,131 @@ def test_every_answer_of_every_card_fits(catalog: Catalog, index: SearchIndex) -
                     question = f"{platform.name.zh}{role.name.zh}{site}{word}"
                     for lang in ("zh", "en"):
                         answer = ask(catalog, index, question, lang=lang)  # type: ignore[arg-type]
-                        assert len(answer.plain_text()) <= MAX_CHARS, question
+                        text = answer.plain_text()
+                        assert len(text) <= MAX_CHARS, question
                         assert len(answer.lines) <= MAX_LINES, question
+                        if answer.note_once and answer.note_once in text:
+                            # said once means said nowhere else, and never over an
+                            # official source
+                            assert text.count(answer.note_once) == 1, question
+                            assert answer.note not in text, question
+                            assert all(s.kind is not SourceKind.official
+                                       for s in answer.sources), question
                         if answer.aspect is not None and answer.ref is not None:
                             assert answer.lines, (question, aspect)
+
+
+# --- how sure: a note every line shares is said once ---------------------------------------
+
+GUIDE_ZH = "（第三方指南，未在亚马逊官网核实）"
+GUIDE_EN = " (third-party guide, unconfirmed by Amazon)"
+ONCE_ZH = "以上信息来自第三方指南，未在亚马逊官网核实。"
+ONCE_EN = "All of the above is from third-party guides, unconfirmed by Amazon."
+
+
+def _shown(answer: DirectAnswer) -> list[str]:
+    """The fact lines and what follows them, up to the sources line."""
+    lines = answer.plain_text().splitlines()[1:]
+    return lines[:next(i for i, line in enumerate(lines) if line.startswith(("来源", "Source")))]
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "note", "once"),
+    [("亚马逊客服电话", "zh", GUIDE_ZH, ONCE_ZH),
+     ("amazon customer service phone number", "en", GUIDE_EN, ONCE_EN),
+     ("美国站卖家电话支持几点开", "zh", GUIDE_ZH, ONCE_ZH),
+     ("amazon seller support phone hours", "en", GUIDE_EN, ONCE_EN)],
+    ids=["phone-zh", "phone-en", "hours-zh", "hours-en"],
+)
+def test_a_note_every_line_shares_is_said_once_after_the_lines(
+    catalog: Catalog, index: SearchIndex, question: str, lang: Lang, note: str, once: str,
+) -> None:
+    answer = ask(catalog, index, question, lang=lang)
+    # the data keeps each note on its line; what is shown says it once
+    assert sum(note in line.text for line in answer.lines) >= 2
+    shown = _shown(answer)
+    text = answer.plain_text()
+    assert text.count(once) == 1 and note not in text
+    assert shown[-1] == once  # after the fact lines, before the sources line
+    assert answer.plain_text().index(once) < answer.plain_text().index(answer.source_line())
+    assert all(s.kind is SourceKind.guide for s in answer.sources)
+    # the first line reads shorter: the figure, without 17 or 42 characters of note
+    assert not answer.shown_lines()[0].text.endswith(note)
+
+
+def test_a_note_only_one_line_carries_stays_on_that_line(
+    catalog: Catalog, index: SearchIndex,
+) -> None:
+    for question, lang, note, once in (("日本亚马逊电话多少", "zh", GUIDE_ZH, ONCE_ZH),
+                                       ("美国亚马逊客服电话", "zh", GUIDE_ZH, ONCE_ZH),
+                                       ("amazon japan phone number", "en", GUIDE_EN, ONCE_EN)):
+        answer = ask(catalog, index, question, lang=lang)
+        text = answer.plain_text()
+        assert text.count(note) == 1 and once not in text, question
+        assert answer.shown_lines() == answer.lines
+        (line,) = [x for x in _shown(answer) if note in x]
+        assert line.startswith("• ") and line.endswith(note)
+
+
+def test_a_long_line_keeps_its_note_whole(catalog: Catalog, index: SearchIndex) -> None:
+    """The line cap cuts a fact's words, never the note after them (which said once,
+    gives the words their room back)."""
+    answer = ask(catalog, index, "amazon seller support hours uk", lang="en")
+    long = [line for line in answer.lines if len(line.text) > 200]
+    assert long and all(line.text.endswith(GUIDE_EN) for line in long)
+    assert "payment problems." in answer.plain_text() and ONCE_EN in answer.plain_text()
+
+
+def _with_kinds(data: Path, kinds: dict[str, str]) -> Catalog:
+    """The knowledge files, copied to `data`, with some guides given another kind."""
+    shutil.copytree(DATA, data)
+    sources = data / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    for sid, kind in kinds.items():
+        old = f"  - id: {sid}\n    kind: guide\n"
+        assert old in text
+        text = text.replace(old, f"  - id: {sid}\n    kind: {kind}\n")
+    sources.write_text(text, encoding="utf-8")
+    return load_catalog(data)
+
+
+@pytest.fixture(scope="module")
+def mixed_kinds(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+    """One of Amazon's two buyer guides made official (the US number cites it)."""
+    return _with_kinds(tmp_path_factory.mktemp("official") / "data",
+                       {"seed_001_phone_guide": "official"})
+
+
+@pytest.mark.parametrize(("lang", "note", "once"), [("zh", GUIDE_ZH, ONCE_ZH),
+                                                    ("en", GUIDE_EN, ONCE_EN)],
+                         ids=["zh", "en"])
+def test_an_official_line_among_guide_lines_keeps_the_notes_on_their_lines(
+    mixed_kinds: Catalog, lang: Lang, note: str, once: str,
+) -> None:
+    index = SearchIndex(mixed_kinds)
+    answer = ask(mixed_kinds, index, "亚马逊买家客服电话", lang=lang)
+    shown = _shown(answer)
+    assert once not in answer.plain_text()
+    # the US number now rests on an official page: no note, and no line says otherwise
+    (us,) = [line for line in shown if "888-280-4331" in line]
+    assert note not in us
+    assert sum(line.endswith(note) for line in shown) >= 2
+    assert answer.shown_lines() == answer.lines
+
+
+def test_lines_with_different_notes_keep_each_its_own(tmp_path: Path) -> None:
+    # the seller case's reply time rests on users' reports, Europe's on a guide
+    catalog = _with_kinds(tmp_path / "data", {"seed_001_phone_guide": "community"})
+    answer = ask(catalog, SearchIndex(catalog), "卖家工单多久回复", lang="zh")
+    text = answer.plain_text()
+    assert "（用户经验，未在亚马逊官网核实）" in text and GUIDE_ZH in text
+    assert "以上信息" not in text
+
+
+def test_a_note_said_once_gives_its_room_back_to_the_facts(
+    catalog: Catalog, index: SearchIndex,
+) -> None:
+    """Five 42-character notes no longer push Germany's number out of the answer."""
+    answer = ask(catalog, index, "amazon customer service phone number", lang="en")
+    assert "0800 290 6666" in answer.plain_text() and not answer.narrow
+    assert len(answer.plain_text()) <= MAX_CHARS and len(answer.lines) <= MAX_LINES

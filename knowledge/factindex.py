@@ -210,11 +210,19 @@ class FactIndex:
         roles) and the words in `read`: "卖家呢" and "and for sellers?" have none, "卖家不同
         意咋整" has."""
         analyzed = analyze(question)
-        words = list(read)
-        masked = _mask(analyzed.compact, [*self._han_names, *(analyze(w, limit=None).compact
-                                                             for w in words if has_han(w))])
-        skip = self._names | {t for w in words if not has_han(w) for t in terms(w)}
-        return any(len(t) >= 2 and t not in skip for t in _terms(analyzed, masked))
+        _, masked = self._masks(analyzed, list(read))
+        return any(len(t) >= 2 and t not in self._names for t in _terms(analyzed, masked))
+
+    def _masks(self, analyzed: Analyzed, words: Sequence[str]
+               ) -> tuple[frozenset[int], frozenset[int]]:
+        """Offsets of the question's names (a misspelt one, "amazom", is the name), and
+        of its names and the words read already."""
+        names = _mask(analyzed.compact, self._han_names)
+        names |= {t.start for t in analyzed.tokens if self._misspelt_name(t.stem)}
+        read = {t for w in words if not has_han(w) for t in terms(w)}
+        masked = names | _mask(analyzed.compact, [analyze(w, limit=None).compact
+                                                  for w in words if has_han(w)])
+        return names, masked | {t.start for t in analyzed.tokens if t.stem in read}
 
     def named_channels(self, question: str, platform: str) -> list[str]:
         """The platform's channels the question calls by name ("店铺客服"), longest
@@ -253,14 +261,9 @@ class FactIndex:
         skip = self._names | ({t for w in words if not has_han(w) for t in terms(w)}
                               if not READ_WEIGHT else set())
         analyzed = analyze(question)
-        names = _mask(analyzed.compact, self._han_names)
-        names |= {t.start for t in analyzed.tokens if self._misspelt_name(t.stem)}
-        masked = names | _mask(analyzed.compact, [analyze(w, limit=None).compact
-                                                  for w in words if has_han(w)])
-        # a misspelt name ("amazom") is the name, and a word read already is read: no
-        # synonym of either comes in ("phone number" must not bring in every "hotline")
-        read = {t for w in words if not has_han(w) for t in terms(w)}
-        masked |= {t.start for t in analyzed.tokens if t.stem in read}
+        # a misspelt name is the name, and a word read already is read: no synonym of
+        # either comes in ("phone number" must not bring in every "hotline")
+        names, masked = self._masks(analyzed, words)
         wanted: dict[str, float] = {}
         for term in _terms(analyzed, masked):
             wanted[term] = 1.0

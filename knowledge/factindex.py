@@ -145,18 +145,30 @@ class FactIndex:
 
     def _read_names(self, catalog: Catalog) -> None:
         """Platform, site and role names: the target, resolved elsewhere; in a fact's text
-        they say where it applies, not what it is about."""
+        they say where it applies, not what it is about. The names of a role other than
+        the asker's are kept apart: for a seller "顾客" is the other party, a word of the
+        question ("多久内要回复顾客"), not the target."""
         names: list[str] = []
+        by_role: dict[str, list[str]] = defaultdict(list)
         for platform in catalog.platforms.values():
             names += [platform.name.zh, platform.name.en, *platform.keywords]
             for site in platform.sites:
                 names += [site.name.zh, site.name.en, *site.keywords]
             for role in platform.roles:
-                names += [role.name.zh, role.name.en, *role.keywords]
-        self._names = frozenset(t for name in names if not has_han(name) for t in terms(name))
+                by_role[role.id] += [role.name.zh, role.name.en, *role.keywords]
+        every = names + [name for role_names in by_role.values() for name in role_names]
+        self._names = frozenset(t for name in every if not has_han(name) for t in terms(name))
         self._latin_names = sorted(t for t in self._names if len(t) >= 5)
-        han, _ = _surfaces(names)
+        han, _ = _surfaces(every)
         self._han_names = sorted(han, key=len, reverse=True)
+        # per asker's role: the names that stay names (platforms, sites, that role's own)
+        self._role_names: dict[str, tuple[frozenset[str], list[str]]] = {}
+        for role_id, own in by_role.items():
+            kept = names + own
+            kept_han, _ = _surfaces(kept)
+            self._role_names[role_id] = (
+                frozenset(t for name in kept if not has_han(name) for t in terms(name)),
+                sorted(kept_han, key=len, reverse=True))
 
     def _index_facts(self, catalog: Catalog) -> None:
         frequency: Counter[str] = Counter()
@@ -213,11 +225,13 @@ class FactIndex:
         _, masked = self._masks(analyzed, list(read))
         return any(len(t) >= 2 and t not in self._names for t in _terms(analyzed, masked))
 
-    def _masks(self, analyzed: Analyzed, words: Sequence[str]
+    def _masks(self, analyzed: Analyzed, words: Sequence[str], role: str | None = None
                ) -> tuple[frozenset[int], frozenset[int]]:
         """Offsets of the question's names (a misspelt one, "amazom", is the name), and
-        of its names and the words read already."""
-        names = _mask(analyzed.compact, self._han_names)
+        of its names and the words read already; with `role`, another role's names are
+        words of the question."""
+        _, han_names = self._role_names.get(role or "", (self._names, self._han_names))
+        names = _mask(analyzed.compact, han_names)
         names |= {t.start for t in analyzed.tokens if self._misspelt_name(t.stem)}
         read = {t for w in words if not has_han(w) for t in terms(w)}
         masked = names | _mask(analyzed.compact, [analyze(w, limit=None).compact
@@ -258,12 +272,13 @@ class FactIndex:
             return []
         idf = self._idf
         words = list(exclude)
-        skip = self._names | ({t for w in words if not has_han(w) for t in terms(w)}
+        role_names, _ = self._role_names.get(role or "", (self._names, self._han_names))
+        skip = role_names | ({t for w in words if not has_han(w) for t in terms(w)}
                               if not READ_WEIGHT else set())
         analyzed = analyze(question)
         # a misspelt name is the name, and a word read already is read: no synonym of
         # either comes in ("phone number" must not bring in every "hotline")
-        names, masked = self._masks(analyzed, words)
+        names, masked = self._masks(analyzed, words, role)
         wanted: dict[str, float] = {}
         for term in _terms(analyzed, masked):
             wanted[term] = 1.0

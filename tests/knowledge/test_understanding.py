@@ -145,3 +145,10 @@ def test_single_characters_find_a_fact_no_pair_of_the_question_shares(
     """"不合身能退吗" shares no two-character word with "七天无理由退货规则"; 退 finds it."""
     matches = responder.index.facts.match("天猫裤子不合身能退吗", "tmall")
     assert matches and "七天无理由" in matches[0].fact.item.text.zh
+
+
+def test_the_other_partys_name_is_a_word_of_the_question(responder: Responder) -> None:
+    # for a seller, 顾客 is whom they answer, not the asker: it must find the fact
+    reply = answer(responder, "tiktok泰国卖家回复顾客有没有期限")
+    assert reply.ref is not None and reply.ref.role == "seller"
+    assert "12 小时内回复" in reply.plain_text().splitlines()[1]

@@ -74,7 +74,8 @@ class AspectDetector:
     def __init__(self, words: AspectsFile | None, known: Iterable[str] = (),
                  places: Iterable[str] = ()) -> None:
         self._order: dict[str, int] = {}
-        # place names (sites, countries), normalised: never part of an aspect word
+        # place names (sites, countries) and platform names, normalised: never part of
+        # an aspect word read with a typo
         self._places = tuple(sorted({c for p in places if (c := analyze(p, limit=None).compact)
                                      and has_han(c)}, key=len, reverse=True))
         # han surface → [(group, weak, word)]; latin stems → [(group, weak, word)]
@@ -142,8 +143,9 @@ class AspectDetector:
         return AskedAspects(aspects, elapsed, words)
 
     def _off_places(self, compact: str, hits: list[_Hit]) -> list[_Hit]:
-        """Drop what a place name only looks like: "中国客服" is not "中文客服" with one
-        character wrong, it asks for China's service. A word typed exactly stays."""
+        """Drop what a place or platform name only looks like: "中国客服" is not "中文
+        客服" with one character wrong, it asks for China's service. A word typed exactly
+        stays."""
         spans = [(i, i + len(p)) for p in self._places
                  for i in textnorm.occurrences(compact, p)]
         if not spans:

@@ -224,8 +224,11 @@ class SearchIndex:
         self._build()
         # what a question asks (phone, hours …), reading English typos with this
         # index's vocabulary so known words ("seller", "case") are never bent into one
+        # place and platform names: a word typed one character wrong is never read
+        # across them ("直接给亚马逊" is not "打给亚马逊")
         places = [w for p in catalog.platforms.values() for site in p.sites
                   for w in (site.name.zh, *site.keywords)]
+        places += [w for p in catalog.platforms.values() for w in (p.name.zh, *p.keywords)]
         self.aspects = AspectDetector(catalog.aspect_words, known=self._vocab, places=places)
         # which facts a question's own words match, for the answer to lead with them
         self.facts = FactIndex(catalog)

@@ -194,3 +194,14 @@ def test_the_words_file_must_rank_every_aspect(tmp_path: Path) -> None:
     (data / "aspects.yaml").write_text("\n".join(kept) + "\n", encoding="utf-8")
     with pytest.raises(CatalogError, match="retention"):
         load_catalog(data)
+
+
+def test_a_platform_name_is_never_half_of_a_misspelt_aspect_word(
+    detector: AspectDetector,
+) -> None:
+    # "直接给亚马逊" is one character away from the phone word "打给亚马逊"; the four
+    # characters they share are the platform's name, not a word typed wrong
+    asked = detector.detect("直接给亚马逊写邮件有人看吗")
+    assert Aspect.phone not in asked.aspects
+    assert Aspect.email in asked.aspects
+    assert Aspect.phone in detector.detect("能不能打给亚马逊").aspects  # typed exactly

@@ -325,7 +325,9 @@ def _in_focus(
 ) -> tuple[str, ...]:
     """The channel the question's words point at: the best-matching fact's, when most of
     the best three sit in it ("and for a wrong referral fee?": the fee dispute)."""
-    top = [m.fact.channel for m in lexical[:3] if m.shared]  # by the question's own words
+    # by the question's own words; the channel itself is not a vote for it (its name
+    # counts in each of its facts already)
+    top = [m.fact.channel for m in lexical if m.shared and m.fact.kind != "channel"][:3]
     if ref is None or not top or top[0] is None or top.count(top[0]) < 2:
         return ()
     channel = catalog.channel(ref.platform, top[0])

@@ -444,9 +444,10 @@ def platform_facts(platform: Platform) -> Iterator[AspectFact]:
         csrc = tuple(channel.sources)
         kind = (_KIND_ASPECT[channel.kind],) if channel.kind in _KIND_ASPECT else ()
         human = (Aspect.human,) if channel.human == "yes" else ()
-        channel_aspects = frozenset((*kind, *human, *channel.aspects))
-        if channel_aspects:  # a channel is a container; it states a fact only by its kind
-            yield AspectFact(pid, base, "channel", channel, channel_aspects, csrc, **where)
+        # a channel states what it is by its kind; one of no contact kind (self-service,
+        # social media) at least where to go ("亚马逊有微博客服吗")
+        channel_aspects = frozenset((*kind, *human, *channel.aspects)) or {Aspect.entry}
+        yield AspectFact(pid, base, "channel", channel, frozenset(channel_aspects), csrc, **where)
         for field_name in ("steps_web", "steps_app"):
             for i, step in enumerate(getattr(channel, field_name)):
                 yield _fact(pid, f"{base}.{field_name}.{i}", step, (Aspect.entry,), csrc, **where)

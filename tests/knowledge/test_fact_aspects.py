@@ -147,8 +147,9 @@ def test_facts_know_where_they_belong(tmp_path: Path) -> None:
     prepare = facts["roles.0.issues.0.prepare.0"]
     assert (prepare.issue, prepare.roles, prepare.sources) == ("general", ("buyer",), ("seed",))
     assert facts["warnings.0"].roles == ()  # platform-wide
-    # a self-service channel states nothing by its kind, so it is not a fact of its own
-    assert "channels.2" not in facts
+    # a channel of no contact kind (self-service, social media) still says where to go
+    # and what it is for: "亚马逊有微博客服吗" is answered by the channel itself
+    assert facts["channels.2"].aspects == {Aspect.entry}
 
 
 def test_coverage_counts_facts_per_aspect_per_platform(tmp_path: Path) -> None:

@@ -152,3 +152,18 @@ def test_the_other_partys_name_is_a_word_of_the_question(responder: Responder) -
     reply = answer(responder, "tiktok泰国卖家回复顾客有没有期限")
     assert reply.ref is not None and reply.ref.role == "seller"
     assert "12 小时内回复" in reply.plain_text().splitlines()[1]
+
+
+@pytest.mark.parametrize("question", ["亚马逊在微博上有客服吗",
+                                      "does amazon have a wechat account for support"])
+def test_a_channel_of_no_contact_kind_answers_whether_it_exists(
+    responder: Responder, question: str
+) -> None:
+    # the social-media channel is neither phone, chat nor e-mail: its summary is the answer
+    first = answer(responder, question).plain_text().splitlines()[1]
+    assert "微博" in first or "Weibo" in first
+
+
+def test_a_wrong_fba_address_finds_the_fba_channel(responder: Responder) -> None:
+    first = answer(responder, "FBA库存发错地址了找谁").plain_text().splitlines()[1]
+    assert "FBA 支持通道" in first and "撤回并重发" in first

@@ -721,6 +721,10 @@ class _Writer(FactLines):
             if stand_ins:  # the headline says what the answer is about, not what was missed
                 self.titled = _aspect_of(self.catalog, stand_ins[0])
             return stand_ins
+        if len(self.called) > 1:
+            # two channels named ("A跟B有啥区别"): what each is answers it too
+            facts += [f for f in _facts_of(self.platform) if f.kind == "channel"
+                      and f.channel in self.called and f not in facts and _for_role(f, role)]
         # a channel named ("店铺客服怎么联系") keeps its own facts, where it has any; one
         # the card recommends anyway narrows nothing ("seller appeal" on the appeal card)
         of_named = [f for f in facts if f.channel in self.called - self.recommended]
@@ -777,7 +781,7 @@ class _Writer(FactLines):
         # one lone fact is a thin answer: the next tier's facts follow it
         return tiers[0] + tiers[1] if len(tiers[0]) < 2 and len(tiers) > 1 else tiers[0]
 
-    def rank(self, fact: AspectFact) -> tuple[int, int, int, int, int, int]:
+    def rank(self, fact: AspectFact) -> tuple[int, int, int, int, int, int, int]:
         """The site's own facts first; then those whose own words the question uses;
         then by place for the aspect; then channel order;
         then by kind (figures before notes, or the channel itself first when the channel
@@ -805,7 +809,9 @@ class _Writer(FactLines):
         else:
             kind = {"channel": 2, "fact": 1}.get(fact.kind, 0)
         lexical = 0 if fact.path in self.leading else 1
-        return (site_rank, lexical, order.index(place), channel, kind, general)
+        # two channels named ("A跟B有啥区别"): what each is comes first
+        compared = 0 if len(self.called) > 1 and fact.kind == "channel" else 1
+        return (site_rank, lexical, compared, order.index(place), channel, kind, general)
 
     # --- writing -----------------------------------------------------------------------
 

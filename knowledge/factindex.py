@@ -240,17 +240,28 @@ class FactIndex:
 
     def named_channels(self, question: str, platform: str) -> list[str]:
         """The platform's channels the question calls by name ("店铺客服"), longest
-        name first; a name inside a longer one that also matches does not count."""
+        name first; a name inside a longer one that also matches does not count, two
+        names apart both do ("天猫官方客服跟商家客服有啥区别")."""
         analyzed = analyze(question)
-        stems = " " + " ".join(t.stem for t in analyzed.tokens) + " "
-        found: list[tuple[int, str]] = []
+        tokens = analyzed.tokens
+        stems = [t.stem for t in tokens]
+        found: list[tuple[int, int, int, str]] = []  # (size, start, end, channel)
         for channel, han, latin in self._channel_names.get(platform, ()):
-            sizes = [len(w) for w in han if w in analyzed.compact]
-            sizes += [len(p) for p in latin if p and f" {p} " in stems]
-            if sizes:
-                found.append((max(sizes), channel))
+            spans = [(len(w), start, start + len(w)) for w in han
+                     for start in occurrences(analyzed.compact, w)]
+            for phrase in latin:
+                words = phrase.split()
+                spans += [(len(phrase), tokens[i].start, tokens[i + len(words) - 1].end)
+                          for i in range(len(stems) - len(words) + 1)
+                          if words and stems[i:i + len(words)] == words]
+            if spans:
+                found.append((*max(spans), channel))
         found.sort(key=lambda f: -f[0])
-        return [channel for size, channel in found if size == found[0][0]]
+        kept: list[tuple[int, int, int, str]] = []
+        for size, start, end, channel in found:
+            if all(end <= s or e <= start for _, s, e, _ in kept) or size == kept[0][0]:
+                kept.append((size, start, end, channel))
+        return [channel for *_, channel in kept]
 
     def match(
         self,

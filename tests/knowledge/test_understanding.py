@@ -167,3 +167,14 @@ def test_a_channel_of_no_contact_kind_answers_whether_it_exists(
 def test_a_wrong_fba_address_finds_the_fba_channel(responder: Responder) -> None:
     first = answer(responder, "FBA库存发错地址了找谁").plain_text().splitlines()[1]
     assert "FBA 支持通道" in first and "撤回并重发" in first
+
+
+@pytest.mark.parametrize("question", ["天猫商家客服和官方客服有什么不同",
+                                      "tmall: shop's customer service or tmall official service?"])
+def test_two_channels_named_are_both_read_and_what_one_is_leads(
+    responder: Responder, question: str
+) -> None:
+    assert responder.index.facts.named_channels(question, "tmall") == ["merchant", "official"]
+    first = answer(responder, question).plain_text().splitlines()[1].removeprefix("• ")
+    assert first.startswith(("天猫官方客服 — ", "商家客服 — ", "Tmall official service — ",
+                             "The shop's customer service — ")), first

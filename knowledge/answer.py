@@ -208,12 +208,18 @@ def direct_answer(
     `context` is what the conversation was last about (knowledge.conversation).
     """
     asked = index.aspects.detect(question)
+    message = question
+    if (context is not None and context.words and asked.first is None
+            and not index.facts.says_more(question, asked.words)):
+        # names and nothing else ("那蝦皮呢", "卖家呢"): the last question, of them
+        question = f"{question} {context.words}"
+        asked = index.aspects.detect(question)
     result = index.search(question, limit=suggestions)
     if context is not None and result.platform is not None and (
             asked.first is not None or result.confident):
         context = None  # a platform and what is asked of it: a new question
     if context is not None:
-        result = _in_context(catalog, index, question, suggestions, context, asked)
+        result = _in_context(catalog, index, question, suggestions, context, asked, message)
     ref, from_search = _target(catalog, result, asked, context)
     ref, lexical, beyond = _facts_matching(catalog, index, question, result, asked, ref,
                                            again=context is not None and ref == context.ref)
@@ -354,7 +360,7 @@ def _named_channels(
 
 def _in_context(
     catalog: Catalog, index: SearchIndex, question: str, limit: int, context: Conversation,
-    asked: AskedAspects,
+    asked: AskedAspects, message: str,
 ) -> SearchResult:
     """Search with the conversation's target as hints. A follow-up that only switches
     platform ("tiktok呢" after Tmall returns) asks the same thing of the new platform:
@@ -364,7 +370,7 @@ def _in_context(
     a seller)."""
     result = index.search(question, limit=limit, context=context.ref)
     if (result.role not in (None, context.ref.role) and result.platform == context.ref.platform
-            and index.facts.says_more(question, asked.words)):
+            and index.facts.says_more(message, asked.words)):
         result = index.search(question, limit=limit, context=context.ref, keep_role=True)
     if result.platform in (None, context.ref.platform) or result.confident:
         return result

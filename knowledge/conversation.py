@@ -9,8 +9,10 @@ conversation can be replayed in tests and in `python -m bot ask --after`.
 A follow-up inherits what it does not say itself: the platform, role and site stand
 where the message names none (search reads them as hints, `SearchIndex.search(context=)`),
 the issue where the message names none, and the aspect asked where no aspect word and no
-fact of the target match the message. A message that names a platform together with what
-it asks is a new question and inherits nothing.
+fact of the target match the message. A message that says nothing but names ("那蝦皮呢"
+after "天貓客服會不會跟我要密碼") asks the last question's words again, of what it names.
+A message that names a platform together with what it asks is a new question and
+inherits nothing.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ class Conversation:
     ref: CardRef
     aspects: tuple[Aspect, ...]
     at: datetime
+    # what was asked of the target, without its names ("电话多少"): a follow-up that
+    # says nothing but a name ("那蝦皮呢") asks it again of the new target
+    words: str = ""
 
     @property
     def aspect(self) -> Aspect | None:

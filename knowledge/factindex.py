@@ -225,6 +225,24 @@ class FactIndex:
         _, masked = self._masks(analyzed, list(read))
         return any(len(t) >= 2 and t not in self._names for t in _terms(analyzed, masked))
 
+    def beyond_names(self, question: str) -> str:
+        """The question without its platform, site and role names: what it asks of
+        them ("日本亚马逊电话多少" → "电话多少"), for a follow-up to inherit."""
+        analyzed = analyze(question)
+        names, _ = self._masks(analyzed, ())
+        pieces: list[tuple[int, str]] = []
+        for start, end in analyzed.han_runs:
+            run_start = start
+            for i in range(start, end + 1):
+                if i < end and i not in names:
+                    continue
+                if i > run_start:
+                    pieces.append((run_start, analyzed.compact[run_start:i]))
+                run_start = i + 1
+        pieces += [(t.start, t.raw) for t in analyzed.tokens
+                   if t.start not in names and t.stem not in self._names]
+        return " ".join(piece for _, piece in sorted(pieces))
+
     def _masks(self, analyzed: Analyzed, words: Sequence[str], role: str | None = None
                ) -> tuple[frozenset[int], frozenset[int]]:
         """Offsets of the question's names (a misspelt one, "amazom", is the name), and

@@ -130,7 +130,12 @@ class Responder:
                             personal=personal, suggestions=suggestions)
         answered = reply.answer if isinstance(reply, CheckedAnswer) else reply
         if isinstance(answered, DirectAnswer) and answered.ref is not None:
-            return Turn(reply, Conversation(answered.ref, answered.aspects, now))
+            # what was asked of the target; a follow-up that inherited it passes it on
+            inherited = context is not None and context.words and \
+                answered.question.endswith(" " + context.words)
+            words = context.words if context is not None and inherited else \
+                self.index.facts.beyond_names(answered.question)
+            return Turn(reply, Conversation(answered.ref, answered.aspects, now, words))
         return Turn(reply, context)
 
     def _reply(

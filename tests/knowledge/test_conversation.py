@@ -129,3 +129,15 @@ def test_a_role_word_in_a_story_is_the_other_party(responder: Responder) -> None
     assert answer(talk(responder, "德亚买家客服电话", "卖家呢")).ref.role == "seller"
     story = answer(talk(responder, "亚马逊怎么退货", "卖家一直不同意退货怎么办"))
     assert story.ref is not None and story.ref.role == "buyer"
+
+
+def test_a_name_alone_asks_the_last_questions_words_of_it(responder: Responder) -> None:
+    # the Tmall answer carried no aspect; what it asked (a password) goes on to Etsy
+    turn = talk(responder, "天猫客服会问我要支付密码吗", "那etsy呢")
+    reply = answer(turn)
+    assert reply.ref is not None and (reply.ref.platform, reply.ref.issue) == (
+        "etsy", "account_safety")
+    assert turn.state is not None and turn.state.words == "会问我要支付密码吗"
+    third = answer(talk(responder, "天猫客服会问我要支付密码吗", "那etsy呢", "shopee呢"))
+    assert third.ref is not None and (third.ref.platform, third.ref.issue) == (
+        "shopee", "account_safety")

@@ -178,3 +178,14 @@ def test_two_channels_named_are_both_read_and_what_one_is_leads(
     first = answer(responder, question).plain_text().splitlines()[1].removeprefix("• ")
     assert first.startswith(("天猫官方客服 — ", "商家客服 — ", "Tmall official service — ",
                              "The shop's customer service — ")), first
+
+
+@pytest.mark.parametrize("question", ["自称沃尔玛客服的人让我点个链接",
+                                      "a guy called me claiming to be from temu about a refund",
+                                      "有人发消息说是shopee客服 让我加他的line"])
+def test_someone_who_says_they_are_the_platform_is_a_question_of_whom_to_trust(
+    responder: Responder, question: str
+) -> None:
+    # whatever the caller wants (a refund, a link, a chat elsewhere), the answer is the
+    # platform's own warning, not the refund or chat steps
+    assert answer(responder, question).aspect is Aspect.safety

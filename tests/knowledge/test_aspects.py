@@ -205,3 +205,17 @@ def test_a_platform_name_is_never_half_of_a_misspelt_aspect_word(
     assert Aspect.phone not in asked.aspects
     assert Aspect.email in asked.aspects
     assert Aspect.phone in detector.detect("能不能打给亚马逊").aspects  # typed exactly
+
+
+@pytest.mark.parametrize(
+    ("question", "elapsed"),
+    [("天猫24小时都有人工吗", None),  # "all day": the hours, not a wait
+     ("都两天了还是没人理", timedelta(days=2)),
+     ("邮件都48小时了", timedelta(hours=48))],
+)
+def test_dou_is_time_waited_only_before_a_number(
+    detector: AspectDetector, question: str, elapsed: timedelta | None
+) -> None:
+    asked = detector.detect(question)
+    assert asked.elapsed == elapsed
+    assert (Aspect.followup in asked.aspects) is (elapsed is not None)

@@ -35,6 +35,7 @@ How the facts are chosen:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -70,6 +71,7 @@ MAX_LINES = 5  # fact lines in a direct answer
 LINE_BUDGET = 400  # characters of fact lines; further facts become "pick a site" or wait
 LINE_CAP = 200  # one fact line longer than this is cut with "…"
 MAX_CHARS = 1000  # the whole plain text, never more
+SAME_FACT = 0.5  # two facts sharing this share of their character pairs say one thing
 # The facts' own words (knowledge.factindex): a fact scoring at least this matches the
 # question; the best such fact decides the aspect when no aspect word fired, and facts
 # within LEXICAL_LEAD of the best come first among the facts of the aspect.
@@ -846,7 +848,7 @@ class _Writer(FactLines):
         if not facts:
             return [Line.of(self.label("answer.none"), indent=1)], [], False
         site = self.ref.site
-        matching = [f for f in facts if site is None or f.site in (None, site)]
+        matching = self.distinct([f for f in facts if site is None or f.site in (None, site)])
         self.drawn = [f.path for f in matching]
         all_sites = [s.id for s in self.platform.sites
                      if any(f.site == s.id for f in facts)]
@@ -872,6 +874,19 @@ class _Writer(FactLines):
                                  indent=1))
         others = [s for s in all_sites if s != site]
         return [_capped(line, self.notes()) for line in lines], others, narrow
+
+    def distinct(self, facts: list[AspectFact]) -> list[AspectFact]:
+        """Facts without those that say what an earlier one says (the knowledge files
+        repeat a fact where it applies: a channel's note and an issue's tip); of two, the
+        one whose words the question uses more stands in the earlier place."""
+        kept: list[AspectFact] = []
+        for fact in facts:
+            same = next((k for k in kept if _same_fact(k, fact)), None)
+            if same is None:
+                kept.append(fact)
+            elif self.lexical.get(fact.path, 0.0) > self.lexical.get(same.path, 0.0):
+                kept[kept.index(same)] = fact
+        return kept
 
     @staticmethod
     def fill(
@@ -1081,6 +1096,25 @@ class _Writer(FactLines):
             return []
         lines += [Line(line.spans, 2) for line in self.facts(step.steps, step.sources)]
         return [_capped(line, self.notes()) for line in lines[:MAX_LINES]]
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _same_fact(a: AspectFact, b: AspectFact) -> bool:
+    """Two statements of one fact: same place, same figures, mostly the same words."""
+    if not (isinstance(a.item, Fact) and isinstance(b.item, Fact)) or a.site != b.site:
+        return False
+    ta, tb = a.item.text.zh, b.item.text.zh
+    if set(_DIGITS.findall(ta)) != set(_DIGITS.findall(tb)):
+        return False
+    pa, pb = _pairs(ta), _pairs(tb)
+    return bool(pa and pb) and len(pa & pb) / len(pa | pb) >= SAME_FACT
+
+
+def _pairs(text: str) -> set[str]:
+    compact = "".join(text.split())
+    return {compact[i:i + 2] for i in range(len(compact) - 1)}
 
 
 def _field(fact: AspectFact) -> str:

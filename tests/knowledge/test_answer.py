@@ -398,3 +398,13 @@ def test_a_note_said_once_gives_its_room_back_to_the_facts(
     answer = ask(catalog, index, "amazon customer service phone number", lang="en")
     assert "0800 290 6666" in answer.plain_text() and not answer.narrow
     assert len(answer.plain_text()) <= MAX_CHARS and len(answer.lines) <= MAX_LINES
+
+
+@pytest.mark.parametrize(("question", "said"), [("temu退货期限", "90 天"),
+                                                ("etsy多久内可以开case", "100 天")])
+def test_a_fact_the_files_state_twice_is_said_once(
+    catalog: Catalog, index: SearchIndex, question: str, said: str
+) -> None:
+    # a channel's note and an issue's tip repeat it in other words: one line says it
+    lines = _shown(ask(catalog, index, question, lang="zh"))
+    assert sum(said in line for line in lines) == 1, lines

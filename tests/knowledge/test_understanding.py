@@ -189,3 +189,13 @@ def test_someone_who_says_they_are_the_platform_is_a_question_of_whom_to_trust(
     # whatever the caller wants (a refund, a link, a chat elsewhere), the answer is the
     # platform's own warning, not the refund or chat steps
     assert answer(responder, question).aspect is Aspect.safety
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("what is the website for amazon china's seller team", "gs.amazon.cn"),
+    ("tiktok vietnam buyer how many days to return", "15"),
+])
+def test_a_fact_of_the_site_named_leads_over_the_platforms_general_one(
+    responder: Responder, question: str, said: str
+) -> None:
+    assert said in answer(responder, question).plain_text().splitlines()[1]

@@ -249,13 +249,15 @@ def _facts_matching(
     if ref is None:
         return None, [], []
     lexical = _strong(index.facts.match(question, ref.platform, role=ref.role, site=ref.site,
-                                        exclude=asked.words))
+                                        exclude=asked.words,
+                                        asked=asked.words_of(asked.first)))
     # the words that named the issue found the card; what else the question says picks
     # the fact ("亚马逊卖家账号被封" asks for the card, "temu晚到了有补偿吗" a fact)
     issue = catalog.issue(ref.platform, ref.role, ref.issue)
     said = (*issue.keywords, issue.name.zh, issue.name.en) if issue is not None else ()
     beyond = _strong(index.facts.match(question, ref.platform, role=ref.role, site=ref.site,
-                                       exclude=(*asked.words, *said)))
+                                       exclude=(*asked.words, *said),
+                                       asked=(*asked.words_of(asked.first), *said)))
     if again and asked.first is None and not any(m.shared >= 2 or m.rare for m in beyond):
         # the card was the last answer: "那退款没到账呢" after "美亚退货怎么弄" asks for
         # the fact its words match, not the same summary again
@@ -445,8 +447,8 @@ def _target_by_facts(
     if platform is None:
         return None, []
     matches = _strong(index.facts.match(question, platform.id, role=result.role,
-                                        site=result.site,
-                                        exclude=asked.words))
+                                        site=result.site, exclude=asked.words,
+                                        asked=asked.words_of(asked.first)))
     if not matches:
         return None, []
     fact = matches[0].fact

@@ -53,10 +53,17 @@ class AskedAspects:
     aspects: tuple[Aspect, ...]
     elapsed: timedelta | None = None
     words: tuple[str, ...] = ()  # the words recognised (for debugging and the UI)
+    # (word, group) of each word recognised: which aspect (or "elapsed") it was read as
+    read_as: tuple[tuple[str, str], ...] = ()
 
     @property
     def first(self) -> Aspect | None:
         return self.aspects[0] if self.aspects else None
+
+    def words_of(self, aspect: Aspect | None) -> tuple[str, ...]:
+        """The words read as `aspect` ("phone number" as phone)."""
+        return tuple(w for w, group in self.read_as if aspect is not None
+                     and group == aspect.value)
 
 
 class _Hit(NamedTuple):
@@ -140,7 +147,8 @@ class AspectDetector:
                 found.add(Aspect.followup.value)
         aspects = tuple(Aspect(g) for g in sorted(found, key=self._order.__getitem__))
         words = tuple(dict.fromkeys(h.word for h in hits))
-        return AskedAspects(aspects, elapsed, words)
+        read_as = tuple(dict.fromkeys((h.word, h.group) for h in hits))
+        return AskedAspects(aspects, elapsed, words, read_as)
 
     def _off_places(self, compact: str, hits: list[_Hit]) -> list[_Hit]:
         """Drop what a place or platform name only looks like: "中国客服" is not "中文

@@ -293,6 +293,7 @@ class FactIndex:
         paths: Iterable[str] | None = None,
         exclude: Iterable[str] = (),
         site: str | None = None,
+        asked: Iterable[str] = (),
     ) -> list[FactMatch]:
         """The platform's facts (or those at `paths`) that share words with the question,
         best first; a fact for another role than `role` is left out, one of `site` counts
@@ -300,7 +301,9 @@ class FactIndex:
 
         The words in `exclude` (those the aspect detector already read) and the names of
         platforms, sites and roles do not count: "亚马逊电话多少" must not pick the one
-        note that happens to say 电话 over the numbers themselves."""
+        note that happens to say 电话 over the numbers themselves. They count a little,
+        and as words the question shares with a fact, except those in `asked` (the
+        words of the aspect the answer is about: every fact of it says them)."""
         docs = self._docs.get(platform)
         if docs is None:
             return []
@@ -333,6 +336,7 @@ class FactIndex:
                    for w in used):
                 for term in expansion:
                     wanted.setdefault(term, SYNONYM_WEIGHT)
+        said = {t for w in asked for t in terms(w)}
         wanted = {t: w for t, w in wanted.items()
                   if t not in skip and idf.get(t, 0.0) >= MIN_IDF and not self._misspelt_name(t)}
         if not wanted:
@@ -353,7 +357,8 @@ class FactIndex:
                 tf = doc.get(term)
                 if not tf:
                     continue
-                if weight == 1.0:  # the question's own words, not their synonyms
+                # the question's own words, not synonyms, nor the aspect's own words
+                if weight == 1.0 or (weight == READ_WEIGHT and term not in said):
                     shared += 1
                     rare = rare or idf[term] >= RARE_IDF
                 score += (weight * idf[term] * tf * (K1 + 1)

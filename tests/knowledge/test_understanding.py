@@ -199,3 +199,12 @@ def test_a_fact_of_the_site_named_leads_over_the_platforms_general_one(
     responder: Responder, question: str, said: str
 ) -> None:
     assert said in answer(responder, question).plain_text().splitlines()[1]
+
+
+def test_words_read_as_another_aspect_still_count_as_the_questions_own(
+    responder: Responder,
+) -> None:
+    # 已经 was read as time waited and 冒充 as the scam; the fact shares them with the
+    # question, not only the words of the aspect answered
+    first = answer(responder, "temu骗子冒充客服 我已经付钱了怎么办").plain_text().splitlines()[1]
+    assert "已经付了钱的" in first

@@ -401,7 +401,8 @@ def _switched(catalog: Catalog, asked: AskedAspects, lexical: list[FactMatch]) -
         for match in lexical:
             other = match.fact.aspects & _DURATIONS
             if other and asked.first not in match.fact.aspects:
-                if match.score >= DURATION_SWITCH * max(tagged, LEXICAL_MIN):
+                # none of the duration's facts matching, a strong match of another decides
+                if match.score >= DURATION_SWITCH * tagged:
                     return replace(asked, aspects=(min(other), *asked.aspects))
                 break
         return asked
@@ -412,7 +413,9 @@ def _switched(catalog: Catalog, asked: AskedAspects, lexical: list[FactMatch]) -
         return asked
     if also:
         return replace(asked, aspects=(also[0], *[a for a in asked.aspects if a != also[0]]))
-    if tagged == 0:  # an aspect word, but none of its facts shares a word with the question
+    if tagged == 0 and (top.shared >= 2 or top.rare):
+        # an aspect word, but none of its facts shares a word with the question, and this
+        # fact shares two (one word in passing is no reason to answer another aspect)
         return replace(asked, aspects=(_aspect_of(catalog, top.fact), *asked.aspects))
     return asked
 

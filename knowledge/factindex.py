@@ -150,7 +150,9 @@ class FactIndex:
         """Platform, site and role names: the target, resolved elsewhere; in a fact's text
         they say where it applies, not what it is about. The names of a role other than
         the asker's are kept apart: for a seller "顾客" is the other party, a word of the
-        question ("多久内要回复顾客"), not the target."""
+        question ("多久内要回复顾客"), not the target. A name of several English words
+        ("amazon customer service", "seller support") is a name only as a whole: "support"
+        or "shop" alone is a word of the question."""
         names: list[str] = []
         by_role: dict[str, list[str]] = defaultdict(list)
         for platform in catalog.platforms.values():
@@ -160,18 +162,11 @@ class FactIndex:
             for role in platform.roles:
                 by_role[role.id] += [role.name.zh, role.name.en, *role.keywords]
         every = names + [name for role_names in by_role.values() for name in role_names]
-        self._names = frozenset(t for name in every if not has_han(name) for t in terms(name))
+        self._all_names = _Names.of(every)
+        self._names = self._all_names.words
         self._latin_names = sorted(t for t in self._names if len(t) >= 5)
-        han, _ = _surfaces(every)
-        self._han_names = sorted(han, key=len, reverse=True)
         # per asker's role: the names that stay names (platforms, sites, that role's own)
-        self._role_names: dict[str, tuple[frozenset[str], list[str]]] = {}
-        for role_id, own in by_role.items():
-            kept = names + own
-            kept_han, _ = _surfaces(kept)
-            self._role_names[role_id] = (
-                frozenset(t for name in kept if not has_han(name) for t in terms(name)),
-                sorted(kept_han, key=len, reverse=True))
+        self._role_names = {role_id: _Names.of(names + own) for role_id, own in by_role.items()}
 
     def _index_facts(self, catalog: Catalog) -> None:
         frequency: Counter[str] = Counter()
@@ -251,8 +246,8 @@ class FactIndex:
         """Offsets of the question's names (a misspelt one, "amazom", is the name), and
         of its names and the words read already; with `role`, another role's names are
         words of the question."""
-        _, han_names = self._role_names.get(role or "", (self._names, self._han_names))
-        names = _mask(analyzed.compact, han_names)
+        known = self._role_names.get(role or "", self._all_names)
+        names = _mask(analyzed.compact, known.han) | known.latin_offsets(analyzed)
         names |= {t.start for t in analyzed.tokens if self._misspelt_name(t.stem)}
         read = {t for w in words if not has_han(w) for t in terms(w)}
         masked = names | _mask(analyzed.compact, [analyze(w, limit=None).compact
@@ -309,9 +304,8 @@ class FactIndex:
             return []
         idf = self._idf
         words = list(exclude)
-        role_names, _ = self._role_names.get(role or "", (self._names, self._han_names))
-        skip = role_names | ({t for w in words if not has_han(w) for t in terms(w)}
-                              if not READ_WEIGHT else set())
+        skip = self._role_names.get(role or "", self._all_names).words | (
+            {t for w in words if not has_han(w) for t in terms(w)} if not READ_WEIGHT else set())
         analyzed = analyze(question)
         # a misspelt name is the name, and a word read already is read: no synonym of
         # either comes in ("phone number" must not bring in every "hotline")
@@ -369,6 +363,36 @@ class FactIndex:
                 out.append(FactMatch(fact, score, shared, rare))
         out.sort(key=lambda m: -m.score)
         return out
+
+
+@dataclass(frozen=True)
+class _Names:
+    """Names as a question is searched for them: Chinese ones as substrings, English
+    one-word ones as terms, English phrases as runs of stems."""
+
+    han: list[str]  # longest first
+    words: frozenset[str]
+    phrases: tuple[tuple[str, ...], ...]
+
+    @classmethod
+    def of(cls, names: Sequence[str]) -> _Names:
+        han, latin = _surfaces(names)
+        stems = [tuple(p.split()) for p in latin if p]
+        return cls(sorted(han, key=len, reverse=True),
+                   frozenset(p[0] for p in stems if len(p) == 1),
+                   tuple(p for p in stems if len(p) > 1))
+
+    def latin_offsets(self, analyzed: Analyzed) -> frozenset[int]:
+        """Where the English names (one word, or a whole phrase) start their words."""
+        tokens = analyzed.tokens
+        stems = [t.stem for t in tokens]
+        out = {t.start for t in tokens if t.stem in self.words}
+        for phrase in self.phrases:
+            n = len(phrase)
+            for i in range(len(stems) - n + 1):
+                if tuple(stems[i:i + n]) == phrase:
+                    out |= {t.start for t in tokens[i:i + n]}
+        return frozenset(out)
 
 
 _CHAR = "\x01"  # prefix of a single-character term

@@ -208,3 +208,15 @@ def test_words_read_as_another_aspect_still_count_as_the_questions_own(
     # question, not only the words of the aspect answered
     first = answer(responder, "temu骗子冒充客服 我已经付钱了怎么办").plain_text().splitlines()[1]
     assert "已经付了钱的" in first
+
+
+def test_a_word_of_a_many_word_name_alone_is_a_word_of_the_question(
+    responder: Responder,
+) -> None:
+    # "amazon support" and "seller support" are names; "support" alone is what is asked
+    facts = responder.index.facts
+    assert facts.beyond_names("tiktok seller how to contact support") == "how to contact support"
+    assert facts.beyond_names("amazon support phone") == "phone"
+    reply = answer(responder, "tiktok seller how to contact support")
+    assert reply.aspect is Aspect.entry
+    assert "Vietnam" not in reply.plain_text().splitlines()[1]

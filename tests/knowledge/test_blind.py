@@ -1,5 +1,6 @@
-"""Questions nobody tuned for (tests/knowledge/blind.yaml): how often the first reply
-shows the asked fact within 300 characters, per split.
+"""Questions nobody tuned for (tests/knowledge/blind.yaml, and a second set written the
+same way later, blind_extra.yaml as `dev2`): how often the first reply shows the asked
+fact within 300 characters, per split.
 
 The floors are what the answering path reaches today, measured, not the goal: issue #18
 asks for 90 % on `test` and 95 % on `dev`. A change that lowers a rate fails here; a
@@ -17,7 +18,7 @@ from knowledge.catalog import load_catalog
 from knowledge.reply import Responder
 from tests.knowledge import blind
 
-FLOORS = {"dev": 0.75, "test": 0.70}
+FLOORS = {"dev": 0.84, "test": 0.73, "dev2": 0.62}
 DATA = Path(__file__).resolve().parents[2] / "knowledge" / "data"
 
 

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from knowledge.catalog import Catalog
+from knowledge.factindex import FactIndex
 from knowledge.links import LinkKind, LinkVerdict, OfficialDomains
 from knowledge.numbers import NumberVerdict, PhoneBook, PlatformAdvice, platform_advice
 from knowledge.platforms import PlatformNames, SourcedText, safe_path, safety_advice
@@ -22,6 +23,8 @@ from knowledge.schema import Lang
 from knowledge.textnorm import has_han
 
 __all__ = ["Checker", "MessageCheck", "around"]
+
+PERTINENT = 2.5  # how well a warning must match the message's words to be said in an alert
 
 
 @dataclass(frozen=True)
@@ -62,12 +65,13 @@ class Checker:
     """Numbers, links and scam words in a message; build once per catalog."""
 
     def __init__(self, catalog: Catalog, names: PlatformNames, phones: PhoneBook,
-                 domains: OfficialDomains) -> None:
+                 domains: OfficialDomains, facts: FactIndex | None = None) -> None:
         self._catalog = catalog
         self._names = names
         self.phones = phones
         self.domains = domains
         self.words = ScamWords(catalog)
+        self._facts = facts  # to find the platform's warning the message is about
 
     def check(self, text: str) -> MessageCheck | None:
         """The check of a message; None when it holds no number, no link, no scam words."""
@@ -109,7 +113,22 @@ class Checker:
         ids = [*named, *(a.platform for a in (*numbers_advice, *links_advice))]
         if scam and not named and not numbers_advice and not links_advice:
             ids = []
-        return tuple(platform_advice(self._catalog, p) for p in dict.fromkeys(ids) if p in covered)
+        return tuple(self._pertinent(platform_advice(self._catalog, p), text)
+                     for p in dict.fromkeys(ids) if p in covered)
+
+    def _pertinent(self, advice: PlatformAdvice, text: str) -> PlatformAdvice:
+        """The platform's warnings, the one the message's words match best first."""
+        if self._facts is None or not advice.warnings:
+            return advice
+        paths = {f"warnings.{i}": i for i in range(len(advice.warnings))}
+        matches = [m for m in self._facts.match(text, advice.platform, paths=paths)
+                   if m.score >= PERTINENT and (m.shared >= 2 or m.rare)]
+        if not matches:
+            return advice
+        first = paths[matches[0].fact.path]
+        warnings = (advice.warnings[first],
+                    *(w for i, w in enumerate(advice.warnings) if i != first))
+        return replace(advice, warnings=warnings, pertinent=True)
 
 
 

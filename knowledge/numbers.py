@@ -137,6 +137,9 @@ class PlatformAdvice:
     name: Text
     official_entry: SourcedText
     warnings: tuple[SourcedText, ...]
+    # the message's own words match the first warning ("got an email from …": the
+    # platform's word on which addresses it writes from): worth saying even in a scam alert
+    pertinent: bool = False
 
 
 @dataclass(frozen=True)

@@ -90,7 +90,8 @@ class Responder:
         self.phones = PhoneBook(catalog, self.names)
         self.domains = OfficialDomains(catalog, self.names)
         self.smalltalk = SmallTalkMatcher(catalog, self.names)
-        self.checker = Checker(catalog, self.names, self.phones, self.domains)
+        self.checker = Checker(catalog, self.names, self.phones, self.domains,
+                               self.index.facts)
 
     def respond(
         self,

@@ -140,6 +140,9 @@ class _Wording:
                                          self.label("reply.scam.entry",
                                                     name=item.name.get(self.lang),
                                                     entry=item.official_entry.text.get(self.lang))))
+                    if item.pertinent:  # the platform's own word on what the message is about
+                        self.cited.extend(item.warnings[0].sources)
+                        lines.append(Line.of("⚠️ ", item.warnings[0].text.get(self.lang)))
             else:
                 lines.extend(self.safety(check.safe_path, ()))
         lines.extend(self.verdicts(check, hours=check.scam is None))

@@ -223,3 +223,27 @@ def test_any_mix_of_links_numbers_and_scam_words_gets_a_reply(
     assert worded is not None
     if isinstance(reply, MessageCheck) and not reply.all_official:
         assert "✅" not in worded.splitlines()[1]  # the worst leads, never a ✅
+
+
+@pytest.mark.parametrize(("text", "lang", "warning"), [
+    # an e-mail from a look-alike: Shopee's own word on the addresses it writes from
+    ("got an email from shopee-support-center.net saying my account is locked, is it real",
+     "en", "@shopee.com.my"),
+    # a caller asking for a card number: Tmall's own word that its service never asks
+    ("有人打电话说是天猫客服，要我报银行卡号", "zh", "不会主动索要身份证号、银行卡号、支付密码"),
+])
+def test_a_scam_alert_adds_the_platforms_own_warning_about_what_the_message_is(
+    responder: Responder, text: str, lang: Lang, warning: str
+) -> None:
+    reply, shown = ask(responder, text, lang)
+    assert isinstance(reply, MessageCheck) and reply.scam is not None
+    assert warning in shown
+    # after the alert and the safe way, not instead of them
+    assert shown.index(warning) > shown.index("⛔")
+
+
+def test_a_scam_alert_adds_no_warning_its_words_do_not_match(responder: Responder) -> None:
+    reply, shown = ask(responder, "亚马逊说我账户冻结了 点这个链接解冻 http://amaz0n-help.xyz")
+    assert isinstance(reply, MessageCheck) and reply.scam is not None
+    assert [(a.platform, a.pertinent) for a in reply.advice] == [("amazon", False)]
+    assert "多为诈骗" not in shown  # Amazon's first warning, not about this message

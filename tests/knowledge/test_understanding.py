@@ -220,3 +220,11 @@ def test_a_word_of_a_many_word_name_alone_is_a_word_of_the_question(
     reply = answer(responder, "tiktok seller how to contact support")
     assert reply.aspect is Aspect.entry
     assert "Vietnam" not in reply.plain_text().splitlines()[1]
+
+
+@pytest.mark.parametrize("question", ["亚马逊买的盘子摔碎了怎么办", "amazon order arrived cracked"])
+def test_words_for_breakage_reach_the_damaged_item_card(
+    responder: Responder, question: str
+) -> None:
+    reply = answer(responder, question)
+    assert reply.ref is not None and reply.ref.issue == "item_quality"

@@ -143,7 +143,7 @@ class AspectDetector:
         counted = strong or [h for h in hits if h.group != _ELAPSED]
         found = {h.group for h in counted}
         elapsed = None
-        if any(h.group == _ELAPSED for h in hits):
+        if any(h.group == _ELAPSED for h in hits) or _done(analyzed.text):
             elapsed = parse_elapsed(analyzed.text)
             if elapsed is not None:
                 found.add(Aspect.followup.value)
@@ -277,6 +277,7 @@ _DURATION_RE = re.compile(
     re.IGNORECASE,
 )
 _WITHIN_RE = re.compile(r"\bwithin\s*$", re.IGNORECASE)
+_GLUED = re.compile(r"([a-z])(?=[\u4e00-\u9fff])", re.IGNORECASE)
 
 
 def _zh_number(text: str) -> float | None:
@@ -293,12 +294,27 @@ def _zh_number(text: str) -> float | None:
     return None
 
 
+def _clean(text: str) -> str:
+    """The text as durations are read from it; a Latin word glued to Chinese ends there
+    ("开了case三天了": 三天 is a duration, not the end of a word)."""
+    return _GLUED.sub(r"\1 ", textnorm.clean(text))
+
+
+def _done(text: str) -> bool:
+    """A duration followed by 了 is time that has passed ("开了case三天了"), whatever
+    words surround it."""
+    cleaned = _clean(text)
+    # "是7天了吗" asks whether it is seven days: a question, not time waited
+    return any(cleaned[m.end():m.end() + 1] == "了" and cleaned[m.end() + 1:m.end() + 2] != "吗"
+               for m in _DURATION_RE.finditer(cleaned))
+
+
 def parse_elapsed(text: str) -> timedelta | None:
     """The first duration in a text that is not a deadline ("72小时内", "within 3 days").
 
     The caller decides whether it is time already waited (an `elapsed` word nearby).
     """
-    cleaned = textnorm.clean(text)
+    cleaned = _clean(text)
     for match in _DURATION_RE.finditer(cleaned):
         if match.group("within") or _WITHIN_RE.search(cleaned[: match.start()]):
             continue

@@ -219,3 +219,15 @@ def test_dou_is_time_waited_only_before_a_number(
     asked = detector.detect(question)
     assert asked.elapsed == elapsed
     assert (Aspect.followup in asked.aspects) is (elapsed is not None)
+
+
+@pytest.mark.parametrize(
+    ("question", "elapsed"),
+    [("开了case三天了一点回音都没有", timedelta(days=3)),  # 了 after a duration: time passed
+     ("email两天了", timedelta(days=2)),
+     ("退货期限是7天了吗", None)],  # asks what the limit is
+)
+def test_a_duration_followed_by_le_is_time_waited(
+    detector: AspectDetector, question: str, elapsed: timedelta | None
+) -> None:
+    assert detector.detect(question).elapsed == elapsed

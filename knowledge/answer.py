@@ -226,12 +226,25 @@ def direct_answer(
     ref, lexical, beyond = _facts_matching(catalog, index, question, result, asked, ref,
                                            again=context is not None and ref == context.ref)
     ref, named = _channels_called(catalog, index, question, result, ref)
+    # the fact the question's own words match best, before the aspect reorders anything
+    lead = _lead(beyond or lexical, named)
     asked, lexical = _asked(catalog, asked, result, context, lexical, beyond, named)
     channels = named or _in_focus(catalog, ref, lexical)
     answer = answer_about(catalog, ref, asked, question=question, lang=lang,
                           user_zone=user_zone, now=now, personal=personal,
-                          from_search=from_search, lexical=lexical, channels=channels)
+                          from_search=from_search, lexical=lexical, channels=channels,
+                          lead=lead)
     return replace(answer, suggestions=tuple(m.ref for m in result.matches))
+
+
+def _lead(matches: Sequence[FactMatch], named: tuple[str, ...]) -> AspectFact | None:
+    """The fact to say first: the best match of the question's words, if it shares two
+    of them or a rare one ("已经付了钱的，联系 Temu 客服求助" for "已经把钱转给冒充temu的人了
+    咋办"). Not when two channels are named: what each is comes first."""
+    if not matches or len(named) > 1:
+        return None
+    top = matches[0]
+    return top.fact if top.shared >= 2 or top.rare else None
 
 
 def _facts_matching(
@@ -480,6 +493,7 @@ def answer_about(
     from_search: bool = True,
     lexical: Sequence[FactMatch] = (),
     channels: Sequence[str] = (),
+    lead: AspectFact | None = None,
 ) -> DirectAnswer:
     """The answer for a known card and aspect (a button "this, for another site" asks it).
 
@@ -506,7 +520,7 @@ def answer_about(
         return DirectAnswer(question, lang, ref, None, (), card.title, (), (), rec_line,
                             sections=sections, from_search=from_search)
     writer = _Writer(catalog, platform, ref, asked, lang, user_zone, now, personal, lexical,
-                     channels)
+                     channels, lead)
     lines, sites, narrow = writer.write()
     sources = tuple(catalog.sources[s] for s in writer.cited if s in catalog.sources)
     note, note_once = writer.shared_note(sources)
@@ -681,8 +695,10 @@ class _Writer(FactLines):
         personal: bool,
         lexical: Sequence[FactMatch] = (),
         channels: Sequence[str] = (),
+        lead: AspectFact | None = None,
     ) -> None:
         super().__init__(catalog, platform, lang, user_zone, now, personal)
+        self.lead = lead  # the fact the question's words match best: it comes first
         self.called = frozenset(channels)  # channels the question calls by name
         card = catalog.issue(ref.platform, ref.role, ref.issue)
         self.recommended = frozenset(r.channel for r in card.recommended) if card else \
@@ -793,7 +809,12 @@ class _Writer(FactLines):
         if not tiers:
             return []
         # one lone fact is a thin answer: the next tier's facts follow it
-        return tiers[0] + tiers[1] if len(tiers[0]) < 2 and len(tiers) > 1 else tiers[0]
+        out = tiers[0] + tiers[1] if len(tiers[0]) < 2 and len(tiers) > 1 else tiers[0]
+        lead = self.lead
+        if lead is not None and _for_role(lead, role) and lead.site in (None, self.ref.site):
+            # whatever its aspect: the sentence the question was asked about comes first
+            out = [lead, *(f for f in out if f is not lead)]
+        return out
 
     def rank(self, fact: AspectFact) -> tuple[int, int, int, int, int, int, int]:
         """The site's own facts first; then those whose own words the question uses;

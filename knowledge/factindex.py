@@ -66,6 +66,11 @@ STOP_BIGRAMS = frozenset(
 )
 
 
+# pieces of web and mail addresses ("shopee.com.my"): they say nothing a question asks,
+# and "come" stems to "com"
+_WEB = frozenset({"com", "www", "http", "https", "net", "org", "html"})
+
+
 def terms(text: str, *, limit: int | None = None) -> list[str]:
     """Character bigrams of each Chinese run (a lone character as itself) and English
     stems, stopwords dropped; the same for facts and questions."""
@@ -92,7 +97,8 @@ def _terms(analyzed: Analyzed, masked: frozenset[int] = frozenset()) -> list[str
             out += [b for b in (run[i:i + 2] for i in range(len(run) - 1))
                     if b not in STOP_BIGRAMS]
     out += [t.stem for t in analyzed.tokens
-            if t.stem not in STOPWORDS and len(t.stem) > 1 and t.start not in masked]
+            if t.stem not in STOPWORDS and t.stem not in _WEB and len(t.stem) > 1
+            and t.start not in masked]
     return out
 
 

@@ -243,3 +243,11 @@ def test_the_sentence_the_question_shares_most_words_with_comes_first(
 ) -> None:
     first = answer(responder, question).plain_text().splitlines()[1]
     assert any(s in first for s in said), first
+
+
+def test_pieces_of_a_web_address_are_not_words(responder: Responder) -> None:
+    # "come" stems to "com", which every "@shopee.com.my" has: no e-mail warning for a
+    # late parcel
+    reply = answer(responder, "my shopee parcel hasnt come, the guarantee ends soon, malaysia")
+    assert reply.aspect is not Aspect.safety
+    assert "Guarantee" in reply.plain_text().splitlines()[1]

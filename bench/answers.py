@@ -23,6 +23,7 @@ import argparse
 import html
 import re
 import statistics
+import subprocess
 import sys
 import time
 from datetime import UTC, datetime
@@ -97,6 +98,14 @@ def blind_figures(catalog: Catalog, repeat: int) -> None:
     FactIndex(catalog)
     facts = time.perf_counter() - start
     index = responder.index
+    # the characters' readings (knowledge/sounds.py) load on import: time it in a fresh
+    # interpreter, where nothing has imported them yet
+    readings = subprocess.run(
+        [sys.executable, "-c", "import time; t = time.perf_counter(); "
+         "import knowledge.sounds; print(time.perf_counter() - t)"],
+        capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[1])
+    print(f"start-up: importing the characters' readings (pypinyin) "
+          f"{float(readings.stdout) * 1000:.0f} ms")
     print(f"start-up: answering path built in {built * 1000:.0f} ms, of which the facts' "
           f"index (issue #18) {facts * 1000:.0f} ms")
     for split in blind.SPLITS:

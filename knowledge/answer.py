@@ -216,6 +216,13 @@ def direct_answer(
         # names and nothing else ("那蝦皮呢", "卖家呢"): the last question, of them
         question = f"{question} {context.words}"
         asked = index.aspects.detect(question)
+    elif (context is not None and context.aspect is not None
+          and context.aspect not in _CHANNEL_ASPECTS and asked.aspects
+          and set(asked.aspects) <= set(_CHANNEL_ASPECTS)
+          and not index.facts.says_more(question, asked.words)):
+        # a channel and nothing else ("电话呢", "email?") after "邮件多久回复": the same
+        # thing asked of that channel
+        asked = replace(asked, aspects=(context.aspect, *asked.aspects))
     result = index.search(question, limit=suggestions)
     if context is not None and result.platform is not None and (
             asked.first is not None or result.confident):

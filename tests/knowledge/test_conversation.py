@@ -141,3 +141,10 @@ def test_a_name_alone_asks_the_last_questions_words_of_it(responder: Responder) 
     third = answer(talk(responder, "天猫客服会问我要支付密码吗", "那etsy呢", "shopee呢"))
     assert third.ref is not None and (third.ref.platform, third.ref.issue) == (
         "shopee", "account_safety")
+
+
+def test_a_channel_alone_asks_the_same_of_that_channel(responder: Responder) -> None:
+    # "电话呢" after the e-mail reply time: the phone's reply time, not its numbers
+    reply = answer(talk(responder, "亚马逊卖家邮件多久回复", "电话呢"))
+    assert reply.aspects[:2] == (Aspect.response_time, Aspect.phone)
+    assert "5–10 分钟" in reply.plain_text().splitlines()[1]

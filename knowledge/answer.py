@@ -251,7 +251,19 @@ def _lead(matches: Sequence[FactMatch], named: tuple[str, ...]) -> AspectFact | 
     if not matches or len(named) > 1:
         return None
     top = matches[0]
-    return top.fact if top.shared >= 2 or top.rare else None
+    if not (top.shared >= 2 or top.rare):
+        return None
+    # the files state a rule before its exceptions: where the sentence just before the
+    # best match in the same list is about the same and matches well too, the rule leads
+    # and its exceptions follow ("有补偿吗": the credit, then when there is none)
+    head, _, index = top.fact.path.rpartition(".")
+    if index.isdigit() and int(index) > 0:
+        before = f"{head}.{int(index) - 1}"
+        rule = next((m for m in matches if m.fact.path == before), None)
+        if (rule is not None and rule.score >= LEXICAL_LEAD * top.score
+                and rule.fact.aspects & top.fact.aspects):
+            return rule.fact
+    return top.fact
 
 
 def _facts_matching(

@@ -597,14 +597,18 @@ class SearchIndex:
         return any(n in self._platform_stems for n in neighbours)
 
     def _correct(self, token: Token) -> str | None:
-        """The known English word one or two edits away, preferring same first letter."""
+        """The known English word one or two edits away, preferring a platform's name,
+        then the same first letter."""
         budget = _edit_budget(len(token.raw))
         choices = self._vocab_by_first.get(token.stem[0], []) if budget == 1 else self._vocab_list
         found = process.extract(token.stem, choices, scorer=OSA.distance,
                                 score_cutoff=budget, limit=None)
         if not found:
             return None
-        found.sort(key=lambda f: (f[1], f[0][0] != token.stem[0], f[0]))
+        # as near to a platform's name as to another word: the name ("shoppe" is Shopee
+        # misspelt, not "shop")
+        found.sort(key=lambda f: (f[1], f[0] not in self._platform_stems,
+                                  f[0][0] != token.stem[0], f[0]))
         return str(found[0][0])
 
     def _mark_contained(self, hits: list[_Hit]) -> list[_Hit]:

@@ -532,3 +532,10 @@ def _card_text(catalog: Catalog, ref: CardRef, query: str) -> str | None:
                       now=datetime(2026, 3, 4, 4, 0, tzinfo=UTC))
     assert card is not None
     return card.plain_text()
+
+
+def test_a_typo_as_near_a_platform_as_a_word_is_the_platform() -> None:
+    # "shoppe" is one edit from "shop" and from Shopee: people misspell the names
+    index = SearchIndex(load_catalog())
+    assert index.search("shoppe refund").platform == "shopee"
+    assert index.search("shop refund").platform is None

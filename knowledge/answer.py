@@ -241,7 +241,32 @@ def direct_answer(
                           user_zone=user_zone, now=now, personal=personal,
                           from_search=from_search, lexical=lexical, channels=channels,
                           lead=lead)
+    if (ref is not None and answer.aspect is not None and not answer.facts
+            and result.role == ref.role and index.facts.says_more(message, ())):
+        # nothing for the role the question names, in a sentence that says more: the
+        # role word may be the other party ("tiktok seller isnt replying to me" is a
+        # buyer's): the other role's answer, rather than a false "nothing on this"
+        answer = _as_other_role(catalog, result, asked, ref, answer, question=question,
+                                lang=lang, user_zone=user_zone, now=now, personal=personal)
     return replace(answer, suggestions=tuple(m.ref for m in result.matches))
+
+
+def _as_other_role(
+    catalog: Catalog, result: SearchResult, asked: AskedAspects, ref: CardRef,
+    answer: DirectAnswer, *, question: str, lang: Lang, user_zone: ZoneInfo, now: datetime,
+    personal: bool,
+) -> DirectAnswer:
+    platform = catalog.platform(ref.platform)
+    others = [r.id for r in platform.roles if r.id != ref.role] if platform else []
+    if not others or asked.first is None:
+        return answer
+    other = _target_by_aspect(catalog, replace(result, platform=ref.platform, role=others[0]),
+                              asked.first)
+    if other is None:
+        return answer
+    again = answer_about(catalog, other, asked, question=question, lang=lang,
+                         user_zone=user_zone, now=now, personal=personal)
+    return again if again.facts else answer
 
 
 def _lead(matches: Sequence[FactMatch], named: tuple[str, ...]) -> AspectFact | None:

@@ -251,3 +251,13 @@ def test_pieces_of_a_web_address_are_not_words(responder: Responder) -> None:
     reply = answer(responder, "my shopee parcel hasnt come, the guarantee ends soon, malaysia")
     assert reply.aspect is not Aspect.safety
     assert "Guarantee" in reply.plain_text().splitlines()[1]
+
+
+def test_a_role_with_nothing_to_say_in_a_sentence_is_the_other_party(
+    responder: Responder,
+) -> None:
+    # TikTok's seller files hold no playbook for "no reply"; "seller" here is whom the
+    # shopper waits for: the shoppers' answer, never a false "nothing on this"
+    reply = answer(responder, "tiktok seller not responding to me, what now")
+    assert reply.ref is not None and reply.ref.role == "buyer"
+    assert reply.facts

@@ -256,6 +256,8 @@ def _as_other_role(
     answer: DirectAnswer, *, question: str, lang: Lang, user_zone: ZoneInfo, now: datetime,
     personal: bool,
 ) -> DirectAnswer:
+    """The answer for the platform's other role, if its files answer what was asked;
+    else the answer as it was."""
     platform = catalog.platform(ref.platform)
     others = [r.id for r in platform.roles if r.id != ref.role] if platform else []
     if not others or asked.first is None:

@@ -81,6 +81,7 @@ LEXICAL_SWITCH = 2.0  # how much better a fact of another aspect must match to l
 LEXICAL_STRONG = 9.0  # ... and how well at least, outside the durations
 DURATION_SWITCH = 1.5  # a duration word leaves which duration open: a smaller margin
 LEXICAL_FOCUS = 6.0  # with an aspect word read, facts lead by their words from this score
+LEAD_OTHER = 1.5  # how much better a fact of no asked aspect must match to lead (on dev)
 # aspects a duration word ("多久", "how many days") may ask for
 _DURATIONS = frozenset({Aspect.response_time, Aspect.deadline, Aspect.retention})
 
@@ -234,7 +235,7 @@ def direct_answer(
                                            again=context is not None and ref == context.ref)
     ref, named = _channels_called(catalog, index, question, result, ref)
     # the fact the question's own words match best, before the aspect reorders anything
-    lead = _lead(beyond or lexical, named)
+    lead = _lead(beyond or lexical, named, asked.aspects)
     asked, lexical = _asked(catalog, asked, result, context, lexical, beyond, named)
     channels = named or _in_focus(catalog, ref, lexical)
     answer = answer_about(catalog, ref, asked, question=question, lang=lang,
@@ -271,15 +272,23 @@ def _as_other_role(
     return again if again.facts else answer
 
 
-def _lead(matches: Sequence[FactMatch], named: tuple[str, ...]) -> AspectFact | None:
+def _lead(matches: Sequence[FactMatch], named: tuple[str, ...],
+          aspects: Sequence[Aspect] = ()) -> AspectFact | None:
     """The fact to say first: the best match of the question's words, if it shares two
     of them or a rare one ("已经付了钱的，联系 Temu 客服求助" for "已经把钱转给冒充temu的人了
-    咋办"). Not when two channels are named: what each is comes first."""
+    咋办"); one about none of the `aspects` asked only if it matches LEAD_OTHER times
+    better than the best that is ("where is contact us on the website" is not a
+    question about scams). Not when two channels are named: what each is comes first."""
     if not matches or len(named) > 1:
         return None
     top = matches[0]
     if not (top.shared >= 2 or top.rare):
         return None
+    asked = set(aspects)
+    if asked and not top.fact.aspects & asked:
+        tagged = max((m.score for m in matches if m.fact.aspects & asked), default=0.0)
+        if top.score < LEAD_OTHER * tagged:
+            return None
     # the files state a rule before its exceptions: where the sentence just before the
     # best match in the same list is about the same and matches well too, the rule leads
     # and its exceptions follow ("有补偿吗": the credit, then when there is none)

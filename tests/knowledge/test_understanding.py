@@ -261,3 +261,12 @@ def test_a_role_with_nothing_to_say_in_a_sentence_is_the_other_party(
     reply = answer(responder, "tiktok seller not responding to me, what now")
     assert reply.ref is not None and reply.ref.role == "buyer"
     assert reply.facts
+
+
+def test_a_sentence_about_another_aspect_leads_only_when_far_better(
+    responder: Responder,
+) -> None:
+    # "website" is in the scam warning too; the question asks where Contact Us is
+    first = answer(responder, "amazon website: where do i find the contact us page?"
+                   ).plain_text().splitlines()[1]
+    assert "Contact Us" in first and "scam" not in first

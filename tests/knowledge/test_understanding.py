@@ -272,6 +272,7 @@ def test_a_sentence_about_another_aspect_leads_only_when_far_better(
     assert "Contact Us" in first and "scam" not in first
 
 
-@pytest.mark.parametrize("question", ["天猫上买的鞋不想要了 可以退吗", "在天猫买的外套不喜欢，能退不"])
+@pytest.mark.parametrize("question", ["天猫上买的鞋不想要了 可以退吗",
+                                      "在天猫买的外套不喜欢，能退不"])
 def test_not_wanting_an_item_is_the_no_reason_return(responder: Responder, question: str) -> None:
     assert "七天无理由" in answer(responder, question).plain_text()

@@ -1094,10 +1094,12 @@ class _Writer(FactLines):
             elif isinstance(item, Holiday):
                 out.append(_Block(None, sites, [self.holiday_line(item)]))
             elif isinstance(item, Fact):
-                prefix = f"{self.site_name(fact.site)}: " if fact.site else ""
+                text = self.t(item.text)
+                name = self.site_name(fact.site) if fact.site else ""
+                # "马来西亚：…" says its site already: no "马来西亚站: " before it
+                prefix = f"{name}: " if name and not _names_site(text, name) else ""
                 note = self.fact_note(item, fact.sources)
-                out.append(_Block(None, sites, [Line.of(prefix + self.t(item.text), *note,
-                                                        indent=1)]))
+                out.append(_Block(None, sites, [Line.of(prefix + text, *note, indent=1)]))
         return out
 
     def word_phones(self, channel: Channel, phones: list[Phone]) -> list[_Block]:
@@ -1181,6 +1183,12 @@ class _Writer(FactLines):
 
 
 _DIGITS = re.compile(r"\d+")
+
+
+def _names_site(text: str, name: str) -> bool:
+    """Whether a fact's text opens with its site's name ("Malaysia: …", "越南：…")."""
+    bare = name.removesuffix("站")
+    return any(text.startswith(bare + colon) for colon in (":", "："))
 
 
 def _same_fact(a: AspectFact, b: AspectFact) -> bool:

@@ -408,3 +408,15 @@ def test_a_fact_the_files_state_twice_is_said_once(
     # a channel's note and an issue's tip repeat it in other words: one line says it
     lines = _shown(ask(catalog, index, question, lang="zh"))
     assert sum(said in line for line in lines) == 1, lines
+
+
+@pytest.mark.parametrize(("question", "lang", "opening"), [
+    ("shopee malaysia guarantee how many days", "en", "Malaysia: "),
+    ("越南tiktok退货期限几天", "zh", "越南："),
+])
+def test_a_fact_that_names_its_site_is_not_prefixed_with_it_again(
+    catalog: Catalog, index: SearchIndex, question: str, lang: Lang, opening: str
+) -> None:
+    first = _shown(ask(catalog, index, question, lang=lang))[0].removeprefix("• ")
+    assert first.startswith(opening) and not first.startswith(opening * 2)
+    assert "马来西亚站: " not in first and "越南站: " not in first

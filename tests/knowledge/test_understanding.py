@@ -276,3 +276,9 @@ def test_a_sentence_about_another_aspect_leads_only_when_far_better(
                                       "在天猫买的外套不喜欢，能退不"])
 def test_not_wanting_an_item_is_the_no_reason_return(responder: Responder, question: str) -> None:
     assert "七天无理由" in answer(responder, question).plain_text()
+
+
+@pytest.mark.parametrize("question", ["amazon double charge on my order", "亚马逊扣费扣多了"])
+def test_being_charged_is_a_payment_question(responder: Responder, question: str) -> None:
+    reply = answer(responder, question)
+    assert reply.ref is not None and (reply.ref.role, reply.ref.issue) == ("buyer", "payment")

@@ -231,3 +231,9 @@ def test_a_duration_followed_by_le_is_time_waited(
     detector: AspectDetector, question: str, elapsed: timedelta | None
 ) -> None:
     assert detector.detect(question).elapsed == elapsed
+
+
+@pytest.mark.parametrize("question", ["the agent didn't fix my problem",
+                                      "still not fixed after two chats"])
+def test_not_fixed_is_a_question_of_escalating(detector: AspectDetector, question: str) -> None:
+    assert detector.detect(question).first is Aspect.escalation

@@ -36,7 +36,7 @@ from rapidfuzz.distance import OSA
 
 from knowledge import textnorm
 from knowledge.schema import Aspect, AspectsFile, AspectWords
-from knowledge.sounds import sound_alike
+from knowledge.sounds import may_replace
 from knowledge.textnorm import STOPWORDS, Analyzed, analyze, has_han
 
 __all__ = ["AskedAspects", "AspectDetector", "parse_elapsed"]
@@ -45,7 +45,6 @@ _ELAPSED = "elapsed"  # the pseudo-aspect of the `elapsed` words
 # Chinese words shorter than this match exactly only: the aspect words are short and
 # common, and one wrong character in three ("回复快" for "回复怎") is another word
 _FUZZY_MIN_HAN = 4
-_ANY_TYPO_HAN = 5  # from this length a typo need not sound like the character it replaces
 
 
 @dataclass(frozen=True)
@@ -199,8 +198,7 @@ class AspectDetector:
                         continue
                     key = compact[s:p] + "\0" + compact[p + 1:s + length]
                     for surface in self._han_masked.get(key, ()):
-                        # a typo sounds alike, but in a long word any character may be
-                        if length >= _ANY_TYPO_HAN or sound_alike(compact[p], surface[p - s]):
+                        if may_replace(compact[p], surface[p - s], length):
                             out += self._hits_for(self._han[surface], s, s + length,
                                                   exact=False)
         return out

@@ -55,7 +55,7 @@ from knowledge.catalog import CardRef, Catalog
 from knowledge.factindex import FactIndex
 from knowledge.platforms import PlatformNames
 from knowledge.schema import Fact, Issue, Text
-from knowledge.sounds import sound_alike
+from knowledge.sounds import may_replace
 from knowledge.textnorm import STOPWORDS, Analyzed, Token, analyze, has_han
 from knowledge.textnorm import edit_budget as _edit_budget
 
@@ -103,7 +103,6 @@ KEEP_RATIO = 0.15  # drop matches scoring under this share of the best one
 
 # Typo tolerance budgets.
 FUZZY_MIN_HAN = 2  # Chinese words shorter than this are matched exactly only
-ANY_TYPO_HAN = 5  # from this length a typo need not sound like the character it replaces
 FUZZY_HAN_BUDGET = 1500  # dictionary probes per query for Chinese typos (long input)
 FUZZY_MAX_TOKENS = 12  # English words per query that may be spelling-corrected
 
@@ -690,10 +689,8 @@ class SearchIndex:
                         ):
                             continue
                         for body, concept in candidates:
-                            # a typo sounds like the character it replaces; in a long
-                            # word any one character may be wrong ("申请客服介人")
-                            if concept not in found and (length >= ANY_TYPO_HAN or sound_alike(
-                                    compact[p], body[p - s])):
+                            if concept not in found and may_replace(compact[p], body[p - s],
+                                                                    length):
                                 found.add(concept)
                                 out.append(_Hit(concept, s, s + length, Q_FUZZY, False))
         return out

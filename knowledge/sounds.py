@@ -15,7 +15,9 @@ from functools import lru_cache
 
 from pypinyin.pinyin_dict import pinyin_dict
 
-__all__ = ["sound_alike"]
+__all__ = ["ANY_TYPO", "may_replace", "sound_alike"]
+
+ANY_TYPO = 5  # from this many characters a word's typo need not sound like the right one
 
 _INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"))
 _FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
@@ -47,3 +49,10 @@ def _readings(char: str) -> frozenset[str]:
 def sound_alike(a: str, b: str) -> bool:
     """Whether two characters share a reading (blurred as above); False for non-Chinese."""
     return a == b or bool(_readings(a) & _readings(b))
+
+
+def may_replace(typed: str, meant: str, length: int) -> bool:
+    """Whether `typed` may stand for `meant` in a word of `length` characters: in a long
+    word any one character may be wrong ("申请客服介人"), in a short one only one that
+    sounds alike."""
+    return length >= ANY_TYPO or sound_alike(typed, meant)

@@ -282,7 +282,7 @@ def _lead(matches: Sequence[FactMatch], named: tuple[str, ...],
     if not matches or len(named) > 1:
         return None
     top = matches[0]
-    if not (top.shared >= 2 or top.rare):
+    if not top.telling:
         return None
     asked = set(aspects)
     if asked and not top.fact.aspects & asked:
@@ -326,11 +326,11 @@ def _facts_matching(
     beyond = _strong(index.facts.match(question, ref.platform, role=ref.role, site=ref.site,
                                        exclude=(*asked.words, *said),
                                        asked=(*asked.words_of(asked.first), *said)))
-    if again and asked.first is None and not any(m.shared >= 2 or m.rare for m in beyond):
+    if again and asked.first is None and not any(m.telling for m in beyond):
         # the card was the last answer: "那退款没到账呢" after "美亚退货怎么弄" asks for
         # the fact its words match, not the same summary again
         beyond = lexical
-    if asked.first is None and not any(m.shared >= 2 or m.rare for m in beyond):
+    if asked.first is None and not any(m.telling for m in beyond):
         return ref, [], []  # nothing asked beyond the topic: the card's summary answers
     return ref, lexical, beyond
 
@@ -381,7 +381,7 @@ def _asked(
     # strong match is on two of the question's own words or a rare one, not on synonyms
     # ("how fast does amazon answer a seller case": "case" alone reorders nothing)
     tagged = [m for m in lexical if asked.first in m.fact.aspects]
-    if not tagged or any(m.score >= LEXICAL_FOCUS and (m.shared >= 2 or m.rare)
+    if not tagged or any(m.score >= LEXICAL_FOCUS and m.telling
                          for m in tagged):
         return asked, lexical
     return asked, []
@@ -481,7 +481,7 @@ def _switched(catalog: Catalog, asked: AskedAspects, lexical: list[FactMatch]) -
         return asked
     if also:
         return replace(asked, aspects=(also[0], *[a for a in asked.aspects if a != also[0]]))
-    if tagged == 0 and (top.shared >= 2 or top.rare):
+    if tagged == 0 and top.telling:
         # an aspect word, but none of its facts shares a word with the question, and this
         # fact shares two (one word in passing is no reason to answer another aspect)
         return replace(asked, aspects=(_aspect_of(catalog, top.fact), *asked.aspects))

@@ -122,7 +122,7 @@ class Checker:
             return advice
         paths = {f"warnings.{i}": i for i in range(len(advice.warnings))}
         matches = [m for m in self._facts.match(text, advice.platform, paths=paths)
-                   if m.score >= PERTINENT and (m.shared >= 2 or m.rare)]
+                   if m.score >= PERTINENT and m.telling]
         if not matches:
             return advice
         first = paths[matches[0].fact.path]

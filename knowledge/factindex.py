@@ -81,24 +81,29 @@ def _terms(analyzed: Analyzed, masked: frozenset[int] = frozenset()) -> list[str
     """The terms of an analysed text; characters at `masked` offsets of its compact
     form (words read already as a name or an aspect) split the runs and count not."""
     out: list[str] = []
-    for start, end in analyzed.han_runs:
-        pieces: list[str] = []
-        piece = ""
-        for i in range(start, end):
-            if i in masked:
-                pieces.append(piece)
-                piece = ""
-            else:
-                piece += analyzed.compact[i]
-        pieces.append(piece)
-        for run in pieces:
-            if len(run) == 1:
-                out.append(run)
-            out += [b for b in (run[i:i + 2] for i in range(len(run) - 1))
-                    if b not in STOP_BIGRAMS]
+    for _, run in _pieces(analyzed, masked):
+        if len(run) == 1:
+            out.append(run)
+        out += [b for b in (run[i:i + 2] for i in range(len(run) - 1))
+                if b not in STOP_BIGRAMS]
     out += [t.stem for t in analyzed.tokens
             if t.stem not in STOPWORDS and t.stem not in _WEB and len(t.stem) > 1
             and t.start not in masked]
+    return out
+
+
+def _pieces(analyzed: Analyzed, masked: frozenset[int]) -> list[tuple[int, str]]:
+    """The Chinese runs of a text cut at the `masked` offsets: (where it starts, the
+    piece), empty pieces left out."""
+    out: list[tuple[int, str]] = []
+    for start, end in analyzed.han_runs:
+        begin = start
+        for i in range(start, end + 1):
+            if i < end and i not in masked:
+                continue
+            if i > begin:
+                out.append((begin, analyzed.compact[begin:i]))
+            begin = i + 1
     return out
 
 
@@ -108,6 +113,12 @@ class FactMatch:
     score: float
     shared: int  # how many different terms of the question itself the fact has
     rare: bool = False  # one of them is rare in the knowledge files (idf >= RARE_IDF)
+
+    @property
+    def telling(self) -> bool:
+        """Two of the question's own words, or a rare one: the point of the question,
+        not a word in passing (one shared word is as often a coincidence)."""
+        return self.shared >= 2 or self.rare
 
 
 def _own_texts(item: object) -> list[Text]:
@@ -234,15 +245,7 @@ class FactIndex:
         them ("日本亚马逊电话多少" → "电话多少"), for a follow-up to inherit."""
         analyzed = analyze(question)
         names, _ = self._masks(analyzed, ())
-        pieces: list[tuple[int, str]] = []
-        for start, end in analyzed.han_runs:
-            run_start = start
-            for i in range(start, end + 1):
-                if i < end and i not in names:
-                    continue
-                if i > run_start:
-                    pieces.append((run_start, analyzed.compact[run_start:i]))
-                run_start = i + 1
+        pieces = _pieces(analyzed, names)
         pieces += [(t.start, t.raw) for t in analyzed.tokens
                    if t.start not in names and t.stem not in self._names]
         return " ".join(piece for _, piece in sorted(pieces))

@@ -1,6 +1,7 @@
-"""Questions nobody tuned for (tests/knowledge/blind.yaml, and a second set written the
-same way later, blind_extra.yaml as `dev2`): how often the first reply shows the asked
-fact within 300 characters, per split.
+"""Questions nobody tuned for (tests/knowledge/blind.yaml, and two sets written the same
+way later: blind_extra.yaml as `dev2`, tuned on, and blind_fresh.yaml as `test2`, held
+out like `test`): how often the first reply shows the asked fact within 300 characters,
+per split.
 
 The floors are what the answering path reaches today, measured, not the goal: issue #18
 asks for 90 % on `test` and 95 % on `dev`. A change that lowers a rate fails here; a
@@ -18,7 +19,7 @@ from knowledge.catalog import load_catalog
 from knowledge.reply import Responder
 from tests.knowledge import blind
 
-FLOORS = {"dev": 0.86, "test": 0.75, "dev2": 0.74}
+FLOORS = {"dev": 0.86, "test": 0.75, "dev2": 0.74, "test2": 0.66}
 DATA = Path(__file__).resolve().parents[2] / "knowledge" / "data"
 
 

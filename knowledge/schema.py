@@ -493,6 +493,25 @@ class AspectWords(Model):
     weak: list[NonEmpty] = Field(default_factory=list)
 
 
+class PartyWords(Model):
+    """How a role word names the other party of an order, not the asker (knowledge/parties.py).
+
+    `persons` are the role words that name a person (卖家, buyer); `towards` words stand
+    just before the one addressed (联系卖家, "message the seller"), except after one of
+    `not_towards` (请问卖家 is "may I ask, as a seller"); `acts` just after the one
+    reported on (卖家不理, "buyer refused"); `me` a few words after, the asker acted on
+    (卖家没理我, "buyer sent me"), unless one of `asking` stands between (卖家怎么给我的买家退款
+    asks how a seller does it).
+    """
+
+    persons: AspectWords
+    towards: AspectWords
+    not_towards: list[NonEmpty] = Field(default_factory=list)
+    acts: AspectWords
+    me: AspectWords
+    asking: list[NonEmpty] = Field(default_factory=list)
+
+
 class AspectsFile(Model):
     """How questions ask for aspects (knowledge/data/aspects.yaml).
 
@@ -504,6 +523,7 @@ class AspectsFile(Model):
     order: list[Aspect]
     aspects: dict[Aspect, AspectWords]
     elapsed: AspectWords
+    parties: PartyWords | None = None
 
     @model_validator(mode="after")
     def _complete(self) -> AspectsFile:

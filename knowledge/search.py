@@ -53,6 +53,7 @@ from knowledge import textnorm
 from knowledge.aspects import AspectDetector
 from knowledge.catalog import CardRef, Catalog
 from knowledge.factindex import FactIndex
+from knowledge.parties import PartyReader
 from knowledge.platforms import PlatformNames
 from knowledge.schema import Fact, Issue, Text
 from knowledge.sounds import may_replace
@@ -85,6 +86,9 @@ Q_FUZZY = 0.7  # one character / a small edit away from a known word
 # below every card that agrees.
 OTHER_PLATFORM = 0.1
 OTHER_ROLE = 0.5
+# the role read from the other party named ("卖家不理我") is the asker's own account of the
+# order, not a label they may have picked wrongly: the other role's cards keep less
+PARTY_ROLE = 0.4
 ROLE_ABSENT = 0.3  # the card's platform has no such role at all: a seller is not a Tmall buyer
 # A question that names no platform is most likely about the most asked ones (rank 1 and
 # 2: Amazon, Tmall); other platforms' cards keep this share, so their own words still win.
@@ -231,6 +235,7 @@ class SearchIndex:
                   for w in (site.name.zh, *site.keywords)]
         places += [w for p in catalog.platforms.values() for w in (p.name.zh, *p.keywords)]
         self.aspects = AspectDetector(catalog.aspect_words, known=self._vocab, places=places)
+        self._parties = PartyReader(catalog.aspect_words.parties if catalog.aspect_words else None)
         # which facts a question's own words match, for the answer to lead with them
         self.facts = FactIndex(catalog)
 
@@ -261,13 +266,16 @@ class SearchIndex:
                                 platform=None, uncovered=uncovered)
         analyzed = analyze(query)
         hits = self._find(analyzed, fuzzy=True)
-        platform, role, site, site_platforms = self._read_hints(hits)
+        parties = self._parties_named(hits, analyzed)
+        platform, role, site, site_platforms = self._read_hints(hits, parties)
         if context is not None:
             platform, role, site, site_platforms = self._inherit(
                 context, platform, None if keep_role else role, site, site_platforms)
 
         best: dict[str, float] = {}
         for hit in hits:
+            if hit in parties:
+                continue  # "卖家不理我" is no word of the sellers' cards
             if hit.quality > best.get(hit.concept, 0.0):
                 best[hit.concept] = hit.quality
         best.update(self._bigram_concepts(analyzed, hits, best))
@@ -284,6 +292,8 @@ class SearchIndex:
         scored: list[tuple[float, float, int]] = []  # (score, content, card)
         for card, ref in enumerate(self._refs):
             factor, bonus = self._narrowing(ref, platform, role, site_platforms)
+            if parties and role is not None and ref.role != role:
+                factor *= PARTY_ROLE  # "seller hasn't answered my help request": a buyer
             scored.append((content[card] * factor + bonus, content[card] * factor, card))
         scored.sort(key=lambda s: (-s[0], self._prior[s[2]]))
 
@@ -712,22 +722,40 @@ class SearchIndex:
 
     # --- hints and narrowing ---------------------------------------------------------
 
+    def _parties_named(self, hits: list[_Hit], analyzed: Analyzed) -> frozenset[_Hit]:
+        """The role words that name the other party of an order ("卖家不理我")."""
+        platforms = frozenset(hit.end for hit in hits
+                              if (hints := self._hints.get(hit.concept)) and hints.platforms)
+        return frozenset(
+            hit for hit in hits
+            if not hit.contained and (hints := self._hints.get(hit.concept)) is not None
+            and hints.roles
+            and self._parties.is_other_party(analyzed, hit.start, hit.end, platforms))
+
     def _read_hints(
-        self, hits: list[_Hit]
+        self, hits: list[_Hit], parties: frozenset[_Hit]
     ) -> tuple[str | None, str | None, str | None, frozenset[str]]:
         """The platform, role and site the query names (None when absent or ambiguous)."""
         platforms: set[str] = set()
-        roles: set[str] = set()
+        named: set[tuple[str, str]] = set()  # (platform, role) the role words name
         sites: list[tuple[int, int, str, str]] = []  # (-length, start, site, platform)
         for hit in hits:
             hints = self._hints.get(hit.concept)
             if hints is None:
                 continue
             platforms |= hints.platforms
-            roles |= {r for _, r in hints.roles if self._names_role(hit, r)}
+            pairs = {(p, r) for p, r in hints.roles if self._names_role(hit, r)}
+            if hit in parties:
+                # "卖家不理我": the asker is the platform's other role
+                pairs = {(p, other) for p, r in pairs
+                         for other in self._platform_roles.get(p, ()) if other != r}
+            named |= pairs
             for p, s in hints.sites:
                 sites.append((-(hit.end - hit.start), hit.start, s, p))
         platform = next(iter(platforms)) if len(platforms) == 1 else None
+        # the named platform's roles, where it has the role named: a Walmart seller's
+        # "customer" names Walmart's sellers, and no other platform's buyers
+        roles = {r for p, r in named if p == platform} or {r for _, r in named}
         role = next(iter(roles)) if len(roles) == 1 else None
         site: str | None = None
         site_platforms: frozenset[str] = frozenset()

@@ -1,0 +1,162 @@
+"""Whether a role word in a question names the asker or the other party of an order.
+
+"卖家一直不理我" is a buyer's question, "etsy buyer sent me a help request" a seller's:
+the role word names whom the asker deals with, not who asks. Search reads role words as
+hints of the asker's role (knowledge/search.py); where a person's role word stands as
+the other party, the asker is the platform's other role.
+
+Why it is read this way, from the words around the role word and not from lists of
+questions: the other party is the one the asker addresses or reports on. It is
+
+* addressed just before: 联系卖家, 跟买家说, 被买家投诉, "message the seller", "my buyer";
+* reported on just after: 卖家不理, 店家不肯退, "seller hasn't answered", "buyer refused";
+* acting on the asker a few words on: 卖家两天都没理我, 让买家加我, "buyer sent me".
+
+Only role words that name a person count (卖家, buyer), never a place or a tool
+(卖家后台, seller central). The cue words live in knowledge/data/aspects.yaml
+(`parties`). Chinese cues are read inside the role word's run of characters (a comma
+ends the sentence), English cues among the words next to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from knowledge.schema import PartyWords
+from knowledge.textnorm import Analyzed, Token, analyze, has_han, stem
+
+__all__ = ["PartyReader"]
+
+# how far "…我" may stand after the role word: "卖家两天都没理我"
+_ME_HAN = 8
+# small words that may stand between an English cue and the role word ("reply to the buyer")
+_FILLERS = frozenset(stem(w) for w in ("the", "a", "an", "this", "that", "to", "with", "our",
+                                          "their", "from"))
+# "a buyer on etsy emailed me": where they are may stand between, before a platform's name
+_WHERE = frozenset(stem(w) for w in ("on", "in", "from", "at"))
+# words that may stand between the role word and what they did ("seller still hasn't replied",
+# "buyer has sent me")
+_ADVERBS = frozenset(stem(w) for w in ("still", "just", "also", "now", "again", "even", "has",
+                                          "have", "had", "is", "was", "keep", "kept", "always",
+                                          "already", "never"))
+
+
+def _stems(words: Iterable[str]) -> frozenset[tuple[str, ...]]:
+    out = set()
+    for word in words:
+        tokens = tuple(t.stem for t in analyze(word, limit=None).tokens)
+        if tokens:
+            out.add(tokens)
+    return frozenset(out)
+
+
+def _han(words: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted({c for w in words if has_han(c := analyze(w, limit=None).compact)},
+                        key=len, reverse=True))
+
+
+class PartyReader:
+    """Reads one question's role words as the asker or the other party."""
+
+    def __init__(self, words: PartyWords | None) -> None:
+        self._persons_han: frozenset[str] = frozenset()
+        self._persons_en: frozenset[tuple[str, ...]] = frozenset()
+        self._towards_han: tuple[str, ...] = ()
+        self._towards_en: frozenset[tuple[str, ...]] = frozenset()
+        self._acts_han: tuple[str, ...] = ()
+        self._acts_en: frozenset[tuple[str, ...]] = frozenset()
+        self._not_towards_han: tuple[str, ...] = ()
+        self._me_han: tuple[str, ...] = ()
+        self._asking_han: tuple[str, ...] = ()
+        self._me_en: frozenset[tuple[str, ...]] = frozenset()
+        if words is None:
+            return
+        self._persons_han = frozenset(_han(words.persons.zh))
+        self._persons_en = _stems(words.persons.en)
+        self._towards_han = _han(words.towards.zh)
+        self._not_towards_han = _han(words.not_towards)
+        self._towards_en = _stems(words.towards.en)
+        self._acts_han = _han(words.acts.zh)
+        self._acts_en = _stems(words.acts.en)
+        self._me_han = _han(words.me.zh)
+        self._asking_han = _han(words.asking)
+        self._me_en = _stems(words.me.en)
+
+    def is_other_party(self, analyzed: Analyzed, start: int, end: int,
+                       platforms: frozenset[int] = frozenset()) -> bool:
+        """Whether the role word at `analyzed.compact[start:end]` names the other party.
+
+        `platforms` are where platform names end in `compact`: a platform doing the
+        addressing ("does amazon answer a buyer", 亚马逊回复买家) says nothing of the asker.
+        """
+        word = analyzed.compact[start:end]
+        if has_han(word):
+            return word in self._persons_han and self._han_party(analyzed, start, end, platforms)
+        return self._latin_party(analyzed, start, end, platforms)
+
+    def _han_party(self, analyzed: Analyzed, start: int, end: int,
+                   platforms: frozenset[int]) -> bool:
+        run = next(((s, e) for s, e in analyzed.han_runs if s <= start and end <= e), None)
+        if run is None:
+            return False
+        before = analyzed.compact[run[0]:start]
+        after = analyzed.compact[end:run[1]]
+        towards = next((w for w in self._towards_han if before.endswith(w)), None)
+        if (towards is not None and start - len(towards) not in platforms
+                and not any(before.endswith(w) for w in self._not_towards_han)):
+            return True
+        if any(after.startswith(w) for w in self._acts_han):
+            return True
+        near = after[:_ME_HAN]
+        at = min((i for w in self._me_han if (i := near.find(w)) >= 0), default=-1)
+        # "卖家怎么给我的买家退款" asks how the seller does it: the seller asks
+        return at >= 0 and not any(w in near[:at] for w in self._asking_han)
+
+    def _latin_party(self, analyzed: Analyzed, start: int, end: int,
+                     platforms: frozenset[int]) -> bool:
+        words, ends, inside = _words(analyzed.tokens, start, end)
+        if not inside or tuple(words[i] for i in inside) not in self._persons_en:
+            return False
+        first, last = inside[0], inside[-1]
+        i = first - 1
+        while i >= 0 and words[i] in _FILLERS and first - i <= 2:
+            i -= 1
+        towards = next((p for p in self._towards_en if _at(words, i - len(p) + 1, p)), None)
+        if towards is not None:
+            subject = i - len(towards)  # the word before the verb: who addresses them
+            if subject < 0 or ends[subject] not in platforms:
+                return True
+        j = last + 1
+        if j + 1 < len(words) and words[j] in _WHERE and ends[j + 1] in platforms:
+            j += 2  # "a buyer on etsy emailed me"
+        while j < len(words) and words[j] in _ADVERBS:
+            j += 1
+        return any(_at(words, j, p) for p in (*self._acts_en, *self._me_en))
+
+
+def _words(tokens: tuple[Token, ...], start: int,
+           end: int) -> tuple[list[str], list[int], list[int]]:
+    """The stems with "n't" joined ("hasn" "t" → "hasnt") and an empty word where Chinese
+    stands between two; where each ends in `compact`; which of them lie in start:end."""
+    words: list[str] = []
+    ends: list[int] = []
+    inside: list[int] = []
+    last_end = -1
+    for token in tokens:
+        if token.stem == "t" and words and token.raw == "t" and words[-1].endswith("n"):
+            words[-1] += "t"
+            ends[-1] = last_end = token.end
+            continue
+        if words and token.start != last_end:
+            words.append("")  # Chinese between: "seller 收到 scam" is no "seller scam"
+            ends.append(token.start)
+        last_end = token.end
+        ends.append(token.end)
+        if start <= token.start and token.end <= end:
+            inside.append(len(words))
+        words.append(token.stem)
+    return words, ends, inside
+
+
+def _at(words: list[str], i: int, phrase: tuple[str, ...]) -> bool:
+    return i >= 0 and tuple(words[i:i + len(phrase)]) == phrase

@@ -1,0 +1,81 @@
+"""A role word that names the other party of the order, not the asker (issue #18):
+"卖家一直不回我" is a shopper's question, "a buyer emailed me" a seller's. Read from the
+words around the role word (knowledge/parties.py), through the real search and answer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from knowledge.answer import DirectAnswer
+from knowledge.catalog import load_catalog
+from knowledge.reply import Responder
+from knowledge.search import SearchIndex
+from knowledge.textnorm import has_han
+
+NOW = datetime(2026, 3, 4, 4, 0, tzinfo=UTC)
+ZONE = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.fixture(scope="module")
+def index() -> SearchIndex:
+    return SearchIndex(load_catalog())
+
+
+@pytest.fixture(scope="module")
+def responder() -> Responder:
+    return Responder(load_catalog())
+
+
+@pytest.mark.parametrize(("question", "asker"), [
+    # the other party acts on the asker
+    ("the etsy seller still hasn't replied to my message", "buyer"),
+    ("tiktok上卖家不肯退款怎么办", "buyer"),
+    ("在etsy买的杯子，店主三天都没理我", "buyer"),
+    ("a buyer on etsy emailed me about a refund", "seller"),
+    ("亚马逊上有个买家一直骗我说没收到货", "seller"),
+    # the asker addresses the other party
+    ("amazon seller how to reply to a buyer", "seller"),
+    ("tiktok shop 怎么联络卖家", "buyer"),
+    # the role word names the asker
+    ("my etsy seller account got suspended", "seller"),
+    ("亚马逊卖家账号被封了我该怎么办", "seller"),
+    ("我是亚马逊卖家，买家一直不回消息", "seller"),
+    ("etsy seller here, can i call support", "seller"),
+])
+def test_who_asks(index: SearchIndex, question: str, asker: str) -> None:
+    assert index.search(question).role == asker
+
+
+@pytest.mark.parametrize("question", [
+    "how fast does amazon answer a buyer email",  # the platform addresses the buyer
+    "亚马逊回复买家邮件要多久",
+    "how long does amazon keep the seller message log",  # "message" is a noun here
+])
+def test_a_platform_addressing_a_role_or_a_noun_is_no_other_party(index: SearchIndex,
+                                                                  question: str) -> None:
+    role = index.search(question).role
+    words = set(question.lower().split())
+    named = "buyer" if {"buyer"} & words or "买家" in question else "seller"
+    assert role == named
+
+
+def answer(responder: Responder, question: str) -> DirectAnswer:
+    reply = responder.respond(question, lang="zh" if has_han(question) else "en",
+                              user_zone=ZONE, now=NOW)
+    assert isinstance(reply, DirectAnswer) and reply.ref is not None, (question, reply)
+    return reply
+
+
+def test_a_shopper_ignored_by_the_seller_gets_the_shoppers_next_step(
+        responder: Responder) -> None:
+    reply = answer(responder, "the etsy seller still hasn't replied to my message")
+    assert reply.ref is not None and reply.ref.role == "buyer"
+    assert "open a case" in reply.plain_text()[:300]
+
+
+def test_a_seller_a_buyer_wrote_to_gets_the_sellers_answer(responder: Responder) -> None:
+    reply = answer(responder, "a buyer on etsy emailed me about a refund")
+    assert reply.ref is not None and reply.ref.role == "seller"

@@ -212,7 +212,10 @@ def direct_answer(
     """
     asked = index.aspects.detect(question)
     message = question
-    if (context is not None and context.words and asked.first is None
+    if asked.reach and context is not None and _names_a_target(index, question):
+        # "那新加坡怎么联系" names where: the last question, of it, not the way in
+        asked = replace(asked, reach=False)
+    if (context is not None and context.words and asked.first is None and not asked.reach
             and not index.facts.says_more(question, asked.words)):
         # names and nothing else ("那蝦皮呢", "卖家呢"): the last question, of them
         question = f"{question} {context.words}"
@@ -250,6 +253,12 @@ def direct_answer(
         answer = _as_other_role(catalog, result, asked, ref, answer, question=question,
                                 lang=lang, user_zone=user_zone, now=now, personal=personal)
     return replace(answer, suggestions=tuple(m.ref for m in result.matches))
+
+
+def _names_a_target(index: SearchIndex, question: str) -> bool:
+    """Whether the question names a platform, site or role of its own."""
+    named = index.search(question, limit=1)
+    return named.platform is not None or named.site is not None or named.role is not None
 
 
 def _as_other_role(
@@ -369,7 +378,7 @@ def _asked(
             return replace(asked, aspects=(_aspect_of(catalog, lexical[0].fact),)), lexical
         same_issue = not result.confident or (
             context is not None and result.matches[0].ref.issue == context.ref.issue)
-        if context is not None and same_issue and context.aspects:
+        if context is not None and same_issue and context.aspects and not asked.reach:
             return replace(asked, aspects=context.aspects), lexical
         return asked, lexical
     if beyond and asked.first not in beyond[0].fact.aspects:

@@ -42,6 +42,8 @@ from knowledge.textnorm import STOPWORDS, Analyzed, analyze, has_han
 __all__ = ["AskedAspects", "AspectDetector", "parse_elapsed"]
 
 _ELAPSED = "elapsed"  # the pseudo-aspect of the `elapsed` words
+_REACH = "reach"  # the pseudo-aspect of the `reach` words
+_CONTEXT = frozenset({_ELAPSED, _REACH})  # words that are context, not aspects
 # Chinese words shorter than this match exactly only: the aspect words are short and
 # common, and one wrong character in three ("回复快" for "回复怎") is another word
 _FUZZY_MIN_HAN = 4
@@ -56,6 +58,9 @@ class AskedAspects:
     words: tuple[str, ...] = ()  # the words recognised (for debugging and the UI)
     # (word, group) of each word recognised: which aspect (or "elapsed") it was read as
     read_as: tuple[tuple[str, str], ...] = ()
+    # asks how to reach them at all ("how do i reach them then", "那怎么联系"): the way
+    # in, not the last thing asked
+    reach: bool = False
 
     @property
     def first(self) -> Aspect | None:
@@ -68,7 +73,7 @@ class AskedAspects:
 
 
 class _Hit(NamedTuple):
-    group: str  # an Aspect value, or _ELAPSED
+    group: str  # an Aspect value, _ELAPSED or _REACH
     start: int  # span in Analyzed.compact
     end: int
     weak: bool
@@ -102,6 +107,8 @@ class AspectDetector:
         for aspect, group in words.aspects.items():
             self._add(aspect.value, group)
         self._add(_ELAPSED, words.elapsed)
+        if words.reach is not None:
+            self._add(_REACH, words.reach)
         for surface in self._han:
             self._han_by_first[surface[0]].append(surface)
             if len(surface) >= _FUZZY_MIN_HAN and textnorm.is_all_han(surface):
@@ -135,11 +142,12 @@ class AspectDetector:
         analyzed = analyze(question)
         found_hits = self._off_places(analyzed.compact,
                                       self._han_hits(analyzed) + self._latin_hits(analyzed))
-        # elapsed words are context, not rivals: "没人回" inside "没人回复" still counts
-        hits = self._drop_contained([h for h in found_hits if h.group != _ELAPSED])
-        hits += [h for h in found_hits if h.group == _ELAPSED]
-        strong = [h for h in hits if not h.weak and h.group != _ELAPSED]
-        counted = strong or [h for h in hits if h.group != _ELAPSED]
+        # elapsed and reach words are context, not rivals: "没人回" inside "没人回复" still
+        # counts
+        hits = self._drop_contained([h for h in found_hits if h.group not in _CONTEXT])
+        hits += [h for h in found_hits if h.group in _CONTEXT]
+        strong = [h for h in hits if not h.weak and h.group not in _CONTEXT]
+        counted = strong or [h for h in hits if h.group not in _CONTEXT]
         found = {h.group for h in counted}
         elapsed = None
         if any(h.group == _ELAPSED for h in hits) or _done(analyzed.text):
@@ -147,9 +155,12 @@ class AspectDetector:
             if elapsed is not None:
                 found.add(Aspect.followup.value)
         aspects = tuple(Aspect(g) for g in sorted(found, key=self._order.__getitem__))
-        words = tuple(dict.fromkeys(h.word for h in hits))
-        read_as = tuple(dict.fromkeys((h.word, h.group) for h in hits))
-        return AskedAspects(aspects, elapsed, words, read_as)
+        # reach words stay words of the question: "联系卖家" is what a fact says
+        said = [h for h in hits if h.group != _REACH]
+        words = tuple(dict.fromkeys(h.word for h in said))
+        read_as = tuple(dict.fromkeys((h.word, h.group) for h in said))
+        reach = any(h.group == _REACH for h in hits)
+        return AskedAspects(aspects, elapsed, words, read_as, reach)
 
     def _off_places(self, compact: str, hits: list[_Hit]) -> list[_Hit]:
         """Drop what a place or platform name only looks like: "中国客服" is not "中文

@@ -517,12 +517,14 @@ class AspectsFile(Model):
 
     `order` ranks aspects when a question asks for several: the first one found is what
     the answer leads with ("黑五回复慢吗" is about the holiday, not reply times in general).
-    `elapsed` words mark a duration as time already waited ("48小时没回", "after 3 days").
+    `elapsed` words mark a duration as time already waited ("48小时没回", "after 3 days");
+    `reach` words ask how to reach them at all ("how do i reach them then").
     """
 
     order: list[Aspect]
     aspects: dict[Aspect, AspectWords]
     elapsed: AspectWords
+    reach: AspectWords | None = None
     parties: PartyWords | None = None
 
     @model_validator(mode="after")

@@ -148,3 +148,21 @@ def test_a_channel_alone_asks_the_same_of_that_channel(responder: Responder) -> 
     reply = answer(talk(responder, "亚马逊卖家邮件多久回复", "电话呢"))
     assert reply.aspects[:2] == (Aspect.response_time, Aspect.phone)
     assert "5–10 分钟" in reply.plain_text().splitlines()[1]
+
+
+@pytest.mark.parametrize(("first", "then", "way_in"), [
+    ("does temu have a hotline", "ok so how can i contact them", "Your orders"),
+    ("沃尔玛卖家客服电话", "那要怎么联系他们", "Seller Center"),
+])
+def test_how_to_reach_them_after_no_number_asks_for_the_way_in(
+        responder: Responder, first: str, then: str, way_in: str) -> None:
+    # "then how do i reach them" after "no phone number" is not the phone asked again
+    reply = answer(talk(responder, first, then))
+    assert reply.aspect is not Aspect.phone
+    assert way_in in reply.plain_text()[:300]
+
+
+def test_how_to_reach_a_place_named_is_the_last_question_of_it(responder: Responder) -> None:
+    reply = answer(talk(responder, "虾皮新加坡客服电话", "那马来西亚怎么联系"))
+    assert reply.ref is not None and reply.ref.site == "my"
+    assert reply.aspect is Aspect.phone

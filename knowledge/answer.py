@@ -359,6 +359,17 @@ def _channels_called(
             ref = _general(catalog, replace(result, platform=ref.platform, role=channel.roles[0],
                                             site=ref.site)) or ref
             named = other
+    platform = catalog.platform(ref.platform) if ref is not None else None
+    if not named and ref is not None and platform is not None and result.addressed:
+        # "how do i ask the shop a question", 怎么跟店家聊: the asker addresses the other
+        # side, and the platform has a channel to them (the shop's own service)
+        merchant = next((c for c in platform.channels if c.kind == ChannelKind.merchant
+                         and result.addressed not in c.roles
+                         and (result.role is None or result.role in c.roles)), None)
+        if merchant is not None:
+            ref = _general(catalog, replace(result, platform=ref.platform,
+                                            role=merchant.roles[0], site=ref.site)) or ref
+            named = (merchant.id,)
     return ref, named
 
 

@@ -21,11 +21,12 @@ ends the sentence), English cues among the words next to it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from knowledge.schema import PartyWords
 from knowledge.textnorm import Analyzed, Token, analyze, has_han, stem
 
-__all__ = ["PartyReader"]
+__all__ = ["Party", "PartyReader"]
 
 # how far "…我" may stand after the role word: "卖家两天都没理我"
 _ME_HAN = 8
@@ -55,72 +56,111 @@ def _han(words: Iterable[str]) -> tuple[str, ...]:
                         key=len, reverse=True))
 
 
+class Party(NamedTuple):
+    """A person word of the question read as the other party: where, which side, how."""
+
+    start: int  # span in `Analyzed.compact`
+    end: int
+    side: str  # "buyer" or "seller": whom the word names
+    addressed: bool  # the asker addresses them (联系卖家), rather than reports on them
+
+
 class PartyReader:
-    """Reads one question's role words as the asker or the other party."""
+    """Reads one question's person words (卖家, buyer, shop …) as the asker or the other party."""
 
     def __init__(self, words: PartyWords | None) -> None:
-        self._persons_han: frozenset[str] = frozenset()
-        self._persons_en: frozenset[tuple[str, ...]] = frozenset()
+        self._persons_han: dict[str, str] = {}  # word → side
+        self._persons_en: dict[tuple[str, ...], str] = {}
         self._towards_han: tuple[str, ...] = ()
         self._towards_en: frozenset[tuple[str, ...]] = frozenset()
         self._acts_han: tuple[str, ...] = ()
+        self._by_han: tuple[str, ...] = ()
+        self._by_en: frozenset[tuple[str, ...]] = frozenset()
         self._acts_en: frozenset[tuple[str, ...]] = frozenset()
         self._not_towards_han: tuple[str, ...] = ()
         self._me_han: tuple[str, ...] = ()
         self._asking_han: tuple[str, ...] = ()
         self._me_en: frozenset[tuple[str, ...]] = frozenset()
+        self._longest_en = 0
         if words is None:
             return
-        self._persons_han = frozenset(_han(words.persons.zh))
-        self._persons_en = _stems(words.persons.en)
+        for side, group in (("buyer", words.buyers), ("seller", words.sellers)):
+            self._persons_han.update(dict.fromkeys(_han(group.zh), side))
+            self._persons_en.update(dict.fromkeys(_stems(group.en), side))
         self._towards_han = _han(words.towards.zh)
         self._not_towards_han = _han(words.not_towards)
         self._towards_en = _stems(words.towards.en)
         self._acts_han = _han(words.acts.zh)
+        self._by_han = _han(words.by.zh)
+        self._by_en = _stems(words.by.en)
         self._acts_en = _stems(words.acts.en)
         self._me_han = _han(words.me.zh)
         self._asking_han = _han(words.asking)
         self._me_en = _stems(words.me.en)
+        self._longest_en = max((len(p) for p in self._persons_en), default=0)
 
-    def is_other_party(self, analyzed: Analyzed, start: int, end: int,
-                       platforms: frozenset[int] = frozenset()) -> bool:
-        """Whether the role word at `analyzed.compact[start:end]` names the other party.
+    def read(self, analyzed: Analyzed, platforms: frozenset[int] = frozenset()) -> list[Party]:
+        """Every person word of the question that names the other party.
 
         `platforms` are where platform names end in `compact`: a platform doing the
         addressing ("does amazon answer a buyer", 亚马逊回复买家) says nothing of the asker.
         """
-        word = analyzed.compact[start:end]
-        if has_han(word):
-            return word in self._persons_han and self._han_party(analyzed, start, end, platforms)
-        return self._latin_party(analyzed, start, end, platforms)
+        out: list[Party] = []
+        compact = analyzed.compact
+        for run_start, run_end in analyzed.han_runs:
+            i = run_start
+            while i < run_end:
+                word = next((w for w in self._persons_han if compact.startswith(w, i)
+                             and i + len(w) <= run_end), None)
+                if word is None:
+                    i += 1
+                    continue
+                how = self._han_party(analyzed, (run_start, run_end), i, i + len(word),
+                                      platforms)
+                if how is not None:
+                    out.append(Party(i, i + len(word), self._persons_han[word], how))
+                i += len(word)
+        words, ends, starts = _words(analyzed.tokens)
+        i = 0
+        while i < len(words):
+            length = next((n for n in range(min(self._longest_en, len(words) - i), 0, -1)
+                           if tuple(words[i:i + n]) in self._persons_en), 0)
+            if not length:
+                i += 1
+                continue
+            how = self._latin_party(words, ends, i, i + length - 1, platforms)
+            if how is not None:
+                side = self._persons_en[tuple(words[i:i + length])]
+                out.append(Party(starts[i], ends[i + length - 1], side, how))
+            i += length
+        return out
 
-    def _han_party(self, analyzed: Analyzed, start: int, end: int,
-                   platforms: frozenset[int]) -> bool:
-        run = next(((s, e) for s, e in analyzed.han_runs if s <= start and end <= e), None)
-        if run is None:
-            return False
+    def _han_party(self, analyzed: Analyzed, run: tuple[int, int], start: int, end: int,
+                   platforms: frozenset[int]) -> bool | None:
+        """True: addressed; False: reported on; None: not the other party."""
         before = analyzed.compact[run[0]:start]
         after = analyzed.compact[end:run[1]]
         towards = next((w for w in self._towards_han if before.endswith(w)), None)
         if (towards is not None and start - len(towards) not in platforms
                 and not any(before.endswith(w) for w in self._not_towards_han)):
             return True
-        if any(after.startswith(w) for w in self._acts_han):
-            return True
+        if any(before.endswith(w) for w in self._by_han) or any(
+                after.startswith(w) for w in self._acts_han):
+            return False
         near = after[:_ME_HAN]
         at = min((i for w in self._me_han if (i := near.find(w)) >= 0), default=-1)
         # "卖家怎么给我的买家退款" asks how the seller does it: the seller asks
-        return at >= 0 and not any(w in near[:at] for w in self._asking_han)
-
-    def _latin_party(self, analyzed: Analyzed, start: int, end: int,
-                     platforms: frozenset[int]) -> bool:
-        words, ends, inside = _words(analyzed.tokens, start, end)
-        if not inside or tuple(words[i] for i in inside) not in self._persons_en:
+        if at >= 0 and not any(w in near[:at] for w in self._asking_han):
             return False
-        first, last = inside[0], inside[-1]
+        return None
+
+    def _latin_party(self, words: list[str], ends: list[int], first: int, last: int,
+                     platforms: frozenset[int]) -> bool | None:
         i = first - 1
         while i >= 0 and words[i] in _FILLERS and first - i <= 2:
             i -= 1
+        if any(_at(words, i - len(p) + 1, p) for p in self._by_en):
+            return False  # "scammed by a seller"
         towards = next((p for p in self._towards_en if _at(words, i - len(p) + 1, p)), None)
         if towards is not None:
             subject = i - len(towards)  # the word before the verb: who addresses them
@@ -131,31 +171,30 @@ class PartyReader:
             j += 2  # "a buyer on etsy emailed me"
         while j < len(words) and words[j] in _ADVERBS:
             j += 1
-        return any(_at(words, j, p) for p in (*self._acts_en, *self._me_en))
+        if any(_at(words, j, p) for p in (*self._acts_en, *self._me_en)):
+            return False
+        return None
 
 
-def _words(tokens: tuple[Token, ...], start: int,
-           end: int) -> tuple[list[str], list[int], list[int]]:
+def _words(tokens: tuple[Token, ...]) -> tuple[list[str], list[int], list[int]]:
     """The stems with "n't" joined ("hasn" "t" → "hasnt") and an empty word where Chinese
-    stands between two; where each ends in `compact`; which of them lie in start:end."""
+    stands between two, with where each starts and ends in `compact`."""
     words: list[str] = []
+    starts: list[int] = []
     ends: list[int] = []
-    inside: list[int] = []
-    last_end = -1
     for token in tokens:
         if token.stem == "t" and words and token.raw == "t" and words[-1].endswith("n"):
             words[-1] += "t"
-            ends[-1] = last_end = token.end
+            ends[-1] = token.end
             continue
-        if words and token.start != last_end:
+        if words and token.start != ends[-1]:
             words.append("")  # Chinese between: "seller 收到 scam" is no "seller scam"
+            starts.append(ends[-1])
             ends.append(token.start)
-        last_end = token.end
-        ends.append(token.end)
-        if start <= token.start and token.end <= end:
-            inside.append(len(words))
         words.append(token.stem)
-    return words, ends, inside
+        starts.append(token.start)
+        ends.append(token.end)
+    return words, ends, starts
 
 
 def _at(words: list[str], i: int, phrase: tuple[str, ...]) -> bool:

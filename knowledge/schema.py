@@ -496,17 +496,20 @@ class AspectWords(Model):
 class PartyWords(Model):
     """How a role word names the other party of an order, not the asker (knowledge/parties.py).
 
-    `persons` are the role words that name a person (卖家, buyer); `towards` words stand
+    `buyers` and `sellers` are the words that name a person of either side (卖家, shop,
+    buyer), never a place or a tool (卖家后台, seller central); `towards` words stand
     just before the one addressed (联系卖家, "message the seller"), except after one of
-    `not_towards` (请问卖家 is "may I ask, as a seller"); `acts` just after the one
-    reported on (卖家不理, "buyer refused"); `me` a few words after, the asker acted on
-    (卖家没理我, "buyer sent me"), unless one of `asking` stands between (卖家怎么给我的买家退款
-    asks how a seller does it).
+    `not_towards` (请问卖家 is "may I ask, as a seller"); `by` just before and `acts`
+    just after the one reported on (被卖家拒了, 卖家不理, "buyer refused"); `me` a few
+    words after, the asker acted on (卖家没理我, "buyer sent me"), unless one of `asking`
+    stands between (卖家怎么给我的买家退款 asks how a seller does it).
     """
 
-    persons: AspectWords
+    buyers: AspectWords
+    sellers: AspectWords
     towards: AspectWords
     not_towards: list[NonEmpty] = Field(default_factory=list)
+    by: AspectWords
     acts: AspectWords
     me: AspectWords
     asking: list[NonEmpty] = Field(default_factory=list)

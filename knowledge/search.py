@@ -53,7 +53,7 @@ from knowledge import textnorm
 from knowledge.aspects import AspectDetector
 from knowledge.catalog import CardRef, Catalog
 from knowledge.factindex import FactIndex
-from knowledge.parties import PartyReader
+from knowledge.parties import Party, PartyReader
 from knowledge.platforms import PlatformNames
 from knowledge.schema import Fact, Issue, Text
 from knowledge.sounds import may_replace
@@ -130,6 +130,8 @@ class SearchResult:
     site: str | None  # the site named in the query, if any
     platform: str | None  # the platform named in the query, if any
     role: str | None = None  # the role named in the query, if any
+    # the side the asker addresses ("how do i message the seller": "seller"), if any
+    addressed: str | None = None
     terms: tuple[str, ...] = ()  # concepts recognised, canonical form (for UI and debugging)
     # ids (platform_names.yaml) of platforms named that no knowledge file covers, in order
     uncovered: tuple[str, ...] = ()
@@ -267,14 +269,17 @@ class SearchIndex:
         analyzed = analyze(query)
         hits = self._find(analyzed, fuzzy=True)
         parties = self._parties_named(hits, analyzed)
-        platform, role, site, site_platforms = self._read_hints(hits, parties)
+        party_hits = frozenset(
+            h for h in hits if any(h.start < p.end and p.start < h.end for p in parties)
+            and (hints := self._hints.get(h.concept)) is not None and hints.roles)
+        platform, role, site, site_platforms = self._read_hints(hits, party_hits)
         if context is not None:
             platform, role, site, site_platforms = self._inherit(
                 context, platform, None if keep_role else role, site, site_platforms)
 
         best: dict[str, float] = {}
         for hit in hits:
-            if hit in parties:
+            if hit in party_hits:
                 continue  # "卖家不理我" is no word of the sellers' cards
             if hit.quality > best.get(hit.concept, 0.0):
                 best[hit.concept] = hit.quality
@@ -292,7 +297,7 @@ class SearchIndex:
         scored: list[tuple[float, float, int]] = []  # (score, content, card)
         for card, ref in enumerate(self._refs):
             factor, bonus = self._narrowing(ref, platform, role, site_platforms)
-            if parties and role is not None and ref.role != role:
+            if party_hits and role is not None and ref.role != role:
                 factor *= PARTY_ROLE  # "seller hasn't answered my help request": a buyer
             scored.append((content[card] * factor + bonus, content[card] * factor, card))
         scored.sort(key=lambda s: (-s[0], self._prior[s[2]]))
@@ -320,6 +325,7 @@ class SearchIndex:
             site=site,
             platform=platform,
             role=role,
+            addressed=next((p.side for p in parties if p.addressed), None),
             terms=terms,
             uncovered=uncovered,
         )
@@ -722,15 +728,17 @@ class SearchIndex:
 
     # --- hints and narrowing ---------------------------------------------------------
 
-    def _parties_named(self, hits: list[_Hit], analyzed: Analyzed) -> frozenset[_Hit]:
-        """The role words that name the other party of an order ("卖家不理我")."""
-        platforms = frozenset(hit.end for hit in hits
-                              if (hints := self._hints.get(hit.concept)) and hints.platforms)
-        return frozenset(
-            hit for hit in hits
-            if not hit.contained and (hints := self._hints.get(hit.concept)) is not None
-            and hints.roles
-            and self._parties.is_other_party(analyzed, hit.start, hit.end, platforms))
+    def _parties_named(self, hits: list[_Hit], analyzed: Analyzed) -> list[Party]:
+        """The person words that name the other party of an order ("卖家不理我")."""
+        names = [hit for hit in hits
+                 if (hints := self._hints.get(hit.concept)) and hints.platforms]
+        parties = self._parties.read(analyzed, frozenset(hit.end for hit in names))
+        # not inside a platform's name ("tiktok shop") nor a phrase of that side's own
+        # ("contact seller support" is a seller's)
+        return [p for p in parties if not any(
+            h.start < p.end and p.start < h.end and (h in names or (
+                h.contained and self._concept_roles.get(h.outer) == frozenset({p.side})))
+            for h in hits)]
 
     def _read_hints(
         self, hits: list[_Hit], parties: frozenset[_Hit]
@@ -744,12 +752,14 @@ class SearchIndex:
             if hints is None:
                 continue
             platforms |= hints.platforms
-            pairs = {(p, r) for p, r in hints.roles if self._names_role(hit, r)}
-            if hit in parties:
-                # "卖家不理我": the asker is the platform's other role
-                pairs = {(p, other) for p, r in pairs
-                         for other in self._platform_roles.get(p, ()) if other != r}
-            named |= pairs
+            for p, r in hints.roles:
+                if hit not in parties or (hit.contained and self._names_role(hit, r)):
+                    if self._names_role(hit, r):
+                        named.add((p, r))
+                    continue
+                # "卖家不理我", 怎么联系卖家: the asker is the platform's other role (but
+                # "contact seller support" is a seller's phrase)
+                named |= {(p, other) for other in self._platform_roles.get(p, ()) if other != r}
             for p, s in hints.sites:
                 sites.append((-(hit.end - hit.start), hit.start, s, p))
         platform = next(iter(platforms)) if len(platforms) == 1 else None

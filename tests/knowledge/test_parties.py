@@ -12,6 +12,7 @@ import pytest
 from knowledge.answer import DirectAnswer
 from knowledge.catalog import load_catalog
 from knowledge.reply import Responder
+from knowledge.schema import Aspect
 from knowledge.search import SearchIndex
 from knowledge.textnorm import has_han
 
@@ -79,3 +80,34 @@ def test_a_shopper_ignored_by_the_seller_gets_the_shoppers_next_step(
 def test_a_seller_a_buyer_wrote_to_gets_the_sellers_answer(responder: Responder) -> None:
     reply = answer(responder, "a buyer on etsy emailed me about a refund")
     assert reply.ref is not None and reply.ref.role == "seller"
+
+
+@pytest.mark.parametrize(("question", "channel"), [
+    ("etsy how do i ask the shop a question", "Contact The Shop"),
+    ("tiktok shop how to chat with the seller", "TikTok Shop Chat"),
+    ("天猫怎么跟店家聊", "商家客服"),
+])
+def test_addressing_the_shop_gets_the_shops_own_channel(responder: Responder, question: str,
+                                                       channel: str) -> None:
+    reply = answer(responder, question)
+    assert reply.ref is not None and reply.ref.role == "buyer"
+    assert channel in reply.plain_text()[:200]
+
+
+@pytest.mark.parametrize(("question", "addressed"), [
+    ("how do i message a seller on shopee", "seller"),
+    ("amazon seller how to reply to a buyer", "buyer"),
+    ("contact seller support amazon", None),  # a seller's own phrase
+    ("天猫 refund 被店家拒了 咋办", None),  # the shop did it: reported on, not addressed
+    ("tiktok shop refund", None),  # "shop" inside the platform's name
+])
+def test_whom_the_asker_addresses(index: SearchIndex, question: str,
+                                  addressed: str | None) -> None:
+    assert index.search(question).addressed == addressed
+
+
+def test_a_shop_that_refused_is_an_after_sales_question_not_the_shops_entry(
+        responder: Responder) -> None:
+    reply = answer(responder, "天猫 refund 被店家拒了 咋办")
+    assert reply.ref is not None and reply.ref.issue == "after_sales"
+    assert reply.aspect is not Aspect.entry

@@ -232,7 +232,7 @@ def direct_answer(
             asked.first is not None or result.confident):
         context = None  # a platform and what is asked of it: a new question
     if context is not None:
-        result = _in_context(catalog, index, question, suggestions, context, asked, message)
+        result = _in_context(catalog, index, question, suggestions, context)
     ref, from_search = _target(catalog, result, asked, context)
     ref, lexical, beyond = _facts_matching(catalog, index, question, result, asked, ref,
                                            again=context is not None and ref == context.ref)
@@ -452,18 +452,13 @@ def _named_channels(
 
 def _in_context(
     catalog: Catalog, index: SearchIndex, question: str, limit: int, context: Conversation,
-    asked: AskedAspects, message: str,
 ) -> SearchResult:
     """Search with the conversation's target as hints. A follow-up that only switches
     platform ("tiktok呢" after Tmall returns) asks the same thing of the new platform:
     its card is found by the conversation's issue's names. A role word switches the
-    role only in a message that says nothing else ("卖家呢", "卖家有电话吗"); in a
-    sentence it is the other party ("卖家不同意咋整" from a buyer, "让顾客加line" from
-    a seller)."""
+    role ("卖家呢", "卖家那边呢") unless search reads it as the other party ("卖家不同意
+    咋整" from a buyer, "让顾客加line" from a seller)."""
     result = index.search(question, limit=limit, context=context.ref)
-    if (result.role not in (None, context.ref.role) and result.platform == context.ref.platform
-            and index.facts.says_more(message, asked.words)):
-        result = index.search(question, limit=limit, context=context.ref, keep_role=True)
     if result.platform in (None, context.ref.platform) or result.confident:
         return result
     issue = catalog.issue(context.ref.platform, context.ref.role, context.ref.issue)

@@ -62,8 +62,11 @@ MAX_IDF = 99.0  # a word no fact uses
 # Chinese function-word pairs: in almost any question, about nothing in particular
 STOP_BIGRAMS = frozenset(
     """没有 有没 什么 怎么 怎样 多少 可以 是不 不是 一个 如果 的话 还是 这个 那个 我的 你们 他们
-    是否 能否 能不 不能 会不 不会 要不 是什 请问 为什 么办 怎办 一下 哪里 哪个 吗的""".split()  # noqa: SIM905
+    是否 能否 能不 不能 会不 不会 要不 是什 请问 为什 么办 怎办 一下 哪里 哪个 吗的
+    那边 这边""".split()  # noqa: SIM905
 )
+# sentence-final particles: a pair with one ("边呢", "话吗") is no word a fact has
+_PARTICLES = frozenset("呢吗吧啊呀嘛哦么")
 
 
 # pieces of web and mail addresses ("shopee.com.my"): they say nothing a question asks,
@@ -85,7 +88,7 @@ def _terms(analyzed: Analyzed, masked: frozenset[int] = frozenset()) -> list[str
         if len(run) == 1:
             out.append(run)
         out += [b for b in (run[i:i + 2] for i in range(len(run) - 1))
-                if b not in STOP_BIGRAMS]
+                if b not in STOP_BIGRAMS and b[1] not in _PARTICLES]
     out += [t.stem for t in analyzed.tokens
             if t.stem not in STOPWORDS and t.stem not in _WEB and len(t.stem) > 1
             and t.start not in masked]

@@ -35,11 +35,6 @@ _FILLERS = frozenset(stem(w) for w in ("the", "a", "an", "this", "that", "to", "
                                           "their", "from"))
 # "a buyer on etsy emailed me": where they are may stand between, before a platform's name
 _WHERE = frozenset(stem(w) for w in ("on", "in", "from", "at"))
-# words that may stand between the role word and what they did ("seller still hasn't replied",
-# "buyer has sent me")
-_ADVERBS = frozenset(stem(w) for w in ("still", "just", "also", "now", "again", "even", "has",
-                                          "have", "had", "is", "was", "keep", "kept", "always",
-                                          "already", "never"))
 
 
 def _stems(words: Iterable[str]) -> frozenset[tuple[str, ...]]:
@@ -74,6 +69,8 @@ class PartyReader:
         self._towards_han: tuple[str, ...] = ()
         self._towards_en: frozenset[tuple[str, ...]] = frozenset()
         self._acts_han: tuple[str, ...] = ()
+        self._between_han: tuple[str, ...] = ()
+        self._between_en: frozenset[str] = frozenset()
         self._by_han: tuple[str, ...] = ()
         self._by_en: frozenset[tuple[str, ...]] = frozenset()
         self._acts_en: frozenset[tuple[str, ...]] = frozenset()
@@ -91,6 +88,8 @@ class PartyReader:
         self._not_towards_han = _han(words.not_towards)
         self._towards_en = _stems(words.towards.en)
         self._acts_han = _han(words.acts.zh)
+        self._between_han = _han(words.between.zh)
+        self._between_en = frozenset(p[0] for p in _stems(words.between.en) if len(p) == 1)
         self._by_han = _han(words.by.zh)
         self._by_en = _stems(words.by.en)
         self._acts_en = _stems(words.acts.en)
@@ -144,8 +143,11 @@ class PartyReader:
         if (towards is not None and start - len(towards) not in platforms
                 and not any(before.endswith(w) for w in self._not_towards_han)):
             return True
+        rest = after
+        while (adverb := next((w for w in self._between_han if rest.startswith(w)), None)):
+            rest = rest[len(adverb):]  # 卖家一直不同意
         if any(before.endswith(w) for w in self._by_han) or any(
-                after.startswith(w) for w in self._acts_han):
+                rest.startswith(w) for w in self._acts_han):
             return False
         near = after[:_ME_HAN]
         at = min((i for w in self._me_han if (i := near.find(w)) >= 0), default=-1)
@@ -169,7 +171,7 @@ class PartyReader:
         j = last + 1
         if j + 1 < len(words) and words[j] in _WHERE and ends[j + 1] in platforms:
             j += 2  # "a buyer on etsy emailed me"
-        while j < len(words) and words[j] in _ADVERBS:
+        while j < len(words) and words[j] in self._between_en:
             j += 1
         if any(_at(words, j, p) for p in (*self._acts_en, *self._me_en)):
             return False

@@ -500,7 +500,8 @@ class PartyWords(Model):
     buyer), never a place or a tool (卖家后台, seller central); `towards` words stand
     just before the one addressed (联系卖家, "message the seller"), except after one of
     `not_towards` (请问卖家 is "may I ask, as a seller"); `by` just before and `acts`
-    just after the one reported on (被卖家拒了, 卖家不理, "buyer refused"); `me` a few
+    just after the one reported on (被卖家拒了, 卖家不理, "buyer refused"), `between` words
+    aside (卖家一直不同意, "seller still hasn't replied"); `me` a few
     words after, the asker acted on (卖家没理我, "buyer sent me"), unless one of `asking`
     stands between (卖家怎么给我的买家退款 asks how a seller does it).
     """
@@ -511,6 +512,7 @@ class PartyWords(Model):
     not_towards: list[NonEmpty] = Field(default_factory=list)
     by: AspectWords
     acts: AspectWords
+    between: AspectWords
     me: AspectWords
     asking: list[NonEmpty] = Field(default_factory=list)
 

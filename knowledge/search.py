@@ -247,8 +247,8 @@ class SearchIndex:
     def refs(self) -> tuple[CardRef, ...]:
         return tuple(self._refs)
 
-    def search(self, query: str, limit: int = 5, *, context: CardRef | None = None,
-               keep_role: bool = False) -> SearchResult:
+    def search(self, query: str, limit: int = 5, *, context: CardRef | None = None
+               ) -> SearchResult:
         """Rank cards for a free-text question; never raises on any string.
 
         An empty or unrecognisable query is not an error: it returns the most general
@@ -256,8 +256,9 @@ class SearchIndex:
         A query naming only uncovered platforms returns no cards and `uncovered` set.
         `context` is what the conversation was about ("那德国呢" after a question about
         Amazon's buyer hotline): the platform, role and site it names stand wherever the
-        query itself names none (`_inherit`); with `keep_role`, the conversation's role
-        stands even where a role word is said ("卖家不同意咋整" is a buyer's story).
+        query itself names none (`_inherit`). A role word that names the other party
+        ("卖家不同意咋整" is a buyer's story) reads as the asker's other role
+        (knowledge/parties.py).
         """
         if limit < 1:
             raise ValueError("limit must be at least 1")
@@ -275,7 +276,7 @@ class SearchIndex:
         platform, role, site, site_platforms = self._read_hints(hits, party_hits)
         if context is not None:
             platform, role, site, site_platforms = self._inherit(
-                context, platform, None if keep_role else role, site, site_platforms)
+                context, platform, role, site, site_platforms)
 
         best: dict[str, float] = {}
         for hit in hits:

@@ -166,3 +166,8 @@ def test_how_to_reach_a_place_named_is_the_last_question_of_it(responder: Respon
     reply = answer(talk(responder, "虾皮新加坡客服电话", "那马来西亚怎么联系"))
     assert reply.ref is not None and reply.ref.site == "my"
     assert reply.aspect is Aspect.phone
+
+
+def test_a_role_with_a_filler_word_still_switches_the_role(responder: Responder) -> None:
+    reply = answer(talk(responder, "etsy开case要多久有结果", "卖家那边呢"))
+    assert reply.ref is not None and reply.ref.role == "seller"

@@ -49,6 +49,7 @@ from knowledge.factindex import FactMatch
 from knowledge.followup import max_rounds, playbook, response_window, round_after
 from knowledge.hours import active_holidays
 from knowledge.schema import (
+    CHANNEL_ASPECTS,
     Aspect,
     Channel,
     ChannelKind,
@@ -101,7 +102,6 @@ _PLACES: dict[Aspect, tuple[str, ...]] = {
 }
 _ISSUE_FIRST = ("issue", "channel", "site", "platform")
 # aspects that name a channel kind: asked alongside another aspect, they pick the channel
-_CHANNEL_ASPECTS = (Aspect.phone, Aspect.email, Aspect.chat, Aspect.callback)
 # aspects whose answer is a channel itself: its description leads, then how to use it
 _DESCRIBED = frozenset({Aspect.email, Aspect.chat, Aspect.callback, Aspect.intervene})
 # list fields whose short items read best joined on one line
@@ -221,12 +221,18 @@ def direct_answer(
         question = f"{question} {context.words}"
         asked = index.aspects.detect(question)
     elif (context is not None and context.aspect is not None
-          and context.aspect not in _CHANNEL_ASPECTS and asked.aspects
-          and set(asked.aspects) <= set(_CHANNEL_ASPECTS)
+          and context.aspect not in CHANNEL_ASPECTS and asked.aspects
+          and set(asked.aspects) <= set(CHANNEL_ASPECTS)
           and not index.facts.says_more(question, asked.words)):
         # a channel and nothing else ("电话呢", "email?") after "邮件多久回复": the same
         # thing asked of that channel
         asked = replace(asked, aspects=(context.aspect, *asked.aspects))
+    elif (context is not None and context.aspect in CHANNEL_ASPECTS and asked.aspects
+          and not set(asked.aspects) & set(CHANNEL_ASPECTS)
+          and len(index.facts.own_words(question, asked.words)) <= 1):
+        # what, and a word at most ("几点能打", "how fast do they answer"), after "电话
+        # 多少": that, of the same channel
+        asked = replace(asked, aspects=(*asked.aspects, context.aspect))
     result = index.search(question, limit=suggestions)
     if context is not None and result.platform is not None and (
             asked.first is not None or result.confident):
@@ -832,7 +838,7 @@ class _Writer(FactLines):
             facts = of_named
         # a channel asked for alongside ("邮件多久回复") keeps only that channel's facts
         for extra in self.asked.aspects[1:]:
-            if extra not in _CHANNEL_ASPECTS or extra == self.aspect:
+            if extra not in CHANNEL_ASPECTS or extra == self.aspect:
                 continue
             # the channels of that kind; else those with any fact about it (Amazon's
             # seller phone support is a call-back channel with notes about phoning)
@@ -1083,6 +1089,10 @@ class _Writer(FactLines):
                 sites = [h.site for h in same if h.site]
                 where = min((site_order.index(x) for x in sites if x in site_order), default=0)
                 always = 1 if same[0].schedule.always_open else 0
+                if always and same[0].schedule.note:
+                    # "open all day" is one short line: the schedule's own caveat fits
+                    # ("一般全天在线，但高峰时段可能需要排队")
+                    lines = [*lines, Line.of(self.t(same[0].schedule.note), indent=2)]
                 blocks.append(_Block(channel, sites, lines, (always, where)))
             return blocks
         if first.kind == "response" and channel is not None:

@@ -35,7 +35,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from knowledge import textnorm
-from knowledge.schema import Aspect, AspectsFile, AspectWords
+from knowledge.schema import CHANNEL_ASPECTS, Aspect, AspectsFile, AspectWords
 from knowledge.sounds import may_replace
 from knowledge.textnorm import STOPWORDS, Analyzed, analyze, has_han
 
@@ -44,6 +44,7 @@ __all__ = ["AskedAspects", "AspectDetector", "parse_elapsed"]
 _ELAPSED = "elapsed"  # the pseudo-aspect of the `elapsed` words
 _REACH = "reach"  # the pseudo-aspect of the `reach` words
 _CONTEXT = frozenset({_ELAPSED, _REACH})  # words that are context, not aspects
+_CHANNELS = frozenset(a.value for a in CHANNEL_ASPECTS)
 # Chinese words shorter than this match exactly only: the aspect words are short and
 # common, and one wrong character in three ("回复快" for "回复怎") is another word
 _FUZZY_MIN_HAN = 4
@@ -148,6 +149,9 @@ class AspectDetector:
         hits += [h for h in found_hits if h.group in _CONTEXT]
         strong = [h for h in hits if not h.weak and h.group not in _CONTEXT]
         counted = strong or [h for h in hits if h.group not in _CONTEXT]
+        if strong and all(h.group in _CHANNELS for h in strong):
+            # a channel is often only the topic: "电话啥时候打好" asks when
+            counted += [h for h in hits if h.weak and h.group not in _CONTEXT | _CHANNELS]
         found = {h.group for h in counted}
         elapsed = None
         if any(h.group == _ELAPSED for h in hits) or _done(analyzed.text):

@@ -239,9 +239,13 @@ class FactIndex:
         """Whether the question has words of its own beyond names (platforms, sites,
         roles) and the words in `read`: "卖家呢" and "and for sellers?" have none, "卖家不同
         意咋整" has."""
+        return bool(self.own_words(question, read))
+
+    def own_words(self, question: str, read: Iterable[str]) -> list[str]:
+        """The question's terms beyond names and the words in `read` (see `says_more`)."""
         analyzed = analyze(question)
         _, masked = self._masks(analyzed, list(read))
-        return any(len(t) >= 2 and t not in self._names for t in _terms(analyzed, masked))
+        return [t for t in _terms(analyzed, masked) if len(t) >= 2 and t not in self._names]
 
     def beyond_names(self, question: str) -> str:
         """The question without its platform, site and role names: what it asks of

@@ -110,6 +110,11 @@ class Aspect(StrEnum):
     safety = "safety"  # scams, privacy
 
 
+# aspects that name a way to reach them: in a question often the topic, not what is asked
+# ("电话啥时候打好" asks for hours)
+CHANNEL_ASPECTS = (Aspect.phone, Aspect.email, Aspect.chat, Aspect.callback)
+
+
 class Fact(Sourced):
     text: Text
     # what the fact answers, besides what the catalog derives from where the fact sits

@@ -48,7 +48,8 @@ STOPWORDS = frozenset(
     """a about after am an and any are as at be been but by can could did do does doing
     for from get got had has have hello hi how i if im in into is it its just me my no
     not now of on or our please pls so than that the their them then there this to too
-    up us was we were what when where which who why will with would you your""".split()  # noqa: SIM905 — a word list reads better as prose
+    up us was we were what when where which who why will with would you your they he she
+    him her ok okay""".split()  # noqa: SIM905 — a word list reads better as prose
 )
 
 

@@ -171,3 +171,13 @@ def test_how_to_reach_a_place_named_is_the_last_question_of_it(responder: Respon
 def test_a_role_with_a_filler_word_still_switches_the_role(responder: Responder) -> None:
     reply = answer(talk(responder, "etsy开case要多久有结果", "卖家那边呢"))
     assert reply.ref is not None and reply.ref.role == "seller"
+
+
+@pytest.mark.parametrize(("first", "then", "channel_fact"), [
+    ("亚马逊买家电话", "几点能打", "电话服务多有工作时段限制"),
+    ("amazon seller chat", "how fast do they answer", "5–15 minutes"),
+])
+def test_what_is_asked_next_of_a_channel_is_asked_of_that_channel(
+        responder: Responder, first: str, then: str, channel_fact: str) -> None:
+    # "几点能打" after the phone numbers: the phone's hours, not the website's
+    assert channel_fact in answer(talk(responder, first, then)).plain_text().splitlines()[1]

@@ -282,3 +282,19 @@ def test_not_wanting_an_item_is_the_no_reason_return(responder: Responder, quest
 def test_being_charged_is_a_payment_question(responder: Responder, question: str) -> None:
     reply = answer(responder, question)
     assert reply.ref is not None and (reply.ref.role, reply.ref.issue) == ("buyer", "payment")
+
+
+@pytest.mark.parametrize("question", ["天猫凌晨还能找到客服吗", "tmall support at midnight?"])
+def test_a_time_of_day_asks_for_the_hours(responder: Responder, question: str) -> None:
+    reply = answer(responder, question)
+    assert reply.aspect is Aspect.hours
+    # open all day: the schedule's own caveat fits on the next line
+    text = reply.plain_text()
+    assert "一般全天在线" in text or "Usually online all day" in text
+
+
+@pytest.mark.parametrize("question", ["亚马逊客服电话啥时候打比较好", "amazon buyer phone when to call"])
+def test_when_beats_the_channel_that_is_only_the_topic(responder: Responder,
+                                                       question: str) -> None:
+    reply = answer(responder, question)
+    assert reply.aspects[:2] == (Aspect.hours, Aspect.phone)

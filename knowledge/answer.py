@@ -388,8 +388,11 @@ def _asked(
     facts whose words may reorder the answer. Another aspect than the words asked for is
     taken only from what the question says beyond its topic (`beyond`): "天貓售後要準備
     什麼資料" asks what to prepare, though 售后 matches the intervention button best."""
-    if asked.first is None and named:
-        asked = replace(asked, aspects=(Aspect.entry,))  # "店铺客服": how to reach it
+    if named and (asked.first is None or (
+            asked.first in CHANNEL_ASPECTS
+            and not _channel_tells(catalog, result, named, asked.first))):
+        # "店铺客服", "how do i message the shop": how to reach the channel named
+        asked = replace(asked, aspects=(Aspect.entry,))
     elif asked.first is None:
         if lexical:
             return replace(asked, aspects=(_aspect_of(catalog, lexical[0].fact),)), lexical
@@ -727,6 +730,19 @@ def _facts_of(platform: Platform) -> list[AspectFact]:
         _FACTS.clear()
     _FACTS[id(platform)] = (platform, facts)
     return facts
+
+
+def _channel_tells(catalog: Catalog, result: SearchResult, named: tuple[str, ...],
+                   aspect: Aspect) -> bool:
+    """Whether the channels named have facts of `aspect`, or are other than the shop's:
+    "message the shop" asks how to reach the shop, whose own service is the messaging;
+    "天猫官方客服电话" asks for a phone the platform lists elsewhere."""
+    platform = catalog.platform(result.platform or "")
+    if platform is None:
+        return True
+    kinds = {c.kind for c in platform.channels if c.id in named}
+    return kinds != {ChannelKind.merchant} or any(
+        f.channel in named and aspect in f.aspects for f in _facts_of(platform))
 
 
 def _for_role(fact: AspectFact, role: str) -> bool:

@@ -111,3 +111,13 @@ def test_a_shop_that_refused_is_an_after_sales_question_not_the_shops_entry(
     reply = answer(responder, "天猫 refund 被店家拒了 咋办")
     assert reply.ref is not None and reply.ref.issue == "after_sales"
     assert reply.aspect is not Aspect.entry
+
+
+def test_messaging_the_shop_is_how_to_reach_the_shop(responder: Responder) -> None:
+    # the shop's own service is the messaging: its entry, not Tmall's own chat
+    reply = answer(responder, "how do i message the shop on tmall")
+    assert reply.aspect is Aspect.entry
+    assert "The shop's customer service" in reply.plain_text().splitlines()[0]
+    assert "Tmall official service" not in reply.plain_text()[:300]
+    # a phone of the platform's own service is still the phone
+    assert answer(responder, "天猫官方客服电话").aspect is Aspect.phone

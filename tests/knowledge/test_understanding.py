@@ -293,7 +293,8 @@ def test_a_time_of_day_asks_for_the_hours(responder: Responder, question: str) -
     assert "一般全天在线" in text or "Usually online all day" in text
 
 
-@pytest.mark.parametrize("question", ["亚马逊客服电话啥时候打比较好", "amazon buyer phone when to call"])
+@pytest.mark.parametrize("question", ["亚马逊客服电话啥时候打比较好",
+                                      "amazon buyer phone when to call"])
 def test_when_beats_the_channel_that_is_only_the_topic(responder: Responder,
                                                        question: str) -> None:
     reply = answer(responder, question)

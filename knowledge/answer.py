@@ -300,6 +300,8 @@ def _lead(matches: Sequence[FactMatch], named: tuple[str, ...],
     if not top.telling:
         return None
     asked = set(aspects)
+    if asked & _DURATIONS and not top.fact.aspects & _DURATIONS:
+        return None  # "how long to send it back": a time, not what "send back" matches
     if asked and not top.fact.aspects & asked:
         tagged = max((m.score for m in matches if m.fact.aspects & asked), default=0.0)
         if top.score < LEAD_OTHER * tagged:

@@ -299,3 +299,11 @@ def test_when_beats_the_channel_that_is_only_the_topic(responder: Responder,
                                                        question: str) -> None:
     reply = answer(responder, question)
     assert reply.aspects[:2] == (Aspect.hours, Aspect.phone)
+
+
+def test_how_long_is_answered_with_a_time_not_with_what_the_words_match(
+        responder: Responder) -> None:
+    # "send back" matches "the first return is free; send back together" best, but the
+    # question asks how long: a fact with a time leads
+    first = answer(responder, "temu how long to send the item back").plain_text().splitlines()[1]
+    assert "14 days" in first

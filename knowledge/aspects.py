@@ -45,6 +45,7 @@ _ELAPSED = "elapsed"  # the pseudo-aspect of the `elapsed` words
 _REACH = "reach"  # the pseudo-aspect of the `reach` words
 _CONTEXT = frozenset({_ELAPSED, _REACH})  # words that are context, not aspects
 _CHANNELS = frozenset(a.value for a in CHANNEL_ASPECTS)
+_IDIOM = "idiom"  # the pseudo-aspect of the `idioms`: words that hide an aspect word
 # Chinese words shorter than this match exactly only: the aspect words are short and
 # common, and one wrong character in three ("回复快" for "回复怎") is another word
 _FUZZY_MIN_HAN = 4
@@ -110,6 +111,8 @@ class AspectDetector:
         self._add(_ELAPSED, words.elapsed)
         if words.reach is not None:
             self._add(_REACH, words.reach)
+        if words.idioms is not None:
+            self._add(_IDIOM, words.idioms)
         for surface in self._han:
             self._han_by_first[surface[0]].append(surface)
             if len(surface) >= _FUZZY_MIN_HAN and textnorm.is_all_han(surface):
@@ -146,6 +149,8 @@ class AspectDetector:
         # elapsed and reach words are context, not rivals: "没人回" inside "没人回复" still
         # counts
         hits = self._drop_contained([h for h in found_hits if h.group not in _CONTEXT])
+        # an idiom only hides the aspect word inside it: "第一时间" is "at once", no time
+        hits = [h for h in hits if h.group != _IDIOM]
         hits += [h for h in found_hits if h.group in _CONTEXT]
         strong = [h for h in hits if not h.weak and h.group not in _CONTEXT]
         counted = strong or [h for h in hits if h.group not in _CONTEXT]

@@ -528,13 +528,15 @@ class AspectsFile(Model):
     `order` ranks aspects when a question asks for several: the first one found is what
     the answer leads with ("黑五回复慢吗" is about the holiday, not reply times in general).
     `elapsed` words mark a duration as time already waited ("48小时没回", "after 3 days");
-    `reach` words ask how to reach them at all ("how do i reach them then").
+    `reach` words ask how to reach them at all ("how do i reach them then"); `idioms`
+    hold an aspect word but ask for none ("第一时间" is "at once").
     """
 
     order: list[Aspect]
     aspects: dict[Aspect, AspectWords]
     elapsed: AspectWords
     reach: AspectWords | None = None
+    idioms: AspectWords | None = None
     parties: PartyWords | None = None
 
     @model_validator(mode="after")

@@ -237,3 +237,10 @@ def test_a_duration_followed_by_le_is_time_waited(
                                       "still not fixed after two chats"])
 def test_not_fixed_is_a_question_of_escalating(detector: AspectDetector, question: str) -> None:
     assert detector.detect(question).first is Aspect.escalation
+
+
+@pytest.mark.parametrize("question", ["淘宝天猫账号被盗第一时间该干嘛",
+                                      "first time selling on etsy how do i reach support"])
+def test_an_idiom_holding_a_time_word_asks_for_no_hours(detector: AspectDetector,
+                                                        question: str) -> None:
+    assert Aspect.hours not in detector.detect(question).aspects

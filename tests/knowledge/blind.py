@@ -41,7 +41,9 @@ ZONE = ZoneInfo("Asia/Shanghai")
 FIRST = 300
 # a third, written later still the same way, held out like test
 FRESH = Path(__file__).resolve().parent / "blind_fresh.yaml"
-SPLITS = ("dev", "test", "dev2", "test2")  # dev and dev2 may be tuned on; test, test2 never
+# a fourth, written the same way, tuned on like dev
+DEV3 = Path(__file__).resolve().parent / "blind_dev3.yaml"
+SPLITS = ("dev", "test", "dev2", "test2", "dev3")  # dev* may be tuned on; test* never
 _SPACE = re.compile(r"\s+")
 
 # Why a message failed, in the words of issue #18 (first that applies)
@@ -73,7 +75,7 @@ class Outcome:
 
 
 def load(split: str) -> list[dict[str, Any]]:
-    path = {"dev2": EXTRA, "test2": FRESH}.get(split, BLIND)
+    path = {"dev2": EXTRA, "test2": FRESH, "dev3": DEV3}.get(split, BLIND)
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     items: list[dict[str, Any]] = data[split]
     return items

@@ -79,6 +79,10 @@ class PartyReader:
         self._asking_han: tuple[str, ...] = ()
         self._me_en: frozenset[tuple[str, ...]] = frozenset()
         self._longest_en = 0
+        self._self_han: tuple[str, ...] = ()
+        self._self_en: frozenset[tuple[str, ...]] = frozenset()
+        self._asker_han: dict[str, str] = {}  # word → the asker's side
+        self._asker_en: dict[tuple[str, ...], str] = {}
         if words is None:
             return
         for side, group in (("buyer", words.buyers), ("seller", words.sellers)):
@@ -97,13 +101,43 @@ class PartyReader:
         self._asking_han = _han(words.asking)
         self._me_en = _stems(words.me.en)
         self._longest_en = max((len(p) for p in self._persons_en), default=0)
+        self._self_han = _han(words.self_marks.zh)
+        self._self_en = _stems(words.self_marks.en)
+        for side, group in (("buyer", words.buying), ("seller", words.selling)):
+            self._asker_han.update(dict.fromkeys(_han(group.zh), side))
+            self._asker_en.update(dict.fromkeys(_stems(group.en), side))
 
-    def read(self, analyzed: Analyzed, platforms: frozenset[int] = frozenset()) -> list[Party]:
+    def names_asker(self, analyzed: Analyzed, start: int) -> bool:
+        """Whether the role word starting at `start` is marked as the asker's own: 我是卖家,
+        作为卖家, "as a seller", "i'm a buyer"."""
+        run = next(((s, e) for s, e in analyzed.han_runs if s <= start < e), None)
+        if run is not None:
+            return any(analyzed.compact[run[0]:start].endswith(w) for w in self._self_han)
+        words, _, starts = _words(analyzed.tokens)
+        at = next((i for i, s in enumerate(starts) if s == start), None)
+        return at is not None and any(_at(words, at - len(p), p) for p in self._self_en)
+
+    def asker_sides(self, analyzed: Analyzed,
+                    names: frozenset[tuple[int, int]] = frozenset()) -> set[str]:
+        """The sides the question's own words put the asker on: 买的, "before buying" a
+        shopper; 我的店, "my listings" a seller. Platform names (`names`, spans in
+        `compact`) are read past: "my etsy shop", 我etsy店铺."""
+        compact = "".join(c for i, c in enumerate(analyzed.compact) if not _in_name(i + 1, names))
+        sides = {side for w, side in self._asker_han.items() if w in compact}
+        words, ends, _ = _words(analyzed.tokens)
+        words = [w for w, end in zip(words, ends, strict=True) if not _in_name(end, names)]
+        sides |= {side for p, side in self._asker_en.items()
+                  if any(_at(words, i, p) for i in range(len(words)))}
+        return sides
+
+    def read(self, analyzed: Analyzed,
+             names: frozenset[tuple[int, int]] = frozenset()) -> list[Party]:
         """Every person word of the question that names the other party.
 
-        `platforms` are where platform names end in `compact`: a platform doing the
+        `names` are the spans of platform names in `compact`: a platform doing the
         addressing ("does amazon answer a buyer", 亚马逊回复买家) says nothing of the asker.
         """
+        platforms = frozenset(end for _, end in names)
         out: list[Party] = []
         compact = analyzed.compact
         for run_start, run_end in analyzed.han_runs:
@@ -127,7 +161,7 @@ class PartyReader:
             if not length:
                 i += 1
                 continue
-            how = self._latin_party(words, ends, i, i + length - 1, platforms)
+            how = self._latin_party(words, ends, i, i + length - 1, names)
             if how is not None:
                 side = self._persons_en[tuple(words[i:i + length])]
                 out.append(Party(starts[i], ends[i + length - 1], side, how))
@@ -157,7 +191,10 @@ class PartyReader:
         return None
 
     def _latin_party(self, words: list[str], ends: list[int], first: int, last: int,
-                     platforms: frozenset[int]) -> bool | None:
+                     names: frozenset[tuple[int, int]]) -> bool | None:
+        platforms = frozenset(end for _, end in names)
+        if any(_at(words, first - len(p), p) for p in self._by_en):
+            return False  # "this seller", "some buyer"
         i = first - 1
         while i >= 0 and words[i] in _FILLERS and first - i <= 2:
             i -= 1
@@ -169,8 +206,10 @@ class PartyReader:
             if subject < 0 or ends[subject] not in platforms:
                 return True
         j = last + 1
-        if j + 1 < len(words) and words[j] in _WHERE and ends[j + 1] in platforms:
-            j += 2  # "a buyer on etsy emailed me"
+        if j + 1 < len(words) and words[j] in _WHERE and _in_name(ends[j + 1], names):
+            j += 2  # "a buyer on etsy emailed me", "the seller on tiktok shop can't help me"
+            while j < len(words) and _in_name(ends[j], names):
+                j += 1
         while j < len(words) and words[j] in self._between_en:
             j += 1
         if any(_at(words, j, p) for p in (*self._acts_en, *self._me_en)):
@@ -197,6 +236,11 @@ def _words(tokens: tuple[Token, ...]) -> tuple[list[str], list[int], list[int]]:
         starts.append(token.start)
         ends.append(token.end)
     return words, ends, starts
+
+
+def _in_name(end: int, names: frozenset[tuple[int, int]]) -> bool:
+    """Whether the piece of `compact` ending at `end` lies inside a platform's name."""
+    return any(start < end <= stop for start, stop in names)
 
 
 def _at(words: list[str], i: int, phrase: tuple[str, ...]) -> bool:

@@ -508,7 +508,9 @@ class PartyWords(Model):
     just after the one reported on (被卖家拒了, 卖家不理, "buyer refused"), `between` words
     aside (卖家一直不同意, "seller still hasn't replied"); `me` a few
     words after, the asker acted on (卖家没理我, "buyer sent me"), unless one of `asking`
-    stands between (卖家怎么给我的买家退款 asks how a seller does it).
+    stands between (卖家怎么给我的买家退款 asks how a seller does it). `self_marks` before a
+    role word make it the asker's (我是卖家, "as a seller"); `buying` and `selling` words
+    put the asker on a side with no role word at all (买的, "my listings").
     """
 
     buyers: AspectWords
@@ -520,6 +522,9 @@ class PartyWords(Model):
     between: AspectWords
     me: AspectWords
     asking: list[NonEmpty] = Field(default_factory=list)
+    self_marks: AspectWords = Field(default_factory=AspectWords)
+    buying: AspectWords = Field(default_factory=AspectWords)
+    selling: AspectWords = Field(default_factory=AspectWords)
 
 
 class AspectsFile(Model):

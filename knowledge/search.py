@@ -86,8 +86,9 @@ Q_FUZZY = 0.7  # one character / a small edit away from a known word
 # below every card that agrees.
 OTHER_PLATFORM = 0.1
 OTHER_ROLE = 0.5
-# the role read from the other party named ("卖家不理我") is the asker's own account of the
-# order, not a label they may have picked wrongly: the other role's cards keep less
+# a role read from the other party named ("卖家不理我"), a role word marked as the asker's
+# (我是卖家) or the asker's side said ("my listings") is the asker's own account, not a
+# label they may have picked wrongly: the other role's cards keep less
 PARTY_ROLE = 0.4
 ROLE_ABSENT = 0.3  # the card's platform has no such role at all: a seller is not a Tmall buyer
 # A question that names no platform is most likely about the most asked ones (rank 1 and
@@ -273,7 +274,8 @@ class SearchIndex:
         party_hits = frozenset(
             h for h in hits if any(h.start < p.end and p.start < h.end for p in parties)
             and (hints := self._hints.get(h.concept)) is not None and hints.roles)
-        platform, role, site, site_platforms = self._read_hints(hits, party_hits)
+        platform, role, site, site_platforms, sure = self._read_hints(hits, party_hits,
+                                                                       analyzed)
         if context is not None:
             platform, role, site, site_platforms = self._inherit(
                 context, platform, role, site, site_platforms)
@@ -298,7 +300,7 @@ class SearchIndex:
         scored: list[tuple[float, float, int]] = []  # (score, content, card)
         for card, ref in enumerate(self._refs):
             factor, bonus = self._narrowing(ref, platform, role, site_platforms)
-            if party_hits and role is not None and ref.role != role:
+            if sure and role is not None and ref.role != role:
                 factor *= PARTY_ROLE  # "seller hasn't answered my help request": a buyer
             scored.append((content[card] * factor + bonus, content[card] * factor, card))
         scored.sort(key=lambda s: (-s[0], self._prior[s[2]]))
@@ -733,7 +735,7 @@ class SearchIndex:
         """The person words that name the other party of an order ("卖家不理我")."""
         names = [hit for hit in hits
                  if (hints := self._hints.get(hit.concept)) and hints.platforms]
-        parties = self._parties.read(analyzed, frozenset(hit.end for hit in names))
+        parties = self._parties.read(analyzed, frozenset((h.start, h.end) for h in names))
         # not inside a platform's name ("tiktok shop") nor a phrase of that side's own
         # ("contact seller support" is a seller's)
         return [p for p in parties if not any(
@@ -742,11 +744,17 @@ class SearchIndex:
             for h in hits)]
 
     def _read_hints(
-        self, hits: list[_Hit], parties: frozenset[_Hit]
-    ) -> tuple[str | None, str | None, str | None, frozenset[str]]:
-        """The platform, role and site the query names (None when absent or ambiguous)."""
+        self, hits: list[_Hit], parties: frozenset[_Hit], analyzed: Analyzed
+    ) -> tuple[str | None, str | None, str | None, frozenset[str], bool]:
+        """The platform, role and site the query names (None when absent or ambiguous),
+        and whether the role is the asker's own account (not a bare role word)."""
         platforms: set[str] = set()
-        named: set[tuple[str, str]] = set()  # (platform, role) the role words name
+        # (platform, role) pairs the question's words name, by strength: a role word
+        # marked as the asker's (我是卖家); the other party named (卖家不理我 names the
+        # buyer) or the asker's side said (买的, "my listings"); a role word alone
+        marked: set[tuple[str, str]] = set()
+        told: set[tuple[str, str]] = set()
+        named: set[tuple[str, str]] = set()
         sites: list[tuple[int, int, str, str]] = []  # (-length, start, site, platform)
         for hit in hits:
             hints = self._hints.get(hit.concept)
@@ -756,25 +764,36 @@ class SearchIndex:
             for p, r in hints.roles:
                 if hit not in parties or (hit.contained and self._names_role(hit, r)):
                     if self._names_role(hit, r):
-                        named.add((p, r))
+                        mine = self._parties.names_asker(analyzed, hit.start)
+                        (marked if mine else named).add((p, r))
                     continue
                 # "卖家不理我", 怎么联系卖家: the asker is the platform's other role (but
                 # "contact seller support" is a seller's phrase)
-                named |= {(p, other) for other in self._platform_roles.get(p, ()) if other != r}
+                told |= {(p, other) for other in self._platform_roles.get(p, ()) if other != r}
             for p, s in hints.sites:
                 sites.append((-(hit.end - hit.start), hit.start, s, p))
+        names = frozenset((h.start, h.end) for h in hits
+                          if (hints := self._hints.get(h.concept)) and hints.platforms)
+        told |= {(p, side) for side in self._parties.asker_sides(analyzed, names)
+                 for p, roles in self._platform_roles.items() if side in roles}
         platform = next(iter(platforms)) if len(platforms) == 1 else None
-        # the named platform's roles, where it has the role named: a Walmart seller's
-        # "customer" names Walmart's sellers, and no other platform's buyers
-        roles = {r for p, r in named if p == platform} or {r for _, r in named}
-        role = next(iter(roles)) if len(roles) == 1 else None
+        role = None
+        sure = False
+        for pairs in (marked, told, named):
+            if pairs:
+                # the named platform's roles, where it has the role named: a Walmart
+                # seller's "customer" names Walmart's sellers, and no other platform's buyers
+                roles = {r for p, r in pairs if p == platform} or {r for _, r in pairs}
+                role = next(iter(roles)) if len(roles) == 1 else None
+                sure = pairs is not named
+                break
         site: str | None = None
         site_platforms: frozenset[str] = frozenset()
         if sites:
             sites.sort()
             site = sites[0][2]
             site_platforms = frozenset(p for _, _, s, p in sites if s == site)
-        return platform, role, site, site_platforms
+        return platform, role, site, site_platforms, sure
 
     def _inherit(
         self, context: CardRef, platform: str | None, role: str | None, site: str | None,

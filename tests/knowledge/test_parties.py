@@ -45,6 +45,15 @@ def responder() -> Responder:
     ("亚马逊卖家账号被封了我该怎么办", "seller"),
     ("我是亚马逊卖家，买家一直不回消息", "seller"),
     ("etsy seller here, can i call support", "seller"),
+    # a role word marked as the asker's outweighs the other party named
+    ("as a seller, how does etsy settle a buyer's case", "seller"),
+    ("我是一个亚马逊卖家，有个买家一直催我", "seller"),
+    # no role word of the asker's, but their side said
+    ("a customer opened a case against my etsy store, will it hurt me", "seller"),
+    ("买家投诉了，会影响我tiktok店铺吗", "seller"),
+    ("where do i read an etsy shop's policies before buying", "buyer"),
+    # "this"/"some" + role word: someone else
+    ("this seller on tiktok shop keeps ignoring me", "buyer"),
 ])
 def test_who_asks(index: SearchIndex, question: str, asker: str) -> None:
     assert index.search(question).role == asker

@@ -85,6 +85,9 @@ LEXICAL_FOCUS = 6.0  # with an aspect word read, facts lead by their words from 
 LEAD_OTHER = 1.5  # how much better a fact of no asked aspect must match to lead (on dev)
 # aspects a duration word ("多久", "how many days") may ask for
 _DURATIONS = frozenset({Aspect.response_time, Aspect.deadline, Aspect.retention})
+# what a question of how to reach someone asks: addressing the shop that way ("怎么跟店家
+#聊") is the shop's channel; asking anything else of it ("跟商家谈崩了怎么让平台出面") not
+_REACHING = frozenset({*CHANNEL_ASPECTS, Aspect.entry, Aspect.human})
 
 # Where an aspect's best facts sit, nearest first: on the channels (numbers, hours,
 # reply times, who may use a channel), on the issue (its path, what to prepare, how to
@@ -242,7 +245,7 @@ def direct_answer(
     ref, from_search = _target(catalog, result, asked, context)
     ref, lexical, beyond = _facts_matching(catalog, index, question, result, asked, ref,
                                            again=context is not None and ref == context.ref)
-    ref, named = _channels_called(catalog, index, question, result, ref)
+    ref, named = _channels_called(catalog, index, question, result, ref, asked)
     # the fact the question's own words match best, before the aspect reorders anything
     lead = _lead(beyond or lexical, named, asked.aspects)
     asked, lexical = _asked(catalog, asked, result, context, lexical, beyond, named)
@@ -354,7 +357,7 @@ def _facts_matching(
 
 def _channels_called(
     catalog: Catalog, index: SearchIndex, question: str, result: SearchResult,
-    ref: CardRef | None,
+    ref: CardRef | None, asked: AskedAspects,
 ) -> tuple[CardRef | None, tuple[str, ...]]:
     """The channels the question calls by name (and the card for the role they serve)."""
     named = _named_channels(catalog, index, question, ref)
@@ -368,7 +371,8 @@ def _channels_called(
                                             site=ref.site)) or ref
             named = other
     platform = catalog.platform(ref.platform) if ref is not None else None
-    if not named and ref is not None and platform is not None and result.addressed:
+    if (not named and ref is not None and platform is not None and result.addressed
+            and (asked.first is None or asked.first in _REACHING)):
         # "how do i ask the shop a question", 怎么跟店家聊: the asker addresses the other
         # side, and the platform has a channel to them (the shop's own service)
         merchant = next((c for c in platform.channels if c.kind == ChannelKind.merchant

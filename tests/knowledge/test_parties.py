@@ -130,3 +130,15 @@ def test_messaging_the_shop_is_how_to_reach_the_shop(responder: Responder) -> No
     assert "Tmall official service" not in reply.plain_text()[:300]
     # a phone of the platform's own service is still the phone
     assert answer(responder, "天猫官方客服电话").aspect is Aspect.phone
+
+
+@pytest.mark.parametrize("question", [
+    "天猫上跟店家沟通失败了，怎么让平台出面",
+    "the tmall shop refuses a refund, can tmall itself get involved",
+])
+def test_asking_the_platform_to_step_in_over_the_shop_is_not_the_shops_channel(
+        responder: Responder, question: str) -> None:
+    reply = answer(responder, question)
+    assert reply.aspect is Aspect.intervene
+    first = reply.plain_text().splitlines()[0]
+    assert "商家客服" not in first and "The shop's customer service" not in first

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -274,8 +274,8 @@ class SearchIndex:
         party_hits = frozenset(
             h for h in hits if any(h.start < p.end and p.start < h.end for p in parties)
             and (hints := self._hints.get(h.concept)) is not None and hints.roles)
-        platform, role, site, site_platforms, sure = self._read_hints(hits, party_hits,
-                                                                       analyzed)
+        platform, role, site, site_platforms, sure = self._read_hints(
+            hits, party_hits, analyzed, parties)
         if context is not None:
             platform, role, site, site_platforms = self._inherit(
                 context, platform, role, site, site_platforms)
@@ -744,7 +744,8 @@ class SearchIndex:
             for h in hits)]
 
     def _read_hints(
-        self, hits: list[_Hit], parties: frozenset[_Hit], analyzed: Analyzed
+        self, hits: list[_Hit], parties: frozenset[_Hit], analyzed: Analyzed,
+        others: Sequence[Party] = (),
     ) -> tuple[str | None, str | None, str | None, frozenset[str], bool]:
         """The platform, role and site the query names (None when absent or ambiguous),
         and whether the role is the asker's own account (not a bare role word)."""
@@ -776,6 +777,9 @@ class SearchIndex:
                           if (hints := self._hints.get(h.concept)) and hints.platforms)
         told |= {(p, side) for side in self._parties.asker_sides(analyzed, names)
                  for p, roles in self._platform_roles.items() if side in roles}
+        # the other party named with a word that is no role word ("叫客人加我line")
+        told |= {(p, other) for party in others for p, roles in self._platform_roles.items()
+                 if party.side in roles for other in roles if other != party.side}
         platform = next(iter(platforms)) if len(platforms) == 1 else None
         role = None
         sure = False

@@ -244,3 +244,17 @@ def test_not_fixed_is_a_question_of_escalating(detector: AspectDetector, questio
 def test_an_idiom_holding_a_time_word_asks_for_no_hours(detector: AspectDetector,
                                                         question: str) -> None:
     assert Aspect.hours not in detector.detect(question).aspects
+
+
+@pytest.mark.parametrize(("question", "aspect"), [
+    ("shopee退货要不要拍照", Aspect.prepare),  # evidence to show
+    ("do i need to attach photos for an etsy case", Aspect.prepare),
+    ("天猫退款的操作步骤", Aspect.entry),  # how-to steps
+    ("what are the steps to return on temu", Aspect.entry),
+    ("tiktok money-back guarantee covers what", Aspect.eligibility),
+    ("有人要我的亚马逊账号信息", Aspect.safety),
+    ("someone asked for my shopee account details", Aspect.safety),
+])
+def test_a_kind_of_thing_asked_names_its_aspect(detector: AspectDetector, question: str,
+                                               aspect: Aspect) -> None:
+    assert aspect in detector.detect(question).aspects

@@ -142,3 +142,9 @@ def test_asking_the_platform_to_step_in_over_the_shop_is_not_the_shops_channel(
     assert reply.aspect is Aspect.intervene
     first = reply.plain_text().splitlines()[0]
     assert "商家客服" not in first and "The shop's customer service" not in first
+
+
+@pytest.mark.parametrize("question", ["tiktok越南站，买家提了退款，我多久要处理",
+                                      "泰国tiktok能不能叫客人加我line"])
+def test_more_ways_of_naming_the_other_party(index: SearchIndex, question: str) -> None:
+    assert index.search(question).role == "seller"

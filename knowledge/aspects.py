@@ -158,6 +158,8 @@ class AspectDetector:
             # a channel is often only the topic: "电话啥时候打好" asks when
             counted += [h for h in hits if h.weak and h.group not in _CONTEXT | _CHANNELS]
         found = {h.group for h in counted}
+        if not found - _CHANNELS and _CLOCK_RE.search(analyzed.text):
+            found.add(Aspect.hours.value)  # "还有客服吗 凌晨三点", "still open at 3am"
         elapsed = None
         if any(h.group == _ELAPSED for h in hits) or _done(analyzed.text):
             elapsed = parse_elapsed(analyzed.text)
@@ -295,6 +297,9 @@ _DURATION_RE = re.compile(
     re.IGNORECASE,
 )
 _WITHIN_RE = re.compile(r"\bwithin\s*$", re.IGNORECASE)
+# a time of day: "三点", "10点半", "3am", "11 pm", "9:30pm"
+_CLOCK_RE = re.compile(r"(?<![第几])(?:\d{1,2}|[一二两三四五六七八九十]{1,3})点(?!多久)|"
+                       r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b", re.IGNORECASE)
 _GLUED = re.compile(r"([a-z])(?=[\u4e00-\u9fff])", re.IGNORECASE)
 
 

@@ -258,3 +258,14 @@ def test_an_idiom_holding_a_time_word_asks_for_no_hours(detector: AspectDetector
 def test_a_kind_of_thing_asked_names_its_aspect(detector: AspectDetector, question: str,
                                                aspect: Aspect) -> None:
     assert aspect in detector.detect(question).aspects
+
+
+@pytest.mark.parametrize(("question", "hours"), [
+    ("天猫凌晨三点还有人吗", True),
+    ("is amazon support open at 11pm", True),
+    ("亚马逊卖家电话 晚上10点半能打吗", True),
+    ("第三点是什么意思", False),  # "the third point"
+])
+def test_a_clock_time_asks_for_the_hours(detector: AspectDetector, question: str,
+                                         hours: bool) -> None:
+    assert (Aspect.hours in detector.detect(question).aspects) is hours

@@ -261,9 +261,9 @@ def test_a_kind_of_thing_asked_names_its_aspect(detector: AspectDetector, questi
 
 
 @pytest.mark.parametrize(("question", "hours"), [
-    ("天猫凌晨三点还有人吗", True),
-    ("is amazon support open at 11pm", True),
-    ("亚马逊卖家电话 晚上10点半能打吗", True),
+    ("天猫客服三点还有人回吗", True),
+    ("does the tmall chatbot answer at 3am", True),
+    ("亚马逊卖家电话10点半能打吗", True),
     ("第三点是什么意思", False),  # "the third point"
 ])
 def test_a_clock_time_asks_for_the_hours(detector: AspectDetector, question: str,

@@ -307,3 +307,10 @@ def test_how_long_is_answered_with_a_time_not_with_what_the_words_match(
     # question asks how long: a fact with a time leads
     first = answer(responder, "temu how long to send the item back").plain_text().splitlines()[1]
     assert "14 days" in first
+
+
+def test_two_words_shared_beat_one_rare_word_said_twice(responder: Responder) -> None:
+    # "pay" is rare in Temu's facts and said twice in a scam warning; "return" and "free"
+    # are both in the fact that answers
+    first = answer(responder, "do i pay anything to return an item on temu or is it free")
+    assert "first return for every order is free" in first.plain_text().splitlines()[1]

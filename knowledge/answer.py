@@ -911,7 +911,8 @@ class _Writer(FactLines):
         lead = self.lead
         if lead is not None and _for_role(lead, role) and lead.site in (None, self.ref.site):
             # whatever its aspect: the sentence the question was asked about comes first
-            out = [lead, *(f for f in out if f is not lead)]
+            # (the facts' index lists its own copies: the same fact is the same path)
+            out = [lead, *(f for f in out if f.path != lead.path)]
         return out
 
     def rank(self, fact: AspectFact) -> tuple[int, int, int, int, int, int, int]:

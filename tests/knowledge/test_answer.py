@@ -420,3 +420,11 @@ def test_a_fact_that_names_its_site_is_not_prefixed_with_it_again(
     first = _shown(ask(catalog, index, question, lang=lang))[0].removeprefix("• ")
     assert first.startswith(opening) and not first.startswith(opening * 2)
     assert "马来西亚站: " not in first and "越南站: " not in first
+
+
+def test_the_leading_fact_is_not_said_twice(catalog: Catalog, index: SearchIndex) -> None:
+    # the best-matching number leads; the list it was taken from must not repeat it
+    answer = ask(catalog, index, "shopee malaysia scam hotline number")
+    line = answer.plain_text().splitlines()[1]
+    for number in ("03-26101559", "03-26101599"):
+        assert line.count(number) == 1, line

@@ -269,3 +269,16 @@ def test_a_kind_of_thing_asked_names_its_aspect(detector: AspectDetector, questi
 def test_a_clock_time_asks_for_the_hours(detector: AspectDetector, question: str,
                                          hours: bool) -> None:
     assert (Aspect.hours in detector.detect(question).aspects) is hours
+
+
+@pytest.mark.parametrize(("question", "aspect", "not_aspect"), [
+    ("amazon support keeps brushing me off", Aspect.escalation, Aspect.retention),
+    ("亚马逊客服一直推脱怎么办", Aspect.escalation, None),
+    ("my store got a warning from walmart", None, Aspect.retention),  # a shop, not storage
+])
+def test_keep_and_store_are_not_always_about_records(detector: AspectDetector, question: str,
+                                                     aspect: Aspect | None,
+                                                     not_aspect: Aspect | None) -> None:
+    found = detector.detect(question).aspects
+    assert aspect is None or aspect in found
+    assert not_aspect is None or not_aspect not in found

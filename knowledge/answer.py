@@ -366,7 +366,10 @@ def _channels_called(
         # name, though "seller" read as the asker's role: the channel says who asks
         other = _named_channels(catalog, index, question, ref, any_role=True)
         channel = catalog.channel(ref.platform, other[0]) if len(other) == 1 else None
-        if channel is not None and channel.kind == ChannelKind.merchant:
+        # (or any channel named, where no role word was said: "does amazon have a
+        # wechat account" is the shoppers' WeChat, whatever card "account" found)
+        if channel is not None and (channel.kind == ChannelKind.merchant
+                                    or result.role is None):
             ref = _general(catalog, replace(result, platform=ref.platform, role=channel.roles[0],
                                             site=ref.site)) or ref
             named = other
@@ -738,16 +741,21 @@ def _facts_of(platform: Platform) -> list[AspectFact]:
     return facts
 
 
+# channels one writes to that are no chat, phone or e-mail line of the platform's own:
+# "message the shop", "message them on wechat" ask how to reach that channel
+_MESSAGED = frozenset({ChannelKind.merchant, ChannelKind.social})
+
+
 def _channel_tells(catalog: Catalog, result: SearchResult, named: tuple[str, ...],
                    aspect: Aspect) -> bool:
-    """Whether the channels named have facts of `aspect`, or are other than the shop's:
-    "message the shop" asks how to reach the shop, whose own service is the messaging;
-    "天猫官方客服电话" asks for a phone the platform lists elsewhere."""
+    """Whether the channels named have facts of `aspect`, or are other than the shop's
+    or social media: "message the shop" asks how to reach the shop, whose own service is
+    the messaging; "天猫官方客服电话" asks for a phone the platform lists elsewhere."""
     platform = catalog.platform(result.platform or "")
     if platform is None:
         return True
     kinds = {c.kind for c in platform.channels if c.id in named}
-    return kinds != {ChannelKind.merchant} or any(
+    return not kinds <= _MESSAGED or any(
         f.channel in named and aspect in f.aspects for f in _facts_of(platform))
 
 

@@ -148,3 +148,11 @@ def test_asking_the_platform_to_step_in_over_the_shop_is_not_the_shops_channel(
                                       "泰国tiktok能不能叫客人加我line"])
 def test_more_ways_of_naming_the_other_party(index: SearchIndex, question: str) -> None:
     assert index.search(question).role == "seller"
+
+
+def test_a_channel_named_with_no_role_word_is_that_channels_role(responder: Responder) -> None:
+    # "account" finds a sellers' card; WeChat is the shoppers' channel, and messaging
+    # it is how to reach it
+    reply = answer(responder, "can i message amazon on wechat about my account")
+    assert reply.ref is not None and reply.ref.role == "buyer"
+    assert "WeChat" in reply.plain_text().splitlines()[0]

@@ -784,13 +784,17 @@ class SearchIndex:
         role = None
         sure = False
         for pairs in (marked, told, named):
-            if pairs:
-                # the named platform's roles, where it has the role named: a Walmart
-                # seller's "customer" names Walmart's sellers, and no other platform's buyers
-                roles = {r for p, r in pairs if p == platform} or {r for _, r in pairs}
-                role = next(iter(roles)) if len(roles) == 1 else None
-                sure = pairs is not named
-                break
+            # the named platform's roles, where it has the role named: a Walmart seller's
+            # "customer" names Walmart's sellers, and no other platform's buyers; a role
+            # the named platform lacks is just a word (Tmall's 商家 is the shop a shopper
+            # writes to)
+            roles = ({r for p, r in pairs if p == platform}
+                     if platform in self._platform_roles else {r for _, r in pairs})
+            if not roles:
+                continue
+            role = next(iter(roles)) if len(roles) == 1 else None
+            sure = pairs is not named
+            break
         site: str | None = None
         site_platforms: frozenset[str] = frozenset()
         if sites:

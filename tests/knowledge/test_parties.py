@@ -156,3 +156,8 @@ def test_a_channel_named_with_no_role_word_is_that_channels_role(responder: Resp
     reply = answer(responder, "can i message amazon on wechat about my account")
     assert reply.ref is not None and reply.ref.role == "buyer"
     assert "WeChat" in reply.plain_text().splitlines()[0]
+
+
+def test_a_role_the_named_platform_lacks_is_just_a_word(index: SearchIndex) -> None:
+    # Tmall has shoppers only: "the shop" is whom the shopper sends things to
+    assert index.search("tmall parcel came damaged, what should i send the shop").role is None

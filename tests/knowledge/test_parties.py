@@ -40,6 +40,7 @@ def responder() -> Responder:
     # the asker addresses the other party
     ("amazon seller how to reply to a buyer", "seller"),
     ("tiktok shop 怎么联络卖家", "buyer"),
+    ("etsy parcel came damaged, what should i send the shop", "buyer"),
     # the role word names the asker
     ("my etsy seller account got suspended", "seller"),
     ("亚马逊卖家账号被封了我该怎么办", "seller"),

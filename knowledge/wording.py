@@ -131,7 +131,15 @@ class _Wording:
         """The scam warning and the safe way first, then every verdict, worst first."""
         lines: list[Line] = []
         if check.scam is not None:
-            lines.extend(self.scam(check.scam))
+            verdict, *general = self.scam(check.scam)
+            lines.append(verdict)
+            # the platform's own word on what the message is about, before what every
+            # platform says ("Amazon never asks for a code" before "never tell anyone")
+            for item in check.advice:
+                if item.pertinent:
+                    self.cited.extend(item.warnings[0].sources)
+                    lines.append(Line.of("⚠️ ", item.warnings[0].text.get(self.lang)))
+            lines.extend(general)
             # the safe way: the platform's own official entry, or the general one
             if check.advice:
                 for item in check.advice:
@@ -140,9 +148,6 @@ class _Wording:
                                          self.label("reply.scam.entry",
                                                     name=item.name.get(self.lang),
                                                     entry=item.official_entry.text.get(self.lang))))
-                    if item.pertinent:  # the platform's own word on what the message is about
-                        self.cited.extend(item.warnings[0].sources)
-                        lines.append(Line.of("⚠️ ", item.warnings[0].text.get(self.lang)))
             else:
                 lines.extend(self.safety(check.safe_path, ()))
         lines.extend(self.verdicts(check, hours=check.scam is None))

@@ -238,8 +238,12 @@ def test_a_scam_alert_adds_the_platforms_own_warning_about_what_the_message_is(
     reply, shown = ask(responder, text, lang)
     assert isinstance(reply, MessageCheck) and reply.scam is not None
     assert warning in shown
-    # after the alert and the safe way, not instead of them
-    assert shown.index(warning) > shown.index("⛔")
+    # right after the alert, before what every platform's guide says, and not instead
+    # of the safe way
+    assert shown.index("⛔") < shown.index(warning)
+    generic = "各平台的指南都提醒" if lang == "zh" else "The platforms' guides warn"
+    assert shown.index(warning) < shown.index(generic)
+    assert ("安全的做法" if lang == "zh" else "The safe way") in shown
 
 
 def test_a_scam_alert_adds_no_warning_its_words_do_not_match(responder: Responder) -> None:

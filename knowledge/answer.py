@@ -224,11 +224,11 @@ def direct_answer(
         question = f"{question} {context.words}"
         asked = index.aspects.detect(question)
     elif (context is not None and context.aspect is not None
-          and context.aspect not in CHANNEL_ASPECTS and asked.aspects
+          and context.aspect not in (*CHANNEL_ASPECTS, Aspect.entry) and asked.aspects
           and set(asked.aspects) <= set(CHANNEL_ASPECTS)
           and not index.facts.says_more(question, asked.words)):
         # a channel and nothing else ("电话呢", "email?") after "邮件多久回复": the same
-        # thing asked of that channel
+        # thing asked of that channel (after "where is it", "电话多少" asks the number)
         asked = replace(asked, aspects=(context.aspect, *asked.aspects))
     elif (context is not None and context.aspect in CHANNEL_ASPECTS and asked.aspects
           and not set(asked.aspects) & set(CHANNEL_ASPECTS)

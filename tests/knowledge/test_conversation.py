@@ -181,3 +181,15 @@ def test_what_is_asked_next_of_a_channel_is_asked_of_that_channel(
         responder: Responder, first: str, then: str, channel_fact: str) -> None:
     # "几点能打" after the phone numbers: the phone's hours, not the website's
     assert channel_fact in answer(talk(responder, first, then)).plain_text().splitlines()[1]
+
+
+def test_a_channel_asked_after_where_to_go_is_a_new_question(responder: Responder) -> None:
+    # after "天猫官方客服" (where to go), "电话多少" asks for the phone, not its entry
+    reply = answer(talk(responder, "天猫官方客服", "电话多少"))
+    assert reply.aspect is Aspect.phone
+
+
+def test_how_do_i_apply_after_a_topic_gives_the_steps(responder: Responder) -> None:
+    reply = answer(talk(responder, "shopee return singapore", "ok how do i apply"))
+    assert reply.aspect is Aspect.entry
+    assert "Return/Refund" in reply.plain_text().splitlines()[1]

@@ -738,9 +738,13 @@ class SearchIndex:
         parties = self._parties.read(analyzed, frozenset((h.start, h.end) for h in names))
         # not inside a platform's name ("tiktok shop") nor a phrase of that side's own
         # ("contact seller support" is a seller's)
+        # nor a word that opens a longer known word ("customer service", 卖家后台): it
+        # says what kind of thing, and names no one ("contact the seller" does)
+        opening = {(h.start, h.concept) for h in hits if not h.contained}
         return [p for p in parties if not any(
             h.start < p.end and p.start < h.end and (h in names or (
-                h.contained and self._concept_roles.get(h.outer) == frozenset({p.side})))
+                h.contained and (self._concept_roles.get(h.outer) == frozenset({p.side})
+                                 or (p.start, h.outer) in opening)))
             for h in hits)]
 
     def _read_hints(

@@ -108,6 +108,7 @@ def test_addressing_the_shop_gets_the_shops_own_channel(responder: Responder, qu
     ("how do i message a seller on shopee", "seller"),
     ("amazon seller how to reply to a buyer", "buyer"),
     ("contact seller support amazon", None),  # a seller's own phrase
+    ("tiktok shop how do i contact customer service", None),  # a kind of service, no one
     ("天猫 refund 被店家拒了 咋办", None),  # the shop did it: reported on, not addressed
     ("tiktok shop refund", None),  # "shop" inside the platform's name
 ])

@@ -31,7 +31,7 @@ from rapidfuzz.distance import OSA
 
 from knowledge.catalog import AspectFact, Catalog, platform_facts
 from knowledge.schema import Channel, Fact, Holiday, Hours, Phone, Response, Site, Text
-from knowledge.textnorm import STOPWORDS, Analyzed, analyze, has_han, occurrences
+from knowledge.textnorm import STOP_STEMS, Analyzed, analyze, has_han, occurrences
 
 __all__ = ["FactIndex", "FactMatch", "terms"]
 
@@ -94,7 +94,7 @@ def _terms(analyzed: Analyzed, masked: frozenset[int] = frozenset()) -> list[str
         out += [b for b in (run[i:i + 2] for i in range(len(run) - 1))
                 if b not in STOP_BIGRAMS and b[1] not in _PARTICLES]
     out += [t.stem for t in analyzed.tokens
-            if t.stem not in STOPWORDS and t.stem not in _WEB and len(t.stem) > 1
+            if t.stem not in STOP_STEMS and t.stem not in _WEB and len(t.stem) > 1
             and t.start not in masked]
     return out
 

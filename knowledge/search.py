@@ -57,7 +57,7 @@ from knowledge.parties import Party, PartyReader
 from knowledge.platforms import PlatformNames
 from knowledge.schema import Fact, Issue, Text
 from knowledge.sounds import may_replace
-from knowledge.textnorm import STOPWORDS, Analyzed, Token, analyze, has_han
+from knowledge.textnorm import STOP_STEMS, STOPWORDS, Analyzed, Token, analyze, has_han
 from knowledge.textnorm import edit_budget as _edit_budget
 
 __all__ = ["Match", "SearchIndex", "SearchResult"]
@@ -431,7 +431,7 @@ class SearchIndex:
             if has_han(analyzed.compact):
                 continue
             for token in analyzed.tokens:
-                if token.stem not in STOPWORDS and len(token.stem) >= 2:
+                if token.stem not in STOP_STEMS and len(token.stem) >= 2:
                     word_key = "L:" + token.stem
                     if word_key not in self._canonical:
                         self._auto.add(word_key)

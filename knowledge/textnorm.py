@@ -151,6 +151,11 @@ def stem(word: str) -> str:
     return word
 
 
+# the stopwords as the stemmer leaves them ("does" is "doe", "where" "wher"): a token's
+# stem checked against STOPWORDS alone let those through as words
+STOP_STEMS = STOPWORDS | frozenset(stem(w) for w in STOPWORDS)
+
+
 class Token(NamedTuple):
     """One Latin/digit word of the text, in the coordinates of `Analyzed.compact`.
 

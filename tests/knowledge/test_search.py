@@ -21,6 +21,7 @@ import yaml
 
 from knowledge import textnorm
 from knowledge.catalog import CardRef, Catalog, load_catalog
+from knowledge.factindex import terms
 from knowledge.schema import Lang
 from knowledge.search import SearchIndex, SearchResult
 from tests.knowledge.conftest import AMAZON, TMALL, write_catalog
@@ -539,3 +540,8 @@ def test_a_typo_as_near_a_platform_as_a_word_is_the_platform() -> None:
     index = SearchIndex(load_catalog())
     assert index.search("shoppe refund").platform == "shopee"
     assert index.search("shop refund").platform is None
+
+
+def test_a_stopword_the_stemmer_changed_is_still_no_word() -> None:
+    # "does" stems to "doe" and "where" to "wher": neither is a word a fact can share
+    assert terms("where does it have that") == []

@@ -26,6 +26,7 @@ from knowledge.schema import (
     Phone,
     Platform,
     Response,
+    Schedule,
     Source,
     SourceKind,
     Text,
@@ -278,7 +279,7 @@ class FactLines:
             lines = [Line.of(f"{prefix} " if prefix else "", self.status_text(status), *note,
                              indent=1)]
             if not schedule.always_open:
-                lines.append(Line.of(self.schedule_text(schedule.timezone, status), indent=2))
+                lines.append(Line.of(self.schedule_text(schedule, status), indent=2))
             if notes and schedule.note:
                 lines.append(Line.of(self.t(schedule.note), indent=2))
             out.append((same, lines))
@@ -310,11 +311,21 @@ class FactLines:
         weekday = self.label(f"weekday.{local.weekday()}")
         return self.label("time.weekday", weekday=weekday, time=clock)
 
-    def schedule_text(self, zone_name: str, status: OpenStatus) -> str:
+    def schedule_text(self, schedule: Schedule, status: OpenStatus) -> str:
+        """Today's hours in the user's zone, and the service's own day in its zone: a
+        seller in Shanghai sees "00:00–09:00, 18:00–24:00" and the "05:00–20:00" the
+        platform publishes."""
+        service = ZoneInfo(schedule.timezone)
+        local = ""
+        if service.key != self.zone.key:
+            own = open_status(schedule, self.now, service).today
+            local = (self.label("hours.local", zone=service.key, ranges=", ".join(
+                format_time_range(i, self.lang) for i in own)) if own
+                else self.label("hours.local_none", zone=service.key))
         if not status.today:
-            return self.label("hours.none_today", zone=self.zone.key)
+            return self.label("hours.none_today", zone=self.zone.key) + local
         ranges = ", ".join(format_time_range(i, self.lang) for i in status.today)
-        return self.label("hours.today", ranges=ranges, zone=self.zone.key, service_zone=zone_name)
+        return self.label("hours.today", ranges=ranges, zone=self.zone.key) + local
 
 
 class _CardBuilder(FactLines):

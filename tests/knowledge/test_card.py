@@ -174,3 +174,14 @@ def test_short_form_gives_a_number_and_cites_its_recommendation(catalog: Catalog
     assert first is not None
     source = catalog.sources[(first.recommended[0].sources or first.sources)[0]]
     assert f"来源：{source.title.zh}" in short
+
+
+def test_hours_show_the_services_own_day_beside_the_users(catalog: Catalog) -> None:
+    # a seller in Shanghai sees the converted hours and the 05:00–20:00 Amazon publishes
+    text = card(catalog, "amazon.seller.suspension.us", "en").plain_text()
+    assert ("Today (Asia/Shanghai): 00:00–09:00, 18:00–24:00 (America/New_York: 05:00–20:00)"
+            in text)
+    # seen from New York itself there is nothing to convert
+    here = card(catalog, "amazon.seller.suspension.us", "en",
+                zone=ZoneInfo("America/New_York")).plain_text()
+    assert "(America/New_York:" not in here

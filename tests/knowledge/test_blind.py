@@ -1,7 +1,7 @@
-"""Questions nobody tuned for (tests/knowledge/blind.yaml, and three sets written the
+"""Questions nobody tuned for (tests/knowledge/blind.yaml, and four sets written the
 same way later: blind_extra.yaml as `dev2` and blind_dev3.yaml as `dev3`, tuned on, and
-blind_fresh.yaml as `test2`, held out like `test`): how often the first reply shows the
-asked fact within 300 characters, per split.
+blind_fresh.yaml as `test2` and blind_test3.yaml as `test3`, held out like `test`): how
+often the first reply shows the asked fact within 300 characters, per split.
 
 The floors are what the answering path reaches today, measured, not the goal: issue #18
 asks for 90 % on `test` and 95 % on `dev`. A change that lowers a rate fails here; a
@@ -19,7 +19,8 @@ from knowledge.catalog import load_catalog
 from knowledge.reply import Responder
 from tests.knowledge import blind
 
-FLOORS = {"dev": 0.90, "test": 0.78, "dev2": 0.78, "test2": 0.69, "dev3": 0.81}
+FLOORS = {"dev": 0.90, "test": 0.78, "dev2": 0.78, "test2": 0.69, "dev3": 0.81,
+          "test3": 0.77}
 DATA = Path(__file__).resolve().parents[2] / "knowledge" / "data"
 
 

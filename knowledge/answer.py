@@ -247,7 +247,7 @@ def direct_answer(
                                            again=context is not None and ref == context.ref)
     ref, named = _channels_called(catalog, index, question, result, ref, asked)
     # the fact the question's own words match best, before the aspect reorders anything
-    lead = _lead(beyond or lexical, named, asked.aspects)
+    lead = _lead(beyond or lexical, named, asked.aspects) or _lead(lexical, named, asked.aspects)
     asked, lexical = _asked(catalog, asked, result, context, lexical, beyond, named)
     channels = named or _in_focus(catalog, ref, lexical)
     answer = answer_about(catalog, ref, asked, question=question, lang=lang,
@@ -1142,8 +1142,11 @@ class _Writer(FactLines):
             sites = [fact.site] if fact.site else []
             item = fact.item
             if isinstance(item, Channel):
-                out.append(_Block(None, sites, [Line.of(Span(self.t(item.name), "bold"), " — ",
-                                                        self.t(item.summary), indent=1)]))
+                lines = [Line.of(Span(self.t(item.name), "bold"), " — ", self.t(item.summary),
+                                 indent=1)]
+                if item.url:  # "where do I report it": the page itself, as the card gives it
+                    lines.append(Line.of(Span(item.url, "plain", url=item.url), indent=2))
+                out.append(_Block(None, sites, lines))
             elif isinstance(item, Site) and item.languages is not None:
                 out.append(_Block(None, sites, [Line.of(f"{self.t(item.name)}: ",
                                                         self.t(item.languages), indent=1)]))

@@ -314,3 +314,12 @@ def test_two_words_shared_beat_one_rare_word_said_twice(responder: Responder) ->
     # are both in the fact that answers
     first = answer(responder, "do i pay anything to return an item on temu or is it free")
     assert "first return for every order is free" in first.plain_text().splitlines()[1]
+
+
+def test_where_to_report_a_fake_site_gives_the_report_page(responder: Responder) -> None:
+    # "report" also names the card (account safety), yet the report form is what the
+    # words point at; its page is given with it
+    text = answer(responder, "how can i report a fake temu website to temu").plain_text()
+    lines = text.splitlines()
+    assert "Temu's report form" in lines[1]
+    assert "https://www.temu.com/bgch_report_suspicious.html" in text[:400]

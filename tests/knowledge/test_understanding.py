@@ -323,3 +323,13 @@ def test_where_to_report_a_fake_site_gives_the_report_page(responder: Responder)
     lines = text.splitlines()
     assert "Temu's report form" in lines[1]
     assert "https://www.temu.com/bgch_report_suspicious.html" in text[:400]
+
+
+def test_when_to_call_to_wait_less_is_an_hours_question_the_guide_answers(
+        responder: Responder) -> None:
+    # the buyer guide's advice on off-peak calling answers "when are there fewer callers";
+    # 每次 ("every time") is no word a fact should be matched on
+    reply = answer(responder, "亚马逊客服电话每次都要等很久，几点打人少")
+    assert reply.aspect is Aspect.hours
+    assert "工作日非高峰时段" in reply.plain_text()[:300]
+    assert "保存每次沟通记录" not in reply.plain_text().splitlines()[1]

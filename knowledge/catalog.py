@@ -438,11 +438,16 @@ def platform_facts(platform: Platform) -> Iterator[AspectFact]:
                              frozenset({Aspect.languages}), tuple(site.sources), site=site.id)
         for ni, note in enumerate(site.notes):
             yield _fact(pid, f"{base}.notes.{ni}", note, (), site.sources, site=site.id)
+    # where no channel of a role is a phone line, its call-back is what "can I phone
+    # them" gets: Etsy's phone support is requested through a form
+    phoned = {r for c in platform.channels if c.kind == ChannelKind.phone for r in c.roles}
     for ci, channel in enumerate(platform.channels):
         base = f"channels.{ci}"
         where: dict[str, Any] = {"roles": tuple(channel.roles), "channel": channel.id}
         csrc = tuple(channel.sources)
         kind = (_KIND_ASPECT[channel.kind],) if channel.kind in _KIND_ASPECT else ()
+        if channel.kind == ChannelKind.callback and not set(channel.roles) & phoned:
+            kind = (*kind, Aspect.phone)
         human = (Aspect.human,) if channel.human == "yes" else ()
         # a channel states what it is by its kind; one of no contact kind (self-service,
         # social media) at least where to go ("亚马逊有微博客服吗")

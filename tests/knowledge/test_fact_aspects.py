@@ -17,6 +17,7 @@ from knowledge.catalog import (
     aspect_coverage,
     catalog_facts,
     load_catalog,
+    platform_facts,
 )
 from knowledge.schema import Aspect
 from tests.knowledge.conftest import write_catalog
@@ -204,3 +205,13 @@ def test_a_note_for_one_role_stays_out_of_the_others_answers(tmp_path: Path) -> 
                                       encoding="utf-8")
     with pytest.raises(CatalogError, match="roles"):
         load_catalog(data)
+
+
+def test_a_call_back_answers_can_i_phone_where_a_role_has_no_phone_line() -> None:
+    catalog = load_catalog()
+    etsy = {f.channel: f for f in platform_facts(catalog.platforms["etsy"]) if f.kind == "channel"}
+    assert Aspect.phone in etsy["contact_support"].aspects  # phone support on request
+    amazon = {f.channel: f for f in platform_facts(catalog.platforms["amazon"])
+              if f.kind == "channel"}
+    # Amazon's shoppers have phone lines: their call-back stays a call-back
+    assert Aspect.phone not in amazon["buyer_callback"].aspects

@@ -107,6 +107,9 @@ _ISSUE_FIRST = ("issue", "channel", "site", "platform")
 # aspects that name a channel kind: asked alongside another aspect, they pick the channel
 # aspects whose answer is a channel itself: its description leads, then how to use it
 _DESCRIBED = frozenset({Aspect.email, Aspect.chat, Aspect.callback, Aspect.intervene})
+# an hours word that asks about round the clock ("24/7", 24小时, 全天, 7x24)
+_ALL_DAY = re.compile(r"24\s*/\s*7|24\s*小时|24\s*hours|7\s*x\s*24|全天|全年无休|round the clock",
+                      re.IGNORECASE)
 # list fields whose short items read best joined on one line
 _JOINED = ("prepare", "steps_web", "steps_app")
 
@@ -1070,8 +1073,13 @@ class _Writer(FactLines):
             worded += [replace(b, lead=lead) for b in self.word(facts[i:j])]
             i = j
         if self.aspect == Aspect.hours:
+            # round-the-clock schedules last, unless round the clock is what is asked
+            # ("is seller support open 24/7": the lines that are, first)
+            asked_all_day = any(_ALL_DAY.search(w) for w in self.asked.words)
             timed = sorted((b for b in worded if b.hours_order is not None),
-                           key=lambda b: b.hours_order or (0, 0))
+                           key=lambda b: ((1 - b.hours_order[0], b.hours_order[1])
+                                          if asked_all_day and b.hours_order
+                                          else b.hours_order or (0, 0)))
             worded = timed + [b for b in worded if b.hours_order is None]
         # what the question's own words point at comes first, whatever its kind (but
         # not before the named site's own facts)

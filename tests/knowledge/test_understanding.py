@@ -333,3 +333,11 @@ def test_when_to_call_to_wait_less_is_an_hours_question_the_guide_answers(
     assert reply.aspect is Aspect.hours
     assert "工作日非高峰时段" in reply.plain_text()[:300]
     assert "保存每次沟通记录" not in reply.plain_text().splitlines()[1]
+
+
+@pytest.mark.parametrize("question", ["is amazon seller support open 24/7",
+                                      "亚马逊卖家客服是24小时的吗"])
+def test_asking_about_round_the_clock_puts_the_round_the_clock_lines_first(
+        responder: Responder, question: str) -> None:
+    first = answer(responder, question).plain_text().splitlines()[1]
+    assert "High-priority issues only" in first or "仅限高优先级问题" in first

@@ -107,6 +107,8 @@ _ISSUE_FIRST = ("issue", "channel", "site", "platform")
 # aspects that name a channel kind: asked alongside another aspect, they pick the channel
 # aspects whose answer is a channel itself: its description leads, then how to use it
 _DESCRIBED = frozenset({Aspect.email, Aspect.chat, Aspect.callback, Aspect.intervene})
+# language words that name no language ("语言", "speak")
+_GENERIC_LANGUAGE = re.compile(r"语言|language|speak|bilingual", re.IGNORECASE)
 # an hours word that asks about round the clock ("24/7", 24小时, 全天, 7x24)
 _ALL_DAY = re.compile(r"24\s*/\s*7|24\s*小时|24\s*hours|7\s*x\s*24|全天|全年无休|round the clock",
                       re.IGNORECASE)
@@ -339,6 +341,12 @@ def _facts_matching(
         return ref or _general(catalog, result), lexical, lexical
     if ref is None:
         return None, [], []
+    if asked.first is Aspect.languages:
+        # the language named is what is asked about (中文, "japanese"): content, unlike
+        # "语言" or "speak", which every fact of the aspect answers
+        named = {w for w in asked.words_of(Aspect.languages) if not _GENERIC_LANGUAGE.search(w)}
+        asked = replace(asked, words=tuple(w for w in asked.words if w not in named),
+                        read_as=tuple(r for r in asked.read_as if r[0] not in named))
     lexical = _strong(index.facts.match(question, ref.platform, role=ref.role, site=ref.site,
                                         exclude=asked.words,
                                         asked=asked.words_of(asked.first)))

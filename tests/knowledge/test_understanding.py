@@ -341,3 +341,10 @@ def test_asking_about_round_the_clock_puts_the_round_the_clock_lines_first(
         responder: Responder, question: str) -> None:
     first = answer(responder, question).plain_text().splitlines()[1]
     assert "High-priority issues only" in first or "仅限高优先级问题" in first
+
+
+def test_the_language_named_is_what_is_asked_about(responder: Responder) -> None:
+    # 中文 is a language word and also the point: the facts that say 中文 come first
+    reply = answer(responder, "亚马逊卖家有能说中文的支持吗")
+    assert reply.aspect is Aspect.languages
+    assert "中文服务" in reply.plain_text()[:300]

@@ -284,7 +284,8 @@ def test_keep_and_store_are_not_always_about_records(detector: AspectDetector, q
     assert not_aspect is None or not_aspect not in found
 
 
-@pytest.mark.parametrize("question", ["亚马逊申诉信都要写些什么", "what should i write in a walmart appeal"])
+@pytest.mark.parametrize("question", ["亚马逊申诉信都要写些什么",
+                                      "what should i write in a walmart appeal"])
 def test_what_a_letter_must_hold_is_what_to_prepare(detector: AspectDetector,
                                                    question: str) -> None:
     assert Aspect.prepare in detector.detect(question).aspects

@@ -289,3 +289,8 @@ def test_keep_and_store_are_not_always_about_records(detector: AspectDetector, q
 def test_what_a_letter_must_hold_is_what_to_prepare(detector: AspectDetector,
                                                    question: str) -> None:
     assert Aspect.prepare in detector.detect(question).aspects
+
+
+@pytest.mark.parametrize("question", ["temu退货包裹去哪里寄", "shopee退货寄到哪"])
+def test_where_to_send_it_asks_where_to_go(detector: AspectDetector, question: str) -> None:
+    assert Aspect.entry in detector.detect(question).aspects

@@ -310,6 +310,9 @@ def _lead(matches: Sequence[FactMatch], named: tuple[str, ...],
     asked = set(aspects)
     if asked & _DURATIONS and not top.fact.aspects & _DURATIONS:
         return None  # "how long to send it back": a time, not what "send back" matches
+    if asked & _DURATIONS and asked & set(CHANNEL_ASPECTS) and not (
+            top.fact.aspects & asked & set(CHANNEL_ASPECTS)):
+        return None  # "邮件多久回": the e-mail's time, not a note that says 客服回复
     if asked and not top.fact.aspects & asked:
         tagged = max((m.score for m in matches if m.fact.aspects & asked), default=0.0)
         if top.score < LEAD_OTHER * tagged:
@@ -510,8 +513,13 @@ def _switched(catalog: Catalog, asked: AskedAspects, lexical: list[FactMatch]) -
     top = lexical[0]
     tagged = max((m.score for m in lexical if asked.first in m.fact.aspects), default=0.0)
     if asked.first in _DURATIONS:
+        # a channel asked alongside ("邮件多久回"): only a duration of that channel may
+        # take over, not a note that happens to say 客服回复
+        channels = set(asked.aspects) & set(CHANNEL_ASPECTS)
         for match in lexical:
             other = match.fact.aspects & _DURATIONS
+            if channels and not match.fact.aspects & channels:
+                continue
             if other and asked.first not in match.fact.aspects:
                 # none of the duration's facts matching, a strong match of another decides
                 if match.score >= DURATION_SWITCH * tagged:

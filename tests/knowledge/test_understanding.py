@@ -348,3 +348,11 @@ def test_the_language_named_is_what_is_asked_about(responder: Responder) -> None
     reply = answer(responder, "亚马逊卖家有能说中文的支持吗")
     assert reply.aspect is Aspect.languages
     assert "中文服务" in reply.plain_text()[:300]
+
+
+def test_how_long_a_channel_takes_is_that_channels_time(responder: Responder) -> None:
+    # "客服回" is also in a note on keeping records (a duration too): the e-mail's reply
+    # time answers, first
+    reply = answer(responder, "亚马逊卖家客服回邮件太慢了 一般多久能回")
+    assert reply.aspect is Aspect.response_time
+    assert "24–72 小时" in reply.plain_text().splitlines()[1]

@@ -215,3 +215,9 @@ def test_a_call_back_answers_can_i_phone_where_a_role_has_no_phone_line() -> Non
               if f.kind == "channel"}
     # Amazon's shoppers have phone lines: their call-back stays a call-back
     assert Aspect.phone not in amazon["buyer_callback"].aspects
+
+
+def test_walmarts_inbox_channel_states_the_time_to_answer() -> None:
+    walmart = {f.channel: f for f in platform_facts(load_catalog().platforms["walmart"])
+               if f.kind == "channel"}
+    assert {Aspect.response_time, Aspect.deadline} <= walmart["seller_inbox"].aspects

@@ -6,6 +6,7 @@ checked for coverage (every fact answers something) at the end.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from knowledge.catalog import (
     load_catalog,
     platform_facts,
 )
-from knowledge.schema import Aspect
+from knowledge.schema import Aspect, Channel
 from tests.knowledge.conftest import write_catalog
 
 SHOP = """
@@ -221,3 +222,16 @@ def test_walmarts_inbox_channel_states_the_time_to_answer() -> None:
     walmart = {f.channel: f for f in platform_facts(load_catalog().platforms["walmart"])
                if f.kind == "channel"}
     assert {Aspect.response_time, Aspect.deadline} <= walmart["seller_inbox"].aspects
+
+
+def test_a_channel_whose_summary_states_a_time_answers_for_it() -> None:
+    """A channel summary with a figure of hours or days is tagged with what it times: a
+    question of "how long do I have" must find it (catalog-wide, so a new channel with a
+    timed summary and no tag fails here)."""
+    timed = re.compile(r"\d+\s*(hours?|days?|minutes?)\b")
+    kinds = {Aspect.hours, Aspect.deadline, Aspect.response_time}
+    catalog = load_catalog()
+    for platform in catalog.platforms.values():
+        for fact in platform_facts(platform):
+            if isinstance(fact.item, Channel) and timed.search(fact.item.summary.en):
+                assert fact.aspects & kinds, (platform.id, fact.channel)

@@ -270,12 +270,14 @@ class SearchIndex:
                                 platform=None, uncovered=uncovered)
         analyzed = analyze(query)
         hits = self._find(analyzed, fuzzy=True)
-        parties = self._parties_named(hits, analyzed)
+        names = frozenset((h.start, h.end) for h in hits
+                          if (hints := self._hints.get(h.concept)) and hints.platforms)
+        parties = self._parties_named(hits, analyzed, names)
         party_hits = frozenset(
             h for h in hits if any(h.start < p.end and p.start < h.end for p in parties)
             and (hints := self._hints.get(h.concept)) is not None and hints.roles)
         platform, role, site, site_platforms, sure = self._read_hints(
-            hits, party_hits, analyzed, parties)
+            hits, analyzed, names, party_hits, parties)
         if context is not None:
             platform, role, site, site_platforms = self._inherit(
                 context, platform, role, site, site_platforms)
@@ -731,25 +733,25 @@ class SearchIndex:
 
     # --- hints and narrowing ---------------------------------------------------------
 
-    def _parties_named(self, hits: list[_Hit], analyzed: Analyzed) -> list[Party]:
-        """The person words that name the other party of an order ("卖家不理我")."""
-        names = [hit for hit in hits
-                 if (hints := self._hints.get(hit.concept)) and hints.platforms]
-        parties = self._parties.read(analyzed, frozenset((h.start, h.end) for h in names))
+    def _parties_named(self, hits: list[_Hit], analyzed: Analyzed,
+                       names: frozenset[tuple[int, int]]) -> list[Party]:
+        """The person words that name the other party of an order ("卖家不理我"); `names`
+        are the platform names' spans."""
+        parties = self._parties.read(analyzed, names)
         # not inside a platform's name ("tiktok shop") nor a phrase of that side's own
         # ("contact seller support" is a seller's)
         # nor a word that opens a longer known word ("customer service", 卖家后台): it
         # says what kind of thing, and names no one ("contact the seller" does)
         opening = {(h.start, h.concept) for h in hits if not h.contained}
         return [p for p in parties if not any(
-            h.start < p.end and p.start < h.end and (h in names or (
+            h.start < p.end and p.start < h.end and ((h.start, h.end) in names or (
                 h.contained and (self._concept_roles.get(h.outer) == frozenset({p.side})
                                  or (p.start, h.outer) in opening)))
             for h in hits)]
 
     def _read_hints(
-        self, hits: list[_Hit], parties: frozenset[_Hit], analyzed: Analyzed,
-        others: Sequence[Party] = (),
+        self, hits: list[_Hit], analyzed: Analyzed, names: frozenset[tuple[int, int]],
+        party_hits: frozenset[_Hit], parties: Sequence[Party],
     ) -> tuple[str | None, str | None, str | None, frozenset[str], bool]:
         """The platform, role and site the query names (None when absent or ambiguous),
         and whether the role is the asker's own account (not a bare role word)."""
@@ -766,23 +768,17 @@ class SearchIndex:
             if hints is None:
                 continue
             platforms |= hints.platforms
-            for p, r in hints.roles:
-                if hit not in parties or (hit.contained and self._names_role(hit, r)):
-                    if self._names_role(hit, r):
-                        mine = self._parties.names_asker(analyzed, hit.start)
-                        (marked if mine else named).add((p, r))
-                    continue
-                # "卖家不理我", 怎么联系卖家: the asker is the platform's other role (but
-                # "contact seller support" is a seller's phrase)
-                told |= {(p, other) for other in self._platform_roles.get(p, ()) if other != r}
+            if hit not in party_hits:  # (the other party's role word counts below)
+                mine = self._parties.names_asker(analyzed, hit.start)
+                (marked if mine else named).update(
+                    (p, r) for p, r in hints.roles if self._names_role(hit, r))
             for p, s in hints.sites:
                 sites.append((-(hit.end - hit.start), hit.start, s, p))
-        names = frozenset((h.start, h.end) for h in hits
-                          if (hints := self._hints.get(h.concept)) and hints.platforms)
         told |= {(p, side) for side in self._parties.asker_sides(analyzed, names)
                  for p, roles in self._platform_roles.items() if side in roles}
-        # the other party named with a word that is no role word ("叫客人加我line")
-        told |= {(p, other) for party in others for p, roles in self._platform_roles.items()
+        # the other party named ("卖家不理我", 怎么联系卖家, "叫客人加我line"): the asker is
+        # the platform's other role
+        told |= {(p, other) for party in parties for p, roles in self._platform_roles.items()
                  if party.side in roles for other in roles if other != party.side}
         platform = next(iter(platforms)) if len(platforms) == 1 else None
         role = None

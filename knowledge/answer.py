@@ -85,8 +85,9 @@ LEXICAL_FOCUS = 6.0  # with an aspect word read, facts lead by their words from 
 LEAD_OTHER = 1.5  # how much better a fact of no asked aspect must match to lead (on dev)
 # aspects a duration word ("多久", "how many days") may ask for
 _DURATIONS = frozenset({Aspect.response_time, Aspect.deadline, Aspect.retention})
-# what a question of how to reach someone asks: addressing the shop that way ("怎么跟店家
-#聊") is the shop's channel; asking anything else of it ("跟商家谈崩了怎么让平台出面") not
+# what a question of how to reach someone asks: addressing the shop that way
+# ("怎么跟店家聊") is the shop's channel; asking anything else ("跟商家谈崩了怎么让平台出面")
+# is not
 _REACHING = frozenset({*CHANNEL_ASPECTS, Aspect.entry, Aspect.human})
 
 # Where an aspect's best facts sit, nearest first: on the channels (numbers, hours,
@@ -104,7 +105,6 @@ _PLACES: dict[Aspect, tuple[str, ...]] = {
     Aspect.holiday: ("platform", "channel", "issue", "site"),
 }
 _ISSUE_FIRST = ("issue", "channel", "site", "platform")
-# aspects that name a channel kind: asked alongside another aspect, they pick the channel
 # aspects whose answer is a channel itself: its description leads, then how to use it
 _DESCRIBED = frozenset({Aspect.email, Aspect.chat, Aspect.callback, Aspect.intervene})
 # language words that name no language ("语言", "speak")
@@ -252,7 +252,8 @@ def direct_answer(
                                            again=context is not None and ref == context.ref)
     ref, named = _channels_called(catalog, index, question, result, ref, asked)
     # the fact the question's own words match best, before the aspect reorders anything
-    lead = _lead(beyond or lexical, named, asked.aspects) or _lead(lexical, named, asked.aspects)
+    # (of its words beyond the card's own first; where those tell nothing, of all of them)
+    lead = _lead(beyond, named, asked.aspects) or _lead(lexical, named, asked.aspects)
     asked, lexical = _asked(catalog, asked, result, context, lexical, beyond, named)
     channels = named or _in_focus(catalog, ref, lexical)
     answer = answer_about(catalog, ref, asked, question=question, lang=lang,

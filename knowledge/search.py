@@ -768,7 +768,7 @@ class SearchIndex:
             if hints is None:
                 continue
             platforms |= hints.platforms
-            if hit not in party_hits:  # (the other party's role word counts below)
+            if hints.roles and hit not in party_hits:  # (the other party's: below)
                 mine = self._parties.names_asker(analyzed, hit.start)
                 (marked if mine else named).update(
                     (p, r) for p, r in hints.roles if self._names_role(hit, r))

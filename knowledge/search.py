@@ -138,6 +138,10 @@ class SearchResult:
     uncovered: tuple[str, ...] = ()
 
 
+# English words that own the noun after them: before a platform's name they are no code
+_POSSESSIVES = frozenset({"my", "our", "your", "his", "her", "its", "their"})
+
+
 class _Hit(NamedTuple):
     """A known word found in a text: its concept and span in `Analyzed.compact`."""
 
@@ -610,10 +614,13 @@ class SearchIndex:
         return hits
 
     def _strong(self, tokens: tuple[Token, ...], i: int) -> bool:
-        """A stop-word-like code counts when typed as a code: "US", "US站", "amazon us"."""
+        """A stop-word-like code counts when typed as a code: "US", "US站", "amazon us",
+        "us amazon"; a possessive only after the name ("shopee my", not "my shopee
+        order")."""
         if tokens[i].strong:
             return True
-        neighbours = [tokens[j].stem for j in (i - 1, i + 1) if 0 <= j < len(tokens)]
+        after = (i - 1,) if tokens[i].stem in _POSSESSIVES else (i - 1, i + 1)
+        neighbours = [tokens[j].stem for j in after if 0 <= j < len(tokens)]
         return any(n in self._platform_stems for n in neighbours)
 
     def _correct(self, token: Token) -> str | None:

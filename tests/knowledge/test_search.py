@@ -468,6 +468,29 @@ def real_index(real_catalog: Catalog) -> SearchIndex:
     return SearchIndex(real_catalog)
 
 
+@pytest.mark.parametrize(
+    ("query", "site"),
+    [
+        ("my shopee order never came", None),  # the possessive, before the name
+        ("shopee my order hasn't shipped", "my"),  # after the name: the code
+        ("shopee MY live agent", "my"),  # in capitals
+        ("马来西亚虾皮客服", "my"),
+    ],
+)
+def test_a_possessive_before_a_name_is_no_site_code(real_index: SearchIndex, query: str,
+                                                    site: str | None) -> None:
+    result = real_index.search(query)
+    assert result.platform == "shopee"
+    assert result.site == site
+
+
+def test_an_order_that_never_came_is_not_a_scam_question(real_index: SearchIndex) -> None:
+    # "never" is what scam warnings say ("will never ask for your password"); a parcel
+    # that never came is a delivery problem, whatever words the warnings share
+    for query in ("my shopee order never came", "shopee parcel hasnt arrived yet"):
+        assert real_index.search(query).matches[0].ref.issue == "returns", query
+
+
 def test_question_set_is_broad() -> None:
     questions = _questions()
     assert len(questions) >= 80

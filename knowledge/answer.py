@@ -943,9 +943,10 @@ class _Writer(FactLines):
             out = [lead, *(f for f in out if f.path != lead.path)]
         return out
 
-    def rank(self, fact: AspectFact) -> tuple[int, int, int, int, int, int, int]:
+    def rank(self, fact: AspectFact) -> tuple[int, int, int, int, int, int, int, int]:
         """The site's own facts first; then those whose own words the question uses;
-        then by place for the aspect; then channel order;
+        then those about two of the things asked ("虾皮被骗了要准备啥资料": what a scam
+        report needs); then by place for the aspect; then channel order;
         then by kind (figures before notes, or the channel itself first when the channel
         is what was asked); then, with no site named, the general figure first."""
         site = self.ref.site
@@ -971,9 +972,10 @@ class _Writer(FactLines):
         else:
             kind = {"channel": 2, "fact": 1}.get(fact.kind, 0)
         lexical = 0 if fact.path in self.leading else 1
+        both = 0 if len(fact.aspects & set(self.asked.aspects)) > 1 else 1
         # two channels named ("A跟B有啥区别"): what each is comes first
         compared = 0 if len(self.called) > 1 and fact.kind == "channel" else 1
-        return (site_rank, lexical, compared, order.index(place), channel, kind, general)
+        return (site_rank, lexical, both, compared, order.index(place), channel, kind, general)
 
     # --- writing -----------------------------------------------------------------------
 

@@ -356,3 +356,13 @@ def test_how_long_a_channel_takes_is_that_channels_time(responder: Responder) ->
     reply = answer(responder, "亚马逊卖家客服回邮件太慢了 一般多久能回")
     assert reply.aspect is Aspect.response_time
     assert "24–72 小时" in reply.plain_text().splitlines()[1]
+
+
+@pytest.mark.parametrize("question", [
+    "what do I need to have ready when reporting a scam to shopee", "虾皮被骗了要准备啥资料"])
+def test_a_fact_about_both_things_asked_comes_first(responder: Responder,
+                                                     question: str) -> None:
+    # a scam and what to prepare: the note about what a scam report needs is about both,
+    # the general scam warnings about one
+    first = answer(responder, question).plain_text().splitlines()[1]
+    assert "手机号和事发的日期" in first or "phone number and the date and time" in first

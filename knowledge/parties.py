@@ -200,11 +200,14 @@ class PartyReader:
             i -= 1
         if any(_at(words, i - len(p) + 1, p) for p in self._by_en):
             return False  # "scammed by a seller"
-        towards = next((p for p in self._towards_en if _at(words, i - len(p) + 1, p)), None)
-        if towards is not None:
-            subject = i - len(towards)  # the word before the verb: who addresses them
-            if subject < 0 or ends[subject] not in platforms:
-                return True
+        # the cue ends where the small words do, or is one of them ("sorted with the seller")
+        for k in range(i, first):
+            towards = next((p for p in self._towards_en if _at(words, k - len(p) + 1, p)), None)
+            if towards is not None:
+                subject = k - len(towards)  # the word before the verb: who addresses them
+                if subject < 0 or ends[subject] not in platforms:
+                    return True
+                break
         j = last + 1
         if j + 1 < len(words) and words[j] in _WHERE and _in_name(ends[j + 1], names):
             j += 2  # "a buyer on etsy emailed me", "the seller on tiktok shop can't help me"

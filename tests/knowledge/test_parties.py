@@ -41,6 +41,8 @@ def responder() -> Responder:
     ("amazon seller how to reply to a buyer", "seller"),
     ("tiktok shop 怎么联络卖家", "buyer"),
     ("etsy parcel came damaged, what should i send the shop", "buyer"),
+    ("do etsy orders mostly get sorted out with the seller?", "buyer"),  # a small word cue
+    ("i had a fight with a buyer on etsy, what now", "seller"),
     # the role word names the asker
     ("my etsy seller account got suspended", "seller"),
     ("亚马逊卖家账号被封了我该怎么办", "seller"),

@@ -913,6 +913,13 @@ class _Writer(FactLines):
                       and _for_role(f, role)
                       and (f.kind in ("response", "hours")
                            or _field(f) in ("steps_web", "steps_app"))]
+        medium = self.asked.medium
+        if medium is not None:
+            # "在手机上": a channel's app steps, not its web steps as well (where it has any)
+            on = {f.channel for f in facts if _field(f) == f"steps_{medium}"}
+            facts = [f for f in facts if f.channel not in on
+                     or _field(f) not in ("steps_web", "steps_app")
+                     or _field(f) == f"steps_{medium}"]
         self.described = {f.channel for f in facts if f.kind == "channel"}
         card = _card_facts(self.catalog, facts, CardRef(self.ref.platform, role, self.ref.issue))
         in_card = {id(f) for f in card}
@@ -943,7 +950,7 @@ class _Writer(FactLines):
             out = [lead, *(f for f in out if f.path != lead.path)]
         return out
 
-    def rank(self, fact: AspectFact) -> tuple[int, int, int, int, int, int, int, int]:
+    def rank(self, fact: AspectFact) -> tuple[int, int, int, int, int, int, int, int, int]:
         """The site's own facts first; then those whose own words the question uses;
         then those about two of the things asked ("虾皮被骗了要准备啥资料": what a scam
         report needs); then by place for the aspect; then channel order;
@@ -973,9 +980,11 @@ class _Writer(FactLines):
             kind = {"channel": 2, "fact": 1}.get(fact.kind, 0)
         lexical = 0 if fact.path in self.leading else 1
         both = 0 if len(fact.aspects & set(self.asked.aspects)) > 1 else 1
+        medium = self.asked.medium
+        on = 0 if medium is not None and _field(fact) == f"steps_{medium}" else 1
         # two channels named ("A跟B有啥区别"): what each is comes first
         compared = 0 if len(self.called) > 1 and fact.kind == "channel" else 1
-        return (site_rank, lexical, both, compared, order.index(place), channel, kind, general)
+        return (site_rank, lexical, both, on, compared, order.index(place), channel, kind, general)
 
     # --- writing -----------------------------------------------------------------------
 

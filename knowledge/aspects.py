@@ -43,7 +43,8 @@ __all__ = ["AskedAspects", "AspectDetector", "parse_elapsed"]
 
 _ELAPSED = "elapsed"  # the pseudo-aspect of the `elapsed` words
 _REACH = "reach"  # the pseudo-aspect of the `reach` words
-_CONTEXT = frozenset({_ELAPSED, _REACH})  # words that are context, not aspects
+_APP, _WEB = "app", "web"  # the pseudo-aspects of where the asker is (`app`, `web` words)
+_CONTEXT = frozenset({_ELAPSED, _REACH, _APP, _WEB})  # words that are context, not aspects
 _CHANNELS = frozenset(a.value for a in CHANNEL_ASPECTS)
 _IDIOM = "idiom"  # the pseudo-aspect of the `idioms`: words that hide an aspect word
 # Chinese words shorter than this match exactly only: the aspect words are short and
@@ -63,6 +64,8 @@ class AskedAspects:
     # asks how to reach them at all ("how do i reach them then", "那怎么联系"): the way
     # in, not the last thing asked
     reach: bool = False
+    # where the asker is, "app" or "web", when the question says one ("在手机上")
+    medium: str | None = None
 
     @property
     def first(self) -> Aspect | None:
@@ -113,6 +116,9 @@ class AspectDetector:
             self._add(_REACH, words.reach)
         if words.idioms is not None:
             self._add(_IDIOM, words.idioms)
+        for medium, medium_words in ((_APP, words.app), (_WEB, words.web)):
+            if medium_words is not None:
+                self._add(medium, medium_words)
         for surface in self._han:
             self._han_by_first[surface[0]].append(surface)
             if len(surface) >= _FUZZY_MIN_HAN and textnorm.is_all_han(surface):
@@ -167,11 +173,13 @@ class AspectDetector:
                 found.add(Aspect.followup.value)
         aspects = tuple(Aspect(g) for g in sorted(found, key=self._order.__getitem__))
         # reach words stay words of the question: "联系卖家" is what a fact says
-        said = [h for h in hits if h.group != _REACH]
+        said = [h for h in hits if h.group not in (_REACH, _APP, _WEB)]
         words = tuple(dict.fromkeys(h.word for h in said))
         read_as = tuple(dict.fromkeys((h.word, h.group) for h in said))
         reach = any(h.group == _REACH for h in hits)
-        return AskedAspects(aspects, elapsed, words, read_as, reach)
+        media = {h.group for h in hits if h.group in (_APP, _WEB)}
+        medium = media.pop() if len(media) == 1 else None
+        return AskedAspects(aspects, elapsed, words, read_as, reach, medium)
 
     def _off_places(self, compact: str, hits: list[_Hit]) -> list[_Hit]:
         """Drop what a place or platform name only looks like: "中国客服" is not "中文

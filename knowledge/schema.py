@@ -534,7 +534,8 @@ class AspectsFile(Model):
     the answer leads with ("黑五回复慢吗" is about the holiday, not reply times in general).
     `elapsed` words mark a duration as time already waited ("48小时没回", "after 3 days");
     `reach` words ask how to reach them at all ("how do i reach them then"); `idioms`
-    hold an aspect word but ask for none ("第一时间" is "at once").
+    hold an aspect word but ask for none ("第一时间" is "at once"); `app` and `web` words
+    say where the asker is ("在手机上", "on the website"): that one's steps answer.
     """
 
     order: list[Aspect]
@@ -542,6 +543,8 @@ class AspectsFile(Model):
     elapsed: AspectWords
     reach: AspectWords | None = None
     idioms: AspectWords | None = None
+    app: AspectWords | None = None
+    web: AspectWords | None = None
     parties: PartyWords | None = None
 
     @model_validator(mode="after")

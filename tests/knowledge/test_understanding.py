@@ -366,3 +366,17 @@ def test_a_fact_about_both_things_asked_comes_first(responder: Responder,
     # the general scam warnings about one
     first = answer(responder, question).plain_text().splitlines()[1]
     assert "手机号和事发的日期" in first or "phone number and the date and time" in first
+
+
+@pytest.mark.parametrize(("question", "said", "not_said"), [
+    ("天猫手机上怎么找客服", "App：", "网页："),
+    ("用电脑怎么找天猫客服", "网页：", "App："),
+    ("where do i find tmall customer service on the website", "Web:", "App:"),
+    ("tmall customer service, where is it in the iphone app", "App:", "Web:"),
+])
+def test_the_app_or_the_computer_said_picks_those_steps(
+    responder: Responder, question: str, said: str, not_said: str
+) -> None:
+    text = answer(responder, question).plain_text()
+    assert said in text
+    assert not_said not in text

@@ -12,7 +12,8 @@ the issue where the message names none, and the aspect asked where no aspect wor
 fact of the target match the message. A message that says nothing but names ("那蝦皮呢"
 after "天貓客服會不會跟我要密碼") asks the last question's words again, of what it names.
 A message that names a platform together with what it asks is a new question and
-inherits nothing.
+inherits nothing. The facts the last answer showed count double for a follow-up's words:
+"can they open tickets" after the seller chat's answer is about those agents.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ class Conversation:
     # what was asked of the target, without its names ("电话多少"): a follow-up that
     # says nothing but a name ("那蝦皮呢") asks it again of the new target
     words: str = ""
+    # the facts the last answer was drawn from (AspectFact.path), nearest first: what
+    # "it" and "that" in a follow-up point back to
+    facts: tuple[str, ...] = ()
 
     @property
     def aspect(self) -> Aspect | None:

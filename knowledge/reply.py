@@ -136,7 +136,8 @@ class Responder:
                 answered.question.endswith(" " + context.words)
             words = context.words if context is not None and inherited else \
                 self.index.facts.beyond_names(answered.question)
-            return Turn(reply, Conversation(answered.ref, answered.aspects, now, words))
+            return Turn(reply, Conversation(answered.ref, answered.aspects, now, words,
+                                            answered.facts))
         return Turn(reply, context)
 
     def _reply(

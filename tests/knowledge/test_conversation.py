@@ -193,3 +193,14 @@ def test_how_do_i_apply_after_a_topic_gives_the_steps(responder: Responder) -> N
     reply = answer(talk(responder, "shopee return singapore", "ok how do i apply"))
     assert reply.aspect is Aspect.entry
     assert "Return/Refund" in reply.plain_text().splitlines()[1]
+
+
+def test_a_follow_up_points_back_at_what_was_just_said(responder: Responder) -> None:
+    # "they" are the chat agents the last answer named, whose line says they open tickets;
+    # not the appeal ticket elsewhere in the seller's files
+    turn = talk(responder, "tiktok shop seller chat support", "what is it for",
+                "can they open tickets")
+    first = answer(turn).plain_text().splitlines()[1]
+    assert "Seller Chat Support" in first and "dedicated support tickets" in first
+    state = turn.state
+    assert state is not None and state.facts  # what the next follow-up may point back to

@@ -1211,7 +1211,9 @@ class _Writer(FactLines):
                 text = self.t(item.text)
                 name = self.site_name(fact.site) if fact.site else ""
                 # "马来西亚：…" says its site already: no "马来西亚站: " before it
-                prefix = f"{name}: " if name and not _names_site(text, name) else ""
+                site = self.catalog.site(self.platform.id, fact.site) if fact.site else None
+                said = (name, *site.keywords) if site is not None else (name,)
+                prefix = f"{name}: " if name and not _names_site(text, said) else ""
                 note = self.fact_note(item, fact.sources)
                 out.append(_Block(None, sites, [Line.of(prefix + text, *note, indent=1)]))
         return out
@@ -1299,10 +1301,11 @@ class _Writer(FactLines):
 _DIGITS = re.compile(r"\d+")
 
 
-def _names_site(text: str, name: str) -> bool:
-    """Whether a fact's text opens with its site's name ("Malaysia: …", "越南：…")."""
-    bare = name.removesuffix("站")
-    return any(text.startswith(bare + colon) for colon in (":", "："))
+def _names_site(text: str, names: Sequence[str]) -> bool:
+    """Whether a fact's text opens with one of its site's names ("Malaysia: …", "越南：…",
+    "US: …")."""
+    return any(text.lower().startswith(name.removesuffix("站").lower() + colon)
+               for name in names for colon in (":", "："))
 
 
 def _same_fact(a: AspectFact, b: AspectFact) -> bool:

@@ -380,3 +380,15 @@ def test_the_app_or_the_computer_said_picks_those_steps(
     text = answer(responder, question).plain_text()
     assert said in text
     assert not_said not in text
+
+
+@pytest.mark.parametrize(("question", "line"), [
+    ("temu scam usa", "US: scams can also be reported"),
+    ("美国temu被骗了", "美国：诈骗也可以"),
+])
+def test_a_site_note_that_names_its_site_is_not_named_twice(
+    responder: Responder, question: str, line: str
+) -> None:
+    # "US: …" names the United States site already: no "United States: " before it
+    lines = answer(responder, question).plain_text().splitlines()
+    assert any(text.removeprefix("• ").startswith(line) for text in lines), lines

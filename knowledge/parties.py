@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from knowledge.schema import PartyWords
-from knowledge.textnorm import Analyzed, Token, analyze, has_han, stem
+from knowledge.textnorm import Analyzed, Token, analyze, has_han, occurrences, stem
 
 __all__ = ["Party", "PartyReader"]
 
@@ -76,7 +76,6 @@ class PartyReader:
         self._acts_en: frozenset[tuple[str, ...]] = frozenset()
         self._not_towards_han: tuple[str, ...] = ()
         self._me_han: tuple[str, ...] = ()
-        self._asking_han: tuple[str, ...] = ()
         self._me_en: frozenset[tuple[str, ...]] = frozenset()
         self._longest_en = 0
         self._self_han: tuple[str, ...] = ()
@@ -98,7 +97,6 @@ class PartyReader:
         self._by_en = _stems(words.by.en)
         self._acts_en = _stems(words.acts.en)
         self._me_han = _han(words.me.zh)
-        self._asking_han = _han(words.asking)
         self._me_en = _stems(words.me.en)
         self._longest_en = max((len(p) for p in self._persons_en), default=0)
         self._self_han = _han(words.self_marks.zh)
@@ -149,7 +147,7 @@ class PartyReader:
                     i += 1
                     continue
                 how = self._han_party(analyzed, (run_start, run_end), i, i + len(word),
-                                      platforms)
+                                      platforms, names)
                 if how is not None:
                     out.append(Party(i, i + len(word), self._persons_han[word], how))
                 i += len(word)
@@ -169,10 +167,18 @@ class PartyReader:
         return out
 
     def _han_party(self, analyzed: Analyzed, run: tuple[int, int], start: int, end: int,
-                   platforms: frozenset[int]) -> bool | None:
+                   platforms: frozenset[int], names: frozenset[tuple[int, int]] = frozenset()
+                   ) -> bool | None:
         """True: addressed; False: reported on; None: not the other party."""
-        before = analyzed.compact[run[0]:start]
-        after = analyzed.compact[end:run[1]]
+        compact = analyzed.compact
+        before = compact[run[0]:start]
+        after = compact[end:run[1]]
+        # where they are may stand between: "买家在etsy上对我开了case" reads on after the name
+        name_end = next((e for s, e in names if s == run[1]), None)
+        if after in ("", "在") and name_end is not None:
+            more = next((r for r in analyzed.han_runs if r[0] == name_end), None)
+            if more is not None:
+                after += compact[more[0]:more[1]]
         towards = next((w for w in self._towards_han if before.endswith(w)), None)
         if (towards is not None and start - len(towards) not in platforms
                 and not any(before.endswith(w) for w in self._not_towards_han)):
@@ -183,10 +189,13 @@ class PartyReader:
         if any(before.endswith(w) for w in self._by_han) or any(
                 rest.startswith(w) for w in self._acts_han):
             return False
-        near = after[:_ME_HAN]
-        at = min((i for w in self._me_han if (i := near.find(w)) >= 0), default=-1)
-        # "卖家怎么给我的买家退款" asks how the seller does it: the seller asks
-        if at >= 0 and not any(w in near[:at] for w in self._asking_han):
+        # the asker acted on, a few characters on: "…我" as the object, not "我的<noun>"
+        # ("卖家怎么给我的买家退款" is the seller's own buyer)
+        at = min((i for w in self._me_han for i in occurrences(after, w)
+                  if i < _ME_HAN and not _possessive(after, i + len(w))), default=-1)
+        # ... by this person, not by another one named in between ("卖家能不能让买家加我":
+        # the buyer adds the asker, the seller asks)
+        if at >= 0 and not any(w in after[:at] for w in self._persons_han):
             return False
         return None
 
@@ -239,6 +248,12 @@ def _words(tokens: tuple[Token, ...]) -> tuple[list[str], list[int], list[int]]:
         starts.append(token.start)
         ends.append(token.end)
     return words, ends, starts
+
+
+def _possessive(text: str, at: int) -> bool:
+    """Whether 的 at `at` makes the word before it own a noun ("我的买家"), rather than
+    close the sentence ("是怎么联系到我的")."""
+    return text.startswith("的", at) and at + 1 < len(text)
 
 
 def _in_name(end: int, names: frozenset[tuple[int, int]]) -> bool:

@@ -507,10 +507,11 @@ class PartyWords(Model):
     `not_towards` (请问卖家 is "may I ask, as a seller"); `by` just before and `acts`
     just after the one reported on (被卖家拒了, 卖家不理, "buyer refused"), `between` words
     aside (卖家一直不同意, "seller still hasn't replied"); `me` a few
-    words after, the asker acted on (卖家没理我, "buyer sent me"), unless one of `asking`
-    stands between (卖家怎么给我的买家退款 asks how a seller does it). `self_marks` before a
-    role word make it the asker's (我是卖家, "as a seller"); `buying` and `selling` words
-    put the asker on a side with no role word at all (买的, "my listings").
+    words after, the asker acted on (卖家没理我, "buyer sent me"), unless another person
+    stands between (卖家能不能让买家加我) or 我 owns a noun (卖家怎么给我的买家退款).
+    `self_marks` before a role word make it the asker's (我是卖家, "as a seller");
+    `buying` and `selling` words put the asker on a side with no role word at all (买的,
+    "my listings", 开店).
     """
 
     buyers: AspectWords
@@ -521,7 +522,6 @@ class PartyWords(Model):
     acts: AspectWords
     between: AspectWords
     me: AspectWords
-    asking: list[NonEmpty] = Field(default_factory=list)
     self_marks: AspectWords = Field(default_factory=AspectWords)
     buying: AspectWords = Field(default_factory=AspectWords)
     selling: AspectWords = Field(default_factory=AspectWords)

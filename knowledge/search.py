@@ -534,6 +534,9 @@ class SearchIndex:
             body = key[2:]
             if key.startswith("H:"):
                 han[body[0]].append((body, concept))
+                hints = self._hints.get(concept)
+                if len(body) <= FUZZY_MIN_HAN and hints is not None and hints.sites:
+                    continue  # a short place name is typed right: "内得" is no 内地
                 if len(body) >= FUZZY_MIN_HAN and textnorm.is_all_han(body):
                     lengths.add(len(body))
                     for i in range(len(body)):

@@ -484,6 +484,13 @@ def test_a_possessive_before_a_name_is_no_site_code(real_index: SearchIndex, que
     assert result.site == site
 
 
+@pytest.mark.parametrize("query", ["temu退货提交完多久内得寄出去", "退款多久内的到账"])
+def test_a_short_place_name_is_never_read_from_a_typo(real_index: SearchIndex,
+                                                      query: str) -> None:
+    # 内得 / 内的 sound like 内地 (Mainland China), but a two-character place is typed right
+    assert real_index.search(query).site is None
+
+
 def test_an_order_that_never_came_is_not_a_scam_question(real_index: SearchIndex) -> None:
     # "never" is what scam warnings say ("will never ask for your password"); a parcel
     # that never came is a delivery problem, whatever words the warnings share

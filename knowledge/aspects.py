@@ -86,6 +86,17 @@ class _Hit(NamedTuple):
     exact: bool = True  # False: found with one character wrong
 
 
+_POINTERS_HAN = ("这个", "那个", "这种", "那种", "这", "那", "该")
+_POINTERS_EN = frozenset({"this", "that", "these", "those"})
+
+
+def _pointed(analyzed: Analyzed, start: int) -> bool:
+    """Whether the word at `start` follows "this"/"that" (这个期限, "that deadline")."""
+    if analyzed.compact[:start].endswith(_POINTERS_HAN):
+        return True
+    return any(t.end == start and t.stem in _POINTERS_EN for t in analyzed.tokens)
+
+
 class AspectDetector:
     """Built once per catalog (the search index owns one); `detect` only reads."""
 
@@ -158,6 +169,17 @@ class AspectDetector:
         # an idiom only hides the aspect word inside it: "第一时间" is "at once", no time
         hits = [h for h in hits if h.group != _IDIOM]
         hits += [h for h in found_hits if h.group in _CONTEXT]
+        # "过了这个期限还能找谁": the deadline pointed back at is what was said; whom to
+        # reach is the question
+        # reach is the question (the word stays a word of the question: "超过期限后，可以
+        # 直接联系卖家" is what it matches)
+        reaching = [h for h in hits if h.group == _REACH]
+        if reaching:
+            # ... and an aspect word inside the reach words is theirs ("who can" in "who
+            # can I contact" is no question of who may use it)
+            hits = [h for h in hits if h.group in _CONTEXT or not (
+                _pointed(analyzed, h.start)
+                or any(r.start <= h.start and h.end <= r.end for r in reaching))]
         strong = [h for h in hits if not h.weak and h.group not in _CONTEXT]
         counted = strong or [h for h in hits if h.group not in _CONTEXT]
         if strong and all(h.group in _CHANNELS for h in strong):

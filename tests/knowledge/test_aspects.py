@@ -294,3 +294,27 @@ def test_what_a_letter_must_hold_is_what_to_prepare(detector: AspectDetector,
 @pytest.mark.parametrize("question", ["temu退货包裹去哪里寄", "shopee退货寄到哪"])
 def test_where_to_send_it_asks_where_to_go(detector: AspectDetector, question: str) -> None:
     assert Aspect.entry in detector.detect(question).aspects
+
+
+@pytest.mark.parametrize("question", ["过了这个期限还能找谁", "那个期限过了联系谁",
+                                      "after that deadline, who can I contact"])
+def test_a_thing_pointed_back_at_is_no_question_when_whom_to_reach_is(
+    detector: AspectDetector, question: str
+) -> None:
+    asked = detector.detect(question)
+    assert asked.reach and asked.aspects == ()
+
+
+@pytest.mark.parametrize(("question", "aspect"), [("这个期限是多久", Aspect.deadline),
+                                                  ("how long is that deadline", Aspect.deadline)])
+def test_a_thing_pointed_at_is_still_asked_when_nothing_else_is(
+    detector: AspectDetector, question: str, aspect: Aspect
+) -> None:
+    assert detector.detect(question).first is aspect
+
+
+def test_an_aspect_word_inside_the_words_of_reaching_is_theirs(
+    detector: AspectDetector
+) -> None:
+    # "who can" asks who may use something, but not in "who can I contact"
+    assert Aspect.eligibility not in detector.detect("who can I contact about a refund").aspects

@@ -204,3 +204,10 @@ def test_a_follow_up_points_back_at_what_was_just_said(responder: Responder) -> 
     assert "Seller Chat Support" in first and "dedicated support tickets" in first
     state = turn.state
     assert state is not None and state.facts  # what the next follow-up may point back to
+
+
+def test_whom_to_reach_after_the_deadline_said_before(responder: Responder) -> None:
+    # "那个期限" is the deadline just answered; who to turn to after it is the question
+    reply = answer(talk(responder, "越南tiktok退货能退多久", "过了那个期限还能联系谁"))
+    assert reply.aspect is not Aspect.deadline
+    assert "超过期限后，可以直接联系卖家" in reply.plain_text().splitlines()[1]

@@ -491,6 +491,17 @@ def test_a_short_place_name_is_never_read_from_a_typo(real_index: SearchIndex,
     assert real_index.search(query).site is None
 
 
+@pytest.mark.parametrize(("query", "card"), [
+    ("天猫买的鞋子开胶了想退", "tmall.buyer.after_sales"),
+    ("在淘宝天猫下单的杯子要退掉", "tmall.buyer.after_sales"),
+    ("temu上买的灯不亮，要退", "temu.buyer.returns"),
+])
+def test_wanting_it_gone_is_a_return(real_index: SearchIndex, query: str, card: str) -> None:
+    # 想退 / 要退 / 退掉: how people say they want to send it back, with no 退货 in it
+    result = real_index.search(query)
+    assert result.confident and result.matches[0].ref.key == card
+
+
 def test_an_order_that_never_came_is_not_a_scam_question(real_index: SearchIndex) -> None:
     # "never" is what scam warnings say ("will never ask for your password"); a parcel
     # that never came is a delivery problem, whatever words the warnings share

@@ -495,9 +495,11 @@ def test_a_short_place_name_is_never_read_from_a_typo(real_index: SearchIndex,
     ("天猫买的鞋子开胶了想退", "tmall.buyer.after_sales"),
     ("在淘宝天猫下单的杯子要退掉", "tmall.buyer.after_sales"),
     ("temu上买的灯不亮，要退", "temu.buyer.returns"),
+    ("虾皮的订单发少了，说好两件只来一件", "shopee.buyer.returns"),  # an item missing
 ])
-def test_wanting_it_gone_is_a_return(real_index: SearchIndex, query: str, card: str) -> None:
-    # 想退 / 要退 / 退掉: how people say they want to send it back, with no 退货 in it
+def test_wanting_it_gone_or_missing_a_piece_is_a_return(real_index: SearchIndex, query: str,
+                                                         card: str) -> None:
+    # 想退 / 要退 / 退掉, 发少了: how people say it, with no 退货 or 缺件 in it
     result = real_index.search(query)
     assert result.confident and result.matches[0].ref.key == card
 

@@ -318,3 +318,12 @@ def test_an_aspect_word_inside_the_words_of_reaching_is_theirs(
 ) -> None:
     # "who can" asks who may use something, but not in "who can I contact"
     assert Aspect.eligibility not in detector.detect("who can I contact about a refund").aspects
+
+
+@pytest.mark.parametrize("question", ["天猫客服向我要身份证照片，给吗",
+                                      "客服问我要银行卡密码正常吗",
+                                      "the shopee agent asked me for my PIN"])
+def test_someone_wanting_something_of_the_asker_is_a_safety_question(
+    detector: AspectDetector, question: str
+) -> None:
+    assert detector.detect(question).first is Aspect.safety

@@ -245,7 +245,7 @@ def direct_answer(
         # 多少": that, of the same channel
         asked = replace(asked, aspects=(*asked.aspects, context.aspect))
     result = index.search(question, limit=suggestions)
-    if context is not None and result.platform is not None and (
+    if context is not None and result.platform is not None and not result.implied and (
             asked.first is not None or result.confident):
         context = None  # a platform and what is asked of it: a new question
     if context is not None:

@@ -136,6 +136,8 @@ class SearchResult:
     terms: tuple[str, ...] = ()  # concepts recognised, canonical form (for UI and debugging)
     # ids (platform_names.yaml) of platforms named that no knowledge file covers, in order
     uncovered: tuple[str, ...] = ()
+    # the platform is not named but implied by a site only it has ("泰国站卖家…")
+    implied: bool = False
 
 
 # English words that own the noun after them: before a platform's name they are no code
@@ -285,6 +287,10 @@ class SearchIndex:
         if context is not None:
             platform, role, site, site_platforms = self._inherit(
                 context, platform, role, site, site_platforms)
+        implied = platform is None and len(site_platforms) == 1
+        if implied:
+            # a site only one platform has names it: "泰国站卖家…" is TikTok Shop's
+            platform = next(iter(site_platforms))
 
         best: dict[str, float] = {}
         for hit in hits:
@@ -337,6 +343,7 @@ class SearchIndex:
             addressed=next((p.side for p in parties if p.addressed), None),
             terms=terms,
             uncovered=uncovered,
+            implied=implied,
         )
 
     # --- building --------------------------------------------------------------------
@@ -791,6 +798,12 @@ class SearchIndex:
         told |= {(p, other) for party in parties for p, roles in self._platform_roles.items()
                  if party.side in roles for other in roles if other != party.side}
         platform = next(iter(platforms)) if len(platforms) == 1 else None
+        site: str | None = None
+        site_platforms: frozenset[str] = frozenset()
+        if sites:
+            sites.sort()
+            site = sites[0][2]
+            site_platforms = frozenset(p for _, _, s, p in sites if s == site)
         role = None
         sure = False
         for pairs in (marked, told, named):
@@ -805,12 +818,6 @@ class SearchIndex:
             role = next(iter(roles)) if len(roles) == 1 else None
             sure = pairs is not named
             break
-        site: str | None = None
-        site_platforms: frozenset[str] = frozenset()
-        if sites:
-            sites.sort()
-            site = sites[0][2]
-            site_platforms = frozenset(p for _, _, s, p in sites if s == site)
         return platform, role, site, site_platforms, sure
 
     def _inherit(

@@ -504,6 +504,19 @@ def test_wanting_it_gone_or_missing_a_piece_is_a_return(real_index: SearchIndex,
     assert result.confident and result.matches[0].ref.key == card
 
 
+@pytest.mark.parametrize(("query", "platform"), [
+    ("泰国站卖家怎么联系客服", "tiktok"),  # only TikTok Shop has a Thai site
+    ("马来西亚站保障期多久", "shopee"),
+    ("德国站卖家电话支持几点", "amazon"),
+    ("美国站退款多久到账", None),  # three platforms have a US site: none is implied
+])
+def test_a_site_only_one_platform_has_implies_it(real_index: SearchIndex, query: str,
+                                                 platform: str | None) -> None:
+    result = real_index.search(query)
+    assert result.platform == platform
+    assert result.implied is (platform is not None)
+
+
 def test_an_order_that_never_came_is_not_a_scam_question(real_index: SearchIndex) -> None:
     # "never" is what scam warnings say ("will never ask for your password"); a parcel
     # that never came is a delivery problem, whatever words the warnings share

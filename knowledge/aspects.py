@@ -191,7 +191,8 @@ class AspectDetector:
         elapsed = None
         if any(h.group == _ELAPSED for h in hits) or _done(analyzed.text):
             elapsed = parse_elapsed(analyzed.text)
-            if elapsed is not None:
+            if elapsed is not None and Aspect.deadline.value not in found:
+                # (time gone by and still possible? asks the limit: "过了48小时还能提吗")
                 found.add(Aspect.followup.value)
         aspects = tuple(Aspect(g) for g in sorted(found, key=self._order.__getitem__))
         # reach words stay words of the question: "联系卖家" is what a fact says

@@ -327,3 +327,22 @@ def test_someone_wanting_something_of_the_asker_is_a_safety_question(
     detector: AspectDetector, question: str
 ) -> None:
     assert detector.detect(question).first is Aspect.safety
+
+
+@pytest.mark.parametrize("question", ["都过了5天了还能申请退款吗",
+                                      "it's been 3 days, can i still dispute it"])
+def test_still_possible_after_a_time_asks_the_limit(detector: AspectDetector,
+                                                    question: str) -> None:
+    asked = detector.detect(question)
+    assert asked.first is Aspect.deadline and Aspect.followup not in asked.aspects
+
+
+def test_time_gone_by_alone_is_still_a_follow_up(detector: AspectDetector) -> None:
+    assert detector.detect("邮件发了3天了还没回").first is Aspect.followup
+
+
+@pytest.mark.parametrize("question", ["客服说这个他们处理不了", "找了两次客服都搞不定"])
+def test_an_agent_who_cannot_handle_it_is_a_question_of_escalating(
+    detector: AspectDetector, question: str
+) -> None:
+    assert detector.detect(question).first is Aspect.escalation

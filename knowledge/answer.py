@@ -864,6 +864,7 @@ class _Writer(FactLines):
             else []
         self.described: set[str | None] = set()  # channels that are what was asked
         self.drawn: list[str] = []  # paths of the facts the lines are drawn from
+        self.unlisted = False  # asked for a phone number, and the facts list none
 
     def headline(self) -> str:
         parts = [self.t(self.platform.name)]
@@ -957,6 +958,9 @@ class _Writer(FactLines):
         taken |= {id(f) for f in lifted}
         rest = [f for f in rest if id(f) not in taken]
         other_issues = [f for f in other_issues if id(f) not in taken]
+        # asked for a number the platform does not list: its warning that numbers found
+        # online may be scams answers first (the bot never hands out a number it lacks)
+        self.unlisted = self.aspect == Aspect.phone and not any(f.kind == "phone" for f in facts)
         tiers = [sorted(t, key=self.rank) for t in (near, rest, other_issues) if t]
         if not tiers:
             return []
@@ -966,11 +970,16 @@ class _Writer(FactLines):
         if lead is not None and _for_role(lead, role) and lead.site in (None, self.ref.site):
             # whatever its aspect: the sentence the question was asked about comes first
             # (the facts' index lists its own copies: the same fact is the same path)
-            out = [lead, *(f for f in out if f.path != lead.path)]
+            others = [f for f in out if f.path != lead.path]
+            # (after the warning that answers a number the platform does not list)
+            warned = [f for f in others if self.unlisted and Aspect.safety in f.aspects
+                      and Aspect.safety not in lead.aspects][:1]
+            out = [*warned, lead, *(f for f in others if f not in warned)]
         return out
 
-    def rank(self, fact: AspectFact) -> tuple[int, int, int, int, int, int, int, int, int]:
-        """The site's own facts first; then those whose own words the question uses;
+    def rank(self, fact: AspectFact) -> tuple[int, int, int, int, int, int, int, int, int, int]:
+        """The site's own facts first; asked for a number the platform does not list,
+        its warnings next; then those whose own words the question uses;
         then those about two of the things asked ("虾皮被骗了要准备啥资料": what a scam
         report needs); then by place for the aspect; then channel order;
         then by kind (figures before notes, or the channel itself first when the channel
@@ -999,11 +1008,16 @@ class _Writer(FactLines):
             kind = {"channel": 2, "fact": 1}.get(fact.kind, 0)
         lexical = 0 if fact.path in self.leading else 1
         both = 0 if len(fact.aspects & set(self.asked.aspects)) > 1 else 1
+        # (the platform's own warning first: numbers found online are its to warn of)
+        warned = 2
+        if self.unlisted and Aspect.safety in fact.aspects:
+            warned = 0 if fact.issue is None and fact.channel is None else 1
         medium = self.asked.medium
         on = 0 if medium is not None and _field(fact) == f"steps_{medium}" else 1
         # two channels named ("A跟B有啥区别"): what each is comes first
         compared = 0 if len(self.called) > 1 and fact.kind == "channel" else 1
-        return (site_rank, lexical, both, on, compared, order.index(place), channel, kind, general)
+        return (site_rank, warned, lexical, both, on, compared, order.index(place), channel,
+                kind, general)
 
     # --- writing -----------------------------------------------------------------------
 

@@ -392,3 +392,19 @@ def test_a_site_note_that_names_its_site_is_not_named_twice(
     # "US: …" names the United States site already: no "United States: " before it
     lines = answer(responder, question).plain_text().splitlines()
     assert any(text.removeprefix("• ").startswith(line) for text in lines), lines
+
+
+@pytest.mark.parametrize(("question", "warning"), [
+    ("temu有客服电话吗", "可能是诈骗"),
+    ("temu customer service number", "may be scams"),
+])
+def test_a_number_the_platform_does_not_list_gets_the_scam_warning_first(
+    responder: Responder, question: str, warning: str
+) -> None:
+    # no number to give: that numbers found online may be scams is the answer
+    first = answer(responder, question).plain_text().splitlines()[1]
+    assert warning in first
+
+
+def test_a_listed_number_still_comes_first(responder: Responder) -> None:
+    assert "400-810-5666" in answer(responder, "亚马逊中国客服电话").plain_text().splitlines()[1]

@@ -44,7 +44,9 @@ __all__ = ["AskedAspects", "AspectDetector", "parse_elapsed"]
 _ELAPSED = "elapsed"  # the pseudo-aspect of the `elapsed` words
 _REACH = "reach"  # the pseudo-aspect of the `reach` words
 _APP, _WEB = "app", "web"  # the pseudo-aspects of where the asker is (`app`, `web` words)
-_CONTEXT = frozenset({_ELAPSED, _REACH, _APP, _WEB})  # words that are context, not aspects
+_CONSEQUENCE = "consequence"  # the pseudo-aspect of the `consequence` words
+# words that are context, not aspects
+_CONTEXT = frozenset({_ELAPSED, _REACH, _APP, _WEB, _CONSEQUENCE})
 _CHANNELS = frozenset(a.value for a in CHANNEL_ASPECTS)
 _IDIOM = "idiom"  # the pseudo-aspect of the `idioms`: words that hide an aspect word
 # Chinese words shorter than this match exactly only: the aspect words are short and
@@ -127,9 +129,10 @@ class AspectDetector:
             self._add(_REACH, words.reach)
         if words.idioms is not None:
             self._add(_IDIOM, words.idioms)
-        for medium, medium_words in ((_APP, words.app), (_WEB, words.web)):
-            if medium_words is not None:
-                self._add(medium, medium_words)
+        for name, listed in ((_APP, words.app), (_WEB, words.web),
+                             (_CONSEQUENCE, words.consequence)):
+            if listed is not None:
+                self._add(name, listed)
         for surface in self._han:
             self._han_by_first[surface[0]].append(surface)
             if len(surface) >= _FUZZY_MIN_HAN and textnorm.is_all_han(surface):
@@ -191,12 +194,16 @@ class AspectDetector:
         elapsed = None
         if any(h.group == _ELAPSED for h in hits) or _done(analyzed.text):
             elapsed = parse_elapsed(analyzed.text)
+            if elapsed is not None and any(h.group == _CONSEQUENCE for h in hits):
+                # "超过48小时没回会怎样": the rule of the limit, not the wait
+                found.discard(Aspect.followup.value)
+                found.add(Aspect.deadline.value)
             if elapsed is not None and Aspect.deadline.value not in found:
                 # (time gone by and still possible? asks the limit: "过了48小时还能提吗")
                 found.add(Aspect.followup.value)
         aspects = tuple(Aspect(g) for g in sorted(found, key=self._order.__getitem__))
         # reach words stay words of the question: "联系卖家" is what a fact says
-        said = [h for h in hits if h.group not in (_REACH, _APP, _WEB)]
+        said = [h for h in hits if h.group not in (_REACH, _APP, _WEB, _CONSEQUENCE)]
         words = tuple(dict.fromkeys(h.word for h in said))
         read_as = tuple(dict.fromkeys((h.word, h.group) for h in said))
         reach = any(h.group == _REACH for h in hits)

@@ -535,7 +535,9 @@ class AspectsFile(Model):
     `elapsed` words mark a duration as time already waited ("48小时没回", "after 3 days");
     `reach` words ask how to reach them at all ("how do i reach them then"); `idioms`
     hold an aspect word but ask for none ("第一时间" is "at once"); `app` and `web` words
-    say where the asker is ("在手机上", "on the website"): that one's steps answer.
+    say where the asker is ("在手机上", "on the website"): that one's steps answer;
+    `consequence` words after a time said ask what missing the limit means ("超过48小时
+    没回会怎样"), not what to do while waiting.
     """
 
     order: list[Aspect]
@@ -545,6 +547,7 @@ class AspectsFile(Model):
     idioms: AspectWords | None = None
     app: AspectWords | None = None
     web: AspectWords | None = None
+    consequence: AspectWords | None = None
     parties: PartyWords | None = None
 
     @model_validator(mode="after")

@@ -346,3 +346,9 @@ def test_an_agent_who_cannot_handle_it_is_a_question_of_escalating(
     detector: AspectDetector, question: str
 ) -> None:
     assert detector.detect(question).first is Aspect.escalation
+
+
+def test_what_missing_a_time_means_asks_the_limit(detector: AspectDetector) -> None:
+    # the rule of the 48 hours, not what to do while waiting for a reply
+    asked = detector.detect("顾客的消息超过两天没回复会有什么后果")
+    assert asked.first is Aspect.deadline and Aspect.followup not in asked.aspects

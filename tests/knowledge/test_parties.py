@@ -61,6 +61,8 @@ def responder() -> Responder:
     ("a customer opened a case against my etsy store, will it hurt me", "seller"),
     ("买家投诉了，会影响我tiktok店铺吗", "seller"),
     ("where do i read an etsy shop's policies before buying", "buyer"),
+    ("my tiktok shop order came broken, who do i talk to", "buyer"),  # "my order"
+    ("我的包裹在etsy上显示送达了但没收到", "buyer"),
     # "this"/"some" + role word: someone else
     ("this seller on tiktok shop keeps ignoring me", "buyer"),
 ])

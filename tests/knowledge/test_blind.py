@@ -1,7 +1,7 @@
-"""Questions nobody tuned for (tests/knowledge/blind.yaml, and five sets written the
+"""Questions nobody tuned for (tests/knowledge/blind.yaml, and six sets written the
 same way later: blind_extra.yaml as `dev2`, blind_dev3.yaml as `dev3` and blind_dev4.yaml
-as `dev4`, tuned on, and blind_fresh.yaml as `test2` and blind_test3.yaml as `test3`, held
-out like `test`): how
+as `dev4`, tuned on, and blind_fresh.yaml as `test2`, blind_test3.yaml as `test3` and
+blind_test4.yaml as `test4`, held out like `test`): how
 often the first reply shows the asked fact within 300 characters, per split.
 
 The floors are what the answering path reaches today, measured, not the goal: issue #18
@@ -21,7 +21,8 @@ from knowledge.reply import Responder
 from tests.knowledge import blind
 
 FLOORS = {"dev": 0.93, "test": 0.80, "dev2": 0.81, "test2": 0.72, "dev3": 0.84,
-          "test3": 0.83, "dev4": 0.72}
+          "test3": 0.83, "dev4": 0.76,
+          "test4": 0.74}
 DATA = Path(__file__).resolve().parents[2] / "knowledge" / "data"
 
 

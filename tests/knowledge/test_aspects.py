@@ -352,3 +352,9 @@ def test_what_missing_a_time_means_asks_the_limit(detector: AspectDetector) -> N
     # the rule of the 48 hours, not what to do while waiting for a reply
     asked = detector.detect("顾客的消息超过两天没回复会有什么后果")
     assert asked.first is Aspect.deadline and Aspect.followup not in asked.aspects
+
+
+@pytest.mark.parametrize("question", ["how much time do I get to open an etsy case",
+                                      "how many days do i have to send a temu return back"])
+def test_how_much_time_one_gets_is_a_deadline(detector: AspectDetector, question: str) -> None:
+    assert detector.detect(question).first is Aspect.deadline

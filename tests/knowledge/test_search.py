@@ -496,6 +496,8 @@ def test_a_short_place_name_is_never_read_from_a_typo(real_index: SearchIndex,
     ("在淘宝天猫下单的杯子要退掉", "tmall.buyer.after_sales"),
     ("temu上买的灯不亮，要退", "temu.buyer.returns"),
     ("虾皮的订单发少了，说好两件只来一件", "shopee.buyer.returns"),  # an item missing
+    ("tiktok买的杯子收到是坏的", "tiktok.buyer.returns"),  # arrived broken
+    ("天猫的台灯到手就是坏的", "tmall.buyer.after_sales"),
 ])
 def test_wanting_it_gone_or_missing_a_piece_is_a_return(real_index: SearchIndex, query: str,
                                                          card: str) -> None:

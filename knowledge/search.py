@@ -325,6 +325,12 @@ class SearchIndex:
             chosen = scored[:limit]
         runner_up = scored[1][0] if len(scored) > 1 else 0.0
         confident = top_content >= CONFIDENT_SCORE and scored[0][0] >= runner_up * CONFIDENT_LEAD
+        if platform is not None and not any(
+                c > 0 and self._refs[card].platform == platform for _, c, card in scored):
+            # the platform named, and nothing of it matches the words: its own cards (its
+            # general ones first), never another platform's ("tiktok买的杯子收到后有划痕")
+            chosen = [e for e in scored if self._refs[e[2]].platform == platform][:limit]
+            confident = False
 
         matches = tuple(
             Match(ref=self._with_site(self._refs[card], site), score=round(score, 6))

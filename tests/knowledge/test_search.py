@@ -519,6 +519,16 @@ def test_a_site_only_one_platform_has_implies_it(real_index: SearchIndex, query:
     assert result.implied is (platform is not None)
 
 
+@pytest.mark.parametrize("query", ["tiktok买的杯子收到后有划痕", "walmart的东西收到了"])
+def test_a_named_platform_whose_cards_match_nothing_keeps_its_own_cards(
+    real_index: SearchIndex, query: str
+) -> None:
+    # the words match other platforms' cards only: the suggestions stay the named one's
+    result = real_index.search(query)
+    assert result.matches and {m.ref.platform for m in result.matches} == {result.platform}
+    assert not result.confident
+
+
 def test_an_order_that_never_came_is_not_a_scam_question(real_index: SearchIndex) -> None:
     # "never" is what scam warnings say ("will never ask for your password"); a parcel
     # that never came is a delivery problem, whatever words the warnings share

@@ -192,12 +192,13 @@ class AspectDetector:
         if not found - _CHANNELS and _CLOCK_RE.search(analyzed.text):
             found.add(Aspect.hours.value)  # "还有客服吗 凌晨三点", "still open at 3am"
         elapsed = None
-        if any(h.group == _ELAPSED for h in hits) or _done(analyzed.text):
+        if any(h.group == _CONSEQUENCE for h in hits) and parse_elapsed(analyzed.text):
+            # a time and what happens ("超过48小时没回会怎样", "didn't reply in 48h, what
+            # happens"): the rule of the limit, not the wait
+            found.discard(Aspect.followup.value)
+            found.add(Aspect.deadline.value)
+        elif any(h.group == _ELAPSED for h in hits) or _done(analyzed.text):
             elapsed = parse_elapsed(analyzed.text)
-            if elapsed is not None and any(h.group == _CONSEQUENCE for h in hits):
-                # "超过48小时没回会怎样": the rule of the limit, not the wait
-                found.discard(Aspect.followup.value)
-                found.add(Aspect.deadline.value)
             if elapsed is not None and Aspect.deadline.value not in found:
                 # (time gone by and still possible? asks the limit: "过了48小时还能提吗")
                 found.add(Aspect.followup.value)

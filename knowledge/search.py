@@ -287,10 +287,6 @@ class SearchIndex:
         if context is not None:
             platform, role, site, site_platforms = self._inherit(
                 context, platform, role, site, site_platforms)
-        implied = platform is None and len(site_platforms) == 1
-        if implied:
-            # a site only one platform has names it: "泰国站卖家…" is TikTok Shop's
-            platform = next(iter(site_platforms))
 
         best: dict[str, float] = {}
         for hit in hits:
@@ -299,6 +295,12 @@ class SearchIndex:
             if hit.quality > best.get(hit.concept, 0.0):
                 best[hit.concept] = hit.quality
         best.update(self._bigram_concepts(analyzed, hits, best))
+        # a site only one platform has names it, where the question says more than names:
+        # "泰国站卖家能不能让买家加我line" is TikTok Shop's; "那德国呢" alone guesses nothing
+        implied = platform is None and len(site_platforms) == 1 and any(
+            concept not in self._hints for concept in best)
+        if implied:
+            platform = next(iter(site_platforms))
 
         content = [0.0] * len(self._refs)
         for concept, quality in best.items():

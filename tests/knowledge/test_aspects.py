@@ -358,3 +358,9 @@ def test_what_missing_a_time_means_asks_the_limit(detector: AspectDetector) -> N
                                       "how many days do i have to send a temu return back"])
 def test_how_much_time_one_gets_is_a_deadline(detector: AspectDetector, question: str) -> None:
     assert detector.detect(question).first is Aspect.deadline
+
+
+def test_a_time_and_what_happens_asks_the_limit_in_english_too(
+    detector: AspectDetector
+) -> None:
+    assert detector.detect("didn't answer a buyer in 48h, what happens").first is Aspect.deadline

@@ -511,6 +511,7 @@ def test_wanting_it_gone_or_missing_a_piece_is_a_return(real_index: SearchIndex,
     ("马来西亚站保障期多久", "shopee"),
     ("德国站卖家电话支持几点", "amazon"),
     ("美国站退款多久到账", None),  # three platforms have a US site: none is implied
+    ("那德国呢", None),  # a place and nothing else: no platform is guessed
 ])
 def test_a_site_only_one_platform_has_implies_it(real_index: SearchIndex, query: str,
                                                  platform: str | None) -> None:

@@ -530,6 +530,20 @@ def test_a_named_platform_whose_cards_match_nothing_keeps_its_own_cards(
     assert not result.confident
 
 
+@pytest.mark.parametrize(("query", "platform", "site"), [
+    ("德亚客服", "amazon", "de"),  # a site's nickname names Amazon too
+    ("那德亚呢", "amazon", "de"),
+    ("中亚有中文客服吗", "amazon", "cn"),
+    ("亚麻卖家支持电话", "amazon", None),  # sellers' slang
+    ("tik tok shop help", "tiktok", None),
+    ("wal-mart seller support", "walmart", None),
+])
+def test_nicknames_from_the_files_name_the_platform(real_index: SearchIndex, query: str,
+                                                    platform: str, site: str | None) -> None:
+    result = real_index.search(query)
+    assert (result.platform, result.site) == (platform, site)
+
+
 def test_an_order_that_never_came_is_not_a_scam_question(real_index: SearchIndex) -> None:
     # "never" is what scam warnings say ("will never ask for your password"); a parcel
     # that never came is a delivery problem, whatever words the warnings share

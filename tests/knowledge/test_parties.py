@@ -63,6 +63,8 @@ def responder() -> Responder:
     ("where do i read an etsy shop's policies before buying", "buyer"),
     ("my tiktok shop order came broken, who do i talk to", "buyer"),  # "my order"
     ("我的包裹在etsy上显示送达了但没收到", "buyer"),
+    ("tiktok上卖家发错货了", "buyer"),  # the seller sent the wrong thing
+    ("etsy卖家寄错颜色了", "buyer"),
     # "this"/"some" + role word: someone else
     ("this seller on tiktok shop keeps ignoring me", "buyer"),
 ])

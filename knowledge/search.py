@@ -226,6 +226,7 @@ class SearchIndex:
         self._vocab_list: list[str] = []
         self._vocab_by_first: dict[str, list[str]] = {}
         self._platform_stems: frozenset[str] = frozenset()
+        self._platform_ends: frozenset[str] = frozenset()
         # concept → {card: weight}, and idf per concept
         self._postings: dict[str, dict[int, float]] = {}
         self._idf: dict[str, float] = {}
@@ -577,6 +578,12 @@ class SearchIndex:
             if k.startswith("L:") and " " not in k and c in self._hints
             and self._hints[c].platforms
         )
+        # the last words of platforms' names of several words ("tiktok shop us")
+        self._platform_ends = frozenset(
+            k[2:].rsplit(" ", 1)[1] for k, c in self._canonical.items()
+            if k.startswith("L:") and " " in k and c in self._hints
+            and self._hints[c].platforms
+        )
 
     # --- matching --------------------------------------------------------------------
 
@@ -633,13 +640,20 @@ class SearchIndex:
 
     def _strong(self, tokens: tuple[Token, ...], i: int) -> bool:
         """A stop-word-like code counts when typed as a code: "US", "US站", "amazon us",
-        "us amazon"; a possessive only after the name ("shopee my", not "my shopee
-        order")."""
+        "us amazon", "tiktok shop us"; a possessive only after the name, at the end
+        ("shopee my", not "my shopee order" nor "shopee my order")."""
         if tokens[i].strong:
             return True
-        after = (i - 1,) if tokens[i].stem in _POSSESSIVES else (i - 1, i + 1)
-        neighbours = [tokens[j].stem for j in after if 0 <= j < len(tokens)]
-        return any(n in self._platform_stems for n in neighbours)
+        if tokens[i].stem in _POSSESSIVES:
+            # "shopee my" ends the question; "shopee my order" owns the order
+            return (i == len(tokens) - 1 and i >= 1
+                    and tokens[i - 1].stem in self._platform_stems)
+        neighbours = [tokens[j].stem for j in (i - 1, i + 1) if 0 <= j < len(tokens)]
+        if any(n in self._platform_stems for n in neighbours):
+            return True
+        # after a name of several words ("tiktok shop us"): its last word, after its first
+        return (i >= 2 and tokens[i - 1].stem in self._platform_ends
+                and tokens[i - 2].stem in self._platform_stems)
 
     def _correct(self, token: Token) -> str | None:
         """The known English word one or two edits away, preferring a platform's name,

@@ -472,7 +472,8 @@ def real_index(real_catalog: Catalog) -> SearchIndex:
     ("query", "site"),
     [
         ("my shopee order never came", None),  # the possessive, before the name
-        ("shopee my order hasn't shipped", "my"),  # after the name: the code
+        ("shopee my order hasn't shipped", None),  # owning the order, even after the name
+        ("refund rules shopee my", "my"),  # after the name, at the end: the code
         ("shopee MY live agent", "my"),  # in capitals
         ("马来西亚虾皮客服", "my"),
     ],
@@ -542,6 +543,11 @@ def test_nicknames_from_the_files_name_the_platform(real_index: SearchIndex, que
                                                     platform: str, site: str | None) -> None:
     result = real_index.search(query)
     assert (result.platform, result.site) == (platform, site)
+
+
+def test_a_code_after_a_name_of_two_words_is_the_site(real_index: SearchIndex) -> None:
+    result = real_index.search("tiktok shop us refund")
+    assert (result.platform, result.site) == ("tiktok", "us")
 
 
 def test_an_order_that_never_came_is_not_a_scam_question(real_index: SearchIndex) -> None:

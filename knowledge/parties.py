@@ -69,6 +69,7 @@ class PartyReader:
         self._towards_han: tuple[str, ...] = ()
         self._towards_en: frozenset[tuple[str, ...]] = frozenset()
         self._acts_han: tuple[str, ...] = ()
+        self._files_han: tuple[str, ...] = ()
         self._between_han: tuple[str, ...] = ()
         self._between_en: frozenset[str] = frozenset()
         self._by_han: tuple[str, ...] = ()
@@ -91,6 +92,7 @@ class PartyReader:
         self._not_towards_han = _han(words.not_towards)
         self._towards_en = _stems(words.towards.en)
         self._acts_han = _han(words.acts.zh)
+        self._files_han = _han(words.files.zh)
         self._between_han = _han(words.between.zh)
         self._between_en = frozenset(p[0] for p in _stems(words.between.en) if len(p) == 1)
         self._by_han = _han(words.by.zh)
@@ -147,7 +149,7 @@ class PartyReader:
                     i += 1
                     continue
                 how = self._han_party(analyzed, (run_start, run_end), i, i + len(word),
-                                      platforms, names)
+                                      platforms, names, self._persons_han[word])
                 if how is not None:
                     out.append(Party(i, i + len(word), self._persons_han[word], how))
                 i += len(word)
@@ -167,8 +169,8 @@ class PartyReader:
         return out
 
     def _han_party(self, analyzed: Analyzed, run: tuple[int, int], start: int, end: int,
-                   platforms: frozenset[int], names: frozenset[tuple[int, int]] = frozenset()
-                   ) -> bool | None:
+                   platforms: frozenset[int], names: frozenset[tuple[int, int]] = frozenset(),
+                   side: str = "") -> bool | None:
         """True: addressed; False: reported on; None: not the other party."""
         compact = analyzed.compact
         before = compact[run[0]:start]
@@ -187,7 +189,8 @@ class PartyReader:
         while (adverb := next((w for w in self._between_han if rest.startswith(w)), None)):
             rest = rest[len(adverb):]  # 卖家一直不同意
         if any(before.endswith(w) for w in self._by_han) or any(
-                rest.startswith(w) for w in self._acts_han):
+                rest.startswith(w) for w in self._acts_han) or (
+                side == "buyer" and any(rest.startswith(w) for w in self._files_han)):
             return False
         # the asker acted on, a few characters on: "…我" as the object, not "我的<noun>"
         # ("卖家怎么给我的买家退款" is the seller's own buyer)

@@ -522,6 +522,9 @@ class PartyWords(Model):
     acts: AspectWords
     between: AspectWords
     me: AspectWords
+    # acts of filing (申请了, 开了 case): a buyer files against the asker; a seller who
+    # files is the asker ("亚马逊卖家开了case")
+    files: AspectWords = Field(default_factory=AspectWords)
     self_marks: AspectWords = Field(default_factory=AspectWords)
     buying: AspectWords = Field(default_factory=AspectWords)
     selling: AspectWords = Field(default_factory=AspectWords)

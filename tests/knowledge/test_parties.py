@@ -65,6 +65,8 @@ def responder() -> Responder:
     ("我的包裹在etsy上显示送达了但没收到", "buyer"),
     ("tiktok上卖家发错货了", "buyer"),  # the seller sent the wrong thing
     ("etsy卖家寄错颜色了", "buyer"),
+    ("亚马逊卖家提交了case多久有回复", "seller"),  # a seller who files is the asker
+    ("etsy有个买家开了case", "seller"),  # a buyer who files is the other party
     # "this"/"some" + role word: someone else
     ("this seller on tiktok shop keeps ignoring me", "buyer"),
 ])

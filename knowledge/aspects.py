@@ -45,8 +45,9 @@ _ELAPSED = "elapsed"  # the pseudo-aspect of the `elapsed` words
 _REACH = "reach"  # the pseudo-aspect of the `reach` words
 _APP, _WEB = "app", "web"  # the pseudo-aspects of where the asker is (`app`, `web` words)
 _CONSEQUENCE = "consequence"  # the pseudo-aspect of the `consequence` words
+_AWAITED = "awaited"  # the pseudo-aspect of the `awaited` words
 # words that are context, not aspects
-_CONTEXT = frozenset({_ELAPSED, _REACH, _APP, _WEB, _CONSEQUENCE})
+_CONTEXT = frozenset({_ELAPSED, _REACH, _APP, _WEB, _CONSEQUENCE, _AWAITED})
 _CHANNELS = frozenset(a.value for a in CHANNEL_ASPECTS)
 _IDIOM = "idiom"  # the pseudo-aspect of the `idioms`: words that hide an aspect word
 # Chinese words shorter than this match exactly only: the aspect words are short and
@@ -130,7 +131,7 @@ class AspectDetector:
         if words.idioms is not None:
             self._add(_IDIOM, words.idioms)
         for name, listed in ((_APP, words.app), (_WEB, words.web),
-                             (_CONSEQUENCE, words.consequence)):
+                             (_CONSEQUENCE, words.consequence), (_AWAITED, words.awaited)):
             if listed is not None:
                 self._add(name, listed)
         for surface in self._han:
@@ -199,12 +200,14 @@ class AspectDetector:
             found.add(Aspect.deadline.value)
         elif any(h.group == _ELAPSED for h in hits) or _done(analyzed.text):
             elapsed = parse_elapsed(analyzed.text)
-            if elapsed is not None and Aspect.deadline.value not in found:
+            # (waiting for money or goods, no reply: "申请了一周钱还没到账")
+            awaited = any(h.group == _AWAITED for h in hits)
+            if elapsed is not None and Aspect.deadline.value not in found and not awaited:
                 # (time gone by and still possible? asks the limit: "过了48小时还能提吗")
                 found.add(Aspect.followup.value)
         aspects = tuple(Aspect(g) for g in sorted(found, key=self._order.__getitem__))
         # reach words stay words of the question: "联系卖家" is what a fact says
-        said = [h for h in hits if h.group not in (_REACH, _APP, _WEB, _CONSEQUENCE)]
+        said = [h for h in hits if h.group not in (_REACH, _APP, _WEB, _CONSEQUENCE, _AWAITED)]
         words = tuple(dict.fromkeys(h.word for h in said))
         read_as = tuple(dict.fromkeys((h.word, h.group) for h in said))
         reach = any(h.group == _REACH for h in hits)

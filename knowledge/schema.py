@@ -540,7 +540,8 @@ class AspectsFile(Model):
     hold an aspect word but ask for none ("第一时间" is "at once"); `app` and `web` words
     say where the asker is ("在手机上", "on the website"): that one's steps answer;
     `consequence` words after a time said ask what missing the limit means ("超过48小时
-    没回会怎样"), not what to do while waiting.
+    没回会怎样"), not what to do while waiting; `awaited` words name a thing waited for
+    that is no reply ("一周了钱还没到账"): no reply window to chase.
     """
 
     order: list[Aspect]
@@ -551,6 +552,7 @@ class AspectsFile(Model):
     app: AspectWords | None = None
     web: AspectWords | None = None
     consequence: AspectWords | None = None
+    awaited: AspectWords | None = None
     parties: PartyWords | None = None
 
     @model_validator(mode="after")

@@ -364,3 +364,14 @@ def test_a_time_and_what_happens_asks_the_limit_in_english_too(
     detector: AspectDetector
 ) -> None:
     assert detector.detect("didn't answer a buyer in 48h, what happens").first is Aspect.deadline
+
+
+@pytest.mark.parametrize("question", ["temu订单一周了还没发货",
+                                      "it has been 5 days and my refund still hasnt arrived"])
+def test_waiting_for_goods_or_money_is_no_reply_to_chase(detector: AspectDetector,
+                                                         question: str) -> None:
+    assert Aspect.followup not in detector.detect(question).aspects
+
+
+def test_waiting_for_a_reply_about_a_refund_still_is(detector: AspectDetector) -> None:
+    assert detector.detect("申请退款3天了还没回复").first is Aspect.followup

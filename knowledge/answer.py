@@ -874,12 +874,20 @@ class _Writer(FactLines):
         if self.ref.site:
             parts.append(self.site_name(self.ref.site))
         asked = self.label(f"answer.aspect.{self.titled.value}")
-        if len(self.called) == 1:  # "天猫 · 商家客服": the shop's, not the platform's
-            channel = self.catalog.channel(self.platform.id, next(iter(self.called)))
-            name = self.t(channel.name) if channel is not None else asked
-            if asked not in name and name not in asked:
-                parts.append(name)
+        channel = self.headline_channel()
+        if channel is not None:  # "天猫 · 商家客服": the shop's, not the platform's
+            parts.append(self.t(channel.name))
         return " · ".join(parts) + " — " + asked
+
+    def headline_channel(self) -> Channel | None:
+        """The one channel the question calls by name, when the headline names it."""
+        if len(self.called) != 1:
+            return None
+        channel = self.catalog.channel(self.platform.id, next(iter(self.called)))
+        asked = self.label(f"answer.aspect.{self.titled.value}")
+        if channel is None or asked in self.t(channel.name) or self.t(channel.name) in asked:
+            return None
+        return channel
 
     # --- choosing ----------------------------------------------------------------------
 
@@ -1211,7 +1219,10 @@ class _Writer(FactLines):
             sites = [fact.site] if fact.site else []
             item = fact.item
             if isinstance(item, Channel):
-                lines = [Line.of(Span(self.t(item.name), "bold"), " — ", self.t(item.summary),
+                named = self.headline_channel()
+                # (the headline names it already: its summary alone)
+                lines = [Line.of(self.t(item.summary), indent=1) if named is item else
+                         Line.of(Span(self.t(item.name), "bold"), " — ", self.t(item.summary),
                                  indent=1)]
                 if item.url:  # "where do I report it": the page itself, as the card gives it
                     lines.append(Line.of(Span(item.url, "plain", url=item.url), indent=2))

@@ -408,3 +408,12 @@ def test_a_number_the_platform_does_not_list_gets_the_scam_warning_first(
 
 def test_a_listed_number_still_comes_first(responder: Responder) -> None:
     assert "400-810-5666" in answer(responder, "亚马逊中国客服电话").plain_text().splitlines()[1]
+
+
+def test_a_channel_the_headline_names_is_not_named_again_on_its_line(
+    responder: Responder
+) -> None:
+    lines = answer(responder, "where is the discuss button on shopee").plain_text().splitlines()
+    assert "Dispute Resolution Center (Discuss)" in lines[0]
+    assert "Tap Discuss on the Return/Refund Details page" in lines[1]
+    assert not any("Dispute Resolution Center" in line for line in lines[1:])

@@ -444,7 +444,12 @@ def _asked(
         if context is not None and same_issue and context.aspects and not asked.reach:
             return replace(asked, aspects=context.aspects), lexical
         return asked, lexical
-    if beyond and asked.first not in beyond[0].fact.aspects:
+    platform = catalog.platform(result.platform or "")
+    answered_by_named = platform is not None and asked.first in _DURATIONS and any(
+        f.channel in named and asked.first in f.aspects for f in _facts_of(platform))
+    if beyond and asked.first not in beyond[0].fact.aspects and not answered_by_named:
+        # (a channel named that has facts of the duration asked answers it: "referral fee
+        # dispute — how long does support take" is its reply time, whatever else matches)
         asked = _switched(catalog, asked, beyond)
     # the aspect words said what is asked; among its facts, those the question's words
     # match well come first, but a little better in passing reorders nothing ("amazom

@@ -418,3 +418,12 @@ def test_a_channel_the_headline_names_is_not_named_again_on_its_line(
     assert "Tap Discuss on the Return/Refund Details page" in lines[1]
     assert not any("Dispute Resolution Center" in line for line in lines[1:]
                    if line.startswith("•"))
+
+
+def test_a_channel_named_with_a_duration_answers_with_its_own_duration(
+    responder: Responder
+) -> None:
+    # "how long" of the fee dispute: its reply time, not its 90-day deadline instead
+    reply = answer(responder, "referral fee dispute on walmart: how long does it take")
+    assert reply.aspect is Aspect.response_time
+    assert "Typically resolved within 24-48 hours" in reply.plain_text()

@@ -856,8 +856,11 @@ class SearchIndex:
             platform = context.platform
         if platform is None:
             return platform, role, site, site_platforms
-        if role is None and context.role in self._platform_roles.get(platform, frozenset()):
-            role = context.role
+        roles = self._platform_roles.get(platform, frozenset())
+        if role not in roles:
+            # a role the platform lacks is just a word ("卖家死活不认" on Shopee, which has
+            # shoppers only): the conversation's role stands
+            role = context.role if context.role in roles else None
         if (site is None and context.site is not None
                 and context.site in self._platform_sites.get(platform, frozenset())):
             site, site_platforms = context.site, frozenset({platform})

@@ -211,3 +211,13 @@ def test_whom_to_reach_after_the_deadline_said_before(responder: Responder) -> N
     reply = answer(talk(responder, "越南tiktok退货能退多久", "过了那个期限还能联系谁"))
     assert reply.aspect is not Aspect.deadline
     assert "超过期限后，可以直接联系卖家" in reply.plain_text().splitlines()[1]
+
+
+@pytest.mark.parametrize("messages", [("虾皮买的杯子碎了要退货", "卖家硬是不同意怎么办"),
+                                      ("tiktok上买的灯坏了想退", "卖家死活不退咋整")])
+def test_the_other_side_refusing_asks_for_the_platform_to_step_in(
+    responder: Responder, messages: tuple[str, str]
+) -> None:
+    reply = answer(talk(responder, *messages))
+    assert reply.aspect is Aspect.intervene
+    assert reply.ref is not None and reply.ref.role == "buyer"  # 卖家 is the other party

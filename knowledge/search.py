@@ -795,6 +795,7 @@ class SearchIndex:
         """The platform, role and site the query names (None when absent or ambiguous),
         and whether the role is the asker's own account (not a bare role word)."""
         platforms: set[str] = set()
+        mentions: list[tuple[int, str]] = []  # (where, platform) of each platform name
         # (platform, role) pairs the question's words name, by strength: a role word
         # marked as the asker's (我是卖家); the other party named (卖家不理我 names the
         # buyer) or the asker's side said (买的, "my listings"); a role word alone
@@ -807,6 +808,8 @@ class SearchIndex:
             if hints is None:
                 continue
             platforms |= hints.platforms
+            if len(hints.platforms) == 1:
+                mentions.append((hit.start, next(iter(hints.platforms))))
             if hints.roles and hit not in party_hits:  # (the other party's: below)
                 mine = self._parties.names_asker(analyzed, hit.start)
                 (marked if mine else named).update(
@@ -820,6 +823,10 @@ class SearchIndex:
         told |= {(p, other) for party in parties for p, roles in self._platform_roles.items()
                  if party.side in roles for other in roles if other != party.side}
         platform = next(iter(platforms)) if len(platforms) == 1 else None
+        if platform is None and mentions:
+            # several named: the one named last is what the question is about ("我在亚马逊
+            # 和沃尔玛都开了店，沃尔玛的客服怎么找", "tiktok上看到的广告，点进去是temu")
+            platform = max(mentions)[1]
         site: str | None = None
         site_platforms: frozenset[str] = frozenset()
         if sites:

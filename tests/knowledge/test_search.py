@@ -550,6 +550,16 @@ def test_a_code_after_a_name_of_two_words_is_the_site(real_index: SearchIndex) -
     assert (result.platform, result.site) == ("tiktok", "us")
 
 
+@pytest.mark.parametrize(("query", "platform"), [
+    ("我在亚马逊和沃尔玛都开了店，沃尔玛的客服怎么找", "walmart"),
+    ("tiktok上看到的广告，点进去是temu，退货找谁", "temu"),
+    ("i used to sell on etsy, now on amazon, how do i reach seller support", "amazon"),
+])
+def test_of_several_platforms_named_the_last_is_the_topic(real_index: SearchIndex,
+                                                         query: str, platform: str) -> None:
+    assert real_index.search(query).platform == platform
+
+
 def test_an_order_that_never_came_is_not_a_scam_question(real_index: SearchIndex) -> None:
     # "never" is what scam warnings say ("will never ask for your password"); a parcel
     # that never came is a delivery problem, whatever words the warnings share

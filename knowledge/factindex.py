@@ -93,7 +93,7 @@ def _terms(analyzed: Analyzed, masked: frozenset[int] = frozenset()) -> list[str
         if len(run) == 1:
             out.append(run)
         out += [b for b in (run[i:i + 2] for i in range(len(run) - 1))
-                if b not in STOP_BIGRAMS and b[1] not in _PARTICLES]
+                if b not in STOP_BIGRAMS and b[1] not in _PARTICLES and "的" not in b]
     out += [t.stem for t in analyzed.tokens
             if t.stem not in STOP_STEMS and t.stem not in _WEB and len(t.stem) > 1
             and t.start not in masked]

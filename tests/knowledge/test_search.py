@@ -20,9 +20,11 @@ import pytest
 import yaml
 
 from knowledge import textnorm
+from knowledge.answer import DirectAnswer
 from knowledge.catalog import CardRef, Catalog, load_catalog
 from knowledge.factindex import terms
-from knowledge.schema import Lang
+from knowledge.reply import Responder
+from knowledge.schema import Aspect, Lang
 from knowledge.search import SearchIndex, SearchResult
 from tests.knowledge.conftest import AMAZON, TMALL, write_catalog
 
@@ -644,3 +646,17 @@ def test_a_typo_as_near_a_platform_as_a_word_is_the_platform() -> None:
 def test_a_stopword_the_stemmer_changed_is_still_no_word() -> None:
     # "does" stems to "doe" and "where" to "wher": neither is a word a fact can share
     assert terms("where does it have that") == []
+
+
+def test_a_character_pair_across_的_is_no_word() -> None:
+    # "沃尔玛的客服" shares 的客 with "交易的客户服务" by accident, not a word
+    assert not any("的" in term for term in terms("沃尔玛的客服怎么找"))
+    assert "客服" in terms("沃尔玛的客服怎么找")
+
+
+def test_words_across_的_no_longer_pull_a_stray_fact() -> None:
+    responder = Responder(load_catalog())
+    reply = responder.respond("我在亚马逊和沃尔玛都开了店，沃尔玛的客服怎么找", lang="zh",
+                              user_zone=ZoneInfo("Asia/Shanghai"),
+                              now=datetime(2026, 3, 4, 4, 0, tzinfo=UTC))
+    assert isinstance(reply, DirectAnswer) and reply.aspect is not Aspect.languages

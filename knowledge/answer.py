@@ -412,9 +412,16 @@ def _channels_called(
             and (asked.first is None or asked.first in _REACHING)):
         # "how do i ask the shop a question", 怎么跟店家聊: the asker addresses the other
         # side, and the platform has a channel to them (the shop's own service)
-        merchant = next((c for c in platform.channels if c.kind == ChannelKind.merchant
-                         and result.addressed not in c.roles
-                         and (result.role is None or result.role in c.roles)), None)
+        merchants = [c for c in platform.channels if c.kind == ChannelKind.merchant
+                     and result.addressed not in c.roles
+                     and (result.role is None or result.role in c.roles)]
+        if len(merchants) > 1:
+            # (Etsy's "Help with order" and "Contact The Shop": the one whose own facts
+            # the question's words match best — a refund wanted, or an order gone wrong)
+            scores = {m.fact.channel: m.score for m in reversed(
+                index.facts.match(question, platform.id, role=result.role)) if m.telling}
+            merchants.sort(key=lambda c: -scores.get(c.id, 0.0))
+        merchant = merchants[0] if merchants else None
         if merchant is not None:
             ref = _general(catalog, replace(result, platform=ref.platform,
                                             role=merchant.roles[0], site=ref.site)) or ref
@@ -1273,7 +1280,9 @@ class _Writer(FactLines):
         return [head, *lines[1:]]
 
     def joined(self, run: list[AspectFact]) -> Line:
-        """Short list items on one line: '订单号；账号信息；…' or 'Web: a → b → c'."""
+        """Short list items on one line: '订单号；账号信息；…' or 'Web: a → b → c' — in
+        the file's order, whichever of them led."""
+        run = sorted(run, key=lambda f: int(f.path.rsplit(".", 1)[1]))
         for fact in run:
             self.cite(fact.sources)
         texts = [self.t(f.item.text) for f in run if isinstance(f.item, Fact)]

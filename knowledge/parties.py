@@ -208,7 +208,13 @@ class PartyReader:
         if any(_at(words, first - len(p), p) for p in self._by_en):
             return False  # "this seller", "some buyer"
         i = first - 1
-        while i >= 0 and words[i] in _FILLERS and first - i <= 2:
+        # small words, and a platform's name ("ask an etsy seller"), may stand between
+        named = 0
+        while i >= 0:
+            if words[i] and _in_name(ends[i], names) and named < 3:
+                named += 1
+            elif not (words[i] in _FILLERS and first - i - named <= 2):
+                break
             i -= 1
         if any(_at(words, i - len(p) + 1, p) for p in self._by_en):
             return False  # "scammed by a seller"

@@ -427,3 +427,15 @@ def test_a_channel_named_with_a_duration_answers_with_its_own_duration(
     reply = answer(responder, "referral fee dispute on walmart: how long does it take")
     assert reply.aspect is Aspect.response_time
     assert "Typically resolved within 24-48 hours" in reply.plain_text()
+
+
+@pytest.mark.parametrize("question", ["etsy上买的耳环不喜欢了想退，找店主还是找etsy",
+                                      "how do i message an etsy shop about a refund for a ring"])
+def test_of_two_ways_to_the_shop_the_one_its_words_match(responder: Responder,
+                                                         question: str) -> None:
+    # a refund under the shop's policies: Contact The Shop, not Help with order
+    lines = answer(responder, question).plain_text().splitlines()
+    assert "Contact The Shop" in lines[0]
+    steps = next(line for line in lines if "Purchases and reviews" in line)
+    # the steps in their order, whichever of them the question matched best
+    assert steps.index("Purchases and reviews") < steps.index("Contact The Shop")

@@ -111,6 +111,8 @@ _ISSUE_FIRST = ("issue", "channel", "site", "platform")
 # aspects whose answer is a channel itself: its description leads, then how to use it
 _DESCRIBED = frozenset({Aspect.email, Aspect.chat, Aspect.callback, Aspect.intervene})
 # language words that name no language ("语言", "speak")
+# a choice between two asked ("问店家还是问天猫官方", "the shop or tmall itself")
+_CHOICE = re.compile(r"还是|哪个|\bor\b|\bvs\.?\b|\bwhich\b", re.IGNORECASE)
 _GENERIC_LANGUAGE = re.compile(r"语言|language|speak|bilingual", re.IGNORECASE)
 # an hours word that asks about round the clock ("24/7", 24小时, 全天, 7x24)
 _ALL_DAY = re.compile(r"24\s*/\s*7|24\s*小时|24\s*hours|7\s*x\s*24|全天|全年无休|round the clock",
@@ -261,6 +263,11 @@ def direct_answer(
     # (of its words beyond the card's own first; where those tell nothing, of all of them)
     lead = _lead(beyond, named, asked.aspects) or _lead(lexical, named, asked.aspects)
     asked, lexical = _asked(catalog, asked, result, context, lexical, beyond, named)
+    if len(named) == 1 and ref is not None and _CHOICE.search(message):
+        # "问店家还是问天猫官方", "the shop or Tmall itself": which one, and why, first
+        platform = catalog.platform(ref.platform)
+        lead = next((f for f in _facts_of(platform) if f.kind == "channel"
+                     and f.channel == named[0]), lead) if platform is not None else lead
     channels = named or _in_focus(catalog, ref, lexical)
     answer = answer_about(catalog, ref, asked, question=question, lang=lang,
                           user_zone=user_zone, now=now, personal=personal,

@@ -439,3 +439,14 @@ def test_of_two_ways_to_the_shop_the_one_its_words_match(responder: Responder,
     steps = next(line for line in lines if "Purchases and reviews" in line)
     # the steps in their order, whichever of them the question matched best
     assert steps.index("Purchases and reviews") < steps.index("Contact The Shop")
+
+
+@pytest.mark.parametrize(("question", "why"), [
+    ("天猫上的裙子有没有S码，问店主还是问天猫官方", "最了解商品细节"),
+    ("should I ask the shop or etsy about a refund for a mug i dont like",
+     "sellers aren't required to refund"),
+])
+def test_a_choice_between_the_shop_and_the_platform_leads_with_why(
+    responder: Responder, question: str, why: str
+) -> None:
+    assert why in answer(responder, question).plain_text().splitlines()[1]

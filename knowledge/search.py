@@ -41,6 +41,7 @@ Why it is built this way:
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -51,11 +52,11 @@ from rapidfuzz.distance import OSA
 
 from knowledge import textnorm
 from knowledge.aspects import AspectDetector
-from knowledge.catalog import CardRef, Catalog
+from knowledge.catalog import CardRef, Catalog, platform_facts
 from knowledge.factindex import FactIndex
 from knowledge.parties import Party, PartyReader
 from knowledge.platforms import PlatformNames
-from knowledge.schema import Fact, Issue, Text
+from knowledge.schema import Channel, Fact, Issue, Text
 from knowledge.sounds import may_replace
 from knowledge.textnorm import STOP_STEMS, STOPWORDS, Analyzed, Token, analyze, has_han
 from knowledge.textnorm import edit_budget as _edit_budget
@@ -203,6 +204,7 @@ class SearchIndex:
         self._refs: list[CardRef] = []
         self._prior: list[int] = []  # tie-break rank: general cards of every role first
         self._platform_sites: dict[str, frozenset[str]] = {}
+        self._labels: tuple[tuple[str, str], ...] = ()
         self._platform_roles: dict[str, frozenset[str]] = {}
         # catalog order is rank order: the first UNNAMED_LEAD platforms keep full weight
         self._unnamed_factor: dict[str, float] = {
@@ -302,6 +304,12 @@ class SearchIndex:
             concept not in self._hints for concept in best)
         if implied:
             platform = next(iter(site_platforms))
+        elif platform is None and not site_platforms:
+            # a button only one platform has ("Still need help?", "Return/other help")
+            owners = {p for label, p in self._labels if label in _spaced(analyzed)}
+            implied = len(owners) == 1
+            if implied:
+                platform = next(iter(owners))
 
         content = [0.0] * len(self._refs)
         for concept, quality in best.items():
@@ -383,6 +391,7 @@ class SearchIndex:
 
     def _register_hints(self) -> None:
         """Platform, site and role names, so a question's words can narrow where it is about."""
+        self._labels = _button_labels(self._catalog)
         for platform in self._catalog.platforms.values():
             self._platform_sites[platform.id] = frozenset(s.id for s in platform.sites)
             self._platform_roles[platform.id] = frozenset(r.id for r in platform.roles)
@@ -910,3 +919,40 @@ class SearchIndex:
         if site is None or site not in self._platform_sites.get(ref.platform, frozenset()):
             return ref
         return CardRef(ref.platform, ref.role, ref.issue, site)
+
+
+# the name of a button in the files' steps: 「Still need help?」
+_LABEL_RE = re.compile(r"「([0-9A-Za-z][^」]{2,40})」")
+
+
+def _button_labels(catalog: Catalog) -> tuple[tuple[str, str], ...]:
+    """Button names of three words or more that one platform's facts quote and no other
+    platform's channels are called ("still need help", "return other help"), spaced as
+    `_spaced` spaces a question: typed, they name that platform."""
+    quoted: dict[str, set[str]] = defaultdict(set)
+    called: dict[str, set[str]] = defaultdict(set)
+    for platform in catalog.platforms.values():
+        for fact in platform_facts(platform):
+            item = fact.item
+            texts = [item.text.zh] if isinstance(item, Fact) else (
+                [item.summary.zh] if isinstance(item, Channel) else [])
+            for text in texts:
+                for label in _LABEL_RE.findall(text):
+                    words = _spaced(analyze(label, limit=None))
+                    if len(words.split()) >= 3:
+                        quoted[words].add(platform.id)
+        for channel in platform.channels:
+            for name in (channel.name.en, *channel.keywords):
+                called[_spaced(analyze(name, limit=None))].add(platform.id)
+    out = []
+    for label, owners in quoted.items():
+        others = {p for name, ps in called.items() if label in name or name == label
+                  for p in ps} - owners
+        if len(owners) == 1 and not others:
+            out.append((label, next(iter(owners))))
+    return tuple(sorted(out))
+
+
+def _spaced(analyzed: Analyzed) -> str:
+    """A text's English words, lower-cased and stemmed, between single spaces."""
+    return " " + " ".join(t.stem for t in analyzed.tokens) + " "

@@ -567,6 +567,18 @@ def test_a_product_word_is_no_platform_name(real_index: SearchIndex, query: str)
     assert real_index.search(query).platform != "amazon"
 
 
+@pytest.mark.parametrize(("query", "platform"), [
+    ("still need help按钮没出现", "etsy"),  # a button only Etsy's steps quote
+    ("Return/other help在哪", "temu"),
+    ("where's the dispute this return button", "walmart"),
+    ("contact the shop", None),  # several platforms' channels are called so
+])
+def test_a_button_only_one_platform_has_names_it(real_index: SearchIndex, query: str,
+                                                 platform: str | None) -> None:
+    result = real_index.search(query)
+    assert (result.platform, result.implied) == (platform, platform is not None)
+
+
 def test_an_order_that_never_came_is_not_a_scam_question(real_index: SearchIndex) -> None:
     # "never" is what scam warnings say ("will never ask for your password"); a parcel
     # that never came is a delivery problem, whatever words the warnings share

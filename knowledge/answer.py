@@ -110,9 +110,9 @@ _PLACES: dict[Aspect, tuple[str, ...]] = {
 _ISSUE_FIRST = ("issue", "channel", "site", "platform")
 # aspects whose answer is a channel itself: its description leads, then how to use it
 _DESCRIBED = frozenset({Aspect.email, Aspect.chat, Aspect.callback, Aspect.intervene})
-# language words that name no language ("语言", "speak")
 # a choice between two asked ("问店家还是问天猫官方", "the shop or tmall itself")
 _CHOICE = re.compile(r"还是|哪个|\bor\b|\bvs\.?\b|\bwhich\b", re.IGNORECASE)
+# language words that name no language ("语言", "speak")
 _GENERIC_LANGUAGE = re.compile(r"语言|language|speak|bilingual", re.IGNORECASE)
 # an hours word that asks about round the clock ("24/7", 24小时, 全天, 7x24)
 _ALL_DAY = re.compile(r"24\s*/\s*7|24\s*小时|24\s*hours|7\s*x\s*24|全天|全年无休|round the clock",

@@ -137,7 +137,8 @@ class SearchResult:
     terms: tuple[str, ...] = ()  # concepts recognised, canonical form (for UI and debugging)
     # ids (platform_names.yaml) of platforms named that no knowledge file covers, in order
     uncovered: tuple[str, ...] = ()
-    # the platform is not named but implied by a site only it has ("泰国站卖家…")
+    # the platform is not named but implied by a site or a button only it has ("泰国站卖家…",
+    # "still need help按钮没出现")
     implied: bool = False
 
 
@@ -306,7 +307,8 @@ class SearchIndex:
             platform = next(iter(site_platforms))
         elif platform is None and not site_platforms:
             # a button only one platform has ("Still need help?", "Return/other help")
-            owners = {p for label, p in self._labels if label in _spaced(analyzed)}
+            spaced = _spaced(analyzed)
+            owners = {p for label, p in self._labels if label in spaced}
             implied = len(owners) == 1
             if implied:
                 platform = next(iter(owners))

@@ -174,7 +174,6 @@ class AspectDetector:
         hits = [h for h in hits if h.group != _IDIOM]
         hits += [h for h in found_hits if h.group in _CONTEXT]
         # "过了这个期限还能找谁": the deadline pointed back at is what was said; whom to
-        # reach is the question
         # reach is the question (the word stays a word of the question: "超过期限后，可以
         # 直接联系卖家" is what it matches)
         reaching = [h for h in hits if h.group == _REACH]

@@ -169,8 +169,8 @@ class PartyReader:
         return out
 
     def _han_party(self, analyzed: Analyzed, run: tuple[int, int], start: int, end: int,
-                   platforms: frozenset[int], names: frozenset[tuple[int, int]] = frozenset(),
-                   side: str = "") -> bool | None:
+                   platforms: frozenset[int], names: frozenset[tuple[int, int]],
+                   side: str) -> bool | None:
         """True: addressed; False: reported on; None: not the other party."""
         compact = analyzed.compact
         before = compact[run[0]:start]

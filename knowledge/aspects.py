@@ -89,7 +89,8 @@ class _Hit(NamedTuple):
     exact: bool = True  # False: found with one character wrong
 
 
-_POINTERS_HAN = ("这个", "那个", "这种", "那种", "这", "那", "该")
+# (not 那 or 该 alone: "那邮件怎么联系" is "then", "我该打电话吗" is "should")
+_POINTERS_HAN = ("这个", "那个", "这种", "那种", "这些", "那些")
 _POINTERS_EN = frozenset({"this", "that", "these", "those"})
 
 

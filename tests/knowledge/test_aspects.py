@@ -375,3 +375,11 @@ def test_waiting_for_goods_or_money_is_no_reply_to_chase(detector: AspectDetecto
 
 def test_waiting_for_a_reply_about_a_refund_still_is(detector: AspectDetector) -> None:
     assert detector.detect("申请退款3天了还没回复").first is Aspect.followup
+
+
+@pytest.mark.parametrize(("question", "aspect"), [("那邮件怎么联系", Aspect.email),
+                                                  ("我该打电话联系他们吗", Aspect.phone)])
+def test_then_or_should_points_at_nothing(detector: AspectDetector, question: str,
+                                          aspect: Aspect) -> None:
+    # 那 alone is "then", 该 "should": the channel after them is still asked
+    assert detector.detect(question).first is aspect

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -35,6 +35,7 @@ from knowledge.schema import (
     SourcesFile,
     SynonymsFile,
     Template,
+    Text,
 )
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -427,7 +428,32 @@ def _fact(
 
 
 def platform_facts(platform: Platform) -> Iterator[AspectFact]:
-    """Every fact of a platform with its effective aspects, in file order."""
+    """Every fact of a platform with its effective aspects, in file order.
+
+    A fact that opens with a site's name and a colon ("越南：…", "US: …") is that
+    site's, wherever it sits: a playbook step or a tip may speak for one country only,
+    and a question naming another must not get it first."""
+    labels = {name.casefold(): site.id for site in platform.sites
+              for name in (site.name.zh, site.name.en, *site.keywords)}
+    for fact in _platform_facts(platform):
+        if fact.site is None and isinstance(fact.item, Fact):
+            site = _labelled_site(fact.item.text, labels)
+            if site is not None:
+                fact = replace(fact, site=site)
+        yield fact
+
+
+def _labelled_site(text: Text, labels: dict[str, str]) -> str | None:
+    """The site whose name opens the text as a label ("越南：", "Vietnam: "), if any."""
+    for line, colons in ((text.zh, "：:"), (text.en, ":")):
+        for colon in colons:
+            head, found, _ = line.partition(colon)
+            if found and head.strip().casefold() in labels:
+                return labels[head.strip().casefold()]
+    return None
+
+
+def _platform_facts(platform: Platform) -> Iterator[AspectFact]:
     pid = platform.id
     own = tuple(platform.sources)
     yield _fact(pid, "official_entry", platform.official_entry, (Aspect.entry,), own)

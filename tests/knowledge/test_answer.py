@@ -422,6 +422,21 @@ def test_a_fact_that_names_its_site_is_not_prefixed_with_it_again(
     assert "马来西亚站: " not in first and "越南站: " not in first
 
 
+@pytest.mark.parametrize(("question", "lang", "own", "other"), [
+    ("越南买的tiktok卖家不肯退，能找平台吗", "zh", "越南：", "美国："),
+    ("vietnam tiktok shop seller keeps ignoring me, will tiktok step in?", "en",
+     "Vietnam: ", "US: "),
+])
+def test_a_fact_labelled_for_one_site_is_that_sites(
+    catalog: Catalog, index: SearchIndex, question: str, lang: Lang, own: str, other: str
+) -> None:
+    # a playbook step that opens with "US:" is no answer for a Vietnamese order: the
+    # site named gets its own facts first and never another site's
+    shown = [line.removeprefix("• ") for line in _shown(ask(catalog, index, question, lang=lang))]
+    assert shown[0].startswith(own), shown
+    assert not any(line.startswith(other) for line in shown), shown
+
+
 def test_the_leading_fact_is_not_said_twice(catalog: Catalog, index: SearchIndex) -> None:
     # the best-matching number leads; the list it was taken from must not repeat it
     answer = ask(catalog, index, "shopee malaysia scam hotline number")

@@ -89,6 +89,12 @@ class _Hit(NamedTuple):
     exact: bool = True  # False: found with one character wrong
 
 
+# what follows "when" that asks a time ("when is it open", "when can I call"); before
+# anything else ("when amazon deactivates my account") it is "at the time that"
+_ASKS = frozenset("""is are was were do does did can could will would should shall may might
+    open opens close closes to""".split())
+
+
 # (not 那 or 该 alone: "那邮件怎么联系" is "then", "我该打电话吗" is "should")
 _POINTERS_HAN = ("这个", "那个", "这种", "那种", "这些", "那些")
 _POINTERS_EN = frozenset({"this", "that", "these", "those"})
@@ -272,6 +278,8 @@ class AspectDetector:
         stems = [self._correct(t.stem, t.raw) for t in tokens]
         hits: list[_Hit] = []
         for i, first in enumerate(stems):
+            if first == "when" and i + 1 < len(tokens) and tokens[i + 1].raw.lower() not in _ASKS:
+                continue  # "appeal when amazon deactivates my account": when it happens
             for phrase in self._latin_by_first.get(first, ()):
                 n = len(phrase)
                 if tuple(stems[i:i + n]) == phrase:

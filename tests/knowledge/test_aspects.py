@@ -105,6 +105,19 @@ def test_weak_words_count_only_alone(detector: AspectDetector) -> None:
     assert detector.detect("do they reply within a day").first == Aspect.response_time
 
 
+@pytest.mark.parametrize(("question", "hours"), [
+    ("when does etsy support open", True),
+    ("when can i phone them", True),
+    ("open when?", True),
+    ("what do i send when my walmart account gets suspended", False),
+    ("who do i talk to when tiktok holds my payout", False),
+])
+def test_when_asks_a_time_only_as_a_question(detector: AspectDetector, question: str,
+                                            hours: bool) -> None:
+    # "when" before a clause is "at the time that": no opening hours asked
+    assert (detector.detect(question).first == Aspect.hours) is hours
+
+
 def test_known_words_are_not_bent_into_aspects(detector: AspectDetector) -> None:
     # "does" is one edit from "due", "seller" and "case" are words search knows
     assert detector.detect("does amazon seller case").aspects == ()

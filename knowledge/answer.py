@@ -112,6 +112,10 @@ _ISSUE_FIRST = ("issue", "channel", "site", "platform")
 _DESCRIBED = frozenset({Aspect.email, Aspect.chat, Aspect.callback, Aspect.intervene})
 # a choice between two asked ("问店家还是问天猫官方", "the shop or tmall itself")
 _CHOICE = re.compile(r"还是|哪个|\bor\b|\bvs\.?\b|\bwhich\b", re.IGNORECASE)
+# what a thing is or does asked, and nothing else ("机器人客服能帮我干啥", "what is it for")
+_DESCRIBE = re.compile(r"干啥|干嘛|干什么|做什么|做啥|有什么用|有啥用|是什么|是啥|管什么|管啥|"
+                       r"负责什么|负责啥|\bwhat(?:'s|\s+is|\s+are|\s+does|\s+do|\s+can)\b",
+                       re.IGNORECASE)
 # language words that name no language ("语言", "speak")
 _GENERIC_LANGUAGE = re.compile(r"语言|language|speak|bilingual", re.IGNORECASE)
 # an hours word that asks about round the clock ("24/7", 24小时, 全天, 7x24)
@@ -262,9 +266,11 @@ def direct_answer(
     # the fact the question's own words match best, before the aspect reorders anything
     # (of its words beyond the card's own first; where those tell nothing, of all of them)
     lead = _lead(beyond, named, asked.aspects) or _lead(lexical, named, asked.aspects)
+    described = asked.first is None and _DESCRIBE.search(message) is not None
     asked, lexical = _asked(catalog, asked, result, context, lexical, beyond, named)
-    if len(named) == 1 and ref is not None and _CHOICE.search(message):
-        # "问店家还是问天猫官方", "the shop or Tmall itself": which one, and why, first
+    if len(named) == 1 and ref is not None and (described or _CHOICE.search(message)):
+        # "问店家还是问天猫官方", "the shop or Tmall itself": which one, and why, first;
+        # "机器人客服能帮我干啥", "what is seller chat for": what it is, first
         platform = catalog.platform(ref.platform)
         lead = next((f for f in _facts_of(platform) if f.kind == "channel"
                      and f.channel == named[0]), lead) if platform is not None else lead

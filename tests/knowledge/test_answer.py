@@ -437,6 +437,16 @@ def test_a_fact_labelled_for_one_site_is_that_sites(
     assert not any(line.startswith(other) for line in shown), shown
 
 
+@pytest.mark.parametrize(("question", "said"), [
+    ("天猫那个机器人客服到底是干嘛的", "能解决大部分基础购物问题"),
+    ("what is tmall's service robot actually for?", "solves most basic shopping questions"),
+])
+def test_asked_what_a_channel_is_for_its_description_leads(
+    catalog: Catalog, index: SearchIndex, question: str, said: str
+) -> None:
+    assert said in _shown(ask(catalog, index, question))[0]
+
+
 def test_the_leading_fact_is_not_said_twice(catalog: Catalog, index: SearchIndex) -> None:
     # the best-matching number leads; the list it was taken from must not repeat it
     answer = ask(catalog, index, "shopee malaysia scam hotline number")

@@ -92,7 +92,7 @@ class _Hit(NamedTuple):
 # what follows "when" that asks a time ("when is it open", "when can I call"); before
 # anything else ("when amazon deactivates my account") it is "at the time that"
 _ASKS = frozenset("""is are was were do does did can could will would should shall may might
-    open opens close closes to""".split())
+    open opens close closes to""".split())  # noqa: SIM905
 
 
 # (not 那 or 该 alone: "那邮件怎么联系" is "then", "我该打电话吗" is "should")

@@ -432,12 +432,18 @@ def platform_facts(platform: Platform) -> Iterator[AspectFact]:
 
     A fact that opens with a site's name and a colon ("越南：…", "US: …") is that
     site's, wherever it sits: a playbook step or a tip may speak for one country only,
-    and a question naming another must not get it first."""
+    and a question naming another must not get it first. So is every fact of a channel
+    whose description opens so."""
     labels = {name.casefold(): site.id for site in platform.sites
               for name in (site.name.zh, site.name.en, *site.keywords)}
+    # (a channel whose description opens so is one site's, with all its facts: "US
+    # money-back guarantee — US: …")
+    channels = {c.id: site for c in platform.channels
+                if (site := _labelled_site(c.summary, labels)) is not None}
     for fact in _platform_facts(platform):
-        if fact.site is None and isinstance(fact.item, Fact):
-            site = _labelled_site(fact.item.text, labels)
+        if fact.site is None:
+            site = (_labelled_site(fact.item.text, labels) if isinstance(fact.item, Fact)
+                    else None) or channels.get(fact.channel or "")
             if site is not None:
                 fact = replace(fact, site=site)
         yield fact

@@ -55,6 +55,21 @@ def test_a_place_alone_asks_the_same_fact_for_that_site(responder: Responder) ->
     assert "050-3184-6300" not in reply.plain_text()
 
 
+@pytest.mark.parametrize("messages", [
+    ("bought on tiktok shop in america, the kettle came broken, how many days do i have?",
+     "and in vietnam?"),
+    ("美国tiktok买的东西坏了，退款保障的期限是几天", "越南的呢"),
+])
+def test_a_place_alone_never_gets_another_sites_channel(
+    responder: Responder, messages: tuple[str, str]
+) -> None:
+    # the US money-back guarantee is a US channel: its description opens "US:", so
+    # none of its facts answer for Vietnam
+    text = answer(talk(responder, *messages)).plain_text()
+    assert "money-back" not in text.lower() and "Money-back" not in text, text
+    assert "Delivered" in text, text  # Vietnam's own window, counted from Delivered
+
+
 def test_a_third_message_follows_the_second(responder: Responder) -> None:
     turn = talk(responder, "日本亚马逊电话多少", "那德国呢", "周末开吗")
     reply = answer(turn)

@@ -14,7 +14,13 @@ from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from knowledge.catalog import CardRef, Catalog
-from knowledge.hours import OpenStatus, active_holidays, format_time_range, open_status
+from knowledge.hours import (
+    OpenStatus,
+    active_holidays,
+    format_time_range,
+    open_status,
+    zone_name,
+)
 from knowledge.i18n import LABELS
 from knowledge.schema import (
     Aspect,
@@ -319,9 +325,10 @@ class FactLines:
         local = ""
         if service.key != self.zone.key:
             own = open_status(schedule, self.now, service).today
-            local = (self.label("hours.local", zone=service.key, ranges=", ".join(
+            name = zone_name(service, self.lang)
+            local = (self.label("hours.local", zone=name, ranges=", ".join(
                 format_time_range(i, self.lang) for i in own)) if own
-                else self.label("hours.local_none", zone=service.key))
+                else self.label("hours.local_none", zone=name))
         if not status.today:
             return self.label("hours.none_today", zone=self.zone.key) + local
         ranges = ", ".join(format_time_range(i, self.lang) for i in status.today)

@@ -30,6 +30,8 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from babel.dates import get_timezone_name
+
 from knowledge.schema import Holiday, Schedule, Weekday
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "holiday_date",
     "intervals",
     "open_status",
+    "zone_name",
 ]
 
 # how far ahead (and, for `intervals`, behind) openings are computed; a closing or an
@@ -266,3 +269,19 @@ def format_time_range(interval: Interval, lang: str) -> str:
     if lang.startswith("zh"):
         return text + f"{_ZH_LATER_DAY.get(days_later, f'{days_later}天后')} {end_text}"
     return text + f"{end_text} (+{days_later})"
+
+
+_LOCALES = {"zh": "zh_Hans_CN", "en": "en"}
+
+
+def zone_name(zone: ZoneInfo, lang: str) -> str:
+    """What people call a service's zone ("北美东部时间", "Eastern Time"), from the
+    CLDR through Babel: "America/New_York" is a database key, not a time anyone keeps.
+    The key itself where the zone is no place's ("UTC", "Etc/GMT+5"): the CLDR would
+    call it "Unknown Region (UTC) Time"."""
+    if "/" not in zone.key or zone.key.startswith("Etc/"):
+        return zone.key
+    try:
+        return str(get_timezone_name(zone, locale=_LOCALES.get(lang[:2], "en")))
+    except (LookupError, ValueError):
+        return zone.key

@@ -179,9 +179,12 @@ def test_short_form_gives_a_number_and_cites_its_recommendation(catalog: Catalog
 def test_hours_show_the_services_own_day_beside_the_users(catalog: Catalog) -> None:
     # a seller in Shanghai sees the converted hours and the 05:00–20:00 Amazon publishes
     text = card(catalog, "amazon.seller.suspension.us", "en").plain_text()
-    assert ("Today (Asia/Shanghai): 00:00–09:00, 18:00–24:00 (America/New_York: 05:00–20:00)"
+    assert ("Today (Asia/Shanghai): 00:00–09:00, 18:00–24:00 (Eastern Time: 05:00–20:00)"
             in text)
+    # the service's zone by the name people use for it, not the database key
+    zh = card(catalog, "amazon.seller.suspension.us", "zh").plain_text()
+    assert "（北美东部时间 05:00–20:00）" in zh and "America/New_York" not in zh
     # seen from New York itself there is nothing to convert
     here = card(catalog, "amazon.seller.suspension.us", "en",
                 zone=ZoneInfo("America/New_York")).plain_text()
-    assert "(America/New_York:" not in here
+    assert "(Eastern Time:" not in here

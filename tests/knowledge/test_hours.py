@@ -18,6 +18,7 @@ from knowledge.hours import (
     holiday_date,
     intervals,
     open_status,
+    zone_name,
 )
 from knowledge.schema import Holiday, Schedule, Text, Weekday, Window
 
@@ -726,3 +727,14 @@ def test_status_agrees_with_wall_clock_oracle(
         assert item.start.date() == local.date()
         assert _oracle_open(sched, item.start)
         assert _oracle_open(sched, item.end - minute)
+
+
+@pytest.mark.parametrize(("key", "lang", "name"), [
+    ("America/New_York", "en", "Eastern Time"),
+    ("America/New_York", "zh", "北美东部时间"),
+    ("Asia/Kolkata", "zh", "印度时间"),
+    ("Etc/UTC", "en", "Etc/UTC"),  # no place: the CLDR would say "Unknown Region"
+    ("UTC", "zh", "UTC"),
+])
+def test_a_zone_is_named_as_people_call_it(key: str, lang: str, name: str) -> None:
+    assert zone_name(ZoneInfo(key), lang) == name

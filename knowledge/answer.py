@@ -252,8 +252,12 @@ def direct_answer(
         asked = replace(asked, aspects=(*asked.aspects, context.aspect))
     result = index.search(question, limit=suggestions)
     if context is not None and result.platform is not None and not result.implied and (
-            asked.first is not None or result.confident):
-        context = None  # a platform and what is asked of it: a new question
+            asked.first is not None or (
+                (result.confident or index.facts.says_more(question, asked.words))
+                and not _same_target(result, context.ref))):
+        # a platform and what is asked of it, or another card of it: a new question
+        # ("and Tmall's own support?" after the shop's way in is the same card, asked on)
+        context = None
     if context is not None:
         result = _in_context(catalog, index, question, suggestions, context)
     ref, from_search = _target(catalog, result, asked, context)
@@ -287,6 +291,14 @@ def direct_answer(
         answer = _as_other_role(catalog, result, asked, ref, answer, question=question,
                                 lang=lang, user_zone=user_zone, now=now, personal=personal)
     return replace(answer, suggestions=tuple(m.ref for m in result.matches))
+
+
+def _same_target(result: SearchResult, ref: CardRef) -> bool:
+    """Whether search found the card `ref` again: its platform, its role (or none
+    named) and its issue."""
+    return (result.platform == ref.platform and result.role in (None, ref.role)
+            and bool(result.matches) and result.matches[0].ref.issue == ref.issue
+            and result.matches[0].ref.role == ref.role)
 
 
 def _pointed_back(context: Conversation, ref: CardRef,

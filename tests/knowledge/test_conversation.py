@@ -70,6 +70,23 @@ def test_a_place_alone_never_gets_another_sites_channel(
     assert "Delivered" in text, text  # Vietnam's own window, counted from Delivered
 
 
+def test_the_platform_named_again_on_the_same_card_is_still_a_follow_up(
+        responder: Responder) -> None:
+    # after the shop's way in, "and Tmall's own?" asks the same (where to start) of
+    # the platform's own service, not for the card's summary
+    reply = answer(talk(responder, "tmall: where do i chat with the store i ordered from?",
+                        "and tmall's own support?"))
+    assert reply.aspect is Aspect.entry
+    assert "Help Center" in reply.plain_text().splitlines()[1]
+
+
+def test_the_platform_and_a_new_topic_is_a_new_question(responder: Responder) -> None:
+    # "亚马逊退款" after a phone number asks about refunds, not for the number again
+    text = answer(talk(responder, "日本亚马逊电话多少", "亚马逊退款")).plain_text()
+    assert "050-3184-6300" not in text
+    assert "退款" in text.splitlines()[1]
+
+
 def test_a_third_message_follows_the_second(responder: Responder) -> None:
     turn = talk(responder, "日本亚马逊电话多少", "那德国呢", "周末开吗")
     reply = answer(turn)

@@ -98,6 +98,17 @@ def warm_up() -> None:
     zhconv.convert("預熱", "zh-cn")
 
 
+# English contractions after a pronoun, spelt out: "they're from etsy" is "they are from
+# etsy" to every word list. ("n't" stays: "won", "don" are words a fact shares with "the
+# shop won't refund"; "'s" is is, has or a possessive.)
+_CONTRACTED = re.compile(r"\b([a-z]+)['’](re|ve|ll|m|d)\b", re.IGNORECASE)
+_SPELT = {"re": "are", "ve": "have", "ll": "will", "m": "am", "d": "would"}
+
+
+def _spell_out(match: re.Match[str]) -> str:
+    return f"{match.group(1)} {_SPELT[match.group(2).lower()]}"
+
+
 def clean(text: str, limit: int | None = MAX_QUERY_CHARS) -> str:
     """Plain simplified text: markup and control characters become spaces.
 
@@ -117,6 +128,8 @@ def clean(text: str, limit: int | None = MAX_QUERY_CHARS) -> str:
     # control, format (bidi marks, zero-width), surrogate, private-use, unassigned → space
     if not text.isprintable():
         text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
+    if "'" in text or "’" in text:
+        text = _CONTRACTED.sub(_spell_out, text)
     return text if text.isascii() else to_simplified(text)
 
 

@@ -118,6 +118,11 @@ def test_when_asks_a_time_only_as_a_question(detector: AspectDetector, question:
     assert (detector.detect(question).first == Aspect.hours) is hours
 
 
+def test_a_contraction_reads_as_the_words_it_stands_for(detector: AspectDetector) -> None:
+    # the safety list says "saying they are"; people type "saying they're"
+    assert detector.detect("a guy rang me saying they're from shopee").first == Aspect.safety
+
+
 def test_known_words_are_not_bent_into_aspects(detector: AspectDetector) -> None:
     # "does" is one edit from "due", "seller" and "case" are words search knows
     assert detector.detect("does amazon seller case").aspects == ()

@@ -41,6 +41,17 @@ def top(result: SearchResult) -> str:
 # --- normalisation ---------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(("typed", "spelt"), [
+    ("they're from etsy", "they are from etsy"),
+    ("They’re from TEMU", "They are from TEMU"),  # a curly apostrophe, case kept
+    ("I'm a seller and we've waited", "I am a seller and we have waited"),
+    ("the shop won't refund", "the shop won't refund"),  # n't is a word of its own
+    ("the seller's page", "the seller's page"),  # is, has or whose: left alone
+])
+def test_contractions_after_a_pronoun_are_spelt_out(typed: str, spelt: str) -> None:
+    assert textnorm.clean(typed) == spelt
+
+
 def test_traditional_chinese_becomes_simplified() -> None:
     assert textnorm.analyze("賣家帳號被封怎麼辦").compact == "卖家账号被封怎么办"
     assert textnorm.analyze("亞馬遜天貓").compact == "亚马逊天猫"

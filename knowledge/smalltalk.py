@@ -98,8 +98,12 @@ class SmallTalkMatcher:
         """The small-talk kind of a whole message, or None for a real question."""
         if self._identity is None:
             return None
-        compact = _normalise(message[: MAX_SMALLTALK_CHARS * 4])
-        if not compact or len(compact) > MAX_SMALLTALK_CHARS:
+        head = message[: MAX_SMALLTALK_CHARS * 4]
+        compact = _normalise(head)
+        # (counted as typed: "you're" is spelt out "you are" by clean, one letter longer;
+        # and never more than twice that once normalised, whatever NFKC expands)
+        typed = len(_KEEP.sub("", head.lower()))
+        if not compact or typed > MAX_SMALLTALK_CHARS or len(compact) > 2 * MAX_SMALLTALK_CHARS:
             return None
         for pattern in self._patterns:
             match = pattern.regex.fullmatch(compact)

@@ -237,6 +237,11 @@ def direct_answer(
         # names and nothing else ("那蝦皮呢", "卖家呢"): the last question, of them
         question = f"{question} {context.words}"
         asked = index.aspects.detect(question)
+    elif (context is not None and context.aspect == Aspect.safety and asked.aspects
+          and set(asked.aspects) <= set(CHANNEL_ASPECTS)):
+        # after a scam story, "should I call back the number they gave me" is whom to
+        # trust: the warning first, then the channel
+        asked = replace(asked, aspects=(Aspect.safety, *asked.aspects))
     elif (context is not None and context.aspect is not None
           and context.aspect not in (*CHANNEL_ASPECTS, Aspect.entry) and asked.aspects
           and set(asked.aspects) <= set(CHANNEL_ASPECTS)

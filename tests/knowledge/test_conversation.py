@@ -87,6 +87,13 @@ def test_the_platform_and_a_new_topic_is_a_new_question(responder: Responder) ->
     assert "退款" in text.splitlines()[1]
 
 
+def test_after_a_scam_story_a_channel_question_is_about_trust(responder: Responder) -> None:
+    # whether to ring the number a caller left is whom to trust: the warning first
+    reply = answer(talk(responder, "got a call from a guy saying they're etsy support",
+                        "should i phone back the number he left me?"))
+    assert reply.aspect is Aspect.safety
+
+
 def test_a_third_message_follows_the_second(responder: Responder) -> None:
     turn = talk(responder, "日本亚马逊电话多少", "那德国呢", "周末开吗")
     reply = answer(turn)

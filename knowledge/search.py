@@ -625,6 +625,12 @@ class SearchIndex:
             for i, token in enumerate(tokens):
                 if budget <= 0:
                     break
+                raw = token.raw.lower()
+                if raw != token.stem and raw in self._platform_stems:
+                    # stemming made another word of a name typed short: "shope" is
+                    # "shop" stemmed, and Shopee's own name stemmed
+                    stems[i], corrected[i] = raw, True
+                    continue
                 if token.stem in self._vocab or token.stem in STOPWORDS:
                     continue
                 if token.stem.isdigit() or _edit_budget(len(token.raw)) == 0:

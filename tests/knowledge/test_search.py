@@ -669,6 +669,9 @@ def test_a_typo_as_near_a_platform_as_a_word_is_the_platform() -> None:
     index = SearchIndex(load_catalog())
     assert index.search("shoppe refund").platform == "shopee"
     assert index.search("shop refund").platform is None
+    # "shope" stems to "shop", but typed as it stands it is Shopee's name, one letter short
+    assert index.search("shope seller wont refund").platform == "shopee"
+    assert index.search("shops wont refund").platform is None
 
 
 def test_a_stopword_the_stemmer_changed_is_still_no_word() -> None:

@@ -159,6 +159,9 @@ class DirectAnswer:
     # empty where the sources differ in kind or one is the platform's own
     note: str = ""
     note_once: str = ""
+    # a site the question names that the platform's files have nothing for ("shopee
+    # vietnam": Vietnam is another platform's site): the answer says so before anything
+    uncovered_site: str | None = None
 
     def shown_lines(self) -> tuple[Line, ...]:
         """`lines` as shown: a strength note that two or more lines repeat is said once,
@@ -295,7 +298,16 @@ def direct_answer(
         # buyer's): the other role's answer, rather than a false "nothing on this"
         answer = _as_other_role(catalog, result, asked, ref, answer, question=question,
                                 lang=lang, user_zone=user_zone, now=now, personal=personal)
-    return replace(answer, suggestions=tuple(m.ref for m in result.matches))
+    return replace(answer, suggestions=tuple(m.ref for m in result.matches),
+                   uncovered_site=_uncovered_site(catalog, answer.ref, result.site))
+
+
+def _uncovered_site(catalog: Catalog, ref: CardRef | None, site: str | None) -> str | None:
+    """The site named, where the answer's platform has sites but not that one."""
+    platform = catalog.platform(ref.platform) if ref is not None else None
+    if site is None or platform is None or not platform.sites:
+        return None
+    return None if any(s.id == site for s in platform.sites) else site
 
 
 def _same_target(result: SearchResult, ref: CardRef) -> bool:

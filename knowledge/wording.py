@@ -31,7 +31,7 @@ from knowledge.scam import ScamAlert
 from knowledge.schema import Lang
 from knowledge.smalltalk import SmallTalk
 
-__all__ = ["MAX_ADVICE", "Worded", "word_reply"]
+__all__ = ["MAX_ADVICE", "Worded", "site_notice", "word_reply"]
 
 MAX_ADVICE = 2  # platforms whose entries a check lists; more: "which platform?"
 
@@ -59,6 +59,25 @@ def word_reply(
 ) -> Worded:
     """The reply as a title and lines (plain text; renderers escape it)."""
     return _Wording(catalog, lang, user_zone, now, personal).word(reply)
+
+
+def site_notice(catalog: Catalog, answer: DirectAnswer, lang: Lang) -> Line | None:
+    """"Shopee's guide covers Singapore, Malaysia and the Philippines, not Vietnam", where
+    the question named a site the answer's platform has nothing for: what follows is
+    what applies anywhere, and the user should know it is not Vietnam's own."""
+    site = answer.uncovered_site
+    platform = catalog.platform(answer.ref.platform) if answer.ref is not None else None
+    if site is None or platform is None:
+        return None
+    named = next((s.name for p in catalog.platforms.values() for s in p.sites if s.id == site),
+                 None)
+    if named is None:
+        return None
+    sep = "、" if lang == "zh" else ", "
+    return Line.of(Span(LABELS.get("answer.site_not_covered", lang,
+                                   platform=platform.name.get(lang), site=named.get(lang),
+                                   sites=sep.join(s.name.get(lang) for s in platform.sites)),
+                        "italic"))
 
 
 class _Wording:
@@ -102,13 +121,15 @@ class _Wording:
     def answer(self, answer: DirectAnswer) -> Worded:
         if answer.ref is None:
             return Worded(self.label("reply.not_sure"), ())
+        notice = site_notice(self.catalog, answer, self.lang)
+        first = (notice,) if notice is not None else ()
         if answer.aspect is None:
             # nothing in particular asked: the card's short form
             card = build_card(self.catalog, answer.ref, lang=self.lang, user_zone=self.zone,
                               now=self.now, personal=self.personal)
             if card is not None:
-                return Worded(card.title, card.short)
-        lines = list(answer.shown_lines())
+                return Worded(card.title, (*first, *card.short))
+        lines = [*first, *answer.shown_lines()]
         if answer.lines and (source := answer.source_line()):
             lines.append(Line.of(Span(source, "italic")))
             self.quoted = tuple(s.id for s in answer.sources)

@@ -46,6 +46,24 @@ async def test_a_site_named_in_the_question_narrows_the_card(bot: Harness) -> No
     )
 
 
+@pytest.mark.parametrize(("question", "user", "notice"), [
+    # the card's summary (nothing in particular asked) and an answer to a fact
+    ("shopee vietnam customer service", EN_USER,
+     "Our Shopee guide covers Singapore, Malaysia, Philippines only; nothing specific to "
+     "Vietnam."),
+    ("虾皮越南站退货期限几天", ZH_USER,
+     "Shopee（虾皮）的资料只覆盖新加坡站、马来西亚站、菲律宾站，没有越南站的专门信息。"),
+])
+async def test_a_site_the_platform_is_not_covered_for_is_said_first(
+    bot: Harness, question: str, user: TgUser, notice: str
+) -> None:
+    # Vietnam is one of TikTok Shop's sites, not one of Shopee's in our files: the
+    # general answer follows, and the user knows it is not Vietnam's own
+    await bot.send(question, user=user)
+    lines = [line for line in bot.screen(user).plain.splitlines() if line.strip()]
+    assert lines[1] == notice, lines
+
+
 async def test_the_next_best_matches_are_buttons(bot: Harness) -> None:
     await bot.send("美国站卖家账号被封怎么办")
     related = [d for label, d in bot.screen().buttons() if label.startswith("➡️")]

@@ -95,9 +95,24 @@ _ASKS = frozenset("""is are was were do does did can could will would should sha
     open opens close closes to""".split())  # noqa: SIM905
 
 
+# "什么时候" asks the opening hours only before a way of reaching someone ("什么时候有人",
+# "什么时候能打", "什么时候上班") or at the end; before anything else it asks when that
+# happens ("钱什么时候退回", "什么时候发货")
+_WHEN_HAN = ("什么时候", "啥时候", "啥时", "何时")
+_WHEN_SERVED = ("开", "关", "上班", "下班", "营业", "有", "在", "能打", "可以打", "打", "能联系",
+                "联系", "找", "能找", "人工", "客服", "接", "回", "营")
+
+
 # (not 那 or 该 alone: "那邮件怎么联系" is "then", "我该打电话吗" is "should")
 _POINTERS_HAN = ("这个", "那个", "这种", "那种", "这些", "那些")
 _POINTERS_EN = frozenset({"this", "that", "these", "those"})
+
+
+def _when_it_happens(compact: str, hit: _Hit) -> bool:
+    """Whether a 什么时候 asks when something happens, not when someone is there."""
+    rest = compact[hit.end:]
+    return (compact[hit.start:hit.end] in _WHEN_HAN and bool(rest) and has_han(rest[:1])
+            and not rest.startswith(_WHEN_SERVED))
 
 
 def _pointed(analyzed: Analyzed, start: int) -> bool:
@@ -174,6 +189,7 @@ class AspectDetector:
         analyzed = analyze(question)
         found_hits = self._off_places(analyzed.compact,
                                       self._han_hits(analyzed) + self._latin_hits(analyzed))
+        found_hits = [h for h in found_hits if not _when_it_happens(analyzed.compact, h)]
         # elapsed and reach words are context, not rivals: "没人回" inside "没人回复" still
         # counts
         hits = self._drop_contained([h for h in found_hits if h.group not in _CONTEXT])

@@ -123,6 +123,21 @@ def test_a_contraction_reads_as_the_words_it_stands_for(detector: AspectDetector
     assert detector.detect("a guy rang me saying they're from shopee").first == Aspect.safety
 
 
+@pytest.mark.parametrize(("question", "hours"), [
+    ("亞馬遜客服什麼時候上班", True),
+    ("天猫电话啥时候能打通", True),
+    ("周末什么时候有人", True),
+    ("什么时候", True),
+    ("取消的订单钱什么时候退回来", False),
+    ("temu包裹啥时候到", False),
+])
+def test_shenme_shihou_asks_the_hours_only_of_someone_there(
+    detector: AspectDetector, question: str, hours: bool
+) -> None:
+    # 什么时候 before anything but a way of reaching someone asks when it happens
+    assert (Aspect.hours in detector.detect(question).aspects) is hours
+
+
 def test_known_words_are_not_bent_into_aspects(detector: AspectDetector) -> None:
     # "does" is one edit from "due", "seller" and "case" are words search knows
     assert detector.detect("does amazon seller case").aspects == ()

@@ -240,6 +240,11 @@ def direct_answer(
         # names and nothing else ("那蝦皮呢", "卖家呢"): the last question, of them
         question = f"{question} {context.words}"
         asked = index.aspects.detect(question)
+        if context.aspects:
+            # what the last answer was about, as it was resolved: "malaysia?" after a
+            # deadline answered is the deadline, whatever "how many days" reads as alone
+            asked = replace(asked, aspects=tuple(dict.fromkeys(
+                (*context.aspects, *asked.aspects))))
     elif (context is not None and context.aspect == Aspect.safety and asked.aspects
           and set(asked.aspects) <= set(CHANNEL_ASPECTS)):
         # after a scam story, "should I call back the number they gave me" is whom to

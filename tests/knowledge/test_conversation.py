@@ -94,6 +94,14 @@ def test_after_a_scam_story_a_channel_question_is_about_trust(responder: Respond
     assert reply.aspect is Aspect.safety
 
 
+def test_a_place_alone_asks_what_the_last_answer_was_about(responder: Responder) -> None:
+    # the deadline answered, not what "how many days" would read as on its own
+    first = answer(talk(responder, "shopee refund singapore how many days"))
+    reply = answer(talk(responder, "shopee refund singapore how many days", "malaysia?"))
+    assert first.aspect is reply.aspect is Aspect.deadline
+    assert reply.ref is not None and reply.ref.site == "my"
+
+
 def test_a_third_message_follows_the_second(responder: Responder) -> None:
     turn = talk(responder, "日本亚马逊电话多少", "那德国呢", "周末开吗")
     reply = answer(turn)

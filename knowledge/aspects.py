@@ -103,6 +103,13 @@ _WHEN_SERVED = ("开", "关", "上班", "下班", "营业", "有", "在", "能�
                 "联系", "找", "能找", "人工", "客服", "接", "回", "营")
 
 
+# a reply not (yet) given: these before one of _REPLIED within three words ("hasn't
+# answered": hasn, t, answer); not "don't", which warns ("don't reply to that e-mail")
+_NOT_YET = frozenset({"hasn", "hasnt", "haven", "havent", "didn", "didnt", "doesn", "doesnt",
+                      "never", "won", "wont"})
+_REPLIED = frozenset({"reply", "repli", "answer", "respond", "heard", "hear", "responded"})
+
+
 # (not 那 or 该 alone: "那邮件怎么联系" is "then", "我该打电话吗" is "should")
 _POINTERS_HAN = ("这个", "那个", "这种", "那种", "这些", "那些")
 _POINTERS_EN = frozenset({"this", "that", "these", "those"})
@@ -296,6 +303,14 @@ class AspectDetector:
         for i, first in enumerate(stems):
             if first == "when" and i + 1 < len(tokens) and tokens[i + 1].raw.lower() not in _ASKS:
                 continue  # "appeal when amazon deactivates my account": when it happens
+            if first in _NOT_YET:
+                # "hasn't answered", "never replied", "didn't even respond": no reply yet,
+                # however it is put (the word lists hold only the commonest)
+                reply = next((j for j in range(i + 1, min(i + 4, len(stems)))
+                              if stems[j] in _REPLIED), None)
+                if reply is not None:
+                    hits.append(_Hit(Aspect.followup.value, tokens[i].start, tokens[reply].end,
+                                     False, " ".join(t.raw for t in tokens[i:reply + 1])))
             for phrase in self._latin_by_first.get(first, ()):
                 n = len(phrase)
                 if tuple(stems[i:i + n]) == phrase:

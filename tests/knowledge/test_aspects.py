@@ -138,6 +138,23 @@ def test_shenme_shihou_asks_the_hours_only_of_someone_there(
     assert (Aspect.hours in detector.detect(question).aspects) is hours
 
 
+@pytest.mark.parametrize(("question", "first"), [
+    ("the shop on tmall still hasn't answered me", Aspect.followup),
+    ("walmart support never even responded", Aspect.followup),
+    ("temu didnt reply to my email for days", Aspect.followup),
+    ("don't reply to that email", None),  # a warning, not a wait
+    ("how fast does etsy reply", Aspect.response_time),
+])
+def test_a_reply_not_given_is_a_wait_however_it_is_put(
+    detector: AspectDetector, question: str, first: Aspect | None
+) -> None:
+    found = detector.detect(question).aspects
+    if first is None:
+        assert Aspect.followup not in found
+    else:
+        assert found[0] is first
+
+
 def test_known_words_are_not_bent_into_aspects(detector: AspectDetector) -> None:
     # "does" is one edit from "due", "seller" and "case" are words search knows
     assert detector.detect("does amazon seller case").aspects == ()

@@ -110,6 +110,14 @@ _NOT_YET = frozenset({"hasn", "hasnt", "haven", "havent", "didn", "didnt", "does
 _REPLIED = frozenset({"reply", "repli", "answer", "respond", "heard", "hear", "responded"})
 
 
+# the Chinese of the same: a negation, up to three characters, a word of replying ("没有任何
+# 回应", "一直没给我回", "不搭理"); not 回 alone, which is also "back" (不用寄回), nor the
+# 理 of 处理 ("商家不处理我的退货" is a refusal)
+_NO_REPLY_HAN = re.compile(r"(?:没有|没|不|未)[^，。？！,.?!]{0,3}?"
+                           r"(?:回复|回应|回音|回信|回消息|答复|搭理|理睬|理会|给我回"
+                           r"|(?<![处管整代经清助修护料])理(?:我|$))")
+
+
 # (not 那 or 该 alone: "那邮件怎么联系" is "then", "我该打电话吗" is "should")
 _POINTERS_HAN = ("这个", "那个", "这种", "那种", "这些", "那些")
 _POINTERS_EN = frozenset({"this", "that", "these", "those"})
@@ -265,6 +273,10 @@ class AspectDetector:
                     if compact.startswith(surface, i):
                         hits += self._hits_for(self._han[surface], i, i + len(surface))
             hits += self._han_typos(compact, start, end, hits)
+        # a reply not (yet) given, however it is put: "到现在也没有回复", "两天都没理我"
+        for match in _NO_REPLY_HAN.finditer(compact):
+            hits.append(_Hit(Aspect.followup.value, match.start(), match.end(), False,
+                             match.group()))
         # words that start with a digit or letter ("24小时", "7x24")
         for token in analyzed.tokens:
             for surface in self._han_by_first.get(compact[token.start], ()):

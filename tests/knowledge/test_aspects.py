@@ -155,6 +155,20 @@ def test_a_reply_not_given_is_a_wait_however_it_is_put(
         assert found[0] is first
 
 
+@pytest.mark.parametrize(("question", "waiting"), [
+    ("虾皮卖家到现在也没有任何回应", True),
+    ("天貓商家三天都沒理我", True),
+    ("etsy 卖家一直不搭理", True),
+    ("亚马逊一直没给我回", True),
+    ("这个不用寄回吧", False),  # 回 is "back" here
+    ("商家就是不处理我的售后", False),  # 处理 is handling, a refusal
+])
+def test_a_reply_not_given_in_chinese_is_a_wait(
+    detector: AspectDetector, question: str, waiting: bool
+) -> None:
+    assert (Aspect.followup in detector.detect(question).aspects) is waiting
+
+
 def test_known_words_are_not_bent_into_aspects(detector: AspectDetector) -> None:
     # "does" is one edit from "due", "seller" and "case" are words search knows
     assert detector.detect("does amazon seller case").aspects == ()

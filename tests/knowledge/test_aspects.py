@@ -169,6 +169,21 @@ def test_a_reply_not_given_in_chinese_is_a_wait(
     assert (Aspect.followup in detector.detect(question).aspects) is waiting
 
 
+@pytest.mark.parametrize(("question", "aspect"), [
+    # ways of asking that the word lists had missed (found probing phrasings of my own)
+    ("现在还有人吗", Aspect.hours),
+    ("一般几天回", Aspect.response_time),
+    ("要等几天啊", Aspect.response_time),
+    ("how many business days", Aspect.response_time),
+    ("最迟什么时候要交", Aspect.deadline),
+    ("这种情况平台能管吗", Aspect.intervene),
+    ("can they ring me instead", Aspect.callback),
+])
+def test_common_ways_of_asking(detector: AspectDetector, question: str,
+                               aspect: Aspect) -> None:
+    assert detector.detect(question).first is aspect
+
+
 def test_known_words_are_not_bent_into_aspects(detector: AspectDetector) -> None:
     # "does" is one edit from "due", "seller" and "case" are words search knows
     assert detector.detect("does amazon seller case").aspects == ()

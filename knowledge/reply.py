@@ -34,6 +34,7 @@ from knowledge.answer import DirectAnswer, direct_answer
 from knowledge.catalog import CardRef, Catalog
 from knowledge.checks import Checker, MessageCheck, around
 from knowledge.conversation import Conversation
+from knowledge.hours import warm_zone_names
 from knowledge.links import OfficialDomains
 from knowledge.numbers import PhoneBook
 from knowledge.platforms import PlatformNames, UncoveredPlatform
@@ -86,6 +87,7 @@ class Responder:
     def __init__(self, catalog: Catalog, index: SearchIndex | None = None) -> None:
         self.catalog = catalog
         self.index = index or SearchIndex(catalog)
+        warm_zone_names()
         self.names = PlatformNames(catalog)
         self.phones = PhoneBook(catalog, self.names)
         self.domains = OfficialDomains(catalog, self.names)

@@ -255,9 +255,12 @@ def direct_answer(
     elif (context is not None and context.aspect is not None
           and context.aspect not in (*CHANNEL_ASPECTS, Aspect.entry) and asked.aspects
           and set(asked.aspects) <= set(CHANNEL_ASPECTS)
-          and not index.facts.says_more(question, asked.words)):
+          and not index.facts.says_more(question, asked.words)
+          and _channel_has(catalog, context.ref.platform, asked.aspects, context.aspect)):
         # a channel and nothing else ("电话呢", "email?") after "邮件多久回复": the same
-        # thing asked of that channel (after "where is it", "电话多少" asks the number)
+        # thing asked of that channel (after "where is it", "电话多少" asks the number),
+        # where the files say it of that channel ("can I call them?" after a refund's
+        # time on Temu, which has no phone at all, asks for a phone)
         asked = replace(asked, aspects=(context.aspect, *asked.aspects))
     elif (context is not None and context.aspect in CHANNEL_ASPECTS and asked.aspects
           and not set(asked.aspects) & set(CHANNEL_ASPECTS)
@@ -315,6 +318,18 @@ def _uncovered_site(catalog: Catalog, ref: CardRef | None, site: str | None) -> 
     if site is None or platform is None or not platform.sites:
         return None
     return None if any(s.id == site for s in platform.sites) else site
+
+
+def _channel_has(catalog: Catalog, platform_id: str, kinds: Sequence[Aspect],
+                 aspect: Aspect) -> bool:
+    """Whether a channel of the platform of one of `kinds` (phone, e-mail …) has a fact
+    about `aspect` (its hours, its reply time …)."""
+    platform = catalog.platform(platform_id)
+    if platform is None:
+        return False
+    facts = _facts_of(platform)
+    channels = {f.channel for f in facts if f.kind == "channel" and f.aspects & set(kinds)}
+    return any(f.channel in channels and aspect in f.aspects for f in facts)
 
 
 def _same_target(result: SearchResult, ref: CardRef) -> bool:

@@ -102,6 +102,16 @@ def test_a_place_alone_asks_what_the_last_answer_was_about(responder: Responder)
     assert reply.ref is not None and reply.ref.site == "my"
 
 
+def test_a_channel_the_last_aspect_says_nothing_of_is_asked_for_itself(
+        responder: Responder) -> None:
+    # Temu's files give no phone line at all, so "can I ring them?" after a refund's
+    # time asks for a phone (the answer: none, and beware of numbers online), not for
+    # the phone's reply time, which would be "the guides don't say"
+    reply = answer(talk(responder, "temu refund how long does it take", "can i ring them?"))
+    assert reply.aspect is Aspect.phone
+    assert "no customer-service phone number" in reply.plain_text()
+
+
 def test_a_third_message_follows_the_second(responder: Responder) -> None:
     turn = talk(responder, "日本亚马逊电话多少", "那德国呢", "周末开吗")
     reply = answer(turn)

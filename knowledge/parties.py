@@ -93,6 +93,7 @@ class PartyReader:
         self._towards_en = _stems(words.towards.en)
         self._acts_han = _han(words.acts.zh)
         self._files_han = _han(words.files.zh)
+        self._files_en = _stems(words.files.en)
         self._between_han = _han(words.between.zh)
         self._between_en = frozenset(p[0] for p in _stems(words.between.en) if len(p) == 1)
         self._by_han = _han(words.by.zh)
@@ -161,9 +162,9 @@ class PartyReader:
             if not length:
                 i += 1
                 continue
-            how = self._latin_party(words, ends, i, i + length - 1, names)
+            side = self._persons_en[tuple(words[i:i + length])]
+            how = self._latin_party(words, ends, i, i + length - 1, names, side)
             if how is not None:
-                side = self._persons_en[tuple(words[i:i + length])]
                 out.append(Party(starts[i], ends[i + length - 1], side, how))
             i += length
         return out
@@ -203,7 +204,7 @@ class PartyReader:
         return None
 
     def _latin_party(self, words: list[str], ends: list[int], first: int, last: int,
-                     names: frozenset[tuple[int, int]]) -> bool | None:
+                     names: frozenset[tuple[int, int]], side: str) -> bool | None:
         platforms = frozenset(end for _, end in names)
         if any(_at(words, first - len(p), p) for p in self._by_en):
             return False  # "this seller", "some buyer"
@@ -233,8 +234,9 @@ class PartyReader:
                 j += 1
         while j < len(words) and words[j] in self._between_en:
             j += 1
-        if any(_at(words, j, p) for p in (*self._acts_en, *self._me_en)):
-            return False
+        if any(_at(words, j, p) for p in (*self._acts_en, *self._me_en)) or (
+                side == "buyer" and any(_at(words, j, p) for p in self._files_en)):
+            return False  # (a buyer who files files against the asker: "a buyer opened a case")
         return None
 
 

@@ -67,6 +67,9 @@ def responder() -> Responder:
     ("etsy卖家寄错颜色了", "buyer"),
     ("亚马逊卖家提交了case多久有回复", "seller"),  # a seller who files is the asker
     ("etsy有个买家开了case", "seller"),  # a buyer who files is the other party
+    ("a buyer filed a dispute on etsy, what do i do", "seller"),  # in English too
+    ("on etsy the seller opened a case with support, how long", "seller"),  # files: asker
+    ("i run a small etsy store, where do customers reach me", "seller"),  # the asker's side
     ("how do i ask an etsy seller for a refund", "buyer"),  # the platform's name between
     ("message the tiktok shop seller about my order", "buyer"),
     # "this"/"some" + role word: someone else

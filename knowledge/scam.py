@@ -24,6 +24,7 @@ __all__ = ["MAX_TEXT", "ScamAlert", "ScamSign", "ScamWords"]
 
 MAX_TEXT = 4096  # a whole Telegram message, read for scam words
 _GAP = 12  # "是…吗": at most this many characters between the two parts
+_MAIL = re.compile(r"邮件|郵件|e-?mail", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,11 @@ class ScamWords:
         scam = catalog.safety.scam if catalog.safety is not None else None
         self._signs = {sign: _Matcher(words) for sign, words in scam.signs.items()} if scam else {}
         self._contact = _Matcher(scam.contact) if scam else None
+        # the same, but an e-mail: platforms do write to say an account is suspended
+        # (Walmart notifies a suspension by e-mail, Amazon a deactivation), they never call
+        self._unmailed = _Matcher(Words(
+            zh=[w for w in scam.contact.zh if not _MAIL.search(w)],
+            en=[w for w in scam.contact.en if not _MAIL.search(w)])) if scam else None
         self._verify = _Matcher(scam.verify) if scam else None
         self._never_asks = SourcedText.of(scam.never_asks) if scam else None
         self._spoofing = SourcedText.of(scam.spoofing) if scam else None
@@ -100,6 +106,12 @@ class ScamWords:
             return None
         contact = self.reports_contact(text)
         if not (contact or has_number or has_link):
+            return None
+        if (signs == (ScamSign.frozen,) and not (has_number or has_link)
+                and self._unmailed is not None and not self._unmailed.search(*self._forms(text))):
+            # "账号被停用了，邮件说要我提交申诉": a seller told by e-mail of a real
+            # suspension, asking what to prepare; an e-mail that also wants a code, a
+            # password or money, or carries a number or link, is still a scam
             return None
         spoofing = self._spoofing if (contact or has_number) else None
         return ScamAlert(signs, self._never_asks, spoofing)

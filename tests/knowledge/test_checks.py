@@ -202,6 +202,21 @@ def test_a_question_about_codes_or_a_frozen_account_is_not_called_a_scam(
     assert not (isinstance(reply, MessageCheck) and reply.scam is not None), message
 
 
+@pytest.mark.parametrize(("message", "scam"), [
+    # a platform's own e-mail of a suspension, asked about: a seller's question
+    ("我在亚马逊卖货 账号被停用了 邮件说让我提交申诉 要准备什么", False),
+    ("walmart emailed me that my seller account is suspended, what goes in the appeal", False),
+    # the same claim by phone or text, or an e-mail with a link to act on: a scam
+    ("有人打电话说我亚马逊账号被冻结了", True),
+    ("邮件说我的亚马逊账户被冻结 点链接验证 http://amaz0n-verify.com", True),
+])
+def test_an_emailed_suspension_alone_is_a_question_a_call_or_link_is_a_scam(
+    responder: Responder, message: str, scam: bool
+) -> None:
+    reply, _ = ask(responder, message, "en" if message.isascii() else "zh")
+    assert (isinstance(reply, MessageCheck) and reply.scam is not None) is scam, message
+
+
 def test_a_number_no_platform_claims_asks_which_platform_in_a_short_reply(
     responder: Responder,
 ) -> None:

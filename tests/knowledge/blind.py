@@ -52,8 +52,11 @@ DEV4 = Path(__file__).resolve().parent / "blind_dev4.yaml"
 TEST4 = Path(__file__).resolve().parent / "blind_test4.yaml"
 # an eighth, written the same way in session 8, held out and read as a total only
 TEST5 = Path(__file__).resolve().parent / "blind_test5.yaml"
+# a ninth, written the same way in session 8, tuned on like dev (leaning on English and on
+# stories that bury the question)
+DEV5 = Path(__file__).resolve().parent / "blind_dev5.yaml"
 SPLITS = ("dev", "test", "dev2", "test2", "dev3", "test3", "dev4", "test4",
-          "test5")  # dev* tuned on
+          "test5", "dev5")  # dev* tuned on
 _SPACE = re.compile(r"\s+")
 
 # Why a message failed, in the words of issue #18 (first that applies)
@@ -86,7 +89,7 @@ class Outcome:
 
 def load(split: str) -> list[dict[str, Any]]:
     path = {"dev2": EXTRA, "test2": FRESH, "dev3": DEV3, "test3": TEST3,
-            "dev4": DEV4, "test4": TEST4, "test5": TEST5}.get(split, BLIND)
+            "dev4": DEV4, "test4": TEST4, "test5": TEST5, "dev5": DEV5}.get(split, BLIND)
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     items: list[dict[str, Any]] = data[split]
     return items

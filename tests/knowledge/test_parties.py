@@ -70,6 +70,9 @@ def responder() -> Responder:
     ("a buyer filed a dispute on etsy, what do i do", "seller"),  # in English too
     ("on etsy the seller opened a case with support, how long", "seller"),  # files: asker
     ("i run a small etsy store, where do customers reach me", "seller"),  # the asker's side
+    ("i purchased a lamp on temu and it broke", "buyer"),
+    # "purchase" the noun is no side: the buyer's purchase, told by the seller
+    ("an etsy customer says she can't complete the purchase, wants my email", "seller"),
     ("how do i ask an etsy seller for a refund", "buyer"),  # the platform's name between
     ("message the tiktok shop seller about my order", "buyer"),
     # "this"/"some" + role word: someone else

@@ -164,6 +164,9 @@ class PartyReader:
                 continue
             side = self._persons_en[tuple(words[i:i + length])]
             how = self._latin_party(words, ends, i, i + length - 1, names, side)
+            if how is None:
+                # an English role word among Chinese ("那seller一直不回", "联系seller")
+                how = self._han_around(analyzed, starts[i], ends[i + length - 1], side)
             if how is not None:
                 out.append(Party(starts[i], ends[i + length - 1], side, how))
             i += length
@@ -200,6 +203,23 @@ class PartyReader:
         # ... by this person, not by another one named in between ("卖家能不能让买家加我":
         # the buyer adds the asker, the seller asks)
         if at >= 0 and not any(w in after[:at] for w in self._persons_han):
+            return False
+        return None
+
+    def _han_around(self, analyzed: Analyzed, start: int, end: int, side: str) -> bool | None:
+        """The Chinese just before and after an English role word, read as for a Chinese
+        one: True addressed (联系seller), False reported on (seller一直不回), else None."""
+        compact = analyzed.compact
+        before = next((compact[s:e] for s, e in analyzed.han_runs if e == start), "")
+        after = next((compact[s:e] for s, e in analyzed.han_runs if s == end), "")
+        if before and any(before.endswith(w) for w in self._towards_han) and not any(
+                before.endswith(w) for w in self._not_towards_han):
+            return True
+        rest = after
+        while (adverb := next((w for w in self._between_han if rest.startswith(w)), None)):
+            rest = rest[len(adverb):]
+        if rest and (any(rest.startswith(w) for w in self._acts_han) or (
+                side == "buyer" and any(rest.startswith(w) for w in self._files_han))):
             return False
         return None
 

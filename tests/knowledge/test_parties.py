@@ -71,6 +71,10 @@ def responder() -> Responder:
     ("on etsy the seller opened a case with support, how long", "seller"),  # files: asker
     ("i run a small etsy store, where do customers reach me", "seller"),  # the asker's side
     ("i purchased a lamp on temu and it broke", "buyer"),
+    # an English role word among Chinese
+    ("etsy的seller一直不回我 怎么办", "buyer"),
+    ("tiktok上怎么联系seller", "buyer"),
+    ("etsy有个buyer开了case", "seller"),
     # "purchase" the noun is no side: the buyer's purchase, told by the seller
     ("an etsy customer says she can't complete the purchase, wants my email", "seller"),
     ("how do i ask an etsy seller for a refund", "buyer"),  # the platform's name between

@@ -90,6 +90,11 @@ FOLLOW_BOOST = 2.0
 LEAD_OTHER = 1.5  # how much better a fact of no asked aspect must match to lead (on dev)
 # aspects a duration word ("多久", "how many days") may ask for
 _DURATIONS = frozenset({Aspect.response_time, Aspect.deadline, Aspect.retention})
+# words that ask a length of time and nothing more: a reply time or a deadline, whichever
+# the files state ("要多久" of a refund, "how long until I have to send it")
+_HOW_LONG = frozenset({"how long", "多久", "多长时间", "几天", "多少天", "要等", "几个工作日",
+                       "工作日", "business days", "working days", "how many days",
+                       "how many hours"})
 # what a question of how to reach someone asks: addressing the shop that way
 # ("怎么跟店家聊") is the shop's channel; asking anything else ("跟商家谈崩了怎么让平台出面")
 # is not
@@ -290,6 +295,7 @@ def direct_answer(
     lead = _lead(beyond, named, asked.aspects) or _lead(lexical, named, asked.aspects)
     described = asked.first is None and _DESCRIBE.search(message) is not None
     asked, lexical = _asked(catalog, asked, result, context, lexical, beyond, named)
+    asked = _duration_stated(catalog, ref, asked, context)
     if len(named) == 1 and ref is not None and (described or _CHOICE.search(message)):
         # "问店家还是问天猫官方", "the shop or Tmall itself": which one, and why, first;
         # "机器人客服能帮我干啥", "what is seller chat for": what it is, first
@@ -318,6 +324,26 @@ def _uncovered_site(catalog: Catalog, ref: CardRef | None, site: str | None) -> 
     if site is None or platform is None or not platform.sites:
         return None
     return None if any(s.id == site for s in platform.sites) else site
+
+
+def _duration_stated(catalog: Catalog, ref: CardRef | None, asked: AskedAspects,
+                     context: Conversation | None) -> AskedAspects:
+    """A bare "how long" after an answer about a deadline, read as a reply time where the
+    files state none for the role: the deadline asked on ("and once I submit it, how
+    long until I have to mail it" on Temu is its 14 days), not "the guides don't say"."""
+    platform = catalog.platform(ref.platform) if ref is not None else None
+    swap = {Aspect.response_time: Aspect.deadline, Aspect.deadline: Aspect.response_time}
+    if (ref is None or platform is None or asked.first not in swap or context is None
+            or context.aspect != swap[asked.first]):
+        return asked
+    first, other = asked.first, swap[asked.first]
+    if not set(asked.words_of(first)) <= _HOW_LONG:
+        return asked  # "how long does temu take to answer": a reply time, stated or not
+    stated = {a for f in _facts_of(platform) if _for_role(f, ref.role)
+              for a in f.aspects & {first, other}}
+    if first in stated or other not in stated:
+        return asked
+    return replace(asked, aspects=(other, *[a for a in asked.aspects if a != other]))
 
 
 def _channel_has(catalog: Catalog, platform_id: str, kinds: Sequence[Aspect],

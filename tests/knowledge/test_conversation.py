@@ -112,6 +112,16 @@ def test_a_channel_the_last_aspect_says_nothing_of_is_asked_for_itself(
     assert "no customer-service phone number" in reply.plain_text()
 
 
+def test_how_long_after_a_deadline_is_the_deadline_where_no_reply_time_is_stated(
+        responder: Responder) -> None:
+    # Temu states no reply times, but a deadline to post a return: "how long until I
+    # have to post it" after its return window is that deadline, not "nothing on this"
+    reply = answer(talk(responder, "whats temu's return window",
+                        "and once i submit the return how long until i have to post it"))
+    assert reply.aspect is Aspect.deadline
+    assert "14 days" in reply.plain_text()
+
+
 def test_a_third_message_follows_the_second(responder: Responder) -> None:
     turn = talk(responder, "日本亚马逊电话多少", "那德国呢", "周末开吗")
     reply = answer(turn)

@@ -209,8 +209,13 @@ def test_a_question_about_codes_or_a_frozen_account_is_not_called_a_scam(
     # the same claim by phone or text, or an e-mail with a link to act on: a scam
     ("有人打电话说我亚马逊账号被冻结了", True),
     ("邮件说我的亚马逊账户被冻结 点链接验证 http://amaz0n-verify.com", True),
+    # SMS as the way a code may come (2FA settings) is no text received
+    ("etsy 的验证码能用短信收吗 我不想装app", False),
+    ("can i get my etsy verification code by sms instead of an app", False),
+    ("收到短信说亚马逊账户异常 要我回复验证码", True),
+    ("sms from amazon asking for my otp, real?", True),
 ])
-def test_an_emailed_suspension_alone_is_a_question_a_call_or_link_is_a_scam(
+def test_a_suspension_or_code_told_by_the_platform_is_a_question_a_call_text_or_link_a_scam(
     responder: Responder, message: str, scam: bool
 ) -> None:
     reply, _ = ask(responder, message, "en" if message.isascii() else "zh")

@@ -431,7 +431,8 @@ def _lead(matches: Sequence[FactMatch], named: tuple[str, ...],
     # best match in the same list is about the same and matches well too, the rule leads
     # and its exceptions follow ("有补偿吗": the credit, then when there is none)
     head, _, index = top.fact.path.rpartition(".")
-    if index.isdigit() and int(index) > 0:
+    # (within one list of statements: two channels side by side are no rule and exception)
+    if index.isdigit() and int(index) > 0 and top.fact.kind != "channel":
         before = f"{head}.{int(index) - 1}"
         rule = next((m for m in matches if m.fact.path == before), None)
         if (rule is not None and rule.score >= LEXICAL_LEAD * top.score

@@ -103,6 +103,11 @@ _WHEN_SERVED = ("开", "关", "上班", "下班", "营业", "有", "在", "能�
                 "联系", "找", "能找", "人工", "客服", "接", "回", "营")
 
 
+# how many, before "hour(s)": a length of time ("for an hour", "a few hours"), not the
+# opening hours ("24 hours" is a phrase of its own, round the clock)
+_SOME = frozenset({"a", "an", "few", "several", "couple", "many", "two", "three", "half"})
+
+
 # a reply not (yet) given: these before one of _REPLIED within three words ("hasn't
 # answered": hasn, t, answer); not "don't", which warns ("don't reply to that e-mail")
 _NOT_YET = frozenset({"hasn", "hasnt", "haven", "havent", "didn", "didnt", "doesn", "doesnt",
@@ -323,6 +328,8 @@ class AspectDetector:
                 if reply is not None:
                     hits.append(_Hit(Aspect.followup.value, tokens[i].start, tokens[reply].end,
                                      False, " ".join(t.raw for t in tokens[i:reply + 1])))
+            if first == "hour" and i > 0 and (stems[i - 1].isdigit() or stems[i - 1] in _SOME):
+                continue  # "on hold for an hour", "48 hours": a length of time, no hours
             for phrase in self._latin_by_first.get(first, ()):
                 n = len(phrase)
                 if tuple(stems[i:i + n]) == phrase:

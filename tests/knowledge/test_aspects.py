@@ -179,6 +179,7 @@ def test_a_reply_not_given_in_chinese_is_a_wait(
     ("这种情况平台能管吗", Aspect.intervene),
     ("can they ring me instead", Aspect.callback),
     ("can i mail it back myself", None),  # to mail is to post; e-mail is "email"
+    ("is temu support there 24 hours", Aspect.hours),  # round the clock
 ])
 def test_common_ways_of_asking(detector: AspectDetector, question: str,
                                aspect: Aspect | None) -> None:
@@ -219,6 +220,19 @@ def test_time_already_waited_is_read(detector: AspectDetector, question: str,
     asked = detector.detect(question)
     assert asked.elapsed == timedelta(hours=hours)
     assert asked.first == Aspect.followup
+
+
+def test_a_length_of_time_is_no_opening_hours(detector: AspectDetector) -> None:
+    asked = detector.detect("tracking stuck, i dont want to sit on hold for an hour, "
+                            "can they ring me")
+    assert asked.aspects == (Aspect.callback,)
+
+
+def test_waiting_for_goods_is_no_reply_waited(detector: AspectDetector) -> None:
+    # the tracking not moving for six days is the parcel's wait, not a reply's
+    for question in ("tracking still hasnt updated after 6 days, can they call me instead",
+                     "物流已经5天没更新了 能让客服打给我吗"):
+        assert detector.detect(question).aspects == (Aspect.callback,), question
 
 
 @pytest.mark.parametrize(

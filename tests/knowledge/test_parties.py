@@ -87,6 +87,15 @@ def test_who_asks(index: SearchIndex, question: str, asker: str | None) -> None:
 
 
 @pytest.mark.parametrize("question", [
+    "if i email amazon how fast do they usually reply",
+    "安卓手机上tiktok订单在哪里找",
+])
+def test_with_no_role_said_a_shoppers_card_is_more_likely(index: SearchIndex,
+                                                          question: str) -> None:
+    assert index.search(question).matches[0].ref.role == "buyer"
+
+
+@pytest.mark.parametrize("question", [
     "how fast does amazon answer a buyer email",  # the platform addresses the buyer
     "亚马逊回复买家邮件要多久",
     "how long does amazon keep the seller message log",  # "message" is a noun here

@@ -235,9 +235,11 @@ class AspectDetector:
         if not found - _CHANNELS and _CLOCK_RE.search(analyzed.text):
             found.add(Aspect.hours.value)  # "还有客服吗 凌晨三点", "still open at 3am"
         elapsed = None
-        if any(h.group == _CONSEQUENCE for h in hits) and parse_elapsed(analyzed.text):
+        if (any(h.group == _CONSEQUENCE for h in hits) and not reaching
+                and parse_elapsed(analyzed.text)):
             # a time and what happens ("超过48小时没回会怎样", "didn't reply in 48h, what
-            # happens"): the rule of the limit, not the wait
+            # happens"), or whether it is still possible ("过了48小时还能争议吗"): the rule
+            # of the limit, not the wait (whom to reach after it is no limit: "等了3天还能找谁")
             found.discard(Aspect.followup.value)
             found.add(Aspect.deadline.value)
         elif any(h.group == _ELAPSED for h in hits) or _done(analyzed.text):

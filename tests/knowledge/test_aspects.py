@@ -222,6 +222,16 @@ def test_time_already_waited_is_read(detector: AspectDetector, question: str,
     assert asked.first == Aspect.followup
 
 
+@pytest.mark.parametrize(("question", "aspect"), [
+    ("退货到了都三天了 还可以争议吗", Aspect.deadline),  # still possible after a time
+    ("what if i'm two days late with the dispute", Aspect.deadline),
+    ("等了三天了还能找谁", Aspect.followup),  # whom to reach: no limit asked
+])
+def test_still_possible_in_other_words_asks_the_limit(detector: AspectDetector, question: str,
+                                                     aspect: Aspect) -> None:
+    assert detector.detect(question).first is aspect
+
+
 def test_a_length_of_time_is_no_opening_hours(detector: AspectDetector) -> None:
     asked = detector.detect("tracking stuck, i dont want to sit on hold for an hour, "
                             "can they ring me")

@@ -89,6 +89,11 @@ class _Hit(NamedTuple):
     exact: bool = True  # False: found with one character wrong
 
 
+# "another" just before a channel word: a way other than the one tried
+_OTHER = re.compile(r"(?:别的|其他|其它|另外|另一个)$")
+_OTHER_EN = frozenset({"another", "other", "els", "different"})  # as stemmed
+
+
 # what follows "when" that asks a time ("when is it open", "when can I call"); before
 # anything else ("when amazon deactivates my account") it is "at the time that"
 _ASKS = frozenset("""is are was were do does did can could will would should shall may might
@@ -249,7 +254,14 @@ class AspectDetector:
             if elapsed is not None and Aspect.deadline.value not in found and not awaited:
                 # (time gone by and still possible? asks the limit: "过了48小时还能提吗")
                 found.add(Aspect.followup.value)
-        aspects = tuple(Aspect(g) for g in sorted(found, key=self._order.__getitem__))
+        # another way asked for ("打不通 還有別的號碼嗎", "any other number"): that channel
+        # is what is asked, whatever else the question tells
+        before = {t.end: t.stem for t in analyzed.tokens}
+        other = {h.group for h in counted if h.group in _CHANNELS and (
+            _OTHER.search(analyzed.compact[max(0, h.start - 4):h.start])
+            or before.get(h.start) in _OTHER_EN)}
+        aspects = tuple(Aspect(g) for g in sorted(
+            found, key=lambda g: (g not in other, self._order[g])))
         # reach words stay words of the question: "联系卖家" is what a fact says
         said = [h for h in hits if h.group not in (_REACH, _APP, _WEB, _CONSEQUENCE, _AWAITED)]
         words = tuple(dict.fromkeys(h.word for h in said))

@@ -232,6 +232,15 @@ def test_still_possible_in_other_words_asks_the_limit(detector: AspectDetector, 
     assert detector.detect(question).first is aspect
 
 
+@pytest.mark.parametrize(("question", "aspect"), [
+    ("一直打不通 有没有其他电话", Aspect.phone),
+    ("their chat never answers, is there another email", Aspect.email),
+])
+def test_another_way_asked_for_leads(detector: AspectDetector, question: str,
+                                     aspect: Aspect) -> None:
+    assert detector.detect(question).first is aspect
+
+
 def test_a_length_of_time_is_no_opening_hours(detector: AspectDetector) -> None:
     asked = detector.detect("tracking stuck, i dont want to sit on hold for an hour, "
                             "can they ring me")

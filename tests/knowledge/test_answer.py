@@ -461,6 +461,27 @@ def test_the_channel_the_words_match_best_leads_not_the_one_listed_before_it(
     assert "Discuss" in first, first
 
 
+@pytest.mark.parametrize(("question", "platform", "said"), [
+    # no platform named, but the words tell one platform's fact clearly
+    ("delivered to me in manila yesterday but order received and return/refund are both "
+     "greyed out, why", "shopee", "24 - 48 hours"),
+])
+def test_a_platform_only_one_platforms_facts_tell_is_that_platform(
+    catalog: Catalog, index: SearchIndex, question: str, platform: str, said: str
+) -> None:
+    answer = ask(catalog, index, question)
+    assert answer.ref is not None and answer.ref.platform == platform
+    assert said in answer.plain_text()[:FIRST_CHARS]
+
+
+def test_a_short_generic_question_names_no_platform_by_its_facts(
+    catalog: Catalog, index: SearchIndex
+) -> None:
+    # two words shared with a Walmart seller's rule are no reason to answer as Walmart
+    answer = ask(catalog, index, "how do i cancel an order")
+    assert answer.ref is None or answer.ref.platform != "walmart"
+
+
 def test_the_leading_fact_is_not_said_twice(catalog: Catalog, index: SearchIndex) -> None:
     # the best-matching number leads; the list it was taken from must not repeat it
     answer = ask(catalog, index, "shopee malaysia scam hotline number")

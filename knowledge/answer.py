@@ -96,8 +96,8 @@ FOLLOW_BOOST = 2.0
 LEAD_OTHER = 1.5  # how much better a fact of no asked aspect must match to lead (on dev)
 # aspects a duration word ("多久", "how many days") may ask for
 _DURATIONS = frozenset({Aspect.response_time, Aspect.deadline, Aspect.retention})
-# words that ask a length of time and nothing more: a reply time or a deadline, whichever
-# the files state ("要多久" of a refund, "how long until I have to send it")
+# words that ask a length of time and nothing more (a reply word says more): after a
+# deadline answer they may ask that deadline on ("how long until I have to send it")
 _HOW_LONG = frozenset({"how long", "多久", "多长时间", "几天", "多少天", "要等", "几个工作日",
                        "工作日", "business days", "working days", "how many days",
                        "how many hours"})
@@ -369,9 +369,8 @@ def _channel_has(catalog: Catalog, platform_id: str, kinds: Sequence[Aspect],
 def _platform_by_facts(catalog: Catalog, index: SearchIndex, question: str,
                        result: SearchResult, asked: AskedAspects) -> SearchResult:
     """No platform named and search unsure: the platform one of whose facts the
-    question's words tell clearly, where no other platform's come near ("buyer messaged
-    me … scan a QR code or give her my email … complete the purchase" is Etsy's warning
-    to sellers); else the result as it was."""
+    question's words tell clearly, where no other platform's come near ("Order Received
+    and Return/Refund are greyed out" is Shopee's); else the result as it was."""
     best: list[tuple[float, str]] = []
     for platform in catalog.platforms.values():
         matches = [m for m in index.facts.match(question, platform.id, exclude=asked.words,

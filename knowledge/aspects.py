@@ -104,8 +104,8 @@ _ASKS = frozenset("""is are was were do does did can could will would should sha
 # "什么时候能打", "什么时候上班") or at the end; before anything else it asks when that
 # happens ("钱什么时候退回", "什么时候发货")
 _WHEN_HAN = ("什么时候", "啥时候", "啥时", "何时")
-_WHEN_SERVED = ("开", "关", "上班", "下班", "营业", "有", "在", "能打", "可以打", "打", "能联系",
-                "联系", "找", "能找", "人工", "客服", "接", "回", "营")
+_WHEN_SERVED = ("开", "关", "上班", "下班", "营", "有", "在", "能打", "可以打", "打", "能联系",
+                "联系", "能找", "找", "人工", "客服", "接", "回")
 
 
 # how many, before "hour(s)": a length of time ("for an hour", "a few hours"), not the
@@ -117,7 +117,7 @@ _SOME = frozenset({"a", "an", "few", "several", "couple", "many", "two", "three"
 # answered": hasn, t, answer); not "don't", which warns ("don't reply to that e-mail")
 _NOT_YET = frozenset({"hasn", "hasnt", "haven", "havent", "didn", "didnt", "doesn", "doesnt",
                       "never", "won", "wont"})
-_REPLIED = frozenset({"reply", "repli", "answer", "respond", "heard", "hear", "responded"})
+_REPLIED = frozenset({"reply", "repli", "answer", "respond", "heard", "hear"})  # as stemmed
 
 
 # the Chinese of the same: a negation, up to three characters, a word of replying ("没有任何

@@ -242,7 +242,8 @@ def test_a_length_of_time_is_no_opening_hours(detector: AspectDetector) -> None:
 def test_waiting_for_goods_is_no_reply_waited(detector: AspectDetector) -> None:
     # the tracking not moving for six days is the parcel's wait, not a reply's
     for question in ("tracking still hasnt updated after 6 days, can they call me instead",
-                     "物流已经5天没更新了 能让客服打给我吗"):
+                     "物流已经5天没更新了 能让客服打给我吗",
+                     "the order has said awaiting shipment for 9 days, can they call me"):
         assert detector.detect(question).aspects == (Aspect.callback,), question
 
 

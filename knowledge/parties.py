@@ -185,16 +185,10 @@ class PartyReader:
             more = next((r for r in analyzed.han_runs if r[0] == name_end), None)
             if more is not None:
                 after += compact[more[0]:more[1]]
-        towards = next((w for w in self._towards_han if before.endswith(w)), None)
-        if (towards is not None and start - len(towards) not in platforms
-                and not any(before.endswith(w) for w in self._not_towards_han)):
+        towards = self._towards_in(before)
+        if towards is not None and start - len(towards) not in platforms:
             return True
-        rest = after
-        while (adverb := next((w for w in self._between_han if rest.startswith(w)), None)):
-            rest = rest[len(adverb):]  # 卖家一直不同意
-        if any(before.endswith(w) for w in self._by_han) or any(
-                rest.startswith(w) for w in self._acts_han) or (
-                side == "buyer" and any(rest.startswith(w) for w in self._files_han)):
+        if any(before.endswith(w) for w in self._by_han) or self._acts_in(after, side):
             return False
         # the asker acted on, a few characters on: "…我" as the object, not "我的<noun>"
         # ("卖家怎么给我的买家退款" is the seller's own buyer)
@@ -212,16 +206,26 @@ class PartyReader:
         compact = analyzed.compact
         before = next((compact[s:e] for s, e in analyzed.han_runs if e == start), "")
         after = next((compact[s:e] for s, e in analyzed.han_runs if s == end), "")
-        if before and any(before.endswith(w) for w in self._towards_han) and not any(
-                before.endswith(w) for w in self._not_towards_han):
+        if self._towards_in(before) is not None:
             return True
+        return False if self._acts_in(after, side) else None
+
+    def _towards_in(self, before: str) -> str | None:
+        """The Chinese word said to or of them that `before` ends with (联系, 问 …), unless
+        it asks, not addresses (请问)."""
+        towards = next((w for w in self._towards_han if before.endswith(w)), None)
+        if towards is None or any(before.endswith(w) for w in self._not_towards_han):
+            return None
+        return towards
+
+    def _acts_in(self, after: str, side: str) -> bool:
+        """Whether `after` opens, past adverbs (一直, 死活 …), with what they did to the
+        asker (不理, 不退 …) or, for a buyer, with filing (开了 case)."""
         rest = after
         while (adverb := next((w for w in self._between_han if rest.startswith(w)), None)):
-            rest = rest[len(adverb):]
-        if rest and (any(rest.startswith(w) for w in self._acts_han) or (
-                side == "buyer" and any(rest.startswith(w) for w in self._files_han))):
-            return False
-        return None
+            rest = rest[len(adverb):]  # 卖家一直不同意
+        return any(rest.startswith(w) for w in self._acts_han) or (
+            side == "buyer" and any(rest.startswith(w) for w in self._files_han))
 
     def _latin_party(self, words: list[str], ends: list[int], first: int, last: int,
                      names: frozenset[tuple[int, int]], side: str) -> bool | None:

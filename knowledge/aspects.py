@@ -69,6 +69,8 @@ class AskedAspects:
     reach: bool = False
     # where the asker is, "app" or "web", when the question says one ("在手机上")
     medium: str | None = None
+    # read from `weak` words only ("time", "回复"): a guess the facts' words may overrule
+    weak: bool = False
 
     @property
     def first(self) -> Aspect | None:
@@ -133,6 +135,11 @@ _POINTERS_HAN = ("这个", "那个", "这种", "那种", "这些", "那些")
 _POINTERS_EN = frozenset({"this", "that", "these", "those"})
 
 
+def _past(raw: str) -> bool:
+    """Whether an English word is in its past form ("opened", "called")."""
+    return len(raw) > 4 and raw.lower().endswith("ed")
+
+
 def _when_it_happens(compact: str, hit: _Hit) -> bool:
     """Whether a 什么时候 asks when something happens, not when someone is there."""
     rest = compact[hit.end:]
@@ -164,6 +171,7 @@ class AspectDetector:
         self._latin: dict[tuple[str, ...], list[tuple[str, bool, str]]] = defaultdict(list)
         self._latin_by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
         self._known = frozenset(known)
+        self._past: dict[str, tuple[bool, ...]] = {}  # an English word's tokens in past form
         self._vocab: list[str] = []
         self._vocab_set: frozenset[str] = frozenset()
         self._han_lengths: tuple[int, ...] = ()
@@ -204,6 +212,7 @@ class AspectDetector:
             else:
                 stems = tuple(t.stem for t in analyzed.tokens)
                 self._latin[stems].append((group, weak, word))
+                self._past[word] = tuple(_past(t.raw) for t in analyzed.tokens)
 
     # --- reading a question ----------------------------------------------------------
 
@@ -269,7 +278,8 @@ class AspectDetector:
         reach = any(h.group == _REACH for h in hits)
         media = {h.group for h in hits if h.group in (_APP, _WEB)}
         medium = media.pop() if len(media) == 1 else None
-        return AskedAspects(aspects, elapsed, words, read_as, reach, medium)
+        weak = bool(counted) and not strong and found == {h.group for h in counted}
+        return AskedAspects(aspects, elapsed, words, read_as, reach, medium, weak)
 
     def _off_places(self, compact: str, hits: list[_Hit]) -> list[_Hit]:
         """Drop what a place or platform name only looks like: "中国客服" is not "中文
@@ -347,8 +357,13 @@ class AspectDetector:
             for phrase in self._latin_by_first.get(first, ()):
                 n = len(phrase)
                 if tuple(stems[i:i + n]) == phrase:
-                    hits += self._hits_for(self._latin[phrase], tokens[i].start,
-                                           tokens[i + n - 1].end)
+                    # a past form tells what happened, not what is asked: "a case opened"
+                    # is no question of opening hours (unless listed so: "closed")
+                    said = tuple(_past(t.raw) for t in tokens[i:i + n])
+                    entries = [e for e in self._latin[phrase]
+                               if not any(p and not q for p, q in zip(said, self._past[e[2]],
+                                                                      strict=True))]
+                    hits += self._hits_for(entries, tokens[i].start, tokens[i + n - 1].end)
         return hits
 
     def _correct(self, stem: str, raw: str) -> str:

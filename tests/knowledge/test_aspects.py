@@ -489,3 +489,20 @@ def test_then_or_should_points_at_nothing(detector: AspectDetector, question: st
                                           aspect: Aspect) -> None:
     # 那 alone is "then", 该 "should": the channel after them is still asked
     assert detector.detect(question).first is aspect
+
+
+@pytest.mark.parametrize("question", ["the ticket I opened last week about a fee, who decides it",
+                                      "a dispute got opened against my store, what now"])
+def test_a_past_form_tells_what_happened_not_what_is_asked(detector: AspectDetector,
+                                                            question: str) -> None:
+    # "open" asks about opening hours; "opened" says a case was opened
+    assert Aspect.hours not in detector.detect(question).aspects
+
+
+def test_a_word_listed_in_its_past_form_still_counts(detector: AspectDetector) -> None:
+    assert detector.detect("is walmart seller support closed on sundays").first is Aspect.hours
+
+
+def test_an_aspect_from_a_weak_word_alone_is_marked_a_guess(detector: AspectDetector) -> None:
+    assert detector.detect("any spare time for me").weak
+    assert not detector.detect("what time do they open").weak

@@ -678,11 +678,13 @@ def _switched(catalog: Catalog, asked: AskedAspects, lexical: list[FactMatch]) -
     also = [a for a in asked.aspects if a in top.fact.aspects]
     # another of the aspects asked: the one the question's words point at leads, on a
     # good match; an aspect nobody asked for needs a strong one
-    if top.score < max(LEXICAL_FOCUS if also else LEXICAL_STRONG, LEXICAL_SWITCH * tagged):
+    # (an aspect read from a weak word alone is a guess: a better match overrules it)
+    switch = 1.5 if asked.weak else LEXICAL_SWITCH
+    if top.score < max(LEXICAL_FOCUS if also else LEXICAL_STRONG, switch * tagged):
         return asked
     if also:
         return replace(asked, aspects=(also[0], *[a for a in asked.aspects if a != also[0]]))
-    if tagged == 0 and top.telling:
+    if (tagged == 0 or asked.weak) and top.telling:
         # an aspect word, but none of its facts shares a word with the question, and this
         # fact shares two (one word in passing is no reason to answer another aspect)
         return replace(asked, aspects=(_aspect_of(catalog, top.fact), *asked.aspects))

@@ -450,3 +450,13 @@ def test_a_choice_between_the_shop_and_the_platform_leads_with_why(
     responder: Responder, question: str, why: str
 ) -> None:
     assert why in answer(responder, question).plain_text().splitlines()[1]
+
+
+def test_an_aspect_read_from_a_weak_word_gives_way_to_a_fact_that_matches(
+    responder: Responder,
+) -> None:
+    # "time" alone reads as opening hours; the question's own words ask for the extension
+    reply = answer(responder, "shopee malaysia: shipped 9 days ago and still nothing, the "
+                              "guarantee ends soon, could I get a bit more time")
+    assert reply.aspect is Aspect.deadline
+    assert "extend the Shopee Guarantee" in reply.plain_text()[:300]

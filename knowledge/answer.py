@@ -93,6 +93,7 @@ LEXICAL_FOCUS = 6.0  # with an aspect word read, facts lead by their words from 
 # a fact the last answer showed, matched by a follow-up's words, counts this many times
 # (picked on the dev splits: 1.2 to 8 the same; its channel's other facts too lost one)
 FOLLOW_BOOST = 2.0
+SINGLED_OUT = 3.0  # how far the best fact must match above the next to be the one asked
 LEAD_OTHER = 1.5  # how much better a fact of no asked aspect must match to lead (on dev)
 # aspects a duration word ("多久", "how many days") may ask for
 _DURATIONS = frozenset({Aspect.response_time, Aspect.deadline, Aspect.retention})
@@ -501,9 +502,20 @@ def _facts_matching(
         # the card was the last answer: "那退款没到账呢" after "美亚退货怎么弄" asks for
         # the fact its words match, not the same summary again
         beyond = lexical
-    if asked.first is None and not any(m.telling for m in beyond):
+    if asked.first is None and not any(m.telling for m in beyond) and not _singled_out(lexical):
         return ref, [], []  # nothing asked beyond the topic: the card's summary answers
     return ref, lexical, beyond
+
+
+def _singled_out(lexical: Sequence[FactMatch]) -> bool:
+    """Whether one fact stands out among those the question's words match, the words
+    that named the issue included: a term that names the topic and one fact of it
+    ("退货标签" finds the returns card, and the one step about the label) asks that fact;
+    words that most of the topic's facts share ("账号被封") ask for the topic."""
+    if not lexical or not lexical[0].telling:
+        return False
+    runner_up = lexical[1].score if len(lexical) > 1 else 0.0
+    return lexical[0].score >= SINGLED_OUT * runner_up
 
 
 def _channels_called(

@@ -460,3 +460,17 @@ def test_an_aspect_read_from_a_weak_word_gives_way_to_a_fact_that_matches(
                               "guarantee ends soon, could I get a bit more time")
     assert reply.aspect is Aspect.deadline
     assert "extend the Shopee Guarantee" in reply.plain_text()[:300]
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    ("tiktok seller center payout failed, whom should I ask", "payout failures"),
+    ("temu退货标签是啥 怎么弄", "打印退货标签"),
+])
+def test_a_topic_word_that_one_fact_alone_matches_asks_that_fact(
+    responder: Responder, question: str, fact: str
+) -> None:
+    # the words found the card, but one of its facts stands out among those they match:
+    # that fact answers, not the card's summary
+    reply = answer(responder, question)
+    assert reply.aspect is not None
+    assert fact in reply.plain_text()[:300]

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
 
-from knowledge.catalog import CardRef, Catalog
+from knowledge.catalog import CardRef, Catalog, labelled_site
 from knowledge.hours import (
     OpenStatus,
     active_holidays,
@@ -587,7 +587,12 @@ class _CardBuilder(FactLines):
                 lines.append(Line.of(Span(self.t(dialled.name), "bold")))
                 lines.extend(self.phones(dialled)[:2])
         # escalation first: a tip may point at parts of the full card (a template) not shown
-        tips = self.issue.escalation or self.issue.tips or self.issue.prepare
+        # (one that speaks for another site than the card's is no tip here, "越南：…" on
+        # the US card; the card's own site's first)
+        sited = [(labelled_site(self.platform, t.text), t)
+                 for t in (*self.issue.escalation, *self.issue.tips, *self.issue.prepare)]
+        tips = ([t for s, t in sited if s is not None and s == self.ref.site]
+                + [t for s, t in sited if s is None])
         if tips:
             tip = tips[0]
             lines.append(Line.of(Span(self.label("card.short_tip"), "bold"), self.t(tip.text)))

@@ -434,8 +434,7 @@ def platform_facts(platform: Platform) -> Iterator[AspectFact]:
     site's, wherever it sits: a playbook step or a tip may speak for one country only,
     and a question naming another must not get it first. So is every fact of a channel
     whose description opens so."""
-    labels = {name.casefold(): site.id for site in platform.sites
-              for name in (site.name.zh, site.name.en, *site.keywords)}
+    labels = _site_labels(platform)
     # (a channel whose description opens so is one site's, with all its facts: "US
     # money-back guarantee — US: …")
     channels = {c.id: site for c in platform.channels
@@ -447,6 +446,16 @@ def platform_facts(platform: Platform) -> Iterator[AspectFact]:
             if site is not None:
                 fact = replace(fact, site=site)
         yield fact
+
+
+def labelled_site(platform: Platform, text: Text) -> str | None:
+    """The site of the platform whose name opens the text as a label, if any."""
+    return _labelled_site(text, _site_labels(platform))
+
+
+def _site_labels(platform: Platform) -> dict[str, str]:
+    return {name.casefold(): site.id for site in platform.sites
+            for name in (site.name.zh, site.name.en, *site.keywords)}
 
 
 def _labelled_site(text: Text, labels: dict[str, str]) -> str | None:

@@ -9,6 +9,7 @@ import pytest
 
 from knowledge.card import Card, build_card, title_for
 from knowledge.catalog import CardRef, Catalog, load_catalog
+from knowledge.i18n import LABELS
 from knowledge.schema import LANGS, Lang
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -174,6 +175,17 @@ def test_short_form_gives_a_number_and_cites_its_recommendation(catalog: Catalog
     assert first is not None
     source = catalog.sources[(first.recommended[0].sources or first.sources)[0]]
     assert f"来源：{source.title.zh}" in short
+
+
+def test_the_short_forms_tip_speaks_for_the_cards_own_site(catalog: Catalog) -> None:
+    # the TikTok returns card's first escalation speaks for Vietnam only
+    tip = LABELS.get("card.short_tip", "zh")
+    us = next(line for line in card(catalog, "tiktok.buyer.returns.us").short_text().splitlines()
+              if line.startswith(tip))
+    assert tip + "美国：" in us
+    anywhere = next(line for line in card(catalog, "tiktok.buyer.returns").short_text()
+                    .splitlines() if line.startswith(tip))
+    assert not any(f"{tip}{name}：" in anywhere for name in ("越南", "美国", "泰国"))
 
 
 def test_hours_show_the_services_own_day_beside_the_users(catalog: Catalog) -> None:

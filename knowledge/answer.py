@@ -290,7 +290,7 @@ def direct_answer(
         context = None
     if context is not None:
         result = _in_context(catalog, index, question, suggestions, context)
-    elif result.platform is None and not result.confident:
+    elif result.platform is None:
         result = _platform_by_facts(catalog, index, question, result, asked)
     ref, from_search = _target(catalog, result, asked, context)
     ref, lexical, beyond = _facts_matching(catalog, index, question, result, asked, ref,
@@ -369,20 +369,29 @@ def _channel_has(catalog: Catalog, platform_id: str, kinds: Sequence[Aspect],
 
 def _platform_by_facts(catalog: Catalog, index: SearchIndex, question: str,
                        result: SearchResult, asked: AskedAspects) -> SearchResult:
-    """No platform named and search unsure: the platform one of whose facts the
-    question's words tell clearly, where no other platform's come near ("Order Received
-    and Return/Refund are greyed out" is Shopee's); else the result as it was."""
+    """No platform named: the platform one of whose facts the question's words tell
+    clearly, where no other platform's come near ("Order Received and Return/Refund are
+    greyed out" is Shopee's), even where search was sure of a card (a scam story every
+    platform has a card for: "a buyer wants me to scan a QR code" is Etsy's); else the
+    result as it was. Every platform's facts are scored against one reading of it."""
     best: list[tuple[float, str]] = []
-    for platform in catalog.platforms.values():
-        matches = [m for m in index.facts.match(question, platform.id, exclude=asked.words,
-                                                 asked=asked.words_of(asked.first))
-                   if m.shared >= PLATFORM_BY_FACT_WORDS]
-        if matches:
-            best.append((matches[0].score, platform.id))
+    found = index.facts.match_platforms(question, exclude=asked.words,
+                                        asked=asked.words_of(asked.first))
+    for platform_id, matches in found.items():
+        told = [m for m in matches if m.shared >= PLATFORM_BY_FACT_WORDS]
+        if told and platform_id in catalog.platforms:
+            best.append((told[0].score, platform_id))
     best.sort(reverse=True)
     if not best or (len(best) > 1 and best[0][0] < PLATFORM_BY_FACT_MARGIN * best[1][0]):
         return result
-    return replace(result, platform=best[0][1], implied=True)
+    platform = best[0][1]
+    # the cards search found are that platform's only (a card of the platform search
+    # would guess is no answer about this one)
+    cards = tuple(m for m in result.matches if m.ref.platform == platform)
+    confident = result.confident and bool(result.matches) and \
+        result.matches[0].ref.platform == platform
+    return replace(result, platform=platform, implied=True, matches=cards,
+                   confident=confident)
 
 
 def _same_target(result: SearchResult, ref: CardRef) -> bool:

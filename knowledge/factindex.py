@@ -320,9 +320,21 @@ class FactIndex:
         note that happens to say 电话 over the numbers themselves. They count a little,
         and as words the question shares with a fact, except those in `asked` (the
         words of the aspect the answer is about: every fact of it says them)."""
-        docs = self._docs.get(platform)
-        if docs is None:
+        if platform not in self._docs:
             return []
+        query = self._query(question, role, exclude, asked)
+        return self._scored(platform, query, role=role, paths=paths, site=site)
+
+    def match_platforms(self, question: str, *, exclude: Iterable[str] = (),
+                        asked: Iterable[str] = ()) -> dict[str, list[FactMatch]]:
+        """`match` for every platform, the question read once (a question that names
+        no platform is looked for in all of them)."""
+        query = self._query(question, None, exclude, asked)
+        return {platform: self._scored(platform, query) for platform in self._docs}
+
+    def _query(self, question: str, role: str | None, exclude: Iterable[str],
+               asked: Iterable[str]) -> tuple[dict[str, float], set[str]]:
+        """The question's terms with their weights, and the asked words' terms."""
         idf = self._idf
         words = list(exclude)
         skip = self._role_names.get(role or "", self._all_names).words | (
@@ -354,8 +366,16 @@ class FactIndex:
         said = {t for w in asked for t in terms(w)}
         wanted = {t: w for t, w in wanted.items()
                   if t not in skip and idf.get(t, 0.0) >= MIN_IDF and not self._misspelt_name(t)}
+        return wanted, said
+
+    def _scored(self, platform: str, query: tuple[dict[str, float], set[str]], *,
+                role: str | None = None, paths: Iterable[str] | None = None,
+                site: str | None = None) -> list[FactMatch]:
+        wanted, said = query
         if not wanted:
             return []
+        idf = self._idf
+        docs = self._docs[platform]
         allowed = None if paths is None else set(paths)
         avg = self._avg[platform]
         out: list[FactMatch] = []

@@ -474,3 +474,13 @@ def test_a_topic_word_that_one_fact_alone_matches_asks_that_fact(
     reply = answer(responder, question)
     assert reply.aspect is not None
     assert fact in reply.plain_text()[:300]
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    ("temu退货收不收费", "第一次退货免费"),
+    ("does temu charge a fee for returns", "first return for every order is free"),
+])
+def test_a_question_of_cost_finds_what_is_free(responder: Responder, question: str,
+                                               fact: str) -> None:
+    # 收费 / 免费, "a fee" / "free": the same question of cost (synonyms.yaml)
+    assert fact in answer(responder, question).plain_text()[:300]

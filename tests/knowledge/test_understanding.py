@@ -484,3 +484,14 @@ def test_a_question_of_cost_finds_what_is_free(responder: Responder, question: s
                                                fact: str) -> None:
     # 收费 / 免费, "a fee" / "free": the same question of cost (synonyms.yaml)
     assert fact in answer(responder, question).plain_text()[:300]
+
+
+@pytest.mark.parametrize(("question", "card"), [
+    ("temu买的花瓶寄到是碎的", "temu.buyer.returns"),
+    ("tmall上买的裙子跟图片不一样", "tmall.buyer.after_sales"),
+])
+def test_everyday_words_for_damage_or_a_mismatch_find_the_returns_card(
+    responder: Responder, question: str, card: str
+) -> None:
+    reply = answer(responder, question)
+    assert reply.ref is not None and reply.ref.key == card

@@ -17,7 +17,9 @@ Why it is built this way:
 * A word inside a longer recognised word does not count ("回复" in "没回复", "open" in
   "open a case"), and `weak` words count only when nothing stronger is asked.
 * Several aspects may be asked at once; they are ranked by the file's `order`, most
-  specific situation first ("黑五回复慢吗" is about the holiday).
+  specific situation first ("黑五回复慢吗" is about the holiday) — except that in a
+  message of several clauses, those of the clause that asks (a question word, a question
+  mark) come first: the others tell the story ("我是个人卖家 只能发邮件 一般多久会回").
 * A duration counts as time already waited only next to an `elapsed` word
   ("48小时没回", "after 3 days"); "72小时内" is a deadline, "24小时客服" opening hours.
 """
@@ -29,6 +31,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import pairwise
 from typing import NamedTuple
 
 from rapidfuzz import process
@@ -133,6 +136,40 @@ _NO_REPLY_HAN = re.compile(r"(?:没有|没|不|未)[^，。？！,.?!]{0,3}?"
 # (not 那 or 该 alone: "那邮件怎么联系" is "then", "我该打电话吗" is "should")
 _POINTERS_HAN = ("这个", "那个", "这种", "那种", "这些", "那些")
 _POINTERS_EN = frozenset({"this", "that", "these", "those"})
+
+
+# a clause that asks: a question word in it, or a question mark after it
+_ASKING_HAN = re.compile(r"[吗呢么几哪谁啥咋]|多久|多长|是否|能否|能不能|可不可以|有没有"
+                         r"|是不是|如何|要不要|会不会")
+_ASKING_EN = frozenset("""how what when where who which why can could do does did is are
+    should will would shall may""".split())  # noqa: SIM905
+
+
+def _asking_clauses(analyzed: Analyzed) -> list[tuple[int, int]]:
+    """The clauses of a message of several that ask (spans of `compact`); none when it
+    has one clause, or every clause asks."""
+    edges = [0, *analyzed.breaks, len(analyzed.compact)]
+    clauses = [(a, b) for a, b in pairwise(edges) if b > a]
+    if len(clauses) < 2:
+        return []
+    asking = []
+    for a, b in clauses:
+        first = next((t for t in analyzed.tokens if a <= t.start < b), None)
+        if (b in analyzed.asked_at or _ASKING_HAN.search(analyzed.compact[a:b])
+                or (first is not None and first.start == a
+                    and first.raw.lower() in _ASKING_EN)):
+            asking.append((a, b))
+    return asking if len(asking) < len(clauses) else []
+
+
+_MAY_HAN = re.compile(r"能|可以|允许")
+_MAY_EN = frozenset({"can", "could", "may", "allowed", "able"})
+
+
+def _may(analyzed: Analyzed, start: int, end: int) -> bool:
+    """Whether the clause asks whether one may ("能…吗", "can I …")."""
+    return bool(_MAY_HAN.search(analyzed.compact[start:end])) or any(
+        start <= t.start < end and t.raw.lower() in _MAY_EN for t in analyzed.tokens)
 
 
 def _past(raw: str) -> bool:
@@ -269,8 +306,18 @@ class AspectDetector:
         other = {h.group for h in counted if h.group in _CHANNELS and (
             _OTHER.search(analyzed.compact[max(0, h.start - 4):h.start])
             or before.get(h.start) in _OTHER_EN)}
+        # a message of several clauses asks in the one with a question word; the others
+        # tell the story ("我是个人卖家 只能发邮件 一般多久会回": the reply time)
+        asking = _asking_clauses(analyzed)
+        asked_here = {h.group for h in counted if any(a <= h.start < b for a, b in asking)}
+        if any(_may(analyzed, a, b) for a, b in asking):
+            # "我是个人卖家，能申请电话回电吗": who may is asked where "can I" is, whoever
+            # the story says the asker is
+            asked_here.add(Aspect.eligibility.value)
+        if not (asked_here and found - asked_here):
+            asked_here = set()
         aspects = tuple(Aspect(g) for g in sorted(
-            found, key=lambda g: (g not in other, self._order[g])))
+            found, key=lambda g: (g not in other, g not in asked_here, self._order[g])))
         # reach words stay words of the question: "联系卖家" is what a fact says
         said = [h for h in hits if h.group not in (_REACH, _APP, _WEB, _CONSEQUENCE, _AWAITED)]
         words = tuple(dict.fromkeys(h.word for h in said))

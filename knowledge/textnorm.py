@@ -35,6 +35,7 @@ _HAN_ONLY_RE = re.compile(f"[{_HAN_CLASS}]+")
 # a text is split into runs of ideographs and runs of ASCII letters/digits; anything
 # else (punctuation, spaces, emoji, other scripts) only separates
 _PIECE_RE = re.compile(f"(?P<han>[{_HAN_CLASS}]+)|(?P<latin>[0-9A-Za-z]+)")
+_CLAUSE_END = frozenset(",.!?;:，。！？；：、~～")
 _TAG_RE = re.compile(r"<[^<>]{0,200}>")
 
 # Mainland writing still uses these older simplified forms; zhconv keeps them as they
@@ -197,6 +198,11 @@ class Analyzed:
     compact: str
     tokens: tuple[Token, ...]
     han_runs: tuple[tuple[int, int], ...]
+    # where a clause ends, as offsets into `compact`: a punctuation mark, or a space
+    # between two Chinese runs ("我是个人卖家 只能发邮件 一般多久回")
+    breaks: tuple[int, ...] = ()
+    # the breaks, and the end, that a question mark closes
+    asked_at: tuple[int, ...] = ()
 
 
 def analyze(text: str, limit: int | None = MAX_QUERY_CHARS) -> Analyzed:
@@ -209,7 +215,15 @@ def analyze(text: str, limit: int | None = MAX_QUERY_CHARS) -> Analyzed:
     han_runs: list[tuple[int, int]] = []
     offset = 0
     last = len(pieces) - 1
+    breaks: list[int] = []
+    asked_at: list[int] = []
     for n, (begin, finish, han, raw) in enumerate(pieces):
+        if n and pieces[n - 1][1] != begin:
+            between = cleaned[pieces[n - 1][1]:begin]
+            if (han and pieces[n - 1][2]) or not _CLAUSE_END.isdisjoint(between):
+                breaks.append(offset)
+                if "?" in between or "？" in between:
+                    asked_at.append(offset)
         end = offset + len(raw)
         if han:
             han_runs.append((offset, end))
@@ -223,9 +237,14 @@ def analyze(text: str, limit: int | None = MAX_QUERY_CHARS) -> Analyzed:
             tokens.append(Token(raw, stem(lower), offset, end, strong))
             parts.append(lower)
         offset = end
+    tail = cleaned[pieces[-1][1]:] if pieces else ""
+    if "?" in tail or "？" in tail:
+        asked_at.append(offset)
     return Analyzed(
         text=cleaned,
         compact="".join(parts),
         tokens=tuple(tokens),
         han_runs=tuple(han_runs),
+        breaks=tuple(breaks),
+        asked_at=tuple(asked_at),
     )

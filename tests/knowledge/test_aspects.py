@@ -16,6 +16,7 @@ from knowledge.aspects import AspectDetector, parse_elapsed
 from knowledge.catalog import DATA_DIR, Catalog, CatalogError, load_catalog
 from knowledge.schema import Aspect
 from knowledge.search import SearchIndex
+from knowledge.textnorm import analyze
 from tests.knowledge.conftest import write_catalog
 
 
@@ -506,3 +507,26 @@ def test_a_word_listed_in_its_past_form_still_counts(detector: AspectDetector) -
 def test_an_aspect_from_a_weak_word_alone_is_marked_a_guess(detector: AspectDetector) -> None:
     assert detector.detect("any spare time for me").weak
     assert not detector.detect("what time do they open").weak
+
+
+def test_a_message_is_cut_into_clauses_at_punctuation_and_spaces_between_chinese() -> None:
+    analyzed = analyze("我是个人卖家 只能发邮件 一般多久会回")
+    assert analyzed.breaks == (6, 11)
+    mixed = analyze("opened a case 3 days ago. is a new one a good idea?")
+    assert len(mixed.breaks) == 1 and mixed.asked_at == (len(mixed.compact),)
+
+
+@pytest.mark.parametrize(("question", "aspect"), [
+    # the story in one clause, the question in another: what the question clause asks
+    ("我是个人卖家 只能发邮件 一般多久会回", Aspect.response_time),
+    ("越南站卖家一直不理我，tiktok会出面吗", Aspect.intervene),
+    ("shopee seller ignored me for a week. will shopee step in?", Aspect.intervene),
+    # "can I" asks who may, whoever the story says the asker is
+    ("我是个人卖家，能申请电话回电吗", Aspect.eligibility),
+    ("I'm an individual seller. can I get a phone call from support?", Aspect.eligibility),
+    # one clause: the file's order, as before
+    ("48小时没回怎么办", Aspect.followup),
+])
+def test_the_clause_that_asks_says_what_is_asked(detector: AspectDetector, question: str,
+                                                 aspect: Aspect) -> None:
+    assert detector.detect(question).first is aspect

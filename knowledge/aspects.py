@@ -31,13 +31,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
-from itertools import pairwise
 from typing import NamedTuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from knowledge import textnorm
+from knowledge.clauses import asking_clauses, asks_may
 from knowledge.schema import CHANNEL_ASPECTS, Aspect, AspectsFile, AspectWords
 from knowledge.sounds import may_replace
 from knowledge.textnorm import STOPWORDS, Analyzed, analyze, has_han
@@ -136,40 +136,6 @@ _NO_REPLY_HAN = re.compile(r"(?:没有|没|不|未)[^，。？！,.?!]{0,3}?"
 # (not 那 or 该 alone: "那邮件怎么联系" is "then", "我该打电话吗" is "should")
 _POINTERS_HAN = ("这个", "那个", "这种", "那种", "这些", "那些")
 _POINTERS_EN = frozenset({"this", "that", "these", "those"})
-
-
-# a clause that asks: a question word in it, or a question mark after it
-_ASKING_HAN = re.compile(r"[吗呢么几哪谁啥咋]|多久|多长|是否|能否|能不能|可不可以|有没有"
-                         r"|是不是|如何|要不要|会不会")
-_ASKING_EN = frozenset("""how what when where who which why can could do does did is are
-    should will would shall may""".split())  # noqa: SIM905
-
-
-def _asking_clauses(analyzed: Analyzed) -> list[tuple[int, int]]:
-    """The clauses of a message of several that ask (spans of `compact`); none when it
-    has one clause, or every clause asks."""
-    edges = [0, *analyzed.breaks, len(analyzed.compact)]
-    clauses = [(a, b) for a, b in pairwise(edges) if b > a]
-    if len(clauses) < 2:
-        return []
-    asking = []
-    for a, b in clauses:
-        first = next((t for t in analyzed.tokens if a <= t.start < b), None)
-        if (b in analyzed.asked_at or _ASKING_HAN.search(analyzed.compact[a:b])
-                or (first is not None and first.start == a
-                    and first.raw.lower() in _ASKING_EN)):
-            asking.append((a, b))
-    return asking if len(asking) < len(clauses) else []
-
-
-_MAY_HAN = re.compile(r"能|可以|允许")
-_MAY_EN = frozenset({"can", "could", "may", "allowed", "able"})
-
-
-def _may(analyzed: Analyzed, start: int, end: int) -> bool:
-    """Whether the clause asks whether one may ("能…吗", "can I …")."""
-    return bool(_MAY_HAN.search(analyzed.compact[start:end])) or any(
-        start <= t.start < end and t.raw.lower() in _MAY_EN for t in analyzed.tokens)
 
 
 def _past(raw: str) -> bool:
@@ -308,9 +274,9 @@ class AspectDetector:
             or before.get(h.start) in _OTHER_EN)}
         # a message of several clauses asks in the one with a question word; the others
         # tell the story ("我是个人卖家 只能发邮件 一般多久会回": the reply time)
-        asking = _asking_clauses(analyzed)
+        asking = asking_clauses(analyzed)
         asked_here = {h.group for h in counted if any(a <= h.start < b for a, b in asking)}
-        if any(_may(analyzed, a, b) for a, b in asking):
+        if any(asks_may(analyzed, a, b) for a, b in asking):
             # "我是个人卖家，能申请电话回电吗": who may is asked where "can I" is, whoever
             # the story says the asker is
             asked_here.add(Aspect.eligibility.value)

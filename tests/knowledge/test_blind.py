@@ -1,7 +1,8 @@
 """Questions nobody tuned for (tests/knowledge/blind.yaml, and six sets written the
 same way later: blind_extra.yaml as `dev2`, blind_dev3.yaml as `dev3` and blind_dev4.yaml
 as `dev4`, tuned on, and blind_fresh.yaml as `test2`, blind_test3.yaml as `test3` and
-blind_test4.yaml as `test4`, held out like `test`): how
+blind_test4.yaml as `test4`, held out like `test`; then blind_dev5.yaml as `dev5` and
+blind_test5.yaml as `test5`): how
 often the first reply shows the asked fact within 300 characters, per split.
 
 The floors are what the answering path reaches today, measured, not the goal: issue #18
@@ -20,8 +21,8 @@ from knowledge.catalog import load_catalog
 from knowledge.reply import Responder
 from tests.knowledge import blind
 
-FLOORS = {"dev": 0.95, "test": 0.82, "dev2": 0.83, "test2": 0.77, "dev3": 0.87,
-          "test3": 0.83, "dev4": 0.81, "test4": 0.78, "test5": 0.70, "dev5": 0.70}
+FLOORS = {"dev": 0.95, "test": 0.83, "dev2": 0.84, "test2": 0.78, "dev3": 0.87,
+          "test3": 0.84, "dev4": 0.84, "test4": 0.79, "test5": 0.71, "dev5": 0.74}
 DATA = Path(__file__).resolve().parents[2] / "knowledge" / "data"
 
 

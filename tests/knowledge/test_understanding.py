@@ -495,3 +495,14 @@ def test_everyday_words_for_damage_or_a_mismatch_find_the_returns_card(
 ) -> None:
     reply = answer(responder, question)
     assert reply.ref is not None and reply.ref.key == card
+
+
+def test_a_scam_story_that_mentions_a_call_is_about_the_scam_not_the_number(
+    responder: Responder,
+) -> None:
+    # a phone fact matching the story's words a little better is no reason to list numbers
+    reply = answer(responder, "my mom got a call from someone claiming to be amazon, her "
+                              "account was compromised and she was told to read back a code. "
+                              "whats the rule")
+    assert reply.aspect is Aspect.safety
+    assert "400-810-5666" not in reply.plain_text()[:300]

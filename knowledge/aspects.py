@@ -113,6 +113,12 @@ _WHEN_SERVED = ("开", "关", "上班", "下班", "营", "有", "在", "能打",
                 "联系", "能找", "找", "人工", "客服", "接", "回")
 
 
+# someone saying who they are: one of _SAYS, a person, a form of "be"
+_SAYS = frozenset({"say", "says", "said", "saying", "claim", "claims", "claimed", "claiming"})
+_PERSON = frozenset({"he", "she", "they", "it", "we"})
+_BE = frozenset({"is", "was", "are", "were"})
+
+
 # how many, before "hour(s)": a length of time ("for an hour", "a few hours"), not the
 # opening hours ("24 hours" is a phrase of its own, round the clock)
 _SOME = frozenset({"a", "an", "few", "several", "couple", "many", "two", "three", "half"})
@@ -365,6 +371,14 @@ class AspectDetector:
                 if reply is not None:
                     hits.append(_Hit(Aspect.followup.value, tokens[i].start, tokens[reply].end,
                                      False, " ".join(t.raw for t in tokens[i:reply + 1])))
+            if (tokens[i].raw.lower() in _SAYS and i + 2 < len(tokens)
+                    and tokens[i + 1].raw.lower() in _PERSON
+                    and tokens[i + 2].raw.lower() in _BE):
+                # "saying he was from amazon", "said she is Etsy support": someone who says
+                # who they are — whom to trust is the question (the words file lists the
+                # commonest, "saying they are"; any person is said so)
+                hits.append(_Hit(Aspect.safety.value, tokens[i].start, tokens[i + 2].end, False,
+                                 " ".join(t.raw for t in tokens[i:i + 3])))
             if first == "hour" and i > 0 and (stems[i - 1].isdigit() or stems[i - 1] in _SOME):
                 continue  # "on hold for an hour", "48 hours": a length of time, no hours
             for phrase in self._latin_by_first.get(first, ()):

@@ -530,3 +530,12 @@ def test_a_message_is_cut_into_clauses_at_punctuation_and_spaces_between_chinese
 def test_the_clause_that_asks_says_what_is_asked(detector: AspectDetector, question: str,
                                                  aspect: Aspect) -> None:
     assert detector.detect(question).first is aspect
+
+
+@pytest.mark.parametrize("question", [
+    "a man phoned my dad saying he was from amazon and wanted the code they texted",
+    "got a message from a woman who said she is etsy support",
+])
+def test_anyone_saying_who_they_are_is_a_question_of_trust(detector: AspectDetector,
+                                                          question: str) -> None:
+    assert detector.detect(question).first is Aspect.safety

@@ -139,6 +139,12 @@ _NO_REPLY_HAN = re.compile(r"(?:没有|没|不|未)[^，。？！,.?!]{0,3}?"
                            r"|(?<![处管整代经清助修护料])理(?:我|$))")
 
 
+# "says they are" in Chinese: 说(他/她/自己)是, up to eight characters (a platform's name),
+# then the service or its people
+_CLAIMS_HAN = re.compile(r"说(?:他|她|自己|他们)?是[^，。？！,.?!]{0,8}?"
+                         r"(?:客服|官方|员工|工作人员|小二)")
+
+
 # (not 那 or 该 alone: "那邮件怎么联系" is "then", "我该打电话吗" is "should")
 _POINTERS_HAN = ("这个", "那个", "这种", "那种", "这些", "那些")
 _POINTERS_EN = frozenset({"this", "that", "these", "those"})
@@ -324,6 +330,11 @@ class AspectDetector:
         # a reply not (yet) given, however it is put: "到现在也没有回复", "两天都没理我"
         for match in _NO_REPLY_HAN.finditer(compact):
             hits.append(_Hit(Aspect.followup.value, match.start(), match.end(), False,
+                             match.group()))
+        # someone who says they are the service ("说是天猫客服", "说他是亚马逊的工作人员"):
+        # whom to trust is the question, whatever they want
+        for match in _CLAIMS_HAN.finditer(compact):
+            hits.append(_Hit(Aspect.safety.value, match.start(), match.end(), False,
                              match.group()))
         # words that start with a digit or letter ("24小时", "7x24")
         for token in analyzed.tokens:

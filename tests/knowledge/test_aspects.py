@@ -539,3 +539,21 @@ def test_the_clause_that_asks_says_what_is_asked(detector: AspectDetector, quest
 def test_anyone_saying_who_they_are_is_a_question_of_trust(detector: AspectDetector,
                                                           question: str) -> None:
     assert detector.detect(question).first is Aspect.safety
+
+
+@pytest.mark.parametrize("question", [
+    "有个人加我微信说是天猫客服，要给我办理退款",  # 说是 … 客服
+    "打电话的人说他是亚马逊的工作人员，让我转账",
+    "收到短信说我的亚马逊账户被锁了，点链接解锁",  # a link to click
+    "etsy buyer wants to pay me outside etsy via zelle, ok?",  # paying off the platform
+])
+def test_what_scammers_say_and_ask_for_is_a_question_of_trust(detector: AspectDetector,
+                                                               question: str) -> None:
+    assert detector.detect(question).first is Aspect.safety
+
+
+def test_saying_what_someone_said_is_no_claim_to_be_the_service(
+    detector: AspectDetector,
+) -> None:
+    # 说是 without the service after it: what was said, not who says they are
+    assert Aspect.safety not in detector.detect("客服说是要等三天才有结果").aspects

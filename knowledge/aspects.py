@@ -173,8 +173,12 @@ class AspectDetector:
     """Built once per catalog (the search index owns one); `detect` only reads."""
 
     def __init__(self, words: AspectsFile | None, known: Iterable[str] = (),
-                 places: Iterable[str] = ()) -> None:
+                 places: Iterable[str] = (), pairs: Iterable[str] = ()) -> None:
         self._order: dict[str, int] = {}
+        # two-character words the knowledge files use ("恢复"): a character that makes one
+        # with its neighbour is that word, not a typo of an aspect word ("多久能恢复" is no
+        # "多久能回" typed wrong)
+        self._pairs = frozenset(pairs)
         # place names (sites, countries) and platform names, normalised: never part of
         # an aspect word read with a typo
         self._places = tuple(sorted({c for p in places if (c := analyze(p, limit=None).compact)
@@ -359,6 +363,9 @@ class AspectDetector:
                     # the wrong character is not part of a known word, and the kept
                     # ones are not all known words already ("时客服" is not "假客服")
                     if covered[p] or all(covered[j] for j in range(s, s + length) if j != p):
+                        continue
+                    if ((p + 1 == s + length and compact[p:p + 2] in self._pairs)
+                            or (p == s and p > 0 and compact[p - 1:p + 1] in self._pairs)):
                         continue
                     key = compact[s:p] + "\0" + compact[p + 1:s + length]
                     for surface in self._han_masked.get(key, ()):

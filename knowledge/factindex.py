@@ -233,6 +233,10 @@ class FactIndex:
                 weights[term] += CONTEXT_WEIGHT
         return dict(weights)
 
+    def han_pairs(self) -> frozenset[str]:
+        """The two-character Chinese terms the facts use."""
+        return frozenset(t for t in self._idf if len(t) == 2 and has_han(t))
+
     def _misspelt_name(self, term: str) -> bool:
         """"amazom" is Amazon typed wrong (search reads it so), not a word to match."""
         if len(term) < 5 or has_han(term) or term in self._idf:

@@ -253,10 +253,11 @@ class SearchIndex:
         places = [w for p in catalog.platforms.values() for site in p.sites
                   for w in (site.name.zh, *site.keywords)]
         places += [w for p in catalog.platforms.values() for w in (p.name.zh, *p.keywords)]
-        self.aspects = AspectDetector(catalog.aspect_words, known=self._vocab, places=places)
-        self._parties = PartyReader(catalog.aspect_words.parties if catalog.aspect_words else None)
         # which facts a question's own words match, for the answer to lead with them
         self.facts = FactIndex(catalog)
+        self.aspects = AspectDetector(catalog.aspect_words, known=self._vocab, places=places,
+                                      pairs=self.facts.han_pairs())
+        self._parties = PartyReader(catalog.aspect_words.parties if catalog.aspect_words else None)
 
     # --- public ----------------------------------------------------------------------
 

@@ -557,3 +557,11 @@ def test_saying_what_someone_said_is_no_claim_to_be_the_service(
 ) -> None:
     # 说是 without the service after it: what was said, not who says they are
     assert Aspect.safety not in detector.detect("客服说是要等三天才有结果").aspects
+
+
+def test_a_word_the_files_use_is_no_typo_of_an_aspect_word(detector: AspectDetector) -> None:
+    # 恢 sounds like 回, but 恢复 is a word: "how long until it is restored", not "回"
+    read = dict(detector.detect("沃尔玛卖家 账户被暂停了 多久能恢复").read_as)
+    assert "多久能回" not in read
+    # a real typo still reads: 会 for 回 at the end, with no word made of it
+    assert "多久能回" in dict(detector.detect("客服多久能会").read_as)

@@ -185,6 +185,12 @@ class PartyReader:
             more = next((r for r in analyzed.han_runs if r[0] == name_end), None)
             if more is not None:
                 after += compact[more[0]:more[1]]
+        elif name_end is None:
+            # an English word glued on reads on with it: "买家开case了"
+            word = next((t for t in analyzed.tokens if t.start == run[1]), None)
+            if word is not None:
+                more = next((r for r in analyzed.han_runs if r[0] == word.end), None)
+                after += compact[word.start:more[1] if more is not None else word.end]
         towards = self._towards_in(before)
         if towards is not None and start - len(towards) not in platforms:
             return True

@@ -81,6 +81,10 @@ def responder() -> Responder:
     ("message the tiktok shop seller about my order", "buyer"),
     # "this"/"some" + role word: someone else
     ("this seller on tiktok shop keeps ignoring me", "buyer"),
+    # an English word glued on reads on: the buyer opened a case against the asker
+    ("易集 买家开case了 我要多久内回复", "seller"),
+    # ... but a buyer's right asked in general is a buyer's question
+    ("Etsy 買家開case有期限嗎", "buyer"),
 ])
 def test_who_asks(index: SearchIndex, question: str, asker: str | None) -> None:
     assert index.search(question).role == asker

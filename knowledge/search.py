@@ -829,6 +829,7 @@ class SearchIndex:
         marked: set[tuple[str, str]] = set()
         told: set[tuple[str, str]] = set()
         named: set[tuple[str, str]] = set()
+        implied: set[tuple[str, str]] = set()
         sites: list[tuple[int, int, str, str]] = []  # (-length, start, site, platform)
         for hit in hits:
             hints = self._hints.get(hit.concept)
@@ -839,7 +840,9 @@ class SearchIndex:
                 mentions.append((hit.start, next(iter(hints.platforms))))
             if hints.roles and hit not in party_hits:  # (the other party's: below)
                 mine = self._parties.names_asker(analyzed, hit.start)
-                (marked if mine else named).update(
+                # (a site's name says a role less than a role word: "美国站" is how sellers
+                # speak, but "美国站买家客服" is a buyer's)
+                (marked if mine else implied if hints.sites else named).update(
                     (p, r) for p, r in hints.roles if self._names_role(hit, r))
             for p, s in hints.sites:
                 sites.append((-(hit.end - hit.start), hit.start, s, p))
@@ -862,7 +865,7 @@ class SearchIndex:
             site_platforms = frozenset(p for _, _, s, p in sites if s == site)
         role = None
         sure = False
-        for pairs in (marked, told, named):
+        for pairs in (marked, told, named, implied):
             # the named platform's roles, where it has the role named: a Walmart seller's
             # "customer" names Walmart's sellers, and no other platform's buyers; a role
             # the named platform lacks is just a word (Tmall's 商家 is the shop a shopper
@@ -872,7 +875,7 @@ class SearchIndex:
             if not roles:
                 continue
             role = next(iter(roles)) if len(roles) == 1 else None
-            sure = pairs is not named
+            sure = pairs is not named and pairs is not implied
             break
         return platform, role, site, site_platforms, sure
 

@@ -584,7 +584,9 @@ def _asked(
         # "店铺客服", "how do i message the shop": how to reach the channel named
         asked = replace(asked, aspects=(Aspect.entry,))
     elif asked.first is None:
-        if lexical:
+        # (a weak match on single characters alone is a coincidence: "会员积分" shares 会
+        # and 员 with "联邦贸易委员会", and is no question about scams)
+        if lexical and not (lexical[0].by_characters and lexical[0].score < LEXICAL_FOCUS):
             return replace(asked, aspects=(_aspect_of(catalog, lexical[0].fact),)), lexical
         same_issue = not result.confident or (
             context is not None and result.matches[0].ref.issue == context.ref.issue)

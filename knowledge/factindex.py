@@ -121,6 +121,8 @@ class FactMatch:
     score: float
     shared: int  # how many different terms of the question itself the fact has
     rare: bool = False  # one of them is rare in the knowledge files (idf >= RARE_IDF)
+    # on single Chinese characters alone, no word ("会员积分" in "委员会"): a coincidence
+    by_characters: bool = False
 
     @property
     def telling(self) -> bool:
@@ -392,10 +394,12 @@ class FactIndex:
             score = 0.0
             shared = 0
             rare = False
+            worded = False
             for term, weight in wanted.items():
                 tf = doc.get(term)
                 if not tf:
                     continue
+                worded = worded or not term.startswith(_CHAR)
                 # the question's own words, not synonyms, nor the aspect's own words
                 if weight == 1.0 or (weight == READ_WEIGHT and term not in said):
                     shared += 1
@@ -407,7 +411,7 @@ class FactIndex:
                     score *= 1 + COORD * (shared - 1)
                 if site is not None and fact.site == site:
                     score *= SITE_BOOST
-                out.append(FactMatch(fact, score, shared, rare))
+                out.append(FactMatch(fact, score, shared, rare, not worded))
         out.sort(key=lambda m: -m.score)
         return out
 

@@ -506,3 +506,14 @@ def test_a_scam_story_that_mentions_a_call_is_about_the_scam_not_the_number(
                               "whats the rule")
     assert reply.aspect is Aspect.safety
     assert "400-810-5666" not in reply.plain_text()[:300]
+
+
+def test_a_few_characters_in_common_tell_no_aspect(responder: Responder) -> None:
+    # "会员积分" shares 会 and 员 with "联邦贸易委员会" in a scam-report note: no scam question
+    reply = answer(responder, "temu会员积分怎么用")
+    assert reply.aspect is not Aspect.safety
+
+
+def test_asking_for_a_size_is_a_question_for_the_shop(responder: Responder) -> None:
+    reply = answer(responder, "天猫上看中一件外套 有没有加大码 问谁")
+    assert reply.ref is not None and reply.ref.issue == "product_question"

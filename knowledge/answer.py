@@ -41,7 +41,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from knowledge.aspects import AskedAspects
+from knowledge.aspects import HOW_LONG, AskedAspects
 from knowledge.card import FactLines, Line, Span, build_card
 from knowledge.catalog import AspectFact, CardRef, Catalog, platform_facts
 from knowledge.conversation import Conversation
@@ -99,11 +99,6 @@ SINGLED_OUT = 3.0  # how far the best fact must match above the next to be the o
 LEAD_OTHER = 1.5  # how much better a fact of no asked aspect must match to lead (on dev)
 # aspects a duration word ("多久", "how many days") may ask for
 _DURATIONS = frozenset({Aspect.response_time, Aspect.deadline, Aspect.retention})
-# words that ask a length of time and nothing more (a reply word says more): after a
-# deadline answer they may ask that deadline on ("how long until I have to send it")
-_HOW_LONG = frozenset({"how long", "多久", "多长时间", "几天", "多少天", "要等", "几个工作日",
-                       "工作日", "business days", "working days", "how many days",
-                       "how many hours"})
 # what a question of how to reach someone asks: addressing the shop that way
 # ("怎么跟店家聊") is the shop's channel; asking anything else ("跟商家谈崩了怎么让平台出面")
 # is not
@@ -348,7 +343,9 @@ def _duration_stated(catalog: Catalog, ref: CardRef | None, asked: AskedAspects,
             or context.aspect != swap[asked.first]):
         return asked
     first, other = asked.first, swap[asked.first]
-    if not set(asked.words_of(first)) <= _HOW_LONG:
+    # (words that ask a length of time and nothing more: after a deadline answer they
+    # may ask that deadline on, "how long until I have to send it")
+    if not set(asked.words_of(first)) <= HOW_LONG:
         return asked  # "how long does temu take to answer": a reply time, stated or not
     stated = {a for f in _facts_of(platform) if _for_role(f, ref.role)
               for a in f.aspects & {first, other}}

@@ -42,7 +42,7 @@ from knowledge.schema import CHANNEL_ASPECTS, Aspect, AspectsFile, AspectWords
 from knowledge.sounds import may_replace
 from knowledge.textnorm import STOPWORDS, Analyzed, analyze, has_han
 
-__all__ = ["AskedAspects", "AspectDetector", "parse_elapsed"]
+__all__ = ["HOW_LONG", "AskedAspects", "AspectDetector", "parse_elapsed"]
 
 _ELAPSED = "elapsed"  # the pseudo-aspect of the `elapsed` words
 _REACH = "reach"  # the pseudo-aspect of the `reach` words
@@ -145,9 +145,25 @@ _CLAIMS_HAN = re.compile(r"说(?:他|她|自己|他们)?是[^，。？！,.?!]{0
                          r"(?:客服|官方|员工|工作人员|小二)")
 
 
+# words that ask a length of time and nothing more (a reply word says more): of what, the
+# rest of the question says ("退款多久到账" is the money's time, no reply time)
+HOW_LONG = frozenset({"how long", "多久", "多长时间", "几天", "多少天", "要等", "几个工作日",
+                      "工作日", "business days", "working days", "how many days",
+                      "how many hours"})
+
+
 # (not 那 or 该 alone: "那邮件怎么联系" is "then", "我该打电话吗" is "should")
 _POINTERS_HAN = ("这个", "那个", "这种", "那种", "这些", "那些")
 _POINTERS_EN = frozenset({"this", "that", "these", "those"})
+
+
+def _tense_fits(said: tuple[bool, ...], listed: tuple[bool, ...], group: str) -> bool:
+    """Whether words typed in (or not in) their past form may be a word listed so. A
+    past form tells what happened, not what is asked: "a case opened" is no question of
+    opening hours (unless listed so: "closed"). And what is awaited is listed as done
+    ("refunded", "delivered"): "my refund" is no wait for money."""
+    return all(listed_past or not past for past, listed_past in zip(said, listed, strict=True)) \
+        and (group != _AWAITED or said == listed)
 
 
 def _past(raw: str) -> bool:
@@ -282,6 +298,12 @@ class AspectDetector:
             if elapsed is not None and Aspect.deadline.value not in found and not awaited:
                 # (time gone by and still possible? asks the limit: "过了48小时还能提吗")
                 found.add(Aspect.followup.value)
+        if Aspect.response_time.value in found and any(h.group == _AWAITED for h in hits) \
+                and all(h.word in HOW_LONG for h in counted
+                        if h.group == Aspect.response_time.value):
+            # how long money or goods take is no reply time ("退款多久到账", "how long does
+            # delivery take"): what answers it, the facts' words say
+            found.discard(Aspect.response_time.value)
         # another way asked for ("打不通 還有別的號碼嗎", "any other number"): that channel
         # is what is asked, whatever else the question tells
         before = {t.end: t.stem for t in analyzed.tokens}
@@ -402,12 +424,9 @@ class AspectDetector:
             for phrase in self._latin_by_first.get(first, ()):
                 n = len(phrase)
                 if tuple(stems[i:i + n]) == phrase:
-                    # a past form tells what happened, not what is asked: "a case opened"
-                    # is no question of opening hours (unless listed so: "closed")
                     said = tuple(_past(t.raw) for t in tokens[i:i + n])
                     entries = [e for e in self._latin[phrase]
-                               if not any(p and not q for p, q in zip(said, self._past[e[2]],
-                                                                      strict=True))]
+                               if _tense_fits(said, self._past[e[2]], e[0])]
                     hits += self._hits_for(entries, tokens[i].start, tokens[i + n - 1].end)
         return hits
 

@@ -565,3 +565,16 @@ def test_a_word_the_files_use_is_no_typo_of_an_aspect_word(detector: AspectDetec
     assert "多久能回" not in read
     # a real typo still reads: 会 for 回 at the end, with no word made of it
     assert "多久能回" in dict(detector.detect("客服多久能会").read_as)
+
+
+def test_how_long_money_or_goods_take_is_no_reply_time(detector: AspectDetector) -> None:
+    assert Aspect.response_time not in detector.detect("亚马逊退款多久到账").aspects
+    # a reply word still asks the reply time
+    assert detector.detect("亚马逊邮件多久回复").first is Aspect.response_time
+
+
+def test_a_word_awaited_is_listed_as_done_not_as_the_noun(detector: AspectDetector) -> None:
+    # "refunded" is money awaited; "my refund" is what the dispute is about
+    asked = detector.detect("the seller raised a dispute on my refund. how long before "
+                            "shopee decides?")
+    assert asked.first is Aspect.response_time

@@ -641,7 +641,7 @@ class SearchIndex:
                     # "shop" stemmed, and Shopee's own name stemmed
                     stems[i], corrected[i] = raw, True
                     continue
-                if token.stem in self._vocab or token.stem in STOPWORDS:
+                if token.stem in self._vocab or token.stem in STOPWORDS or raw in STOPWORDS:
                     continue
                 if token.stem.isdigit() or _edit_budget(len(token.raw)) == 0:
                     continue

@@ -691,3 +691,11 @@ def test_words_across_的_no_longer_pull_a_stray_fact() -> None:
                               user_zone=ZoneInfo("Asia/Shanghai"),
                               now=datetime(2026, 3, 4, 4, 0, tzinfo=UTC))
     assert isinstance(reply, DirectAnswer) and reply.aspect is not Aspect.languages
+
+
+def test_a_common_word_is_no_typo_of_a_topic(real_index: SearchIndex) -> None:
+    # "take" is one letter from "tax" (stemmed "tak"): bent, it had sent "how long does
+    # amazon take to reply to an email" to the sellers' VAT card
+    result = real_index.search("how long does amazon take to reply to an email")
+    assert "税务" not in result.terms
+    assert result.matches[0].ref.role == "buyer"

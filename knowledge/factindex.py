@@ -235,6 +235,10 @@ class FactIndex:
                 weights[term] += CONTEXT_WEIGHT
         return dict(weights)
 
+    def latin_words(self) -> frozenset[str]:
+        """The English stems the facts use."""
+        return frozenset(t for t in self._idf if not t.startswith(_CHAR) and not has_han(t))
+
     def han_pairs(self) -> frozenset[str]:
         """The two-character Chinese terms the facts use."""
         return frozenset(t for t in self._idf if len(t) == 2 and has_han(t))

@@ -255,8 +255,12 @@ class SearchIndex:
         places += [w for p in catalog.platforms.values() for w in (p.name.zh, *p.keywords)]
         # which facts a question's own words match, for the answer to lead with them
         self.facts = FactIndex(catalog)
+        # words the knowledge files use are those words, never typos of another ("police"
+        # is no misspelt "policy", "show" no "shop", 恢复 no 回复)
+        self._words_used = self.facts.latin_words()
+        self._pairs_used = self.facts.han_pairs()
         self.aspects = AspectDetector(catalog.aspect_words, known=self._vocab, places=places,
-                                      pairs=self.facts.han_pairs())
+                                      pairs=self._pairs_used)
         self._parties = PartyReader(catalog.aspect_words.parties if catalog.aspect_words else None)
 
     # --- public ----------------------------------------------------------------------
@@ -641,7 +645,8 @@ class SearchIndex:
                     # "shop" stemmed, and Shopee's own name stemmed
                     stems[i], corrected[i] = raw, True
                     continue
-                if token.stem in self._vocab or token.stem in STOPWORDS or raw in STOPWORDS:
+                if (token.stem in self._vocab or token.stem in STOPWORDS or raw in STOPWORDS
+                        or token.stem in self._words_used):
                     continue
                 if token.stem.isdigit() or _edit_budget(len(token.raw)) == 0:
                     continue
@@ -769,6 +774,10 @@ class SearchIndex:
                         budget -= 1
                         if budget < 0:
                             return out
+                        if ((p + 1 == s + length and compact[p:p + 2] in self._pairs_used)
+                                or (p == s and compact[p - 1:p + 1] in self._pairs_used)
+                                or (length == 2 and compact[s:s + 2] in self._pairs_used)):
+                            continue  # a word of the files: 恢复 in "多久能恢复"
                         key = compact[s:p] + "\0" + compact[p + 1:s + length]
                         candidates = self._han_masked.get(key, ())
                         if not candidates or all(

@@ -699,3 +699,14 @@ def test_a_common_word_is_no_typo_of_a_topic(real_index: SearchIndex) -> None:
     result = real_index.search("how long does amazon take to reply to an email")
     assert "税务" not in result.terms
     assert result.matches[0].ref.role == "buyer"
+
+
+@pytest.mark.parametrize(("query", "not_read_as"), [
+    ("the man said he is from shopee, is that safe", "sales"),  # "safe" is no "sale"
+    ("police said to report it", "规则"),  # "police" is no "policy"
+    ("it shows delivered", "商家"),  # "shows" is no "shop"
+    ("the seller wants me to pay first", "排队"),  # "wants" is no "wait"
+])
+def test_a_word_the_files_use_is_no_typo_of_another(real_index: SearchIndex, query: str,
+                                                     not_read_as: str) -> None:
+    assert not_read_as not in real_index.search(query).terms

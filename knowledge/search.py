@@ -259,7 +259,8 @@ class SearchIndex:
         # is no misspelt "policy", "show" no "shop", 恢复 no 回复)
         self._words_used = self.facts.latin_words()
         self._pairs_used = self.facts.han_pairs()
-        self.aspects = AspectDetector(catalog.aspect_words, known=self._vocab, places=places,
+        self.aspects = AspectDetector(catalog.aspect_words, known=self._vocab | self._words_used,
+                                      places=places,
                                       pairs=self._pairs_used)
         self._parties = PartyReader(catalog.aspect_words.parties if catalog.aspect_words else None)
 

@@ -173,6 +173,9 @@ class DirectAnswer:
     # a site the question names that the platform's files have nothing for ("shopee
     # vietnam": Vietnam is another platform's site): the answer says so before anything
     uncovered_site: str | None = None
+    # the asker's side, said, that the platform's files have no role for ("我是卖家" on
+    # Shopee, whose files are a shopper's): the answer says so before anything
+    uncovered_role: str | None = None
 
     def shown_lines(self) -> tuple[Line, ...]:
         """`lines` as shown: a strength note that two or more lines repeat is said once,
@@ -320,8 +323,17 @@ def direct_answer(
         # buyer's): the other role's answer, rather than a false "nothing on this"
         answer = _as_other_role(catalog, result, asked, ref, answer, question=question,
                                 lang=lang, user_zone=user_zone, now=now, personal=personal)
+    lacking = result.asker_lacking if answer.ref is not None and \
+        answer.ref.platform == result.platform else None
+    if lacking is not None:
+        # the asker is on a side the files do not cover: nothing specific applies; how to
+        # reach the platform at all (its general card) follows the notice
+        answer = answer_about(catalog, _general(catalog, replace(result, role=None)),
+                              AskedAspects(()), question=question, lang=lang,
+                              user_zone=user_zone, now=now, personal=personal)
     return replace(answer, suggestions=tuple(m.ref for m in result.matches),
-                   uncovered_site=_uncovered_site(catalog, answer.ref, result.site))
+                   uncovered_site=_uncovered_site(catalog, answer.ref, result.site),
+                   uncovered_role=lacking)
 
 
 def _uncovered_site(catalog: Catalog, ref: CardRef | None, site: str | None) -> str | None:

@@ -146,6 +146,9 @@ class SearchResult:
     # the platform is not named but implied by a site or a button only it has ("泰国站卖家…",
     # "still need help按钮没出现")
     implied: bool = False
+    # the asker's own side, said ("我是卖家", 我的店, "i bought"), where the platform has no
+    # such role: Shopee's files are for shoppers only, Walmart's for sellers only
+    asker_lacking: str | None = None
 
 
 # English words that own the noun after them: before a platform's name they are no code
@@ -325,6 +328,8 @@ class SearchIndex:
             if implied:
                 platform = next(iter(owners))
 
+        lacking = self._asker_lacking(hits, analyzed, names, party_hits, platform)
+
         content = [0.0] * len(self._refs)
         for concept, quality in best.items():
             postings = self._postings.get(concept)
@@ -378,7 +383,27 @@ class SearchIndex:
             terms=terms,
             uncovered=uncovered,
             implied=implied,
+            asker_lacking=lacking,
         )
+
+    def _asker_lacking(self, hits: list[_Hit], analyzed: Analyzed,
+                       names: frozenset[tuple[int, int]], party_hits: frozenset[_Hit],
+                       platform: str | None) -> str | None:
+        """The asker's side, where the question says it (a role word marked as the
+        asker's, "我是卖家"; the asker's own words, 我的店 or "i bought") and the platform
+        has no such role; a role word alone may be the other party ("虾皮卖家不发货" is a
+        shopper's), and says nothing here."""
+        roles = self._platform_roles.get(platform or "")
+        if not roles:
+            return None
+        said = set(self._parties.asker_sides(analyzed, names))
+        for hit in hits:
+            hints = self._hints.get(hit.concept)
+            if (hints is not None and hints.roles and hit not in party_hits
+                    and self._parties.names_asker(analyzed, hit.start)):
+                said |= {r for _, r in hints.roles}
+        lacking = said - roles
+        return next(iter(lacking)) if len(lacking) == 1 and not said & roles else None
 
     # --- building --------------------------------------------------------------------
 

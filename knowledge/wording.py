@@ -31,7 +31,7 @@ from knowledge.scam import ScamAlert
 from knowledge.schema import Lang
 from knowledge.smalltalk import SmallTalk
 
-__all__ = ["MAX_ADVICE", "Worded", "site_notice", "word_reply"]
+__all__ = ["MAX_ADVICE", "Worded", "coverage_notices", "site_notice", "word_reply"]
 
 MAX_ADVICE = 2  # platforms whose entries a check lists; more: "which platform?"
 
@@ -59,6 +59,30 @@ def word_reply(
 ) -> Worded:
     """The reply as a title and lines (plain text; renderers escape it)."""
     return _Wording(catalog, lang, user_zone, now, personal).word(reply)
+
+
+def coverage_notices(catalog: Catalog, answer: DirectAnswer, lang: Lang) -> tuple[Line, ...]:
+    """What the answer's platform's files do not cover, of what the question said: a
+    site, or the asker's side ("我是卖家" on Shopee) — said before anything."""
+    notices = (site_notice(catalog, answer, lang), role_notice(catalog, answer, lang))
+    return tuple(n for n in notices if n is not None)
+
+
+def role_notice(catalog: Catalog, answer: DirectAnswer, lang: Lang) -> Line | None:
+    """"Our Shopee guide covers shoppers only; nothing for sellers", where the asker said
+    they are on a side the platform's files have no role for: what follows is the other
+    side's, and the user should know it."""
+    platform = catalog.platform(answer.ref.platform) if answer.ref is not None else None
+    if answer.uncovered_role is None or platform is None:
+        return None
+    sep = "、" if lang == "zh" else ", "
+    return Line.of(Span(LABELS.get("answer.role_not_covered", lang,
+                                   platform=platform.name.get(lang),
+                                   covered=sep.join(LABELS.get(f"answer.side.{r.id}", lang)
+                                                    for r in platform.roles),
+                                   asked=LABELS.get(f"answer.side.{answer.uncovered_role}",
+                                                    lang)),
+                        "italic"))
 
 
 def site_notice(catalog: Catalog, answer: DirectAnswer, lang: Lang) -> Line | None:
@@ -121,8 +145,7 @@ class _Wording:
     def answer(self, answer: DirectAnswer) -> Worded:
         if answer.ref is None:
             return Worded(self.label("reply.not_sure"), ())
-        notice = site_notice(self.catalog, answer, self.lang)
-        first = (notice,) if notice is not None else ()
+        first = coverage_notices(self.catalog, answer, self.lang)
         if answer.aspect is None:
             # nothing in particular asked: the card's short form
             card = build_card(self.catalog, answer.ref, lang=self.lang, user_zone=self.zone,

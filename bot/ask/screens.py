@@ -22,7 +22,7 @@ from knowledge.catalog import CardRef, Catalog
 from knowledge.platforms import UncoveredPlatform
 from knowledge.reply import CheckedAnswer, Nothing, NotSure, Reply
 from knowledge.schema import Aspect, Lang
-from knowledge.wording import site_notice, word_reply
+from knowledge.wording import coverage_notices, word_reply
 from storage.feedback import RETENTION_DAYS, ReplyTimeStat, VoteKind
 
 logger = logging.getLogger(__name__)
@@ -46,9 +46,9 @@ def reply_screen(
             screen = card_screen(catalog, ref, viewer, related=reply.suggestions[1:])
             if screen is None:
                 return not_sure_screen(catalog, reply.suggestions, lang)
-            notice = site_notice(catalog, reply, lang)
-            if notice is not None:
-                screen = replace(screen, lines=(notice, *screen.lines))
+            notices = coverage_notices(catalog, reply, lang)
+            if notices:
+                screen = replace(screen, lines=(*notices, *screen.lines))
             return with_votes(screen, ref, None, lang)
         case DirectAnswer():
             return answer_screen(catalog, reply, viewer, reported)

@@ -64,6 +64,29 @@ async def test_a_site_the_platform_is_not_covered_for_is_said_first(
     assert lines[1] == notice, lines
 
 
+@pytest.mark.parametrize(("question", "user", "notice"), [
+    ("I sell on temu, how do I reach seller support", EN_USER,
+     "Our Temu guide covers shoppers only; nothing for sellers. What follows is for "
+     "shoppers."),
+    ("我在沃尔玛买的电视一直没到", ZH_USER,
+     "沃尔玛 Marketplace的资料只覆盖卖家，没有给买家的信息；下面是卖家的。"),
+])
+async def test_a_side_the_platform_is_not_covered_for_is_said_first(
+    bot: Harness, question: str, user: TgUser, notice: str
+) -> None:
+    # the asker says they sell on a platform whose files are a shopper's (or buy where
+    # they are a seller's): the platform's general way in follows, said to be the other side's
+    await bot.send(question, user=user)
+    lines = [line for line in bot.screen(user).plain.splitlines() if line.strip()]
+    assert lines[1] == notice, lines
+
+
+async def test_the_other_party_named_is_no_side_the_asker_is_on(bot: Harness) -> None:
+    # "虾皮卖家不发货" is a shopper's: no notice
+    await bot.send("虾皮卖家不发货怎么办")
+    assert "没有给卖家的信息" not in bot.screen().plain
+
+
 async def test_the_next_best_matches_are_buttons(bot: Harness) -> None:
     await bot.send("美国站卖家账号被封怎么办")
     related = [d for label, d in bot.screen().buttons() if label.startswith("➡️")]

@@ -205,3 +205,16 @@ def test_a_channel_named_with_no_role_word_is_that_channels_role(responder: Resp
 def test_a_role_the_named_platform_lacks_is_just_a_word(index: SearchIndex) -> None:
     # Tmall has shoppers only: "the shop" is whom the shopper sends things to
     assert index.search("tmall parcel came damaged, what should i send the shop").role is None
+
+
+@pytest.mark.parametrize(("question", "lacking"), [
+    ("我是卖家 shopee客服怎么联系", "seller"),  # marked as the asker's
+    ("I sell on temu, how do I reach seller support", "seller"),  # the asker's own words
+    ("天猫商家后台找小二", "seller"),  # a seller's own tools
+    ("walmart: i bought a tv and it never arrived", "buyer"),
+    ("虾皮卖家不发货怎么办", None),  # the other party, named
+    ("我是卖家 亚马逊客服怎么联系", None),  # a side the platform has
+])
+def test_the_asker_on_a_side_the_platform_lacks(index: SearchIndex, question: str,
+                                                lacking: str | None) -> None:
+    assert index.search(question).asker_lacking == lacking

@@ -43,7 +43,7 @@ from zoneinfo import ZoneInfo
 
 from knowledge.aspects import HOW_LONG, AskedAspects
 from knowledge.card import FactLines, Line, Span, build_card
-from knowledge.catalog import AspectFact, CardRef, Catalog, platform_facts
+from knowledge.catalog import GENERAL_ISSUE, AspectFact, CardRef, Catalog, platform_facts
 from knowledge.conversation import Conversation
 from knowledge.factindex import FactMatch
 from knowledge.followup import max_rounds, playbook, response_window, round_after
@@ -64,7 +64,7 @@ from knowledge.schema import (
     Source,
     SourceKind,
 )
-from knowledge.search import GENERAL_ISSUE, SearchIndex, SearchResult
+from knowledge.search import SearchIndex, SearchResult
 
 __all__ = ["MAX_CHARS", "MAX_LINES", "DirectAnswer", "answer_about", "direct_answer"]
 
@@ -176,6 +176,9 @@ class DirectAnswer:
     # the asker's side, said, that the platform's files have no role for ("我是卖家" on
     # Shopee, whose files are a shopper's): the answer says so before anything
     uncovered_role: str | None = None
+    # no platform named or implied: the answer is the likeliest one's (a guess the user
+    # should see, with the way to another)
+    platform_guessed: bool = False
 
     def shown_lines(self) -> tuple[Line, ...]:
         """`lines` as shown: a strength note that two or more lines repeat is said once,
@@ -333,7 +336,8 @@ def direct_answer(
                               user_zone=user_zone, now=now, personal=personal)
     return replace(answer, suggestions=tuple(m.ref for m in result.matches),
                    uncovered_site=_uncovered_site(catalog, answer.ref, result.site),
-                   uncovered_role=lacking)
+                   uncovered_role=lacking,
+                   platform_guessed=context is None and result.platform is None)
 
 
 def _uncovered_site(catalog: Catalog, ref: CardRef | None, site: str | None) -> str | None:

@@ -55,6 +55,10 @@ NOT_PLATFORMS = frozenset(
      SMALLTALK_FILE}
 )
 
+# The issue id editors give each role's catch-all card ("how do I reach support"): it is
+# the first suggestion when a question says too little, and wins ties.
+GENERAL_ISSUE = "general"
+
 M = TypeVar("M", bound=BaseModel)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -132,6 +136,16 @@ class Catalog:
         if platform is None:
             return None
         return next((c for c in platform.channels if c.id == channel_id), None)
+
+    def general_ref(self, platform_id: str) -> CardRef | None:
+        """The platform's way in for its first role: that role's general card."""
+        platform = self.platforms.get(platform_id)
+        if platform is None or not platform.roles:
+            return None
+        role = platform.roles[0]
+        issue = next((i for i in role.issues if i.id == GENERAL_ISSUE), None) or (
+            role.issues[0] if role.issues else None)
+        return CardRef(platform.id, role.id, issue.id) if issue is not None else None
 
     def site(self, platform_id: str, site_id: str) -> Site | None:
         platform = self.platforms.get(platform_id)

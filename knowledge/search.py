@@ -52,7 +52,7 @@ from rapidfuzz.distance import OSA
 
 from knowledge import textnorm
 from knowledge.aspects import AspectDetector
-from knowledge.catalog import CardRef, Catalog, platform_facts
+from knowledge.catalog import GENERAL_ISSUE, CardRef, Catalog, platform_facts
 from knowledge.factindex import FactIndex
 from knowledge.parties import Party, PartyReader
 from knowledge.platforms import PlatformNames
@@ -103,9 +103,6 @@ ROLE_ABSENT = 0.3  # the card's platform has no such role at all: a seller is no
 UNNAMED_LEAD = 2  # how many platforms, by rank, are not scaled down
 UNNAMED_OTHER = 0.7
 NO_SUCH_SITE = 0.6  # a site was named that the card's platform does not have
-# The issue id editors give each role's catch-all card ("how do I reach support"): it is
-# the first suggestion when a question says too little, and wins ties.
-GENERAL_ISSUE = "general"
 HINT_BONUS = 0.01  # orders cards of the named platform/role first when nothing else does
 
 # Confidence: enough issue-level evidence, and a clear lead over the runner-up.

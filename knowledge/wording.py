@@ -153,6 +153,12 @@ class _Wording:
             if card is not None:
                 return Worded(card.title, (*first, *card.short))
         lines = [*first, *answer.shown_lines()]
+        platform = self.catalog.platform(answer.ref.platform)
+        if answer.platform_guessed and answer.lines and platform is not None:
+            # after the facts: what is asked first, that it is a guess right after
+            lines.append(Line.of(Span(self.label("answer.platform_guessed",
+                                                 platform=platform.name.get(self.lang)),
+                                      "italic")))
         if answer.lines and (source := answer.source_line()):
             lines.append(Line.of(Span(source, "italic")))
             self.quoted = tuple(s.id for s in answer.sources)

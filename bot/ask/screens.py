@@ -94,6 +94,12 @@ def answer_screen(
         sites = [Button(names[s], AnswerFor(replace(ref, site=s), answer.aspect))
                  for s in answer.sites if s in names]
         rows.extend(in_rows(sites, SITES_PER_ROW))
+    if answer.aspect is not None and answer.platform_guessed:
+        # the same question of the other platforms, a tap away
+        others = [Button(p.name.get(lang), AnswerFor(general, answer.aspect))
+                  for p in catalog.platforms.values() if p.id != ref.platform
+                  if (general := catalog.general_ref(p.id)) is not None]
+        rows.extend(in_rows(others, SITES_PER_ROW))
     rows.append((Button(msg("button.track", lang), TrackCase(ref)),))
     rows.append((Button(msg("button.home", lang), Home()),))
     screen = Screen(title=worded.title, lines=lines, buttons=tuple(rows))

@@ -267,3 +267,20 @@ async def test_the_conversation_ends_after_half_an_hour(bot: Harness) -> None:
     bot.clock.advance(timedelta(minutes=31))
     await bot.send("那德国呢")
     assert "0800 290 6666" not in bot.screen().plain
+
+
+async def test_a_platform_guessed_is_said_and_the_others_are_a_tap_away(bot: Harness) -> None:
+    # no platform named: the likeliest one's answer, said to be a guess, the fact first
+    await bot.send("客服电话多少")
+    text = bot.screen().plain
+    assert text.startswith("亚马逊 · 买家 — 客服电话")
+    assert "没说是哪个平台，以上按亚马逊回答" in text
+    assert "天猫" in [label for label, _ in bot.screen().buttons()]
+    await bot.tap("天猫")
+    assert bot.screen().plain.startswith("天猫 — 客服电话")
+
+
+async def test_a_platform_named_is_no_guess(bot: Harness) -> None:
+    await bot.send("天猫客服电话多少")
+    assert "没说是哪个平台" not in bot.screen().plain
+    assert "亚马逊" not in [label for label, _ in bot.screen().buttons()]

@@ -298,7 +298,7 @@ class SearchIndex:
         party_hits = frozenset(
             h for h in hits if any(h.start < p.end and p.start < h.end for p in parties)
             and (hints := self._hints.get(h.concept)) is not None and hints.roles)
-        platform, role, site, site_platforms, sure = self._read_hints(
+        platform, role, site, site_platforms, sure, said = self._read_hints(
             hits, analyzed, names, party_hits, parties)
         if context is not None:
             platform, role, site, site_platforms = self._inherit(
@@ -325,7 +325,7 @@ class SearchIndex:
             if implied:
                 platform = next(iter(owners))
 
-        lacking = self._asker_lacking(hits, analyzed, names, party_hits, platform)
+        lacking = self._asker_lacking(said, platform)
 
         content = [0.0] * len(self._refs)
         for concept, quality in best.items():
@@ -383,22 +383,14 @@ class SearchIndex:
             asker_lacking=lacking,
         )
 
-    def _asker_lacking(self, hits: list[_Hit], analyzed: Analyzed,
-                       names: frozenset[tuple[int, int]], party_hits: frozenset[_Hit],
-                       platform: str | None) -> str | None:
-        """The asker's side, where the question says it (a role word marked as the
-        asker's, "我是卖家"; the asker's own words, 我的店 or "i bought") and the platform
-        has no such role; a role word alone may be the other party ("虾皮卖家不发货" is a
-        shopper's), and says nothing here."""
+    def _asker_lacking(self, said: frozenset[str], platform: str | None) -> str | None:
+        """The side the asker says they are on (`said`: a role word marked as theirs,
+        "我是卖家"; their own words, 我的店 or "i bought"), where the platform has no such
+        role; a role word alone may be the other party ("虾皮卖家不发货" is a shopper's),
+        and says nothing here."""
         roles = self._platform_roles.get(platform or "")
         if not roles:
             return None
-        said = set(self._parties.asker_sides(analyzed, names))
-        for hit in hits:
-            hints = self._hints.get(hit.concept)
-            if (hints is not None and hints.roles and hit not in party_hits
-                    and self._parties.names_asker(analyzed, hit.start)):
-                said |= {r for _, r in hints.roles}
         lacking = said - roles
         return next(iter(lacking)) if len(lacking) == 1 and not said & roles else None
 
@@ -850,9 +842,10 @@ class SearchIndex:
     def _read_hints(
         self, hits: list[_Hit], analyzed: Analyzed, names: frozenset[tuple[int, int]],
         party_hits: frozenset[_Hit], parties: Sequence[Party],
-    ) -> tuple[str | None, str | None, str | None, frozenset[str], bool]:
+    ) -> tuple[str | None, str | None, str | None, frozenset[str], bool, frozenset[str]]:
         """The platform, role and site the query names (None when absent or ambiguous),
-        and whether the role is the asker's own account (not a bare role word)."""
+        whether the role is the asker's own account (not a bare role word), and the sides
+        the asker says they are on (a role word marked as theirs, their own words)."""
         platforms: set[str] = set()
         mentions: list[tuple[int, str]] = []  # (where, platform) of each platform name
         # (platform, role) pairs the question's words name, by strength: a role word
@@ -878,7 +871,8 @@ class SearchIndex:
                     (p, r) for p, r in hints.roles if self._names_role(hit, r))
             for p, s in hints.sites:
                 sites.append((-(hit.end - hit.start), hit.start, s, p))
-        told |= {(p, side) for side in self._parties.asker_sides(analyzed, names)
+        sides = self._parties.asker_sides(analyzed, names)
+        told |= {(p, side) for side in sides
                  for p, roles in self._platform_roles.items() if side in roles}
         # the other party named ("卖家不理我", 怎么联系卖家, "叫客人加我line"): the asker is
         # the platform's other role
@@ -909,7 +903,8 @@ class SearchIndex:
             role = next(iter(roles)) if len(roles) == 1 else None
             sure = pairs is not named and pairs is not implied
             break
-        return platform, role, site, site_platforms, sure
+        said = frozenset(sides | {r for _, r in marked})
+        return platform, role, site, site_platforms, sure, said
 
     def _inherit(
         self, context: CardRef, platform: str | None, role: str | None, site: str | None,

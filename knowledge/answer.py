@@ -628,13 +628,7 @@ def _asked(
 
 def _general(catalog: Catalog, result: SearchResult) -> CardRef | None:
     """The general card of the platform the question names, for its role and site."""
-    platform = catalog.platform(result.platform or "")
-    if platform is None:
-        return None
-    role = next((r for r in platform.roles if r.id == result.role), platform.roles[0])
-    issue = next((i for i in role.issues if i.id == GENERAL_ISSUE), role.issues[0])
-    site = result.site if catalog.site(platform.id, result.site or "") else None
-    return CardRef(platform.id, role.id, issue.id, site)
+    return catalog.general_ref(result.platform or "", result.role, result.site)
 
 
 def _in_focus(

@@ -137,15 +137,20 @@ class Catalog:
             return None
         return next((c for c in platform.channels if c.id == channel_id), None)
 
-    def general_ref(self, platform_id: str) -> CardRef | None:
-        """The platform's way in for its first role: that role's general card."""
+    def general_ref(self, platform_id: str, role_id: str | None = None,
+                    site_id: str | None = None) -> CardRef | None:
+        """The platform's way in: the general card of `role_id` (else its first role),
+        for `site_id` where the platform has that site."""
         platform = self.platforms.get(platform_id)
         if platform is None or not platform.roles:
             return None
-        role = platform.roles[0]
+        role = next((r for r in platform.roles if r.id == role_id), platform.roles[0])
         issue = next((i for i in role.issues if i.id == GENERAL_ISSUE), None) or (
             role.issues[0] if role.issues else None)
-        return CardRef(platform.id, role.id, issue.id) if issue is not None else None
+        if issue is None:
+            return None
+        site = site_id if self.site(platform.id, site_id or "") else None
+        return CardRef(platform.id, role.id, issue.id, site)
 
     def site(self, platform_id: str, site_id: str) -> Site | None:
         platform = self.platforms.get(platform_id)

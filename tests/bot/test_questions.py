@@ -47,35 +47,25 @@ async def test_a_site_named_in_the_question_narrows_the_card(bot: Harness) -> No
 
 
 @pytest.mark.parametrize(("question", "user", "notice"), [
-    # the card's summary (nothing in particular asked) and an answer to a fact
+    # a site the platform is not covered for: Vietnam is one of TikTok Shop's sites, not
+    # one of Shopee's in our files; in the card's summary and in an answer to a fact
     ("shopee vietnam customer service", EN_USER,
      "Our Shopee guide covers Singapore, Malaysia, Philippines only; nothing specific to "
      "Vietnam."),
     ("虾皮越南站退货期限几天", ZH_USER,
      "Shopee（虾皮）的资料只覆盖新加坡站、马来西亚站、菲律宾站，没有越南站的专门信息。"),
-])
-async def test_a_site_the_platform_is_not_covered_for_is_said_first(
-    bot: Harness, question: str, user: TgUser, notice: str
-) -> None:
-    # Vietnam is one of TikTok Shop's sites, not one of Shopee's in our files: the
-    # general answer follows, and the user knows it is not Vietnam's own
-    await bot.send(question, user=user)
-    lines = [line for line in bot.screen(user).plain.splitlines() if line.strip()]
-    assert lines[1] == notice, lines
-
-
-@pytest.mark.parametrize(("question", "user", "notice"), [
+    # a side: the asker sells where the files are a shopper's, or buys where they are a
+    # seller's; the platform's general way in follows, said to be the other side's
     ("I sell on temu, how do I reach seller support", EN_USER,
      "Our Temu guide covers shoppers only; nothing for sellers. What follows is for "
      "shoppers."),
     ("我在沃尔玛买的电视一直没到", ZH_USER,
      "沃尔玛 Marketplace的资料只覆盖卖家，没有给买家的信息；下面是卖家的。"),
 ])
-async def test_a_side_the_platform_is_not_covered_for_is_said_first(
+async def test_what_the_platforms_files_do_not_cover_is_said_first(
     bot: Harness, question: str, user: TgUser, notice: str
 ) -> None:
-    # the asker says they sell on a platform whose files are a shopper's (or buy where
-    # they are a seller's): the platform's general way in follows, said to be the other side's
+    # what follows is what applies anyway, and the user knows it is not their own case's
     await bot.send(question, user=user)
     lines = [line for line in bot.screen(user).plain.splitlines() if line.strip()]
     assert lines[1] == notice, lines

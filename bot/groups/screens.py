@@ -31,7 +31,7 @@ from knowledge.card import Card, Line, build_card, title_for
 from knowledge.catalog import CardRef, Catalog
 from knowledge.reply import CheckedAnswer, Nothing, NotSure, Reply
 from knowledge.schema import Lang
-from knowledge.wording import word_reply
+from knowledge.wording import coverage_notices, word_reply
 from storage.groups import GroupSettings
 
 # an empty inline query offers each role's catch-all card (platforms most asked first, as
@@ -83,7 +83,12 @@ def group_reply_screen(
     """
     match reply:
         case DirectAnswer(ref=ref, aspect=None) if ref is not None:
-            return group_card_screen(catalog, ref, viewer, bot, asker)
+            screen = group_card_screen(catalog, ref, viewer, bot, asker)
+            # what the files do not cover, of what was said (a site, the asker's side)
+            notices = coverage_notices(catalog, reply, viewer.lang)
+            if screen is None or not notices:
+                return screen
+            return replace(screen, lines=(*notices, *screen.lines))
         case DirectAnswer(ref=ref) | CheckedAnswer(answer=DirectAnswer(ref=ref)) if (
             ref is not None
         ):

@@ -73,6 +73,20 @@ async def test_a_note_every_line_shares_reads_once_in_the_group(bot: Harness) ->
     assert "(third-party guide" not in plain
 
 
+@pytest.mark.parametrize(("question", "said"), [
+    # the asker's side the platform's files do not cover, on the short card
+    ("/faq 我是卖家 shopee客服怎么联系", "Shopee（虾皮）的资料只覆盖买家，没有给卖家的信息"),
+    # a platform guessed, with no promise of buttons the group reply lacks
+    ("/faq 客服电话多少", "没说是哪个平台，以上按亚马逊回答；问别的平台，带上平台名再问。"),
+])
+async def test_what_the_files_do_not_cover_is_said_in_the_group_too(
+    bot: Harness, question: str, said: str
+) -> None:
+    group = GroupChat(bot)
+    await group.say(question)
+    assert said in group.last().plain
+
+
 async def test_faq_addressed_to_the_bot_by_name_and_not_to_another_bot(bot: Harness) -> None:
     group = GroupChat(bot)
     calls = await group.say(f"/faq@{BOT_USERNAME} 美国站客服电话多少")

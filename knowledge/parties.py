@@ -20,6 +20,7 @@ ends the sentence), English cues among the words next to it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -35,6 +36,11 @@ _FILLERS = frozenset(stem(w) for w in ("the", "a", "an", "this", "that", "to", "
                                           "their", "from"))
 # "a buyer on etsy emailed me": where they are may stand between, before a platform's name
 _WHERE = frozenset(stem(w) for w in ("on", "in", "from", "at"))
+
+
+# the asker describing their trade: 卖 + what (not 卖家), + 的, at the start or after 我(们)
+# (是): "卖汽配的", "我们是卖家具的"; not "他是卖假货的", nor "卖家卖的"
+_SELLS_HAN = re.compile(r"(?:^|我|我们|我是|我们是|咱们)卖(?!家)[^，。！？的]{1,5}的")
 
 
 def _stems(words: Iterable[str]) -> frozenset[tuple[str, ...]]:
@@ -125,6 +131,8 @@ class PartyReader:
         `compact`) are read past: "my etsy shop", 我etsy店铺."""
         compact = "".join(c for i, c in enumerate(analyzed.compact) if not _in_name(i + 1, names))
         sides = {side for w, side in self._asker_han.items() if w in compact}
+        if _SELLS_HAN.search(compact):
+            sides.add("seller")  # "卖汽配的在亚马逊…", 我是卖衣服的: what the asker sells
         words, ends, _ = _words(analyzed.tokens)
         words = [w for w, end in zip(words, ends, strict=True) if not _in_name(end, names)]
         sides |= {side for p, side in self._asker_en.items()

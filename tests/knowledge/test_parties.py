@@ -85,6 +85,9 @@ def responder() -> Responder:
     ("易集 买家开case了 我要多久内回复", "seller"),
     # ... but a buyer's right asked in general is a buyer's question
     ("Etsy 買家開case有期限嗎", "buyer"),
+    # the asker's trade: 卖 + what + 的, at the start or after 我(们)是
+    ("卖汽配的在亚马逊有专门的客服通道吗", "seller"),
+    ("这个卖家卖的是假货", "buyer"),  # the seller's wares, not the asker's trade
     # a role word says more than the way sellers name a site (美国站, 日本站)
     ("亚马逊日本站买家客服有中文吗", "buyer"),
     ("美国站 客服", "seller"),

@@ -946,6 +946,10 @@ def _facts_of(platform: Platform) -> list[AspectFact]:
 # channels one writes to that are no chat, phone or e-mail line of the platform's own:
 # "message the shop", "message them on wechat" ask how to reach that channel
 _MESSAGED = frozenset({ChannelKind.merchant, ChannelKind.social})
+# the channel kinds an aspect asks for by name; phone has its own way of saying there is
+# none (Writer.unlisted: the platform's warning about numbers found online)
+_KIND_ASKED = {Aspect.email: ChannelKind.email, Aspect.chat: ChannelKind.chat,
+               Aspect.callback: ChannelKind.callback}
 
 
 def _channel_tells(catalog: Catalog, result: SearchResult, named: tuple[str, ...],
@@ -1222,6 +1226,14 @@ class _Writer(FactLines):
         all_sites = [s.id for s in self.platform.sites
                      if any(f.site == s.id for f in facts)]
         lines: list[Line] = []
+        kind = _KIND_ASKED.get(self.aspect)
+        if kind is not None and not any(c.kind == kind and self.ref.role in c.roles
+                                        for c in self.platform.channels):
+            # "what about email?" where the files list no e-mail channel: say so first; what
+            # follows is what they do say about e-mail (a phishing warning, say)
+            lines.append(Line.of(self.label("answer.no_channel",
+                                            kind=self.label(f"answer.kind.{kind.value}"),
+                                            platform=self.t(self.platform.name)), indent=1))
         if site is not None and not any(f.site == site for f in facts) and all_sites:
             # the site named has nothing of its own: say so, name those that have
             lines.append(Line.of(self.label("answer.no_site", site=self.site_name(site),

@@ -517,3 +517,15 @@ def test_a_few_characters_in_common_tell_no_aspect(responder: Responder) -> None
 def test_asking_for_a_size_is_a_question_for_the_shop(responder: Responder) -> None:
     reply = answer(responder, "天猫上看中一件外套 有没有加大码 问谁")
     assert reply.ref is not None and reply.ref.issue == "product_question"
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("walmart seller support by email?",
+     "The guides list no e-mail channel for Walmart Marketplace."),
+    ("temu email客服", "指南没有列出Temu（拼多多海外版）的邮件渠道。"),
+])
+def test_a_channel_the_files_do_not_list_is_said_to_be_unlisted(
+    responder: Responder, question: str, said: str
+) -> None:
+    # what follows is what the files say about e-mail (a phishing warning), not a channel
+    assert answer(responder, question).plain_text().splitlines()[1] == "• " + said

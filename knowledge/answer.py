@@ -1218,22 +1218,16 @@ class _Writer(FactLines):
             if waited:
                 return waited, [], False
         facts = self.chosen()
+        # "what about email?" where the files list no e-mail channel: said first; what
+        # follows is what they do say about e-mail (a phishing warning, say)
+        lines: list[Line] = self.unlisted_channel()
         if not facts:
-            return [Line.of(self.label("answer.none"), indent=1)], [], False
+            return lines or [Line.of(self.label("answer.none"), indent=1)], [], False
         site = self.ref.site
         matching = self.distinct([f for f in facts if site is None or f.site in (None, site)])
         self.drawn = [f.path for f in matching]
         all_sites = [s.id for s in self.platform.sites
                      if any(f.site == s.id for f in facts)]
-        lines: list[Line] = []
-        kind = _KIND_ASKED.get(self.aspect)
-        if kind is not None and not any(c.kind == kind and self.ref.role in c.roles
-                                        for c in self.platform.channels):
-            # "what about email?" where the files list no e-mail channel: say so first; what
-            # follows is what they do say about e-mail (a phishing warning, say)
-            lines.append(Line.of(self.label("answer.no_channel",
-                                            kind=self.label(f"answer.kind.{kind.value}"),
-                                            platform=self.t(self.platform.name)), indent=1))
         if site is not None and not any(f.site == site for f in facts) and all_sites:
             # the site named has nothing of its own: say so, name those that have
             lines.append(Line.of(self.label("answer.no_site", site=self.site_name(site),
@@ -1255,6 +1249,17 @@ class _Writer(FactLines):
                                  indent=1))
         others = [s for s in all_sites if s != site]
         return [_capped(line, self.notes()) for line in lines], others, narrow
+
+    def unlisted_channel(self) -> list[Line]:
+        """The line that says the files list no channel of the kind asked for the role,
+        where they list none; else nothing."""
+        kind = _KIND_ASKED.get(self.aspect)
+        if kind is None or any(c.kind == kind and self.ref.role in c.roles
+                               for c in self.platform.channels):
+            return []
+        return [Line.of(self.label("answer.no_channel",
+                                   kind=self.label(f"answer.kind.{kind.value}"),
+                                   platform=self.t(self.platform.name)), indent=1)]
 
     def distinct(self, facts: list[AspectFact]) -> list[AspectFact]:
         """Facts without those that say what an earlier one says (the knowledge files

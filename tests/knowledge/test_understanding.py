@@ -523,6 +523,8 @@ def test_asking_for_a_size_is_a_question_for_the_shop(responder: Responder) -> N
     ("walmart seller support by email?",
      "The guides list no e-mail channel for Walmart Marketplace."),
     ("temu email客服", "指南没有列出Temu（拼多多海外版）的邮件渠道。"),
+    # ... and where the files say nothing else about it, rather than "the guides don't say"
+    ("etsy live chat", "The guides list no live chat channel for Etsy."),
 ])
 def test_a_channel_the_files_do_not_list_is_said_to_be_unlisted(
     responder: Responder, question: str, said: str

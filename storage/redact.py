@@ -37,6 +37,13 @@ __all__ = [
 ]
 
 MAX_REDACTED_CHARS = 200
+# the commonest Chinese surnames: one of them before a doubled character is a name
+# (周刚刚), where the doubled character alone would be a word (刚刚, "just now")
+_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁"
+    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴"
+    "莫孔向汤常"
+)
 _MAX_INPUT = 2000
 # the longest Chinese word matched; longer runs of the knowledge files are sentences
 MAX_HAN_WORD = 8
@@ -140,10 +147,17 @@ class Vocabulary:
                     choice = min(choice, (unknown, words + 1, length))
             best[at] = choice
         at = 0
+        before: str | None = ""  # what was just read ("" at the start; None: unknown)
         while at < size:
             length = best[at][2]
             word = run[at : at + length]
-            yield word if word in self.han else None
+            # a doubled character right after an unknown one or a surname is the rest of a
+            # name, though it is a word too: 王刚刚, 周刚刚 (surname + a doubled given name)
+            named = len(word) == 2 and word[0] == word[1] and (
+                before is None or before in _SURNAMES)
+            kept = word in self.han and not named
+            yield word if kept else None
+            before = word if kept else None
             at += length
 
 

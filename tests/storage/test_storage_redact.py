@@ -8,7 +8,7 @@ import re
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from knowledge.catalog import load_catalog
@@ -23,6 +23,8 @@ from storage.redact import (
 )
 
 VOCABULARY = Vocabulary.of(known_words(load_catalog()))
+KNOWN_NAMES = frozenset(name for p in load_catalog().known_platforms
+                        for name in (p.name.zh, p.name.en, *p.names))
 
 # the formats issue 17 found passing the old redactor, each with what must not survive
 FORMATS: list[tuple[str, list[str]]] = [
@@ -246,8 +248,18 @@ def test_fuzz_generated_personal_data_never_survives(
     template: str, data: tuple[str, list[str]]
 ) -> None:
     value, secrets = data
+    # a person named like a brand the knowledge files name (苏宁) cannot be told from the
+    # brand by an allow-list: the one case the redactor keeps by design
+    assume(value not in KNOWN_NAMES)
     text = template.format(x=value)
     _assert_clean(text, redact(text, VOCABULARY), secrets)
+
+
+def test_a_doubled_given_name_after_a_surname_does_not_survive() -> None:
+    # 刚刚 ("just now") is a word; after a surname it is a name (found by the fuzz test)
+    for name in ("王刚刚", "周刚刚"):
+        assert "刚刚" not in redact(f"我叫{name}，我的亚马逊账号被封了怎么办", VOCABULARY)
+    assert redact("我刚刚收到一条短信", VOCABULARY) == "我刚刚收到一条短信"
 
 
 @given(st.text(max_size=400))

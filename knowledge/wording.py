@@ -31,7 +31,7 @@ from knowledge.scam import ScamAlert
 from knowledge.schema import Lang
 from knowledge.smalltalk import SmallTalk
 
-__all__ = ["MAX_ADVICE", "Worded", "coverage_notices", "site_notice", "word_reply"]
+__all__ = ["MAX_ADVICE", "Worded", "coverage_notices", "word_reply"]
 
 MAX_ADVICE = 2  # platforms whose entries a check lists; more: "which platform?"
 
@@ -64,18 +64,18 @@ def word_reply(
 def coverage_notices(catalog: Catalog, answer: DirectAnswer, lang: Lang) -> tuple[Line, ...]:
     """What the answer's platform's files do not cover, of what the question said: a
     site, or the asker's side ("我是卖家" on Shopee) — said before anything."""
-    notices = (site_notice(catalog, answer, lang), role_notice(catalog, answer, lang))
+    notices = (_site_notice(catalog, answer, lang), _role_notice(catalog, answer, lang))
     return tuple(n for n in notices if n is not None)
 
 
-def role_notice(catalog: Catalog, answer: DirectAnswer, lang: Lang) -> Line | None:
+def _role_notice(catalog: Catalog, answer: DirectAnswer, lang: Lang) -> Line | None:
     """"Our Shopee guide covers shoppers only; nothing for sellers", where the asker said
     they are on a side the platform's files have no role for: what follows is the other
     side's, and the user should know it."""
     platform = catalog.platform(answer.ref.platform) if answer.ref is not None else None
     if answer.uncovered_role is None or platform is None:
         return None
-    sep = "、" if lang == "zh" else ", "
+    sep = LABELS.get("reply.list_separator", lang)
     return Line.of(Span(LABELS.get("answer.role_not_covered", lang,
                                    platform=platform.name.get(lang),
                                    covered=sep.join(LABELS.get(f"answer.side.{r.id}", lang)
@@ -85,7 +85,7 @@ def role_notice(catalog: Catalog, answer: DirectAnswer, lang: Lang) -> Line | No
                         "italic"))
 
 
-def site_notice(catalog: Catalog, answer: DirectAnswer, lang: Lang) -> Line | None:
+def _site_notice(catalog: Catalog, answer: DirectAnswer, lang: Lang) -> Line | None:
     """"Shopee's guide covers Singapore, Malaysia and the Philippines, not Vietnam", where
     the question named a site the answer's platform has nothing for: what follows is
     what applies anywhere, and the user should know it is not Vietnam's own."""
@@ -97,7 +97,7 @@ def site_notice(catalog: Catalog, answer: DirectAnswer, lang: Lang) -> Line | No
                  None)
     if named is None:
         return None
-    sep = "、" if lang == "zh" else ", "
+    sep = LABELS.get("reply.list_separator", lang)
     return Line.of(Span(LABELS.get("answer.site_not_covered", lang,
                                    platform=platform.name.get(lang), site=named.get(lang),
                                    sites=sep.join(s.name.get(lang) for s in platform.sites)),

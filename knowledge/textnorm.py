@@ -14,7 +14,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 import zhconv
@@ -198,11 +198,38 @@ class Analyzed:
     compact: str
     tokens: tuple[Token, ...]
     han_runs: tuple[tuple[int, int], ...]
-    # where a clause ends, as offsets into `compact`: a punctuation mark, or a space
-    # between two Chinese runs ("我是个人卖家 只能发邮件 一般多久回")
-    breaks: tuple[int, ...] = ()
-    # the breaks, and the end, that a question mark closes
-    asked_at: tuple[int, ...] = ()
+
+    @property
+    def breaks(self) -> tuple[int, ...]:
+        """Where a clause ends, as offsets into `compact`: a punctuation mark, or a space
+        between two Chinese runs ("我是个人卖家 只能发邮件 一般多久回")."""
+        return self._clauses[0]
+
+    @property
+    def asked_at(self) -> tuple[int, ...]:
+        """The breaks, and the end, that a question mark closes."""
+        return self._clauses[1]
+
+    @cached_property
+    def _clauses(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        # read from the text again, only for a question whose clauses are asked about:
+        # the knowledge files' own texts, analysed at start-up, never need them
+        pieces = [(m.start(), m.end(), m.lastgroup == "han") for m in _PIECE_RE.finditer(self.text)]
+        breaks: list[int] = []
+        asked_at: list[int] = []
+        offset = 0
+        for n, (begin, finish, han) in enumerate(pieces):
+            if n and pieces[n - 1][1] != begin:
+                between = self.text[pieces[n - 1][1]:begin]
+                if (han and pieces[n - 1][2]) or not _CLAUSE_END.isdisjoint(between):
+                    breaks.append(offset)
+                    if "?" in between or "？" in between:
+                        asked_at.append(offset)
+            offset += finish - begin
+        tail = self.text[pieces[-1][1]:] if pieces else ""
+        if "?" in tail or "？" in tail:
+            asked_at.append(offset)
+        return tuple(breaks), tuple(asked_at)
 
 
 def analyze(text: str, limit: int | None = MAX_QUERY_CHARS) -> Analyzed:
@@ -215,15 +242,7 @@ def analyze(text: str, limit: int | None = MAX_QUERY_CHARS) -> Analyzed:
     han_runs: list[tuple[int, int]] = []
     offset = 0
     last = len(pieces) - 1
-    breaks: list[int] = []
-    asked_at: list[int] = []
     for n, (begin, finish, han, raw) in enumerate(pieces):
-        if n and pieces[n - 1][1] != begin:
-            between = cleaned[pieces[n - 1][1]:begin]
-            if (han and pieces[n - 1][2]) or not _CLAUSE_END.isdisjoint(between):
-                breaks.append(offset)
-                if "?" in between or "？" in between:
-                    asked_at.append(offset)
         end = offset + len(raw)
         if han:
             han_runs.append((offset, end))
@@ -237,14 +256,9 @@ def analyze(text: str, limit: int | None = MAX_QUERY_CHARS) -> Analyzed:
             tokens.append(Token(raw, stem(lower), offset, end, strong))
             parts.append(lower)
         offset = end
-    tail = cleaned[pieces[-1][1]:] if pieces else ""
-    if "?" in tail or "？" in tail:
-        asked_at.append(offset)
     return Analyzed(
         text=cleaned,
         compact="".join(parts),
         tokens=tuple(tokens),
         han_runs=tuple(han_runs),
-        breaks=tuple(breaks),
-        asked_at=tuple(asked_at),
     )

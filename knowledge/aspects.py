@@ -281,7 +281,7 @@ class AspectDetector:
             # a channel is often only the topic: "电话啥时候打好" asks when
             counted += [h for h in hits if h.weak and h.group not in _CONTEXT | _CHANNELS]
         found = {h.group for h in counted}
-        if not found - _CHANNELS and _CLOCK_RE.search(analyzed.text):
+        if not found - _CHANNELS and _names_clock(analyzed.text):
             found.add(Aspect.hours.value)  # "还有客服吗 凌晨三点", "still open at 3am"
         elapsed = None
         if (any(h.group == _CONSEQUENCE for h in hits) and not reaching
@@ -493,6 +493,22 @@ _WITHIN_RE = re.compile(r"\bwithin\s*$", re.IGNORECASE)
 # a time of day: "三点", "10点半", "3am", "11 pm", "9:30pm"
 _CLOCK_RE = re.compile(r"(?<![第几])(?:\d{1,2}|[一二两三四五六七八九十]{1,3})点(?!多久)|"
                        r"\b\d{1,2}(?::\d{2})?\s?(?:am|pm)\b", re.IGNORECASE)
+# "一点" is far more often "a bit" (高一点, 快一点) than one o'clock: a clock only when
+# the time of day or the hour's own words mark it ("凌晨一点", "一点半", "一点钟")
+_DAYTIME = re.compile(r"(?:凌晨|早上|上午|中午|下午|晚上|半夜|夜里|今天|明天|"
+                      r"周[一二三四五六日天末]|星期[一二三四五六日天])$")
+_HOUR_AFTER = re.compile(r"[钟半前后到至]|以[前后]|左右|\s*[-~～–]")
+
+
+def _names_clock(text: str) -> bool:
+    for match in _CLOCK_RE.finditer(text):
+        if match.group() != "一点":
+            return True
+        if _DAYTIME.search(text[:match.start()]) or _HOUR_AFTER.match(text, match.end()):
+            return True
+    return False
+
+
 _GLUED = re.compile(r"([a-z])(?=[\u4e00-\u9fff])", re.IGNORECASE)
 
 

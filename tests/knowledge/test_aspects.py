@@ -372,6 +372,10 @@ def test_a_kind_of_thing_asked_names_its_aspect(detector: AspectDetector, questi
     ("does the tmall chatbot answer at 3am", True),
     ("亚马逊卖家电话10点半能打吗", True),
     ("第三点是什么意思", False),  # "the third point"
+    ("凌晨一点天猫还有人工吗", True),
+    ("亚马逊卖家电话一点半能打吗", True),
+    ("自己写申诉信通过率会不会高一点", False),  # "a bit higher"
+    ("虾皮客服能不能快一点回", False),
 ])
 def test_a_clock_time_asks_for_the_hours(detector: AspectDetector, question: str,
                                          hours: bool) -> None:

@@ -263,6 +263,7 @@ class AspectDetector:
         # counts
         hits = self._drop_contained([h for h in found_hits if h.group not in _CONTEXT])
         # an idiom only hides the aspect word inside it: "第一时间" is "at once", no time
+        idioms = [h for h in hits if h.group == _IDIOM]
         hits = [h for h in hits if h.group != _IDIOM]
         hits += [h for h in found_hits if h.group in _CONTEXT]
         # "过了这个期限还能找谁": the deadline pointed back at is what was said; whom to
@@ -324,7 +325,8 @@ class AspectDetector:
             found, key=lambda g: (g not in other, g not in asked_here, self._order[g])))
         # reach words stay words of the question: "联系卖家" is what a fact says
         said = [h for h in hits if h.group not in (_REACH, _APP, _WEB, _CONSEQUENCE, _AWAITED)]
-        words = tuple(dict.fromkeys(h.word for h in said))
+        # (an idiom is read too: "every time we log in" matches no fact about time)
+        words = tuple(dict.fromkeys(h.word for h in [*said, *idioms]))
         read_as = tuple(dict.fromkeys((h.word, h.group) for h in said))
         reach = any(h.group == _REACH for h in hits)
         media = {h.group for h in hits if h.group in (_APP, _WEB)}

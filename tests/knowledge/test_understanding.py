@@ -531,3 +531,12 @@ def test_a_channel_the_files_do_not_list_is_said_to_be_unlisted(
 ) -> None:
     # what follows is what the files say about e-mail (a phishing warning), not a channel
     assert answer(responder, question).plain_text().splitlines()[1] == "• " + said
+
+
+def test_a_time_word_inside_an_idiom_matches_no_fact_about_time(responder: Responder) -> None:
+    # "every time" is "whenever": it asks for no opening hours (the aspect words' idioms)
+    # and matches no fact for its "time" ("a clear timeline of events" to prepare); what
+    # is asked is the way in
+    reply = answer(responder, "amazon keeps throwing us into verification every time we log "
+                              "in and now we cant reach contact us")
+    assert reply.aspect is Aspect.entry

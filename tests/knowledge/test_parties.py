@@ -91,6 +91,10 @@ def responder() -> Responder:
     # a role word says more than the way sellers name a site (美国站, 日本站)
     ("亚马逊日本站买家客服有中文吗", "buyer"),
     ("美国站 客服", "seller"),
+    # saying one sells there, as "buying" says one buys
+    ("first time selling on amazon, where do i get help", "seller"),
+    ("we just started selling on walmart, is there a support email", "seller"),
+    ("someone selling on tiktok shop scammed me", None),  # another who sells: not the asker
 ])
 def test_who_asks(index: SearchIndex, question: str, asker: str | None) -> None:
     assert index.search(question).role == asker

@@ -96,6 +96,7 @@ LEXICAL_FOCUS = 6.0  # with an aspect word read, facts lead by their words from 
 # a fact the last answer showed, matched by a follow-up's words, counts this many times
 # (picked on the dev splits: 1.2 to 8 the same; its channel's other facts too lost one)
 FOLLOW_BOOST = 2.0
+FOCUS_LINES = 2  # the answer's first lines whose issue a follow-up inherits (dev3: 1 too few)
 SINGLED_OUT = 3.0  # how far the best fact must match above the next to be the one asked
 LEAD_OTHER = 1.5  # how much better a fact of no asked aspect must match to lead (on dev)
 # aspects a duration word ("多久", "how many days") may ask for
@@ -942,6 +943,22 @@ def _facts_of(platform: Platform) -> list[AspectFact]:
         _FACTS.clear()
     _FACTS[id(platform)] = (platform, facts)
     return facts
+
+
+def focused(catalog: Catalog, answer: DirectAnswer) -> CardRef | None:
+    """The target a follow-up inherits: the answer's, narrowed to the issue of the fact
+    that led it where the answer was on the role's general card ("my listing got taken
+    down, which category?" was answered from the listing card's path: "what should i
+    attach" asks what that card says to prepare)."""
+    ref = answer.ref
+    platform = catalog.platform(ref.platform) if ref is not None else None
+    if ref is None or platform is None or ref.issue != GENERAL_ISSUE or not answer.facts:
+        return ref
+    by_path = {f.path: f for f in _facts_of(platform)}
+    shown = [by_path[p] for p in answer.facts[:FOCUS_LINES] if p in by_path]
+    issues = [f.issue for f in shown if f.issue is not None and _for_role(f, ref.role)
+              and catalog.issue(ref.platform, ref.role, f.issue) is not None]
+    return replace(ref, issue=issues[0]) if issues else ref
 
 
 # channels one writes to that are no chat, phone or e-mail line of the platform's own:

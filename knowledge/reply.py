@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from knowledge.answer import DirectAnswer, direct_answer
+from knowledge.answer import DirectAnswer, direct_answer, focused
 from knowledge.catalog import CardRef, Catalog
 from knowledge.checks import Checker, MessageCheck, around
 from knowledge.conversation import Conversation
@@ -138,8 +138,8 @@ class Responder:
                 answered.question.endswith(" " + context.words)
             words = context.words if context is not None and inherited else \
                 self.index.facts.beyond_names(answered.question)
-            return Turn(reply, Conversation(answered.ref, answered.aspects, now, words,
-                                            answered.facts))
+            return Turn(reply, Conversation(focused(self.catalog, answered) or answered.ref,
+                                            answered.aspects, now, words, answered.facts))
         return Turn(reply, context)
 
     def _reply(

@@ -288,3 +288,13 @@ def test_the_other_side_refusing_asks_for_the_platform_to_step_in(
     reply = answer(talk(responder, *messages))
     assert reply.aspect is Aspect.intervene
     assert reply.ref is not None and reply.ref.role == "buyer"  # 卖家 is the other party
+
+
+def test_a_follow_up_keeps_the_issue_the_answer_was_drawn_from(responder: Responder) -> None:
+    # the first answer's fact came from the listing card (its case category), though the
+    # question found the general one: "what should i attach" asks what that card says
+    turn = talk(responder, "amazon pulled my listing, which category should i pick when opening "
+                           "a case?", "what should i attach")
+    reply = answer(turn)
+    assert reply.aspect is Aspect.prepare
+    assert reply.plain_text().splitlines()[1].startswith("• The listing link")

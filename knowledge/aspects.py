@@ -157,6 +157,13 @@ _POINTERS_HAN = ("这个", "那个", "这种", "那种", "这些", "那些")
 _POINTERS_EN = frozenset({"this", "that", "these", "those"})
 
 
+# a verb of opening with its object after it, or after "to", opens a thing: "open the
+# case under", "is it ok to open?"
+_OPEN_SHUT = frozenset({"open", "clos"})  # (stems)
+_OBJECTS = frozenset({"it", "the", "a", "an", "my", "your", "his", "her", "its", "our", "their",
+                      "them", "this", "that", "these", "those"})
+
+
 def _tense_fits(said: tuple[bool, ...], listed: tuple[bool, ...], group: str) -> bool:
     """Whether words typed in (or not in) their past form may be a word listed so. A
     past form tells what happened, not what is asked: "a case opened" is no question of
@@ -429,6 +436,12 @@ class AspectDetector:
                     said = tuple(_past(t.raw) for t in tokens[i:i + n])
                     entries = [e for e in self._latin[phrase]
                                if _tense_fits(said, self._past[e[2]], e[0])]
+                    if n == 1 and first in _OPEN_SHUT and (
+                            (i + 1 < len(tokens) and tokens[i + 1].raw.lower() in _OBJECTS)
+                            or (i > 0 and tokens[i - 1].raw.lower() == "to")):
+                        # "open the case", "close my account", "ok to open?": a thing
+                        # opened, no opening hours
+                        entries = [e for e in entries if e[0] != Aspect.hours.value]
                     hits += self._hits_for(entries, tokens[i].start, tokens[i + n - 1].end)
         return hits
 

@@ -166,11 +166,17 @@ class Responder:
             if check.scam is not None or only_uncovered or \
                     self.checker.words.asks_if_genuine(text):
                 return check
-            answer = direct_answer(self.catalog, self.index, around(text, check, self.catalog),
-                                   lang=lang, user_zone=user_zone, now=now, personal=personal,
+            asked = around(text, check, self.catalog)
+            answer = direct_answer(self.catalog, self.index, asked, lang=lang,
+                                   user_zone=user_zone, now=now, personal=personal,
                                    suggestions=suggestions, context=context)
-            if answer.ref is None or answer.aspect in (None, Aspect.safety):
+            if answer.ref is None or answer.aspect is None:
                 return check  # only a pasted number or link: the check is the answer
+            if answer.aspect is Aspect.safety and not self.index.facts.says_more(
+                    asked, self.index.aspects.detect(asked).words):
+                return check  # "amazon-help.net scam?": the check is the answer
+            # ("an email from walmart.com with an attachment, open it?": what to do with
+            # it first, then what the address is — a real sender's name can be forged)
             return CheckedAnswer(answer, check)
         if uncovered is not None and only_uncovered:
             return uncovered

@@ -368,6 +368,19 @@ def test_a_kind_of_thing_asked_names_its_aspect(detector: AspectDetector, questi
 
 
 @pytest.mark.parametrize(("question", "hours"), [
+    ("which category do i open the case under on amazon", False),
+    ("how do i close my etsy account", False),
+    ("an email came with an attachment, is it ok to open?", False),
+    ("is amazon seller support open now", True),
+    ("when does tmall customer service close", True),
+    ("are they open on weekends", True),
+])
+def test_opening_a_thing_is_no_question_of_opening_hours(detector: AspectDetector,
+                                                         question: str, hours: bool) -> None:
+    assert (Aspect.hours in detector.detect(question).aspects) is hours
+
+
+@pytest.mark.parametrize(("question", "hours"), [
     ("天猫客服三点还有人回吗", True),
     ("does the tmall chatbot answer at 3am", True),
     ("亚马逊卖家电话10点半能打吗", True),

@@ -158,8 +158,22 @@ def test_a_real_question_around_a_number_or_link_is_answered_then_checked(
     assert len(text) <= 1000
 
 
+def test_a_real_address_in_a_question_of_trust_comes_after_the_advice(
+    responder: Responder,
+) -> None:
+    # a sender's address can be forged: whether walmart.com is Walmart's is not what is
+    # asked, whether to open the attachment is (Walmart's phishing page answers it)
+    reply, text = ask(responder, "an email from walmart.com came with an attachment, "
+                                 "is it ok to open?", "en")
+    assert isinstance(reply, CheckedAnswer), reply
+    assert isinstance(reply.answer, DirectAnswer) and reply.answer.aspect is Aspect.safety
+    assert "never sends unsolicited e-mails with attachments" in " ".join(text.splitlines()[:4])
+    assert text.index("walmart.com is an official") > text.index("with attachments")
+
+
 @pytest.mark.parametrize(
-    "message", ["is this amazon? 400-810-5666", "400-810-5666 是亚马逊的吗", "amazon.co.jp legit?"]
+    "message", ["is this amazon? 400-810-5666", "400-810-5666 是亚马逊的吗", "amazon.co.jp legit?",
+                "amazon-refund-help.net scam?"]
 )
 def test_a_pasted_number_or_link_alone_stays_a_check(responder: Responder, message: str) -> None:
     reply, _ = ask(responder, message)

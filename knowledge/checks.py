@@ -162,8 +162,14 @@ def _named(catalog: Catalog, platform_id: str, site_id: str | None, zh: bool) ->
 
 
 def _site_of_host(catalog: Catalog, link: LinkVerdict) -> str | None:
-    """The site an official host's country-code domain stands for (amazon.co.jp → jp)."""
+    """The site an official host stands for: the one whose keywords name it (amazon.com →
+    us), else the one of its country-code domain (amazon.co.jp → jp)."""
     platform = catalog.platform(link.platform) if link.platform else None
+    host = link.host.lower().removeprefix("www.")
+    named = next((s.id for s in platform.sites
+                  if host in {k.lower() for k in s.keywords}), None) if platform else None
+    if named is not None:
+        return named
     tld = link.host.rsplit(".", 1)[-1].upper()
     if platform is None or len(tld) != 2:
         return None

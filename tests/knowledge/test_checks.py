@@ -158,6 +158,19 @@ def test_a_real_question_around_a_number_or_link_is_answered_then_checked(
     assert len(text) <= 1000
 
 
+@pytest.mark.parametrize(("message", "site"), [
+    ("amazon.com customer service phone number?", "us"),  # named by the site's keywords
+    ("amazon.co.uk customer service phone number?", "uk"),
+    ("amazon.co.jp customer service phone number?", "jp"),  # by its country-code domain
+])
+def test_an_official_address_in_a_question_names_its_site(responder: Responder, message: str,
+                                                          site: str) -> None:
+    reply, _ = ask(responder, message, "en")
+    assert isinstance(reply, CheckedAnswer), reply
+    assert isinstance(reply.answer, DirectAnswer) and reply.answer.ref is not None
+    assert reply.answer.ref.site == site
+
+
 def test_a_real_address_in_a_question_of_trust_comes_after_the_advice(
     responder: Responder,
 ) -> None:

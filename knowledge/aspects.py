@@ -164,6 +164,30 @@ _OBJECTS = frozenset({"it", "the", "a", "an", "my", "your", "his", "her", "its",
                       "them", "this", "that", "these", "those"})
 
 
+# words that say how, not what: inside a phrase they are skipped ("what exactly goes in",
+# "how do i even reach")
+_ADVERBS = frozenset({"exactly", "really", "actually", "even", "usually", "normally",
+                      "typically", "generally", "basically", "ever", "also", "still", "just"})
+
+
+def _words_at(stems: list[str], start: int, phrase: tuple[str, ...]) -> list[int] | None:
+    """The positions of `phrase`'s words from `start`, one adverb between two of them
+    skipped; None where the phrase is not there."""
+    at: list[int] = []
+    j = start
+    skipped = False
+    for word in phrase:
+        if j < len(stems) and stems[j] != word and at and not skipped \
+                and stems[j] in _ADVERBS:
+            j += 1
+            skipped = True
+        if j >= len(stems) or stems[j] != word:
+            return None
+        at.append(j)
+        j += 1
+    return at
+
+
 def _tense_fits(said: tuple[bool, ...], listed: tuple[bool, ...], group: str) -> bool:
     """Whether words typed in (or not in) their past form may be a word listed so. A
     past form tells what happened, not what is asked: "a case opened" is no question of
@@ -431,9 +455,10 @@ class AspectDetector:
             if first == "hour" and i > 0 and (stems[i - 1].isdigit() or stems[i - 1] in _SOME):
                 continue  # "on hold for an hour", "48 hours": a length of time, no hours
             for phrase in self._latin_by_first.get(first, ()):
-                n = len(phrase)
-                if tuple(stems[i:i + n]) == phrase:
-                    said = tuple(_past(t.raw) for t in tokens[i:i + n])
+                at = _words_at(stems, i, phrase)
+                if at is not None:
+                    n = len(phrase)
+                    said = tuple(_past(tokens[j].raw) for j in at)
                     entries = [e for e in self._latin[phrase]
                                if _tense_fits(said, self._past[e[2]], e[0])]
                     if n == 1 and first in _OPEN_SHUT and (
@@ -442,7 +467,7 @@ class AspectDetector:
                         # "open the case", "close my account", "ok to open?": a thing
                         # opened, no opening hours
                         entries = [e for e in entries if e[0] != Aspect.hours.value]
-                    hits += self._hits_for(entries, tokens[i].start, tokens[i + n - 1].end)
+                    hits += self._hits_for(entries, tokens[i].start, tokens[at[-1]].end)
         return hits
 
     def _correct(self, stem: str, raw: str) -> str:

@@ -367,6 +367,16 @@ def test_a_kind_of_thing_asked_names_its_aspect(detector: AspectDetector, questi
     assert aspect in detector.detect(question).aspects
 
 
+@pytest.mark.parametrize(("question", "aspect"), [
+    ("what exactly goes in an etsy case", Aspect.prepare),
+    ("what do i actually need to prepare for a shopee return", Aspect.prepare),
+    ("how do i even reach a human at temu", Aspect.human),
+])
+def test_an_adverb_inside_a_phrase_does_not_hide_it(detector: AspectDetector, question: str,
+                                                    aspect: Aspect) -> None:
+    assert detector.detect(question).first is aspect
+
+
 @pytest.mark.parametrize(("question", "hours"), [
     ("which category do i open the case under on amazon", False),
     ("how do i close my etsy account", False),

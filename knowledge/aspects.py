@@ -220,8 +220,10 @@ class AspectDetector:
     """Built once per catalog (the search index owns one); `detect` only reads."""
 
     def __init__(self, words: AspectsFile | None, known: Iterable[str] = (),
-                 places: Iterable[str] = (), pairs: Iterable[str] = ()) -> None:
+                 places: Iterable[str] = (), pairs: Iterable[str] = (),
+                 common: Iterable[str] = ()) -> None:
         self._order: dict[str, int] = {}
+        self._common = frozenset(common)  # everyday English words: never typos
         # two-character words the knowledge files use ("恢复"): a character that makes one
         # with its neighbour is that word, not a typo of an aspect word ("多久能恢复" is no
         # "多久能回" typed wrong)
@@ -479,6 +481,7 @@ class AspectDetector:
             or stem in self._known
             or stem in STOPWORDS
             or raw.lower() in STOPWORDS  # "does" stems to "doe", one edit from "due"
+            or raw.lower() in self._common  # "deal" is no misspelt "dial"
             or stem.isdigit()
         ):
             return stem

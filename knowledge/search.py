@@ -53,6 +53,7 @@ from rapidfuzz.distance import OSA
 from knowledge import textnorm
 from knowledge.aspects import AspectDetector
 from knowledge.catalog import GENERAL_ISSUE, CardRef, Catalog, platform_facts
+from knowledge.english import common_words
 from knowledge.factindex import FactIndex
 from knowledge.parties import Party, PartyReader
 from knowledge.platforms import PlatformNames
@@ -258,10 +259,12 @@ class SearchIndex:
         # words the knowledge files use are those words, never typos of another ("police"
         # is no misspelt "policy", "show" no "shop", 恢复 no 回复)
         self._words_used = self.facts.latin_words()
+        # ... and so are everyday English words, except those a name typed wrong may be
+        self._common = common_words() - self._near_names()
         self._pairs_used = self.facts.han_pairs()
         self.aspects = AspectDetector(catalog.aspect_words, known=self._vocab | self._words_used,
                                       places=places,
-                                      pairs=self._pairs_used)
+                                      pairs=self._pairs_used, common=self._common)
         self._parties = PartyReader(catalog.aspect_words.parties if catalog.aspect_words else None)
 
     # --- public ----------------------------------------------------------------------
@@ -661,7 +664,7 @@ class SearchIndex:
                     stems[i], corrected[i] = raw, True
                     continue
                 if (token.stem in self._vocab or token.stem in STOPWORDS or raw in STOPWORDS
-                        or token.stem in self._words_used):
+                        or token.stem in self._words_used or raw in self._common):
                     continue
                 if token.stem.isdigit() or _edit_budget(len(token.raw)) == 0:
                     continue
@@ -701,6 +704,13 @@ class SearchIndex:
         # after a name of several words ("tiktok shop us"): its last word, after its first
         return (i >= 2 and tokens[i - 1].stem in self._platform_ends
                 and tokens[i - 2].stem in self._platform_stems)
+
+    def _near_names(self) -> frozenset[str]:
+        """Everyday words a platform's name typed one letter wrong may be ("shoppe")."""
+        common = sorted(common_words())
+        return frozenset(word for name in self._platform_stems
+                         for word, _, _ in process.extract(name, common, scorer=OSA.distance,
+                                                           score_cutoff=1, limit=None))
 
     def _correct(self, token: Token) -> str | None:
         """The known English word one or two edits away, preferring a platform's name,

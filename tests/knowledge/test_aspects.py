@@ -605,3 +605,9 @@ def test_a_word_awaited_is_listed_as_done_not_as_the_noun(detector: AspectDetect
     asked = detector.detect("the seller raised a dispute on my refund. how long before "
                             "shopee decides?")
     assert asked.first is Aspect.response_time
+
+
+def test_an_everyday_word_is_no_misspelt_aspect_word(detector: AspectDetector) -> None:
+    # "deal" is one letter from "dial"
+    assert Aspect.phone not in detector.detect("anything to include so they deal with it "
+                                               "faster").aspects

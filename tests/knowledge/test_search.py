@@ -710,3 +710,23 @@ def test_a_common_word_is_no_typo_of_a_topic(real_index: SearchIndex) -> None:
 def test_a_word_the_files_use_is_no_typo_of_another(real_index: SearchIndex, query: str,
                                                      not_read_as: str) -> None:
     assert not_read_as not in real_index.search(query).terms
+
+
+@pytest.mark.parametrize(("query", "not_read_as"), [
+    ("my stuff never arrived on temu", "staff"),
+    ("i dont want to lose my shopee account", "log"),
+    ("the refund is still pending on walmart", "paid"),
+    ("good luck reaching amazon", "locked"),
+])
+def test_an_everyday_word_is_no_typo_of_another(real_index: SearchIndex, query: str,
+                                                not_read_as: str) -> None:
+    # words the knowledge files never use, but English speakers use every day
+    assert not_read_as not in real_index.search(query).terms
+
+
+@pytest.mark.parametrize(("query", "read_as"), [
+    ("walamrt seller suport phone", "walmart seller support"),
+    ("shoppe refund", "Shopee"),  # a listed word, but a platform's name one letter off
+])
+def test_a_real_typo_is_still_read(real_index: SearchIndex, query: str, read_as: str) -> None:
+    assert read_as in real_index.search(query).terms

@@ -40,6 +40,11 @@ _WHERE = frozenset(stem(w) for w in ("on", "in", "from", "at"))
 
 # the asker describing their trade: 卖 + what (not 卖家), + 的, at the start or after 我(们)
 # (是): "卖汽配的", "我们是卖家具的"; not "他是卖假货的", nor "卖家卖的"
+# the asker's own goods or shop with words between ("我的高价商品", "我们家手工店铺"): as
+# 我的商品 and 我的店 are a seller's, so are they with what describes them
+# (not what the asker bought: "我的订单商品坏了")
+_MINE_HAN = re.compile(r"我(?:们)?(?:的|家)(?:(?!订单|包裹|快递|买|收到)[^，。！？的]){1,4}?"
+                       r"(?:商品|产品|店铺|listing)")
 _SELLS_HAN = re.compile(r"(?:^|我|我们|我是|我们是|咱们)卖(?!家)[^，。！？的]{1,5}的")
 
 
@@ -131,7 +136,7 @@ class PartyReader:
         `compact`) are read past: "my etsy shop", 我etsy店铺."""
         compact = "".join(c for i, c in enumerate(analyzed.compact) if not _in_name(i + 1, names))
         sides = {side for w, side in self._asker_han.items() if w in compact}
-        if _SELLS_HAN.search(compact):
+        if _SELLS_HAN.search(compact) or _MINE_HAN.search(compact):
             sides.add("seller")  # "卖汽配的在亚马逊…", 我是卖衣服的: what the asker sells
         words, ends, _ = _words(analyzed.tokens)
         words = [w for w, end in zip(words, ends, strict=True) if not _in_name(end, names)]

@@ -91,6 +91,10 @@ def responder() -> Responder:
     # a role word says more than the way sellers name a site (美国站, 日本站)
     ("亚马逊日本站买家客服有中文吗", "buyer"),
     ("美国站 客服", "seller"),
+    # the asker's goods or shop with what describes them, as 我的商品 and 我的店
+    ("etsy上我们家手工店铺被人恶意投诉了怎么办", "seller"),
+    ("有人一直问我的高价商品要站外付款 是骗子吗 etsy", "seller"),
+    ("我的订单商品坏了 亚马逊怎么退", None),  # goods ordered: not the asker's wares
     # saying one sells there, as "buying" says one buys
     ("first time selling on amazon, where do i get help", "seller"),
     ("we just started selling on walmart, is there a support email", "seller"),

@@ -611,3 +611,14 @@ def test_an_everyday_word_is_no_misspelt_aspect_word(detector: AspectDetector) -
     # "deal" is one letter from "dial"
     assert Aspect.phone not in detector.detect("anything to include so they deal with it "
                                                "faster").aspects
+
+
+@pytest.mark.parametrize("question", [
+    "how can i tell if a text really came from temu",
+    "is this email actually from walmart or not",
+    "怎么分辨这条短信是不是虾皮发的",
+    "收到天猫的短信 真的假的",
+])
+def test_telling_a_real_message_from_a_fake_is_a_question_of_trust(detector: AspectDetector,
+                                                                   question: str) -> None:
+    assert detector.detect(question).first is Aspect.safety

@@ -1170,13 +1170,15 @@ class _Writer(FactLines):
             out = [*warned, lead, *(f for f in others if f not in warned)]
         return out
 
-    def rank(self, fact: AspectFact) -> tuple[int, int, int, int, int, int, int, int, int, int]:
+    def rank(self, fact: AspectFact) -> tuple[int | float, ...]:
         """The site's own facts first; asked for a number the platform does not list,
         its warnings next; then those whose own words the question uses;
         then those about two of the things asked ("虾皮被骗了要准备啥资料": what a scam
         report needs); then by place for the aspect; then channel order;
         then by kind (figures before notes, or the channel itself first when the channel
-        is what was asked); then, with no site named, the general figure first."""
+        is what was asked); then, with no site named, the general figure first; and of
+        facts alike in all that, the one the question's words match better first (steps
+        and lists to prepare keep their order)."""
         site = self.ref.site
         site_rank = 0 if site is not None and fact.site == site else 1
         general = 0 if site is not None or fact.site is None else 1
@@ -1209,8 +1211,9 @@ class _Writer(FactLines):
         on = 0 if medium is not None and _field(fact) == f"steps_{medium}" else 1
         # two channels named ("A跟B有啥区别"): what each is comes first
         compared = 0 if len(self.called) > 1 and fact.kind == "channel" else 1
+        better = 0.0 if _field(fact) in _JOINED else -self.lexical.get(fact.path, 0.0)
         return (site_rank, warned, lexical, both, on, compared, order.index(place), channel,
-                kind, general)
+                kind, general, better)
 
     # --- writing -----------------------------------------------------------------------
 

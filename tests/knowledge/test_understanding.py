@@ -540,3 +540,12 @@ def test_a_time_word_inside_an_idiom_matches_no_fact_about_time(responder: Respo
     reply = answer(responder, "amazon keeps throwing us into verification every time we log "
                               "in and now we cant reach contact us")
     assert reply.aspect is Aspect.entry
+
+
+def test_of_facts_ranked_alike_the_one_the_words_match_better_comes_first(
+    responder: Responder,
+) -> None:
+    # two reply times of the same channel, equal by every other measure: asked for a
+    # figure from a report, the cited figure comes before the sellers' rule of thumb
+    text = answer(responder, "亚马逊卖家开case 回复率一般怎么样 有统计吗").plain_text()
+    assert text.index("72%") < text.index("1–24")

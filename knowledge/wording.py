@@ -63,9 +63,22 @@ def word_reply(
 
 def coverage_notices(catalog: Catalog, answer: DirectAnswer, lang: Lang) -> tuple[Line, ...]:
     """What the answer's platform's files do not cover, of what the question said: a
-    site, or the asker's side ("我是卖家" on Shopee) — said before anything."""
-    notices = (_site_notice(catalog, answer, lang), _role_notice(catalog, answer, lang))
+    site, or the asker's side ("我是卖家" on Shopee) — said before anything; and, before
+    a card's summary, that the platform was a guess (a fact answer says so after its
+    facts: what is asked comes first there)."""
+    notices = (_site_notice(catalog, answer, lang), _role_notice(catalog, answer, lang),
+               _guess_notice(catalog, answer, lang))
     return tuple(n for n in notices if n is not None)
+
+
+def _guess_notice(catalog: Catalog, answer: DirectAnswer, lang: Lang) -> Line | None:
+    """"No platform named, so here is Amazon's", before the card a question with no
+    platform was placed on ("账号被封了怎么申诉" has an answer on several platforms)."""
+    platform = catalog.platform(answer.ref.platform) if answer.ref is not None else None
+    if answer.aspect is not None or not answer.platform_guessed or platform is None:
+        return None
+    return Line.of(Span(LABELS.get("answer.platform_guessed_first", lang,
+                                   platform=platform.name.get(lang)), "italic"))
 
 
 def _role_notice(catalog: Catalog, answer: DirectAnswer, lang: Lang) -> Line | None:

@@ -270,6 +270,17 @@ async def test_a_platform_guessed_is_said_and_the_others_are_a_tap_away(bot: Har
     assert bot.screen().plain.startswith("天猫 — 客服电话")
 
 
+async def test_a_card_summary_for_a_platform_guessed_says_so_first(bot: Harness) -> None:
+    # several platforms have suspension appeals; the summary is Amazon's, and says so
+    # before it (a fact answer says so after its facts)
+    await bot.send("账号被封了怎么申诉")
+    lines = bot.screen().plain.splitlines()
+    assert lines[0].startswith("亚马逊 · 卖家")
+    assert lines[2] == "（没说是哪个平台，下面按亚马逊回答；问别的平台，带上平台名再问。）"
+    await bot.send("亚马逊账号被封了怎么申诉")
+    assert "没说是哪个平台" not in bot.screen().plain
+
+
 async def test_a_platform_named_is_no_guess(bot: Harness) -> None:
     await bot.send("天猫客服电话多少")
     assert "没说是哪个平台" not in bot.screen().plain

@@ -549,3 +549,12 @@ def test_of_facts_ranked_alike_the_one_the_words_match_better_comes_first(
     # figure from a report, the cited figure comes before the sellers' rule of thumb
     text = answer(responder, "亚马逊卖家开case 回复率一般怎么样 有统计吗").plain_text()
     assert text.index("72%") < text.index("1–24")
+
+
+@pytest.mark.parametrize("question", ["美国这边被假temu网站骗了 可以找哪个政府部门报案",
+                                      "scammed on a fake temu site in the US, which authorities "
+                                      "can I go to"])
+def test_the_authorities_asked_for_are_the_public_bodies_named(responder: Responder,
+                                                               question: str) -> None:
+    # "政府部门", "authorities": the FBI and the FTC, which the files name, not Temu's form
+    assert "ic3.gov" in answer(responder, question).plain_text().splitlines()[1]

@@ -360,6 +360,8 @@ def test_an_idiom_holding_a_time_word_asks_for_no_hours(detector: AspectDetector
     ("what are the steps to return on temu", Aspect.entry),
     ("tiktok money-back guarantee covers what", Aspect.eligibility),
     ("有人要我的亚马逊账号信息", Aspect.safety),
+    ("shopee退款保障包括哪几种情况", Aspect.eligibility),  # which kinds qualify
+    ("etsy的case分哪几类", Aspect.eligibility),
     ("someone asked for my shopee account details", Aspect.safety),
 ])
 def test_a_kind_of_thing_asked_names_its_aspect(detector: AspectDetector, question: str,

@@ -847,6 +847,12 @@ def _target(
     # search's card, unless the question names a role that card is not for and asks
     # for a fact the named role's cards can answer ("卖家有没有客服电话")
     role_differs = best is not None and result.role is not None and best.role != result.role
+    if (best is not None and context is not None and best.issue == GENERAL_ISSUE
+            and context.ref.issue != GENERAL_ISSUE
+            and (best.platform, best.role) == (context.ref.platform, context.ref.role)):
+        # a follow-up whose words find only the role's general card ("what do I attach
+        # to the case" after an FBA shipment problem) stays on the conversation's issue
+        return replace(best, issue=context.ref.issue), False
     if best is not None and result.confident and not (role_differs and aspect is not None):
         return best, True
     # a follow-up that names no issue stays on the conversation's, where it can

@@ -298,3 +298,14 @@ def test_a_follow_up_keeps_the_issue_the_answer_was_drawn_from(responder: Respon
     reply = answer(turn)
     assert reply.aspect is Aspect.prepare
     assert reply.plain_text().splitlines()[1].startswith("• The listing link")
+
+
+def test_a_follow_up_whose_words_find_only_the_general_card_stays_on_the_topic(
+    responder: Responder,
+) -> None:
+    # "case" finds the sellers' general card; what to attach is the FBA card's list
+    turn = talk(responder, "our FBA shipment went out with the wrong ship-to address on its "
+                           "labels, can amazon stop it?", "what should I attach to the case?")
+    reply = answer(turn)
+    assert reply.ref is not None and reply.ref.issue == "fba_shipping"
+    assert reply.plain_text().splitlines()[1].startswith("• Tracking number")

@@ -40,12 +40,12 @@ _WHERE = frozenset(stem(w) for w in ("on", "in", "from", "at"))
 
 # the asker describing their trade: 卖 + what (not 卖家), + 的, at the start or after 我(们)
 # (是): "卖汽配的", "我们是卖家具的"; not "他是卖假货的", nor "卖家卖的"
+_SELLS_HAN = re.compile(r"(?:^|我|我们|我是|我们是|咱们)卖(?!家)[^，。！？的]{1,5}的")
 # the asker's own goods or shop with words between ("我的高价商品", "我们家手工店铺"): as
-# 我的商品 and 我的店 are a seller's, so are they with what describes them
-# (not what the asker bought: "我的订单商品坏了")
+# 我的商品 and 我的店 are a seller's, so are they with what describes them (not what the
+# asker bought: "我的订单商品坏了")
 _MINE_HAN = re.compile(r"我(?:们)?(?:的|家)(?:(?!订单|包裹|快递|买|收到)[^，。！？的]){1,4}?"
                        r"(?:商品|产品|店铺|listing)")
-_SELLS_HAN = re.compile(r"(?:^|我|我们|我是|我们是|咱们)卖(?!家)[^，。！？的]{1,5}的")
 
 
 def _stems(words: Iterable[str]) -> frozenset[tuple[str, ...]]:

@@ -202,6 +202,23 @@ def _past(raw: str) -> bool:
     return len(raw) > 4 and raw.lower().endswith("ed")
 
 
+# the platform's own service ("support keeps saying no", "客服一直说不行"): its refusal asks
+# how to escalate, where the other side's asks for the platform to step in
+# (the words between, "一直", "keeps": a few characters of the compact text)
+_SERVICE = re.compile(r"(?:客服|小二|人工|support|agent|rep|representative|staff).{0,8}$")
+
+
+def _by_whom(analyzed: Analyzed, hit: _Hit) -> _Hit:
+    """A refusal (a weak stepping-in word) is a matter of escalating when the service
+    itself refuses: the words just before it, in its clause, name the service."""
+    if hit.group != Aspect.intervene.value or not hit.weak:
+        return hit
+    start = max([0, *(b for b in analyzed.breaks if b <= hit.start)])
+    if _SERVICE.search(analyzed.compact[max(start, hit.start - 24):hit.start]):
+        return hit._replace(group=Aspect.escalation.value, weak=False)
+    return hit
+
+
 def _when_it_happens(compact: str, hit: _Hit) -> bool:
     """Whether a 什么时候 asks when something happens, not when someone is there."""
     rest = compact[hit.end:]
@@ -292,6 +309,7 @@ class AspectDetector:
         found_hits = self._off_places(analyzed.compact,
                                       self._han_hits(analyzed) + self._latin_hits(analyzed))
         found_hits = [h for h in found_hits if not _when_it_happens(analyzed.compact, h)]
+        found_hits = [_by_whom(analyzed, h) for h in found_hits]
         # elapsed and reach words are context, not rivals: "没人回" inside "没人回复" still
         # counts
         hits = self._drop_contained([h for h in found_hits if h.group not in _CONTEXT])

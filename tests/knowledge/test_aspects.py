@@ -624,3 +624,17 @@ def test_an_everyday_word_is_no_misspelt_aspect_word(detector: AspectDetector) -
 def test_telling_a_real_message_from_a_fake_is_a_question_of_trust(detector: AspectDetector,
                                                                    question: str) -> None:
     assert detector.detect(question).first is Aspect.safety
+
+
+@pytest.mark.parametrize(("question", "first"), [
+    ("what if amazon seller support keeps refusing", Aspect.escalation),
+    ("客服一直说不行怎么办", Aspect.escalation),
+    ("the tmall agent just said no", Aspect.escalation),
+    ("the etsy seller said no to my refund", Aspect.intervene),  # the other side refusing
+    ("虾皮卖家一直不同意怎么办", Aspect.intervene),
+    ("客服让我找卖家，卖家不同意", Aspect.intervene),  # the seller refuses, not the service
+])
+def test_who_refuses_says_whether_to_escalate_or_ask_the_platform(detector: AspectDetector,
+                                                                  question: str,
+                                                                  first: Aspect) -> None:
+    assert detector.detect(question).first is first

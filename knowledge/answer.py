@@ -1106,8 +1106,11 @@ class _Writer(FactLines):
         if of_named:
             facts = of_named
         # a channel asked for alongside ("邮件多久回复") keeps only that channel's facts
+        # (only for an aspect that is no channel itself: "call me back … what number will
+        # they ring me from" asks about the call-back, not the phone line's facts)
         for extra in self.asked.aspects[1:]:
-            if extra not in CHANNEL_ASPECTS or extra == self.aspect:
+            if extra not in CHANNEL_ASPECTS or extra == self.aspect \
+                    or self.aspect in CHANNEL_ASPECTS:
                 continue
             # the channels of that kind; else those with any fact about it (Amazon's
             # seller phone support is a call-back channel with notes about phoning)

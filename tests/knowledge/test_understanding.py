@@ -558,3 +558,13 @@ def test_the_authorities_asked_for_are_the_public_bodies_named(responder: Respon
                                                                question: str) -> None:
     # "政府部门", "authorities": the FBI and the FTC, which the files name, not Temu's form
     assert "ic3.gov" in answer(responder, question).plain_text().splitlines()[1]
+
+
+def test_a_channel_asked_of_another_channel_does_not_narrow_to_it(responder: Responder) -> None:
+    # "what number will they ring me from" after "call me back": the call-back's number
+    # (a US call-back comes from +1), not the phone line's facts, and no false "nothing
+    # for this site"
+    text = answer(responder, "amazon US call me back: which number will they ring me from?"
+                  ).plain_text()
+    assert "come from a +1 number" in text
+    assert "nothing on this" not in text

@@ -22,6 +22,7 @@ meet the index's own forms.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from rapidfuzz.distance import OSA
 
 from knowledge.catalog import AspectFact, Catalog, platform_facts
 from knowledge.schema import Channel, Fact, Holiday, Hours, Phone, Response, Site, Text
-from knowledge.textnorm import STOP_STEMS, Analyzed, analyze, has_han, occurrences
+from knowledge.textnorm import STOP_STEMS, Analyzed, analyze, has_han, occurrences, stem
 
 __all__ = ["FactIndex", "FactMatch", "terms"]
 
@@ -94,10 +95,26 @@ def _terms(analyzed: Analyzed, masked: frozenset[int] = frozenset()) -> list[str
             out.append(run)
         out += [b for b in (run[i:i + 2] for i in range(len(run) - 1))
                 if b not in STOP_BIGRAMS and b[1] not in _PARTICLES and "的" not in b]
-    out += [t.stem for t in analyzed.tokens
-            if t.stem not in STOP_STEMS and t.stem not in _WEB and len(t.stem) > 1
-            and t.start not in masked]
+    for t in analyzed.tokens:
+        if t.start in masked:
+            continue
+        out += [w for w in _units(t.stem)
+                if w not in STOP_STEMS and w not in _WEB and len(w) > 1]
     return out
+
+
+# a duration written short is the same as written out: "48h", "24 hrs", "3d" are the facts'
+# "48 hours", "24 hours", "3 days"
+_UNITS = {"h": "hour", "hr": "hour", "hrs": "hour", "d": "day", "min": stem("minutes"),
+          "mins": stem("minutes")}
+_GLUED_UNIT = re.compile(r"(\d+)(h|hr|hrs|hour|d|day|min|mins|minut)")
+
+
+def _units(word: str) -> list[str]:
+    glued = _GLUED_UNIT.fullmatch(word)
+    if glued is not None:
+        return [glued.group(1), _UNITS.get(glued.group(2), glued.group(2))]
+    return [_UNITS.get(word, word)] if word in ("hr", "hrs", "min", "mins") else [word]
 
 
 def _pieces(analyzed: Analyzed, masked: frozenset[int]) -> list[tuple[int, str]]:

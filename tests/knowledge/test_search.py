@@ -730,3 +730,12 @@ def test_an_everyday_word_is_no_typo_of_another(real_index: SearchIndex, query: 
 ])
 def test_a_real_typo_is_still_read(real_index: SearchIndex, query: str, read_as: str) -> None:
     assert read_as in real_index.search(query).terms
+
+
+@pytest.mark.parametrize(("short", "written_out"), [
+    ("48h", "48 hours"), ("72hrs", "72 hours"), ("24 hrs", "24 hours"), ("10 mins", "10 minutes"),
+])
+def test_a_duration_written_short_is_the_same_words_as_written_out(short: str,
+                                                                  written_out: str) -> None:
+    # "didnt reply to customer in 48h" is the facts' "48 hours"
+    assert terms(short) == terms(written_out)

@@ -219,6 +219,18 @@ def _by_whom(analyzed: Analyzed, hit: _Hit) -> _Hit:
     return hit
 
 
+# a button pressed that does nothing ("在线聊天按了没反应", "点了没动静"): the page, not a
+# reply that has not come
+_PRESS = re.compile(r"(?:按|点|点击|打开)(?:一下|了|半天)?[^，。！？,.!?]{0,6}$")
+_STILL = frozenset({"没反应", "没动静"})
+
+
+def _pressed(compact: str, hit: _Hit) -> bool:
+    """Whether a no-reply word says that something pressed did nothing."""
+    return hit.group == Aspect.followup.value and hit.word in _STILL and bool(
+        _PRESS.search(compact[max(0, hit.start - 12):hit.start]))
+
+
 def _when_it_happens(compact: str, hit: _Hit) -> bool:
     """Whether a 什么时候 asks when something happens, not when someone is there."""
     rest = compact[hit.end:]
@@ -308,7 +320,8 @@ class AspectDetector:
         analyzed = analyze(question)
         found_hits = self._off_places(analyzed.compact,
                                       self._han_hits(analyzed) + self._latin_hits(analyzed))
-        found_hits = [h for h in found_hits if not _when_it_happens(analyzed.compact, h)]
+        found_hits = [h for h in found_hits if not _when_it_happens(analyzed.compact, h)
+                      and not _pressed(analyzed.compact, h)]
         found_hits = [_by_whom(analyzed, h) for h in found_hits]
         # elapsed and reach words are context, not rivals: "没人回" inside "没人回复" still
         # counts

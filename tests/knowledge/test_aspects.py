@@ -638,3 +638,14 @@ def test_who_refuses_says_whether_to_escalate_or_ask_the_platform(detector: Aspe
                                                                   question: str,
                                                                   first: Aspect) -> None:
     assert detector.detect(question).first is first
+
+
+@pytest.mark.parametrize(("question", "waiting"), [
+    ("天猫app点了联系客服没反应", False),  # the button does nothing
+    ("亚马逊在线聊天按了半天没动静", False),
+    ("发了消息三天没反应", True),  # no reply yet
+    ("点了申请介入，平台一直没反应", True),  # a new clause: the platform has not answered
+])
+def test_a_button_that_does_nothing_is_no_reply_awaited(detector: AspectDetector,
+                                                        question: str, waiting: bool) -> None:
+    assert (Aspect.followup in detector.detect(question).aspects) is waiting

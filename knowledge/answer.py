@@ -960,8 +960,9 @@ def focused(catalog: Catalog, answer: DirectAnswer) -> CardRef | None:
     platform = catalog.platform(ref.platform) if ref is not None else None
     if ref is None or platform is None or ref.issue != GENERAL_ISSUE or not answer.facts:
         return ref
-    by_path = {f.path: f for f in _facts_of(platform)}
-    shown = [by_path[p] for p in answer.facts[:FOCUS_LINES] if p in by_path]
+    led = answer.facts[:FOCUS_LINES]
+    shown = sorted((f for f in _facts_of(platform) if f.path in led),
+                   key=lambda f: led.index(f.path))
     issues = [f.issue for f in shown if f.issue is not None and _for_role(f, ref.role)
               and catalog.issue(ref.platform, ref.role, f.issue) is not None]
     return replace(ref, issue=issues[0]) if issues else ref

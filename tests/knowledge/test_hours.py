@@ -691,6 +691,18 @@ def _oracle_open(sched: Schedule, instant: datetime) -> bool:
     return False
 
 
+def test_an_opening_across_a_dst_fold_is_its_real_length() -> None:
+    # found by the oracle test below: India's 06:00–07:00 is 02:30–02:30 in Berlin on the
+    # night clocks go back — the first 02:30 in summer time, the second in winter time
+    sched = Schedule(timezone="Asia/Kolkata",
+                     windows=[Window(days=list(Weekday), open=time(6), close=time(7))])
+    berlin = ZoneInfo("Europe/Berlin")
+    status = open_status(sched, datetime(2025, 10, 26, 0, 0, tzinfo=UTC), berlin)
+    (today,) = status.today
+    assert (today.start.fold, today.end.fold) == (0, 1)
+    assert today.end.astimezone(UTC) - today.start.astimezone(UTC) == timedelta(hours=1)
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     zone=st.sampled_from(_SCHEDULE_ZONES),
@@ -710,23 +722,28 @@ def test_status_agrees_with_wall_clock_oracle(
     status = open_status(sched, now, user_zone)
     assert status.is_open == _oracle_open(sched, now)
     minute = timedelta(minutes=1)
+    # order and arithmetic on instants: in one zone Python compares and adds wall times,
+    # and a DST fold repeats a wall time (Berlin's 02:30 CEST and 02:30 CET an hour apart)
     if status.closes_at is not None:
-        assert status.is_open and status.closes_at > now
+        closes = status.closes_at.astimezone(UTC)
+        assert status.is_open and closes > now
         assert status.closes_at.tzinfo is user_zone
-        assert _oracle_open(sched, status.closes_at - minute)
-        assert not _oracle_open(sched, status.closes_at)
+        assert _oracle_open(sched, closes - minute)
+        assert not _oracle_open(sched, closes)
     if status.opens_at is not None:
-        assert not status.is_open and status.opens_at > now
+        opens = status.opens_at.astimezone(UTC)
+        assert not status.is_open and opens > now
         assert status.opens_at.tzinfo is user_zone
-        assert _oracle_open(sched, status.opens_at)
-        assert not _oracle_open(sched, status.opens_at - minute)
+        assert _oracle_open(sched, opens)
+        assert not _oracle_open(sched, opens - minute)
     local = now.astimezone(user_zone)
     for item in status.today:
-        assert item.start < item.end
+        start, end = item.start.astimezone(UTC), item.end.astimezone(UTC)
+        assert start < end
         assert item.start.tzinfo is user_zone and item.end.tzinfo is user_zone
         assert item.start.date() == local.date()
-        assert _oracle_open(sched, item.start)
-        assert _oracle_open(sched, item.end - minute)
+        assert _oracle_open(sched, start)
+        assert _oracle_open(sched, end - minute)
 
 
 @pytest.mark.parametrize(("key", "lang", "name"), [

@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bot.admin.handlers import misses_text
@@ -29,7 +29,7 @@ from tests.bot.casekit import start_bot
 from tests.bot.conftest import START
 from tests.bot.harness import Harness, TgUser
 from tests.storage.conftest import T0, FixedClock
-from tests.storage.test_storage_redact import FORMATS, TEMPLATES, personal_data
+from tests.storage.test_storage_redact import FORMATS, KNOWN_NAMES, TEMPLATES, personal_data
 
 CATALOG = load_catalog()
 VOCABULARY = miss_vocabulary(CATALOG)
@@ -92,6 +92,9 @@ def test_fuzz_nothing_personal_reaches_the_file_the_cli_or_misses(
     template: str, data: tuple[str, list[str]]
 ) -> None:
     value, secrets = data
+    # (as in the redactor's own fuzz test: a person named like a brand the knowledge files
+    # name, 苏宁, cannot be told from the brand — the one case kept by design)
+    assume(value not in KNOWN_NAMES)
     question = template.format(x=value)
     with tempfile.TemporaryDirectory() as tmp:
         report, reply, raw, texts = asyncio.run(

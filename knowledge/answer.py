@@ -45,7 +45,7 @@ from knowledge.aspects import HOW_LONG, AskedAspects
 from knowledge.card import FactLines, Line, Span, build_card
 from knowledge.catalog import GENERAL_ISSUE, AspectFact, CardRef, Catalog, platform_facts
 from knowledge.conversation import Conversation
-from knowledge.factindex import FactMatch
+from knowledge.factindex import FactMatch, said_by
 from knowledge.followup import max_rounds, playbook, response_window, round_after
 from knowledge.hours import active_holidays
 from knowledge.schema import (
@@ -297,13 +297,20 @@ def direct_answer(
         result = _in_context(catalog, index, question, suggestions, context)
     elif result.platform is None:
         result = _platform_by_facts(index, question, result, asked)
-    ref, from_search = _target(catalog, result, asked, context)
+    pointed = context is not None and _points_back(catalog, index, question, context)
+    ref: CardRef | None
+    if context is not None and pointed:
+        # "这种取消我能申诉吗" after an answer that named the cancellations: about them,
+        # wherever the other words would lead search ("申诉" finds the appeal card)
+        ref, from_search = context.ref, False
+    else:
+        ref, from_search = _target(catalog, result, asked, context)
     ref, lexical, beyond = _facts_matching(catalog, index, question, result, asked, ref,
                                            again=context is not None and ref == context.ref)
     ref, named = _channels_called(catalog, index, question, result, ref, asked)
     if context is not None and ref is not None:
-        lexical = _pointed_back(context, ref, lexical)
-        beyond = _pointed_back(context, ref, beyond)
+        lexical = _pointed_back(context, ref, lexical, first=pointed)
+        beyond = _pointed_back(context, ref, beyond, first=pointed)
     # the fact the question's own words match best, before the aspect reorders anything
     # (of its words beyond the card's own first; where those tell nothing, of all of them)
     lead = _lead(beyond, named, asked.aspects) or _lead(lexical, named, asked.aspects)
@@ -419,17 +426,42 @@ def _same_target(result: SearchResult, ref: CardRef) -> bool:
             and result.matches[0].ref.role == ref.role)
 
 
-def _pointed_back(context: Conversation, ref: CardRef,
-                  matches: list[FactMatch]) -> list[FactMatch]:
+def _pointed_back(context: Conversation, ref: CardRef, matches: list[FactMatch], *,
+                  first: bool = False) -> list[FactMatch]:
     """The matches, a fact the last answer showed counting FOLLOW_BOOST times: a
     follow-up's words point back at what was just said ("那被取消的订单我能申诉吗" after
-    "没按时回会怎样": the cancellations that answer named, not any appeal)."""
+    "没按时回会怎样": the cancellations that answer named, not any appeal). `first`: the
+    question points at them ("这种取消"): the facts shown come before any other."""
     if not context.facts or ref.platform != context.ref.platform:
         return matches
     shown = set(context.facts)
     boosted = [replace(m, score=m.score * FOLLOW_BOOST) if m.fact.path in shown else m
                for m in matches]
-    return sorted(boosted, key=lambda m: -m.score)
+    return sorted(boosted, key=lambda m: (first and m.fact.path not in shown, -m.score))
+
+
+# "这种取消", "that deadline": a pointer and the word it points with
+_POINTER_HAN = re.compile(r"(?:这种|这个|那个|那种|这些|那些|这样的|这类)([\u4e00-\u9fff]{2})")
+_POINTER_EN = re.compile(r"\b(?:this|that|these|those)\s+([a-z]{3,})", re.IGNORECASE)
+
+
+def _points_back(catalog: Catalog, index: SearchIndex, question: str,
+                 context: Conversation) -> bool:
+    """Whether the question points at something the last answer said: a pointer word
+    and a word of one of the facts it showed ("这种取消" after the cancellations). A word
+    that names an aspect is no such thing: "过了这个期限还能找谁" asks whom to reach."""
+    platform = catalog.platform(context.ref.platform)
+    if platform is None or not context.facts:
+        return False
+    said = [m.group(1) for m in _POINTER_HAN.finditer(question)]
+    said += [m.group(1).lower() for m in _POINTER_EN.finditer(question)]
+    said = [w for w in said if not index.aspects.detect(w).aspects]
+    if not said:
+        return False
+    shown = set(context.facts)
+    texts = " ".join(t.zh + " " + t.en.lower() for f in _facts_of(platform) if f.path in shown
+                     for t in said_by(f))
+    return any(word in texts for word in said)
 
 
 def _names_a_target(index: SearchIndex, question: str) -> bool:

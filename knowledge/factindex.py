@@ -34,7 +34,7 @@ from knowledge.catalog import AspectFact, Catalog, platform_facts
 from knowledge.schema import Channel, Fact, Holiday, Hours, Phone, Response, Site, Text
 from knowledge.textnorm import STOP_STEMS, Analyzed, analyze, has_han, occurrences, stem
 
-__all__ = ["FactIndex", "FactMatch", "terms"]
+__all__ = ["FactIndex", "FactMatch", "said_by", "terms"]
 
 K1 = 1.2
 # little length normalisation: the short facts ("订单号") would otherwise win on any
@@ -167,6 +167,11 @@ def _own_texts(item: object) -> list[Text]:
         case Holiday():
             return [item.name, item.effect]
     return []
+
+
+def said_by(fact: AspectFact) -> list[Text]:
+    """What a fact says, in both languages."""
+    return _own_texts(fact.item)
 
 
 class FactIndex:

@@ -309,3 +309,13 @@ def test_a_follow_up_whose_words_find_only_the_general_card_stays_on_the_topic(
     reply = answer(turn)
     assert reply.ref is not None and reply.ref.issue == "fba_shipping"
     assert reply.plain_text().splitlines()[1].startswith("• Tracking number")
+
+
+def test_a_follow_up_that_points_at_what_was_said_is_about_it(responder: Responder) -> None:
+    # "这种取消" points at the cancellations the last answer named (those Walmart makes when a
+    # seller misses the 48 hours): whether they can be disputed, not the appeal card that
+    # 申诉 finds on its own
+    for first, then in (("沃尔玛顾客消息超过48小时不回会有什么后果", "这种取消也能申诉吗"),
+                        ("沃尔玛48小时没回顾客消息会怎么样", "这些取消可以申诉吗")):
+        turn = talk(responder, first, then)
+        assert "由此产生的取消和退款不能争议" in answer(turn).plain_text().splitlines()[1]

@@ -55,8 +55,12 @@ TEST5 = Path(__file__).resolve().parent / "blind_test5.yaml"
 # a ninth, written the same way in session 8, tuned on like dev (leaning on English and on
 # stories that bury the question)
 DEV5 = Path(__file__).resolve().parent / "blind_dev5.yaml"
+# a tenth and an eleventh, written together the same way in session 10 and dealt at random
+# into a tuned-on half and a held-out half (each fact listed in every wording the files use)
+DEV6 = Path(__file__).resolve().parent / "blind_dev6.yaml"
+TEST6 = Path(__file__).resolve().parent / "blind_test6.yaml"
 SPLITS = ("dev", "test", "dev2", "test2", "dev3", "test3", "dev4", "test4",
-          "test5", "dev5")  # dev* tuned on
+          "test5", "dev5", "dev6", "test6")  # dev* tuned on
 _SPACE = re.compile(r"\s+")
 
 # Why a message failed, in the words of issue #18 (first that applies)
@@ -89,7 +93,8 @@ class Outcome:
 
 def load(split: str) -> list[dict[str, Any]]:
     path = {"dev2": EXTRA, "test2": FRESH, "dev3": DEV3, "test3": TEST3,
-            "dev4": DEV4, "test4": TEST4, "test5": TEST5, "dev5": DEV5}.get(split, BLIND)
+            "dev4": DEV4, "test4": TEST4, "test5": TEST5, "dev5": DEV5, "dev6": DEV6,
+            "test6": TEST6}.get(split, BLIND)
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     items: list[dict[str, Any]] = data[split]
     return items

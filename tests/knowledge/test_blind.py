@@ -2,8 +2,8 @@
 same way later: blind_extra.yaml as `dev2`, blind_dev3.yaml as `dev3` and blind_dev4.yaml
 as `dev4`, tuned on, and blind_fresh.yaml as `test2`, blind_test3.yaml as `test3` and
 blind_test4.yaml as `test4`, held out like `test`; then blind_dev5.yaml as `dev5` and
-blind_test5.yaml as `test5`): how
-often the first reply shows the asked fact within 300 characters, per split.
+blind_test5.yaml as `test5`, and blind_dev6.yaml as `dev6` and blind_test6.yaml as
+`test6`): how often the first reply shows the asked fact within 300 characters, per split.
 
 The floors are what the answering path reaches today, measured, not the goal: issue #18
 asks for 90 % on `test` and 95 % on `dev`. A change that lowers a rate fails here; a
@@ -22,7 +22,8 @@ from knowledge.reply import Responder
 from tests.knowledge import blind
 
 FLOORS = {"dev": 0.96, "test": 0.84, "dev2": 0.85, "test2": 0.79, "dev3": 0.89,
-          "test3": 0.84, "dev4": 0.84, "test4": 0.80, "test5": 0.72, "dev5": 0.79}
+          "test3": 0.84, "dev4": 0.84, "test4": 0.80, "test5": 0.72, "dev5": 0.79,
+          "dev6": 0.76, "test6": 0.80}
 DATA = Path(__file__).resolve().parents[2] / "knowledge" / "data"
 
 

@@ -44,6 +44,11 @@ _SELLS_HAN = re.compile(r"(?:^|我|我们|我是|我们是|咱们)卖(?!家)[^�
 # the asker's own goods or shop with words between ("我的高价商品", "我们家手工店铺"): as
 # 我的商品 and 我的店 are a seller's, so are they with what describes them (not what the
 # asker bought: "我的订单商品坏了")
+# what follows a role word when it names the platform's service for that role, not a
+# person: 卖家支持, 卖家后台, 卖家中心 (not 卖家客服: on Tmall that is the shop's service)
+_ROLE_SERVICE = ("支持", "后台", "中心")
+# words that say what kind of seller or buyer, between 我是 and the role word
+_KIND_HAN = re.compile(r"(?:个人|专业|新手|新|跨境|小|中国|国内|一个|一名|个|名)+$")
 _MINE_HAN = re.compile(r"我(?:们)?(?:的|家)(?:(?!订单|包裹|快递|买|收到)[^，。！？的]){1,4}?"
                        r"(?:商品|产品|店铺|listing)")
 
@@ -119,12 +124,17 @@ class PartyReader:
             self._asker_han.update(dict.fromkeys(_han(group.zh), side))
             self._asker_en.update(dict.fromkeys(_stems(group.en), side))
 
-    def names_asker(self, analyzed: Analyzed, start: int) -> bool:
+    def names_asker(self, analyzed: Analyzed, start: int,
+                    names: frozenset[tuple[int, int]] = frozenset()) -> bool:
         """Whether the role word starting at `start` is marked as the asker's own: 我是卖家,
         作为卖家, "as a seller", "i'm a buyer"."""
         run = next(((s, e) for s, e in analyzed.han_runs if s <= start < e), None)
         if run is not None:
-            return any(analyzed.compact[run[0]:start].endswith(w) for w in self._self_han)
+            # read past platform names and what kind ("我是亚马逊个人卖家", 我是新手卖家)
+            before = "".join(c for i, c in enumerate(analyzed.compact[run[0]:start], run[0])
+                             if not _in_name(i + 1, names))
+            before = _KIND_HAN.sub("", before)
+            return any(before.endswith(w) for w in self._self_han)
         words, _, starts = _words(analyzed.tokens)
         at = next((i for i, s in enumerate(starts) if s == start), None)
         return at is not None and any(_at(words, at - len(p), p) for p in self._self_en)
@@ -204,6 +214,8 @@ class PartyReader:
             if word is not None:
                 more = next((r for r in analyzed.han_runs if r[0] == word.end), None)
                 after += compact[word.start:more[1] if more is not None else word.end]
+        if after.startswith(_ROLE_SERVICE):
+            return None  # "找卖家支持": the platform's service for that role, no person
         towards = self._towards_in(before)
         if towards is not None and start - len(towards) not in platforms:
             return True

@@ -95,6 +95,10 @@ def responder() -> Responder:
     ("etsy上我们家手工店铺被人恶意投诉了怎么办", "seller"),
     ("有人一直问我的高价商品要站外付款 是骗子吗 etsy", "seller"),
     ("我的订单商品坏了 亚马逊怎么退", None),  # goods ordered: not the asker's wares
+    # platform names and what kind between 我是 and the role word; the role's service
+    # (卖家支持) is no seller addressed
+    ("我是亚马逊个人卖家 能打电话找卖家支持吗", "seller"),
+    ("我是新手卖家 亚马逊怎么联系客服", "seller"),
     # saying one sells there, as "buying" says one buys
     ("first time selling on amazon, where do i get help", "seller"),
     ("we just started selling on walmart, is there a support email", "seller"),

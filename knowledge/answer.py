@@ -1195,7 +1195,11 @@ class _Writer(FactLines):
         other_issues = [f for f in other_issues if id(f) not in taken]
         # asked for a number the platform does not list: its warning that numbers found
         # online may be scams answers first (the bot never hands out a number it lacks)
-        self.unlisted = self.aspect == Aspect.phone and not any(f.kind == "phone" for f in facts)
+        # (also when trust comes first: "网上搜到的temu客服电话能打吗" asks for a number too)
+        self.unlisted = (self.aspect == Aspect.phone and not any(f.kind == "phone" for f in facts)
+                         ) or (self.aspect == Aspect.safety and Aspect.phone in self.asked.aspects
+                               and not any(f.kind == "phone" and _for_role(f, role)
+                                           for f in _facts_of(self.platform)))
         tiers = [sorted(t, key=self.rank) for t in (near, rest, other_issues) if t]
         if not tiers:
             return []

@@ -568,3 +568,14 @@ def test_a_channel_asked_of_another_channel_does_not_narrow_to_it(responder: Res
                   ).plain_text()
     assert "come from a +1 number" in text
     assert "nothing on this" not in text
+
+
+@pytest.mark.parametrize("question", ["网上搜到的temu客服电话能打吗",
+                                      "temu客服电话多少 网上查到好几个不一样的"])
+def test_a_number_found_online_is_a_question_of_trust_answered_by_the_warning(
+    responder: Responder, question: str
+) -> None:
+    # Temu lists no number: its own warning that numbers found online may be scams first
+    reply = answer(responder, question)
+    assert reply.aspect is Aspect.safety
+    assert "Temu 自己的页面没有给出客服电话" in reply.plain_text().splitlines()[1]

@@ -362,6 +362,8 @@ def test_an_idiom_holding_a_time_word_asks_for_no_hours(detector: AspectDetector
     ("有人要我的亚马逊账号信息", Aspect.safety),
     ("shopee退款保障包括哪几种情况", Aspect.eligibility),  # which kinds qualify
     ("etsy的case分哪几类", Aspect.eligibility),
+    ("亚马逊电话回拨是所有国家都能用吗", Aspect.eligibility),  # where it is offered
+    ("can sellers in every country use amazon seller chat", Aspect.eligibility),
     ("someone asked for my shopee account details", Aspect.safety),
 ])
 def test_a_kind_of_thing_asked_names_its_aspect(detector: AspectDetector, question: str,

@@ -579,3 +579,13 @@ def test_a_number_found_online_is_a_question_of_trust_answered_by_the_warning(
     reply = answer(responder, question)
     assert reply.aspect is Aspect.safety
     assert "Temu 自己的页面没有给出客服电话" in reply.plain_text().splitlines()[1]
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("temu的包裹迟迟不到 过了预计送达时间", "48 小时内发放一笔余额补偿"),
+    ("my temu order is overdue, do i get anything", "late-delivery credit"),
+])
+def test_a_parcel_past_its_expected_date_is_a_late_delivery(responder: Responder,
+                                                             question: str, said: str) -> None:
+    # 迟迟不到, "overdue": late, as 晚到 is — Temu's credit for a late order, not the way in
+    assert said in answer(responder, question).plain_text().splitlines()[1]

@@ -1515,9 +1515,12 @@ class _Writer(FactLines):
         return [head, *lines[1:]]
 
     def joined(self, run: list[AspectFact]) -> Line:
-        """Short list items on one line: '订单号；账号信息；…' or 'Web: a → b → c' — in
-        the file's order, whichever of them led."""
+        """Short list items on one line: '订单号；账号信息；…' or 'Web: a → b → c' — steps
+        in the file's order, whichever of them led; things to prepare, those the question's
+        words match first ("what proof do they want": the proof), then the file's order."""
         run = sorted(run, key=lambda f: int(f.path.rsplit(".", 1)[1]))
+        if _field(run[0]) == "prepare":
+            run = sorted(run, key=lambda f: -self.lexical.get(f.path, 0.0))
         for fact in run:
             self.cite(fact.sources)
         texts = [self.t(f.item.text) for f in run if isinstance(f.item, Fact)]

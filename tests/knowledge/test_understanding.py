@@ -589,3 +589,9 @@ def test_a_parcel_past_its_expected_date_is_a_late_delivery(responder: Responder
                                                              question: str, said: str) -> None:
     # 迟迟不到, "overdue": late, as 晚到 is — Temu's credit for a late order, not the way in
     assert said in answer(responder, question).plain_text().splitlines()[1]
+
+
+def test_of_things_to_prepare_the_one_asked_about_comes_first(responder: Responder) -> None:
+    # a list of things to have ready: the new address, for a question about changing it
+    line = answer(responder, "天猫下单后收货地址填错了").plain_text().splitlines()[1]
+    assert line == "• 新的收货地址或具体诉求；订单号"

@@ -364,6 +364,8 @@ def test_an_idiom_holding_a_time_word_asks_for_no_hours(detector: AspectDetector
     ("etsy的case分哪几类", Aspect.eligibility),
     ("亚马逊电话回拨是所有国家都能用吗", Aspect.eligibility),  # where it is offered
     ("can sellers in every country use amazon seller chat", Aspect.eligibility),
+    ("和天猫客服聊完了 想留个证据", Aspect.retention),  # keeping proof of what was said
+    ("how do i keep proof of what shopee support told me", Aspect.retention),
     ("someone asked for my shopee account details", Aspect.safety),
 ])
 def test_a_kind_of_thing_asked_names_its_aspect(detector: AspectDetector, question: str,

@@ -99,6 +99,9 @@ def responder() -> Responder:
     # (卖家支持) is no seller addressed
     ("我是亚马逊个人卖家 能打电话找卖家支持吗", "seller"),
     ("我是新手卖家 亚马逊怎么联系客服", "seller"),
+    # 下单 split around 了/的 is still the asker's order
+    ("在etsy上下了单 怎么发起求助", "buyer"),
+    ("etsy下的单还没到 去哪发求助", "buyer"),
     # saying one sells there, as "buying" says one buys
     ("first time selling on amazon, where do i get help", "seller"),
     ("we just started selling on walmart, is there a support email", "seller"),

@@ -595,3 +595,9 @@ def test_of_things_to_prepare_the_one_asked_about_comes_first(responder: Respond
     # a list of things to have ready: the new address, for a question about changing it
     line = answer(responder, "天猫下单后收货地址填错了").plain_text().splitlines()[1]
     assert line == "• 新的收货地址或具体诉求；订单号"
+
+
+def test_a_refund_smaller_than_what_was_paid_finds_what_is_deducted(responder: Responder) -> None:
+    # 没退全 ("not refunded in full"): Temu deducts taxes, shipping, coupons and credit
+    line = answer(responder, "temu退回来的钱没退全").plain_text().splitlines()[1]
+    assert "扣除税费、运费" in line

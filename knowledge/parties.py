@@ -44,13 +44,13 @@ _SELLS_HAN = re.compile(r"(?:^|我|我们|我是|我们是|咱们)卖(?!家)[^�
 # the asker's own goods or shop with words between ("我的高价商品", "我们家手工店铺"): as
 # 我的商品 and 我的店 are a seller's, so are they with what describes them (not what the
 # asker bought: "我的订单商品坏了")
+_MINE_HAN = re.compile(r"我(?:们)?(?:的|家)(?:(?!订单|包裹|快递|买|收到)[^，。！？的]){1,4}?"
+                       r"(?:商品|产品|店铺|listing)")
 # what follows a role word when it names the platform's service for that role, not a
 # person: 卖家支持, 卖家后台, 卖家中心 (not 卖家客服: on Tmall that is the shop's service)
 _ROLE_SERVICE = ("支持", "后台", "中心")
 # words that say what kind of seller or buyer, between 我是 and the role word
 _KIND_HAN = re.compile(r"(?:个人|专业|新手|新|跨境|小|中国|国内|一个|一名|个|名)+$")
-_MINE_HAN = re.compile(r"我(?:们)?(?:的|家)(?:(?!订单|包裹|快递|买|收到)[^，。！？的]){1,4}?"
-                       r"(?:商品|产品|店铺|listing)")
 
 
 def _stems(words: Iterable[str]) -> frozenset[tuple[str, ...]]:

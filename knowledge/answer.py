@@ -41,7 +41,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from knowledge.aspects import HOW_LONG, AskedAspects
+from knowledge.aspects import HOW_LONG, POINTERS_EN, POINTERS_HAN, AskedAspects
 from knowledge.card import FactLines, Line, Span, build_card
 from knowledge.catalog import GENERAL_ISSUE, AspectFact, CardRef, Catalog, platform_facts
 from knowledge.conversation import Conversation
@@ -440,9 +440,10 @@ def _pointed_back(context: Conversation, ref: CardRef, matches: list[FactMatch],
     return sorted(boosted, key=lambda m: (first and m.fact.path not in shown, -m.score))
 
 
-# "这种取消", "that deadline": a pointer and the word it points with
-_POINTER_HAN = re.compile(r"(?:这种|这个|那个|那种|这些|那些|这样的|这类)([\u4e00-\u9fff]{2})")
-_POINTER_EN = re.compile(r"\b(?:this|that|these|those)\s+([a-z]{3,})", re.IGNORECASE)
+# "这种取消", "that deadline": a pointer (the aspect reader's) and the word it points with
+_POINTER_HAN = re.compile(f"(?:{'|'.join(POINTERS_HAN)})([\u4e00-\u9fff]{{2}})")
+_POINTER_EN = re.compile(rf"\b(?:{'|'.join(sorted(POINTERS_EN))})\s+([a-z]{{3,}})",
+                         re.IGNORECASE)
 
 
 def _points_back(catalog: Catalog, index: SearchIndex, question: str,

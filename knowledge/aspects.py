@@ -42,7 +42,8 @@ from knowledge.schema import CHANNEL_ASPECTS, Aspect, AspectsFile, AspectWords
 from knowledge.sounds import may_replace
 from knowledge.textnorm import STOPWORDS, Analyzed, analyze, has_han
 
-__all__ = ["HOW_LONG", "AskedAspects", "AspectDetector", "parse_elapsed"]
+__all__ = ["HOW_LONG", "POINTERS_EN", "POINTERS_HAN", "AskedAspects", "AspectDetector",
+           "parse_elapsed"]
 
 _ELAPSED = "elapsed"  # the pseudo-aspect of the `elapsed` words
 _REACH = "reach"  # the pseudo-aspect of the `reach` words
@@ -153,8 +154,8 @@ HOW_LONG = frozenset({"how long", "多久", "多长时间", "几天", "多少天
 
 
 # (not 那 or 该 alone: "那邮件怎么联系" is "then", "我该打电话吗" is "should")
-_POINTERS_HAN = ("这个", "那个", "这种", "那种", "这些", "那些")
-_POINTERS_EN = frozenset({"this", "that", "these", "those"})
+POINTERS_HAN = ("这个", "那个", "这种", "那种", "这些", "那些")
+POINTERS_EN = frozenset({"this", "that", "these", "those"})
 
 
 # a verb of opening with its object after it, or after "to", opens a thing: "open the
@@ -240,9 +241,9 @@ def _when_it_happens(compact: str, hit: _Hit) -> bool:
 
 def _pointed(analyzed: Analyzed, start: int) -> bool:
     """Whether the word at `start` follows "this"/"that" (这个期限, "that deadline")."""
-    if analyzed.compact[:start].endswith(_POINTERS_HAN):
+    if analyzed.compact[:start].endswith(POINTERS_HAN):
         return True
-    return any(t.end == start and t.stem in _POINTERS_EN for t in analyzed.tokens)
+    return any(t.end == start and t.stem in POINTERS_EN for t in analyzed.tokens)
 
 
 class AspectDetector:

@@ -75,6 +75,14 @@ STOP_BIGRAMS = frozenset(
 _PARTICLES = frozenset("呢吗吧啊呀嘛哦么")
 
 
+# words that turn a follow-up to another target and say nothing of what is asked ("换成德国
+# 呢", "也一样吗", "switch to Germany", "Germany instead?", "the Japan site"): a message of
+# names and these asks the last question again (`FactIndex.own_words`)
+_SWITCHES = frozenset(
+    """换成 改成 换到 改到 切换 改问 换问 一样 也一 同样 站点""".split()  # noqa: SIM905
+) | frozenset(stem(w) for w in ("switch", "instead", "same", "site", "also", "too"))
+
+
 # pieces of web and mail addresses ("shopee.com.my"): they say nothing a question asks,
 # and "come" stems to "com"
 _WEB = frozenset({"com", "www", "http", "https", "net", "org", "html"})
@@ -282,7 +290,8 @@ class FactIndex:
         """The question's terms beyond names and the words in `read` (see `says_more`)."""
         analyzed = analyze(question)
         _, masked = self._masks(analyzed, list(read))
-        return [t for t in _terms(analyzed, masked) if len(t) >= 2 and t not in self._names]
+        return [t for t in _terms(analyzed, masked)
+                if len(t) >= 2 and t not in self._names and t not in _SWITCHES]
 
     def beyond_names(self, question: str) -> str:
         """The question without its platform, site and role names: what it asks of

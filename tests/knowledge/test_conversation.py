@@ -319,3 +319,29 @@ def test_a_follow_up_that_points_at_what_was_said_is_about_it(responder: Respond
                         ("沃尔玛48小时没回顾客消息会怎么样", "这些取消可以申诉吗")):
         turn = talk(responder, first, then)
         assert "由此产生的取消和退款不能争议" in answer(turn).plain_text().splitlines()[1]
+
+
+@pytest.mark.parametrize("switch", ["换成{}呢", "{}也一样吗", "改问{}", "switch to {}",
+                                    "{} instead?", "what about the {} site"])
+def test_a_place_with_a_word_of_switching_asks_the_same_of_that_place(
+    responder: Responder, catalog: Catalog, switch: str,
+) -> None:
+    # "换成德国呢", "Germany instead?": the words that turn to another place say nothing of
+    # what is asked, so the last question is asked again of the place, on every platform
+    # with sites and whatever was asked
+    for platform in catalog.platforms.values():
+        if len(platform.sites) < 2:
+            continue
+        first, then = platform.sites[0], platform.sites[1]
+        english = not has_han(switch)
+        name = platform.name.en if english else platform.name.zh.split("（")[0]
+        place = then.name.en if english else then.name.zh.removesuffix("站")
+        for asked in (("{} {} customer service phone number", "{}{}客服电话多少"),
+                      ("does {} {} have chinese speaking support", "{}{}有中文客服吗")):
+            question = asked[0 if english else 1].format(
+                name, first.name.en if english else first.name.zh.removesuffix("站"))
+            before = answer(talk(responder, question))
+            after = answer(talk(responder, question, switch.format(place)))
+            assert after.ref is not None and after.aspect is before.aspect, (question, switch)
+            assert (after.ref.platform, then.id) in ((platform.id, after.ref.site),
+                                                     (platform.id, after.uncovered_site))

@@ -286,6 +286,7 @@ def direct_answer(
         # 多少": that, of the same channel
         asked = replace(asked, aspects=(*asked.aspects, context.aspect))
     result = index.search(question, limit=suggestions)
+    own = result  # what the message itself names (a follow-up's result inherits the rest)
     if context is not None and result.platform is not None and not result.implied and (
             asked.first is not None or (
                 (result.confident or index.facts.says_more(question, asked.words))
@@ -329,10 +330,13 @@ def direct_answer(
                           from_search=from_search, lexical=lexical, channels=channels,
                           lead=lead)
     if (ref is not None and answer.aspect is not None and not answer.facts
-            and result.role == ref.role and index.facts.says_more(message, ())):
+            and own.role == ref.role and ref.role not in own.asker_said
+            and index.facts.says_more(message, ())):
         # nothing for the role the question names, in a sentence that says more: the
         # role word may be the other party ("tiktok seller isnt replying to me" is a
-        # buyer's): the other role's answer, rather than a false "nothing on this"
+        # buyer's): the other role's answer, rather than a false "nothing on this" (not
+        # where the asker says it is theirs, "我是卖家呢", nor where the role is the
+        # conversation's: "几点上班" after the sellers' chat asks the sellers' hours)
         answer = _as_other_role(catalog, result, asked, ref, answer, question=question,
                                 lang=lang, user_zone=user_zone, now=now, personal=personal)
     lacking = result.asker_lacking if answer.ref is not None and \

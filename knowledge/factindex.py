@@ -69,18 +69,19 @@ MAX_IDF = 99.0  # a word no fact uses
 STOP_BIGRAMS = frozenset(
     """没有 有没 什么 怎么 怎样 多少 可以 是不 不是 一个 如果 的话 还是 这个 那个 我的 你们 他们
     是否 能否 能不 不能 会不 不会 要不 是什 请问 为什 么办 怎办 一下 哪里 哪个 吗的
-    那边 这边 每次 一点 好久""".split()  # noqa: SIM905
+    那边 这边 每次 一点 好久 换成 改成 换到 改到 改问 换问 也一 作为""".split()  # noqa: SIM905
 )
 # sentence-final particles: a pair with one ("边呢", "话吗") is no word a fact has
 _PARTICLES = frozenset("呢吗吧啊呀嘛哦么")
 
 
 # words that turn a follow-up to another target and say nothing of what is asked ("换成德国
-# 呢", "也一样吗", "switch to Germany", "Germany instead?", "the Japan site"): a message of
-# names and these asks the last question again (`FactIndex.own_words`)
-_SWITCHES = frozenset(
-    """换成 改成 换到 改到 切换 改问 换问 一样 也一 同样 站点""".split()  # noqa: SIM905
-) | frozenset(stem(w) for w in ("switch", "instead", "same", "site", "also", "too"))
+# 呢", "也一样吗", "switch to Germany", "Germany instead?", "the Japan site", "seller
+# side?"): a message of names and these asks the last question again
+# (`FactIndex.own_words`); the pairs of them that are only grammar (换成, 作为) are
+# STOP_BIGRAMS
+_SWITCHES = frozenset("""切换 一样 同样 站点""".split()) | frozenset(  # noqa: SIM905
+    stem(w) for w in ("switch", "instead", "same", "site", "side", "also", "too"))
 
 
 # pieces of web and mail addresses ("shopee.com.my"): they say nothing a question asks,

@@ -92,6 +92,7 @@ class PartyReader:
         self._by_en: frozenset[tuple[str, ...]] = frozenset()
         self._acts_en: frozenset[tuple[str, ...]] = frozenset()
         self._not_towards_han: tuple[str, ...] = ()
+        self._not_towards_en: frozenset[tuple[str, ...]] = frozenset()
         self._me_han: tuple[str, ...] = ()
         self._me_en: frozenset[tuple[str, ...]] = frozenset()
         self._longest_en = 0
@@ -106,6 +107,7 @@ class PartyReader:
             self._persons_en.update(dict.fromkeys(_stems(group.en), side))
         self._towards_han = _han(words.towards.zh)
         self._not_towards_han = _han(words.not_towards)
+        self._not_towards_en = _stems(words.not_towards)
         self._towards_en = _stems(words.towards.en)
         self._acts_han = _han(words.acts.zh)
         self._files_han = _han(words.files.zh)
@@ -277,6 +279,9 @@ class PartyReader:
         # the cue ends where the small words do, or is one of them ("sorted with the seller")
         for k in range(i, first):
             towards = next((p for p in self._towards_en if _at(words, k - len(p) + 1, p)), None)
+            if towards is not None and k == first - 1 and any(
+                    _at(words, k - len(p) + 1, p) for p in self._not_towards_en):
+                break  # "what about sellers?" asks the same of them ("… the seller" is one)
             if towards is not None:
                 subject = k - len(towards)  # the word before the verb: who addresses them
                 if subject < 0 or ends[subject] not in platforms:

@@ -504,9 +504,10 @@ class PartyWords(Model):
     `buyers` and `sellers` are the words that name a person of either side (卖家, shop,
     buyer), never a place or a tool (卖家后台, seller central); `towards` words stand
     just before the one addressed (联系卖家, "message the seller"), except after one of
-    `not_towards` (请问卖家 is "may I ask, as a seller"); `by` just before and `acts`
-    just after the one reported on (被卖家拒了, 卖家不理, "buyer refused"), `between` words
-    aside (卖家一直不同意, "seller still hasn't replied"); `me` a few
+    `not_towards` (请问卖家 is "may I ask, as a seller"; "what about sellers?" asks the
+    same of them); `by` just before and `acts` just after the one reported on
+    (被卖家拒了, 卖家不理, "buyer refused"), `between` words aside (卖家一直不同意, "seller
+    still hasn't replied"); `me` a few
     words after, the asker acted on (卖家没理我, "buyer sent me"), unless another person
     stands between (卖家能不能让买家加我) or 我 owns a noun (卖家怎么给我的买家退款).
     `self_marks` before a role word make it the asker's (我是卖家, "as a seller");

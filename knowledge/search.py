@@ -147,6 +147,9 @@ class SearchResult:
     # the asker's own side, said ("我是卖家", 我的店, "i bought"), where the platform has no
     # such role: Shopee's files are for shoppers only, Walmart's for sellers only
     asker_lacking: str | None = None
+    # the sides the asker says they are on (a role word marked as theirs, "我是卖家"; their
+    # own words, 我的店 or "i bought"), whether the platform has them or not
+    asker_said: frozenset[str] = frozenset()
 
 
 # English words that own the noun after them: before a platform's name they are no code
@@ -384,6 +387,7 @@ class SearchIndex:
             uncovered=uncovered,
             implied=implied,
             asker_lacking=lacking,
+            asker_said=said,
         )
 
     def _asker_lacking(self, said: frozenset[str], platform: str | None) -> str | None:

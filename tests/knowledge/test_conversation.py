@@ -345,3 +345,38 @@ def test_a_place_with_a_word_of_switching_asks_the_same_of_that_place(
             assert after.ref is not None and after.aspect is before.aspect, (question, switch)
             assert (after.ref.platform, then.id) in ((platform.id, after.ref.site),
                                                      (platform.id, after.uncovered_site))
+
+
+@pytest.mark.parametrize("switch", ["作为卖家呢", "换成卖家呢", "我是卖家呢", "what about sellers",
+                                    "seller side?", "i'm a seller though"])
+def test_a_role_with_words_of_switching_asks_the_same_of_that_role(
+    responder: Responder, catalog: Catalog, switch: str,
+) -> None:
+    # "what about sellers" names the role asked of, not a seller addressed ("what about the
+    # seller?", "complain about the seller" are); "作为", "换成", "side" say nothing more
+    for platform in catalog.platforms.values():
+        if {r.id for r in platform.roles} != {"buyer", "seller"}:
+            continue
+        english = not has_han(switch)
+        name = platform.name.en if english else platform.name.zh.split("（")[0]
+        for asked in (("{} customer service phone number", "{}客服电话多少"),
+                      ("{} customer service hours", "{}客服几点上班")):
+            question = asked[0 if english else 1].format(name)
+            before = answer(talk(responder, question))
+            assert before.ref is not None and before.ref.role == "buyer", question
+            after = answer(talk(responder, question, switch))
+            assert after.ref is not None, (question, switch)
+            assert (after.ref.platform, after.ref.role, after.aspect) == (
+                platform.id, "seller", before.aspect), (question, switch)
+
+
+def test_the_role_the_asker_says_is_theirs_is_answered_even_with_nothing_for_it(
+    responder: Responder,
+) -> None:
+    # TikTok Shop's files give no hours for sellers: "我是卖家呢" and "几点上班" after the
+    # sellers' chat are told so, not given the shoppers' hours as if they were theirs
+    for messages in (("TikTok Shop客服几点上班", "我是卖家呢"),
+                     ("TikTok Shop卖家有在线客服吗", "几点上班")):
+        reply = answer(talk(responder, *messages))
+        assert reply.ref is not None and reply.ref.role == "seller", messages
+        assert reply.aspect is Aspect.hours and not reply.facts, messages

@@ -65,6 +65,7 @@ from knowledge.schema import (
     SourceKind,
 )
 from knowledge.search import SearchIndex, SearchResult
+from knowledge.textnorm import to_simplified
 
 __all__ = ["MAX_CHARS", "MAX_LINES", "DirectAnswer", "answer_about", "direct_answer"]
 
@@ -315,10 +316,11 @@ def direct_answer(
     # the fact the question's own words match best, before the aspect reorders anything
     # (of its words beyond the card's own first; where those tell nothing, of all of them)
     lead = _lead(beyond, named, asked.aspects) or _lead(lexical, named, asked.aspects)
-    described = asked.first is None and _DESCRIBE.search(message) is not None
+    plain = to_simplified(message)  # (the cues below are written in simplified Chinese)
+    described = asked.first is None and _DESCRIBE.search(plain) is not None
     asked, lexical = _asked(catalog, asked, result, context, lexical, beyond, named)
     asked = _duration_stated(catalog, ref, asked, context)
-    if len(named) == 1 and ref is not None and (described or _CHOICE.search(message)):
+    if len(named) == 1 and ref is not None and (described or _CHOICE.search(plain)):
         # "问店家还是问天猫官方", "the shop or Tmall itself": which one, and why, first;
         # "机器人客服能帮我干啥", "what is seller chat for": what it is, first
         platform = catalog.platform(ref.platform)
@@ -458,7 +460,7 @@ def _points_back(catalog: Catalog, index: SearchIndex, question: str,
     platform = catalog.platform(context.ref.platform)
     if platform is None or not context.facts:
         return False
-    said = [m.group(1) for m in _POINTER_HAN.finditer(question)]
+    said = [m.group(1) for m in _POINTER_HAN.finditer(to_simplified(question))]
     said += [m.group(1).lower() for m in _POINTER_EN.finditer(question)]
     said = [w for w in said if not index.aspects.detect(w).aspects]
     if not said:

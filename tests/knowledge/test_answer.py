@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+import zhconv
 
 from knowledge import textnorm
 from knowledge.answer import MAX_CHARS, MAX_LINES, DirectAnswer, direct_answer
@@ -496,3 +497,17 @@ def test_the_leading_fact_is_not_said_twice(catalog: Catalog, index: SearchIndex
     line = answer.plain_text().splitlines()[1]
     for number in ("03-26101559", "03-26101599"):
         assert line.count(number) == 1, line
+
+
+@pytest.mark.parametrize("question", [
+    "想问下天猫上一件外套有没有M码，是问店家还是问天猫官方",  # which of two: 还是 / 還是
+    "天猫的机器人客服能帮我干啥",  # what a channel is for: 干啥 / 幹啥
+])
+def test_traditional_chinese_reads_the_same_cues_as_simplified(
+    catalog: Catalog, index: SearchIndex, question: str,
+) -> None:
+    traditional = zhconv.convert(question, "zh-hant")
+    assert traditional != question
+    simplified, written = ask(catalog, index, question), ask(catalog, index, traditional)
+    assert (written.ref, written.aspect, written.facts[:1]) == (
+        simplified.ref, simplified.aspect, simplified.facts[:1])

@@ -316,7 +316,8 @@ def test_a_follow_up_that_points_at_what_was_said_is_about_it(responder: Respond
     # seller misses the 48 hours): whether they can be disputed, not the appeal card that
     # 申诉 finds on its own
     for first, then in (("沃尔玛顾客消息超过48小时不回会有什么后果", "这种取消也能申诉吗"),
-                        ("沃尔玛48小时没回顾客消息会怎么样", "这些取消可以申诉吗")):
+                        ("沃尔玛48小时没回顾客消息会怎么样", "这些取消可以申诉吗"),
+                        ("沃爾瑪顧客消息超過48小時不回會有什麼後果", "這種取消也能申訴嗎")):
         turn = talk(responder, first, then)
         assert "由此产生的取消和退款不能争议" in answer(turn).plain_text().splitlines()[1]
 

@@ -159,6 +159,8 @@ class Responder:
         talk = self.smalltalk.classify(text)
         if talk is not None:
             return talk
+        # "你好，…", "…，急！！", "… thanks 🙏": the question as if asked plainly
+        text = self.smalltalk.question_of(text)
         check = self.checker.check(text)
         uncovered = self.names.names_uncovered(text)
         only_uncovered = uncovered is not None and not uncovered.named_covered

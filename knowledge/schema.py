@@ -470,6 +470,9 @@ class SmallTalkFile(Model):
     # words around a platform's name that address it ("客服", "support", "the real"):
     # "亚马逊官方客服" in "你是亚马逊官方客服吗" still names Amazon
     addressing: list[NonEmpty] = Field(default_factory=list)
+    # what people add to a question that asks nothing (急, 在线等, "asap"): a clause of
+    # these, greetings, thanks and fillers before or after the question is set aside
+    asides: list[NonEmpty] = Field(default_factory=list)
     kinds: list[SmallTalkPhrases] = Field(min_length=1)
     # one line on what the bot is and is not, for /start and /about
     identity: Text

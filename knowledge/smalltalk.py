@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from knowledge.catalog import Catalog
 from knowledge.platforms import NamedPlatform, PlatformNames, SourcedText, safe_path
 from knowledge.schema import SmallTalkKind, Text
-from knowledge.textnorm import clean
+from knowledge.textnorm import clean, to_simplified
 
 __all__ = ["MAX_SMALLTALK_CHARS", "SmallTalk", "SmallTalkKind", "SmallTalkMatcher"]
 
@@ -30,6 +30,9 @@ _PLACEHOLDER = "<platform>"
 _NAMED = "(?P<platform>.+?)"  # a platform's name, with words that address it
 _KEEP = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _YOU = str.maketrans({"您": "你", "妳": "你", "祢": "你"})
+# where a message divides into clauses (the separators are kept: every other part)
+_LATIN = re.compile(r"[0-9a-z]")
+_CLAUSES = re.compile(r"([，,。！!？?；;～~…\n]+\s*)")
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,9 @@ class SmallTalkMatcher:
         self._catalog = catalog
         self._names = names or PlatformNames(catalog)
         self._patterns: list[_Pattern] = []
+        self._aside: re.Pattern[str] | None = None
+        self._han_head: re.Pattern[str] | None = None
+        self._han_tail: re.Pattern[str] | None = None
         self._replies: dict[SmallTalkKind, Text] = {}
         data = catalog.smalltalk
         self._identity = data.identity if data is not None else None
@@ -93,6 +99,20 @@ class SmallTalkMatcher:
                     for shape in (f"{_NAMED}{body}{pad}", f"{pad}{body}{_NAMED}"):
                         addressed.append(_Pattern(entry.kind, re.compile(shape), True))
         self._patterns += addressed
+        # a clause that asks nothing: asides, greetings, thanks and fillers, in any number
+        said = {_normalise(w) for w in data.asides} | {
+            _normalise(p) for entry in data.kinds
+            if entry.kind in (SmallTalkKind.greeting, SmallTalkKind.thanks)
+            for p in entry.phrases} - {""}
+        ordered = sorted(said | set(fillers), key=len, reverse=True)
+        self._aside = re.compile(f"(?:{'|'.join(map(re.escape, ordered))})+")
+        # (glued to the question's Chinese, "请问天猫…", "…多少谢谢": no filler, which may
+        # be the question's own word there (那个卖家 is "that seller"), and of two characters
+        # or more, so 早 of 早上 stays)
+        han = [w for w in sorted(said, key=len, reverse=True)
+               if len(w) > 1 and not _LATIN.search(w)]
+        self._han_head = re.compile(f"^(?:{'|'.join(map(re.escape, han))})+") if han else None
+        self._han_tail = re.compile(f"(?:{'|'.join(map(re.escape, han))})+$") if han else None
 
     def classify(self, message: str) -> SmallTalk | None:
         """The small-talk kind of a whole message, or None for a real question."""
@@ -123,6 +143,58 @@ class SmallTalkMatcher:
                 safe_path=safe_path(self._catalog),
             )
         return None
+
+    def question_of(self, message: str) -> str:
+        """The message without what it adds that asks nothing ("你好，", "，急！！", "pls
+        urgent!!", "thanks 🙏"): clauses of asides, greetings and thanks at either end,
+        and such words ending or opening its Latin text; the message itself if that is
+        all it is. "急" is no question of how fast, nor "thanks" a word of a fact."""
+        aside = self._aside
+        if aside is None:
+            return message
+        parts = _CLAUSES.split(message)  # clause, separator, clause, …
+        clauses = [i for i in range(0, len(parts), 2) if _normalise(parts[i])]
+        final = clauses[-1] if clauses else 0
+        while clauses and aside.fullmatch(_normalise(parts[clauses[-1]])):
+            clauses.pop()
+        while clauses and aside.fullmatch(_normalise(parts[clauses[0]])):
+            clauses.pop(0)
+        if not clauses:
+            return message
+        first, last = clauses[0], clauses[-1]
+        kept = parts[first:last + 1]
+        tail = self._trimmed(kept[-1], last=True)
+        # (its own "?" stays, where nothing was set aside after it)
+        end = parts[last + 1] if last == final and last + 1 < len(parts) and \
+            tail == kept[-1] else ""
+        kept[-1] = tail
+        kept[0] = self._trimmed(kept[0], last=False)
+        return ("".join(kept) + end).strip()
+
+    def _trimmed(self, clause: str, *, last: bool) -> str:
+        """The clause without the asides glued to its Chinese at its end (or start:
+        "请问天猫…"), else without up to three words (as spaces part them) that are
+        asides ("… pls urgent", "hi …", "… 谢谢🙏"); nothing is taken where nothing
+        would be left."""
+        glued = self._han_tail if last else self._han_head
+        if glued is not None:
+            bare = clause.strip()
+            plain = to_simplified(bare).lower().translate(_YOU)  # (請問 is 请问)
+            found = glued.search(plain)
+            if found is not None and len(plain) == len(bare):  # (the same characters)
+                rest = bare[found.end():] if not last else bare[:found.start()]
+                if _normalise(rest):
+                    return rest
+        words = clause.split()
+        assert self._aside is not None
+        for n in (3, 2, 1):
+            if len(words) <= n:
+                continue
+            taken = words[-n:] if last else words[:n]
+            said = _normalise(" ".join(taken))
+            if said and self._aside.fullmatch(said):
+                return " ".join(words[:-n] if last else words[n:])
+        return clause
 
     def _platform(self, text: str) -> NamedPlatform | None:
         """The platform `text` names, once the words that address it are taken off its

@@ -21,6 +21,7 @@ import zhconv
 from knowledge import textnorm
 from knowledge.answer import MAX_CHARS, MAX_LINES, DirectAnswer, direct_answer
 from knowledge.catalog import CardRef, Catalog, load_catalog
+from knowledge.reply import Responder
 from knowledge.schema import Aspect, Lang, SourceKind
 from knowledge.search import SearchIndex
 
@@ -511,3 +512,24 @@ def test_traditional_chinese_reads_the_same_cues_as_simplified(
     simplified, written = ask(catalog, index, question), ask(catalog, index, traditional)
     assert (written.ref, written.aspect, written.facts[:1]) == (
         simplified.ref, simplified.aspect, simplified.facts[:1])
+
+
+@pytest.mark.parametrize(("question", "added"), [
+    ("亚马逊买家发邮件一般几天回", "，急！！"),
+    ("how long does amazon take to reply to an email", " pls urgent!!"),
+    ("亚马逊卖家封号申述信要写哪几块", "谢谢"),
+])
+def test_an_aside_added_to_a_question_changes_nothing_in_its_answer(
+    catalog: Catalog, question: str, added: str,
+) -> None:
+    # "急" is no question of how fast, nor "thanks" a word of a fact
+    responder = Responder(catalog)
+    lang: Lang = "zh" if textnorm.has_han(question) else "en"
+
+    def answered(text: str) -> DirectAnswer:
+        reply = responder.respond(text, lang=lang, user_zone=SHANGHAI, now=NOW)
+        assert isinstance(reply, DirectAnswer), reply
+        return reply
+
+    plain, said = answered(question), answered(question + added)
+    assert (said.ref, said.aspect, said.facts) == (plain.ref, plain.aspect, plain.facts)

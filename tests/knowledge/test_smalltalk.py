@@ -204,3 +204,26 @@ def test_a_question_after_a_greeting_to_a_platform_is_still_a_question(
     matcher: SmallTalkMatcher, message: str
 ) -> None:
     assert matcher.classify(message) is None
+
+
+@pytest.mark.parametrize(("message", "question"), [
+    ("亚马逊买家发邮件一般几天回，急！！", "亚马逊买家发邮件一般几天回"),
+    ("你好，请问天猫店家不给退款，怎么让天猫官方介入", "天猫店家不给退款，怎么让天猫官方介入"),
+    ("請問亞馬遜客服電話謝謝", "亞馬遜客服電話"),
+    ("how long does amazon take to reply to an email pls urgent!!",
+     "how long does amazon take to reply to an email"),
+    ("hi, amazon phone number?", "amazon phone number?"),
+    ("walmart seller support hours thanks 🙏", "walmart seller support hours"),
+    # the question's own words stay: "那个卖家" is that seller, "help center" a place, and
+    # a clause that says more than an aside ("is this urgent?") is part of the question
+    ("那个卖家一直不回", "那个卖家一直不回"),
+    ("amazon help center?", "amazon help center?"),
+    ("is this urgent? amazon called me", "is this urgent? amazon called me"),
+    # nothing but asides is left as it is (the small-talk reply, or "not understood")
+    ("急！！", "急！！"),
+    ("谢谢", "谢谢"),
+])
+def test_what_a_question_adds_that_asks_nothing_is_set_aside(
+    matcher: SmallTalkMatcher, message: str, question: str,
+) -> None:
+    assert matcher.question_of(message) == question

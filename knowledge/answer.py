@@ -250,6 +250,7 @@ def direct_answer(
     `suggestions` is how many of search's cards to keep (inline mode lists more);
     `context` is what the conversation was last about (knowledge.conversation).
     """
+    question = index.speller.correct(question)  # (every reader below gets it spelt right)
     asked = index.aspects.detect(question)
     message = question
     if asked.reach and context is not None and _names_a_target(index, question):

@@ -21,18 +21,30 @@ log = logging.getLogger(__name__)
 # lose→log, luck→lock, fine→find, pending→paid) and every real typo stayed a typo
 COMMON = 5000
 # the list's lines, '"word": count,': read by a pattern (half the time of json.loads)
-_ENTRY = re.compile(rb'"([a-z][a-z\'-]*)": (\d{4,})')
+_ENTRY = re.compile(rb'"([a-z][a-z\'-]*)": (\d{3,})')
+
+
+# ... and about the 47,000 words seen at least this often: English words, however rare
+# ("blender", "sketchy", "inauthentic"), where the list's rarer entries are as often
+# misspellings or names ("shoppe")
+KNOWN = 100
 
 
 @cache
-def common_words() -> frozenset[str]:
-    """Lower-case English words seen at least COMMON times; empty if the list is missing
-    (typo reading then works as before, with the knowledge files' words alone)."""
+def word_counts() -> dict[str, int]:
+    """Lower-case English words seen at least KNOWN times, with how often; empty if the
+    list is missing (typo reading then works with the knowledge files' words alone)."""
     try:
         packed = resources.files("spellchecker").joinpath("resources", "en.json.gz")
         text = gzip.decompress(packed.read_bytes())
     except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:
         log.warning("english_words_missing error=%s", type(exc).__name__)
-        return frozenset()
-    return frozenset(word.decode() for word, seen in _ENTRY.findall(text)
-                     if int(seen) >= COMMON)
+        return {}
+    return {word.decode(): count for word, seen in _ENTRY.findall(text)
+            if (count := int(seen)) >= KNOWN}
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """Lower-case English words seen at least COMMON times (see `word_counts`)."""
+    return frozenset(word for word, count in word_counts().items() if count >= COMMON)

@@ -53,12 +53,13 @@ from rapidfuzz.distance import OSA
 from knowledge import textnorm
 from knowledge.aspects import AspectDetector
 from knowledge.catalog import GENERAL_ISSUE, CardRef, Catalog, platform_facts
-from knowledge.english import common_words
+from knowledge.english import common_words, word_counts
 from knowledge.factindex import FactIndex
 from knowledge.parties import Party, PartyReader
 from knowledge.platforms import PlatformNames
 from knowledge.schema import Channel, Fact, Issue, Text
 from knowledge.sounds import may_replace
+from knowledge.spelling import Speller, latin_words
 from knowledge.textnorm import STOP_STEMS, STOPWORDS, Analyzed, Token, analyze, has_han
 from knowledge.textnorm import edit_budget as _edit_budget
 
@@ -264,6 +265,15 @@ class SearchIndex:
         self._words_used = self.facts.latin_words()
         # ... and so are everyday English words, except those a name typed wrong may be
         self._common = common_words() - self._near_names()
+        # a question's English typos, made right before anything reads it (answer.py)
+        self.speller = Speller(
+            latin_words([p.model_dump() for p in catalog.platforms.values()]
+                        + [catalog.synonyms]
+                        + ([catalog.aspect_words.model_dump()] if catalog.aspect_words else [])),
+            self._common,
+            latin_words([[p.name.en, *p.keywords] for p in catalog.platforms.values()]
+                        + [[k.name.en, *k.names] for k in catalog.known_platforms]),
+            word_counts())
         self._pairs_used = self.facts.han_pairs()
         self.aspects = AspectDetector(catalog.aspect_words, known=self._vocab | self._words_used,
                                       places=places,

@@ -704,7 +704,7 @@ class SearchIndex:
 
     def _strong(self, tokens: tuple[Token, ...], i: int) -> bool:
         """A stop-word-like code counts when typed as a code: "US", "US站", "amazon us",
-        "us amazon", "tiktok shop us"; a possessive only after the name, at the end
+        "us amazon", "tiktok shop us", "the us"; a possessive only after the name, at the end
         ("shopee my", not "my shopee order" nor "shopee my order")."""
         if tokens[i].strong:
             return True
@@ -715,6 +715,8 @@ class SearchIndex:
         neighbours = [tokens[j].stem for j in (i - 1, i + 1) if 0 <= j < len(tokens)]
         if any(n in self._platform_stems for n in neighbours):
             return True
+        if i >= 1 and tokens[i - 1].stem == "the" and tokens[i - 1].end == tokens[i].start:
+            return True  # "in the us": no pronoun follows "the"
         # after a name of several words ("tiktok shop us"): its last word, after its first
         return (i >= 2 and tokens[i - 1].stem in self._platform_ends
                 and tokens[i - 2].stem in self._platform_stems)

@@ -214,6 +214,8 @@ def test_typo_reads_as_typo_only_where_no_word_was_found(mini_index: SearchIndex
         ("中国大陆客服电话", "cn"),
         ("status of my refund", None),  # "us" inside a word never counts
         ("contact us about a refund", None),  # "us" the pronoun
+        ("bought it in the us, refund", "us"),  # no pronoun follows "the"
+        ("they told us the refund is late", None),
         ("refund in store", None),  # "in" the preposition
         ("bonus refund", None),
         ("退款", None),

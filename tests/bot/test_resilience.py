@@ -165,8 +165,6 @@ async def test_a_user_we_never_met_who_blocks_is_recorded_inactive(bot: Harness)
 # --- the Bot API failing ---------------------------------------------------------------
 
 
-# PTB warns about its own float retry_after attribute; the fake sends a realistic body
-@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 async def test_flood_wait_is_retried_not_dropped(bot: Harness) -> None:
     bot.api.fail("sendMessage", Failure.flood(retry_after=0.01))
     calls = await bot.send("/start")

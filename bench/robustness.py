@@ -11,7 +11,9 @@ plainly, in the same run:
 * rewrites of every message of the tuned-on blind splits (dev*), asked as the same
   conversations: one English typo (a letter dropped, swapped or replaced, seeded), the
   Chinese in traditional characters, asides around it ("你好，请问…", "…，急！！",
-  "hi, …", "… pls urgent!!", "… thanks 🙏"), all in lower case, punctuation left out;
+  "hi, …", "… pls urgent!!", "… thanks 🙏"), a story before it or a complaint after it
+  that names nothing ("说来话长，朋友推荐我来问问，…"), all in lower case, punctuation
+  left out;
 * follow-ups generated from the catalog: another site in ten wordings ("换成德国呢",
   "Germany instead?"), the other role in eight ("作为卖家呢", "what about sellers"),
   another platform in five, and another channel or aspect in nine: the follow-up must
@@ -102,6 +104,11 @@ def rewrites(seed: int) -> dict[str, Callable[[str], str]]:
         "a greeting before": lambda t: ("你好，请问" if has_han(t) else "hi, ") + t,
         "urgency after": lambda t: t + ("，急！！" if has_han(t) else " pls urgent!!"),
         "thanks after": lambda t: t + (" 谢谢🙏" if has_han(t) else " thanks 🙏"),
+        # (words that say nothing of any platform: the story's words are read as the
+        # question's, because real stories name the topic; see bench/README.md)
+        "a story before": lambda t: ("说来话长，朋友推荐我来问问，" if has_han(t)
+                                     else "long story short, a friend told me to ask here, ") + t,
+        "a complaint after": lambda t: t + ("，真的很烦" if has_han(t) else ", really annoying"),
         "lower case": str.lower,
         "no punctuation": lambda t: re.sub(r"[?？!！,，。.]", " ", t),
     }

@@ -32,7 +32,7 @@ _KEEP = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _YOU = str.maketrans({"您": "你", "妳": "你", "祢": "你"})
 # where a message divides into clauses (the separators are kept: every other part)
 _LATIN = re.compile(r"[0-9a-z]")
-_CLAUSES = re.compile(r"([，,。！!？?；;～~…\n]+\s*)")
+_CLAUSES = re.compile(r"([，,。！!？?；;：:～~…\n]+\s*)")
 
 
 @dataclass(frozen=True)

@@ -533,3 +533,15 @@ def test_an_aside_added_to_a_question_changes_nothing_in_its_answer(
 
     plain, said = answered(question), answered(question + added)
     assert (said.ref, said.aspect, said.facts) == (plain.ref, plain.aspect, plain.facts)
+
+
+@pytest.mark.parametrize(("question", "story"), [
+    ("amazon uk phone number", "long story short, "),
+    ("亚马逊客服电话", "说来话长，"),
+])
+def test_an_idiom_before_a_question_is_no_word_of_a_fact(
+    catalog: Catalog, index: SearchIndex, question: str, story: str,
+) -> None:
+    # "long" of "long story short" matched "Waits are long on holidays…", which then led
+    plain, told = ask(catalog, index, question), ask(catalog, index, story + question)
+    assert (told.ref, told.aspect, told.facts[:1]) == (plain.ref, plain.aspect, plain.facts[:1])

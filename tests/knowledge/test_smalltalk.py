@@ -214,6 +214,10 @@ def test_a_question_after_a_greeting_to_a_platform_is_still_a_question(
      "how long does amazon take to reply to an email"),
     ("hi, amazon phone number?", "amazon phone number?"),
     ("walmart seller support hours thanks 🙏", "walmart seller support hours"),
+    ("quick question, amazon uk phone number?", "amazon uk phone number?"),  # saying one asks
+    ("我有个问题，亚马逊客服电话", "亚马逊客服电话"),
+    ("question: can tmall step in?", "can tmall step in?"),
+    ("shopee sg: what is the deadline?", "shopee sg: what is the deadline?"),
     # the question's own words stay: "那个卖家" is that seller, "help center" a place, and
     # a clause that says more than an aside ("is this urgent?") is part of the question
     ("那个卖家一直不回", "那个卖家一直不回"),

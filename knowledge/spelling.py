@@ -27,7 +27,9 @@ from rapidfuzz.distance import OSA
 
 from knowledge.textnorm import STOPWORDS, edit_budget, stem
 
-__all__ = ["Speller", "latin_words"]
+__all__ = ["MAX_LOOKUPS", "Speller", "latin_words"]
+
+MAX_LOOKUPS = 12  # unknown words per message looked up (as search's FUZZY_MAX_TOKENS)
 
 _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 _GLUE = frozenset("./@:\\_-")  # a word touching these is part of an address or a code
@@ -71,30 +73,36 @@ class Speller:
         self._stems = frozenset(stem(w) for w in choices)
 
     def correct(self, text: str) -> str:
-        """The text with each unknown English word replaced by its nearest known one."""
+        """The text with each unknown English word replaced by its nearest known one (the
+        first MAX_LOOKUPS unknown words: a long paste of gibberish costs no more)."""
         out: list[str] = []
         at = 0
+        lookups = MAX_LOOKUPS
         for found in _WORD.finditer(text):
             start, end = found.span()
             if (start > 0 and text[start - 1] in _GLUE) or (end < len(text)
                                                              and text[end] in _GLUE):
                 continue
-            fixed = self._nearest(found.group())
+            if lookups <= 0:
+                break
+            fixed, looked = self._nearest(found.group())
+            lookups -= looked
             if fixed is not None:
                 out += [text[at:start], fixed]
                 at = end
         return "".join(out) + text[at:] if out else text
 
-    def _nearest(self, typed: str) -> str | None:
+    def _nearest(self, typed: str) -> tuple[str | None, bool]:
+        """The word meant, if another; and whether the vocabulary was searched for it."""
         word = typed.lower().removesuffix("'s")  # ("promotion's")
         budget = edit_budget(len(word))
         if budget == 0 or word in self._known or stem(word) in self._stems or any(
                 word.startswith(p) and word[len(p):] in self._known for p in _PREFIXES):
-            return None
+            return None, False
         found = process.extract(word, self._choices, scorer=OSA.distance,
                                 score_cutoff=budget, limit=None)
         if not found:
-            return None
+            return None, True
         # the nearest; a name before a word, the files' word before an everyday one; the
         # same letters swapped ("opne" is "open", not "one"), then the commoner ("respnd"
         # is "respond", not "resend"), then the same first letter
@@ -104,4 +112,4 @@ class Speller:
                                   sorted(f[0]) != letters, -counts.get(f[0], 0),
                                   f[0][0] != word[0], f[0]))
         fixed = str(found[0][0])
-        return fixed + typed[len(word):] if typed.lower().endswith("'s") else fixed
+        return (fixed + typed[len(word):] if typed.lower().endswith("'s") else fixed), True

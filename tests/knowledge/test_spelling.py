@@ -12,7 +12,7 @@ from knowledge.answer import DirectAnswer
 from knowledge.catalog import Catalog, load_catalog
 from knowledge.links import LinkKind
 from knowledge.reply import CheckedAnswer, Responder
-from knowledge.spelling import Speller
+from knowledge.spelling import MAX_LOOKUPS, Speller
 
 NOW = datetime(2026, 3, 4, 4, 0, tzinfo=UTC)
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -85,3 +85,11 @@ def test_a_misspelt_official_address_is_never_read_as_the_official_one(
     assert reply.answer.aspect is not None and reply.answer.ref is not None
     assert reply.answer.ref.platform == "amazon"
     assert [link.kind for link in reply.check.links] == [LinkKind.look_alike]
+
+
+def test_a_long_paste_of_unknown_words_is_looked_up_only_so_far(speller: Speller) -> None:
+    # each lookup searches the whole vocabulary: a paste of gibberish must not cost more
+    # than MAX_LOOKUPS of them; the words after that stay as typed
+    gibberish = " ".join(f"zqx{'v' * (i % 4)}jkw" for i in range(MAX_LOOKUPS + 50))
+    assert speller.correct(gibberish + " amzaon") == gibberish + " amzaon"
+    assert speller.correct("amzaon " + gibberish) == "amazon " + gibberish

@@ -61,6 +61,37 @@ class _Pattern:
     has_platform: bool
 
 
+class _Words:
+    """A set of words, and whether a text is made of them end to end (by dynamic
+    programming: a regular expression of their alternatives backtracks exponentially on
+    "哈哈哈…x")."""
+
+    def __init__(self, words: set[str]) -> None:
+        self._words = frozenset(words)
+        self._flipped = frozenset(w[::-1] for w in words)
+        self._lengths = sorted({len(w) for w in words}, reverse=True)
+
+    def make(self, text: str) -> bool:
+        return bool(text) and len(text) in self._reach(text, self._words)
+
+    def end_of_head(self, text: str) -> int:
+        """Where the longest run of the words that opens the text ends (0: none)."""
+        return max(self._reach(text, self._words))
+
+    def start_of_tail(self, text: str) -> int:
+        """Where the longest run of the words that ends the text starts (len: none)."""
+        return len(text) - max(self._reach(text[::-1], self._flipped))
+
+    def _reach(self, text: str, words: frozenset[str]) -> set[int]:
+        """The offsets a run of `words` from the start can end at (0 included)."""
+        reach = {0}
+        for i in range(len(text)):
+            if i in reach:
+                reach.update(i + n for n in self._lengths
+                             if i + n <= len(text) and text[i:i + n] in words)
+        return reach
+
+
 class SmallTalkMatcher:
     """Classifies messages by the phrases of smalltalk.yaml; build once per catalog."""
 
@@ -68,9 +99,8 @@ class SmallTalkMatcher:
         self._catalog = catalog
         self._names = names or PlatformNames(catalog)
         self._patterns: list[_Pattern] = []
-        self._aside: re.Pattern[str] | None = None
-        self._han_head: re.Pattern[str] | None = None
-        self._han_tail: re.Pattern[str] | None = None
+        self._aside: _Words | None = None
+        self._glued: _Words | None = None
         self._replies: dict[SmallTalkKind, Text] = {}
         data = catalog.smalltalk
         self._identity = data.identity if data is not None else None
@@ -104,15 +134,11 @@ class SmallTalkMatcher:
             _normalise(p) for entry in data.kinds
             if entry.kind in (SmallTalkKind.greeting, SmallTalkKind.thanks)
             for p in entry.phrases} - {""}
-        ordered = sorted(said | set(fillers), key=len, reverse=True)
-        self._aside = re.compile(f"(?:{'|'.join(map(re.escape, ordered))})+")
+        self._aside = _Words(said | set(fillers))
         # (glued to the question's Chinese, "请问天猫…", "…多少谢谢": no filler, which may
         # be the question's own word there (那个卖家 is "that seller"), and of two characters
         # or more, so 早 of 早上 stays)
-        han = [w for w in sorted(said, key=len, reverse=True)
-               if len(w) > 1 and not _LATIN.search(w)]
-        self._han_head = re.compile(f"^(?:{'|'.join(map(re.escape, han))})+") if han else None
-        self._han_tail = re.compile(f"(?:{'|'.join(map(re.escape, han))})+$") if han else None
+        self._glued = _Words({w for w in said if len(w) > 1 and not _LATIN.search(w)})
 
     def classify(self, message: str) -> SmallTalk | None:
         """The small-talk kind of a whole message, or None for a real question."""
@@ -155,9 +181,9 @@ class SmallTalkMatcher:
         parts = _CLAUSES.split(message)  # clause, separator, clause, …
         clauses = [i for i in range(0, len(parts), 2) if _normalise(parts[i])]
         final = clauses[-1] if clauses else 0
-        while clauses and aside.fullmatch(_normalise(parts[clauses[-1]])):
+        while clauses and aside.make(_normalise(parts[clauses[-1]])):
             clauses.pop()
-        while clauses and aside.fullmatch(_normalise(parts[clauses[0]])):
+        while clauses and aside.make(_normalise(parts[clauses[0]])):
             clauses.pop(0)
         if not clauses:
             return message
@@ -176,23 +202,22 @@ class SmallTalkMatcher:
         "请问天猫…"), else without up to three words (as spaces part them) that are
         asides ("… pls urgent", "hi …", "… 谢谢🙏"); nothing is taken where nothing
         would be left."""
-        glued = self._han_tail if last else self._han_head
-        if glued is not None:
-            bare = clause.strip()
-            plain = to_simplified(bare).lower().translate(_YOU)  # (請問 is 请问)
-            found = glued.search(plain)
-            if found is not None and len(plain) == len(bare):  # (the same characters)
-                rest = bare[found.end():] if not last else bare[:found.start()]
-                if _normalise(rest):
-                    return rest
+        glued, aside = self._glued, self._aside
+        assert glued is not None and aside is not None
+        bare = clause.strip()
+        plain = to_simplified(bare).lower().translate(_YOU)  # (請問 is 请问)
+        if len(plain) == len(bare):  # (the same characters, in the same places)
+            cut = glued.end_of_head(plain) if not last else glued.start_of_tail(plain)
+            rest = bare[cut:] if not last else bare[:cut]
+            if rest != bare and _normalise(rest):
+                return rest
         words = clause.split()
-        assert self._aside is not None
         for n in (3, 2, 1):
             if len(words) <= n:
                 continue
             taken = words[-n:] if last else words[:n]
             said = _normalise(" ".join(taken))
-            if said and self._aside.fullmatch(said):
+            if said and aside.make(said):
                 return " ".join(words[:-n] if last else words[n:])
         return clause
 

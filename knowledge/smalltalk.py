@@ -56,9 +56,15 @@ def _normalise(text: str) -> str:
 
 @dataclass(frozen=True)
 class _Pattern:
+    """A phrase, with fillers allowed before it (`lead`) and after it (`trail`); `first` is
+    the literal it opens with, if any (a cheap test before the expression)."""
+
     kind: SmallTalkKind
     regex: re.Pattern[str]
     has_platform: bool
+    lead: bool = True
+    trail: bool = True
+    first: str = ""
 
 
 class _Words:
@@ -73,6 +79,14 @@ class _Words:
 
     def make(self, text: str) -> bool:
         return bool(text) and len(text) in self._reach(text, self._words)
+
+    def heads(self, text: str) -> set[int]:
+        """The offsets a run of the words from the start can end at (0 included)."""
+        return self._reach(text, self._words)
+
+    def tails(self, text: str) -> set[int]:
+        """The offsets a run of the words to the end can start at (the end included)."""
+        return {len(text) - n for n in self._reach(text[::-1], self._flipped)}
 
     def end_of_head(self, text: str) -> int:
         """Where the longest run of the words that opens the text ends (0: none)."""
@@ -107,7 +121,9 @@ class SmallTalkMatcher:
         if data is None:
             return
         fillers = sorted({_normalise(f) for f in data.fillers} - {""}, key=lambda f: -len(f))
-        pad = f"(?:{'|'.join(map(re.escape, fillers))})*" if fillers else ""
+        # (fillers around a phrase are found apart from it, by `_Words`: as an expression
+        # of their alternatives, "哈哈…x" backtracked exponentially, 26 characters 11 s)
+        self._fillers = _Words(set(fillers))
         # taken off a name's ends: words that address it, and fillers next to it
         self._addressing = sorted({_normalise(w) for w in data.addressing} - {""} | set(fillers),
                                   key=lambda w: -len(w))
@@ -120,14 +136,16 @@ class SmallTalkMatcher:
                 if not body:
                     continue
                 self._patterns.append(
-                    _Pattern(entry.kind, re.compile(f"{pad}{body}{pad}"), len(pieces) > 1)
+                    _Pattern(entry.kind, re.compile(body), len(pieces) > 1, first=pieces[0])
                 )
                 if entry.addressable and len(pieces) == 1:
                     # said to a platform: "亚马逊客服你好", "hi amazon support"
                     # (no filler next to the name in the pattern: "a" would eat the "a"
                     # of "amazon"; `_platform` takes fillers off the name instead)
-                    for shape in (f"{_NAMED}{body}{pad}", f"{pad}{body}{_NAMED}"):
-                        addressed.append(_Pattern(entry.kind, re.compile(shape), True))
+                    addressed.append(_Pattern(entry.kind, re.compile(f"{_NAMED}{body}"), True,
+                                              lead=False))
+                    addressed.append(_Pattern(entry.kind, re.compile(f"{body}{_NAMED}"), True,
+                                              trail=False, first=pieces[0]))
         self._patterns += addressed
         # a clause that asks nothing: asides, greetings, thanks and fillers, in any number
         said = {_normalise(w) for w in data.asides} | {
@@ -151,8 +169,10 @@ class SmallTalkMatcher:
         typed = len(_KEEP.sub("", head.lower()))
         if not compact or typed > MAX_SMALLTALK_CHARS or len(compact) > 2 * MAX_SMALLTALK_CHARS:
             return None
+        heads = sorted(self._fillers.heads(compact))
+        tails = sorted(self._fillers.tails(compact), reverse=True)
         for pattern in self._patterns:
-            match = pattern.regex.fullmatch(compact)
+            match = self._match(pattern, compact, heads, tails)
             if match is None:
                 continue
             named: NamedPlatform | None = None
@@ -220,6 +240,22 @@ class SmallTalkMatcher:
             if said and aside.make(said):
                 return " ".join(words[:-n] if last else words[n:])
         return clause
+
+    @staticmethod
+    def _match(pattern: _Pattern, compact: str, heads: list[int], tails: list[int]
+               ) -> re.Match[str] | None:
+        """The phrase matched between fillers: from an offset fillers reach from the start
+        to one from which they reach the end (the longest phrase first, as before)."""
+        for start in heads if pattern.lead else (0,):
+            if pattern.first and not compact.startswith(pattern.first, start):
+                continue
+            for end in tails if pattern.trail else (len(compact),):
+                if end <= start:
+                    break
+                match = pattern.regex.fullmatch(compact, start, end)
+                if match is not None:
+                    return match
+        return None
 
     def _platform(self, text: str) -> NamedPlatform | None:
         """The platform `text` names, once the words that address it are taken off its

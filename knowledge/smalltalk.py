@@ -30,8 +30,8 @@ _PLACEHOLDER = "<platform>"
 _NAMED = "(?P<platform>.+?)"  # a platform's name, with words that address it
 _KEEP = re.compile(r"[^0-9a-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _YOU = str.maketrans({"您": "你", "妳": "你", "祢": "你"})
-# where a message divides into clauses (the separators are kept: every other part)
 _LATIN = re.compile(r"[0-9a-z]")
+# where a message divides into clauses (the separators are kept: every other part)
 _CLAUSES = re.compile(r"([，,。！!？?；;：:～~…\n]+\s*)")
 
 
@@ -87,14 +87,6 @@ class _Words:
     def tails(self, text: str) -> set[int]:
         """The offsets a run of the words to the end can start at (the end included)."""
         return {len(text) - n for n in self._reach(text[::-1], self._flipped)}
-
-    def end_of_head(self, text: str) -> int:
-        """Where the longest run of the words that opens the text ends (0: none)."""
-        return max(self._reach(text, self._words))
-
-    def start_of_tail(self, text: str) -> int:
-        """Where the longest run of the words that ends the text starts (len: none)."""
-        return len(text) - max(self._reach(text[::-1], self._flipped))
 
     def _reach(self, text: str, words: frozenset[str]) -> set[int]:
         """The offsets a run of `words` from the start can end at (0 included)."""
@@ -227,7 +219,8 @@ class SmallTalkMatcher:
         bare = clause.strip()
         plain = to_simplified(bare).lower().translate(_YOU)  # (請問 is 请问)
         if len(plain) == len(bare):  # (the same characters, in the same places)
-            cut = glued.end_of_head(plain) if not last else glued.start_of_tail(plain)
+            # (the longest run of them that opens, or ends, the clause)
+            cut = max(glued.heads(plain)) if not last else min(glued.tails(plain))
             rest = bare[cut:] if not last else bare[:cut]
             if rest != bare and _normalise(rest):
                 return rest

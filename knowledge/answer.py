@@ -273,11 +273,12 @@ def direct_answer(
         asked = replace(asked, aspects=(Aspect.safety, *asked.aspects))
     elif (context is not None and context.aspect is not None
           and context.aspect not in (*CHANNEL_ASPECTS, Aspect.entry) and asked.aspects
-          and set(asked.aspects) <= set(CHANNEL_ASPECTS)
+          and set(asked.aspects) <= set(CHANNEL_ASPECTS) and not asked.identifies
           and not index.facts.says_more(question, asked.words)
           and _channel_has(catalog, context.ref.platform, asked.aspects, context.aspect)):
         # a channel and nothing else ("电话呢", "email?") after "邮件多久回复": the same
-        # thing asked of that channel (after "where is it", "电话多少" asks the number),
+        # thing asked of that channel (after "where is it", "电话多少" asks the number;
+        # "号码呢", "the address?" name the channel's number or address: that, always),
         # where the files say it of that channel ("can I call them?" after a refund's
         # time on Temu, which has no phone at all, asks for a phone)
         asked = replace(asked, aspects=(context.aspect, *asked.aspects))

@@ -51,7 +51,9 @@ _APP, _WEB = "app", "web"  # the pseudo-aspects of where the asker is (`app`, `w
 _CONSEQUENCE = "consequence"  # the pseudo-aspect of the `consequence` words
 _AWAITED = "awaited"  # the pseudo-aspect of the `awaited` words
 # words that are context, not aspects
-_CONTEXT = frozenset({_ELAPSED, _REACH, _APP, _WEB, _CONSEQUENCE, _AWAITED})
+# the pseudo-aspect of the `identifiers` words: the channel's number or address itself
+_IDENTIFIER = "identifier"
+_CONTEXT = frozenset({_ELAPSED, _REACH, _APP, _WEB, _CONSEQUENCE, _AWAITED, _IDENTIFIER})
 _CHANNELS = frozenset(a.value for a in CHANNEL_ASPECTS)
 _IDIOM = "idiom"  # the pseudo-aspect of the `idioms`: words that hide an aspect word
 # Chinese words shorter than this match exactly only: the aspect words are short and
@@ -75,6 +77,9 @@ class AskedAspects:
     medium: str | None = None
     # read from `weak` words only ("time", "回复"): a guess the facts' words may overrule
     weak: bool = False
+    # names a channel's number or address ("号码", "the number?"): the channel itself is
+    # asked, never the last thing asked of it ("号码呢" after the hours is the number)
+    identifies: bool = False
 
     @property
     def first(self) -> Aspect | None:
@@ -284,7 +289,8 @@ class AspectDetector:
         if words.idioms is not None:
             self._add(_IDIOM, words.idioms)
         for name, listed in ((_APP, words.app), (_WEB, words.web),
-                             (_CONSEQUENCE, words.consequence), (_AWAITED, words.awaited)):
+                             (_CONSEQUENCE, words.consequence), (_AWAITED, words.awaited),
+                             (_IDENTIFIER, words.identifiers)):
             if listed is not None:
                 self._add(name, listed)
         for surface in self._han:
@@ -389,7 +395,8 @@ class AspectDetector:
         aspects = tuple(Aspect(g) for g in sorted(
             found, key=lambda g: (g not in other, g not in asked_here, self._order[g])))
         # reach words stay words of the question: "联系卖家" is what a fact says
-        said = [h for h in hits if h.group not in (_REACH, _APP, _WEB, _CONSEQUENCE, _AWAITED)]
+        said = [h for h in hits if h.group not in (_REACH, _APP, _WEB, _CONSEQUENCE, _AWAITED,
+                                                   _IDENTIFIER)]
         # (an idiom is read too: "every time we log in" matches no fact about time)
         words = tuple(dict.fromkeys(h.word for h in [*said, *idioms]))
         read_as = tuple(dict.fromkeys((h.word, h.group) for h in said))
@@ -397,7 +404,8 @@ class AspectDetector:
         media = {h.group for h in hits if h.group in (_APP, _WEB)}
         medium = media.pop() if len(media) == 1 else None
         weak = bool(counted) and not strong and found == {h.group for h in counted}
-        return AskedAspects(aspects, elapsed, words, read_as, reach, medium, weak)
+        identifies = any(h.group == _IDENTIFIER for h in hits)
+        return AskedAspects(aspects, elapsed, words, read_as, reach, medium, weak, identifies)
 
     def _off_places(self, compact: str, hits: list[_Hit]) -> list[_Hit]:
         """Drop what a place or platform name only looks like: "中国客服" is not "中文

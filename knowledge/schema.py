@@ -545,7 +545,9 @@ class AspectsFile(Model):
     say where the asker is ("在手机上", "on the website"): that one's steps answer;
     `consequence` words after a time said ask what missing the limit means ("超过48小时
     没回会怎样"), not what to do while waiting; `awaited` words name a thing waited for
-    that is no reply ("一周了钱还没到账"): no reply window to chase.
+    that is no reply ("一周了钱还没到账"): no reply window to chase; `identifiers` name a
+    channel's number or address ("号码呢" after the hours asks the number, not the phone
+    line's hours as "电话呢" does).
     """
 
     order: list[Aspect]
@@ -557,6 +559,7 @@ class AspectsFile(Model):
     web: AspectWords | None = None
     consequence: AspectWords | None = None
     awaited: AspectWords | None = None
+    identifiers: AspectWords | None = None
     parties: PartyWords | None = None
 
     @model_validator(mode="after")

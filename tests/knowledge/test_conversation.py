@@ -381,3 +381,15 @@ def test_the_role_the_asker_says_is_theirs_is_answered_even_with_nothing_for_it(
         reply = answer(talk(responder, *messages))
         assert reply.ref is not None and reply.ref.role == "seller", messages
         assert reply.aspect is Aspect.hours and not reply.facts, messages
+
+
+@pytest.mark.parametrize(("first", "then"), [
+    ("亚马逊客服几点上班", "号码呢"), ("Shopee customer service hours", "the number?")])
+def test_the_number_after_the_hours_asks_the_number(
+    responder: Responder, first: str, then: str,
+) -> None:
+    # "电话呢" after the hours asks the phone line's hours; "号码呢" names the number itself
+    reply = answer(talk(responder, first, then))
+    assert reply.aspect is Aspect.phone
+    hours = answer(talk(responder, first, "电话呢" if has_han(first) else "phone?"))
+    assert hours.aspect is Aspect.hours

@@ -16,8 +16,9 @@ plainly, in the same run:
   left out;
 * follow-ups generated from the catalog: another site in ten wordings ("换成德国呢",
   "Germany instead?"), the other role in eight ("作为卖家呢", "what about sellers"),
-  another platform in five, and another channel or aspect in nine: the follow-up must
-  keep what it does not change and change what it names.
+  another platform in five, another channel or aspect in nine, and more asked of the same
+  service after its hours or chat (周末呢, 号码呢, "how long is the wait"): the follow-up
+  must keep what it does not change and change what it names.
 
 Figures only; a change is not always wrong (a typo may make another word), so read the
 rates against each other and against earlier runs (bench/README.md).
@@ -156,6 +157,20 @@ _ASPECT_SWITCH = {"zh": {"邮箱呢": "email", "那邮件呢": "email", "几点�
                          "how long do they take to reply": "response_time",
                          "do they speak chinese": "languages", "live chat?": "chat",
                          "phone?": "phone", "can i call them": "phone"}}
+# asked next of the same service, after its hours or its chat: what each must be read as
+_NEXT = {"zh": {"周末呢": {"hours"}, "晚上呢": {"hours"}, "节假日呢": {"hours", "holiday"},
+                "春节期间呢": {"holiday", "hours"}, "现在开着吗": {"hours"}, "几点关门": {"hours"},
+                "要等多久": {"response_time"}, "多久能回": {"response_time"},
+                "一般几天回": {"response_time"}, "会说中文吗": {"languages"}, "号码呢": {"phone"},
+                "怎么进去": {"entry"}, "入口在哪": {"entry"}},
+         "en": {"weekends?": {"hours"}, "and at night?": {"hours"},
+                "what about holidays?": {"hours", "holiday"}, "open right now?": {"hours"},
+                "when do they close": {"hours"}, "how long is the wait": {"response_time"},
+                "how fast do they reply": {"response_time"},
+                "do they speak chinese?": {"languages"}, "the number?": {"phone"},
+                "where do i find it": {"entry"}, "how do i get there": {"entry"}}}
+_FIRST = {"zh": ("{}客服几点上班", "{}有在线客服吗"),
+          "en": ("{} customer service hours", "does {} have live chat")}
 _ASKED = {"zh": ("{}{}客服电话多少", "{}{}客服几点上班", "{}{}有中文客服吗", "{}{}客服邮箱是什么",
                  "{}{}客服一般多久回复"),
           "en": ("{} {} customer service phone number", "{} {} customer service hours",
@@ -182,7 +197,7 @@ def _answer(responder: Responder, messages: Sequence[str]) -> DirectAnswer | Non
 def followups(responder: Responder, catalog: Catalog) -> list[tuple[str, int, int]]:
     """(follow-up kind, answers wrong, follow-ups asked)."""
     counts = {"another site": [0, 0], "the other role": [0, 0], "another platform": [0, 0],
-              "another channel or aspect": [0, 0]}
+              "another channel or aspect": [0, 0], "more of the same service": [0, 0]}
 
     def count(kind: str, ok: bool) -> None:
         counts[kind][0] += not ok
@@ -235,6 +250,15 @@ def followups(responder: Responder, catalog: Catalog) -> list[tuple[str, int, in
                           and (after.ref.platform, after.ref.role, after.ref.site)
                           == (before.ref.platform, before.ref.role, before.ref.site)
                           and aspect in {a.value for a in after.aspects[:2]})
+            for opening in _FIRST[lang]:
+                question = opening.format(name)
+                if _answer(responder, [question]) is None:
+                    continue
+                for asked_next, aspects in _NEXT[lang].items():
+                    after = _answer(responder, [question, asked_next])
+                    count("more of the same service", after is not None
+                          and after.ref is not None and after.ref.platform == platform.id
+                          and after.aspect is not None and after.aspect.value in aspects)
     return [(kind, wrong, total) for kind, (wrong, total) in counts.items()]
 
 

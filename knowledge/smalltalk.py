@@ -212,8 +212,8 @@ class SmallTalkMatcher:
     def _trimmed(self, clause: str, *, last: bool) -> str:
         """The clause without the asides glued to its Chinese at its end (or start:
         "请问天猫…"), else without up to three words (as spaces part them) that are
-        asides ("… pls urgent", "hi …", "… 谢谢🙏"); nothing is taken where nothing
-        would be left."""
+        asides ("… pls urgent", "hi …", "… 谢谢🙏"), not fillers alone; nothing is taken
+        where nothing would be left."""
         glued, aside = self._glued, self._aside
         assert glued is not None and aside is not None
         bare = clause.strip()
@@ -230,7 +230,8 @@ class SmallTalkMatcher:
                 continue
             taken = words[-n:] if last else words[:n]
             said = _normalise(" ".join(taken))
-            if said and aside.make(said):
+            # (fillers alone are the question's own words there: "how do i get there")
+            if said and aside.make(said) and not self._fillers.make(said):
                 return " ".join(words[:-n] if last else words[n:])
         return clause
 

@@ -222,6 +222,8 @@ def test_a_question_after_a_greeting_to_a_platform_is_still_a_question(
     # a clause that says more than an aside ("is this urgent?") is part of the question
     ("那个卖家一直不回", "那个卖家一直不回"),
     ("amazon help center?", "amazon help center?"),
+    ("how do i get there", "how do i get there"),  # a filler ("hi there") is a word here
+    ("so is that right", "so is that right"),
     ("is this urgent? amazon called me", "is this urgent? amazon called me"),
     # nothing but asides is left as it is (the small-talk reply, or "not understood")
     ("急！！", "急！！"),

@@ -393,3 +393,9 @@ def test_the_number_after_the_hours_asks_the_number(
     assert reply.aspect is Aspect.phone
     hours = answer(talk(responder, first, "电话呢" if has_han(first) else "phone?"))
     assert hours.aspect is Aspect.hours
+
+
+def test_how_to_get_there_after_the_hours_asks_the_way_in(responder: Responder) -> None:
+    # "there" is no aside ("hi there" is), and "how do i get there" asks how to navigate
+    reply = answer(talk(responder, "Amazon customer service hours", "how do i get there"))
+    assert reply.aspect is Aspect.entry

@@ -35,11 +35,6 @@ ANSWER_FIRST_RATE = 0.95
 
 
 @pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
-
-
-@pytest.fixture(scope="module")
 def index(catalog: Catalog) -> SearchIndex:
     return SearchIndex(catalog)
 

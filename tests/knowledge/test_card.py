@@ -8,18 +8,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from knowledge.card import Card, build_card, title_for
-from knowledge.catalog import CardRef, Catalog, load_catalog
+from knowledge.catalog import CardRef, Catalog
 from knowledge.i18n import LABELS
 from knowledge.schema import LANGS, Lang
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # a Thursday in winter: 12:00 UTC is 07:00 in New York, 20:00 in Shanghai
 WINTER_NOON_UTC = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
 
 
 def card(

@@ -29,11 +29,6 @@ from knowledge.schema import Channel, Hours, Schedule, Text
 ALL_DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
-
-
 def _models(obj: Any) -> Iterator[BaseModel]:
     """Every pydantic model inside `obj`, depth first."""
     if isinstance(obj, BaseModel):

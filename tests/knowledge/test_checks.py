@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from knowledge.answer import DirectAnswer
-from knowledge.catalog import DATA_DIR, Catalog, load_catalog
+from knowledge.catalog import DATA_DIR, load_catalog
 from knowledge.checks import MessageCheck
 from knowledge.links import MAX_LINKS, LinkKind
 from knowledge.reply import CheckedAnswer, Reply, Responder
@@ -26,16 +26,6 @@ NOW = datetime(2026, 3, 4, 4, 0, tzinfo=UTC)
 ZONE = ZoneInfo("Asia/Shanghai")
 SCAM_SMS = ("【亚马逊】您的账户已冻结，请致电 400-810-5666 转 2 并登录 "
             "https://amazon-cn.help 解冻")
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
-
-
-@pytest.fixture(scope="module")
-def responder(catalog: Catalog) -> Responder:
-    return Responder(catalog)
 
 
 def ask(responder: Responder, text: str, lang: Lang = "zh") -> tuple[Reply, str]:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from knowledge.answer import DirectAnswer
-from knowledge.catalog import Catalog, load_catalog, platform_facts
+from knowledge.catalog import Catalog, platform_facts
 from knowledge.conversation import TTL, Conversation
 from knowledge.reply import NotSure, Responder, Turn
 from knowledge.schema import Aspect
@@ -18,16 +18,6 @@ from knowledge.textnorm import has_han
 
 NOW = datetime(2026, 3, 4, 4, 0, tzinfo=UTC)
 ZONE = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
-
-
-@pytest.fixture(scope="module")
-def responder(catalog: Catalog) -> Responder:
-    return Responder(catalog)
 
 
 def talk(responder: Responder, *messages: str, gap: timedelta = timedelta(minutes=1)) -> Turn:

@@ -18,11 +18,6 @@ from knowledge.followup import (
 )
 
 
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
-
-
 def test_seller_case_window_is_24h_with_site_overrides(catalog: Catalog) -> None:
     default = response_window(catalog, "amazon", "seller_case")
     assert default is not None and default.hours == 24

@@ -21,11 +21,6 @@ from knowledge.sourcing import strength_of
 
 
 @pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
-
-
-@pytest.fixture(scope="module")
 def links(catalog: Catalog) -> OfficialDomains:
     return OfficialDomains(catalog)
 

@@ -17,11 +17,6 @@ _FULL_WIDTH = str.maketrans("0123456789+-()", "０１２３４５６７８９＋
 
 
 @pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
-
-
-@pytest.fixture(scope="module")
 def book(catalog: Catalog) -> PhoneBook:
     return PhoneBook(catalog)
 

@@ -25,11 +25,6 @@ def index() -> SearchIndex:
     return SearchIndex(load_catalog())
 
 
-@pytest.fixture(scope="module")
-def responder() -> Responder:
-    return Responder(load_catalog())
-
-
 @pytest.mark.parametrize(("question", "asker"), [
     # the other party acts on the asker
     ("the etsy seller still hasn't replied to my message", "buyer"),

@@ -18,11 +18,6 @@ NAMES = yaml.safe_load((DATA_DIR / PLATFORM_NAMES_FILE).read_text(encoding="utf-
 
 
 @pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
-
-
-@pytest.fixture(scope="module")
 def names(catalog: Catalog) -> PlatformNames:
     return PlatformNames(catalog)
 

@@ -15,11 +15,6 @@ K = SmallTalkKind
 
 
 @pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
-
-
-@pytest.fixture(scope="module")
 def matcher(catalog: Catalog) -> SmallTalkMatcher:
     return SmallTalkMatcher(catalog)
 

@@ -13,7 +13,7 @@ import phonenumbers
 import pytest
 from phonenumbers import shortnumberinfo
 
-from knowledge.catalog import Catalog, load_catalog
+from knowledge.catalog import Catalog
 
 # Site ids that are not ISO 3166 codes; None: a region with no single country (Europe),
 # whose numbers must then be written in international form.
@@ -21,11 +21,6 @@ SITE_REGION: dict[str, str | None] = {"uk": "GB", "eu": None}
 
 # A number this short is a service code (Malaysia's scam line 997), not a subscriber number.
 SHORT_CODE_DIGITS = 4
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
 
 
 def _region(site: str | None) -> str | None:

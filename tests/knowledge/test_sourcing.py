@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from knowledge.catalog import Catalog, load_catalog
+from knowledge.catalog import Catalog
 from knowledge.reply import Responder
 from knowledge.schema import Fact, Lang, Phone, Quote, SourceKind, Text
 from knowledge.sourcing import (
@@ -22,11 +22,6 @@ from knowledge.sourcing import (
     strength_of,
 )
 from knowledge.wording import word_reply
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
 
 
 @pytest.mark.parametrize(

@@ -9,23 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from knowledge.answer import DirectAnswer
-from knowledge.catalog import Catalog, load_catalog
 from knowledge.links import LinkKind
 from knowledge.reply import CheckedAnswer, Responder
 from knowledge.spelling import MAX_LOOKUPS, Speller
 
 NOW = datetime(2026, 3, 4, 4, 0, tzinfo=UTC)
 ZONE = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
-
-
-@pytest.fixture(scope="module")
-def responder(catalog: Catalog) -> Responder:
-    return Responder(catalog)
 
 
 @pytest.fixture(scope="module")

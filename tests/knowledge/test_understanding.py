@@ -11,18 +11,12 @@ import pytest
 
 from knowledge.answer import DirectAnswer
 from knowledge.aspects import parse_elapsed
-from knowledge.catalog import load_catalog
 from knowledge.reply import Responder
 from knowledge.schema import Aspect
 from knowledge.textnorm import has_han
 
 NOW = datetime(2026, 3, 4, 4, 0, tzinfo=UTC)
 ZONE = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture(scope="module")
-def responder() -> Responder:
-    return Responder(load_catalog())
 
 
 def answer(responder: Responder, question: str) -> DirectAnswer:

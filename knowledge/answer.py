@@ -99,6 +99,7 @@ LEXICAL_FOCUS = 6.0  # with an aspect word read, facts lead by their words from 
 FOLLOW_BOOST = 2.0
 FOCUS_LINES = 2  # the answer's first lines whose issue a follow-up inherits (dev3: 1 too few)
 SINGLED_OUT = 3.0  # how far the best fact must match above the next to be the one asked
+MOVED_ON = 2.0  # how much better a fact of another card must match to leave the conversation's
 LEAD_OTHER = 1.5  # how much better a fact of no asked aspect must match to lead (on dev)
 # aspects a duration word ("多久", "how many days") may ask for
 _DURATIONS = frozenset({Aspect.response_time, Aspect.deadline, Aspect.retention})
@@ -299,6 +300,8 @@ def direct_answer(
         context = None
     if context is not None:
         result = _in_context(catalog, index, question, suggestions, context)
+        if _moved_on(catalog, index, question, result, asked, context):
+            context = None
     elif result.platform is None:
         result = _platform_by_facts(index, question, result, asked)
     pointed = context is not None and _points_back(catalog, index, question, context)
@@ -424,6 +427,33 @@ def _platform_by_facts(index: SearchIndex, question: str,
         result.matches[0].ref.platform == platform
     return replace(result, platform=platform, implied=True, matches=cards,
                    confident=confident)
+
+
+def _moved_on(catalog: Catalog, index: SearchIndex, question: str, result: SearchResult,
+              asked: AskedAspects, context: Conversation) -> bool:
+    """Whether a follow-up asks about another matter of the same platform: search placed
+    no card, but its words match a fact of another card far better than any fact of the
+    conversation's ("买的裤子不喜欢了还能退吗" after a wrong address is a return, not what
+    to have ready for the address). It is then a question of its own on that platform."""
+    ref = context.ref
+    if result.confident or result.platform != ref.platform or not index.facts.says_more(
+            question, asked.words):
+        return False
+    role = result.role or ref.role
+    matches = _strong(index.facts.match(question, ref.platform, role=role, site=result.site,
+                                        exclude=asked.words,
+                                        asked=asked.words_of(asked.first)))
+    if not matches or matches[0].score < LEXICAL_STRONG:
+        return False
+    top = matches[0].fact
+    platform = catalog.platform(ref.platform)
+    if top.issue is None or top.issue == ref.issue or platform is None:
+        return False
+    own = {f.path for f in _card_facts(catalog, _facts_of(platform), ref)}
+    if top.path in own:
+        return False
+    kept = max((m.score for m in matches if m.fact.path in own), default=0.0)
+    return matches[0].score >= MOVED_ON * kept
 
 
 def _same_target(result: SearchResult, ref: CardRef) -> bool:

@@ -389,3 +389,18 @@ def test_how_to_get_there_after_the_hours_asks_the_way_in(responder: Responder) 
     # "there" is no aside ("hi there" is), and "how do i get there" asks how to navigate
     reply = answer(talk(responder, "Amazon customer service hours", "how do i get there"))
     assert reply.aspect is Aspect.entry
+
+
+@pytest.mark.parametrize("messages", [
+    ("天猫订单一直不发货找谁", "鞋子买大了不想要了，能退吗"),
+    ("天猫店铺客服一直不回", "东西不喜欢了还没拆封，可以退吗"),
+])
+def test_a_follow_up_about_another_matter_of_the_platform_is_asked_afresh(
+    responder: Responder, messages: tuple[str, str]
+) -> None:
+    # search places no card for the second message, but its words tell the no-reason
+    # return far better than anything of the shipping or no-reply card: the return, not
+    # what to prepare for a late parcel or what to do when nobody answers
+    reply = answer(talk(responder, *messages))
+    assert reply.ref is not None and reply.ref.platform == "tmall"
+    assert "七天无理由" in reply.plain_text()[:120], reply.plain_text()

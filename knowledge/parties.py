@@ -53,10 +53,17 @@ _ROLE_SERVICE = ("支持", "后台", "中心")
 _KIND_HAN = re.compile(r"(?:个人|专业|新手|新|跨境|小|中国|国内|一个|一名|个|名)+$")
 
 
+# an auxiliary with "n't" says what "not" says: "isn't answering" is "not answering",
+# "hasn't replied" and "doesn't reply" are "not replying" (stems alike)
+_NEGATIVE = frozenset(stem(w) for w in (
+    "isnt", "arent", "wasnt", "werent", "hasnt", "havent", "hadnt", "doesnt", "dont", "didnt",
+    "wont", "cant", "couldnt", "wouldnt", "shouldnt"))
+
+
 def _stems(words: Iterable[str]) -> frozenset[tuple[str, ...]]:
     out = set()
     for word in words:
-        tokens = tuple(t.stem for t in analyze(word, limit=None).tokens)
+        tokens = tuple(_plain(t.stem) for t in analyze(word, limit=None).tokens)
         if tokens:
             out.add(tokens)
     return frozenset(out)
@@ -308,17 +315,21 @@ def _words(tokens: tuple[Token, ...]) -> tuple[list[str], list[int], list[int]]:
     ends: list[int] = []
     for token in tokens:
         if token.stem == "t" and words and token.raw == "t" and words[-1].endswith("n"):
-            words[-1] += "t"
+            words[-1] = _plain(words[-1] + "t")
             ends[-1] = token.end
             continue
         if words and token.start != ends[-1]:
             words.append("")  # Chinese between: "seller 收到 scam" is no "seller scam"
             starts.append(ends[-1])
             ends.append(token.start)
-        words.append(token.stem)
+        words.append(_plain(token.stem))
         starts.append(token.start)
         ends.append(token.end)
     return words, ends, starts
+
+
+def _plain(word: str) -> str:
+    return "not" if word in _NEGATIVE else word
 
 
 def _possessive(text: str, at: int) -> bool:

@@ -231,3 +231,15 @@ def test_a_role_the_named_platform_lacks_is_just_a_word(index: SearchIndex) -> N
 def test_the_asker_on_a_side_the_platform_lacks(index: SearchIndex, question: str,
                                                 lacking: str | None) -> None:
     assert index.search(question).asker_lacking == lacking
+
+
+@pytest.mark.parametrize(("question", "asker"), [
+    ("the etsy seller isn't answering my messages", "buyer"),
+    ("my tiktok shop seller doesnt respond at all", "buyer"),
+    ("this etsy buyer didn't reply after i shipped", "seller"),
+    ("the seller on etsy is not answering", "buyer"),
+])
+def test_an_auxiliary_with_nt_says_not(index: SearchIndex, question: str, asker: str) -> None:
+    # "isn't answering" is "not answering": what the other party fails to do to the asker,
+    # however the negation is written
+    assert index.search(question).role == asker

@@ -400,8 +400,8 @@ class FactIndex:
         # "申诉信" finds the facts that say POA, "保障" those that say Guarantee
         # (not for a word most facts use anyway: "support" would bring in every 客服)
         for surfaces, phrases, expansion in self._groups:
-            used = _used(analyzed, masked, surfaces, phrases)
-            if any(min((idf.get(t, MAX_IDF) for t in terms(w)), default=0.0) >= COMMON_IDF
+            used = [_used_terms(w) for w in _used(analyzed, masked, surfaces, phrases)]
+            if any(min((idf.get(t, MAX_IDF) for t in w), default=0.0) >= COMMON_IDF
                    for w in used):
                 for term in expansion:
                     wanted.setdefault(term, SYNONYM_WEIGHT)
@@ -507,6 +507,15 @@ def _used(analyzed: Analyzed, masked: frozenset[int], surfaces: frozenset[str],
     joined = " " + " ".join(stems) + " "
     found += [p for p in phrases if p and f" {p} " in joined]
     return found
+
+
+def _used_terms(word: str) -> list[str]:
+    """The terms of a word `_used` found: a Chinese one's pairs; an English one is
+    found as its stems already (stemming the stem again is another word: "case" is
+    "cas", and "cas" is "ca", which no fact says)."""
+    if has_han(word):
+        return terms(word)
+    return [w for w in word.split() if w not in STOP_STEMS and w not in _WEB and len(w) > 1]
 
 
 def _surfaces(words: Sequence[str]) -> tuple[frozenset[str], tuple[str, ...]]:

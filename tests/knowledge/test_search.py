@@ -22,7 +22,7 @@ import yaml
 from knowledge import textnorm
 from knowledge.answer import DirectAnswer
 from knowledge.catalog import CardRef, Catalog, load_catalog
-from knowledge.factindex import terms
+from knowledge.factindex import _used_terms, terms
 from knowledge.reply import Responder
 from knowledge.schema import Aspect, Lang
 from knowledge.search import SearchIndex, SearchResult
@@ -741,3 +741,13 @@ def test_a_duration_written_short_is_the_same_words_as_written_out(short: str,
                                                                   written_out: str) -> None:
     # "didnt reply to customer in 48h" is the facts' "48 hours"
     assert terms(short) == terms(written_out)
+
+
+def test_a_synonym_groups_english_word_is_judged_by_its_own_stem() -> None:
+    # a group's English words are found in a question as stems already ("case" as
+    # "cas"); stemmed again they are other words ("ca"), which no fact says, so every
+    # group looked rare enough to bring its synonyms in
+    assert terms("case") == ["cas"]
+    assert _used_terms("cas") == ["cas"] and _used_terms("cas id") == ["cas", "id"]
+    assert _used_terms("a to z") == []  # (stopwords and single letters, as `terms` drops)
+    assert _used_terms("工单号") == terms("工单号")

@@ -34,6 +34,7 @@ _ME_HAN = 8
 # small words that may stand between an English cue and the role word ("reply to the buyer")
 _FILLERS = frozenset(stem(w) for w in ("the", "a", "an", "this", "that", "to", "with", "our",
                                           "their", "from"))
+_COPULA = frozenset(stem(w) for w in ("is", "are", "was", "were", "am", "be"))
 # "a buyer on etsy emailed me": where they are may stand between, before a platform's name
 _WHERE = frozenset(stem(w) for w in ("on", "in", "from", "at"))
 
@@ -105,6 +106,8 @@ class PartyReader:
         self._longest_en = 0
         self._self_han: tuple[str, ...] = ()
         self._self_en: frozenset[tuple[str, ...]] = frozenset()
+        self._after_han: tuple[str, ...] = ()
+        self._after_en: frozenset[tuple[str, ...]] = frozenset()
         self._asker_han: dict[str, str] = {}  # word → the asker's side
         self._asker_en: dict[tuple[str, ...], str] = {}
         if words is None:
@@ -129,24 +132,39 @@ class PartyReader:
         self._longest_en = max((len(p) for p in self._persons_en), default=0)
         self._self_han = _han(words.self_marks.zh)
         self._self_en = _stems(words.self_marks.en)
+        self._after_han = _han(words.self_after.zh)
+        self._after_en = _stems(words.self_after.en)
         for side, group in (("buyer", words.buying), ("seller", words.selling)):
             self._asker_han.update(dict.fromkeys(_han(group.zh), side))
             self._asker_en.update(dict.fromkeys(_stems(group.en), side))
 
     def names_asker(self, analyzed: Analyzed, start: int,
-                    names: frozenset[tuple[int, int]] = frozenset()) -> bool:
-        """Whether the role word starting at `start` is marked as the asker's own: 我是卖家,
-        作为卖家, "as a seller", "i'm a buyer"."""
+                    names: frozenset[tuple[int, int]] = frozenset(),
+                    end: int | None = None) -> bool:
+        """Whether the role word at `start` (to `end`) is marked as the asker's own: 我是
+        卖家, 作为卖家, "as a seller", "i'm a buyer", "seller here"."""
         run = next(((s, e) for s, e in analyzed.han_runs if s <= start < e), None)
         if run is not None:
             # read past platform names and what kind ("我是亚马逊个人卖家", 我是新手卖家)
             before = "".join(c for i, c in enumerate(analyzed.compact[run[0]:start], run[0])
                              if not _in_name(i + 1, names))
             before = _KIND_HAN.sub("", before)
-            return any(before.endswith(w) for w in self._self_han)
+            after = analyzed.compact[end:run[1]] if end is not None else ""
+            return any(before.endswith(w) for w in self._self_han) or any(
+                after.startswith(w) for w in self._after_han)
         words, _, starts = _words(analyzed.tokens)
         at = next((i for i, s in enumerate(starts) if s == start), None)
-        return at is not None and any(_at(words, at - len(p), p) for p in self._self_en)
+        if at is None:
+            return False
+        if any(_at(words, at - len(p), p) for p in self._self_en):
+            return True
+        # ("seller here, …" says who asks; "is the seller here?" asks about one)
+        clause = max((b for b in analyzed.breaks if b <= start), default=0)
+        if any(w in _COPULA for w, s in zip(words, starts, strict=True) if clause <= s < start):
+            return False
+        following = next((i for i, s in enumerate(starts) if s >= (end or start + 1)),
+                         len(words))
+        return any(_at(words, following, p) for p in self._after_en)
 
     def asker_sides(self, analyzed: Analyzed,
                     names: frozenset[tuple[int, int]] = frozenset()) -> set[str]:

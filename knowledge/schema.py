@@ -513,7 +513,8 @@ class PartyWords(Model):
     still hasn't replied"); `me` a few
     words after, the asker acted on (卖家没理我, "buyer sent me"), unless another person
     stands between (卖家能不能让买家加我) or 我 owns a noun (卖家怎么给我的买家退款).
-    `self_marks` before a role word make it the asker's (我是卖家, "as a seller");
+    `self_marks` before a role word make it the asker's (我是卖家, "as a seller"), and
+    `self_after` just after it ("seller here");
     `buying` and `selling` words put the asker on a side with no role word at all (买的,
     "my listings", 开店).
     """
@@ -530,6 +531,7 @@ class PartyWords(Model):
     # files is the asker ("亚马逊卖家开了case")
     files: AspectWords = Field(default_factory=AspectWords)
     self_marks: AspectWords = Field(default_factory=AspectWords)
+    self_after: AspectWords = Field(default_factory=AspectWords)
     buying: AspectWords = Field(default_factory=AspectWords)
     selling: AspectWords = Field(default_factory=AspectWords)
 

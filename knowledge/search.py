@@ -890,7 +890,7 @@ class SearchIndex:
             if len(hints.platforms) == 1:
                 mentions.append((hit.start, next(iter(hints.platforms))))
             if hints.roles and hit not in party_hits:  # (the other party's: below)
-                mine = self._parties.names_asker(analyzed, hit.start, names)
+                mine = self._parties.names_asker(analyzed, hit.start, names, hit.end)
                 # (a site's name says a role less than a role word: "美国站" is how sellers
                 # speak, but "美国站买家客服" is a buyer's)
                 (marked if mine else implied if hints.sites else named).update(

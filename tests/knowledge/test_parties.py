@@ -243,3 +243,20 @@ def test_an_auxiliary_with_nt_says_not(index: SearchIndex, question: str, asker:
     # "isn't answering" is "not answering": what the other party fails to do to the asker,
     # however the negation is written
     assert index.search(question).role == asker
+
+
+@pytest.mark.parametrize(("question", "asker"), [
+    ("etsy seller here: on what basis does etsy rule on a buyer's case?", "seller"),
+    ("hi! tiktok shop seller here, when is chat support open", "seller"),
+    ("etsy buyer here, the seller sent me a weird link", "buyer"),
+    ("亚马逊卖家一枚，请问电话支持几点开", "seller"),
+])
+def test_a_role_word_followed_by_here_is_the_asker(index: SearchIndex, question: str,
+                                                   asker: str) -> None:
+    result = index.search(question)
+    assert result.role == asker and asker in result.asker_said
+    assert result.matches[0].ref.role == asker
+
+
+def test_asking_whether_a_person_is_here_marks_no_one(index: SearchIndex) -> None:
+    assert not index.search("is the seller here?").asker_said

@@ -124,8 +124,9 @@ class PartyReader:
         self._files_en = _stems(words.files.en)
         self._between_han = _han(words.between.zh)
         self._between_en = frozenset(p[0] for p in _stems(words.between.en) if len(p) == 1)
-        self._by_han = _han(words.by.zh)
-        self._by_en = _stems(words.by.en)
+        # (what the asker does against them reports on them, as what they did does)
+        self._by_han = _han([*words.by.zh, *words.against.zh])
+        self._by_en = _stems([*words.by.en, *words.against.en])
         self._acts_en = _stems(words.acts.en)
         self._me_han = _han(words.me.zh)
         self._me_en = _stems(words.me.en)
@@ -243,8 +244,10 @@ class PartyReader:
                 after += compact[word.start:more[1] if more is not None else word.end]
         if after.startswith(_ROLE_SERVICE):
             return None  # "找卖家支持": the platform's service for that role, no person
-        towards = self._towards_in(before)
-        if towards is not None and start - len(towards) not in platforms:
+        # a platform's name may stand between: 联系天猫商家 addresses the shop
+        named = next((s for s, e in names if e == start and s >= run[0]), start)
+        towards = self._towards_in(compact[run[0]:named])
+        if towards is not None and named - len(towards) not in platforms:
             return True
         if any(before.endswith(w) for w in self._by_han) or self._acts_in(after, side):
             return False

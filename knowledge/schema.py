@@ -523,6 +523,9 @@ class PartyWords(Model):
     sellers: AspectWords
     towards: AspectWords
     not_towards: list[NonEmpty] = Field(default_factory=list)
+    # acted against, just before (投诉卖家, "complain about a shop"): reported on to the
+    # platform, not written to
+    against: AspectWords = Field(default_factory=AspectWords)
     by: AspectWords
     acts: AspectWords
     between: AspectWords

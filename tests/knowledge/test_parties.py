@@ -260,3 +260,19 @@ def test_a_role_word_followed_by_here_is_the_asker(index: SearchIndex, question:
 
 def test_asking_whether_a_person_is_here_marks_no_one(index: SearchIndex) -> None:
     assert not index.search("is the seller here?").asker_said
+
+
+@pytest.mark.parametrize("question", ["how do i complain about a shop to tmall",
+                                      "I want to report the tmall shop that sold me a fake"])
+def test_complaining_about_the_shop_is_not_writing_to_it(responder: Responder,
+                                                          question: str) -> None:
+    # the shop is reported on, to Tmall: the platform's way to step in, not the shop's chat
+    text = answer(responder, question).plain_text()
+    assert "The shop's customer service —" not in text.splitlines()[0]
+    assert "申请客服介入" in text
+
+
+def test_a_platforms_name_between_the_verb_and_the_shop_still_addresses_it(
+        responder: Responder) -> None:
+    reply = answer(responder, "怎么联系天猫商家")
+    assert reply.plain_text().startswith("天猫 · 商家客服 — 入口在哪")

@@ -63,7 +63,7 @@ from knowledge.spelling import Speller, latin_words
 from knowledge.textnorm import STOP_STEMS, STOPWORDS, Analyzed, Token, analyze, has_han
 from knowledge.textnorm import edit_budget as _edit_budget
 
-__all__ = ["Match", "SearchIndex", "SearchResult"]
+__all__ = ["SHOPPER", "Match", "SearchIndex", "SearchResult"]
 
 # --- weights (tuned on tests/knowledge/questions.yaml) -------------------------------
 W_ISSUE_KEYWORD = 3.0  # an issue's own keywords: what editors say the card is about
@@ -98,7 +98,7 @@ PARTY_ROLE = 0.4
 # question more often than a seller's; picked on the dev splits: 0.8 gained dev4 and dev5
 # one each, 0.9 dev5 only, 0.7 lost dev3 two)
 ROLE_UNSAID = 0.8
-_SHOPPER = "buyer"  # the role id of a platform's shoppers in the knowledge files
+SHOPPER = "buyer"  # the role id of a platform's shoppers in the knowledge files
 ROLE_ABSENT = 0.3  # the card's platform has no such role at all: a seller is not a Tmall buyer
 # A question that names no platform is most likely about the most asked ones (rank 1 and
 # 2: Amazon, Tmall); other platforms' cards keep this share, so their own words still win.
@@ -357,8 +357,8 @@ class SearchIndex:
             factor, bonus = self._narrowing(ref, platform, role, site_platforms)
             if sure and role is not None and ref.role != role:
                 factor *= PARTY_ROLE  # "seller hasn't answered my help request": a buyer
-            if (role is None and ref.role != _SHOPPER
-                    and _SHOPPER in self._platform_roles.get(ref.platform, ())):
+            if (role is None and ref.role != SHOPPER
+                    and SHOPPER in self._platform_roles.get(ref.platform, ())):
                 factor *= ROLE_UNSAID  # no role said: more likely a shopper than a seller
             scored.append((content[card] * factor + bonus, content[card] * factor, card))
         scored.sort(key=lambda s: (-s[0], self._prior[s[2]]))

@@ -595,3 +595,14 @@ def test_a_refund_smaller_than_what_was_paid_finds_what_is_deducted(responder: R
     # 没退全 ("not refunded in full"): Temu deducts taxes, shipping, coupons and credit
     line = answer(responder, "temu退回来的钱没退全").plain_text().splitlines()[1]
     assert "扣除税费、运费" in line
+
+
+@pytest.mark.parametrize("question", ["亚马逊邮件客服多久回复",
+                                      "how long does amazon take to answer an email"])
+def test_no_role_said_and_a_tie_is_a_shoppers_question(responder: Responder,
+                                                       question: str) -> None:
+    # the sellers' and the shoppers' general cards match about as well: a shopper, as
+    # search leans where no role is said
+    reply = answer(responder, question)
+    assert reply.ref is not None and reply.ref.role == "buyer"
+    assert reply.aspect is Aspect.response_time

@@ -42,7 +42,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 import zhconv
 
 from knowledge.answer import DirectAnswer
-from knowledge.catalog import Catalog, load_catalog
+from knowledge.catalog import CardRef, Catalog, load_catalog
 from knowledge.conversation import Conversation
 from knowledge.reply import CheckedAnswer, Responder
 from knowledge.schema import Lang
@@ -262,6 +262,65 @@ def followups(responder: Responder, catalog: Catalog) -> list[tuple[str, int, in
     return [(kind, wrong, total) for kind, (wrong, total) in counts.items()]
 
 
+def _without_platform(catalog: Catalog, platform: str, text: str) -> str:
+    """The text with the platform's names left out: its name and keywords, except those
+    that also name a site (美亚 is the US site as well), longest first."""
+    found = catalog.platforms[platform]
+    sites = {k.lower() for site in found.sites for k in site.keywords}
+    names = {found.name.zh, found.name.zh.split("（")[0], found.name.en, *found.keywords}
+    out = text
+    for name in sorted((n for n in names if n and n.lower() not in sites), key=len,
+                       reverse=True):
+        out = re.sub(re.escape(name), " ", out, flags=re.IGNORECASE)
+    return re.sub(r"\s{2,}", " ", out).strip(" ,，:：-")
+
+
+def elided(responder: Responder, catalog: Catalog, splits: Sequence[str], seed: int
+           ) -> tuple[int, int]:
+    """(answers that lost their fact, follow-ups asked): each single question of the
+    splits that shows its fact first alone, asked again after another such question of
+    the same platform, role and site (of the same card or another), with its platform's
+    names left out ("temu退货要运费吗" after "temu的退款多久到账" is "退货要运费吗")."""
+    passing: list[tuple[str, tuple[str, ...], object]] = []
+    for split in splits:
+        for messages in blind.conversations(split):
+            if len(messages) != 1:
+                continue
+            question = str(messages[0]["q"])
+            facts = blind.facts_of(messages[0])
+            turn = responder.converse(question, None, lang=_lang(question), user_zone=ZONE,
+                                      now=NOW)
+            answer = _answer_of(turn.reply)
+            shown = blind.shown_of(responder, turn.reply, _lang(question), NOW)
+            if answer is not None and 0 <= blind.found_at(shown, facts) < blind.FIRST:
+                passing.append((question, facts, answer.ref))
+    rnd = random.Random(seed)
+    lost = asked = 0
+    for question, facts, ref in passing:
+        assert isinstance(ref, CardRef)
+        short = _without_platform(catalog, ref.platform, question)
+        before = [q for q, _, r in passing if q != question
+                  and isinstance(r, CardRef) and (r.platform, r.role, r.site)
+                  == (ref.platform, ref.role, ref.site) and has_han(q) == has_han(question)]
+        if short == question or not short or not before:
+            continue
+        first = rnd.choice(before)
+        state = responder.converse(first, None, lang=_lang(first), user_zone=ZONE,
+                                   now=NOW).state
+        now = NOW + timedelta(minutes=1)
+        turn = responder.converse(short, state, lang=_lang(short), user_zone=ZONE, now=now)
+        shown = blind.shown_of(responder, turn.reply, _lang(short), now)
+        asked += 1
+        lost += not 0 <= blind.found_at(shown, facts) < blind.FIRST
+    return lost, asked
+
+
+def _answer_of(reply: object) -> DirectAnswer | None:
+    if isinstance(reply, CheckedAnswer):
+        reply = reply.answer
+    return reply if isinstance(reply, DirectAnswer) and reply.ref is not None else None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.robustness")
     parser.add_argument("--seed", type=int, default=7, help="where the typos fall")
@@ -275,6 +334,10 @@ def main(argv: list[str] | None = None) -> int:
     print("generated follow-ups (answer not what it asks / asked):")
     for kind, wrong, total in followups(responder, catalog):
         print(f"  {kind:26s} {wrong:4d} / {total:4d}  ({wrong / max(total, 1):.1%})")
+    lost, asked = elided(responder, catalog, splits, args.seed)
+    print("follow-ups that leave the platform out (the fact no longer first / asked):")
+    print(f"  {'another question of it':26s} {lost:4d} / {asked:4d}  "
+          f"({lost / max(asked, 1):.1%})")
     return 0
 
 

@@ -300,7 +300,7 @@ def direct_answer(
         # ("and Tmall's own support?" after the shop's way in is the same card, asked on)
         context = None
     if context is not None:
-        result = _in_context(catalog, index, question, suggestions, context)
+        result = _in_context(catalog, index, question, suggestions, context, message)
         if _moved_on(catalog, index, question, result, asked, context):
             context = None
     elif result.platform is None:
@@ -739,20 +739,22 @@ def _named_channels(
 
 def _in_context(
     catalog: Catalog, index: SearchIndex, question: str, limit: int, context: Conversation,
+    message: str | None = None,
 ) -> SearchResult:
     """Search with the conversation's target as hints. A follow-up that only switches
     platform ("tiktok呢" after Tmall returns) asks the same thing of the new platform:
     its card is found by the conversation's issue's names. A role word switches the
     role ("卖家呢", "卖家那边呢") unless search reads it as the other party ("卖家不同意
-    咋整" from a buyer, "让顾客加line" from a seller)."""
-    result = index.search(question, limit=limit, context=context.ref)
+    咋整" from a buyer, "让顾客加line" from a seller). `message` is the message as sent
+    (`question` may add the last question's words)."""
+    result = index.search(question, limit=limit, context=context.ref, message=message)
     if result.platform in (None, context.ref.platform) or result.confident:
         return result
     issue = catalog.issue(context.ref.platform, context.ref.role, context.ref.issue)
     if issue is None or issue.id == GENERAL_ISSUE:
         return result
     again = index.search(f"{question} {issue.name.zh} {issue.name.en}", limit=limit,
-                         context=context.ref)
+                         context=context.ref, message=message)
     return again if again.confident and again.platform == result.platform else result
 
 

@@ -157,6 +157,11 @@ class SearchResult:
 _POSSESSIVES = frozenset({"my", "our", "your", "his", "her", "its", "their"})
 
 
+# a place written as a marketplace's site: "德国站", "美区", "the japan site"
+_MARKET_HAN = ("站", "区")
+_MARKET = (*_MARKET_HAN, "site", "marketplace", "store")
+
+
 class _Hit(NamedTuple):
     """A known word found in a text: its concept and span in `Analyzed.compact`."""
 
@@ -286,8 +291,8 @@ class SearchIndex:
     def refs(self) -> tuple[CardRef, ...]:
         return tuple(self._refs)
 
-    def search(self, query: str, limit: int = 5, *, context: CardRef | None = None
-               ) -> SearchResult:
+    def search(self, query: str, limit: int = 5, *, context: CardRef | None = None,
+               message: str | None = None) -> SearchResult:
         """Rank cards for a free-text question; never raises on any string.
 
         An empty or unrecognisable query is not an error: it returns the most general
@@ -295,7 +300,8 @@ class SearchIndex:
         A query naming only uncovered platforms returns no cards and `uncovered` set.
         `context` is what the conversation was about ("那德国呢" after a question about
         Amazon's buyer hotline): the platform, role and site it names stand wherever the
-        query itself names none (`_inherit`). A role word that names the other party
+        query itself names none (`_inherit`); `message` is the message as sent, where the
+        query adds the last question's words to it. A role word that names the other party
         ("卖家不同意咋整" is a buyer's story) reads as the asker's other role
         (knowledge/parties.py).
         """
@@ -318,7 +324,8 @@ class SearchIndex:
             hits, analyzed, names, party_hits, parties)
         if context is not None:
             platform, role, site, site_platforms = self._inherit(
-                context, platform, role, site, site_platforms)
+                context, platform, role, site, site_platforms,
+                in_passing=self._place_in_passing(message or query, analyzed, hits))
 
         best: dict[str, float] = {}
         for hit in hits:
@@ -932,16 +939,33 @@ class SearchIndex:
         said = frozenset(sides | {r for _, r in marked})
         return platform, role, site, site_platforms, sure, said
 
+    def _place_in_passing(self, query: str, analyzed: Analyzed, hits: Sequence[_Hit]) -> bool:
+        """Whether the places the query names are words of a question of its own, not a
+        marketplace asked about: it says more than names, and no place is written as a
+        site ("美国的顾客能用中文回复吗", "中国手机号"; not "那德国呢", "德国站", "美区",
+        "the japan site")."""
+        places = [h for h in hits if (hints := self._hints.get(h.concept)) and hints.sites]
+        if not places or not self.facts.says_more(query, ()):
+            return False
+        return not any(analyzed.compact[h.start:h.end].endswith(_MARKET_HAN)
+                       or analyzed.compact[h.end:].startswith(_MARKET) for h in places)
+
     def _inherit(
         self, context: CardRef, platform: str | None, role: str | None, site: str | None,
-        site_platforms: frozenset[str],
+        site_platforms: frozenset[str], *, in_passing: bool = False,
     ) -> tuple[str | None, str | None, str | None, frozenset[str]]:
         """The conversation's platform, role and site, where the query names none.
 
-        A site named that the conversation's platform lacks ("美亚呢" after Tmall) is
-        another platform's: the platform is not carried over then. A role or site
-        carries over only to a platform that has it ("tiktok呢" keeps the buyer).
+        A site named that the conversation's platform lacks ("那德国呢" after Amazon's
+        Japan hotline asked of Tmall) is another platform's: the platform is not carried
+        over then; except for a platform with no sites at all (one market in the files),
+        where a place said `in_passing` is a word of the question ("美国的顾客能用中文回复
+        吗" after Walmart asks of Walmart's customers, not of Amazon's US site). A role or
+        site carries over only to a platform that has it ("tiktok呢" keeps the buyer).
         """
+        if (platform is None and site_platforms and in_passing
+                and not self._platform_sites.get(context.platform)):
+            site, site_platforms = None, frozenset()
         if platform is None and (not site_platforms or context.platform in site_platforms):
             platform = context.platform
         if platform is None:

@@ -29,7 +29,8 @@ from knowledge.conversation import Conversation
 from knowledge.i18n import LABELS
 from knowledge.links import LinkCheck
 from knowledge.numbers import NumberCheck
-from knowledge.reply import NotSure, Responder
+from knowledge.reply import NotSure, Reply, Responder
+from knowledge.schema import Lang
 from knowledge.textnorm import has_han
 from tests.bot.telegram_rules import parse_html
 
@@ -115,23 +116,35 @@ def _flat(text: str) -> str:
     return _SPACE.sub(" ", text)
 
 
+def shown_of(responder: Responder, reply: Reply, lang: Lang, now: datetime) -> str:
+    """A reply laid out as the private chat lays it out, as the text a phone shows."""
+    rendered = render_screen(reply_screen(responder.catalog, reply, Viewer(lang, ZONE, now)))
+    return _flat(parse_html(rendered.text)[0])
+
+
+def facts_of(message: dict[str, Any]) -> tuple[str, ...]:
+    wanted = message["fact"]
+    return tuple(_flat(str(f)) for f in (wanted if isinstance(wanted, list) else [wanted]))
+
+
+def found_at(shown: str, facts: tuple[str, ...]) -> int:
+    """Where the first of `facts` starts in `shown`, -1 if none is there."""
+    return min((i for f in facts if (i := shown.find(f)) >= 0), default=-1)
+
+
 def ask(responder: Responder, split: str) -> list[Outcome]:
     outcomes: list[Outcome] = []
     for messages in conversations(split):
         state: Conversation | None = None
         for position, message in enumerate(messages):
             question = str(message["q"])
-            lang = "zh" if has_han(question) else "en"
+            lang: Lang = "zh" if has_han(question) else "en"
             now = NOW + timedelta(minutes=position)
             turn = responder.converse(question, state, lang=lang, user_zone=ZONE, now=now)
             state = turn.state
-            rendered = render_screen(reply_screen(responder.catalog, turn.reply,
-                                                  Viewer(lang, ZONE, now)))
-            shown = _flat(parse_html(rendered.text)[0])
-            wanted = message["fact"]
-            facts = tuple(_flat(str(f)) for f in (wanted if isinstance(wanted, list)
-                                                 else [wanted]))
-            at = min((i for f in facts if (i := shown.find(f)) >= 0), default=-1)
+            shown = shown_of(responder, turn.reply, lang, now)
+            facts = facts_of(message)
+            at = found_at(shown, facts)
             style = tuple(message.get("style") or ())
             kind = None
             if not 0 <= at < FIRST:

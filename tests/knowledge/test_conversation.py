@@ -404,3 +404,26 @@ def test_a_follow_up_about_another_matter_of_the_platform_is_asked_afresh(
     reply = answer(talk(responder, *messages))
     assert reply.ref is not None and reply.ref.platform == "tmall"
     assert "七天无理由" in reply.plain_text()[:120], reply.plain_text()
+
+
+@pytest.mark.parametrize("messages", [
+    ("沃尔玛卖家账号被暂停了怎么申诉", "美国的顾客发消息来，我能用中文回吗"),
+    ("walmart seller account suspended, how do i appeal", "can i answer US customers in chinese?"),
+    ("沃尔玛的主要业务联系人在哪里改", "能填中国的手机号吗"),
+])
+def test_a_place_in_passing_after_a_one_market_platform_keeps_the_platform(
+    responder: Responder, messages: tuple[str, str]
+) -> None:
+    # Walmart's files have no sites: "US customers", "a Chinese phone number" are words of
+    # the question, not Amazon's US or China site
+    reply = answer(talk(responder, *messages))
+    assert reply.ref is not None and reply.ref.platform == "walmart", reply.plain_text()
+
+
+@pytest.mark.parametrize("then", ["那德国呢", "德国站客服电话多少"])
+def test_a_place_asked_about_after_a_one_market_platform_is_another_platform(
+    responder: Responder, then: str
+) -> None:
+    # a place alone, or written as a site, asks about that marketplace: Tmall has none
+    reply = answer(talk(responder, "天猫客服电话多少", then))
+    assert reply.ref is not None and (reply.ref.platform, reply.ref.site) == ("amazon", "de")

@@ -29,8 +29,12 @@ from knowledge.textnorm import Analyzed, Token, analyze, has_han, occurrences, s
 
 __all__ = ["Party", "PartyReader"]
 
-# how far "…我" may stand after the role word: "卖家两天都没理我"
+# how far "…我" may stand after the role word: "卖家两天都没理我"; and "me" or "my", in
+# words: "a seller take to answer my message"
 _ME_HAN = 8
+_ME_EN = 5
+_ME = frozenset({"me", "my"})
+_OWN = frozenset({"my", "our"})
 # small words that may stand between an English cue and the role word ("reply to the buyer")
 _FILLERS = frozenset(stem(w) for w in ("the", "a", "an", "this", "that", "to", "with", "our",
                                           "their", "from"))
@@ -325,6 +329,19 @@ class PartyReader:
         if any(_at(words, j, p) for p in (*self._acts_en, *self._me_en)) or (
                 side == "buyer" and any(_at(words, j, p) for p in self._files_en)):
             return False  # (a buyer who files files against the asker: "a buyer opened a case")
+        # the asker acted on a few words on, as 卖家两天都没理我: "does an etsy seller have
+        # to give me a refund", "how long should a seller take to answer my message"
+        if any(_at(words, first - len(p), p) for p in self._self_en) or any(
+                _at(words, last + 1, p) for p in self._after_en) or _owned(words, ends, first,
+                                                                          names):
+            # the asker's own role word, or shop: "as a seller my account…", "a case
+            # against my etsy store, will it hurt me"
+            return None
+        for k in range(last + 1, min(last + 1 + _ME_EN, len(words))):
+            if not words[k] or tuple(words[k:k + 1]) in self._persons_en:
+                break  # (Chinese between, or another person: "seller told a buyer my…")
+            if words[k] in _ME:
+                return False
         return None
 
 
@@ -351,6 +368,16 @@ def _words(tokens: tuple[Token, ...]) -> tuple[list[str], list[int], list[int]]:
 
 def _plain(word: str) -> str:
     return "not" if word in _NEGATIVE else word
+
+
+def _owned(words: list[str], ends: list[int], first: int,
+           names: frozenset[tuple[int, int]]) -> bool:
+    """Whether "my" or "our" stands just before the word at `first`, platform names
+    between ("my etsy store")."""
+    i = first - 1
+    while i >= 0 and words[i] and _in_name(ends[i], names):
+        i -= 1
+    return i >= 0 and words[i] in _OWN
 
 
 def _possessive(text: str, at: int) -> bool:

@@ -276,3 +276,16 @@ def test_a_platforms_name_between_the_verb_and_the_shop_still_addresses_it(
         responder: Responder) -> None:
     reply = answer(responder, "怎么联系天猫商家")
     assert reply.plain_text().startswith("天猫 · 商家客服 — 入口在哪")
+
+
+@pytest.mark.parametrize(("question", "asker"), [
+    ("does an etsy seller have to give me a refund", "buyer"),
+    ("how long should a tiktok shop thailand seller take to answer my message", "buyer"),
+    ("can an etsy buyer really leave me a bad review for that", "seller"),
+    # the asker's own role word stays the asker's, "my" after it or not
+    ("as a seller my account got suspended on etsy", "seller"),
+    ("etsy seller here my shop got a case", "seller"),
+])
+def test_the_asker_acted_on_a_few_words_after_the_role_word(index: SearchIndex, question: str,
+                                                             asker: str) -> None:
+    assert index.search(question).role == asker

@@ -250,6 +250,8 @@ class SearchIndex:
         self._postings: dict[str, dict[int, float]] = {}
         self._idf: dict[str, float] = {}
         self._concept_roles: dict[str, frozenset[str]] = {}  # roles of the cards it is in
+        # ... per platform
+        self._concept_platform_roles: dict[str, dict[str, frozenset[str]]] = {}
         self._analyzed: dict[str, Analyzed] = {}
         self._auto: set[str] = set()  # concepts that are just an English word of some field
         self._grouped: set[str] = set()  # concepts defined by a synonym group
@@ -570,6 +572,14 @@ class SearchIndex:
         self._concept_roles = {
             c: frozenset(self._refs[card].role for card in p) for c, p in self._postings.items()
         }
+        by_platform: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for c, p in self._postings.items():
+            for card in p:
+                by_platform[c][self._refs[card].platform].add(self._refs[card].role)
+        self._concept_platform_roles = {
+            c: {platform: frozenset(roles) for platform, roles in found.items()}
+            for c, found in by_platform.items()
+        }
         # Document frequency counts each card by how strongly it holds the concept: a
         # word that is one card's keyword and a passing mention in ten others still
         # points at that one card, where a plain count would make it look common.
@@ -880,6 +890,9 @@ class SearchIndex:
         whether the role is the asker's own account (not a bare role word), and the sides
         the asker says they are on (a role word marked as theirs, their own words)."""
         platforms: set[str] = set()
+        # the platforms named by a word of theirs alone (亚马逊, "etsy")
+        called = {next(iter(found.platforms)) for hit in hits
+                  if (found := self._hints.get(hit.concept)) and len(found.platforms) == 1}
         mentions: list[tuple[int, str]] = []  # (where, platform) of each platform name
         # (platform, role) pairs the question's words name, by strength: a role word
         # marked as the asker's (我是卖家); the other party named (卖家不理我 names the
@@ -901,7 +914,7 @@ class SearchIndex:
                 # (a site's name says a role less than a role word: "美国站" is how sellers
                 # speak, but "美国站买家客服" is a buyer's)
                 (marked if mine else implied if hints.sites else named).update(
-                    (p, r) for p, r in hints.roles if self._names_role(hit, r))
+                    (p, r) for p, r in hints.roles if self._names_role(hit, r, p, p in called))
             for p, s in hints.sites:
                 sites.append((-(hit.end - hit.start), hit.start, s, p))
         sides = self._parties.asker_sides(analyzed, names)
@@ -980,14 +993,22 @@ class SearchIndex:
             site, site_platforms = context.site, frozenset({platform})
         return platform, role, site, site_platforms
 
-    def _names_role(self, hit: _Hit, role: str) -> bool:
-        """Whether a role word really names the asker's role.
+    def _names_role(self, hit: _Hit, role: str, platform: str, named: bool) -> bool:
+        """Whether a role word really names the asker's role on `platform`.
 
         Inside a longer known word it does only when that word belongs to that role's
         cards alone: "seller support" is a seller's phrase, but "customer" in "customer
-        service" says nothing about buyers, nor 商家 in 商家客服 about sellers.
+        service" says nothing about buyers, nor 商家 in 商家客服 about sellers; of the
+        platform the question `named`, by that platform's cards: a longer word none of
+        them has is another platform's way of speaking (Tmall's 卖家客服 is the shop's
+        service, Amazon's is seller support: 亚马逊卖家客服电话).
         """
-        return not hit.contained or self._concept_roles.get(hit.outer) == frozenset({role})
+        if not hit.contained:
+            return True
+        if named:
+            roles = self._concept_platform_roles.get(hit.outer, {}).get(platform)
+            return roles is None or roles == frozenset({role})
+        return self._concept_roles.get(hit.outer) == frozenset({role})
 
     def _narrowing(self, ref: CardRef, platform: str | None, role: str | None,
                    site_platforms: frozenset[str]) -> tuple[float, float]:

@@ -289,3 +289,17 @@ def test_a_platforms_name_between_the_verb_and_the_shop_still_addresses_it(
 def test_the_asker_acted_on_a_few_words_after_the_role_word(index: SearchIndex, question: str,
                                                              asker: str) -> None:
     assert index.search(question).role == asker
+
+
+@pytest.mark.parametrize(("question", "role", "first"), [
+    ("亚马逊卖家客服电话多少", "seller", "亚马逊 · 卖家 — 客服电话"),
+    ("亚马逊卖家客服几点上班", "seller", "亚马逊 · 卖家"),
+    ("天猫卖家客服在哪", "buyer", "天猫 · 商家客服"),
+])
+def test_a_compound_of_another_platform_hides_no_role_word(responder: Responder, question: str,
+                                                           role: str, first: str) -> None:
+    # 卖家客服 is Tmall's word for the shop's service; on Amazon it is seller support, and
+    # 卖家 in it names the asker's role: never the shoppers' hotlines for a seller
+    reply = answer(responder, question)
+    assert reply.ref is not None and reply.ref.role == role
+    assert reply.plain_text().startswith(first), reply.plain_text()

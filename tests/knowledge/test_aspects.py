@@ -653,3 +653,14 @@ def test_who_refuses_says_whether_to_escalate_or_ask_the_platform(detector: Aspe
 def test_a_button_that_does_nothing_is_no_reply_awaited(detector: AspectDetector,
                                                         question: str, waiting: bool) -> None:
     assert (Aspect.followup in detector.detect(question).aspects) is waiting
+
+
+@pytest.mark.parametrize(("question", "aspect"), [
+    # the English of words the Chinese lists have: 最晚 / 最迟, 材料 / 资料
+    ("whats the latest i can dispute a return on walmart", Aspect.deadline),
+    ("walmart: a return must be disputed no later than when?", Aspect.deadline),
+    ("what docs do i need for a walmart suspension appeal", Aspect.prepare),
+])
+def test_english_says_what_the_chinese_words_say(detector: AspectDetector, question: str,
+                                                 aspect: Aspect) -> None:
+    assert detector.detect(question).first is aspect

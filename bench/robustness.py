@@ -18,7 +18,13 @@ plainly, in the same run:
   "Germany instead?"), the other role in eight ("作为卖家呢", "what about sellers"),
   another platform in five, another channel or aspect in nine, and more asked of the same
   service after its hours or chat (周末呢, 号码呢, "how long is the wait"): the follow-up
-  must keep what it does not change and change what it names.
+  must keep what it does not change and change what it names;
+* the same question in Chinese and in English (bench/parallel_questions.txt, 200 pairs
+  written by a session that never saw the matcher): the same platform, role, site and
+  aspect;
+* follow-ups that leave the platform out: each single dev question that shows its fact
+  first alone, asked after another such question of the same platform, role and site with
+  its platform's names removed, must still show it first.
 
 Figures only; a change is not always wrong (a typo may make another word), so read the
 rates against each other and against earlier runs (bench/README.md).
@@ -315,6 +321,31 @@ def elided(responder: Responder, catalog: Catalog, splits: Sequence[str], seed: 
     return lost, asked
 
 
+PARALLEL = Path(__file__).resolve().parent / "parallel_questions.txt"
+
+
+def languages(responder: Responder, path: Path = PARALLEL) -> tuple[int, int]:
+    """(pairs answered differently, pairs): the same question asked in Chinese and in
+    English (written together, one pair a line "中文|English", by a session that never saw
+    the matcher) must reach the same platform, role, site and aspect."""
+    differ = total = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        zh, en = line.split("|")
+        ends = []
+        for question in (zh, en):
+            turn = responder.converse(question, None, lang=_lang(question), user_zone=ZONE,
+                                      now=NOW)
+            answer = _answer_of(turn.reply)
+            ends.append((answer.ref.platform, answer.ref.role, answer.ref.site, answer.aspect)
+                        if answer is not None and answer.ref is not None
+                        else (type(turn.reply).__name__,))
+        total += 1
+        differ += ends[0] != ends[1]
+    return differ, total
+
+
 def _answer_of(reply: object) -> DirectAnswer | None:
     if isinstance(reply, CheckedAnswer):
         reply = reply.answer
@@ -334,6 +365,10 @@ def main(argv: list[str] | None = None) -> int:
     print("generated follow-ups (answer not what it asks / asked):")
     for kind, wrong, total in followups(responder, catalog):
         print(f"  {kind:26s} {wrong:4d} / {total:4d}  ({wrong / max(total, 1):.1%})")
+    differ, pairs = languages(responder)
+    print("the same question in Chinese and in English (target or aspect differs / pairs):")
+    print(f"  {'bench/parallel_questions':26s} {differ:4d} / {pairs:4d}  "
+          f"({differ / max(pairs, 1):.1%})")
     lost, asked = elided(responder, catalog, splits, args.seed)
     print("follow-ups that leave the platform out (the fact no longer first / asked):")
     print(f"  {'another question of it':26s} {lost:4d} / {asked:4d}  "

@@ -104,10 +104,21 @@ def warm_up() -> None:
 # shop won't refund"; "'s" is is, has or a possessive.)
 _CONTRACTED = re.compile(r"\b([a-z]+)['’](re|ve|ll|m|d)\b", re.IGNORECASE)
 _SPELT = {"re": "are", "ve": "have", "ll": "will", "m": "am", "d": "would"}
+# ... and typed without the apostrophe, where that is no other word ("theyre", "im"; not
+# "were", "well", "ill", "id")
+_BARE = re.compile(r"\b(they|you|we)(re|ve)\b|\b(i)(m|ve)\b", re.IGNORECASE)
 
 
 def _spell_out(match: re.Match[str]) -> str:
     return f"{match.group(1)} {_SPELT[match.group(2).lower()]}"
+
+
+def _spell_out_bare(match: re.Match[str]) -> str:
+    who, ending = (match.group(1), match.group(2)) if match.group(1) else (
+        match.group(3), match.group(4))
+    if who.lower() == "we" and ending.lower() == "re":
+        return match.group(0)  # "were" is a word
+    return f"{who} {_SPELT[ending.lower()]}"
 
 
 def clean(text: str, limit: int | None = MAX_QUERY_CHARS) -> str:
@@ -131,6 +142,7 @@ def clean(text: str, limit: int | None = MAX_QUERY_CHARS) -> str:
         text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
     if "'" in text or "’" in text:
         text = _CONTRACTED.sub(_spell_out, text)
+    text = _BARE.sub(_spell_out_bare, text)
     return text if text.isascii() else to_simplified(text)
 
 

@@ -664,3 +664,13 @@ def test_a_button_that_does_nothing_is_no_reply_awaited(detector: AspectDetector
 def test_english_says_what_the_chinese_words_say(detector: AspectDetector, question: str,
                                                  aspect: Aspect) -> None:
     assert detector.detect(question).first is aspect
+
+
+@pytest.mark.parametrize("question", [
+    "got a call from someone saying theyre etsy support, is it real",
+    "a guy on the phone says hes from temu, can i trust him",
+])
+def test_whom_to_trust_in_english_as_typed(detector: AspectDetector, question: str) -> None:
+    # "theyre" is "they're" typed without the apostrophe; "is it real", "can i trust" are
+    # 是真的吗 and 能信吗
+    assert detector.detect(question).first is Aspect.safety

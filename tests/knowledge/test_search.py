@@ -47,6 +47,10 @@ def top(result: SearchResult) -> str:
     ("I'm a seller and we've waited", "I am a seller and we have waited"),
     ("the shop won't refund", "the shop won't refund"),  # n't is a word of its own
     ("the seller's page", "the seller's page"),  # is, has or whose: left alone
+    # typed without the apostrophe, where that is no other word
+    ("theyre from etsy and im a seller", "they are from etsy and i am a seller"),
+    ("youve got mail, weve waited", "you have got mail, we have waited"),
+    ("were they from etsy", "were they from etsy"),  # "were" is a word
 ])
 def test_contractions_after_a_pronoun_are_spelt_out(typed: str, spelt: str) -> None:
     assert textnorm.clean(typed) == spelt

@@ -434,5 +434,6 @@ def test_the_last_answers_facts_do_not_outweigh_one_sharing_more_of_the_follow_u
 ) -> None:
     # the credit rule was shown; "填错了邮编" is the case without one, which the follow-up's
     # own words (晚到, 邮编, 补偿) match more of: that leads, not the rule shown again
-    reply = answer(talk(responder, "temu退货要在几天内寄出", "快递晚到是因为我填错了邮编，还能拿补偿吗"))
+    reply = answer(talk(responder, "temu退货要在几天内寄出",
+                        "快递晚到是因为我填错了邮编，还能拿补偿吗"))
     assert reply.plain_text().splitlines()[1].startswith("• 不给延迟补偿的情况包括")

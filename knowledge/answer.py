@@ -133,6 +133,8 @@ _DESCRIBE = re.compile(r"干啥|干嘛|干什么|做什么|做啥|有什么用|�
                        r"负责什么|负责啥|\bwhat(?:'s|\s+is|\s+are|\s+does|\s+do|\s+can)\b",
                        re.IGNORECASE)
 # language words that name no language ("语言", "speak")
+# the customer-service concept as search names it among a question's terms (synonyms.yaml)
+_SUPPORT = "客服"
 _GENERIC_LANGUAGE = re.compile(r"语言|language|speak|bilingual", re.IGNORECASE)
 # an hours word that asks about round the clock ("24/7", 24小时, 全天, 7x24)
 _ALL_DAY = re.compile(r"24\s*/\s*7|24\s*小时|24\s*hours|7\s*x\s*24|全天|全年无休|round the clock",
@@ -927,9 +929,11 @@ def _target(
     role_differs = best is not None and result.role is not None and best.role != result.role
     if (best is not None and context is not None and best.issue == GENERAL_ISSUE
             and context.ref.issue != GENERAL_ISSUE
-            and (best.platform, best.role) == (context.ref.platform, context.ref.role)):
+            and (best.platform, best.role) == (context.ref.platform, context.ref.role)
+            and not (asked.reach and _SUPPORT in result.terms)):
         # a follow-up whose words find only the role's general card ("what do I attach
-        # to the case" after an FBA shipment problem) stays on the conversation's issue
+        # to the case" after an FBA shipment problem) stays on the conversation's issue;
+        # how to reach support itself ("客服怎么联系") is the general card's
         return replace(best, issue=context.ref.issue), False
     if best is not None and result.confident and not (role_differs and aspect is not None):
         return best, True

@@ -437,3 +437,17 @@ def test_the_last_answers_facts_do_not_outweigh_one_sharing_more_of_the_follow_u
     reply = answer(talk(responder, "temu退货要在几天内寄出",
                         "快递晚到是因为我填错了邮编，还能拿补偿吗"))
     assert reply.plain_text().splitlines()[1].startswith("• 不给延迟补偿的情况包括")
+
+
+@pytest.mark.parametrize(("first", "then", "start"), [
+    ("沃尔玛退货争议最晚几天内要提", "客服怎么联系",
+     "沃尔玛 Marketplace · 卖家 · 怎么联系沃尔玛 Seller Support"),
+    ("etsy order never arrived, what now", "ok and how do i contact etsy support?",
+     "Etsy · Buyer · Reaching Etsy support"),
+])
+def test_how_to_reach_support_after_a_topic_is_the_platforms_support(
+    responder: Responder, first: str, then: str, start: str
+) -> None:
+    # how to reach customer service at all, mid-conversation: the platform's support for
+    # the role, not the last topic's tool again
+    assert answer(talk(responder, first, then)).plain_text().startswith(start)

@@ -606,3 +606,14 @@ def test_no_role_said_and_a_tie_is_a_shoppers_question(responder: Responder,
     reply = answer(responder, question)
     assert reply.ref is not None and reply.ref.role == "buyer"
     assert reply.aspect is Aspect.response_time
+
+
+@pytest.mark.parametrize(("question", "role"), [
+    ("亚马逊怎么联系客服", "buyer"), ("怎么联系亚马逊客服", "buyer"),
+    ("亚马逊卖家怎么联系客服", "seller"), ("亚马逊后台怎么联系客服", "seller"),
+])
+def test_how_to_contact_amazon_is_a_shoppers_question_unless_a_seller_asks(
+        responder: Responder, question: str, role: str) -> None:
+    # "怎么联系" named only the sellers' card; no role said is a shopper, as for "亚马逊客服"
+    reply = answer(responder, question)
+    assert reply.ref is not None and reply.ref.role == role

@@ -100,7 +100,7 @@ FOLLOW_BOOST = 2.0
 FOCUS_LINES = 2  # the answer's first lines whose issue a follow-up inherits (dev3: 1 too few)
 SINGLED_OUT = 3.0  # how far the best fact must match above the next to be the one asked
 MOVED_ON = 2.0  # how much better a fact of another card must match to leave the conversation's
-ROLE_TIE = 0.95  # cards of two roles this close are a tie (dev: 0.9 to 0.99 the same)
+ROLE_TIE = 0.9  # cards of two roles this close are a tie (dev: 0.9 to 0.99 the same)
 LEAD_OTHER = 1.5  # how much better a fact of no asked aspect must match to lead (on dev)
 # aspects a duration word ("多久", "how many days") may ask for
 _DURATIONS = frozenset({Aspect.response_time, Aspect.deadline, Aspect.retention})

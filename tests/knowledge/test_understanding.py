@@ -598,7 +598,9 @@ def test_a_refund_smaller_than_what_was_paid_finds_what_is_deducted(responder: R
 
 
 @pytest.mark.parametrize("question", ["亚马逊邮件客服多久回复",
-                                      "how long does amazon take to answer an email"])
+                                      "how long does amazon take to answer an email",
+                                      "亚马逊客服多久回复",
+                                      "how long does amazon support take to reply"])
 def test_no_role_said_and_a_tie_is_a_shoppers_question(responder: Responder,
                                                        question: str) -> None:
     # the sellers' and the shoppers' general cards match about as well: a shopper, as

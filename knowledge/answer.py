@@ -700,8 +700,11 @@ def _asked(
     # strong match is on two of the question's own words or a rare one, not on synonyms
     # ("how fast does amazon answer a seller case": "case" alone reorders nothing)
     tagged = [m for m in lexical if asked.first in m.fact.aspects]
-    if not tagged or any(m.score >= LEXICAL_FOCUS and m.telling
-                         for m in tagged):
+    if not tagged:
+        # (a stand-in matches well or tells the point, not a word in passing: "Etsy卖家有
+        # 中文客服吗" shares only 客服 with a scam warning; the files say nothing of languages)
+        return asked, [m for m in lexical if m.telling or m.score >= LEXICAL_FOCUS]
+    if any(m.score >= LEXICAL_FOCUS and m.telling for m in tagged):
         return asked, lexical
     return asked, []
 

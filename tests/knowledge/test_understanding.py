@@ -619,3 +619,14 @@ def test_how_to_contact_amazon_is_a_shoppers_question_unless_a_seller_asks(
     # "怎么联系" named only the sellers' card; no role said is a shopper, as for "亚马逊客服"
     reply = answer(responder, question)
     assert reply.ref is not None and reply.ref.role == role
+
+
+@pytest.mark.parametrize(("question", "none"), [
+    ("Etsy卖家有中文客服吗", "指南里没有这项信息"), ("etsy卖家客服几点上班", "指南里没有这项信息"),
+])
+def test_a_word_in_passing_stands_in_for_no_fact_of_the_aspect(responder: Responder,
+                                                               question: str, none: str) -> None:
+    # Etsy's files say nothing of its languages or hours; a scam warning that shares 客服
+    # is no answer to either: the guide has nothing on it, said plainly
+    line = answer(responder, question).plain_text().splitlines()[1]
+    assert line == f"• {none}，请以官方入口为准。"

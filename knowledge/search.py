@@ -162,6 +162,10 @@ _MARKET_HAN = ("站", "区")
 _MARKET = (*_MARKET_HAN, "site", "marketplace", "store")
 
 
+# the ends of a phrase for a service ("卖家客服", "seller support")
+_SERVICE = ("客服", "support", "service")
+
+
 class _Hit(NamedTuple):
     """A known word found in a text: its concept and span in `Analyzed.compact`."""
 
@@ -911,10 +915,14 @@ class SearchIndex:
                 mentions.append((hit.start, next(iter(hints.platforms))))
             if hints.roles and hit not in party_hits:  # (the other party's: below)
                 mine = self._parties.names_asker(analyzed, hit.start, names, hit.end)
-                # (a site's name says a role less than a role word: "美国站" is how sellers
-                # speak, but "美国站买家客服" is a buyer's)
-                (marked if mine else implied if hints.sites else named).update(
-                    (p, r) for p, r in hints.roles if self._names_role(hit, r, p, p in called))
+                for p, r in hints.roles:
+                    if not self._names_role(hit, r, p, p in called):
+                        continue
+                    # (a site's name says a role less than a role word: "美国站" is how
+                    # sellers speak, but "美国站买家客服" is a buyer's; inside a phrase for
+                    # the role's service it is the asker's: "seller support", 亚马逊卖家客服)
+                    (marked if mine or self._serves(hit, r, p, p in called)
+                     else implied if hints.sites else named).add((p, r))
             for p, s in hints.sites:
                 sites.append((-(hit.end - hit.start), hit.start, s, p))
         sides = self._parties.asker_sides(analyzed, names)
@@ -992,6 +1000,19 @@ class SearchIndex:
                 and context.site in self._platform_sites.get(platform, frozenset())):
             site, site_platforms = context.site, frozenset({platform})
         return platform, role, site, site_platforms
+
+    def _serves(self, hit: _Hit, role: str, platform: str, named: bool) -> bool:
+        """Whether the role word stands inside a longer word for that role's own service
+        ("seller support", 卖家后台), by the named platform's own cards where it is named
+        (卖家客服 is seller support on TikTok Shop, the shop's service on Tmall; on a
+        platform whose cards lack it, a word ending in 客服 or "support" is the role's
+        service): the asker's role, never the other party."""
+        if not hit.contained:
+            return False
+        if named:
+            roles = self._concept_platform_roles.get(hit.outer, {}).get(platform)
+            return hit.outer.endswith(_SERVICE) if roles is None else roles == frozenset({role})
+        return self._concept_roles.get(hit.outer) == frozenset({role})
 
     def _names_role(self, hit: _Hit, role: str, platform: str, named: bool) -> bool:
         """Whether a role word really names the asker's role on `platform`.

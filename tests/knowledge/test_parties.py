@@ -303,3 +303,14 @@ def test_a_compound_of_another_platform_hides_no_role_word(responder: Responder,
     reply = answer(responder, question)
     assert reply.ref is not None and reply.ref.role == role
     assert reply.plain_text().startswith(first), reply.plain_text()
+
+
+@pytest.mark.parametrize(("question", "first"), [
+    ("TikTok Shop seller support hours", "TikTok Shop · Seller — Hours"),
+    ("TikTok Shop卖家客服几点上班", "TikTok Shop（抖音国际版） · 卖家 — 服务时间"),
+])
+def test_a_role_inside_its_own_service_is_the_asker_even_where_the_files_are_silent(
+        responder: Responder, question: str, first: str) -> None:
+    # "seller support" is where a seller goes: the files give no hours for TikTok Shop's
+    # sellers, and that is said, not the shoppers' hours in their place
+    assert answer(responder, question).plain_text().startswith(first)

@@ -133,7 +133,7 @@ _SOME = frozenset({"a", "an", "few", "several", "couple", "many", "two", "three"
 # a reply not (yet) given: these before one of _REPLIED within three words ("hasn't
 # answered": hasn, t, answer); not "don't", which warns ("don't reply to that e-mail")
 _NOT_YET = frozenset({"hasn", "hasnt", "haven", "havent", "didn", "didnt", "doesn", "doesnt",
-                      "never", "won", "wont"})
+                      "never", "won", "wont", "isn", "isnt", "aren", "arent", "not"})
 _REPLIED = frozenset({"reply", "repli", "answer", "respond", "heard", "hear"})  # as stemmed
 
 

@@ -674,3 +674,14 @@ def test_whom_to_trust_in_english_as_typed(detector: AspectDetector, question: s
     # "theyre" is "they're" typed without the apostrophe; "is it real", "can i trust" are
     # 是真的吗 and 能信吗
     assert detector.detect(question).first is Aspect.safety
+
+
+@pytest.mark.parametrize("question", [
+    "tmall support isnt replying, should i keep sending the same question",
+    "the etsy shop is not responding to me",
+    "amazon support aren't answering my emails",
+])
+def test_no_reply_yet_however_the_negation_is_written(detector: AspectDetector,
+                                                      question: str) -> None:
+    # "isn't replying", "is not responding", "aren't answering": 不回, no reply yet
+    assert detector.detect(question).first is Aspect.followup

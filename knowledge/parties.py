@@ -331,11 +331,12 @@ class PartyReader:
             return False  # (a buyer who files files against the asker: "a buyer opened a case")
         # the asker acted on a few words on, as 卖家两天都没理我: "does an etsy seller have
         # to give me a refund", "how long should a seller take to answer my message"
-        if any(_at(words, first - len(p), p) for p in self._self_en) or any(
-                _at(words, last + 1, p) for p in self._after_en) or _owned(words, ends, first,
-                                                                          names):
-            # the asker's own role word, or shop: "as a seller my account…", "a case
-            # against my etsy store, will it hurt me"
+        # (not the asker's own role word, or shop: "as a seller my account…", "a case
+        # against my etsy store, will it hurt me")
+        own = (any(_at(words, first - len(p), p) for p in self._self_en)
+               or any(_at(words, last + 1, p) for p in self._after_en)
+               or _owned(words, ends, first, names))
+        if own:
             return None
         for k in range(last + 1, min(last + 1 + _ME_EN, len(words))):
             if not words[k] or tuple(words[k:k + 1]) in self._persons_en:

@@ -977,9 +977,9 @@ class SearchIndex:
     ) -> tuple[str | None, str | None, str | None, frozenset[str]]:
         """The conversation's platform, role and site, where the query names none.
 
-        A site named that the conversation's platform lacks ("那德国呢" after Amazon's
-        Japan hotline asked of Tmall) is another platform's: the platform is not carried
-        over then; except for a platform with no sites at all (one market in the files),
+        A site named that the conversation's platform lacks ("那德国呢" after a Tmall
+        question) is another platform's: the platform is not carried over then; except
+        after a platform with no sites at all (one market in the files),
         where a place said `in_passing` is a word of the question ("美国的顾客能用中文回复
         吗" after Walmart asks of Walmart's customers, not of Amazon's US site). A role or
         site carries over only to a platform that has it ("tiktok呢" keeps the buyer).

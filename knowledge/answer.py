@@ -99,7 +99,9 @@ LEXICAL_FOCUS = 6.0  # with an aspect word read, facts lead by their words from 
 FOLLOW_BOOST = 2.0
 FOCUS_LINES = 2  # the answer's first lines whose issue a follow-up inherits (dev3: 1 too few)
 SINGLED_OUT = 3.0  # how far the best fact must match above the next to be the one asked
-MOVED_ON = 2.0  # how much better a fact of another card must match to leave the conversation's
+# how much better a fact of another card must match than any of the conversation's card
+# for a follow-up to be a question of its own
+MOVED_ON = 2.0
 ROLE_TIE = 0.9  # cards of two roles this close are a tie (dev: 0.9 to 0.99 the same)
 LEAD_OTHER = 1.5  # how much better a fact of no asked aspect must match to lead (on dev)
 # aspects a duration word ("多久", "how many days") may ask for
@@ -132,9 +134,9 @@ _CHOICE = re.compile(r"还是|哪个|\bor\b|\bvs\.?\b|\bwhich\b", re.IGNORECASE)
 _DESCRIBE = re.compile(r"干啥|干嘛|干什么|做什么|做啥|有什么用|有啥用|是什么|是啥|管什么|管啥|"
                        r"负责什么|负责啥|\bwhat(?:'s|\s+is|\s+are|\s+does|\s+do|\s+can)\b",
                        re.IGNORECASE)
-# language words that name no language ("语言", "speak")
 # the customer-service concept as search names it among a question's terms (synonyms.yaml)
 _SUPPORT = "客服"
+# language words that name no language ("语言", "speak")
 _GENERIC_LANGUAGE = re.compile(r"语言|language|speak|bilingual", re.IGNORECASE)
 # an hours word that asks about round the clock ("24/7", 24小时, 全天, 7x24)
 _ALL_DAY = re.compile(r"24\s*/\s*7|24\s*小时|24\s*hours|7\s*x\s*24|全天|全年无休|round the clock",

@@ -573,9 +573,6 @@ class SearchIndex:
 
     def _weigh_concepts(self) -> None:
         """Per concept: its cards' roles (for narrowing) and its idf (rare words weigh more)."""
-        self._concept_roles = {
-            c: frozenset(self._refs[card].role for card in p) for c, p in self._postings.items()
-        }
         by_platform: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for c, p in self._postings.items():
             for card in p:
@@ -584,6 +581,8 @@ class SearchIndex:
             c: {platform: frozenset(roles) for platform, roles in found.items()}
             for c, found in by_platform.items()
         }
+        self._concept_roles = {c: frozenset().union(*found.values())
+                               for c, found in self._concept_platform_roles.items()}
         # Document frequency counts each card by how strongly it holds the concept: a
         # word that is one card's keyword and a passing mention in ten others still
         # points at that one card, where a plain count would make it look common.

@@ -630,3 +630,10 @@ def test_a_word_in_passing_stands_in_for_no_fact_of_the_aspect(responder: Respon
     # is no answer to either: the guide has nothing on it, said plainly
     line = answer(responder, question).plain_text().splitlines()[1]
     assert line == f"• {none}，请以官方入口为准。"
+
+
+@pytest.mark.parametrize("question", ["亚马逊买家被扣了两次钱怎么办", "amazon double charged me"])
+def test_charged_twice_is_a_payment_problem(responder: Responder, question: str) -> None:
+    # 扣了两次钱 and "double charged" say 重复扣款 in the words people use
+    reply = answer(responder, question)
+    assert reply.ref is not None and (reply.ref.role, reply.ref.issue) == ("buyer", "payment")

@@ -637,3 +637,10 @@ def test_charged_twice_is_a_payment_problem(responder: Responder, question: str)
     # 扣了两次钱 and "double charged" say 重复扣款 in the words people use
     reply = answer(responder, question)
     assert reply.ref is not None and (reply.ref.role, reply.ref.issue) == ("buyer", "payment")
+
+
+def test_one_is_no_word_a_fact_is_found_by(responder: Responder) -> None:
+    # "for one order" shares "one" with "one to three days" (e-mail replies): a number
+    # word in passing, no point of the question
+    text = answer(responder, "amazon charged me twice for one order").plain_text()
+    assert "Payment problem" in text.splitlines()[0] and "Email replies" not in text

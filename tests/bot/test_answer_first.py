@@ -14,14 +14,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
 import yaml
 
 from bot.ask.screens import reply_screen
 from bot.core.render import render_screen
 from bot.core.screens import card_screen
 from bot.core.ui import Viewer
-from knowledge.catalog import Catalog, load_catalog
+from knowledge.catalog import Catalog
 from knowledge.reply import Responder
 from knowledge.schema import LANGS, Lang
 from knowledge.textnorm import has_han
@@ -33,16 +32,6 @@ ZONE = ZoneInfo("Asia/Shanghai")
 FIRST = 300  # the asked fact within this many characters of what the phone shows
 MEDIAN = 600
 MOST = 1000
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
-
-
-@pytest.fixture(scope="module")
-def responder(catalog: Catalog) -> Responder:
-    return Responder(catalog)
 
 
 def one_fact_questions() -> list[dict[str, Any]]:

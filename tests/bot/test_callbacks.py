@@ -24,15 +24,10 @@ from bot.core.ui import Viewer
 from bot.core.zones import COMMON_ZONES
 from bot.menu.callbacks import SetLang, SetZone
 from bot.menu.screens import screen_for
-from knowledge.catalog import CardRef, Catalog, load_catalog
+from knowledge.catalog import CardRef, Catalog
 from knowledge.schema import LANGS
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
 
 
 def reachable_buttons(catalog: Catalog) -> Iterator[str]:

@@ -26,7 +26,7 @@ from bot.core.callbacks import MAX_BYTES, encode, parse_callback
 from bot.core.input import command_argument
 from bot.core.render import render_screen
 from bot.core.ui import Viewer
-from knowledge.catalog import Catalog, load_catalog
+from knowledge.catalog import Catalog
 from storage.cases import Case, CaseStatus
 from storage.users import UserSettings
 from tests.bot.telegram_rules import check_markup, check_text
@@ -34,11 +34,6 @@ from tests.bot.telegram_rules import check_markup, check_text
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEW_YORK = ZoneInfo("America/New_York")
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
 
 
 def at(text: str, zone: ZoneInfo = SHANGHAI) -> datetime:

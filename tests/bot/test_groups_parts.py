@@ -37,18 +37,13 @@ from bot.groups.screens import (
     most_asked,
     narrow_screen,
 )
-from knowledge.catalog import CardRef, Catalog, load_catalog
+from knowledge.catalog import CardRef, Catalog
 from storage.groups import GroupSettings
 from tests.bot.telegram_rules import check_markup, check_text
 
 START = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 PLACE = (-100123, None)
 BIGGEST_ASKER = 2**52 - 1  # Telegram's user ids fit in 52 bits
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
 
 
 def all_refs(catalog: Catalog) -> list[CardRef]:

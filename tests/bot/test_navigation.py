@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 from bot.core.callbacks import encode
 from bot.core.nav import AllPlatforms, OpenCard, OpenGuide, OpenMenu
-from knowledge.catalog import CardRef, Catalog, load_catalog
+from knowledge.catalog import CardRef, Catalog
 from knowledge.schema import Lang
 from tests.bot.harness import EN_USER, ZH_USER, Harness, TgUser
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
 
 
 async def test_four_taps_to_amazon_seller_support_for_a_suspended_account(bot: Harness) -> None:

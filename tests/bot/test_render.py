@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -20,16 +19,11 @@ from bot.core.render import (
 from bot.core.screens import card_screen
 from bot.core.ui import Viewer
 from knowledge.card import Card, Line, Section, Span, build_card
-from knowledge.catalog import CardRef, Catalog, load_catalog
+from knowledge.catalog import CardRef, Catalog
 from knowledge.schema import LANGS
 from tests.bot.telegram_rules import check_markup, check_text, parse_html
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
 
 
 def make_card(*sections: Section, title: str = "亚马逊 · 卖家 · 账号被封") -> Card:

@@ -18,16 +18,11 @@ from bot.core.nav import Home, OpenCard, OpenMenu
 from bot.core.screens import home_screen
 from bot.core.ui import Viewer
 from bot.menu.screens import screen_for
-from knowledge.catalog import CardRef, Catalog, load_catalog
+from knowledge.catalog import CardRef, Catalog
 from tests.bot.harness import make_settings
 
 REPO = Path(__file__).resolve().parents[2]
 VIEWER = Viewer("zh", ZoneInfo("Asia/Shanghai"), datetime(2026, 11, 23, 2, tzinfo=UTC))
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    return load_catalog()
 
 
 def test_screens_do_not_import_telegram() -> None:

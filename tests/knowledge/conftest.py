@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from knowledge.catalog import Catalog, load_catalog
-from knowledge.reply import Responder
 from knowledge.search import SearchIndex
 
 SOURCES = """
@@ -214,16 +213,3 @@ def mini_catalog(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
 @pytest.fixture(scope="session")
 def mini_index(mini_catalog: Catalog) -> SearchIndex:
     return SearchIndex(mini_catalog)
-
-
-# The real knowledge files and the answering path built on them, once for the whole run:
-# both are read-only, and every module asking them needs the same (a module may still
-# define its own, as a module's fixture overrides these).
-@pytest.fixture(scope="session")
-def catalog() -> Catalog:
-    return load_catalog()
-
-
-@pytest.fixture(scope="session")
-def responder(catalog: Catalog) -> Responder:
-    return Responder(catalog)

@@ -478,13 +478,8 @@ def _questions() -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def real_catalog() -> Catalog:
-    return load_catalog()
-
-
-@pytest.fixture(scope="module")
-def real_index(real_catalog: Catalog) -> SearchIndex:
-    return SearchIndex(real_catalog)
+def real_index(responder: Responder) -> SearchIndex:
+    return responder.index  # (the one the answering path searches)
 
 
 @pytest.mark.parametrize(
@@ -612,8 +607,8 @@ def test_question_set_is_broad() -> None:
     assert any(not textnorm.has_han(t) for t in texts), "no English"
 
 
-def test_question_set_names_real_cards(real_catalog: Catalog) -> None:
-    refs = {r.key for r in real_catalog.card_refs()}
+def test_question_set_names_real_cards(catalog: Catalog) -> None:
+    refs = {r.key for r in catalog.card_refs()}
     for question in _questions():
         if "card" not in question:
             assert "aspect" in question, question  # one-fact questions may leave the card open
@@ -624,7 +619,7 @@ def test_question_set_names_real_cards(real_catalog: Catalog) -> None:
         if site is not None:
             for card in cards:
                 ref = CardRef.parse(card)
-                assert ref is not None and real_catalog.site(ref.platform, site), question
+                assert ref is not None and catalog.site(ref.platform, site), question
 
 
 def _question_params() -> list[Any]:
@@ -642,7 +637,7 @@ def _question_params() -> list[Any]:
 
 
 @pytest.mark.parametrize("question", _question_params())
-def test_question_reaches_its_card(real_catalog: Catalog, real_index: SearchIndex,
+def test_question_reaches_its_card(catalog: Catalog, real_index: SearchIndex,
                                    question: dict[str, Any]) -> None:
     result = real_index.search(question["q"])
     wanted = question["card"] if isinstance(question["card"], list) else [question["card"]]
@@ -651,7 +646,7 @@ def test_question_reaches_its_card(real_catalog: Catalog, real_index: SearchInde
         f"got {[m.ref.key for m in result.matches]}, terms {result.terms}")
     assert best.site == question.get("site")
     if "contains" in question:
-        text = _card_text(real_catalog, best, question["q"])
+        text = _card_text(catalog, best, question["q"])
         # Until knowledge.card.build_card exists, only the ref is checked (None here).
         if text is not None:
             assert question["contains"] in text

@@ -195,9 +195,7 @@ def _answer(responder: Responder, messages: Sequence[str]) -> DirectAnswer | Non
     for message in messages:
         turn = responder.converse(message, state, lang=_lang(message), user_zone=ZONE, now=NOW)
         state, reply = turn.state, turn.reply
-    if isinstance(reply, CheckedAnswer):
-        reply = reply.answer
-    return reply if isinstance(reply, DirectAnswer) and reply.ref is not None else None
+    return _answer_of(reply)
 
 
 def followups(responder: Responder, catalog: Catalog) -> list[tuple[str, int, int]]:
@@ -287,7 +285,7 @@ def elided(responder: Responder, catalog: Catalog, splits: Sequence[str], seed: 
     splits that shows its fact first alone, asked again after another such question of
     the same platform, role and site (of the same card or another), with its platform's
     names left out ("temu退货要运费吗" after "temu的退款多久到账" is "退货要运费吗")."""
-    passing: list[tuple[str, tuple[str, ...], object]] = []
+    passing: list[tuple[str, tuple[str, ...], CardRef]] = []
     for split in splits:
         for messages in blind.conversations(split):
             if len(messages) != 1:
@@ -298,16 +296,16 @@ def elided(responder: Responder, catalog: Catalog, splits: Sequence[str], seed: 
                                       now=NOW)
             answer = _answer_of(turn.reply)
             shown = blind.shown_of(responder, turn.reply, _lang(question), NOW)
-            if answer is not None and 0 <= blind.found_at(shown, facts) < blind.FIRST:
+            if (answer is not None and answer.ref is not None
+                    and 0 <= blind.found_at(shown, facts) < blind.FIRST):
                 passing.append((question, facts, answer.ref))
     rnd = random.Random(seed)
     lost = asked = 0
     for question, facts, ref in passing:
-        assert isinstance(ref, CardRef)
         short = _without_platform(catalog, ref.platform, question)
         before = [q for q, _, r in passing if q != question
-                  and isinstance(r, CardRef) and (r.platform, r.role, r.site)
-                  == (ref.platform, ref.role, ref.site) and has_han(q) == has_han(question)]
+                  and (r.platform, r.role, r.site) == (ref.platform, ref.role, ref.site)
+                  and has_han(q) == has_han(question)]
         if short == question or not short or not before:
             continue
         first = rnd.choice(before)

@@ -63,6 +63,12 @@ COORD = 0.4
 RARE_IDF = 4.0  # a word in fewer than about one fact in fifty
 COMMON_IDF = 2.0  # a word in more than about one fact in seven brings no synonyms in
 MAX_IDF = 99.0  # a word no fact uses
+# two words shared tell the point only if they say this much together (their idfs
+# summed): 联系 (1.7) and 客服 (1.4) are each in about one fact of six, and a fact saying
+# both is as often a coincidence as one sharing one word ("tiktok shop卖家怎么联系客服" is
+# no question about the shoppers' chat with sellers) (dev: 3.2 ±0, held out ±0; 3.5 and
+# up lose dev questions)
+TELLING_IDF = 3.2
 
 
 # Chinese function-word pairs: in almost any question, about nothing in particular
@@ -149,12 +155,14 @@ class FactMatch:
     rare: bool = False  # one of them is rare in the knowledge files (idf >= RARE_IDF)
     # on single Chinese characters alone, no word ("会员积分" in "委员会"): a coincidence
     by_characters: bool = False
+    idf: float = MAX_IDF  # what those terms say together: their idfs summed
 
     @property
     def telling(self) -> bool:
-        """Two of the question's own words, or a rare one: the point of the question,
-        not a word in passing (one shared word is as often a coincidence)."""
-        return self.shared >= 2 or self.rare
+        """Two of the question's own words that say enough together, three, or a rare
+        one: the point of the question, not words in passing (one shared word, or two of
+        the commonest, is as often a coincidence)."""
+        return self.rare or self.shared >= 3 or (self.shared == 2 and self.idf >= TELLING_IDF)
 
 
 def _own_texts(item: object) -> list[Text]:
@@ -431,6 +439,7 @@ class FactIndex:
             shared = 0
             rare = False
             worded = False
+            told = 0.0
             for term, weight in wanted.items():
                 tf = doc.get(term)
                 if not tf:
@@ -439,6 +448,7 @@ class FactIndex:
                 # the question's own words, not synonyms, nor the aspect's own words
                 if weight == 1.0 or (weight == READ_WEIGHT and term not in said):
                     shared += 1
+                    told += idf[term]
                     rare = rare or idf[term] >= RARE_IDF
                 score += (weight * idf[term] * tf * (K1 + 1)
                           / (tf + K1 * (1 - B + B * length / avg)))
@@ -447,7 +457,7 @@ class FactIndex:
                     score *= 1 + COORD * (shared - 1)
                 if site is not None and fact.site == site:
                     score *= SITE_BOOST
-                out.append(FactMatch(fact, score, shared, rare, not worded))
+                out.append(FactMatch(fact, score, shared, rare, not worded, told))
         out.sort(key=lambda m: -m.score)
         return out
 

@@ -644,3 +644,16 @@ def test_one_is_no_word_a_fact_is_found_by(responder: Responder) -> None:
     # word in passing, no point of the question
     text = answer(responder, "amazon charged me twice for one order").plain_text()
     assert "Payment problem" in text.splitlines()[0] and "Email replies" not in text
+
+
+@pytest.mark.parametrize(("question", "card"), [
+    ("TikTok Shop卖家要怎么联系客服呀",
+     "TikTok Shop（抖音国际版） · 卖家 · 怎么联系 TikTok Shop 卖家支持"),
+    ("etsy怎么联系客服", "Etsy（易集） · 买家 · 怎么联系 Etsy 客服（电话支持需通过表单申请）"),
+])
+def test_two_of_the_commonest_words_shared_are_no_point_of_the_question(
+        responder: Responder, question: str, card: str) -> None:
+    # 联系 and 客服 are in about one fact of six each: the shoppers' chat with sellers
+    # (TikTok) or a scam warning (Etsy) that says both is no answer to how to reach
+    # support; the card of it is
+    assert answer(responder, question).plain_text().splitlines()[0] == card

@@ -126,6 +126,10 @@ _PLACES: dict[Aspect, tuple[str, ...]] = {
     Aspect.holiday: ("platform", "channel", "issue", "site"),
 }
 _ISSUE_FIRST = ("issue", "channel", "site", "platform")
+# where the way in to the platform's service is asked ("虾皮客服在哪"), the platform's
+# own entry answers; the general card's tips ("如果你是卖家…", "download the app from
+# the official stores") come after it
+_WAY_IN = ("platform", "issue", "channel", "site")
 # aspects whose answer is a channel itself: its description leads, then how to use it
 _DESCRIBED = frozenset({Aspect.email, Aspect.chat, Aspect.callback, Aspect.intervene})
 # a choice between two asked ("问店家还是问天猫官方", "the shop or tmall itself")
@@ -1301,6 +1305,8 @@ class _Writer(FactLines):
         else:
             place = "platform"
         order = _PLACES.get(self.aspect, _ISSUE_FIRST)
+        if self.aspect is Aspect.entry and self.ref.issue == GENERAL_ISSUE:
+            order = _WAY_IN
         channel = len(self.channel_order)
         if fact.channel in self.channel_order:
             channel = self.channel_order.index(fact.channel)

@@ -657,3 +657,14 @@ def test_two_of_the_commonest_words_shared_are_no_point_of_the_question(
     # (TikTok) or a scam warning (Etsy) that says both is no answer to how to reach
     # support; the card of it is
     assert answer(responder, question).plain_text().splitlines()[0] == card
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("虾皮客服在哪", "• Shopee App「Me（我）」→「Chat with Shopee」"),
+    ("亚马逊客服在哪", "• 买家：亚马逊官网或 App →「帮助 / 客户服务」→「联系我们」"),
+])
+def test_where_the_service_is_asked_the_platforms_own_entry_comes_first(
+        responder: Responder, question: str, entry: str) -> None:
+    # the general card's tips are tagged entry too ("download the app from official
+    # stores", "如果你是卖家…"); asked where the service is, the way in comes first
+    assert answer(responder, question).plain_text().splitlines()[1].startswith(entry)

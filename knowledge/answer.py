@@ -45,7 +45,7 @@ from knowledge.aspects import HOW_LONG, POINTERS_EN, POINTERS_HAN, AskedAspects
 from knowledge.card import FactLines, Line, Span, build_card
 from knowledge.catalog import GENERAL_ISSUE, AspectFact, CardRef, Catalog, platform_facts
 from knowledge.conversation import Conversation
-from knowledge.factindex import FactMatch, said_by
+from knowledge.factindex import FactMatch, said_by, terms
 from knowledge.followup import max_rounds, playbook, response_window, round_after
 from knowledge.hours import active_holidays
 from knowledge.schema import (
@@ -901,7 +901,7 @@ def answer_about(
         return DirectAnswer(question, lang, ref, None, (), card.title, (), (), rec_line,
                             sections=sections, from_search=from_search)
     writer = _Writer(catalog, platform, ref, asked, lang, user_zone, now, personal, lexical,
-                     channels, lead)
+                     channels, lead, question)
     lines, sites, narrow = writer.write()
     sources = tuple(catalog.sources[s] for s in writer.cited if s in catalog.sources)
     note, note_once = writer.shared_note(sources)
@@ -1133,8 +1133,10 @@ class _Writer(FactLines):
         lexical: Sequence[FactMatch] = (),
         channels: Sequence[str] = (),
         lead: AspectFact | None = None,
+        question: str = "",
     ) -> None:
         super().__init__(catalog, platform, lang, user_zone, now, personal)
+        self.words = frozenset(terms(question))  # for which items of a long list to show
         self.lead = lead  # the fact the question's words match best: it comes first
         self.called = frozenset(channels)  # channels the question calls by name
         card = catalog.issue(ref.platform, ref.role, ref.issue)
@@ -1385,7 +1387,7 @@ class _Writer(FactLines):
             lines.append(Line.of(self.label("answer.pick_site", sites=self._names(missing)),
                                  indent=1))
         others = [s for s in all_sites if s != site]
-        return [_capped(line, self.notes()) for line in lines], others, narrow
+        return [_capped(line, self.notes(), self.words) for line in lines], others, narrow
 
     def unlisted_channel(self) -> list[Line]:
         """The line that says the files list no channel of the kind asked for the role,
@@ -1642,10 +1644,55 @@ class _Writer(FactLines):
         if step is None:
             return []
         lines += [Line(line.spans, 2) for line in self.facts(step.steps, step.sources)]
-        return [_capped(line, self.notes()) for line in lines[:MAX_LINES]]
+        return [_capped(line, self.notes(), self.words) for line in lines[:MAX_LINES]]
 
 
 _DIGITS = re.compile(r"\d+")
+# a list's items ("…; …；…") after its head ("Report it to Temu if:", "以下情况请举报：")
+_ITEMS = re.compile(r"\s*[;；]\s*")
+_LIST = 4  # items, at least: two or three clauses are one sentence, read in order
+_HEAD = re.compile(r"^[^:：;；]{1,60}[:：]\s*")
+
+
+def _items_asked(text: str, words: frozenset[str], room: int) -> str:
+    """A long list with the item the question's `words` point at kept, where it would be
+    cut off: its head, that item (those sharing the most words), then the others in
+    order while they fit; left-out items are marked "…"."""
+    if len(text) <= room:
+        return text
+    head_match = _HEAD.match(text)
+    head = head_match.group(0) if head_match else ""
+    items = _ITEMS.split(text[len(head):])
+    if len(items) < _LIST:
+        return text
+    said = [set(terms(item)) for item in items]
+    # (a word most items say, or the head, tells none apart: "Temu" in "a fake Temu site")
+    common = set(terms(head)) | {t for t in words if sum(t in s for s in said) * 2 >= len(items)}
+    # (the item that shares the most: "offers" and "says" are in others in passing)
+    shares = [len((words - common) & item_words) for item_words in said]
+    asked = [i for i, n in enumerate(shares) if n >= 2 and n == max(shares)]
+    sep = "；" if "；" in text else "; "
+    shown_first = len(head)
+    late = []
+    for i, item in enumerate(items):
+        shown_first += len(item) + len(sep)
+        if shown_first > room and i in asked:
+            late.append(i)
+    if not late:
+        return text
+    chosen = set(late)
+    size = len(head) + sum(len(items[i]) + len(sep) for i in chosen)
+    for i in range(len(items)):
+        if i not in chosen and size + len(items[i]) + len(sep) <= room - 2:
+            chosen.add(i)
+            size += len(items[i]) + len(sep)
+    out: list[str] = []
+    for i in range(len(items)):
+        if i in chosen:
+            out.append(items[i])
+        elif not out or out[-1] != "…":
+            out.append("…")
+    return head + sep.join(out)
 
 
 def _names_site(text: str, names: Sequence[str]) -> bool:
@@ -1677,18 +1724,25 @@ def _field(fact: AspectFact) -> str:
     return parts[-2] if len(parts) >= 2 else ""
 
 
-def _capped(line: Line, notes: Iterable[str] = ()) -> Line:
+def _capped(line: Line, notes: Iterable[str] = (), words: frozenset[str] = frozenset()
+            ) -> Line:
     """A line longer than LINE_CAP is cut at a span boundary or inside the last span.
 
     A strength note at its end (one of `notes`) is not counted and is kept whole: a
     figure must not lose the note that says only a guide states it, and the fact's own
-    words keep their room when the answer says the note once below its lines."""
+    words keep their room when the answer says the note once below its lines. A list
+    ("Report it to Temu if: a; b; c; d") keeps the items that use the question's `words`
+    (the part-time job offer asked about may be its fourth item)."""
     kept = line.spans[-1:] if line.spans and line.spans[-1].text in set(notes) else ()
     if len(line.text) - sum(len(span.text) for span in kept) <= LINE_CAP:
         return line
     spans: list[Span] = []
     room = LINE_CAP - 1
-    for span in line.spans[:len(line.spans) - len(kept)]:
+    body = line.spans[:len(line.spans) - len(kept)]
+    if words:
+        body = tuple(Span(_items_asked(span.text, words, room), span.style, span.url)
+                     for span in body)
+    for span in body:
         if len(span.text) <= room:
             spans.append(span)
             room -= len(span.text)

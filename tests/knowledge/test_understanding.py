@@ -668,3 +668,12 @@ def test_where_the_service_is_asked_the_platforms_own_entry_comes_first(
     # the general card's tips are tagged entry too ("download the app from official
     # stores", "如果你是卖家…"); asked where the service is, the way in comes first
     assert answer(responder, question).plain_text().splitlines()[1].startswith(entry)
+
+
+def test_a_long_list_keeps_the_item_the_question_is_about(responder: Responder) -> None:
+    # Temu's "report it if" list names a part-time job offer fourth, past where a line
+    # is cut: the item asked about is kept, the ones left out marked "…"
+    line = answer(responder, "got a text offering me a part-time job, they said they were "
+                             "from temu").plain_text().splitlines()[1]
+    assert "part-time job" in line and "…; an unknown number offers" in line
+    assert len(line) <= 222

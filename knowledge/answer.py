@@ -140,6 +140,7 @@ _DESCRIBE = re.compile(r"干啥|干嘛|干什么|做什么|做啥|有什么用|�
                        re.IGNORECASE)
 # the customer-service concept as search names it among a question's terms (synonyms.yaml)
 _SUPPORT = "客服"
+_SERVICE_GROUPS = frozenset({_SUPPORT, "官方客服"})  # synonyms.yaml groups, by first word
 # language words that name no language ("语言", "speak")
 _GENERIC_LANGUAGE = re.compile(r"语言|language|speak|bilingual", re.IGNORECASE)
 # an hours word that asks about round the clock ("24/7", 24小时, 全天, 7x24)
@@ -592,6 +593,11 @@ def _facts_matching(
         return ref or _general(catalog, result), lexical, lexical
     if ref is None:
         return None, [], []
+    if (asked.reach and asked.first is None and ref.issue == GENERAL_ISSUE
+            and not index.facts.says_more(question, _reaching_words(catalog))):
+        # "shopee怎么联系官方客服": how to reach the service and nothing else; its card
+        # answers, not a fact that says 官方 and 客服 in passing ("只在官方网站内交易")
+        return ref, [], []
     if asked.first is Aspect.languages:
         # the language named is what is asked about (中文, "japanese"): content, unlike
         # "语言" or "speak", which every fact of the aspect answers
@@ -615,6 +621,15 @@ def _facts_matching(
     if asked.first is None and not any(m.telling for m in beyond) and not _singled_out(lexical):
         return ref, [], []  # nothing asked beyond the topic: the card's summary answers
     return ref, lexical, beyond
+
+
+def _reaching_words(catalog: Catalog) -> list[str]:
+    """The words of asking for the service itself: the reach words (联系, "get in touch"),
+    and the words for customer service and the platform's own (客服, 官方客服, support)."""
+    reach = catalog.aspect_words.reach if catalog.aspect_words else None
+    words = [*reach.zh, *reach.en] if reach is not None else []
+    return words + [w for group in catalog.synonyms if group and group[0] in _SERVICE_GROUPS
+                    for w in group]
 
 
 def _singled_out(lexical: Sequence[FactMatch]) -> bool:
@@ -946,6 +961,13 @@ def _target(
         return replace(best, issue=context.ref.issue), False
     if best is not None and result.confident and not (role_differs and aspect is not None):
         return best, True
+    tie = _general_tie(result)
+    if tie is not None and aspect is None and context is None:
+        # "TikTok Shop怎么联系官方客服": no role said, nothing asked but the platform's
+        # service, and its general cards for both roles match about as well: the
+        # shoppers', as with an aspect asked (`_target_by_aspect`), not a card that a
+        # coincidence of 联系, 官方 and 客服 in one fact would pick
+        return tie, False
     # a follow-up that names no issue stays on the conversation's, where it can
     kept = _kept_issue(catalog, result, context)
     if aspect is None and context is not None:
@@ -957,6 +979,21 @@ def _target(
     if ref is None and best is not None and result.confident:
         return best, True
     return ref, False
+
+
+def _general_tie(result: SearchResult) -> CardRef | None:
+    """The shoppers' general card, where the question names a platform and no role, and
+    search's two best cards are its general cards for two roles, about as good
+    (`ROLE_TIE`)."""
+    if result.role is not None or result.platform is None or len(result.matches) < 2:
+        return None
+    first, second = result.matches[0], result.matches[1]
+    refs = (first.ref, second.ref)
+    if (any(r.issue != GENERAL_ISSUE or r.platform != result.platform for r in refs)
+            or SHOPPER not in {r.role for r in refs} or first.ref.role == second.ref.role
+            or second.score < ROLE_TIE * first.score):
+        return None
+    return first.ref if first.ref.role == SHOPPER else second.ref
 
 
 def _kept_issue(

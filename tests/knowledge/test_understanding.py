@@ -677,3 +677,16 @@ def test_a_long_list_keeps_the_item_the_question_is_about(responder: Responder) 
                              "from temu").plain_text().splitlines()[1]
     assert "part-time job" in line and "…; an unknown number offers" in line
     assert len(line) <= 222
+
+
+@pytest.mark.parametrize(("question", "card"), [
+    ("TikTok Shop要怎么联系官方客服",
+     "TikTok Shop（抖音国际版） · 买家 · 怎么联系 TikTok Shop 客服"),
+    ("shopee官方客服怎么联系", "Shopee（虾皮） · 买家 · 怎么联系 Shopee 客服 / 转人工"),
+])
+def test_asking_how_to_reach_the_official_service_gets_the_platforms_way_in(
+        responder: Responder, question: str, card: str) -> None:
+    # nothing asked but how to reach the platform's own service: its card, for a shopper
+    # where no role is said and both roles' cards match alike (TikTok), not a seller's
+    # tip or a scam warning that says 官方 and 客服 in passing
+    assert answer(responder, question).plain_text().splitlines()[0] == card

@@ -79,6 +79,9 @@ STOP_BIGRAMS = frozenset(
 )
 # sentence-final particles: a pair with one ("边呢", "话吗") is no word a fact has
 _PARTICLES = frozenset("呢吗吧啊呀嘛哦么")
+# characters of asking how (怎么, 咋): a pair with one ("要怎", "该怎", "咋联") is no word a
+# fact has, whatever comes before it
+_QUESTION_CHARS = frozenset("怎咋")
 
 
 # words that turn a follow-up to another target and say nothing of what is asked ("换成德国
@@ -109,7 +112,8 @@ def _terms(analyzed: Analyzed, masked: frozenset[int] = frozenset()) -> list[str
         if len(run) == 1:
             out.append(run)
         out += [b for b in (run[i:i + 2] for i in range(len(run) - 1))
-                if b not in STOP_BIGRAMS and b[1] not in _PARTICLES and "的" not in b]
+                if b not in STOP_BIGRAMS and b[1] not in _PARTICLES and "的" not in b
+                and not _QUESTION_CHARS & set(b)]
     for t in analyzed.tokens:
         if t.start in masked:
             continue

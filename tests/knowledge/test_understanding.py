@@ -690,3 +690,14 @@ def test_asking_how_to_reach_the_official_service_gets_the_platforms_way_in(
     # where no role is said and both roles' cards match alike (TikTok), not a seller's
     # tip or a scam warning that says 官方 and 客服 in passing
     assert answer(responder, question).plain_text().splitlines()[0] == card
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    ("tiktok越南 买家的退款申请多久内要处理", "越南：买家的退货退款申请要在 1 个工作日内处理"),
+    ("etsy纠纷的时候平台政策大还是店铺政策大", "发生纠纷时，Etsy 的政策优先于店铺政策"),
+])
+def test_a_fact_of_the_other_role_far_better_matched_decides_the_role(
+        responder: Responder, question: str, fact: str) -> None:
+    # no side said; 买家 read as the asker's, or no role word at all: the sellers' fact
+    # the words match far better than any shoppers' fact is what is asked
+    assert answer(responder, question).plain_text().splitlines()[1].startswith(f"• {fact}")

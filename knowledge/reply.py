@@ -165,7 +165,10 @@ class Responder:
         uncovered = self.names.names_uncovered(text)
         only_uncovered = uncovered is not None and not uncovered.named_covered
         if check is not None:
-            if check.scam is not None or only_uncovered or \
+            # (told after the fact, "我把验证码给了他，现在怎么办": what to do now first,
+            # the warning after it)
+            done = check.scam is not None and self.checker.words.already_done(text)
+            if (check.scam is not None and not done) or only_uncovered or \
                     self.checker.words.asks_if_genuine(text):
                 return check
             asked = around(text, check, self.catalog)

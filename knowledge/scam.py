@@ -67,6 +67,7 @@ class ScamWords:
             zh=[w for w in scam.contact.zh if not _MAIL.search(w)],
             en=[w for w in scam.contact.en if not _MAIL.search(w)])) if scam else None
         self._verify = _Matcher(scam.verify) if scam else None
+        self._done = _Matcher(scam.done) if scam else None
         self._never_asks = SourcedText.of(scam.never_asks) if scam else None
         self._spoofing = SourcedText.of(scam.spoofing) if scam else None
 
@@ -87,6 +88,11 @@ class ScamWords:
     def asks_if_genuine(self, text: str) -> bool:
         """Whether the message asks if something is real ("是真的吗", "is this legit")."""
         return self._verify is not None and self._verify.search(*self._forms(text))
+
+    def already_done(self, text: str) -> bool:
+        """Whether the asker says they already gave, paid or clicked ("我把验证码给了他",
+        "i already paid")."""
+        return self._done is not None and self._done.search(*self._forms(text))
 
     @property
     def spoofing(self) -> SourcedText | None:

@@ -428,6 +428,9 @@ class ScamAdvice(Model):
     # asks whether something is genuine ("是真的吗", "is this legit"): a pasted number or
     # link with these words is a check, not a question about the platform
     verify: Words
+    # the asker has done it already ("我把验证码给了他", "i already paid"): what to do now
+    # is the question, not whether it is a scam
+    done: Words = Field(default_factory=Words)
     # the platforms never ask for these by phone, text or e-mail (sourced)
     never_asks: Fact
     # a call or text can show an official number and still be a scam (sourced)

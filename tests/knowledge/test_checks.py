@@ -288,3 +288,20 @@ def test_a_scam_alert_adds_no_warning_its_words_do_not_match(responder: Responde
     assert isinstance(reply, MessageCheck) and reply.scam is not None
     assert [(a.platform, a.pertinent) for a in reply.advice] == [("amazon", False)]
     assert "多为诈骗" not in shown  # Amazon's first warning, not about this message
+
+
+@pytest.mark.parametrize(("message", "checked"), [
+    ("我把验证码给了一个自称虾皮客服的人 现在怎么办", True),
+    ("有人自称虾皮客服 让我把验证码报给他", False),  # asked for, not given: the warning
+])
+def test_told_after_the_fact_the_remedy_comes_before_the_warning(
+        responder: Responder, message: str, checked: bool) -> None:
+    # the code is given already: "don't give anything" comes too late; what to do now
+    # (report it to Shopee) leads, the caller-ID warning follows
+    reply, text = ask(responder, message)
+    assert isinstance(reply, CheckedAnswer) is checked
+    if checked:
+        assert isinstance(reply, CheckedAnswer) and reply.answer.aspect is Aspect.safety
+        assert text.splitlines()[0] == "Shopee（虾皮） — 防骗与隐私" and "+65 6206 6610" in text
+    else:
+        assert isinstance(reply, MessageCheck) and text.startswith("⛔")

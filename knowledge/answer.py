@@ -329,6 +329,8 @@ def direct_answer(
         ref = _role_by_facts(catalog, index, question, asked, ref)
     ref, lexical, beyond = _facts_matching(catalog, index, question, result, asked, ref,
                                            again=context is not None and ref == context.ref)
+    if not from_search and context is None and asked.first is not None:
+        ref = _issue_by_facts(result, asked.first, ref, lexical)
     ref, named = _channels_called(catalog, index, question, result, ref, asked)
     if context is not None and ref is not None:
         lexical = _pointed_back(context, ref, lexical, first=pointed)
@@ -1010,6 +1012,23 @@ def _role_by_facts(catalog: Catalog, index: SearchIndex, question: str, asked: A
     issue = top.fact.issue if top.fact.issue in issues else (
         GENERAL_ISSUE if GENERAL_ISSUE in issues else issues[0])
     return CardRef(ref.platform, role.id, issue, ref.site)
+
+
+def _issue_by_facts(result: SearchResult, aspect: Aspect, ref: CardRef | None,
+                    lexical: Sequence[FactMatch]) -> CardRef | None:
+    """Search's card rather than the role's general one, where search was not sure and
+    the fact of the aspect the question's words match best is on that card ("amazon
+    refund still not in my bank, what should I have ready": the returns card's
+    transaction details, not the general card's order number)."""
+    if ref is None or ref.issue != GENERAL_ISSUE:
+        return ref
+    top = next((m for m in lexical if aspect in m.fact.aspects), None)
+    searched = [m.ref.issue for m in result.matches
+                if (m.ref.platform, m.ref.role) == (ref.platform, ref.role)]
+    if (top is None or top.fact.issue in (None, GENERAL_ISSUE) or not searched
+            or top.fact.issue != searched[0]):
+        return ref
+    return replace(ref, issue=top.fact.issue)
 
 
 def _general_tie(result: SearchResult) -> CardRef | None:

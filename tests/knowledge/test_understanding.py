@@ -701,3 +701,12 @@ def test_a_fact_of_the_other_role_far_better_matched_decides_the_role(
     # no side said; 买家 read as the asker's, or no role word at all: the sellers' fact
     # the words match far better than any shoppers' fact is what is asked
     assert answer(responder, question).plain_text().splitlines()[1].startswith(f"• {fact}")
+
+
+def test_the_aspects_best_fact_on_searchs_card_beats_the_general_card(
+        responder: Responder) -> None:
+    # search is unsure between the returns, payment and general cards; what to prepare
+    # for a refund that has not arrived is on the returns card, not the general one
+    line = answer(responder, "my amazon refund has not arrived yet after 10 days, what do i "
+                             "need to prepare before contacting support").plain_text()
+    assert line.splitlines()[1].startswith("• If a refund hasn't arrived, have the transaction")

@@ -707,6 +707,6 @@ def test_the_aspects_best_fact_on_searchs_card_beats_the_general_card(
         responder: Responder) -> None:
     # search is unsure between the returns, payment and general cards; what to prepare
     # for a refund that has not arrived is on the returns card, not the general one
-    line = answer(responder, "my amazon refund has not arrived yet after 10 days, what do i "
-                             "need to prepare before contacting support").plain_text()
-    assert line.splitlines()[1].startswith("• If a refund hasn't arrived, have the transaction")
+    line = answer(responder, "still no amazon refund after a week, what should i have ready "
+                             "before i contact them").plain_text().splitlines()[1]
+    assert line.startswith("• Order number; Transaction details (if a refund hasn't arrived)")

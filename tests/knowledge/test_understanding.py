@@ -710,3 +710,14 @@ def test_the_aspects_best_fact_on_searchs_card_beats_the_general_card(
     line = answer(responder, "still no amazon refund after a week, what should i have ready "
                              "before i contact them").plain_text().splitlines()[1]
     assert line.startswith("• Order number; Transaction details (if a refund hasn't arrived)")
+
+
+def test_qu_na_asks_where_as_zai_na_does(responder: Responder) -> None:
+    # 去哪 ("where to go") is 在哪's everyday twin: after a Temu return's deadline, where
+    # to drop the parcel off in the US, not the deadline again
+    first = responder.converse("temu退货提交后几天内必须寄出去", None, lang="zh", user_zone=ZONE,
+                               now=NOW)
+    reply = responder.converse("人在美国 去哪儿寄", first.state, lang="zh", user_zone=ZONE,
+                               now=NOW).reply
+    assert isinstance(reply, DirectAnswer) and reply.aspect is Aspect.entry
+    assert reply.plain_text().splitlines()[1] == "• 美国：退货包裹在最近的 USPS 或 UPS 网点寄出。"

@@ -453,7 +453,9 @@ class FactIndex:
                 if weight == 1.0 or (weight == READ_WEIGHT and term not in said):
                     shared += 1
                     told += idf[term]
-                    rare = rare or idf[term] >= RARE_IDF
+                    # (a lone character left of a word read, 找 of "在哪找", is no rare word:
+                    # the facts that say 找 on its own are few, but it tells nothing)
+                    rare = rare or (idf[term] >= RARE_IDF and len(term) > 1)
                 score += (weight * idf[term] * tf * (K1 + 1)
                           / (tf + K1 * (1 - B + B * length / avg)))
             if score > 0:

@@ -721,3 +721,12 @@ def test_qu_na_asks_where_as_zai_na_does(responder: Responder) -> None:
                                now=NOW).reply
     assert isinstance(reply, DirectAnswer) and reply.aspect is Aspect.entry
     assert reply.plain_text().splitlines()[1] == "• 美国：退货包裹在最近的 USPS 或 UPS 网点寄出。"
+
+
+@pytest.mark.parametrize("question", ["天猫客服在哪找", "天猫客服去哪找"])
+def test_a_lone_character_left_of_a_word_read_is_no_rare_word(responder: Responder,
+                                                             question: str) -> None:
+    # 在哪 is read as where; the 找 left of it is in few facts on its own, but tells
+    # nothing: Tmall's own entry, not the one step that says 找「联系客服」
+    line = answer(responder, question).plain_text().splitlines()[1]
+    assert line.startswith("• 手机天猫「我的」→「客服」或「帮助中心」")

@@ -877,12 +877,18 @@ class SearchIndex:
         # not inside a platform's name ("tiktok shop") nor a phrase of that side's own
         # ("contact seller support" is a seller's)
         # nor a word that opens a longer known word ("customer service", 卖家后台): it
-        # says what kind of thing, and names no one ("contact the seller" does)
+        # says what kind of thing, and names no one ("contact the seller" does), unless
+        # that word is only the other side's (买家投诉, on the sellers' cards: a complaint
+        # from a buyer names the buyer)
         opening = {(h.start, h.concept) for h in hits if not h.contained}
+        roles = self._concept_roles
+
+        def opens(p: Party, h: _Hit) -> bool:
+            return (p.start, h.outer) in opening and p.side in roles.get(h.outer, {p.side})
+
         return [p for p in parties if not any(
             h.start < p.end and p.start < h.end and ((h.start, h.end) in names or (
-                h.contained and (self._concept_roles.get(h.outer) == frozenset({p.side})
-                                 or (p.start, h.outer) in opening)))
+                h.contained and (roles.get(h.outer) == frozenset({p.side}) or opens(p, h))))
             for h in hits)]
 
     def _read_hints(

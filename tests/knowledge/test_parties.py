@@ -314,3 +314,11 @@ def test_a_role_inside_its_own_service_is_the_asker_even_where_the_files_are_sil
     # "seller support" is where a seller goes: the files give no hours for TikTok Shop's
     # sellers, and that is said, not the shoppers' hours in their place
     assert answer(responder, question).plain_text().startswith(first)
+
+
+@pytest.mark.parametrize("question", ["亚马逊买家投诉我怎么办", "amazon 买家投诉我了"])
+def test_a_compound_of_the_other_sides_cards_still_names_the_other_party(
+        index: SearchIndex, question: str) -> None:
+    # 买家投诉 is a keyword of the sellers' cards (a complaint from a buyer): the 买家
+    # that opens it is the buyer who complained, and the asker sells
+    assert index.search(question).role == "seller"

@@ -730,3 +730,17 @@ def test_a_lone_character_left_of_a_word_read_is_no_rare_word(responder: Respond
     # nothing: Tmall's own entry, not the one step that says 找「联系客服」
     line = answer(responder, question).plain_text().splitlines()[1]
     assert line.startswith("• 手机天猫「我的」→「客服」或「帮助中心」")
+
+
+@pytest.mark.parametrize(("question", "line"), [
+    ("what should my amazon plan of action include",
+     "• A plan of action (POA): root cause, corrective actions, preventive measures"),
+    ("walmart appeal, what should it contain",
+     "• A business plan of action (the violation and your corrective steps)"),
+])
+def test_what_a_document_should_include_is_what_to_prepare(responder: Responder,
+                                                           question: str, line: str) -> None:
+    # "include", "contain": the English of 包含 and 包括, already words of what to prepare
+    reply = answer(responder, question)
+    assert reply.aspect is Aspect.prepare
+    assert reply.plain_text().splitlines()[1].startswith(line)

@@ -26,6 +26,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -102,6 +103,18 @@ def terms(text: str, *, limit: int | None = None) -> list[str]:
     """Character bigrams of each Chinese run (a lone character as itself) and English
     stems, stopwords dropped; the same for facts and questions."""
     return _terms(analyze(text, limit=limit))
+
+
+@lru_cache(maxsize=4096)
+def _word_terms(word: str) -> tuple[str, ...]:
+    """`terms` of a word read already (aspect and issue words): a few hundred words, asked
+    again for every question."""
+    return tuple(terms(word))
+
+
+@lru_cache(maxsize=4096)
+def _compact(word: str) -> str:
+    return analyze(word, limit=None).compact
 
 
 def _terms(analyzed: Analyzed, masked: frozenset[int] = frozenset()) -> list[str]:
@@ -324,9 +337,8 @@ class FactIndex:
         known = self._role_names.get(role or "", self._all_names)
         names = _mask(analyzed.compact, known.han) | known.latin_offsets(analyzed)
         names |= {t.start for t in analyzed.tokens if self._misspelt_name(t.stem)}
-        read = {t for w in words if not has_han(w) for t in terms(w)}
-        masked = names | _mask(analyzed.compact, [analyze(w, limit=None).compact
-                                                  for w in words if has_han(w)])
+        read = {t for w in words if not has_han(w) for t in _word_terms(w)}
+        masked = names | _mask(analyzed.compact, [_compact(w) for w in words if has_han(w)])
         return names, masked | {t.start for t in analyzed.tokens if t.stem in read}
 
     def named_channels(self, question: str, platform: str) -> list[str]:
@@ -411,13 +423,15 @@ class FactIndex:
         # a word of a synonym group brings the group's other words in, at half weight:
         # "申诉信" finds the facts that say POA, "保障" those that say Guarantee
         # (not for a word most facts use anyway: "support" would bring in every 客服)
+        # (the question's unmasked stems, joined once for every group's phrases)
+        joined = " " + " ".join(t.stem for t in analyzed.tokens if t.start not in masked) + " "
         for surfaces, phrases, expansion in self._groups:
-            used = [_used_terms(w) for w in _used(analyzed, masked, surfaces, phrases)]
+            used = [_used_terms(w) for w in _used(analyzed, masked, surfaces, phrases, joined)]
             if any(min((idf.get(t, MAX_IDF) for t in w), default=0.0) >= COMMON_IDF
                    for w in used):
                 for term in expansion:
                     wanted.setdefault(term, SYNONYM_WEIGHT)
-        said = {t for w in asked for t in terms(w)}
+        said = {t for w in asked for t in _word_terms(w)}
         wanted = {t: w for t, w in wanted.items()
                   if t not in skip and idf.get(t, 0.0) >= MIN_IDF and not self._misspelt_name(t)}
         return wanted, said
@@ -514,13 +528,13 @@ def _mask(compact: str, words: Iterable[str]) -> frozenset[int]:
 
 
 def _used(analyzed: Analyzed, masked: frozenset[int], surfaces: frozenset[str],
-          phrases: tuple[str, ...]) -> list[str]:
-    """Which of the words the text uses, outside the masked offsets."""
-    found = [word for word in surfaces
-             if any(masked.isdisjoint(range(start, start + len(word)))
-                    for start in occurrences(analyzed.compact, word))]
-    stems = [t.stem for t in analyzed.tokens if t.start not in masked]
-    joined = " " + " ".join(stems) + " "
+          phrases: tuple[str, ...], joined: str) -> list[str]:
+    """Which of the words the text uses, outside the masked offsets (`joined`: its
+    unmasked English stems, space-separated and padded)."""
+    compact = analyzed.compact
+    found = [word for word in surfaces if word in compact
+             and any(masked.isdisjoint(range(start, start + len(word)))
+                     for start in occurrences(compact, word))]
     found += [p for p in phrases if p and f" {p} " in joined]
     return found
 

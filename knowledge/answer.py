@@ -999,7 +999,7 @@ def _role_by_facts(catalog: Catalog, index: SearchIndex, question: str, asked: A
     matches = index.facts.match(question, ref.platform, site=ref.site, exclude=asked.words,
                                 asked=asked.words_of(asked.first))
     top = next((m for m in matches if m.telling), None)
-    if top is None or not top.fact.roles or ref.role in top.fact.roles:
+    if top is None or top.shared < 2 or not top.fact.roles or ref.role in top.fact.roles:
         return ref
     own = max((m.score for m in matches if not m.fact.roles or ref.role in m.fact.roles),
               default=0.0)

@@ -744,3 +744,10 @@ def test_what_a_document_should_include_is_what_to_prepare(responder: Responder,
     reply = answer(responder, question)
     assert reply.aspect is Aspect.prepare
     assert reply.plain_text().splitlines()[1].startswith(line)
+
+
+def test_one_rare_word_of_a_story_does_not_switch_the_role(responder: Responder) -> None:
+    # 推荐 ("a friend recommended me") is rare in the files, and one sellers' step says
+    # it ("在推荐的联系方式中选电话回呼"): one word in passing, no question of a seller
+    reply = answer(responder, "说来话长，朋友推荐我来问问，亚马逊24小时都有客服吗")
+    assert reply.ref is not None and reply.ref.role == "buyer"

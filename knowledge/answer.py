@@ -326,7 +326,7 @@ def direct_answer(
     else:
         ref, from_search = _target(catalog, result, asked, context)
     if context is None and ref is not None and not result.asker_said:
-        ref = _role_by_facts(catalog, index, question, asked, ref)
+        ref = _role_by_facts(catalog, index, question, asked, ref, result)
     ref, lexical, beyond = _facts_matching(catalog, index, question, result, asked, ref,
                                            again=context is not None and ref == context.ref)
     if not from_search and context is None and asked.first is not None:
@@ -989,7 +989,7 @@ def _target(
 
 
 def _role_by_facts(catalog: Catalog, index: SearchIndex, question: str, asked: AskedAspects,
-                   ref: CardRef) -> CardRef:
+                   ref: CardRef, result: SearchResult) -> CardRef:
     """The other role's card, where the asker does not say their side and a fact of the
     other role matches the question's words ROLE_BY_FACTS times better than any of the
     card's role ("越南站tiktok卖家 买家的退款申请要多快处理" names the shopper, but asks
@@ -1006,7 +1006,11 @@ def _role_by_facts(catalog: Catalog, index: SearchIndex, question: str, asked: A
     if top.score < ROLE_BY_FACTS * own:
         return ref
     role = catalog.role(ref.platform, sorted(top.fact.roles)[0])
-    if role is None:
+    if role is None or not any(m.ref.role == role.id and m.ref.issue != GENERAL_ISSUE
+                               for m in result.matches):
+        # (search's words must find a topic of that role too: "found an amazon support
+        # number online, safe to call?" shares "support number" with the sellers'
+        # warning, but names no sellers' matter)
         return ref
     issues = [i.id for i in role.issues]
     issue = top.fact.issue if top.fact.issue in issues else (

@@ -751,3 +751,13 @@ def test_one_rare_word_of_a_story_does_not_switch_the_role(responder: Responder)
     # it ("在推荐的联系方式中选电话回呼"): one word in passing, no question of a seller
     reply = answer(responder, "说来话长，朋友推荐我来问问，亚马逊24小时都有客服吗")
     assert reply.ref is not None and reply.ref.role == "buyer"
+
+
+@pytest.mark.parametrize("question", ["found an amazon support number on bing, is it safe to ring?",
+                                      "i found an amazon support number online. safe to call?"])
+def test_a_sellers_fact_in_other_words_alone_does_not_make_a_seller(
+        responder: Responder, question: str) -> None:
+    # "support number" and "found" are in the sellers' warning about numbers found online,
+    # but search finds no sellers' matter in the question: a shopper's, as search says
+    reply = answer(responder, question)
+    assert reply.ref is not None and reply.ref.role == "buyer"

@@ -143,7 +143,6 @@ _DESCRIBE = re.compile(r"干啥|干嘛|干什么|做什么|做啥|有什么用|�
                        re.IGNORECASE)
 # the customer-service concept as search names it among a question's terms (synonyms.yaml)
 _SUPPORT = "客服"
-_SERVICE_GROUPS = frozenset({_SUPPORT, "官方客服"})  # synonyms.yaml groups, by first word
 # language words that name no language ("语言", "speak")
 _GENERIC_LANGUAGE = re.compile(r"语言|language|speak|bilingual", re.IGNORECASE)
 # an hours word that asks about round the clock ("24/7", 24小时, 全天, 7x24)
@@ -601,7 +600,7 @@ def _facts_matching(
     if ref is None:
         return None, [], []
     if (asked.reach and asked.first is None and ref.issue == GENERAL_ISSUE
-            and not index.facts.says_more(question, _reaching_words(catalog))):
+            and not index.facts.says_more(question, index.reaching_words)):
         # "shopee怎么联系官方客服": how to reach the service and nothing else; its card
         # answers, not a fact that says 官方 and 客服 in passing ("只在官方网站内交易")
         return ref, [], []
@@ -628,15 +627,6 @@ def _facts_matching(
     if asked.first is None and not any(m.telling for m in beyond) and not _singled_out(lexical):
         return ref, [], []  # nothing asked beyond the topic: the card's summary answers
     return ref, lexical, beyond
-
-
-def _reaching_words(catalog: Catalog) -> list[str]:
-    """The words of asking for the service itself: the reach words (联系, "get in touch"),
-    and the words for customer service and the platform's own (客服, 官方客服, support)."""
-    reach = catalog.aspect_words.reach if catalog.aspect_words else None
-    words = [*reach.zh, *reach.en] if reach is not None else []
-    return words + [w for group in catalog.synonyms if group and group[0] in _SERVICE_GROUPS
-                    for w in group]
 
 
 def _singled_out(lexical: Sequence[FactMatch]) -> bool:
@@ -994,7 +984,7 @@ def _role_by_facts(catalog: Catalog, index: SearchIndex, question: str, asked: A
     other role matches the question's words ROLE_BY_FACTS times better than any of the
     card's role ("越南站tiktok卖家 买家的退款申请要多快处理" names the shopper, but asks
     the sellers' deadline)."""
-    if not index.facts.says_more(question, (*asked.words, *_reaching_words(catalog))):
+    if not index.facts.says_more(question, (*asked.words, *index.reaching_words)):
         return ref  # "TikTok Shop怎么联系官方客服": the service asked for, no fact
     matches = index.facts.match(question, ref.platform, site=ref.site, exclude=asked.words,
                                 asked=asked.words_of(asked.first))

@@ -164,6 +164,8 @@ _MARKET = (*_MARKET_HAN, "site", "marketplace", "store")
 
 # the ends of a phrase for a service ("卖家客服", "seller support")
 _SERVICE = ("客服", "support", "service")
+# synonyms.yaml's groups for customer service and the platform's own, by their first word
+_SERVICE_GROUPS = frozenset({"客服", "官方客服"})
 
 
 class _Hit(NamedTuple):
@@ -290,6 +292,13 @@ class SearchIndex:
                                       places=places,
                                       pairs=self._pairs_used, common=self._common)
         self._parties = PartyReader(catalog.aspect_words.parties if catalog.aspect_words else None)
+        # the words of asking for the service itself: the reach words (联系, "get in touch")
+        # and the synonyms of customer service and of the platform's own (客服, 官方客服)
+        reach = catalog.aspect_words.reach if catalog.aspect_words else None
+        self.reaching_words: tuple[str, ...] = (
+            *(reach.zh if reach else ()), *(reach.en if reach else ()),
+            *(w for group in catalog.synonyms if group and group[0] in _SERVICE_GROUPS
+              for w in group))
 
     # --- public ----------------------------------------------------------------------
 

@@ -37,7 +37,7 @@ _ME = frozenset({"me", "my"})
 _OWN = frozenset({"my", "our"})
 # small words that may stand between an English cue and the role word ("reply to the buyer")
 _FILLERS = frozenset(stem(w) for w in ("the", "a", "an", "this", "that", "to", "with", "our",
-                                          "their", "from"))
+                                          "their", "different", "other"))
 _COPULA = frozenset(stem(w) for w in ("is", "are", "was", "were", "am", "be"))
 # "a buyer on etsy emailed me": where they are may stand between, before a platform's name
 _WHERE = frozenset(stem(w) for w in ("on", "in", "from", "at"))

@@ -322,3 +322,14 @@ def test_a_compound_of_the_other_sides_cards_still_names_the_other_party(
     # 买家投诉 is a keyword of the sellers' cards (a complaint from a buyer): the 买家
     # that opens it is the buyer who complained, and the asker sells
     assert index.search(question).role == "seller"
+
+
+@pytest.mark.parametrize(("question", "asker"), [
+    ("got a refund request from a buyer on tiktok shop, how fast must i respond", "seller"),
+    ("why do i keep getting the same weird message from different etsy buyers", "seller"),
+    ("a message from the seller says my order is delayed", "buyer"),
+])
+def test_a_role_word_after_from_is_the_other_party(index: SearchIndex, question: str,
+                                                   asker: str) -> None:
+    # what came from a buyer came to the seller: "from", like "by", names the other side
+    assert index.search(question).role == asker

@@ -671,3 +671,16 @@ def test_a_button_that_does_nothing_is_no_reply_awaited(detector: AspectDetector
 def test_english_asks_what_the_same_chinese_asks(detector: AspectDetector, question: str,
                                                  aspect: Aspect) -> None:
     assert detector.detect(question).first is aspect
+
+
+@pytest.mark.parametrize(("question", "first"), [
+    ("someone pretending to be shopee got my otp from me, what now", Aspect.safety),
+    ("被冒充虾皮客服的人骗走了验证码 下一步怎么办", Aspect.safety),
+    ("amazon hasnt replied to my email, what now", Aspect.followup),
+    ("what now", Aspect.followup),
+])
+def test_what_now_is_a_follow_up_only_where_nothing_else_is_asked(
+        detector: AspectDetector, question: str, first: Aspect) -> None:
+    # "what now" and 下一步怎么办 ask what to do next; after a scam told, that is about
+    # the scam, and only a reply waited for makes it the no-reply playbook
+    assert detector.detect(question).first is first

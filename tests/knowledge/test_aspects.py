@@ -684,3 +684,10 @@ def test_what_now_is_a_follow_up_only_where_nothing_else_is_asked(
     # "what now" and 下一步怎么办 ask what to do next; after a scam told, that is about
     # the scam, and only a reply waited for makes it the no-reply playbook
     assert detector.detect(question).first is first
+
+
+@pytest.mark.parametrize("question", ["天猫退款多久", "虾皮退款要多久"])
+def test_how_long_a_refund_takes_is_no_reply_time(detector: AspectDetector,
+                                                  question: str) -> None:
+    # 退款 waited for, like 到账: what answers it the facts' words say, not an agent's queue
+    assert Aspect.response_time not in detector.detect(question).aspects

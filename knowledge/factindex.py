@@ -33,7 +33,15 @@ from rapidfuzz.distance import OSA
 
 from knowledge.catalog import AspectFact, Catalog, platform_facts
 from knowledge.schema import Channel, Fact, Holiday, Hours, Phone, Response, Site, Text
-from knowledge.textnorm import STOP_STEMS, Analyzed, analyze, has_han, occurrences, stem
+from knowledge.textnorm import (
+    STOP_STEMS,
+    Analyzed,
+    analyze,
+    has_han,
+    occurrences,
+    stem,
+    to_simplified,
+)
 
 __all__ = ["FactIndex", "FactMatch", "said_by", "terms"]
 
@@ -405,7 +413,9 @@ class FactIndex:
         words = list(exclude)
         skip = self._role_names.get(role or "", self._all_names).words | (
             {t for w in words if not has_han(w) for t in terms(w)} if not READ_WEIGHT else set())
-        analyzed = analyze(question)
+        # (客户服务 is 客服 written out: what a question asks of, not the rare pair 户服 of
+        # the one step that names the 「客户服务」 menu)
+        analyzed = analyze(to_simplified(question).replace("客户服务", "客服"))
         # a misspelt name is the name, and a word read already is read: no synonym of
         # either comes in ("phone number" must not bring in every "hotline")
         names, masked = self._masks(analyzed, words, role)

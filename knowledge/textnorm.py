@@ -143,10 +143,7 @@ def clean(text: str, limit: int | None = MAX_QUERY_CHARS) -> str:
     if "'" in text or "’" in text:
         text = _CONTRACTED.sub(_spell_out, text)
     text = _BARE.sub(_spell_out_bare, text)
-    if text.isascii():
-        return text
-    # (客户服务 is 客服 written out: one word for matching, not the rare pair 户服)
-    return to_simplified(text).replace("客户服务", "客服")
+    return text if text.isascii() else to_simplified(text)
 
 
 @lru_cache(maxsize=8192)

@@ -33,15 +33,7 @@ from rapidfuzz.distance import OSA
 
 from knowledge.catalog import AspectFact, Catalog, platform_facts
 from knowledge.schema import Channel, Fact, Holiday, Hours, Phone, Response, Site, Text
-from knowledge.textnorm import (
-    STOP_STEMS,
-    Analyzed,
-    analyze,
-    has_han,
-    occurrences,
-    stem,
-    to_simplified,
-)
+from knowledge.textnorm import STOP_STEMS, Analyzed, analyze, has_han, occurrences, stem
 
 __all__ = ["FactIndex", "FactMatch", "said_by", "terms"]
 
@@ -90,7 +82,8 @@ STOP_BIGRAMS = frozenset(
 _PARTICLES = frozenset("呢吗吧啊呀嘛哦么")
 # characters of asking how (怎么, 咋): a pair with one ("要怎", "该怎", "咋联") is no word a
 # fact has, whatever comes before it
-_QUESTION_CHARS = frozenset("怎咋")
+_QUESTION_CHARS = ("怎", "咋")
+_WRITTEN_OUT = "客户服务"  # 客服 in full
 
 
 # words that turn a follow-up to another target and say nothing of what is asked ("换成德国
@@ -134,7 +127,7 @@ def _terms(analyzed: Analyzed, masked: frozenset[int] = frozenset()) -> list[str
             out.append(run)
         out += [b for b in (run[i:i + 2] for i in range(len(run) - 1))
                 if b not in STOP_BIGRAMS and b[1] not in _PARTICLES and "的" not in b
-                and not _QUESTION_CHARS & set(b)]
+                and b[0] not in _QUESTION_CHARS and b[1] not in _QUESTION_CHARS]
     for t in analyzed.tokens:
         if t.start in masked:
             continue
@@ -413,9 +406,12 @@ class FactIndex:
         words = list(exclude)
         skip = self._role_names.get(role or "", self._all_names).words | (
             {t for w in words if not has_han(w) for t in terms(w)} if not READ_WEIGHT else set())
-        # (客户服务 is 客服 written out: what a question asks of, not the rare pair 户服 of
-        # the one step that names the 「客户服务」 menu)
-        analyzed = analyze(to_simplified(question).replace("客户服务", "客服"))
+        analyzed = analyze(question)
+        if _WRITTEN_OUT in analyzed.compact:
+            # (客户服务 is 客服 written out: what a question asks of, not the rare pair 户服
+            # of the one step that names the 「客户服务」 menu; the question's side only,
+            # the facts keep their words)
+            analyzed = analyze(analyzed.text.replace(_WRITTEN_OUT, "客服"))
         # a misspelt name is the name, and a word read already is read: no synonym of
         # either comes in ("phone number" must not bring in every "hotline")
         names, masked = self._masks(analyzed, words, role)

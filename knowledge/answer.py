@@ -1217,7 +1217,7 @@ class _Writer(FactLines):
         question: str = "",
     ) -> None:
         super().__init__(catalog, platform, lang, user_zone, now, personal)
-        self.words = frozenset(terms(question))  # for which items of a long list to show
+        self.question = question  # its words pick which items of a long list to show
         self.lead = lead  # the fact the question's words match best: it comes first
         self.called = frozenset(channels)  # channels the question calls by name
         card = catalog.issue(ref.platform, ref.role, ref.issue)
@@ -1468,7 +1468,7 @@ class _Writer(FactLines):
             lines.append(Line.of(self.label("answer.pick_site", sites=self._names(missing)),
                                  indent=1))
         others = [s for s in all_sites if s != site]
-        return [_capped(line, self.notes(), self.words) for line in lines], others, narrow
+        return [_capped(line, self.notes(), self.question) for line in lines], others, narrow
 
     def unlisted_channel(self) -> list[Line]:
         """The line that says the files list no channel of the kind asked for the role,
@@ -1725,7 +1725,7 @@ class _Writer(FactLines):
         if step is None:
             return []
         lines += [Line(line.spans, 2) for line in self.facts(step.steps, step.sources)]
-        return [_capped(line, self.notes(), self.words) for line in lines[:MAX_LINES]]
+        return [_capped(line, self.notes(), self.question) for line in lines[:MAX_LINES]]
 
 
 _DIGITS = re.compile(r"\d+")
@@ -1805,14 +1805,13 @@ def _field(fact: AspectFact) -> str:
     return parts[-2] if len(parts) >= 2 else ""
 
 
-def _capped(line: Line, notes: Iterable[str] = (), words: frozenset[str] = frozenset()
-            ) -> Line:
+def _capped(line: Line, notes: Iterable[str] = (), question: str = "") -> Line:
     """A line longer than LINE_CAP is cut at a span boundary or inside the last span.
 
     A strength note at its end (one of `notes`) is not counted and is kept whole: a
     figure must not lose the note that says only a guide states it, and the fact's own
     words keep their room when the answer says the note once below its lines. A list
-    ("Report it to Temu if: a; b; c; d") keeps the items that use the question's `words`
+    ("Report it to Temu if: a; b; c; d") keeps the items that use the `question`'s words
     (the part-time job offer asked about may be its fourth item)."""
     kept = line.spans[-1:] if line.spans and line.spans[-1].text in set(notes) else ()
     if len(line.text) - sum(len(span.text) for span in kept) <= LINE_CAP:
@@ -1820,7 +1819,8 @@ def _capped(line: Line, notes: Iterable[str] = (), words: frozenset[str] = froze
     spans: list[Span] = []
     room = LINE_CAP - 1
     body = line.spans[:len(line.spans) - len(kept)]
-    if words:
+    if question:
+        words = frozenset(terms(question))  # (read only for a line too long to show whole)
         body = tuple(Span(_items_asked(span.text, words, room), span.style, span.url)
                      for span in body)
     for span in body:

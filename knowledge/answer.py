@@ -594,6 +594,8 @@ def _facts_matching(
     conversation was on this card already, so the question asks something in it."""
     if ref is None and result.platform is not None:
         ref, lexical = _target_by_facts(catalog, index, result, asked, question)
+        if asked.choosing and asked.first is None:
+            lexical = []  # which way is best: the card's recommendation (below)
         # a platform (and maybe a site or role) and nothing else we can place: how to
         # reach its service, rather than "not understood" ("日本亚马逊客服")
         return ref or _general(catalog, result), lexical, lexical
@@ -603,6 +605,10 @@ def _facts_matching(
             and not index.facts.says_more(question, index.reaching_words)):
         # "shopee怎么联系官方客服": how to reach the service and nothing else; its card
         # answers, not a fact that says 官方 and 客服 in passing ("只在官方网站内交易")
+        return ref, [], []
+    if asked.choosing and asked.first is None:
+        # "用啥方式联系最快", "email or call?": which way is best for this; the card's
+        # recommendation says it, and why
         return ref, [], []
     if asked.first is Aspect.languages:
         # the language named is what is asked about (中文, "japanese"): content, unlike
@@ -645,6 +651,8 @@ def _channels_called(
     ref: CardRef | None, asked: AskedAspects,
 ) -> tuple[CardRef | None, tuple[str, ...]]:
     """The channels the question calls by name (and the card for the role they serve)."""
+    if asked.choosing and asked.first is None:
+        return ref, ()  # "email or call?": the choices, not the channels asked about
     named = _named_channels(catalog, index, question, ref)
     if not named and ref is not None:
         # "message the seller about my order": the channel to the seller, called by

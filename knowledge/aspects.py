@@ -53,7 +53,9 @@ _AWAITED = "awaited"  # the pseudo-aspect of the `awaited` words
 # words that are context, not aspects
 # the pseudo-aspect of the `identifiers` words: the channel's number or address itself
 _IDENTIFIER = "identifier"
-_CONTEXT = frozenset({_ELAPSED, _REACH, _APP, _WEB, _CONSEQUENCE, _AWAITED, _IDENTIFIER})
+_CHOOSE = "choose"  # the pseudo-aspect of the `choose` words: which way is best
+_CONTEXT = frozenset({_ELAPSED, _REACH, _APP, _WEB, _CONSEQUENCE, _AWAITED, _IDENTIFIER,
+                      _CHOOSE})
 _CHANNELS = frozenset(a.value for a in CHANNEL_ASPECTS)
 _IDIOM = "idiom"  # the pseudo-aspect of the `idioms`: words that hide an aspect word
 # Chinese words shorter than this match exactly only: the aspect words are short and
@@ -80,6 +82,8 @@ class AskedAspects:
     # names a channel's number or address ("号码", "the number?"): the channel itself is
     # asked, never the last thing asked of it ("号码呢" after the hours is the number)
     identifies: bool = False
+    # asks which way to reach them is best ("用啥方式联系最快", "email or call?")
+    choosing: bool = False
 
     @property
     def first(self) -> Aspect | None:
@@ -290,7 +294,7 @@ class AspectDetector:
             self._add(_IDIOM, words.idioms)
         for name, listed in ((_APP, words.app), (_WEB, words.web),
                              (_CONSEQUENCE, words.consequence), (_AWAITED, words.awaited),
-                             (_IDENTIFIER, words.identifiers)):
+                             (_IDENTIFIER, words.identifiers), (_CHOOSE, words.choose)):
             if listed is not None:
                 self._add(name, listed)
         for surface in self._han:
@@ -341,12 +345,16 @@ class AspectDetector:
         # reach is the question (the word stays a word of the question: "超过期限后，可以
         # 直接联系卖家" is what it matches)
         reaching = [h for h in hits if h.group == _REACH]
-        if reaching:
+        # (the channels in "email or call", "打电话还是在线聊天" are the choices, not what is
+        # asked of them: a word overlapping such words is theirs)
+        choices = [h for h in hits if h.group == _CHOOSE]
+        if reaching or choices:
             # ... and an aspect word inside the reach words is theirs ("who can" in "who
             # can I contact" is no question of who may use it)
             hits = [h for h in hits if h.group in _CONTEXT or not (
-                _pointed(analyzed, h.start)
-                or any(r.start <= h.start and h.end <= r.end for r in reaching))]
+                (reaching and _pointed(analyzed, h.start))
+                or any(r.start <= h.start and h.end <= r.end for r in reaching)
+                or any(r.start < h.end and h.start < r.end for r in choices))]
         strong = [h for h in hits if not h.weak and h.group not in _CONTEXT]
         counted = strong or [h for h in hits if h.group not in _CONTEXT]
         if strong and all(h.group in _CHANNELS for h in strong):
@@ -396,7 +404,7 @@ class AspectDetector:
             found, key=lambda g: (g not in other, g not in asked_here, self._order[g])))
         # reach words stay words of the question: "联系卖家" is what a fact says
         said = [h for h in hits if h.group not in (_REACH, _APP, _WEB, _CONSEQUENCE, _AWAITED,
-                                                   _IDENTIFIER)]
+                                                   _IDENTIFIER, _CHOOSE)]
         # (an idiom is read too: "every time we log in" matches no fact about time)
         words = tuple(dict.fromkeys(h.word for h in [*said, *idioms]))
         read_as = tuple(dict.fromkeys((h.word, h.group) for h in said))
@@ -405,7 +413,9 @@ class AspectDetector:
         medium = media.pop() if len(media) == 1 else None
         weak = bool(counted) and not strong and found == {h.group for h in counted}
         identifies = any(h.group == _IDENTIFIER for h in hits)
-        return AskedAspects(aspects, elapsed, words, read_as, reach, medium, weak, identifies)
+        choosing = any(h.group == _CHOOSE for h in hits)
+        return AskedAspects(aspects, elapsed, words, read_as, reach, medium, weak, identifies,
+                            choosing)
 
     def _off_places(self, compact: str, hits: list[_Hit]) -> list[_Hit]:
         """Drop what a place or platform name only looks like: "中国客服" is not "中文

@@ -555,7 +555,8 @@ class AspectsFile(Model):
     没回会怎样"), not what to do while waiting; `awaited` words name a thing waited for
     that is no reply ("一周了钱还没到账"): no reply window to chase; `identifiers` name a
     channel's number or address ("号码呢" after the hours asks the number, not the phone
-    line's hours as "电话呢" does).
+    line's hours as "电话呢" does); `choose` words ask which way to reach them is best
+    ("用啥方式联系最快", "email or call?"): the card's recommendation, and why.
     """
 
     order: list[Aspect]
@@ -568,6 +569,7 @@ class AspectsFile(Model):
     consequence: AspectWords | None = None
     awaited: AspectWords | None = None
     identifiers: AspectWords | None = None
+    choose: AspectWords | None = None
     parties: PartyWords | None = None
 
     @model_validator(mode="after")

@@ -691,3 +691,18 @@ def test_how_long_a_refund_takes_is_no_reply_time(detector: AspectDetector,
                                                   question: str) -> None:
     # 退款 waited for, like 到账: what answers it the facts' words say, not an agent's queue
     assert Aspect.response_time not in detector.detect(question).aspects
+
+
+@pytest.mark.parametrize("question", [
+    "打电话还是发邮件好", "亞馬遜帳號被盜 用什麼方式聯繫最快", "email or call, which one?",
+    "fastest way to get hold of them", "在线聊天还是电话"])
+def test_which_way_is_best_names_the_channels_as_choices(detector: AspectDetector,
+                                                         question: str) -> None:
+    # the channels said are what to choose between, not the thing asked of one of them
+    asked = detector.detect(question)
+    assert asked.choosing and asked.first is None
+
+
+def test_a_channel_asked_of_is_no_choice(detector: AspectDetector) -> None:
+    asked = detector.detect("打电话要准备什么")
+    assert not asked.choosing and asked.first is Aspect.prepare

@@ -769,3 +769,17 @@ def test_kehu_fuwu_is_kefu_written_out(responder: Responder, question: str) -> N
     # 「帮助 / 客户服务」 (its pair 户服 is rare in the files, and matched it)
     line = answer(responder, question).plain_text().splitlines()[1]
     assert line.startswith("• 中国大陆: 400-810-5666")
+
+
+@pytest.mark.parametrize(("question", "why"), [
+    ("亚马逊账号被盗了 打电话还是发邮件", "账户安全问题要第一时间打电话找人工处理"),
+    ("amazon got charged twice, fastest way to get hold of them?", "Money is at stake"),
+    ("tiktok shop买家 包裹丢了 用什么方式联系客服最好", "订单问题最好先问卖家"),
+])
+def test_which_way_is_best_gets_the_cards_recommendation_and_why(
+        responder: Responder, question: str, why: str) -> None:
+    # "which way": the card's recommended channel and the reason first, not the one
+    # channel's entry or facts that the choices happen to name
+    reply = answer(responder, question)
+    assert reply.aspect is None and reply.recommendation is not None
+    assert why in reply.plain_text()[:200]

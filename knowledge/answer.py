@@ -65,7 +65,7 @@ from knowledge.schema import (
     SourceKind,
 )
 from knowledge.search import SHOPPER, SearchIndex, SearchResult
-from knowledge.textnorm import to_simplified
+from knowledge.textnorm import has_han, to_simplified
 
 __all__ = ["MAX_CHARS", "MAX_LINES", "DirectAnswer", "answer_about", "direct_answer"]
 
@@ -347,6 +347,13 @@ def direct_answer(
         platform = catalog.platform(ref.platform)
         lead = next((f for f in _facts_of(platform) if f.kind == "channel"
                      and f.channel == named[0]), lead) if platform is not None else lead
+    if asked.starts and ref is not None:
+        # "东西到手就碎了 第一步干嘛": the card's fact that says what comes first leads
+        step = _first_step(catalog, index, question, ref)
+        if step is not None:
+            lead = step
+            if asked.first is None:
+                asked = replace(asked, aspects=(_aspect_of(catalog, step),))
     channels = named or _in_focus(catalog, ref, lexical)
     answer = answer_about(catalog, ref, asked, question=question, lang=lang,
                           user_zone=user_zone, now=now, personal=personal,
@@ -374,6 +381,35 @@ def direct_answer(
                    uncovered_site=_uncovered_site(catalog, answer.ref, result.site),
                    uncovered_role=lacking,
                    platform_guessed=context is None and result.platform is None)
+
+
+# what a fact says comes first: 先 (not 优先 "rather", 事先 "beforehand"), 第一步, 首先;
+# "first", "step one" (not the ordinal: "the first return is free", "first-hand")
+_SAYS_FIRST_HAN = re.compile(r"(?<![优事预原首])先|第一步|首先")
+_SAYS_FIRST_EN = re.compile(r"(?<!the )(?<!a )(?<!your )(?<!their )\bfirst\b(?![- ]hand)"
+                            r"(?! time)|\bstep one\b", re.IGNORECASE)
+
+
+def _first_step(catalog: Catalog, index: SearchIndex, question: str,
+                ref: CardRef) -> AspectFact | None:
+    """The fact of the card that says what to do first (in the question's language),
+    the one the question's words match best: the issue's own, in the card's order where
+    none does; a channel's only where they do ("先查邮箱" of a reply waited for is no
+    first step of a suspension)."""
+    platform = catalog.platform(ref.platform)
+    if platform is None:
+        return None
+    pool = [f for f in _facts_of(platform)
+            if _for_role(f, ref.role) and f.site in (None, ref.site)]
+    says = (lambda t: _SAYS_FIRST_HAN.search(t.zh)) if has_han(question) else \
+        (lambda t: _SAYS_FIRST_EN.search(t.en))
+    marked = [f for f in _card_facts(catalog, pool, ref) if any(says(t) for t in said_by(f))]
+    if not marked:
+        return None
+    scores = {m.fact.path: m.score for m in index.facts.match(
+        question, ref.platform, role=ref.role, site=ref.site, paths=[f.path for f in marked])}
+    marked = [f for f in marked if f.issue == ref.issue or scores.get(f.path, 0.0) > 0]
+    return max(marked, key=lambda f: scores.get(f.path, 0.0), default=None)
 
 
 def _uncovered_site(catalog: Catalog, ref: CardRef | None, site: str | None) -> str | None:

@@ -54,8 +54,9 @@ _AWAITED = "awaited"  # the pseudo-aspect of the `awaited` words
 # the pseudo-aspect of the `identifiers` words: the channel's number or address itself
 _IDENTIFIER = "identifier"
 _CHOOSE = "choose"  # the pseudo-aspect of the `choose` words: which way is best
+_FIRST = "first"  # the pseudo-aspect of the `first` words: what to do first
 _CONTEXT = frozenset({_ELAPSED, _REACH, _APP, _WEB, _CONSEQUENCE, _AWAITED, _IDENTIFIER,
-                      _CHOOSE})
+                      _CHOOSE, _FIRST})
 _CHANNELS = frozenset(a.value for a in CHANNEL_ASPECTS)
 _IDIOM = "idiom"  # the pseudo-aspect of the `idioms`: words that hide an aspect word
 # Chinese words shorter than this match exactly only: the aspect words are short and
@@ -84,6 +85,8 @@ class AskedAspects:
     identifies: bool = False
     # asks which way to reach them is best ("用啥方式联系最快", "email or call?")
     choosing: bool = False
+    # asks what to do first ("第一步干嘛", "what do I do first")
+    starts: bool = False
 
     @property
     def first(self) -> Aspect | None:
@@ -294,7 +297,8 @@ class AspectDetector:
             self._add(_IDIOM, words.idioms)
         for name, listed in ((_APP, words.app), (_WEB, words.web),
                              (_CONSEQUENCE, words.consequence), (_AWAITED, words.awaited),
-                             (_IDENTIFIER, words.identifiers), (_CHOOSE, words.choose)):
+                             (_IDENTIFIER, words.identifiers), (_CHOOSE, words.choose),
+                             (_FIRST, words.first)):
             if listed is not None:
                 self._add(name, listed)
         for surface in self._han:
@@ -404,7 +408,7 @@ class AspectDetector:
             found, key=lambda g: (g not in other, g not in asked_here, self._order[g])))
         # reach words stay words of the question: "联系卖家" is what a fact says
         said = [h for h in hits if h.group not in (_REACH, _APP, _WEB, _CONSEQUENCE, _AWAITED,
-                                                   _IDENTIFIER, _CHOOSE)]
+                                                   _IDENTIFIER, _CHOOSE, _FIRST)]
         # (an idiom is read too: "every time we log in" matches no fact about time)
         words = tuple(dict.fromkeys(h.word for h in [*said, *idioms]))
         read_as = tuple(dict.fromkeys((h.word, h.group) for h in said))
@@ -414,8 +418,12 @@ class AspectDetector:
         weak = bool(counted) and not strong and found == {h.group for h in counted}
         identifies = any(h.group == _IDENTIFIER for h in hits)
         choosing = any(h.group == _CHOOSE for h in hits)
+        # (inside an aspect word or an idiom, "first" is theirs: "first reply", "first time")
+        words_read = [h for h in found_hits if h.group not in _CONTEXT]
+        starts = any(h.group == _FIRST and not any(
+            o.start < h.end and h.start < o.end for o in words_read) for h in hits)
         return AskedAspects(aspects, elapsed, words, read_as, reach, medium, weak, identifies,
-                            choosing)
+                            choosing, starts)
 
     def _off_places(self, compact: str, hits: list[_Hit]) -> list[_Hit]:
         """Drop what a place or platform name only looks like: "中国客服" is not "中文

@@ -556,7 +556,8 @@ class AspectsFile(Model):
     that is no reply ("一周了钱还没到账"): no reply window to chase; `identifiers` name a
     channel's number or address ("号码呢" after the hours asks the number, not the phone
     line's hours as "电话呢" does); `choose` words ask which way to reach them is best
-    ("用啥方式联系最快", "email or call?"): the card's recommendation, and why.
+    ("用啥方式联系最快", "email or call?"): the card's recommendation, and why; `first`
+    words ask what to do first ("第一步干嘛", "what do I do first"): the fact that says so.
     """
 
     order: list[Aspect]
@@ -570,6 +571,7 @@ class AspectsFile(Model):
     awaited: AspectWords | None = None
     identifiers: AspectWords | None = None
     choose: AspectWords | None = None
+    first: AspectWords | None = None
     parties: PartyWords | None = None
 
     @model_validator(mode="after")

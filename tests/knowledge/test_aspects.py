@@ -706,3 +706,13 @@ def test_which_way_is_best_names_the_channels_as_choices(detector: AspectDetecto
 def test_a_channel_asked_of_is_no_choice(detector: AspectDetector) -> None:
     asked = detector.detect("打电话要准备什么")
     assert not asked.choosing and asked.first is Aspect.prepare
+
+
+@pytest.mark.parametrize(("question", "starts"), [
+    ("台灯到货摔坏了，我第一步要做什么", True), ("what should i do first", True),
+    ("首先该找谁", True), ("amazon first reply time for email", False),
+    ("this is the first time i contact them", False)])
+def test_what_to_do_first_is_read_but_not_inside_other_words(
+        detector: AspectDetector, question: str, starts: bool) -> None:
+    # "first" inside an aspect word ("first reply") or an idiom ("first time") is theirs
+    assert detector.detect(question).starts is starts

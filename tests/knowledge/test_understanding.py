@@ -783,3 +783,20 @@ def test_which_way_is_best_gets_the_cards_recommendation_and_why(
     reply = answer(responder, question)
     assert reply.aspect is None and reply.recommendation is not None
     assert why in reply.plain_text()[:200]
+
+
+@pytest.mark.parametrize(("question", "first"), [
+    ("在亚马逊买的台灯到货摔坏了，我第一步要做什么", "先拍照存证"),
+    ("amazon sent me a broken lamp, what should i do first",
+     "Photograph a damaged or wrong item first"),
+    ("etsy上买的花瓶碎了 首先该找谁", "先在「Help with order」给卖家发求助"),
+])
+def test_what_to_do_first_leads_with_the_fact_that_says_so(
+        responder: Responder, question: str, first: str) -> None:
+    assert first in answer(responder, question).plain_text().splitlines()[1]
+
+
+def test_an_ordinal_first_is_no_first_step(responder: Responder) -> None:
+    # "the first return for every order is free" says which return, not what to do first
+    text = answer(responder, "temu return, what do i do first").plain_text()
+    assert "first return" not in text.splitlines()[1]

@@ -401,9 +401,10 @@ def _first_step(catalog: Catalog, index: SearchIndex, question: str,
         return None
     pool = [f for f in _facts_of(platform)
             if _for_role(f, ref.role) and f.site in (None, ref.site)]
-    says = (lambda t: _SAYS_FIRST_HAN.search(t.zh)) if has_han(question) else \
-        (lambda t: _SAYS_FIRST_EN.search(t.en))
-    marked = [f for f in _card_facts(catalog, pool, ref) if any(says(t) for t in said_by(f))]
+    han = has_han(question)
+    marked = [f for f in _card_facts(catalog, pool, ref) if any(
+        _SAYS_FIRST_HAN.search(t.zh) if han else _SAYS_FIRST_EN.search(t.en)
+        for t in said_by(f))]
     if not marked:
         return None
     scores = {m.fact.path: m.score for m in index.facts.match(

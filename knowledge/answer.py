@@ -688,8 +688,19 @@ def _channels_called(
     ref: CardRef | None, asked: AskedAspects,
 ) -> tuple[CardRef | None, tuple[str, ...]]:
     """The channels the question calls by name (and the card for the role they serve)."""
-    if asked.choosing and asked.first is None:
-        return ref, ()  # "email or call?": the choices, not the channels asked about
+    called, named = _called(catalog, index, question, result, ref, asked)
+    if asked.choosing and asked.first is None and ref is not None \
+            and ref.issue != GENERAL_ISSUE and not _other_shop(catalog, ref, named):
+        # "email or call?" about a matter: the choices, not the channels asked about (of
+        # no matter, "找商家还是找天猫" gets what the one named is for)
+        return ref, ()
+    return called, named
+
+
+def _called(
+    catalog: Catalog, index: SearchIndex, question: str, result: SearchResult,
+    ref: CardRef | None, asked: AskedAspects,
+) -> tuple[CardRef | None, tuple[str, ...]]:
     named = _named_channels(catalog, index, question, ref)
     if not named and ref is not None:
         # "message the seller about my order": the channel to the seller, called by
@@ -723,6 +734,17 @@ def _channels_called(
                                             role=merchant.roles[0], site=ref.site)) or ref
             named = (merchant.id,)
     return ref, named
+
+
+def _other_shop(catalog: Catalog, ref: CardRef, named: Sequence[str]) -> bool:
+    """Whether a way to the shop is named that the card does not recommend: "the shop
+    or etsy, about a mug I don't like" is no question for the not-received card, though
+    search finds it by "refund"; what the shop's channel is for answers."""
+    issue = catalog.issue(ref.platform, ref.role, ref.issue)
+    recommended = {r.channel for r in issue.recommended} if issue is not None else set()
+    return any((c := catalog.channel(ref.platform, name)) is not None
+               and c.kind == ChannelKind.merchant and name not in recommended
+               for name in named)
 
 
 def _asked(

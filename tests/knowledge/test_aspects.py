@@ -695,7 +695,8 @@ def test_how_long_a_refund_takes_is_no_reply_time(detector: AspectDetector,
 
 @pytest.mark.parametrize("question", [
     "打电话还是发邮件好", "亞馬遜帳號被盜 用什麼方式聯繫最快", "email or call, which one?",
-    "fastest way to get hold of them", "在线聊天还是电话"])
+    "fastest way to get hold of them", "在线聊天还是电话", "改地址找店家还是找平台",
+    "the shop or tmall?"])
 def test_which_way_is_best_names_the_channels_as_choices(detector: AspectDetector,
                                                          question: str) -> None:
     # the channels said are what to choose between, not the thing asked of one of them

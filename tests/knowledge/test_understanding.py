@@ -775,6 +775,10 @@ def test_kehu_fuwu_is_kefu_written_out(responder: Responder, question: str) -> N
     ("亚马逊账号被盗了 打电话还是发邮件", "账户安全问题要第一时间打电话找人工处理"),
     ("amazon got charged twice, fastest way to get hold of them?", "Money is at stake"),
     ("tiktok shop买家 包裹丢了 用什么方式联系客服最好", "订单问题最好先问卖家"),
+    # which party: the shop or the platform
+    ("天猫账号被盗 归谁管", "账户安全问题由天猫官方客服处理"),
+    ("tmall promotion rules confusing, who handles that?",
+     "Tmall's official service explains platform and promotion rules"),
 ])
 def test_which_way_is_best_gets_the_cards_recommendation_and_why(
         responder: Responder, question: str, why: str) -> None:
@@ -800,3 +804,10 @@ def test_an_ordinal_first_is_no_first_step(responder: Responder) -> None:
     # "the first return for every order is free" says which return, not what to do first
     text = answer(responder, "temu return, what do i do first").plain_text()
     assert "first return" not in text.splitlines()[1]
+
+
+def test_the_shop_or_the_platform_of_no_matter_is_what_the_one_named_is_for(
+        responder: Responder) -> None:
+    # no card for the matter: what the shop's service handles answers "商家还是天猫"
+    text = answer(responder, "天猫买的鞋子尺码不对 换货找商家还是找天猫").plain_text()
+    assert "商家客服" in text.splitlines()[0] and "最了解商品细节" in text[:200]

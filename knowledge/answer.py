@@ -354,6 +354,13 @@ def direct_answer(
             lead = step
             if asked.first is None:
                 asked = replace(asked, aspects=(_aspect_of(catalog, step),))
+    if asked.first is None and ref is not None and not named and not asked.choosing \
+            and _OWN.search(plain):
+        # "TikTok Shop怎么联系官方客服": the platform's own service, though the card
+        # recommends asking the seller first: the platform's own way in
+        ours = _platforms_own(catalog, ref)
+        if ours is not None:
+            named, asked = (ours,), replace(asked, aspects=(Aspect.entry,))
     channels = named or _in_focus(catalog, ref, lexical)
     answer = answer_about(catalog, ref, asked, question=question, lang=lang,
                           user_zone=user_zone, now=now, personal=personal,
@@ -411,6 +418,22 @@ def _first_step(catalog: Catalog, index: SearchIndex, question: str,
         question, ref.platform, role=ref.role, site=ref.site, paths=[f.path for f in marked])}
     marked = [f for f in marked if f.issue == ref.issue or scores.get(f.path, 0.0) > 0]
     return max(marked, key=lambda f: scores.get(f.path, 0.0), default=None)
+
+
+# the platform's own service asked for, not the shop's
+_OWN = re.compile(r"官方|平台|小二|\bofficial\b|\bitself\b|\bthe platform\b", re.IGNORECASE)
+
+
+def _platforms_own(catalog: Catalog, ref: CardRef) -> str | None:
+    """The card's first channel that is the platform's own, where the card recommends a
+    way to the other side (the shop) first; else None (the card's summary answers)."""
+    issue = catalog.issue(ref.platform, ref.role, ref.issue)
+    if issue is None:
+        return None
+    listed = catalog.issue_channels(ref.platform, issue)
+    if not listed or listed[0].kind != ChannelKind.merchant:
+        return None
+    return next((c.id for c in listed if c.kind != ChannelKind.merchant), None)
 
 
 def _uncovered_site(catalog: Catalog, ref: CardRef | None, site: str | None) -> str | None:

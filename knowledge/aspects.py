@@ -244,6 +244,25 @@ def _pressed(compact: str, hit: _Hit) -> bool:
         _PRESS.search(compact[max(0, hit.start - 12):hit.start]))
 
 
+# "open" (or "close") before an object opens something: "open another case", "close my
+# account" — no opening hours
+_OPENING = frozenset({"open", "close"})
+_OBJECT = frozenset({"a", "an", "another", "the", "new", "my", "our", "one", "up", "it",
+                     "this", "that", "second", "fresh", "dispute", "case", "ticket",
+                     "account", "shop", "store"})
+
+
+def _opens_something(analyzed: Analyzed, hit: _Hit) -> bool:
+    """Whether an hours word is the verb "to open" (or close) something."""
+    if hit.group != Aspect.hours.value:
+        return False
+    tokens = analyzed.tokens
+    for i, token in enumerate(tokens):
+        if token.start == hit.start and token.end == hit.end and token.stem in _OPENING:
+            return i + 1 < len(tokens) and tokens[i + 1].stem in _OBJECT
+    return False
+
+
 def _when_it_happens(compact: str, hit: _Hit) -> bool:
     """Whether a 什么时候 asks when something happens, not when someone is there."""
     rest = compact[hit.end:]
@@ -336,7 +355,8 @@ class AspectDetector:
         found_hits = self._off_places(analyzed.compact,
                                       self._han_hits(analyzed) + self._latin_hits(analyzed))
         found_hits = [h for h in found_hits if not _when_it_happens(analyzed.compact, h)
-                      and not _pressed(analyzed.compact, h)]
+                      and not _pressed(analyzed.compact, h)
+                      and not _opens_something(analyzed, h)]
         found_hits = [_by_whom(analyzed, h) for h in found_hits]
         # elapsed and reach words are context, not rivals: "没人回" inside "没人回复" still
         # counts

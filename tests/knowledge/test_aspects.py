@@ -717,3 +717,13 @@ def test_what_to_do_first_is_read_but_not_inside_other_words(
         detector: AspectDetector, question: str, starts: bool) -> None:
     # "first" inside an aspect word ("first reply") or an idiom ("first time") is theirs
     assert detector.detect(question).starts is starts
+
+
+@pytest.mark.parametrize(("question", "hours"), [
+    ("should I open another case?", False), ("can i open a dispute on walmart", False),
+    ("etsy, close my shop", False), ("is amazon open now", True), ("when do they open", True),
+    ("what time does tmall close", True)])
+def test_opening_something_is_no_opening_hours(detector: AspectDetector, question: str,
+                                               hours: bool) -> None:
+    # "open" before an object is the verb: a case, a dispute, an account opened
+    assert (Aspect.hours in detector.detect(question).aspects) is hours

@@ -829,3 +829,12 @@ def test_reaching_the_service_with_no_side_said_keeps_the_cards_advice(
         responder: Responder) -> None:
     reply = answer(responder, "TikTok Shop怎么联系客服")
     assert reply.aspect is None and "先问卖家" in reply.plain_text()[:150]
+
+
+@pytest.mark.parametrize("question", [
+    "my amazon seller case got no answer, ok to open a fresh case?",
+    "亚马逊卖家case一直没人回 我重新开一个行不行"])
+def test_opening_the_same_case_again_is_what_the_files_call_duplicates(
+        responder: Responder, question: str) -> None:
+    text = answer(responder, question).plain_text()
+    assert "duplicate" in text[:250] or "不要重复开" in text[:250] or "不要再开相同" in text[:250]

@@ -17,7 +17,7 @@ from pypinyin.pinyin_dict import pinyin_dict
 
 __all__ = ["ANY_TYPO", "may_replace", "sound_alike"]
 
-ANY_TYPO = 5  # from this many characters a word's typo need not sound like the right one
+ANY_TYPO = 6  # from this many characters a word's typo need not sound like the right one
 
 _INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("l", "n"))
 _FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))

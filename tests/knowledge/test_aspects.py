@@ -727,3 +727,9 @@ def test_opening_something_is_no_opening_hours(detector: AspectDetector, questio
                                                hours: bool) -> None:
     # "open" before an object is the verb: a case, a dispute, an account opened
     assert (Aspect.hours in detector.detect(question).aspects) is hours
+
+
+def test_a_five_character_word_with_a_character_that_sounds_unlike_is_no_typo(
+        detector: AspectDetector) -> None:
+    # 要不要再开 is not 要不要打开 mistyped (再 and 打 sound nothing alike): no scam link asked
+    assert Aspect.safety not in detector.detect("case没人理 要不要再开一个").aspects

@@ -157,11 +157,14 @@ class PartyReader:
             after = analyzed.compact[end:run[1]] if end is not None else ""
             return any(before.endswith(w) for w in self._self_han) or any(
                 after.startswith(w) for w in self._after_han)
-        words, _, starts = _words(analyzed.tokens)
+        words, ends, starts = _words(analyzed.tokens)
         at = next((i for i, s in enumerate(starts) if s == start), None)
         if at is None:
             return False
-        if any(_at(words, at - len(p), p) for p in self._self_en):
+        # (read past platform names: "as an etsy seller")
+        own = [w for i, (w, e) in enumerate(zip(words, ends, strict=True))
+               if i < at and not _in_name(e, names)]
+        if any(_at(own, len(own) - len(p), p) for p in self._self_en):
             return True
         # ("seller here, …" says who asks; "is the seller here?" asks about one)
         clause = max((b for b in analyzed.breaks if b <= start), default=0)

@@ -333,3 +333,12 @@ def test_a_role_word_after_from_is_the_other_party(index: SearchIndex, question:
                                                    asker: str) -> None:
     # what came from a buyer came to the seller: "from", like "by", names the other side
     assert index.search(question).role == asker
+
+
+@pytest.mark.parametrize("question", [
+    "as an etsy seller, if etsy refunds the buyer do I lose the money",
+    "i'm a tiktok shop seller and the buyer wants a refund, what now"])
+def test_a_platform_name_between_the_self_mark_and_the_role_is_read_past(
+        index: SearchIndex, question: str) -> None:
+    # "as an etsy seller": the asker's own side, as "as a seller" is
+    assert index.search(question).asker_said == frozenset({"seller"})

@@ -838,3 +838,10 @@ def test_opening_the_same_case_again_is_what_the_files_call_duplicates(
         responder: Responder, question: str) -> None:
     text = answer(responder, question).plain_text()
     assert "duplicate" in text[:250] or "不要重复开" in text[:250] or "不要再开相同" in text[:250]
+
+
+def test_how_to_set_something_up_asks_for_its_steps(responder: Responder) -> None:
+    # "set it up" is the steps, not a note that says "set" and "site" (the language one)
+    line = answer(responder, "amazon call me feature, how do i set it up on the site"
+                  ).plain_text().splitlines()[1]
+    assert "enter your phone number" in line

@@ -342,3 +342,12 @@ def test_a_platform_name_between_the_self_mark_and_the_role_is_read_past(
         index: SearchIndex, question: str) -> None:
     # "as an etsy seller": the asker's own side, as "as a seller" is
     assert index.search(question).asker_said == frozenset({"seller"})
+
+
+@pytest.mark.parametrize("question", [
+    "tiktok seller's not replying to my messages", "亚马逊上的卖家处理不了我的退货",
+    "etsy卖家解决不了我的问题"])
+def test_what_the_other_party_cannot_or_will_not_do_names_them(
+        index: SearchIndex, question: str) -> None:
+    # 's is "is"; 解决不了, 处理不了 are what a seller did to the asker, as 不理 is
+    assert index.search(question).role == "buyer"

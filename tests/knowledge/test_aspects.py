@@ -733,3 +733,10 @@ def test_a_five_character_word_with_a_character_that_sounds_unlike_is_no_typo(
         detector: AspectDetector) -> None:
     # 要不要再开 is not 要不要打开 mistyped (再 and 打 sound nothing alike): no scam link asked
     assert Aspect.safety not in detector.detect("case没人理 要不要再开一个").aspects
+
+
+@pytest.mark.parametrize("question", ["what do they need from me?", "what will they ask for",
+                                      "他们会要我提供什么"])
+def test_what_the_other_side_will_want_is_what_to_prepare(detector: AspectDetector,
+                                                          question: str) -> None:
+    assert detector.detect(question).first is Aspect.prepare

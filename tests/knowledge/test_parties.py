@@ -351,3 +351,10 @@ def test_what_the_other_party_cannot_or_will_not_do_names_them(
         index: SearchIndex, question: str) -> None:
     # 's is "is"; 解决不了, 处理不了 are what a seller did to the asker, as 不理 is
     assert index.search(question).role == "buyer"
+
+
+@pytest.mark.parametrize("question", ["temu订单里怎么找到卖家", "how do i find the seller on etsy"])
+def test_finding_the_other_party_is_addressing_them(index: SearchIndex, question: str) -> None:
+    # 找到卖家, "find the seller": the shopper looks for the seller, as in 找卖家
+    result = index.search(question)
+    assert result.addressed == "seller" and result.role in (None, "buyer")

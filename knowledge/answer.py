@@ -270,7 +270,7 @@ def direct_answer(
         # "那新加坡怎么联系" names where: the last question, of it, not the way in
         asked = replace(asked, reach=False)
     if (context is not None and context.words and asked.first is None and not asked.reach
-            and not index.facts.says_more(question, asked.words)):
+            and (asked.more or not index.facts.says_more(question, asked.words))):
         # names and nothing else ("那蝦皮呢", "卖家呢"): the last question, of them
         question = f"{question} {context.words}"
         asked = index.aspects.detect(question)
@@ -366,6 +366,16 @@ def direct_answer(
                           user_zone=user_zone, now=now, personal=personal,
                           from_search=from_search, lexical=lexical, channels=channels,
                           lead=lead)
+    if asked.more and context is not None and ref is not None and context.aspect is not None:
+        # "还有呢", "anything else I should do?": more of what was just answered; what the
+        # last answer did not show leads
+        step = _not_shown(catalog, ref, context.aspect, context.facts)
+        if step is not None:
+            asked = replace(asked, aspects=tuple(dict.fromkeys((context.aspect, *asked.aspects))))
+            answer = answer_about(catalog, ref, asked, question=question, lang=lang,
+                                  user_zone=user_zone, now=now, personal=personal,
+                                  from_search=from_search, lexical=lexical,
+                                  channels=channels, lead=step)
     if (ref is not None and answer.aspect is not None and not answer.facts
             and own.role == ref.role and ref.role not in own.asker_said
             and index.facts.says_more(message, ())):
@@ -434,6 +444,18 @@ def _platforms_own(catalog: Catalog, ref: CardRef) -> str | None:
     if not listed or listed[0].kind != ChannelKind.merchant:
         return None
     return next((c.id for c in listed if c.kind != ChannelKind.merchant), None)
+
+
+def _not_shown(catalog: Catalog, ref: CardRef, aspect: Aspect,
+               shown: Sequence[str]) -> AspectFact | None:
+    """The first fact of the aspect, the card's own first, that the last answer did not
+    show."""
+    platform = catalog.platform(ref.platform)
+    if platform is None:
+        return None
+    pool = [f for f in _facts_of(platform) if aspect in f.aspects and _for_role(f, ref.role)
+            and f.site in (None, ref.site) and f.path not in shown]
+    return next(iter(_card_facts(catalog, pool, ref) or pool), None)
 
 
 def _uncovered_site(catalog: Catalog, ref: CardRef | None, site: str | None) -> str | None:

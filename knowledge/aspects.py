@@ -55,8 +55,9 @@ _AWAITED = "awaited"  # the pseudo-aspect of the `awaited` words
 _IDENTIFIER = "identifier"
 _CHOOSE = "choose"  # the pseudo-aspect of the `choose` words: which way is best
 _FIRST = "first"  # the pseudo-aspect of the `first` words: what to do first
+_MORE = "more"  # the pseudo-aspect of the `more` words: more of the same
 _CONTEXT = frozenset({_ELAPSED, _REACH, _APP, _WEB, _CONSEQUENCE, _AWAITED, _IDENTIFIER,
-                      _CHOOSE, _FIRST})
+                      _CHOOSE, _FIRST, _MORE})
 _CHANNELS = frozenset(a.value for a in CHANNEL_ASPECTS)
 _IDIOM = "idiom"  # the pseudo-aspect of the `idioms`: words that hide an aspect word
 # Chinese words shorter than this match exactly only: the aspect words are short and
@@ -87,6 +88,8 @@ class AskedAspects:
     choosing: bool = False
     # asks what to do first ("第一步干嘛", "what do I do first")
     starts: bool = False
+    # asks for more of what was just answered ("还有呢", "anything else I should do?")
+    more: bool = False
 
     @property
     def first(self) -> Aspect | None:
@@ -317,7 +320,7 @@ class AspectDetector:
         for name, listed in ((_APP, words.app), (_WEB, words.web),
                              (_CONSEQUENCE, words.consequence), (_AWAITED, words.awaited),
                              (_IDENTIFIER, words.identifiers), (_CHOOSE, words.choose),
-                             (_FIRST, words.first)):
+                             (_FIRST, words.first), (_MORE, words.more)):
             if listed is not None:
                 self._add(name, listed)
         for surface in self._han:
@@ -442,8 +445,11 @@ class AspectDetector:
         words_read = [h for h in found_hits if h.group not in _CONTEXT]
         starts = any(h.group == _FIRST and not any(
             o.start < h.end and h.start < o.end for o in words_read) for h in hits)
+        more = any(h.group == _MORE for h in hits)
+        if more:  # (read, so that they are no words of the question's own)
+            words = (*words, *(h.word for h in hits if h.group == _MORE))
         return AskedAspects(aspects, elapsed, words, read_as, reach, medium, weak, identifies,
-                            choosing, starts)
+                            choosing, starts, more)
 
     def _off_places(self, compact: str, hits: list[_Hit]) -> list[_Hit]:
         """Drop what a place or platform name only looks like: "中国客服" is not "中文

@@ -557,7 +557,9 @@ class AspectsFile(Model):
     channel's number or address ("号码呢" after the hours asks the number, not the phone
     line's hours as "电话呢" does); `choose` words ask which way to reach them is best
     ("用啥方式联系最快", "email or call?"): the card's recommendation, and why; `first`
-    words ask what to do first ("第一步干嘛", "what do I do first"): the fact that says so.
+    words ask what to do first ("第一步干嘛", "what do I do first"): the fact that says so;
+    `more` words ask for more of what was just answered ("还有呢", "anything else I should
+    do?"): what the last answer did not show.
     """
 
     order: list[Aspect]
@@ -572,6 +574,7 @@ class AspectsFile(Model):
     identifiers: AspectWords | None = None
     choose: AspectWords | None = None
     first: AspectWords | None = None
+    more: AspectWords | None = None
     parties: PartyWords | None = None
 
     @model_validator(mode="after")

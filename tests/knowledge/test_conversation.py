@@ -451,3 +451,16 @@ def test_how_to_reach_support_after_a_topic_is_the_platforms_support(
     # how to reach customer service at all, mid-conversation: the platform's support for
     # the role, not the last topic's tool again
     assert answer(talk(responder, first, then)).plain_text().startswith(start)
+
+
+@pytest.mark.parametrize(("first", "more"), [
+    ("亚马逊卖家账号被封了要准备什么", "还有呢"),
+    ("what do i need for an amazon seller suspension appeal", "anything else?"),
+])
+def test_asking_for_more_leads_with_what_the_last_answer_did_not_show(
+        responder: Responder, first: str, more: str) -> None:
+    before = answer(talk(responder, first))
+    after = answer(talk(responder, first, more))
+    # the same thing asked, of the same card; the first fact is one not shown before
+    assert after.ref == before.ref and after.aspect is before.aspect
+    assert after.facts[0] not in before.facts

@@ -740,3 +740,11 @@ def test_a_five_character_word_with_a_character_that_sounds_unlike_is_no_typo(
 def test_what_the_other_side_will_want_is_what_to_prepare(detector: AspectDetector,
                                                           question: str) -> None:
     assert detector.detect(question).first is Aspect.prepare
+
+
+@pytest.mark.parametrize("question", ["the agent couldn't solve it",
+                                      "support can't resolve my issue", "客服解决不了"])
+def test_an_agent_who_cannot_sort_it_out_asks_to_escalate(detector: AspectDetector,
+                                                          question: str) -> None:
+    # the English of 解决不了, as "didn't fix" is
+    assert detector.detect(question).first is Aspect.escalation

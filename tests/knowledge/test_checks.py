@@ -148,6 +148,17 @@ def test_a_real_question_around_a_number_or_link_is_answered_then_checked(
     assert len(text) <= 1000
 
 
+@pytest.mark.parametrize("message", [
+    "my listing on amazon.de was removed last night, can i call seller support right now?",
+    "call amazon.co.uk right away or wait?"])
+def test_right_now_is_no_question_of_whether_a_link_is_real(responder: Responder,
+                                                            message: str) -> None:
+    # "right?" asks whether something is so; "right now", "right away" ask nothing of
+    # the address: the question is answered, and the check follows
+    reply, _ = ask(responder, message, "en")
+    assert isinstance(reply, CheckedAnswer), reply
+
+
 @pytest.mark.parametrize(("message", "site"), [
     ("amazon.com customer service phone number?", "us"),  # named by the site's keywords
     ("amazon.co.uk customer service phone number?", "uk"),
@@ -305,3 +316,4 @@ def test_told_after_the_fact_the_remedy_comes_before_the_warning(
         assert text.splitlines()[0] == "Shopee（虾皮） — 防骗与隐私" and "+65 6206 6610" in text
     else:
         assert isinstance(reply, MessageCheck) and text.startswith("⛔")
+

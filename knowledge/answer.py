@@ -330,7 +330,14 @@ def direct_answer(
                                            again=context is not None and ref == context.ref)
     if not from_search and context is None and asked.first is not None:
         ref = _issue_by_facts(result, asked.first, ref, lexical)
-    ref, named = _channels_called(catalog, index, question, result, ref, asked)
+    called, named = _channels_called(catalog, index, question, result, ref, asked)
+    if asked.choosing and asked.first is None and ref is not None \
+            and ref.issue != GENERAL_ISSUE and not _other_shop(catalog, ref, named):
+        # "email or call?" about a matter: the choices, not the channels asked about (of
+        # no matter, "找商家还是找天猫" gets what the one named is for)
+        named = ()
+    else:
+        ref = called
     if context is not None and ref is not None:
         lexical = _pointed_back(context, ref, lexical, first=pointed)
         beyond = _pointed_back(context, ref, beyond, first=pointed)
@@ -361,21 +368,18 @@ def direct_answer(
         ours = _platforms_own(catalog, ref)
         if ours is not None:
             named, asked = (ours,), replace(asked, aspects=(Aspect.entry,))
-    channels = named or _in_focus(catalog, ref, lexical)
-    answer = answer_about(catalog, ref, asked, question=question, lang=lang,
-                          user_zone=user_zone, now=now, personal=personal,
-                          from_search=from_search, lexical=lexical, channels=channels,
-                          lead=lead)
     if asked.more and context is not None and ref is not None and context.aspect is not None:
         # "还有呢", "anything else I should do?": more of what was just answered; what the
         # last answer did not show leads
         step = _not_shown(catalog, ref, context.aspect, context.facts)
         if step is not None:
+            lead = step
             asked = replace(asked, aspects=tuple(dict.fromkeys((context.aspect, *asked.aspects))))
-            answer = answer_about(catalog, ref, asked, question=question, lang=lang,
-                                  user_zone=user_zone, now=now, personal=personal,
-                                  from_search=from_search, lexical=lexical,
-                                  channels=channels, lead=step)
+    channels = named or _in_focus(catalog, ref, lexical)
+    answer = answer_about(catalog, ref, asked, question=question, lang=lang,
+                          user_zone=user_zone, now=now, personal=personal,
+                          from_search=from_search, lexical=lexical, channels=channels,
+                          lead=lead)
     if (ref is not None and answer.aspect is not None and not answer.facts
             and own.role == ref.role and ref.role not in own.asker_said
             and index.facts.says_more(message, ())):
@@ -413,11 +417,7 @@ def _first_step(catalog: Catalog, index: SearchIndex, question: str,
     the one the question's words match best: the issue's own, in the card's order where
     none does; a channel's only where they do ("先查邮箱" of a reply waited for is no
     first step of a suspension)."""
-    platform = catalog.platform(ref.platform)
-    if platform is None:
-        return None
-    pool = [f for f in _facts_of(platform)
-            if _for_role(f, ref.role) and f.site in (None, ref.site)]
+    pool = _target_facts(catalog, ref)
     han = has_han(question)
     marked = [f for f in _card_facts(catalog, pool, ref) if any(
         _SAYS_FIRST_HAN.search(t.zh) if han else _SAYS_FIRST_EN.search(t.en)
@@ -450,12 +450,15 @@ def _not_shown(catalog: Catalog, ref: CardRef, aspect: Aspect,
                shown: Sequence[str]) -> AspectFact | None:
     """The first fact of the aspect, the card's own first, that the last answer did not
     show."""
-    platform = catalog.platform(ref.platform)
-    if platform is None:
-        return None
-    pool = [f for f in _facts_of(platform) if aspect in f.aspects and _for_role(f, ref.role)
-            and f.site in (None, ref.site) and f.path not in shown]
+    pool = [f for f in _target_facts(catalog, ref) if aspect in f.aspects and f.path not in shown]
     return next(iter(_card_facts(catalog, pool, ref) or pool), None)
+
+
+def _target_facts(catalog: Catalog, ref: CardRef) -> list[AspectFact]:
+    """The platform's facts for the card's role and site (and site-less ones)."""
+    platform = catalog.platform(ref.platform)
+    return [f for f in _facts_of(platform) if _for_role(f, ref.role)
+            and f.site in (None, ref.site)] if platform is not None else []
 
 
 def _uncovered_site(catalog: Catalog, ref: CardRef | None, site: str | None) -> str | None:
@@ -733,19 +736,6 @@ def _channels_called(
     ref: CardRef | None, asked: AskedAspects,
 ) -> tuple[CardRef | None, tuple[str, ...]]:
     """The channels the question calls by name (and the card for the role they serve)."""
-    called, named = _called(catalog, index, question, result, ref, asked)
-    if asked.choosing and asked.first is None and ref is not None \
-            and ref.issue != GENERAL_ISSUE and not _other_shop(catalog, ref, named):
-        # "email or call?" about a matter: the choices, not the channels asked about (of
-        # no matter, "找商家还是找天猫" gets what the one named is for)
-        return ref, ()
-    return called, named
-
-
-def _called(
-    catalog: Catalog, index: SearchIndex, question: str, result: SearchResult,
-    ref: CardRef | None, asked: AskedAspects,
-) -> tuple[CardRef | None, tuple[str, ...]]:
     named = _named_channels(catalog, index, question, ref)
     if not named and ref is not None:
         # "message the seller about my order": the channel to the seller, called by

@@ -445,9 +445,8 @@ class AspectDetector:
         words_read = [h for h in found_hits if h.group not in _CONTEXT]
         starts = any(h.group == _FIRST and not any(
             o.start < h.end and h.start < o.end for o in words_read) for h in hits)
+        # (the `more` words stay among `words`, read: no words of the question's own)
         more = any(h.group == _MORE for h in hits)
-        if more:  # (read, so that they are no words of the question's own)
-            words = (*words, *(h.word for h in hits if h.group == _MORE))
         return AskedAspects(aspects, elapsed, words, read_as, reach, medium, weak, identifies,
                             choosing, starts, more)
 

@@ -845,3 +845,10 @@ def test_how_to_set_something_up_asks_for_its_steps(responder: Responder) -> Non
     line = answer(responder, "amazon call me feature, how do i set it up on the site"
                   ).plain_text().splitlines()[1]
     assert "enter your phone number" in line
+
+
+def test_how_long_before_the_platform_steps_in_is_the_wait(responder: Responder) -> None:
+    # the duration is what is asked; stepping in is what it is the wait for
+    reply = answer(responder, "etsy卖家一直不回 要等多久平台才介入")
+    assert reply.aspect is Aspect.response_time
+    assert "48 小时" in reply.plain_text().splitlines()[1]

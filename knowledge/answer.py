@@ -266,11 +266,14 @@ def direct_answer(
     question = index.speller.correct(question)  # (every reader below gets it spelt right)
     asked = index.aspects.detect(question)
     message = question
+    # "还有呢", "anything else?": more of the last answer (not "还有别的号码吗", which asks
+    # for another number)
+    more = asked.more and asked.first is None
     if asked.reach and context is not None and _names_a_target(index, question):
         # "那新加坡怎么联系" names where: the last question, of it, not the way in
         asked = replace(asked, reach=False)
     if (context is not None and context.words and asked.first is None and not asked.reach
-            and (asked.more or not index.facts.says_more(question, asked.words))):
+            and (more or not index.facts.says_more(question, asked.words))):
         # names and nothing else ("那蝦皮呢", "卖家呢"): the last question, of them
         question = f"{question} {context.words}"
         asked = index.aspects.detect(question)
@@ -368,18 +371,19 @@ def direct_answer(
         ours = _platforms_own(catalog, ref)
         if ours is not None:
             named, asked = (ours,), replace(asked, aspects=(Aspect.entry,))
-    if asked.more and context is not None and ref is not None and context.aspect is not None:
+    shown: tuple[str, ...] = ()
+    if more and context is not None and ref is not None and context.aspect is not None:
         # "还有呢", "anything else I should do?": more of what was just answered; what the
         # last answer did not show leads
         step = _not_shown(catalog, ref, context.aspect, context.facts)
         if step is not None:
-            lead = step
+            lead, shown = step, context.facts
             asked = replace(asked, aspects=tuple(dict.fromkeys((context.aspect, *asked.aspects))))
     channels = named or _in_focus(catalog, ref, lexical)
     answer = answer_about(catalog, ref, asked, question=question, lang=lang,
                           user_zone=user_zone, now=now, personal=personal,
                           from_search=from_search, lexical=lexical, channels=channels,
-                          lead=lead)
+                          lead=lead, shown=shown)
     if (ref is not None and answer.aspect is not None and not answer.facts
             and own.role == ref.role and ref.role not in own.asker_said
             and index.facts.says_more(message, ())):
@@ -989,10 +993,13 @@ def answer_about(
     lexical: Sequence[FactMatch] = (),
     channels: Sequence[str] = (),
     lead: AspectFact | None = None,
+    shown: Sequence[str] = (),
 ) -> DirectAnswer:
     """The answer for a known card and aspect (a button "this, for another site" asks it).
 
     `channels` are channels the question names ("店铺客服"): their facts answer it.
+    `shown` are facts (paths) the conversation showed already: asked for more, they are
+    left out where others remain.
 
     `lexical` are the facts whose own words match the question (knowledge.factindex),
     best first: they lead among the facts of the aspect, and stand in for them where
@@ -1015,7 +1022,7 @@ def answer_about(
         return DirectAnswer(question, lang, ref, None, (), card.title, (), (), rec_line,
                             sections=sections, from_search=from_search)
     writer = _Writer(catalog, platform, ref, asked, lang, user_zone, now, personal, lexical,
-                     channels, lead, question)
+                     channels, lead, question, shown)
     lines, sites, narrow = writer.write()
     sources = tuple(catalog.sources[s] for s in writer.cited if s in catalog.sources)
     note, note_once = writer.shared_note(sources)
@@ -1317,9 +1324,11 @@ class _Writer(FactLines):
         channels: Sequence[str] = (),
         lead: AspectFact | None = None,
         question: str = "",
+        shown: Sequence[str] = (),
     ) -> None:
         super().__init__(catalog, platform, lang, user_zone, now, personal)
         self.question = question  # its words pick which items of a long list to show
+        self.shown = frozenset(shown)  # asked for more: what the last answer showed
         self.lead = lead  # the fact the question's words match best: it comes first
         self.called = frozenset(channels)  # channels the question calls by name
         card = catalog.issue(ref.platform, ref.role, ref.issue)
@@ -1467,7 +1476,8 @@ class _Writer(FactLines):
             warned = [f for f in others if self.unlisted and Aspect.safety in f.aspects
                       and Aspect.safety not in lead.aspects][:1]
             out = [*warned, lead, *(f for f in others if f not in warned)]
-        return out
+        fresh = [f for f in out if f.path not in self.shown]
+        return fresh or out
 
     def rank(self, fact: AspectFact) -> tuple[int | float, ...]:
         """The site's own facts first; asked for a number the platform does not list,

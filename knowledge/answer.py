@@ -1481,7 +1481,8 @@ class _Writer(FactLines):
 
     def rank(self, fact: AspectFact) -> tuple[int | float, ...]:
         """The site's own facts first; asked for a number the platform does not list,
-        its warnings next; then those whose own words the question uses;
+        its warnings next; then those of the one channel the question names; then
+        those whose own words the question uses;
         then those about two of the things asked ("虾皮被骗了要准备啥资料": what a scam
         report needs); then by place for the aspect; then channel order;
         then by kind (figures before notes, or the channel itself first when the channel
@@ -1523,8 +1524,12 @@ class _Writer(FactLines):
         # two channels named ("A跟B有啥区别"): what each is comes first
         compared = 0 if len(self.called) > 1 and fact.kind == "channel" else 1
         better = 0.0 if _field(fact) in _JOINED else -self.lexical.get(fact.path, 0.0)
-        return (site_rank, warned, lexical, both, on, compared, order.index(place), channel,
-                kind, general, better)
+        # one channel named ("TK上的东西怎么联络卖家"): its own facts first, though the
+        # card recommends it (a channel it recommends is not narrowed to, above), so the
+        # platform's way in never answers under the channel's headline
+        named = 0 if len(self.called) == 1 and fact.channel in self.called else 1
+        return (site_rank, warned, named, lexical, both, on, compared, order.index(place),
+                channel, kind, general, better)
 
     # --- writing -----------------------------------------------------------------------
 

@@ -463,6 +463,24 @@ def test_the_channel_the_words_match_best_leads_not_the_one_listed_before_it(
     assert "Discuss" in first, first
 
 
+@pytest.mark.parametrize("question", [
+    "TK上買的東西怎麼聯絡賣家",
+    "how do i contact the seller on tiktok shop",
+    "tiktok买的东西怎么联系卖家",
+])
+def test_the_channel_named_answers_under_its_own_headline(
+    catalog: Catalog, index: SearchIndex, question: str,
+) -> None:
+    # the card recommends asking the seller first, so the seller chat is not narrowed to;
+    # the platform's own way in ("Help → Get Help → Contact us") used to lead under the
+    # headline "Message the seller"
+    answer = ask(catalog, index, question)
+    channel = catalog.platform("tiktok").channels[0]
+    assert channel.id == "seller_chat"
+    assert answer.facts and answer.facts[0].startswith("channels.0"), answer.facts
+    assert channel.name.get(answer.lang) in answer.headline
+
+
 @pytest.mark.parametrize(("question", "platform", "said"), [
     # no platform named, but the words tell one platform's fact clearly
     ("delivered to me in manila yesterday but order received and return/refund are both "

@@ -44,6 +44,7 @@ from zoneinfo import ZoneInfo
 from knowledge.aspects import HOW_LONG, POINTERS_EN, POINTERS_HAN, AskedAspects
 from knowledge.card import FactLines, Line, Span, build_card
 from knowledge.catalog import GENERAL_ISSUE, AspectFact, CardRef, Catalog, platform_facts
+from knowledge.contrast import without_set_aside
 from knowledge.conversation import Conversation
 from knowledge.factindex import FactMatch, said_by, terms
 from knowledge.followup import max_rounds, playbook, response_window, round_after
@@ -264,6 +265,8 @@ def direct_answer(
     `context` is what the conversation was last about (knowledge.conversation).
     """
     question = index.speller.correct(question)  # (every reader below gets it spelt right)
+    # "tmall's own service, not the shop's": the shop's words are no words of the question
+    question = without_set_aside(question)
     asked = index.aspects.detect(question)
     message = question
     # "还有呢", "anything else?": more of the last answer (not "还有别的号码吗", which asks

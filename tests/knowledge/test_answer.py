@@ -481,6 +481,20 @@ def test_the_channel_named_answers_under_its_own_headline(
     assert channel.name.get(answer.lang) in answer.headline
 
 
+@pytest.mark.parametrize("question", [
+    "天猫官方客服怎么找 不是店铺客服",
+    "how do I reach Tmall's own customer service, not the shop's?",
+])
+def test_the_shop_set_aside_does_not_answer_for_the_platform(
+    catalog: Catalog, index: SearchIndex, question: str,
+) -> None:
+    # the shop's words matched its channel: its entry (or a note of it) came first
+    answer = ask(catalog, index, question)
+    shop = catalog.platform("tmall").channels[0]
+    assert shop.id == "merchant"
+    assert answer.facts and not answer.facts[0].startswith("channels.0"), answer.facts
+
+
 @pytest.mark.parametrize(("question", "platform", "said"), [
     # no platform named, but the words tell one platform's fact clearly
     ("delivered to me in manila yesterday but order received and return/refund are both "

@@ -126,7 +126,10 @@ _PLACES: dict[Aspect, tuple[str, ...]] = {
         _CHANNEL_FIRST,
     ),
     Aspect.languages: ("site", "channel", "issue", "platform"),
-    Aspect.entry: ("issue", "platform", "channel", "site"),
+    # the way in to a matter: its own path, then its channels' steps, then the platform's
+    # front door (which says nothing of the matter; the general card's is _WAY_IN below)
+    # (blind dev +2, held out +5 against the front door before the channels)
+    Aspect.entry: ("issue", "channel", "platform", "site"),
     Aspect.holiday: ("platform", "channel", "issue", "site"),
 }
 _ISSUE_FIRST = ("issue", "channel", "site", "platform")

@@ -495,6 +495,20 @@ def test_the_shop_set_aside_does_not_answer_for_the_platform(
     assert answer.facts and not answer.facts[0].startswith("channels.0"), answer.facts
 
 
+@pytest.mark.parametrize("question", [
+    "亚马逊卖家账号被封了 在哪申诉",
+    "temu退款进度在哪看",
+])
+def test_the_way_in_to_a_matter_is_its_channels_before_the_platforms_front_door(
+    catalog: Catalog, index: SearchIndex, question: str,
+) -> None:
+    # "where do I appeal": the appeal's own steps; the platform's general way in ("买家：
+    # 官网或 App →「联系我们」。卖家：…") said nothing about the matter and took the room
+    answer = ask(catalog, index, question)
+    assert answer.ref is not None and answer.ref.issue != "general"
+    assert "official_entry" not in answer.facts[:3], answer.facts
+
+
 @pytest.mark.parametrize(("question", "platform", "said"), [
     # no platform named, but the words tell one platform's fact clearly
     ("delivered to me in manila yesterday but order received and return/refund are both "

@@ -748,3 +748,20 @@ def test_an_agent_who_cannot_sort_it_out_asks_to_escalate(detector: AspectDetect
                                                           question: str) -> None:
     # the English of 解决不了, as "didn't fix" is
     assert detector.detect(question).first is Aspect.escalation
+
+
+@pytest.mark.parametrize("question", [
+    "where do I find my case number on amazon seller central",
+    "does walmart support need the purchase order number",
+    "亚马逊订单号码在哪看",
+    "etsy tracking number not updating",
+])
+def test_an_orders_or_a_cases_number_is_no_phone_number(detector: AspectDetector,
+                                                         question: str) -> None:
+    # "case number" read as the phone aspect: the answer listed the hotlines
+    assert Aspect.phone not in detector.detect(question).aspects
+
+
+@pytest.mark.parametrize("question", ["amazon phone number", "亚马逊客服号码", "what's the number"])
+def test_a_number_alone_is_still_the_phone(detector: AspectDetector, question: str) -> None:
+    assert detector.detect(question).first is Aspect.phone

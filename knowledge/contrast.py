@@ -16,7 +16,8 @@ import re
 
 __all__ = ["without_set_aside"]
 
-# the parties of an order or of its service, as people name them
+# the parties of an order or of its service, as people name them (not a place of theirs:
+# "not seller central", 不是卖家后台)
 _PARTY_HAN = r"(?:店家|店铺|商家|卖家|品牌方|平台|官方)"
 _PARTY_EN = r"(?:shop|store|seller|merchant|vendor|brand|platform)"
 
@@ -24,11 +25,12 @@ _PARTY_EN = r"(?:shop|store|seller|merchant|vendor|brand|platform)"
 # end of the clause's words about that party
 _SET_ASIDE_HAN = re.compile(
     rf"(?:而)?(?<!是)(?:不是|不要|不想|不用|不找|别)(?:找|问|联系)?(?:那个|这个|那些)?"
-    rf"{_PARTY_HAN}(?:的)?(?:客服|人工)?(?:的)?(?![^，。！？,.!?\s]*[吗吧么])")
+    rf"{_PARTY_HAN}(?!后台|中心|支持)(?:的)?(?:客服|人工)?(?:的)?(?![^，。！？,.!?\s]*[吗吧么])")
 # "not the shop's", "instead of the seller chat", "rather than a vendor"
 _SET_ASIDE_EN = re.compile(
     rf"\b(?:not|instead\s+of|rather\s+than|other\s+than)\s+(?:(?:the|a|an|my|this|that|their|"
-    rf"its)\s+)?{_PARTY_EN}(?:'s|s'|s)?(?:\s+(?:own\s+)?(?:customer\s+)?"
+    rf"its)\s+)?{_PARTY_EN}(?:'s|s'|s)?(?!\s+(?:central|center|centre|hub|app|portal|"
+    rf"university|dashboard))(?:\s+(?:own\s+)?(?:customer\s+)?"
     rf"(?:service|support|chat|help|team))?\b",
     re.IGNORECASE)
 

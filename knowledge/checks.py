@@ -10,6 +10,7 @@ concerned. `knowledge.wording` puts the worst first.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, replace
 
@@ -22,7 +23,7 @@ from knowledge.scam import ScamAlert, ScamWords
 from knowledge.schema import Lang
 from knowledge.textnorm import has_han
 
-__all__ = ["Checker", "MessageCheck", "around"]
+__all__ = ["Checker", "MessageCheck", "around", "asks_what_it_is"]
 
 PERTINENT = 2.5  # how well a warning must match the message's words to be said in an alert
 
@@ -130,6 +131,32 @@ class Checker:
                     *(w for i, w in enumerate(advice.warnings) if i != first))
         return replace(advice, warnings=warnings, pertinent=True)
 
+
+
+# what a number or link may be asked to be: "is amazon-help.net amazon's support site?",
+# "1-888-280-4331 is amazon's number, right?", "xx.com是亚马逊官网吧"
+_WHAT_IT_IS = re.compile(
+    r"official|site|website|page|domain|url|link|number|hotline|phone|address|support|"
+    r"customer service|官网|官方|网站|网址|链接|号码|电话|热线|客服|網站|網址|鏈接|號碼|電話|熱線",
+    re.IGNORECASE)
+
+
+def asks_what_it_is(text: str, check: MessageCheck) -> bool:
+    """Whether the message asks what one of its numbers or links is: the thing is what
+    "is" or 是 is said of, and what is said of it is an address, a number or a service
+    ("amazon.com is late" asks nothing of amazon.com). Then the check is the answer, and
+    it comes first: a link asked about must never wait below other facts."""
+    plain = unicodedata.normalize("NFKC", text)
+    for item in (*(n.text for n in check.numbers), *(link.text for link in check.links)):
+        at = plain.find(item)
+        if at < 0:
+            continue
+        before, after = plain[:at], plain[at + len(item):]
+        subject = re.search(r"\bis\s+(?:this\s+|that\s+|the\s+)?$", before, re.IGNORECASE) \
+            or re.match(r"\s*(?:is\b|是)", after)
+        if subject and _WHAT_IT_IS.search(after):
+            return True
+    return False
 
 
 def around(text: str, check: MessageCheck, catalog: Catalog) -> str:

@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 
 from knowledge.answer import DirectAnswer, direct_answer, focused
 from knowledge.catalog import CardRef, Catalog
-from knowledge.checks import Checker, MessageCheck, around
+from knowledge.checks import Checker, MessageCheck, around, asks_what_it_is
 from knowledge.conversation import Conversation
 from knowledge.hours import warm_zone_names
 from knowledge.links import OfficialDomains
@@ -159,8 +159,9 @@ class Responder:
         talk = self.smalltalk.classify(text)
         if talk is not None:
             return talk
-        # "你好，…", "…，急！！", "… thanks 🙏": the question as if asked plainly
-        text = self.smalltalk.question_of(text)
+        # "你好，…", "…，急！！", "… thanks 🙏": the question as if asked plainly (what asks
+        # if a thing is genuine is read in the message as written: ", right?" is no aside)
+        written, text = text, self.smalltalk.question_of(text)
         check = self.checker.check(text)
         uncovered = self.names.names_uncovered(text)
         only_uncovered = uncovered is not None and not uncovered.named_covered
@@ -169,14 +170,18 @@ class Responder:
             # the warning after it)
             done = check.scam is not None and self.checker.words.already_done(text)
             if (check.scam is not None and not done) or only_uncovered or \
-                    self.checker.words.asks_if_genuine(text):
+                    self.checker.words.asks_if_genuine(written) or \
+                    asks_what_it_is(text, check):
                 return check
             asked = around(text, check, self.catalog)
             answer = direct_answer(self.catalog, self.index, asked, lang=lang,
                                    user_zone=user_zone, now=now, personal=personal,
                                    suggestions=suggestions, context=context)
-            if answer.ref is None or answer.aspect is None:
+            if answer.ref is None or (answer.aspect is None
+                                      and not self.index.facts.says_more(asked, ())):
                 return check  # only a pasted number or link: the check is the answer
+            # (a question about nothing in particular around it, "my order from amazon.com
+            # is late, what do I do": the card's summary, then the check)
             if answer.aspect is Aspect.safety and not self.index.facts.says_more(
                     asked, self.index.aspects.detect(asked).words):
                 return check  # "amazon-help.net scam?": the check is the answer

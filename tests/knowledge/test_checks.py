@@ -194,6 +194,34 @@ def test_a_pasted_number_or_link_alone_stays_a_check(responder: Responder, messa
     assert isinstance(reply, MessageCheck)
 
 
+@pytest.mark.parametrize(("message", "lang"), [
+    ("is amazon-support-help.com amazon's support site?", "en"),
+    ("amazon-support-help.com is amazon's support site, right?", "en"),  # a tag question
+    ("amazon-support-help.com是亚马逊的官网吧", "zh"),
+    ("1-888-280-4331 is amazon's number, right?", "en"),
+])
+def test_asked_what_a_number_or_link_is_the_check_is_the_answer(
+    responder: Responder, message: str, lang: Lang,
+) -> None:
+    # the look-alike's verdict waited below Amazon's scam card, past what a phone shows
+    reply, text = ask(responder, message, lang)
+    assert isinstance(reply, MessageCheck), reply
+    assert text.splitlines()[1].startswith(("⛔", "☑️")), text
+
+
+@pytest.mark.parametrize("message", [
+    "my order from amazon.com is late, what do i do",
+    "temu.com 退货",
+])
+def test_a_question_of_no_fact_around_a_link_gets_the_card_then_the_check(
+    responder: Responder, message: str,
+) -> None:
+    # it got the link's check alone, as if the address had been pasted with nothing
+    reply, _ = ask(responder, message)
+    assert isinstance(reply, CheckedAnswer), reply
+    assert reply.answer.ref is not None
+
+
 def test_an_uncovered_platforms_question_with_a_number_stays_a_check(
     responder: Responder,
 ) -> None:

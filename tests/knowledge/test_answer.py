@@ -20,7 +20,7 @@ import zhconv
 
 from knowledge import textnorm
 from knowledge.answer import MAX_CHARS, MAX_LINES, DirectAnswer, direct_answer
-from knowledge.catalog import CardRef, Catalog, load_catalog
+from knowledge.catalog import CardRef, Catalog, load_catalog, platform_facts
 from knowledge.reply import Responder
 from knowledge.schema import Aspect, Lang, SourceKind
 from knowledge.search import SearchIndex
@@ -441,6 +441,23 @@ def test_a_fact_labelled_for_one_site_is_that_sites(
     shown = [line.removeprefix("• ") for line in _shown(ask(catalog, index, question, lang=lang))]
     assert any(line.startswith(own) for line in shown[:2]), shown
     assert not any(line.startswith(other) for line in shown), shown
+
+
+@pytest.mark.parametrize("question", ["虾皮新加坡 客服 周末有人吗",
+                                      "shopee singapore support open on weekends?"])
+def test_a_note_of_one_sites_lines_is_no_answer_for_another_site(
+    catalog: Catalog, index: SearchIndex, question: str,
+) -> None:
+    # "马来西亚这些反诈热线，页面只写了时段…" answered a Singapore hours question: the
+    # note is the Malaysian scam lines' and now says so in its first word, as the files'
+    # convention wants (`catalog.platform_facts`)
+    answer = ask(catalog, index, question)
+    assert answer.ref is not None and answer.ref.site == "sg"
+    text = answer.plain_text()
+    assert "马来西亚这些" not in text and "Malaysian scam lines" not in text, text
+    platform = catalog.platform("shopee")
+    facts = {f.path: f for f in platform_facts(platform)}
+    assert all(facts[p].site in (None, "sg") for p in answer.facts), answer.facts
 
 
 @pytest.mark.parametrize(("question", "said"), [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -517,9 +518,12 @@ def _platform_facts(platform: Platform) -> Iterator[AspectFact]:
             for i, step in enumerate(getattr(channel, field_name)):
                 yield _fact(pid, f"{base}.{field_name}.{i}", step, (Aspect.entry,), csrc, **where)
         for i, phone in enumerate(channel.phones):
+            # a line whose note states its hours ("NSRC, 8:00 AM to 8:00 PM") answers
+            # "几点能打" too: those hours are nowhere else in the files
+            timed = phone.note is not None and _STATES_HOURS.search(phone.note.en) is not None
             yield AspectFact(pid, f"{base}.phones.{i}", "phone", phone,
-                             frozenset({Aspect.phone}), tuple(phone.sources or csrc),
-                             site=phone.site, **where)
+                             frozenset({Aspect.phone, *((Aspect.hours,) if timed else ())}),
+                             tuple(phone.sources or csrc), site=phone.site, **where)
         for i, hours in enumerate(channel.hours):
             yield AspectFact(pid, f"{base}.hours.{i}", "hours", hours, frozenset({Aspect.hours}),
                              tuple(hours.schedule.sources or hours.sources or csrc),
@@ -556,6 +560,13 @@ def _platform_facts(platform: Platform) -> Iterator[AspectFact]:
             yield _fact(pid, f"followups.{fi}.steps.{i}", step, (Aspect.followup,),
                         followup.sources, roles=tuple(followup.roles))
 
+
+# a span of the day in a note's English: "8:00 AM to 8:00 PM", "09:00–18:00" (a time with a
+# colon or AM/PM on at least one side, so that no number range reads as hours)
+_TIME = r"\d{1,2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?"
+_STATES_HOURS = re.compile(
+    rf"\b(?=[^a-z]*?(?::\d{{2}}|[AaPp]\.?[Mm]))\d{{1,2}}(?::\d{{2}})?\s*(?:[AaPp]\.?[Mm]\.?)?"
+    rf"\s*(?:to|–|-|until)\s*{_TIME}")
 
 # issue fields and what a fact in them answers (tips say for themselves)
 _ISSUE_FIELDS: tuple[tuple[str, tuple[Aspect, ...]], ...] = (

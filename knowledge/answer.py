@@ -1634,6 +1634,11 @@ class _Writer(FactLines):
         dropped: list[str] = []
         for block_sites, block in blocks:
             size = sum(size_of(line) for line in block)
+            if lines and used + size > LINE_BUDGET and len(lines) < capacity:
+                # a site's numbers on one line: the first of them that fit, rather than
+                # none ("997 (NSRC, 8:00 AM to 8:00 PM) / …" after a short note)
+                block = _first_items(block, LINE_BUDGET - used)
+                size = sum(size_of(line) for line in block)
             if len(lines) + len(block) > capacity or (lines and used + size > LINE_BUDGET):
                 dropped += [s for s in block_sites if s not in dropped]
                 continue
@@ -1777,7 +1782,7 @@ class _Writer(FactLines):
             spans: list[Span] = list(lines[0].spans)
             for extra in lines[1:]:
                 rest = extra.spans[1:] if site else extra.spans
-                spans += [Span(" / "), *rest]
+                spans += [Span(_ITEM_SEP), *rest]
             spans = self.one_note(spans)  # one strength note for the site's numbers
             out.append(_Block(None, [site] if site else [], [Line(tuple(spans), indent=1)]))
         return out
@@ -1926,6 +1931,24 @@ def _field(fact: AspectFact) -> str:
     """The list a fact sits in: "prepare" for roles.1.issues.0.prepare.2."""
     parts = fact.path.split(".")
     return parts[-2] if len(parts) >= 2 else ""
+
+
+_ITEM_SEP = " / "  # between a site's numbers on their one line (`_Writer.word_phones`)
+
+
+def _first_items(block: list[Line], room: int) -> list[Line]:
+    """A one-line block of items joined by " / ", cut after the last whole item that
+    fits in `room` (with " / …" to say more follow); as it is where none fits or it is
+    no such block."""
+    if len(block) != 1:
+        return block
+    spans = block[0].spans
+    cuts = [i for i, span in enumerate(spans) if span.text == _ITEM_SEP]
+    for cut in reversed(cuts):
+        kept = (*spans[:cut], Span(_ITEM_SEP + "…"))
+        if sum(len(span.text) for span in kept) <= room:
+            return [Line(kept, block[0].indent)]
+    return block
 
 
 def _capped(line: Line, notes: Iterable[str] = (), question: str = "") -> Line:

@@ -460,9 +460,10 @@ def test_a_note_of_one_sites_lines_is_no_answer_for_another_site(
     assert all(facts[p].site in (None, "sg") for p in answer.facts), answer.facts
 
 
-# (in English the four lines' notes are too long to follow the note within the answer's
-# room: the block is left out whole — recorded in bench/README as left to do)
-@pytest.mark.parametrize("question", ["马来西亚 997 反诈热线几点能打", "shopee 997 几点开"])
+@pytest.mark.parametrize("question", ["马来西亚 997 反诈热线几点能打", "shopee 997 几点开",
+                                      # (the four lines' English notes did not fit after
+                                      # the note: the first of them that fit are shown)
+                                      "what time does malaysia's 997 scam line open"])
 def test_a_lines_hours_stated_in_its_note_answer_when_it_is_open(
     catalog: Catalog, index: SearchIndex, question: str,
 ) -> None:
@@ -471,7 +472,7 @@ def test_a_lines_hours_stated_in_its_note_answer_when_it_is_open(
     answer = ask(catalog, index, question)
     assert answer.aspect is Aspect.hours
     head = answer.plain_text()[:FIRST_CHARS]
-    assert "8:00 AM to 8:00 PM" in head, head
+    assert re.search(r"8:00 ?AM to 8:00 ?PM", head), head
 
 
 @pytest.mark.parametrize(("question", "said"), [

@@ -131,6 +131,9 @@ _PLACES: dict[Aspect, tuple[str, ...]] = {
     # (blind dev +2, held out +5 against the front door before the channels)
     Aspect.entry: ("issue", "channel", "platform", "site"),
     Aspect.holiday: ("platform", "channel", "issue", "site"),
+    # no reply, what now: the matter's own steps, then the platform's playbook, before a
+    # channel's note that says what follows a case ("Etsy e-mails you when…")
+    Aspect.followup: ("issue", "platform", "channel", "site"),
 }
 _ISSUE_FIRST = ("issue", "channel", "site", "platform")
 # where the way in to the platform's service is asked ("虾皮客服在哪"), the platform's

@@ -470,3 +470,19 @@ def test_another_number_asked_is_no_request_for_more_of_the_same(responder: Resp
     # 还有别的号码吗 asks for another number: the numbers again, not the notes left over
     after = answer(talk(responder, "亚马逊中国大陆的客服热线是几号", "打不通 还有别的号码吗"))
     assert after.aspect is Aspect.phone and "400-820-8686" in after.plain_text()[:300]
+
+
+@pytest.mark.parametrize(("messages", "platform"), [
+    (("etsy 怎么联系卖家", "卖家不回呢"), "etsy"),
+    (("how do I message an etsy seller", "they're not answering"), "etsy"),
+])
+def test_no_reply_on_the_general_card_gets_the_platforms_playbook_first(
+    responder: Responder, catalog: Catalog, messages: tuple[str, ...], platform: str,
+) -> None:
+    # a channel's note tagged follow-up ("Etsy emails you when the refund is confirmed")
+    # led; what to do when the other side is silent is the platform's playbook
+    said = answer(talk(responder, *messages))
+    assert said.aspect is Aspect.followup and said.facts
+    facts = {f.path: f for f in platform_facts(catalog.platform(platform))}
+    first = facts[said.facts[0]]
+    assert first.channel is None, said.facts

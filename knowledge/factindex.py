@@ -76,7 +76,8 @@ TELLING_IDF = 3.2
 STOP_BIGRAMS = frozenset(
     """没有 有没 什么 怎么 怎样 多少 可以 是不 不是 一个 如果 的话 还是 这个 那个 我的 你们 他们
     是否 能否 能不 不能 会不 不会 要不 是什 请问 为什 么办 怎办 一下 哪里 哪个 吗的
-    那边 这边 每次 一点 好久 换成 改成 换到 改到 改问 换问 也一 作为""".split()  # noqa: SIM905
+    那边 这边 每次 一点 好久 换成 改成 换到 改到 改问 换问 也一 作为
+    不太 比较 非常 特别 有点 但是 可是 因为 所以 然后 就是 而且""".split()  # noqa: SIM905
 )
 # sentence-final particles: a pair with one ("边呢", "话吗") is no word a fact has
 _PARTICLES = frozenset("呢吗吧啊呀嘛哦么")

@@ -486,3 +486,10 @@ def test_no_reply_on_the_general_card_gets_the_platforms_playbook_first(
     facts = {f.path: f for f in platform_facts(catalog.platform(platform))}
     first = facts[said.facts[0]]
     assert first.channel is None, said.facts
+
+
+def test_a_function_word_pair_says_nothing_of_which_fact(responder: Responder) -> None:
+    # "不太敢打" shared 不太 with the e-mail channel's "不太紧急的事务": asked whether a
+    # number found online can be trusted, the answer was about e-mail
+    said = answer(talk(responder, "中国亚马逊的客服热线", "这号码靠谱吗，网上搜的不太敢打"))
+    assert said.aspect is Aspect.safety, said.headline

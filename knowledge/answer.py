@@ -1250,6 +1250,10 @@ def _facts_of(platform: Platform) -> list[AspectFact]:
     return facts
 
 
+# what a channel states of itself: its number, hours, reply time, or what it is
+_CHANNEL_FIGURES = frozenset({"phone", "hours", "response", "channel"})
+
+
 def focused(catalog: Catalog, answer: DirectAnswer) -> CardRef | None:
     """The target a follow-up inherits: the answer's, narrowed to the issue of the fact
     that led it where the answer was on the role's general card ("my listing got taken
@@ -1262,6 +1266,12 @@ def focused(catalog: Catalog, answer: DirectAnswer) -> CardRef | None:
     led = answer.facts[:FOCUS_LINES]
     shown = sorted((f for f in _facts_of(platform) if f.path in led),
                    key=lambda f: led.index(f.path))
+    if shown and shown[0].kind in _CHANNEL_FIGURES:
+        # a channel's figure led ("邮件反馈 · 回复时间 24–72 小时"): the answer was about
+        # that channel, and a matter's tip said after it ("广告设置这类普通咨询通常走邮件")
+        # is no matter of the conversation (a step does not say so: "which category"
+        # answered with the case form's step, then the listing card's path)
+        return ref
     issues = [f.issue for f in shown if f.issue is not None and _for_role(f, ref.role)
               and catalog.issue(ref.platform, ref.role, f.issue) is not None]
     return replace(ref, issue=issues[0]) if issues else ref

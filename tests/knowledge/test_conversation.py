@@ -493,3 +493,14 @@ def test_a_function_word_pair_says_nothing_of_which_fact(responder: Responder) -
     # number found online can be trusted, the answer was about e-mail
     said = answer(talk(responder, "中国亚马逊的客服热线", "这号码靠谱吗，网上搜的不太敢打"))
     assert said.aspect is Aspect.safety, said.headline
+
+
+def test_a_tip_said_after_a_channels_figure_is_no_matter_of_the_conversation(
+    responder: Responder,
+) -> None:
+    # the e-mail's reply time led, the ads card's tip "广告设置这类普通咨询通常走邮件" came
+    # second: the follow-up was taken to the ads card, and its playbook counted from the
+    # ads support's window
+    said = answer(talk(responder, "亚马逊卖家邮件支持多久回", "超过72小时还没回怎么办"))
+    assert said.ref is not None and said.ref.issue != "ads"
+    assert "广告支持" not in said.plain_text(), said.plain_text()

@@ -765,3 +765,13 @@ def test_an_orders_or_a_cases_number_is_no_phone_number(detector: AspectDetector
 @pytest.mark.parametrize("question", ["amazon phone number", "亚马逊客服号码", "what's the number"])
 def test_a_number_alone_is_still_the_phone(detector: AspectDetector, question: str) -> None:
     assert detector.detect(question).first is Aspect.phone
+
+
+@pytest.mark.parametrize("question", [
+    "etsy message asking me to reply with my address and card info",
+    "someone wants my personal info to release my refund",
+])
+def test_card_or_personal_info_asked_for_is_a_question_of_trust(detector: AspectDetector,
+                                                                question: str) -> None:
+    # "reply with my … card info" read as a question of reply times
+    assert detector.detect(question).first is Aspect.safety

@@ -504,3 +504,16 @@ def test_a_tip_said_after_a_channels_figure_is_no_matter_of_the_conversation(
     said = answer(talk(responder, "亚马逊卖家邮件支持多久回", "超过72小时还没回怎么办"))
     assert said.ref is not None and said.ref.issue != "ads"
     assert "广告支持" not in said.plain_text(), said.plain_text()
+
+
+@pytest.mark.parametrize("messages", [
+    ("沃尔玛 收到退货后多久之内要处理", "过了48小时呢"),
+    ("亚马逊卖家收到绩效通知 多久内要申诉", "过了72小时呢"),
+    ("how long do I have to dispute a walmart customer care refund", "and after 48 hours?"),
+])
+def test_a_time_alone_after_a_limit_asks_what_the_limit_says_once_passed(
+    responder: Responder, messages: tuple[str, str],
+) -> None:
+    # read as a reply waited for 48 hours: the follow-up playbook ("已等约 48 小时")
+    said = answer(talk(responder, *messages))
+    assert said.aspect is Aspect.deadline, said.headline

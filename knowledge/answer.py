@@ -396,6 +396,10 @@ def direct_answer(
             lead, shown = step, context.facts
             asked = replace(asked, aspects=tuple(dict.fromkeys((context.aspect, *asked.aspects))))
     channels = named or _in_focus(catalog, ref, lexical)
+    if not named and asked.medium is not None and context is not None and ref is not None:
+        # "and on the desktop site?", "电脑上呢" after one channel's steps: that channel's
+        # steps on the other medium
+        channels = _steps_shown(catalog, ref, context) or channels
     answer = answer_about(catalog, ref, asked, question=question, lang=lang,
                           user_zone=user_zone, now=now, personal=personal,
                           from_search=from_search, lexical=lexical, channels=channels,
@@ -468,6 +472,21 @@ def _platforms_own(catalog: Catalog, ref: CardRef) -> str | None:
     if not listed or listed[0].kind != ChannelKind.merchant:
         return None
     return next((c.id for c in listed if c.kind != ChannelKind.merchant), None)
+
+
+def _steps_shown(catalog: Catalog, ref: CardRef, context: Conversation) -> tuple[str, ...]:
+    """The channel whose steps the last answer showed first (among its first lines), on
+    the same platform; else ()."""
+    platform = catalog.platform(ref.platform)
+    if platform is None or ref.platform != context.ref.platform:
+        return ()
+    by_path = {f.path: f for f in _facts_of(platform)}
+    for path in context.facts[:FOCUS_LINES]:
+        fact = by_path.get(path)
+        if fact is not None and fact.channel is not None \
+                and _field(fact) in ("steps_web", "steps_app"):
+            return (fact.channel,)
+    return ()
 
 
 def _not_shown(catalog: Catalog, ref: CardRef, aspect: Aspect,

@@ -517,3 +517,24 @@ def test_a_time_alone_after_a_limit_asks_what_the_limit_says_once_passed(
     # read as a reply waited for 48 hours: the follow-up playbook ("已等约 48 小时")
     said = answer(talk(responder, *messages))
     assert said.aspect is Aspect.deadline, said.headline
+
+
+@pytest.mark.parametrize(("messages", "channel"), [
+    (("tmall app, how do i message the seller about my order", "and on the desktop site?"),
+     "merchant"),
+    (("how do i message an etsy seller in the app", "and on the website?"), None),
+])
+def test_the_other_medium_asked_keeps_the_channel_whose_steps_were_shown(
+    responder: Responder, catalog: Catalog, messages: tuple[str, str], channel: str | None,
+) -> None:
+    # "and on the desktop site?" after the shop's app steps got Tmall's own service's web
+    # steps: the channel shown is what is asked about, on the other medium
+    first = answer(talk(responder, messages[0]))
+    said = answer(talk(responder, *messages))
+    platform = catalog.platform(said.ref.platform if said.ref else "")
+    assert platform is not None
+    facts = {f.path: f for f in platform_facts(platform)}
+    shown = next(facts[p].channel for p in first.facts if facts[p].channel is not None)
+    assert channel is None or shown == channel
+    lead = facts[said.facts[0]]
+    assert lead.channel == shown and lead.path.split(".")[2] == "steps_web", said.facts

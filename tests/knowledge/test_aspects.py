@@ -775,3 +775,12 @@ def test_card_or_personal_info_asked_for_is_a_question_of_trust(detector: Aspect
                                                                 question: str) -> None:
     # "reply with my … card info" read as a question of reply times
     assert detector.detect(question).first is Aspect.safety
+
+
+@pytest.mark.parametrize("question", ["is that available everywhere?",
+                                      "does the call-back work on every site?"])
+def test_where_a_channel_is_offered_is_who_may_use_it(detector: AspectDetector,
+                                                      question: str) -> None:
+    # "available everywhere?" after the call-back asks where it is offered ("only in some
+    # regions"); it was read as nothing and then as the hours
+    assert detector.detect(question).first is Aspect.eligibility

@@ -249,10 +249,14 @@ def _pressed(compact: str, hit: _Hit) -> bool:
 
 # "open" (or "close") before an object opens something: "open another case", "close my
 # account" — no opening hours
-_OPENING = frozenset({"open", "close"})
-_OBJECT = frozenset({"a", "an", "another", "the", "new", "my", "our", "one", "up", "it",
-                     "this", "that", "second", "fresh", "dispute", "case", "ticket",
-                     "account", "shop", "store"})
+# (stems, as the tokens carry them: "close" and "closed" are "clos", "case" is "cas")
+_OPENING = frozenset(textnorm.stem(w) for w in ("open", "close"))
+# things that open and close that are no service: a window of time, a case
+_CLOSES = frozenset(textnorm.stem(w) for w in ("window", "case", "ticket", "dispute", "period",
+                                                "guarantee", "deadline", "claim"))
+_OBJECT = frozenset(textnorm.stem(w) for w in (
+    "a", "an", "another", "the", "new", "my", "our", "one", "up", "it", "this", "that",
+    "second", "fresh", "dispute", "case", "ticket", "account", "shop", "store"))
 
 
 def _opens_something(analyzed: Analyzed, hit: _Hit) -> bool:
@@ -262,7 +266,11 @@ def _opens_something(analyzed: Analyzed, hit: _Hit) -> bool:
     tokens = analyzed.tokens
     for i, token in enumerate(tokens):
         if token.start == hit.start and token.end == hit.end and token.stem in _OPENING:
-            return i + 1 < len(tokens) and tokens[i + 1].stem in _OBJECT
+            if i + 1 < len(tokens) and tokens[i + 1].stem in _OBJECT:
+                return True
+            # what was open or closed, just before: "the return window already closed",
+            # "my case was closed" (a window of time, not opening hours)
+            return any(t.stem in _CLOSES for t in tokens[max(0, i - 3):i])
     return False
 
 

@@ -784,3 +784,16 @@ def test_where_a_channel_is_offered_is_who_may_use_it(detector: AspectDetector,
     # "available everywhere?" after the call-back asks where it is offered ("only in some
     # regions"); it was read as nothing and then as the hours
     assert detector.detect(question).first is Aspect.eligibility
+
+
+@pytest.mark.parametrize(("question", "hours"), [
+    ("tiktok shop return window already closed but the item broke", False),
+    ("my case was closed without a fix", False),
+    ("should i close the case and open a new one", False),  # "close" matched no stem
+    ("what time does amazon chat close", True),
+    ("is amazon seller support closed on sunday", True),
+])
+def test_a_window_or_case_that_closes_is_no_question_of_hours(
+    detector: AspectDetector, question: str, hours: bool,
+) -> None:
+    assert (Aspect.hours in detector.detect(question).aspects) is hours

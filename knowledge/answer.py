@@ -1104,6 +1104,13 @@ def _target(
         # to the case" after an FBA shipment problem) stays on the conversation's issue;
         # how to reach support itself ("客服怎么联系") is the general card's
         return replace(best, issue=context.ref.issue), False
+    if best is not None and context is not None and role_differs \
+            and result.role == context.ref.role:
+        # a follow-up that names no side stays on the conversation's ("and if i miss the
+        # 48 hours?" after the sellers' help requests: the buyers' card matched its words)
+        best = next((m.ref for m in result.matches if m.ref.role == result.role
+                     and m.ref.platform == best.platform), None)
+        role_differs = False
     if best is not None and result.confident and not (role_differs and aspect is not None):
         return best, True
     tie = _general_tie(result)

@@ -538,3 +538,13 @@ def test_the_other_medium_asked_keeps_the_channel_whose_steps_were_shown(
     assert channel is None or shown == channel
     lead = facts[said.facts[0]]
     assert lead.channel == shown and lead.path.split(".")[2] == "steps_web", said.facts
+
+
+def test_a_follow_up_naming_no_side_stays_on_the_conversations_side(
+    responder: Responder,
+) -> None:
+    # the buyers' order-problem card matched "miss the 48 hours" best: a seller's
+    # conversation was answered with the shoppers' phone facts
+    said = answer(talk(responder, "etsy, where do help requests show up for sellers",
+                       "and if i miss the 48 hours?"))
+    assert said.ref is not None and said.ref.role == "seller", said.headline

@@ -293,7 +293,8 @@ def direct_answer(
                 (*context.aspects, *asked.aspects))))
     elif (context is not None and context.aspect is Aspect.deadline
           and asked.first is Aspect.followup and asked.elapsed is not None
-          and not index.facts.says_more(_A_TIME.sub(" ", question), asked.words)):
+          and not index.facts.says_more(_A_TIME.sub(" ", to_simplified(question)),
+                                        asked.words)):
         # a time and nothing more after a limit answered ("过了48小时呢", "and after 45
         # days?"): what the limit's rule says once it has passed, not what to do about a
         # reply waited for

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from knowledge.textnorm import to_simplified
+
 __all__ = ["without_set_aside"]
 
 # the parties of an order or of its service, as people name them (not a place of theirs:
@@ -36,6 +38,9 @@ _SET_ASIDE_EN = re.compile(
 
 
 def without_set_aside(text: str) -> str:
-    """`text` without the words that name a party it sets aside; else as it is."""
-    out = _SET_ASIDE_HAN.sub(" ", text)
-    return _SET_ASIDE_EN.sub(" ", out)
+    """`text` without the words that name a party it sets aside; else as it is (read in
+    simplified characters: 不是店鋪客服 sets the shop aside as 不是店铺客服 does)."""
+    simplified = to_simplified(text)
+    if _SET_ASIDE_HAN.search(simplified):
+        text = _SET_ASIDE_HAN.sub(" ", simplified)
+    return _SET_ASIDE_EN.sub(" ", text)

@@ -12,6 +12,7 @@ from knowledge.contrast import without_set_aside
     ("I want tiktok itself, instead of the seller chat", "seller"),
     ("天猫官方客服怎么找 不是店铺客服", "店铺"),
     ("想找天猫 而不是找商家", "商家"),
+    ("天貓官方客服怎麼找 不是店鋪客服", "店"),  # traditional characters
 ])
 def test_a_party_set_aside_is_dropped(question: str, gone: str) -> None:
     assert gone not in without_set_aside(question)

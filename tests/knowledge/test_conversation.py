@@ -508,6 +508,7 @@ def test_a_tip_said_after_a_channels_figure_is_no_matter_of_the_conversation(
 
 @pytest.mark.parametrize("messages", [
     ("沃尔玛 收到退货后多久之内要处理", "过了48小时呢"),
+    ("沃爾瑪 收到退貨後多久之內要處理", "過了48小時呢"),  # traditional characters
     ("亚马逊卖家收到绩效通知 多久内要申诉", "过了72小时呢"),
     ("how long do I have to dispute a walmart customer care refund", "and after 48 hours?"),
 ])

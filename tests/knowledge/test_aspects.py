@@ -797,3 +797,11 @@ def test_a_window_or_case_that_closes_is_no_question_of_hours(
     detector: AspectDetector, question: str, hours: bool,
 ) -> None:
     assert (Aspect.hours in detector.detect(question).aspects) is hours
+
+
+@pytest.mark.parametrize("question", ["PH shopee emails, which domain is the real one",
+                                      "two amazon sites, which one is real?"])
+def test_which_one_is_real_is_a_question_of_trust(detector: AspectDetector,
+                                                  question: str) -> None:
+    # read as the e-mail channel: "emails" was the only aspect word
+    assert detector.detect(question).first is Aspect.safety

@@ -222,6 +222,21 @@ def test_a_question_of_no_fact_around_a_link_gets_the_card_then_the_check(
     assert reply.answer.ref is not None
 
 
+@pytest.mark.parametrize(("message", "lang"), [
+    ("有人打电话问我要天猫账号的密码 说是帮我处理售后", "zh"),
+    ("有人问我要天猫账号的密码 说是帮我处理售后", "zh"),
+    ("someone asked me for my shopee OTP to fix my refund", "en"),
+])
+def test_someone_asking_for_a_password_or_code_gets_the_warning_first(
+    responder: Responder, message: str, lang: Lang,
+) -> None:
+    # "有人打电话问我要…密码" named no call the scam words knew ("打电话说" only): the
+    # answer was how to ask Tmall to step in, and no warning
+    reply, text = ask(responder, message, lang)
+    assert isinstance(reply, MessageCheck) and reply.scam is not None, reply
+    assert text.startswith("⛔"), text
+
+
 def test_an_uncovered_platforms_question_with_a_number_stays_a_check(
     responder: Responder,
 ) -> None:

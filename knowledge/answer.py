@@ -41,7 +41,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from knowledge.aspects import HOW_LONG, POINTERS_EN, POINTERS_HAN, AskedAspects
+from knowledge.aspects import HOW_LONG, POINTERS_EN, POINTERS_HAN, AskedAspects, without_durations
 from knowledge.card import FactLines, Line, Span, build_card
 from knowledge.catalog import GENERAL_ISSUE, AspectFact, CardRef, Catalog, platform_facts
 from knowledge.contrast import without_set_aside
@@ -293,8 +293,7 @@ def direct_answer(
                 (*context.aspects, *asked.aspects))))
     elif (context is not None and context.aspect is Aspect.deadline
           and asked.first is Aspect.followup and asked.elapsed is not None
-          and not index.facts.says_more(_A_TIME.sub(" ", to_simplified(question)),
-                                        asked.words)):
+          and not index.facts.says_more(without_durations(question), asked.words)):
         # a time and nothing more after a limit answered ("过了48小时呢", "and after 45
         # days?"): what the limit's rule says once it has passed, not what to do about a
         # reply waited for
@@ -429,10 +428,6 @@ def direct_answer(
                    platform_guessed=context is None and result.platform is None)
 
 
-# a length of time as a question says it ("48小时", "3 days", "两周"): no word of its own
-_A_TIME = re.compile(r"(?:\d+|[一二两三四五六七八九十半几]+)\s*(?:个)?\s*"
-                     r"(?:小时|天|周|星期|个月|月|分钟|h\b|hrs?\b|hours?\b|days?\b|weeks?\b|"
-                     r"months?\b|mins?\b|minutes?\b)", re.IGNORECASE)
 # what a fact says comes first: 先 (not 优先 "rather", 事先 "beforehand"), 第一步, 首先;
 # "first", "step one" (not the ordinal: "the first return is free", "first-hand")
 _SAYS_FIRST_HAN = re.compile(r"(?<![优事预原首])先|第一步|首先")

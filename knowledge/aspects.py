@@ -43,7 +43,7 @@ from knowledge.sounds import may_replace
 from knowledge.textnorm import STOPWORDS, Analyzed, analyze, has_han
 
 __all__ = ["HOW_LONG", "POINTERS_EN", "POINTERS_HAN", "AskedAspects", "AspectDetector",
-           "parse_elapsed"]
+           "parse_elapsed", "without_durations"]
 
 _ELAPSED = "elapsed"  # the pseudo-aspect of the `elapsed` words
 _REACH = "reach"  # the pseudo-aspect of the `reach` words
@@ -673,6 +673,11 @@ def _done(text: str) -> bool:
     # "是7天了吗" asks whether it is seven days: a question, not time waited
     return any(cleaned[m.end():m.end() + 1] == "了" and cleaned[m.end() + 1:m.end() + 2] != "吗"
                for m in _DURATION_RE.finditer(cleaned))
+
+
+def without_durations(text: str) -> str:
+    """The text without its lengths of time ("过了48小时呢" → "过了 呢"): what else it says."""
+    return _DURATION_RE.sub(" ", _clean(text))
 
 
 def parse_elapsed(text: str) -> timedelta | None:

@@ -520,7 +520,7 @@ def _platform_facts(platform: Platform) -> Iterator[AspectFact]:
         for i, phone in enumerate(channel.phones):
             # a line whose note states its hours ("NSRC, 8:00 AM to 8:00 PM") answers
             # "几点能打" too: those hours are nowhere else in the files
-            timed = phone.note is not None and _STATES_HOURS.search(phone.note.en) is not None
+            timed = phone.note is not None and _states_hours(phone.note.en)
             yield AspectFact(pid, f"{base}.phones.{i}", "phone", phone,
                              frozenset({Aspect.phone, *((Aspect.hours,) if timed else ())}),
                              tuple(phone.sources or csrc), site=phone.site, **where)
@@ -561,12 +561,17 @@ def _platform_facts(platform: Platform) -> Iterator[AspectFact]:
                         followup.sources, roles=tuple(followup.roles))
 
 
-# a span of the day in a note's English: "8:00 AM to 8:00 PM", "09:00–18:00" (a time with a
-# colon or AM/PM on at least one side, so that no number range reads as hours)
-_TIME = r"\d{1,2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?"
-_STATES_HOURS = re.compile(
-    rf"\b(?=[^a-z]*?(?::\d{{2}}|[AaPp]\.?[Mm]))\d{{1,2}}(?::\d{{2}})?\s*(?:[AaPp]\.?[Mm]\.?)?"
-    rf"\s*(?:to|–|-|until)\s*{_TIME}")
+# a span of the day in a note's English: "8:00 AM to 8:00 PM", "09:00–18:00"
+_CLOCK = r"\d{1,2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?"
+_SPAN = re.compile(rf"\b{_CLOCK}\s*(?:to|–|-|until)\s*{_CLOCK}")
+_CLOCK_MARK = re.compile(r":\d{2}|[AaPp]\.?[Mm]")
+
+
+def _states_hours(text: str) -> bool:
+    """Whether a note states a span of the day (a colon or AM/PM in it, so that no range
+    of numbers, "1-800", reads as hours)."""
+    return any(_CLOCK_MARK.search(m.group()) for m in _SPAN.finditer(text))
+
 
 # issue fields and what a fact in them answers (tips say for themselves)
 _ISSUE_FIELDS: tuple[tuple[str, tuple[Aspect, ...]], ...] = (

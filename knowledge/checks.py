@@ -21,7 +21,7 @@ from knowledge.numbers import NumberVerdict, PhoneBook, PlatformAdvice, platform
 from knowledge.platforms import PlatformNames, SourcedText, safe_path, safety_advice
 from knowledge.scam import ScamAlert, ScamWords
 from knowledge.schema import Lang
-from knowledge.textnorm import has_han
+from knowledge.textnorm import has_han, to_simplified
 
 __all__ = ["Checker", "MessageCheck", "around", "asks_what_it_is"]
 
@@ -137,8 +137,7 @@ class Checker:
 # "1-888-280-4331 is amazon's number, right?", "xx.com是亚马逊官网吧"
 _WHAT_IT_IS = re.compile(
     r"official|site|website|page|domain|url|link|number|hotline|phone|address|support|"
-    r"customer service|官网|官方|网站|网址|链接|号码|电话|热线|客服|網站|網址|鏈接|號碼|電話|熱線",
-    re.IGNORECASE)
+    r"customer service|官网|官方|网站|网址|链接|号码|电话|热线|客服", re.IGNORECASE)
 
 
 def asks_what_it_is(text: str, check: MessageCheck) -> bool:
@@ -154,7 +153,7 @@ def asks_what_it_is(text: str, check: MessageCheck) -> bool:
         before, after = plain[:at], plain[at + len(item):]
         subject = re.search(r"\bis\s+(?:this\s+|that\s+|the\s+)?$", before, re.IGNORECASE) \
             or re.match(r"\s*(?:is\b|是)", after)
-        if subject and _WHAT_IT_IS.search(after):
+        if subject and _WHAT_IT_IS.search(to_simplified(after)):
             return True
     return False
 

@@ -14,13 +14,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from knowledge.catalog import Catalog
+from knowledge.catalog import Catalog, platform_facts
 from knowledge.factindex import FactIndex
 from knowledge.links import LinkKind, LinkVerdict, OfficialDomains
 from knowledge.numbers import NumberVerdict, PhoneBook, PlatformAdvice, platform_advice
 from knowledge.platforms import PlatformNames, SourcedText, safe_path, safety_advice
 from knowledge.scam import ScamAlert, ScamWords
-from knowledge.schema import Lang
+from knowledge.schema import Aspect, Fact, Lang
 from knowledge.textnorm import has_han, to_simplified
 
 __all__ = ["Checker", "MessageCheck", "around", "asks_what_it_is"]
@@ -73,6 +73,15 @@ class Checker:
         self.domains = domains
         self.words = ScamWords(catalog)
         self._facts = facts  # to find the platform's warning the message is about
+        # what each platform says about scams and privacy, wherever in its file: Shopee's
+        # "never asks for your password, PIN or payment" is a warning of its account-safety
+        # issue, not of the platform
+        self._warnings = {
+            platform.id: {fact.path: SourcedText(fact.item.text, fact.sources)
+                          for fact in platform_facts(platform)
+                          if Aspect.safety in fact.aspects and isinstance(fact.item, Fact)
+                          and fact.path != "official_entry"}
+            for platform in catalog.platforms.values()}
 
     def check(self, text: str) -> MessageCheck | None:
         """The check of a message; None when it holds no number, no link, no scam words."""
@@ -118,17 +127,17 @@ class Checker:
                      for p in dict.fromkeys(ids) if p in covered)
 
     def _pertinent(self, advice: PlatformAdvice, text: str) -> PlatformAdvice:
-        """The platform's warnings, the one the message's words match best first."""
-        if self._facts is None or not advice.warnings:
+        """The platform's warnings, the one of its word on scams and privacy the message's
+        words match best first."""
+        warned = self._warnings.get(advice.platform, {})
+        if self._facts is None or not warned:
             return advice
-        paths = {f"warnings.{i}": i for i in range(len(advice.warnings))}
-        matches = [m for m in self._facts.match(text, advice.platform, paths=paths)
+        matches = [m for m in self._facts.match(text, advice.platform, paths=warned)
                    if m.score >= PERTINENT and m.telling]
         if not matches:
             return advice
-        first = paths[matches[0].fact.path]
-        warnings = (advice.warnings[first],
-                    *(w for i, w in enumerate(advice.warnings) if i != first))
+        first = warned[matches[0].fact.path]
+        warnings = (first, *(w for w in advice.warnings if w.text != first.text))
         return replace(advice, warnings=warnings, pertinent=True)
 
 

@@ -408,6 +408,8 @@ class ScamSign(StrEnum):
     code = "code"  # a verification code (OTP, 验证码)
     password = "password"
     frozen = "frozen"  # the account is frozen, suspended, banned (冻结, 封号)
+    prize = "prize"  # a prize won (中奖)
+    personal = "personal"  # personal information to "verify" (核实个人信息)
 
 
 class Words(Model):

@@ -60,6 +60,11 @@ def test_a_scam_sms_gets_the_warning_and_the_safe_way_before_any_verdict(
         ("walmart texted me: your account is suspended, reply with your password",
          ScamSign.frozen),
         ("天猫客服来电说要交保证金才能退款，电话 0571-88157858", ScamSign.pay),
+        # the claims the platforms name besides: a prize won, details to "verify"
+        ("虾皮给我发消息说我抽中了大奖 点链接领取", ScamSign.prize),
+        ("someone called saying I won an amazon gift card draw", ScamSign.prize),
+        ("有人打来说是temu的 要我核实一下个人信息", ScamSign.personal),
+        ("a call from 'walmart' asking me to confirm my card info", ScamSign.password),
     ],
 )
 def test_a_call_or_text_that_asks_for_a_code_pay_or_password_is_a_scam(
@@ -322,6 +327,11 @@ def test_any_mix_of_links_numbers_and_scam_words_gets_a_reply(
      "en", "@shopee.com.my"),
     # a caller asking for a card number: Tmall's own word that its service never asks
     ("有人打电话说是天猫客服，要我报银行卡号", "zh", "不会主动索要身份证号、银行卡号、支付密码"),
+    # warnings of a platform's scam issue, not only of the platform: Shopee on prizes,
+    # Etsy on calls
+    ("虾皮发短信说我中奖了 要我点链接领", "zh", "声称你中奖"),
+    ("someone called me saying they are etsy support and want my card details", "en",
+     "won't make unrequested phone calls"),
 ])
 def test_a_scam_alert_adds_the_platforms_own_warning_about_what_the_message_is(
     responder: Responder, text: str, lang: Lang, warning: str
@@ -335,6 +345,16 @@ def test_a_scam_alert_adds_the_platforms_own_warning_about_what_the_message_is(
     generic = "各平台的指南都提醒" if lang == "zh" else "The platforms' guides warn"
     assert shown.index(warning) < shown.index(generic)
     assert ("安全的做法" if lang == "zh" else "The safe way") in shown
+
+
+@pytest.mark.parametrize("message", [
+    "amazon support said you won't get a refund for this, what now",  # "won't": no prize
+    "收到亚马逊的消息说退款已经处理了 多久到账",  # a message, and nothing a scam asks
+])
+def test_a_message_received_that_asks_nothing_of_a_scam_is_answered(
+        responder: Responder, message: str) -> None:
+    reply, _ = ask(responder, message, "en" if message.isascii() else "zh")
+    assert isinstance(reply, DirectAnswer)
 
 
 def test_a_scam_alert_adds_no_warning_its_words_do_not_match(responder: Responder) -> None:

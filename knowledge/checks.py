@@ -15,12 +15,12 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from knowledge.catalog import Catalog, platform_facts
-from knowledge.factindex import FactIndex
 from knowledge.links import LinkKind, LinkVerdict, OfficialDomains
 from knowledge.numbers import NumberVerdict, PhoneBook, PlatformAdvice, platform_advice
 from knowledge.platforms import PlatformNames, SourcedText, safe_path, safety_advice
 from knowledge.scam import ScamAlert, ScamWords
 from knowledge.schema import Aspect, Fact, Lang
+from knowledge.search import SHOPPER, SearchIndex
 from knowledge.textnorm import has_han, to_simplified
 
 __all__ = ["Checker", "MessageCheck", "around", "asks_what_it_is"]
@@ -66,13 +66,14 @@ class Checker:
     """Numbers, links and scam words in a message; build once per catalog."""
 
     def __init__(self, catalog: Catalog, names: PlatformNames, phones: PhoneBook,
-                 domains: OfficialDomains, facts: FactIndex | None = None) -> None:
+                 domains: OfficialDomains, index: SearchIndex | None = None) -> None:
         self._catalog = catalog
         self._names = names
         self.phones = phones
         self.domains = domains
         self.words = ScamWords(catalog)
-        self._facts = facts  # to find the platform's warning the message is about
+        # to find the platform's warning the message is about, of the asker's side
+        self._index = index
         # what each platform says about scams and privacy, wherever in its file: Shopee's
         # "never asks for your password, PIN or payment" is a warning of its account-safety
         # issue, not of the platform
@@ -130,9 +131,16 @@ class Checker:
         """The platform's warnings, the one of its word on scams and privacy the message's
         words match best first."""
         warned = self._warnings.get(advice.platform, {})
-        if self._facts is None or not warned:
+        if self._index is None or not warned:
             return advice
-        matches = [m for m in self._facts.match(text, advice.platform, paths=warned)
+        # (the side the message names, the shopper's where it names none: a seller's
+        # "no dial-in number for sellers" is no word on a call to someone's grandma)
+        role = self._index.search(text, limit=1).role
+        if role is None and any(r.id == SHOPPER for r in
+                                self._catalog.platforms[advice.platform].roles):
+            role = SHOPPER
+        matches = [m for m in self._index.facts.match(text, advice.platform, role=role,
+                                                      paths=warned)
                    if m.score >= PERTINENT and m.telling]
         if not matches:
             return advice

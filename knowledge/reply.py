@@ -92,8 +92,7 @@ class Responder:
         self.phones = PhoneBook(catalog, self.names)
         self.domains = OfficialDomains(catalog, self.names)
         self.smalltalk = SmallTalkMatcher(catalog, self.names)
-        self.checker = Checker(catalog, self.names, self.phones, self.domains,
-                               self.index.facts)
+        self.checker = Checker(catalog, self.names, self.phones, self.domains, self.index)
 
     def respond(
         self,

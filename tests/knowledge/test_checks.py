@@ -43,7 +43,7 @@ def test_a_scam_sms_gets_the_warning_and_the_safe_way_before_any_verdict(
     assert [v.kind for v in reply.links] == [LinkKind.look_alike]
     assert [n.is_official for n in reply.numbers] == [True]
     lines = text.splitlines()
-    assert lines[0].startswith("⛔") and lines[1].startswith("说账户被冻结或封号——")
+    assert lines[0].startswith("⛔") and lines[1].startswith("说账户被冻结、封号或被盗——")
     safe = next(i for i, line in enumerate(lines) if line.startswith("安全的做法：自己从亚马逊"))
     fake = next(i for i, line in enumerate(lines) if "amazon-cn.help" in line)
     # Amazon's number is listed by a guide only (☑️, issue #19), still below the fake
@@ -65,6 +65,8 @@ def test_a_scam_sms_gets_the_warning_and_the_safe_way_before_any_verdict(
         ("someone called saying I won an amazon gift card draw", ScamSign.prize),
         ("有人打来说是temu的 要我核实一下个人信息", ScamSign.personal),
         ("a call from 'walmart' asking me to confirm my card info", ScamSign.password),
+        ("a man on the phone says he's from amazon and my account was hacked", ScamSign.frozen),
+        ("有人打电话说我的天猫账号被盗了", ScamSign.frozen),
     ],
 )
 def test_a_call_or_text_that_asks_for_a_code_pay_or_password_is_a_scam(
@@ -332,6 +334,11 @@ def test_any_mix_of_links_numbers_and_scam_words_gets_a_reply(
     ("虾皮发短信说我中奖了 要我点链接领", "zh", "声称你中奖"),
     ("someone called me saying they are etsy support and want my card details", "en",
      "won't make unrequested phone calls"),
+    # a shopper's story (no side named) gets a shopper's warning, never a seller's note
+    # that happens to share "call" and "number"
+    ("my grandpa got a call, someone claiming to be amazon said his account was compromised "
+     "and he had to read back a code they texted him. what's the rule?", "en",
+     "Never share your account details, password or verification codes"),
 ])
 def test_a_scam_alert_adds_the_platforms_own_warning_about_what_the_message_is(
     responder: Responder, text: str, lang: Lang, warning: str
@@ -355,6 +362,13 @@ def test_a_message_received_that_asks_nothing_of_a_scam_is_answered(
         responder: Responder, message: str) -> None:
     reply, _ = ask(responder, message, "en" if message.isascii() else "zh")
     assert isinstance(reply, DirectAnswer)
+
+
+def test_a_code_the_scammer_got_already_gets_the_remedy_first(responder: Responder) -> None:
+    reply, text = ask(responder, "a guy claiming to be shopee support got my otp from me, what now",
+                      "en")
+    assert isinstance(reply, CheckedAnswer) and reply.answer.aspect is Aspect.safety
+    assert "Change your account password and ShopeePay PIN" in text.split("\n• ")[1]
 
 
 def test_a_scam_alert_adds_no_warning_its_words_do_not_match(responder: Responder) -> None:

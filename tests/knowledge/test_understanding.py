@@ -11,9 +11,11 @@ import pytest
 
 from knowledge.answer import DirectAnswer
 from knowledge.aspects import parse_elapsed
+from knowledge.checks import MessageCheck
 from knowledge.reply import Responder
 from knowledge.schema import Aspect
 from knowledge.textnorm import has_han
+from knowledge.wording import word_reply
 
 NOW = datetime(2026, 3, 4, 4, 0, tzinfo=UTC)
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -494,12 +496,14 @@ def test_everyday_words_for_damage_or_a_mismatch_find_the_returns_card(
 def test_a_scam_story_that_mentions_a_call_is_about_the_scam_not_the_number(
     responder: Responder,
 ) -> None:
-    # a phone fact matching the story's words a little better is no reason to list numbers
-    reply = answer(responder, "my mom got a call from someone claiming to be amazon, her "
-                              "account was compromised and she was told to read back a code. "
-                              "whats the rule")
-    assert reply.aspect is Aspect.safety
-    assert "400-810-5666" not in reply.plain_text()[:300]
+    # a phone fact matching the story's words a little better is no reason to list numbers;
+    # an account said to be compromised on a call is the scam alert itself
+    question = ("my mom got a call from someone claiming to be amazon, her account was "
+                "compromised and she was told to read back a code. whats the rule")
+    reply = responder.respond(question, lang="en", user_zone=ZONE, now=NOW)
+    assert isinstance(reply, MessageCheck) and reply.scam is not None
+    shown = word_reply(reply, responder.catalog, lang="en", user_zone=ZONE, now=NOW)
+    assert "400-810-5666" not in shown.plain_text()[:300]
 
 
 def test_a_few_characters_in_common_tell_no_aspect(responder: Responder) -> None:

@@ -79,6 +79,11 @@ STOP_BIGRAMS = frozenset(
     那边 这边 每次 一点 好久 换成 改成 换到 改到 改问 换问 也一 作为
     不太 比较 非常 特别 有点 但是 可是 因为 所以 然后 就是 而且""".split()  # noqa: SIM905
 )
+# English words for a thing unnamed ("how do i return something"): a fact that happens to
+# say "something" is no answer to a question that does (a person unnamed is a word of a
+# scam: "someone called me")
+STOP_VAGUE = frozenset(stem(w) for w in """something everything nothing thing
+    things stuff""".split())  # noqa: SIM905
 # sentence-final particles: a pair with one ("边呢", "话吗") is no word a fact has
 _PARTICLES = frozenset("呢吗吧啊呀嘛哦么")
 # characters of asking how (怎么, 咋): a pair with one ("要怎", "该怎", "咋联") is no word a
@@ -133,7 +138,7 @@ def _terms(analyzed: Analyzed, masked: frozenset[int] = frozenset()) -> list[str
         if t.start in masked:
             continue
         out += [w for w in _units(t.stem)
-                if w not in STOP_STEMS and w not in _WEB and len(w) > 1]
+                if w not in STOP_STEMS and w not in STOP_VAGUE and w not in _WEB and len(w) > 1]
     return out
 
 
@@ -552,7 +557,8 @@ def _used_terms(word: str) -> list[str]:
     "cas", and "cas" is "ca", which no fact says)."""
     if has_han(word):
         return terms(word)
-    return [w for w in word.split() if w not in STOP_STEMS and w not in _WEB and len(w) > 1]
+    return [w for w in word.split()
+            if w not in STOP_STEMS and w not in STOP_VAGUE and w not in _WEB and len(w) > 1]
 
 
 def _surfaces(words: Sequence[str]) -> tuple[frozenset[str], tuple[str, ...]]:

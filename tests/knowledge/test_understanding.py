@@ -856,3 +856,13 @@ def test_how_long_before_the_platform_steps_in_is_the_wait(responder: Responder)
     reply = answer(responder, "etsy卖家一直不回 要等多久平台才介入")
     assert reply.aspect is Aspect.response_time
     assert "48 小时" in reply.plain_text().splitlines()[1]
+
+
+def test_a_thing_left_unnamed_matches_no_fact_that_says_something(
+    responder: Responder,
+) -> None:
+    # "something" is no word of the question: Temu's list of scams to report ("a fake
+    # Temu site or app says you won something") is no answer to a return
+    reply = answer(responder, "can i return something i bought on temu")
+    assert reply.ref is not None and reply.ref.key == "temu.buyer.returns"
+    assert "Report it to Temu" not in reply.plain_text()

@@ -41,7 +41,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from knowledge.aspects import HOW_LONG, POINTERS_EN, POINTERS_HAN, AskedAspects, without_durations
+from knowledge.aspects import (
+    HOW_LONG,
+    POINTERS_EN,
+    POINTERS_HAN,
+    AskedAspects,
+    parse_elapsed,
+    without_durations,
+)
 from knowledge.card import FactLines, Line, Span, build_card
 from knowledge.catalog import GENERAL_ISSUE, AspectFact, CardRef, Catalog, platform_facts
 from knowledge.contrast import without_set_aside
@@ -395,6 +402,17 @@ def direct_answer(
         if step is not None:
             lead, shown = step, context.facts
             asked = replace(asked, aspects=tuple(dict.fromkeys((context.aspect, *asked.aspects))))
+    # a limit the question is about: a time said, a reply not given, a deadline answered
+    limited = (parse_elapsed(question) is not None or Aspect.followup in asked.aspects
+               or (context is not None and context.aspect is Aspect.deadline))
+    if ref is not None and (asked.follows or (asked.what_happens and limited)):
+        # "and if I miss it?", "过了退货期还能投诉吗", "超时了会怎样", "不回复顾客会有什么
+        # 后果": what the files say follows once the limit passes, rather than the limit
+        after = _what_follows(catalog, index, question, ref, context)
+        if after is not None:
+            lead = after
+            asked = replace(asked, aspects=tuple(dict.fromkeys((_aspect_of(catalog, after),
+                                                                *asked.aspects))))
     channels = named or _in_focus(catalog, ref, lexical)
     if not named and asked.medium is not None and context is not None and ref is not None:
         # "and on the desktop site?", "电脑上呢" after one channel's steps: that channel's
@@ -491,6 +509,32 @@ def _not_shown(catalog: Catalog, ref: CardRef, aspect: Aspect,
     show."""
     pool = [f for f in _target_facts(catalog, ref) if aspect in f.aspects and f.path not in shown]
     return next(iter(_card_facts(catalog, pool, ref) or pool), None)
+
+
+def _what_follows(catalog: Catalog, index: SearchIndex, question: str, ref: CardRef,
+                  context: Conversation | None) -> AspectFact | None:
+    """The target's fact that says what follows once a limit passes (`Fact.after`): the
+    one about what the last answer showed (its channel or matter), else the card's own,
+    else the one the question's words match; the only one where there is one."""
+    pool = [f for f in _target_facts(catalog, ref)
+            if isinstance(f.item, Fact) and f.item.after]
+    if not pool:
+        return None
+    shown = [f for p in (context.facts if context is not None
+                         and context.ref.platform == ref.platform else ())
+             for f in _target_facts(catalog, context.ref) if f.path == p] if context else []
+    # (nearest first: the channel or matter of the first fact shown)
+    near = [f for s in shown for f in pool
+            if (f.channel is not None and f.channel == s.channel)
+            or (f.issue is not None and f.issue == s.issue)]
+    matches = index.facts.match(question, ref.platform, role=ref.role, site=ref.site,
+                                paths={f.path for f in pool})
+    telling = [m.fact for m in matches if m.telling]
+    mine = _card_facts(catalog, pool, ref)
+    for candidates in (near, telling, mine, [m.fact for m in matches]):
+        if candidates:
+            return candidates[0]
+    return pool[0] if len(pool) == 1 else None
 
 
 def _target_facts(catalog: Catalog, ref: CardRef) -> list[AspectFact]:

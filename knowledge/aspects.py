@@ -56,8 +56,9 @@ _IDENTIFIER = "identifier"
 _CHOOSE = "choose"  # the pseudo-aspect of the `choose` words: which way is best
 _FIRST = "first"  # the pseudo-aspect of the `first` words: what to do first
 _MORE = "more"  # the pseudo-aspect of the `more` words: more of the same
+_FOLLOWS = "follows"  # the pseudo-aspect of the `follows` words: what follows a limit missed
 _CONTEXT = frozenset({_ELAPSED, _REACH, _APP, _WEB, _CONSEQUENCE, _AWAITED, _IDENTIFIER,
-                      _CHOOSE, _FIRST, _MORE})
+                      _CHOOSE, _FIRST, _MORE, _FOLLOWS})
 _CHANNELS = frozenset(a.value for a in CHANNEL_ASPECTS)
 _IDIOM = "idiom"  # the pseudo-aspect of the `idioms`: words that hide an aspect word
 # Chinese words shorter than this match exactly only: the aspect words are short and
@@ -90,6 +91,10 @@ class AskedAspects:
     starts: bool = False
     # asks for more of what was just answered ("还有呢", "anything else I should do?")
     more: bool = False
+    # says a limit is missed ("错过了", "and if I miss it?"): asks what follows
+    follows: bool = False
+    # asks what happens ("会怎样", "what if I'm late"): what follows, where a limit is about
+    what_happens: bool = False
 
     @property
     def first(self) -> Aspect | None:
@@ -328,7 +333,8 @@ class AspectDetector:
         for name, listed in ((_APP, words.app), (_WEB, words.web),
                              (_CONSEQUENCE, words.consequence), (_AWAITED, words.awaited),
                              (_IDENTIFIER, words.identifiers), (_CHOOSE, words.choose),
-                             (_FIRST, words.first), (_MORE, words.more)):
+                             (_FIRST, words.first), (_MORE, words.more),
+                             (_FOLLOWS, words.follows)):
             if listed is not None:
                 self._add(name, listed)
         for surface in self._han:
@@ -455,8 +461,10 @@ class AspectDetector:
             o.start < h.end and h.start < o.end for o in words_read) for h in hits)
         # (the `more` words stay among `words`, read: no words of the question's own)
         more = any(h.group == _MORE for h in hits)
+        follows = any(h.group == _FOLLOWS and not h.weak for h in hits)
+        what_happens = any(h.group == _FOLLOWS and h.weak for h in hits)
         return AskedAspects(aspects, elapsed, words, read_as, reach, medium, weak, identifies,
-                            choosing, starts, more)
+                            choosing, starts, more, follows, what_happens)
 
     def _off_places(self, compact: str, hits: list[_Hit]) -> list[_Hit]:
         """Drop what a place or platform name only looks like: "中国客服" is not "中文

@@ -123,6 +123,9 @@ class Fact(Sourced):
     aspects: list[Aspect] = Field(default_factory=list)
     # whose fact it is where its place does not say (a site's note about sellers only)
     roles: list[Id] = Field(default_factory=list)
+    # says what follows once a limit passes or a step is missed ("or Walmart refunds the
+    # customer automatically"): what "and if I miss it?" asks
+    after: bool = False
 
 
 class SourceKind(StrEnum):
@@ -561,7 +564,9 @@ class AspectsFile(Model):
     ("用啥方式联系最快", "email or call?"): the card's recommendation, and why; `first`
     words ask what to do first ("第一步干嘛", "what do I do first"): the fact that says so;
     `more` words ask for more of what was just answered ("还有呢", "anything else I should
-    do?"): what the last answer did not show.
+    do?"): what the last answer did not show; `follows` words ask what follows once a
+    limit passes or a step is missed ("超时了会怎样", "and if I miss it?"): the fact that
+    says so (`Fact.after`).
     """
 
     order: list[Aspect]
@@ -577,6 +582,7 @@ class AspectsFile(Model):
     choose: AspectWords | None = None
     first: AspectWords | None = None
     more: AspectWords | None = None
+    follows: AspectWords | None = None
     parties: PartyWords | None = None
 
     @model_validator(mode="after")

@@ -549,3 +549,29 @@ def test_a_follow_up_naming_no_side_stays_on_the_conversations_side(
     said = answer(talk(responder, "etsy, where do help requests show up for sellers",
                        "and if i miss the 48 hours?"))
     assert said.ref is not None and said.ref.role == "seller", said.headline
+
+
+@pytest.mark.parametrize(("messages", "said"), [
+    # a limit missed, after the limit was answered: what follows it, not the limit again
+    (("walmart seller: a return just got back to my warehouse, how long to look at it",
+      "and if I miss the deadline?"), "refunds the customer automatically"),
+    (("walmart seller: how do I dispute a Customer Care refund",
+      "what if I'm two days late"), "denied"),
+    (("etsy seller, a buyer opened a help request, how long have i got", "what if i miss it"),
+     "or the buyer can open a case"),
+    # said at once, with the window past
+    (("越南tiktok 退货期过了 还能找谁",), "超过期限后，可以直接联系卖家"),
+    (("马来西亚虾皮的 guarantee 过期了会怎样",), "货款自动放给卖家"),
+])
+def test_what_follows_a_missed_limit_leads(
+        responder: Responder, messages: tuple[str, ...], said: str) -> None:
+    reply = answer(talk(responder, *messages))
+    assert said in reply.plain_text().split("\n• ")[1]
+
+
+def test_what_happens_in_a_process_is_no_missed_limit(responder: Responder) -> None:
+    # "what happens to the refund once I dispute": the refund on hold, not the rule
+    # that a late dispute is denied
+    reply = answer(talk(responder, "沃尔玛提交退货争议以后 顾客的退款会怎样"))
+    assert "72 小时" in reply.plain_text()[:300]
+    assert "会被拒绝" not in reply.plain_text()[:300]

@@ -373,7 +373,9 @@ def direct_answer(
     plain = to_simplified(message)  # (the cues below are written in simplified Chinese)
     described = asked.first is None and _DESCRIBE.search(plain) is not None
     asked, lexical = _asked(catalog, asked, result, context, lexical, beyond, named)
-    asked = _duration_stated(catalog, ref, asked, context)
+    asked, pointed_at = _duration_stated(catalog, ref, asked, context)
+    if pointed_at is not None:
+        lead = pointed_at
     if len(named) == 1 and ref is not None and (described or _CHOICE.search(plain)):
         # "问店家还是问天猫官方", "the shop or Tmall itself": which one, and why, first;
         # "机器人客服能帮我干啥", "what is seller chat for": what it is, first
@@ -552,26 +554,37 @@ def _uncovered_site(catalog: Catalog, ref: CardRef | None, site: str | None) -> 
     return None if any(s.id == site for s in platform.sites) else site
 
 
+_SHOWN_NEAR = 3  # the facts of the last answer a bare "how long" may point back at
+
+
 def _duration_stated(catalog: Catalog, ref: CardRef | None, asked: AskedAspects,
-                     context: Conversation | None) -> AskedAspects:
-    """A bare "how long" after an answer about a deadline, read as a reply time where the
-    files state none for the role: the deadline asked on ("and once I submit it, how
-    long until I have to mail it" on Temu is its 14 days), not "the guides don't say"."""
+                     context: Conversation | None) -> tuple[AskedAspects, AspectFact | None]:
+    """A bare "how long" after an answer about a deadline (or one that showed a deadline),
+    read as a reply time where the files state none for the role: the deadline asked on
+    ("and once I submit it, how long until I have to mail it" on Temu is its 14 days), not
+    "the guides don't say"; and the deadline fact it points back at, if one was shown."""
     platform = catalog.platform(ref.platform) if ref is not None else None
     swap = {Aspect.response_time: Aspect.deadline, Aspect.deadline: Aspect.response_time}
-    if (ref is None or platform is None or asked.first not in swap or context is None
-            or context.aspect != swap[asked.first]):
-        return asked
+    if ref is None or platform is None or asked.first not in swap or context is None:
+        return asked, None
     first, other = asked.first, swap[asked.first]
+    # (after an answer about the other, or one that showed a fact of it: "how soon does it
+    # come" after the late-delivery credit's terms, which say "within 48 hours": that fact)
+    near = context.facts[:_SHOWN_NEAR]
+    pointed = next((f for p in near for f in _target_facts(catalog, context.ref)
+                    if f.path == p and other in f.aspects), None)
+    if context.aspect != other and pointed is None:
+        return asked, None
     # (words that ask a length of time and nothing more: after a deadline answer they
     # may ask that deadline on, "how long until I have to send it")
     if not set(asked.words_of(first)) <= HOW_LONG:
-        return asked  # "how long does temu take to answer": a reply time, stated or not
+        return asked, None  # "how long does temu take to answer": a reply time, stated or not
     stated = {a for f in _facts_of(platform) if _for_role(f, ref.role)
               for a in f.aspects & {first, other}}
     if first in stated or other not in stated:
-        return asked
-    return replace(asked, aspects=(other, *[a for a in asked.aspects if a != other]))
+        return asked, None
+    swapped = replace(asked, aspects=(other, *[a for a in asked.aspects if a != other]))
+    return swapped, (pointed if context.aspect != other else None)
 
 
 def _channel_has(catalog: Catalog, platform_id: str, kinds: Sequence[Aspect],

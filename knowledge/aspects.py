@@ -170,7 +170,7 @@ _CLAIMS_HAN = re.compile(r"说(?:他|她|自己|他们)?是[^，。？！,.?!]{0
 # rest of the question says ("退款多久到账" is the money's time, no reply time)
 HOW_LONG = frozenset({"how long", "多久", "多长时间", "几天", "多少天", "要等", "几个工作日",
                       "工作日", "business days", "working days", "how many days",
-                      "how many hours"})
+                      "how many hours", "how soon", "how quickly", "多快"})
 
 
 # (not 那 or 该 alone: "那邮件怎么联系" is "then", "我该打电话吗" is "should")

@@ -575,3 +575,19 @@ def test_what_happens_in_a_process_is_no_missed_limit(responder: Responder) -> N
     reply = answer(talk(responder, "沃尔玛提交退货争议以后 顾客的退款会怎样"))
     assert "72 小时" in reply.plain_text()[:300]
     assert "会被拒绝" not in reply.plain_text()[:300]
+
+
+def test_how_soon_after_a_fact_with_a_time_limit_asks_that_limit(
+        responder: Responder) -> None:
+    # Temu states no reply time for shoppers; the credit just shown says "within 48 hours"
+    reply = answer(talk(responder, "temu: what counts as a late delivery for the credit",
+                        "how soon does it come"))
+    assert reply.aspect is Aspect.deadline
+    assert "within 48 hours" in reply.plain_text()[:300]
+
+
+def test_how_soon_they_answer_is_never_read_as_a_deadline(responder: Responder) -> None:
+    # no reply time in the files, and no limit asked about: the guides don't say, rather
+    # than Temu's return window
+    reply = answer(talk(responder, "how soon will temu answer me"))
+    assert reply.aspect is Aspect.response_time and not reply.facts

@@ -88,6 +88,12 @@ class Party(NamedTuple):
     addressed: bool  # the asker addresses them (联系卖家), rather than reports on them
 
 
+def _labels(analyzed: Analyzed, end: int | None) -> bool:
+    """Whether a role word that opens the message closes its clause ("etsy seller: …",
+    "亚马逊卖家：…"): the asker saying who asks, as a label."""
+    return end is not None and end in analyzed.breaks
+
+
 class PartyReader:
     """Reads one question's person words (卖家, buyer, shop …) as the asker or the other party."""
 
@@ -166,6 +172,8 @@ class PartyReader:
                if i < at and not _in_name(e, names)]
         if any(_at(own, len(own) - len(p), p) for p in self._self_en):
             return True
+        if not own and _labels(analyzed, end if end is not None else start + 1):
+            return True  # "etsy seller: a buyer opened a case"
         # ("seller here, …" says who asks; "is the seller here?" asks about one)
         clause = max((b for b in analyzed.breaks if b <= start), default=0)
         if any(w in _COPULA for w, s in zip(words, starts, strict=True) if clause <= s < start):

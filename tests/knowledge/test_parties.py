@@ -101,6 +101,10 @@ def index() -> SearchIndex:
     ("first time selling on amazon, where do i get help", "seller"),
     ("we just started selling on walmart, is there a support email", "seller"),
     ("someone selling on tiktok shop scammed me", None),  # another who sells: not the asker
+    # a role word that opens the message as a label: who asks, whoever else is named
+    ("etsy seller: a buyer's case looks valid to me, do i refund?", "seller"),
+    ("shopee buyer - the seller disputed my refund", "buyer"),
+    ("etsy seller ignoring my help request for days", "buyer"),  # no label: the other party
 ])
 def test_who_asks(index: SearchIndex, question: str, asker: str | None) -> None:
     assert index.search(question).role == asker

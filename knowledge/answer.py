@@ -1911,6 +1911,16 @@ class _Writer(FactLines):
         field = _field(run[0])
         if field in ("steps_web", "steps_app"):
             key = "card.steps_web" if field == "steps_web" else "card.steps_app"
+            # a later step the question asks for ("how do I submit it") that the line's cap
+            # would cut: the steps from the one before it, the earlier ones left out
+            asked_for = [i for i, f in enumerate(run) if f.path in self.leading]
+            led = next((i for i, f in enumerate(run) if self.lead is not None
+                        and f.path == self.lead.path),
+                       max(asked_for, key=lambda i: self.lexical[run[i].path], default=0))
+            if led > 1 and len(" → ".join(texts[:led + 1])) > LINE_CAP:
+                # (the one before it for context, where both fit)
+                start = led - 1 if len(" → ".join(texts[led - 1:led + 1])) < LINE_CAP else led
+                texts = ["…", *texts[start:]]
             return Line.of(Span(self.label(key), "bold"), " → ".join(texts), indent=1)
         return Line.of(("；" if self.lang == "zh" else "; ").join(texts), indent=1)
 

@@ -866,3 +866,17 @@ def test_a_thing_left_unnamed_matches_no_fact_that_says_something(
     reply = answer(responder, "can i return something i bought on temu")
     assert reply.ref is not None and reply.ref.key == "temu.buyer.returns"
     assert "Report it to Temu" not in reply.plain_text()
+
+
+@pytest.mark.parametrize(("question", "step"), [
+    ("temu return: where do I follow my refund after submitting",
+     "Follow the refund on the order details page"),
+    ("tiktok shop money back guarantee, where do I drop the item off",
+     "drop it off within 14 days"),
+])
+def test_a_later_step_asked_for_is_shown_though_the_steps_are_long(
+        responder: Responder, question: str, step: str) -> None:
+    # the steps from the one before it, the first ones left out ("…"), rather than the
+    # first steps cut before the one asked
+    line = answer(responder, question).plain_text().splitlines()[1]
+    assert step in line and "… → " in line

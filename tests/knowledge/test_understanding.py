@@ -880,3 +880,12 @@ def test_a_later_step_asked_for_is_shown_though_the_steps_are_long(
     # first steps cut before the one asked
     line = answer(responder, question).plain_text().splitlines()[1]
     assert step in line and "… → " in line
+
+
+def test_a_bot_that_fails_an_unusual_case_gets_the_way_to_a_person(
+        responder: Responder) -> None:
+    # "complicated" is what the files call unusual or tricky: the advice to ask for a
+    # person, not the automated service's opening hours
+    reply = answer(responder, "the amazon chatbot can't handle my complicated situation")
+    assert reply.aspect is not Aspect.hours
+    assert "ask for a person for anything tricky" in reply.plain_text().splitlines()[1]

@@ -151,6 +151,9 @@ _WAY_IN = ("platform", "issue", "channel", "site")
 _DESCRIBED = frozenset({Aspect.email, Aspect.chat, Aspect.callback, Aspect.intervene})
 # a choice between two asked ("问店家还是问天猫官方", "the shop or tmall itself")
 _CHOICE = re.compile(r"还是|哪个|\bor\b|\bvs\.?\b|\bwhich\b", re.IGNORECASE)
+# two things set side by side ("有啥区别", "what's the difference", "vs")
+_COMPARE = re.compile(r"区别|差别|不同|不一样|差异|\bdifferen|\bvs\.?\b|\bversus\b|\bcompared?\b",
+                      re.IGNORECASE)
 # what a thing is or does asked, and nothing else ("机器人客服能帮我干啥", "what is it for")
 _DESCRIBE = re.compile(r"干啥|干嘛|干什么|做什么|做啥|有什么用|有啥用|是什么|是啥|管什么|管啥|"
                        r"负责什么|负责啥|\bwhat(?:'s|\s+is|\s+are|\s+does|\s+do|\s+can)\b",
@@ -1500,6 +1503,13 @@ class _Writer(FactLines):
             if stand_ins:  # the headline says what the answer is about, not what was missed
                 self.titled = _aspect_of(self.catalog, stand_ins[0])
             return stand_ins
+        if len(self.called) > 1 and _COMPARE.search(to_simplified(self.question)):
+            # two channels set side by side ("商家客服和官方客服有啥区别", "the shop vs
+            # Tmall itself"): what each is, and nothing of one alone before it
+            each = [f for f in _facts_of(self.platform) if f.kind == "channel"
+                    and f.channel in self.called and _for_role(f, role)]
+            if len(each) > 1:
+                return each
         if len(self.called) > 1:
             # two channels named ("A跟B有啥区别"): what each is answers it too
             facts += [f for f in _facts_of(self.platform) if f.kind == "channel"

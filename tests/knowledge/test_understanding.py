@@ -889,3 +889,17 @@ def test_a_bot_that_fails_an_unusual_case_gets_the_way_to_a_person(
     reply = answer(responder, "the amazon chatbot can't handle my complicated situation")
     assert reply.aspect is not Aspect.hours
     assert "ask for a person for anything tricky" in reply.plain_text().splitlines()[1]
+
+
+@pytest.mark.parametrize("question", [
+    "天猫的店铺客服跟天猫官方客服有什么不同",
+    "tmall: what's the difference between the shop's customer service and tmall's "
+    "official customer service",
+])
+def test_two_channels_set_side_by_side_are_each_said_first(
+        responder: Responder, question: str) -> None:
+    # what each is, before either one's steps: not the first one's steps alone
+    lines = answer(responder, question).plain_text().splitlines()
+    zh = has_han(question)
+    assert ("商家客服" if zh else "The shop's customer service") in lines[1]
+    assert ("天猫官方客服" if zh else "Tmall official service") in lines[2]

@@ -523,6 +523,9 @@ def _what_follows(catalog: Catalog, index: SearchIndex, question: str, ref: Card
     else the one the question's words match; the only one where there is one."""
     pool = [f for f in _target_facts(catalog, ref)
             if isinstance(f.item, Fact) and f.item.after]
+    if parse_elapsed(question) is not None:
+        # (a time said: a limit passed, not a step done wrong — "两天了还没处理会怎样")
+        pool = [f for f in pool if Aspect.deadline in f.aspects] or pool
     if not pool:
         return None
     shown = [f for p in (context.facts if context is not None

@@ -123,8 +123,9 @@ class Fact(Sourced):
     aspects: list[Aspect] = Field(default_factory=list)
     # whose fact it is where its place does not say (a site's note about sellers only)
     roles: list[Id] = Field(default_factory=list)
-    # says what follows once a limit passes or a step is missed ("or Walmart refunds the
-    # customer automatically"): what "and if I miss it?" asks
+    # says what follows once a limit passes, or a step is missed or done wrong ("or
+    # Walmart refunds the customer automatically", "duplicates reset the queue"): what
+    # "and if I miss it?" and "what if I open another?" ask
     after: bool = False
 
 

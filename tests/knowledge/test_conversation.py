@@ -562,6 +562,8 @@ def test_a_follow_up_naming_no_side_stays_on_the_conversations_side(
     # said at once, with the window past
     (("越南tiktok 退货期过了 还能找谁",), "超过期限后，可以直接联系卖家"),
     (("马来西亚虾皮的 guarantee 过期了会怎样",), "货款自动放给卖家"),
+    # a time said: the limit passed, not a step done wrong (a second dispute of one item)
+    (("沃尔玛的退货在仓库放了三天我都没处理 会怎样",), "沃尔玛会自动给顾客退款"),
 ])
 def test_what_follows_a_missed_limit_leads(
         responder: Responder, messages: tuple[str, ...], said: str) -> None:

@@ -209,13 +209,18 @@ def _words_at(stems: list[str], start: int, phrase: tuple[str, ...]) -> list[int
     return at
 
 
+_EXACT_TENSE = frozenset({_AWAITED, Aspect.safety.value})
+
+
 def _tense_fits(said: tuple[bool, ...], listed: tuple[bool, ...], group: str) -> bool:
     """Whether words typed in (or not in) their past form may be a word listed so. A
     past form tells what happened, not what is asked: "a case opened" is no question of
     opening hours (unless listed so: "closed"). And what is awaited is listed as done
-    ("refunded", "delivered"): "my refund" is no wait for money."""
+    ("refunded", "delivered"): "my refund" is no wait for money; and the scam words list
+    both forms where both are meant ("click the link", "clicked the link"): "googled" is a
+    number found by searching, "google translate" no question of trust."""
     return all(listed_past or not past for past, listed_past in zip(said, listed, strict=True)) \
-        and (group != _AWAITED or said == listed)
+        and (group not in _EXACT_TENSE or said == listed)
 
 
 def _past(raw: str) -> bool:

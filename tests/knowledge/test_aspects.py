@@ -805,3 +805,13 @@ def test_which_one_is_real_is_a_question_of_trust(detector: AspectDetector,
                                                   question: str) -> None:
     # read as the e-mail channel: "emails" was the only aspect word
     assert detector.detect(question).first is Aspect.safety
+
+
+@pytest.mark.parametrize(("question", "safety"), [
+    ("i googled amazon's number and called it", True),  # a number found by searching
+    ("can i write my amazon appeal with google translate", False),  # no question of trust
+    ("does temu take google pay", False),
+])
+def test_a_scam_word_listed_in_its_past_form_asks_only_in_that_form(
+        detector: AspectDetector, question: str, safety: bool) -> None:
+    assert (Aspect.safety in detector.detect(question).aspects) is safety

@@ -357,6 +357,9 @@ def test_a_scam_alert_adds_the_platforms_own_warning_about_what_the_message_is(
 @pytest.mark.parametrize("message", [
     "amazon support said you won't get a refund for this, what now",  # "won't": no prize
     "收到亚马逊的消息说退款已经处理了 多久到账",  # a message, and nothing a scam asks
+    # a notice of a real suspension, asked about: no scam (Amazon notifies in Seller Central)
+    "got a message from amazon that my seller account is deactivated, how to appeal",
+    "收到亚马逊后台消息 账户被停用了 怎么申诉",
 ])
 def test_a_message_received_that_asks_nothing_of_a_scam_is_answered(
         responder: Responder, message: str) -> None:

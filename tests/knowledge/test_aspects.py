@@ -815,3 +815,16 @@ def test_which_one_is_real_is_a_question_of_trust(detector: AspectDetector,
 def test_a_scam_word_listed_in_its_past_form_asks_only_in_that_form(
         detector: AspectDetector, question: str, safety: bool) -> None:
     assert (Aspect.safety in detector.detect(question).aspects) is safety
+
+
+@pytest.mark.parametrize(("question", "chat"), [
+    # a message received is how news came, not the chat channel asked about
+    ("got a message from amazon that my seller account is deactivated, how do i appeal", False),
+    ("is this shopee message a scam", False),
+    # to message someone is to chat with them
+    ("where do my customers message me on tiktok shop", True),
+    ("can i message them instead of calling", True),
+])
+def test_a_message_is_the_chat_only_as_a_verb(
+        detector: AspectDetector, question: str, chat: bool) -> None:
+    assert (Aspect.chat in detector.detect(question).aspects) is chat

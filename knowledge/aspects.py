@@ -209,7 +209,7 @@ def _words_at(stems: list[str], start: int, phrase: tuple[str, ...]) -> list[int
     return at
 
 
-_EXACT_TENSE = frozenset({_AWAITED, Aspect.safety.value})
+_EXACT_TENSE = frozenset({_AWAITED, Aspect.safety.value, Aspect.retention.value})
 
 
 def _tense_fits(said: tuple[bool, ...], listed: tuple[bool, ...], group: str) -> bool:

@@ -828,3 +828,12 @@ def test_a_scam_word_listed_in_its_past_form_asks_only_in_that_form(
 def test_a_message_is_the_chat_only_as_a_verb(
         detector: AspectDetector, question: str, chat: bool) -> None:
     assert (Aspect.chat in detector.detect(question).aspects) is chat
+
+
+@pytest.mark.parametrize(("question", "retention"), [
+    ("are my tmall chats deleted after a while", True),  # what is kept, and how long
+    ("how do i delete my amazon account", False),  # something the asker would do
+])
+def test_deleted_asks_how_long_records_are_kept_only_as_written(
+        detector: AspectDetector, question: str, retention: bool) -> None:
+    assert (Aspect.retention in detector.detect(question).aspects) is retention

@@ -519,8 +519,9 @@ def _not_shown(catalog: Catalog, ref: CardRef, aspect: Aspect,
 def _what_follows(catalog: Catalog, index: SearchIndex, question: str, ref: CardRef,
                   context: Conversation | None) -> AspectFact | None:
     """The target's fact that says what follows once a limit passes (`Fact.after`): the
-    one about what the last answer showed (its channel or matter), else the card's own,
-    else the one the question's words match; the only one where there is one."""
+    one about what the last answer showed (its channel or matter), else the one the
+    question's words tell, else the card's own, else one its words match at all; the only
+    one where there is one."""
     pool = [f for f in _target_facts(catalog, ref)
             if isinstance(f.item, Fact) and f.item.after]
     if parse_elapsed(question) is not None:
@@ -528,9 +529,10 @@ def _what_follows(catalog: Catalog, index: SearchIndex, question: str, ref: Card
         pool = [f for f in pool if Aspect.deadline in f.aspects] or pool
     if not pool:
         return None
-    shown = [f for p in (context.facts if context is not None
-                         and context.ref.platform == ref.platform else ())
-             for f in _target_facts(catalog, context.ref) if f.path == p] if context else []
+    shown: list[AspectFact] = []
+    if context is not None and context.ref.platform == ref.platform:
+        of_target = {f.path: f for f in _target_facts(catalog, context.ref)}
+        shown = [of_target[p] for p in context.facts if p in of_target]
     # (nearest first: the channel or matter of the first fact shown)
     near = [f for s in shown for f in pool
             if (f.channel is not None and f.channel == s.channel)
@@ -576,9 +578,9 @@ def _duration_stated(catalog: Catalog, ref: CardRef | None, asked: AskedAspects,
     first, other = asked.first, swap[asked.first]
     # (after an answer about the other, or one that showed a fact of it: "how soon does it
     # come" after the late-delivery credit's terms, which say "within 48 hours": that fact)
-    near = context.facts[:_SHOWN_NEAR]
-    pointed = next((f for p in near for f in _target_facts(catalog, context.ref)
-                    if f.path == p and other in f.aspects), None)
+    of_target = {f.path: f for f in _target_facts(catalog, context.ref)}
+    pointed = next((of_target[p] for p in context.facts[:_SHOWN_NEAR]
+                    if p in of_target and other in of_target[p].aspects), None)
     if context.aspect != other and pointed is None:
         return asked, None
     # (words that ask a length of time and nothing more: after a deadline answer they

@@ -216,9 +216,10 @@ def _tense_fits(said: tuple[bool, ...], listed: tuple[bool, ...], group: str) ->
     """Whether words typed in (or not in) their past form may be a word listed so. A
     past form tells what happened, not what is asked: "a case opened" is no question of
     opening hours (unless listed so: "closed"). And what is awaited is listed as done
-    ("refunded", "delivered"): "my refund" is no wait for money; and the scam words list
-    both forms where both are meant ("click the link", "clicked the link"): "googled" is a
-    number found by searching, "google translate" no question of trust."""
+    ("refunded", "delivered"): "my refund" is no wait for money; the scam words list both
+    forms where both are meant ("click the link", "clicked the link"): "googled" is a
+    number found by searching, "google translate" no question of trust; and records
+    "deleted" are a question of how long they are kept, "delete my account" is not."""
     return all(listed_past or not past for past, listed_past in zip(said, listed, strict=True)) \
         and (group not in _EXACT_TENSE or said == listed)
 

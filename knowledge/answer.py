@@ -1573,8 +1573,13 @@ class _Writer(FactLines):
         taken = {id(f) for f in near}
         rest = [f for f in facts if id(f) not in taken and f.issue is None]
         other_issues = [f for f in facts if id(f) not in taken and f.issue is not None]
-        # a fact whose own words the question uses is near, wherever it sits
+        # a fact whose own words the question uses is near, wherever it sits (and a
+        # number so lifted brings its line's other numbers: "报警热线" matches the police
+        # lines' notes, and the national scam line, 997, is one of them)
         lifted = [f for f in rest + other_issues if f.path in self.leading]
+        lines = {(f.channel, f.site) for f in lifted if f.kind == "phone"}
+        lifted += [f for f in rest + other_issues if f.kind == "phone"
+                   and (f.channel, f.site) in lines and f.path not in self.leading]
         near += lifted
         taken |= {id(f) for f in lifted}
         rest = [f for f in rest if id(f) not in taken]
@@ -1834,6 +1839,9 @@ class _Writer(FactLines):
         first = run[0]
         channel = self.catalog.channel(self.platform.id, first.channel) if first.channel else None
         if first.kind == "phone" and channel is not None:
+            # (a line's numbers in the file's order: the editor's first is the line's own —
+            # Malaysia's national scam line, 997, before the police's)
+            run = sorted(run, key=lambda f: int(f.path.rsplit(".", 1)[1]))
             return self.word_phones(channel, [f.item for f in run if isinstance(f.item, Phone)])
         if first.kind == "hours" and channel is not None:
             items = [f.item for f in run if isinstance(f.item, Hours)]

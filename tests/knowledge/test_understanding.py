@@ -903,3 +903,12 @@ def test_two_channels_set_side_by_side_are_each_said_first(
     zh = has_han(question)
     assert ("商家客服" if zh else "The shop's customer service") in lines[1]
     assert ("天猫官方客服" if zh else "Tmall official service") in lines[2]
+
+
+def test_a_line_of_numbers_keeps_all_its_numbers_in_the_files_order(
+        responder: Responder) -> None:
+    # "报警" matches the police lines' notes, not the national scam line's: the line's
+    # numbers go together, the file's first (997, the National Scam Response Centre) first
+    lines = answer(responder, "大马被骗 警方热线多少").plain_text().splitlines()
+    line = next(line for line in lines[:4] if line.startswith("• 马来西亚站: "))
+    assert line.startswith("• 马来西亚站: 997") and "013-211 1222" in line

@@ -1841,7 +1841,7 @@ class _Writer(FactLines):
         if first.kind == "phone" and channel is not None:
             # (a line's numbers in the file's order: the editor's first is the line's own —
             # Malaysia's national scam line, 997, before the police's)
-            run = sorted(run, key=lambda f: int(f.path.rsplit(".", 1)[1]))
+            run = sorted(run, key=_position)
             return self.word_phones(channel, [f.item for f in run if isinstance(f.item, Phone)])
         if first.kind == "hours" and channel is not None:
             items = [f.item for f in run if isinstance(f.item, Hours)]
@@ -1925,7 +1925,7 @@ class _Writer(FactLines):
         """Short list items on one line: '订单号；账号信息；…' or 'Web: a → b → c' — steps
         in the file's order, whichever of them led; things to prepare, those the question's
         words match first ("what proof do they want": the proof), then the file's order."""
-        run = sorted(run, key=lambda f: int(f.path.rsplit(".", 1)[1]))
+        run = sorted(run, key=_position)
         if _field(run[0]) == "prepare":
             run = sorted(run, key=lambda f: -self.lexical.get(f.path, 0.0))
         for fact in run:
@@ -2061,6 +2061,11 @@ def _same_fact(a: AspectFact, b: AspectFact) -> bool:
 def _pairs(text: str) -> set[str]:
     compact = "".join(text.split())
     return {compact[i:i + 2] for i in range(len(compact) - 1)}
+
+
+def _position(fact: AspectFact) -> int:
+    """Where a fact stands in its list in the file ("channels.4.phones.2": 2)."""
+    return int(fact.path.rsplit(".", 1)[1])
 
 
 def _field(fact: AspectFact) -> str:

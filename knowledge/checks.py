@@ -124,18 +124,20 @@ class Checker:
         ids = [*named, *(a.platform for a in (*numbers_advice, *links_advice))]
         if scam and not named and not numbers_advice and not links_advice:
             ids = []
-        return tuple(self._pertinent(platform_advice(self._catalog, p), text)
+        # (the side the message names, read once for every platform concerned)
+        said = self._index.search(text, limit=1).role if self._index is not None else None
+        return tuple(self._pertinent(platform_advice(self._catalog, p), text, said)
                      for p in dict.fromkeys(ids) if p in covered)
 
-    def _pertinent(self, advice: PlatformAdvice, text: str) -> PlatformAdvice:
+    def _pertinent(self, advice: PlatformAdvice, text: str, said: str | None) -> PlatformAdvice:
         """The platform's warnings, the one of its word on scams and privacy the message's
-        words match best first."""
+        words match best first, for the side the message names (`said`)."""
         warned = self._warnings.get(advice.platform, {})
         if self._index is None or not warned:
             return advice
-        # (the side the message names, the shopper's where it names none: a seller's
-        # "no dial-in number for sellers" is no word on a call to someone's grandma)
-        role = self._index.search(text, limit=1).role
+        # (the shopper's where it names none: a seller's "no dial-in number for sellers"
+        # is no word on a call to someone's grandma)
+        role = said
         if role is None and any(r.id == SHOPPER for r in
                                 self._catalog.platforms[advice.platform].roles):
             role = SHOPPER

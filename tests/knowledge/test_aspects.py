@@ -566,11 +566,18 @@ def test_the_clause_that_asks_says_what_is_asked(detector: AspectDetector, quest
 
 
 @pytest.mark.parametrize("question", [
+    # anyone saying who they are
     "a man phoned my dad saying he was from amazon and wanted the code they texted",
     "got a message from a woman who said she is etsy support",
+    # card or personal info asked for ("reply with my … card info" read as reply times)
+    "etsy message asking me to reply with my address and card info",
+    "someone wants my personal info to release my refund",
+    # which of two is real (read as the e-mail channel: "emails" was the only aspect word)
+    "PH shopee emails, which domain is the real one",
+    "two amazon sites, which one is real?",
 ])
-def test_anyone_saying_who_they_are_is_a_question_of_trust(detector: AspectDetector,
-                                                          question: str) -> None:
+def test_whom_or_what_to_trust_is_a_question_of_trust(detector: AspectDetector,
+                                                      question: str) -> None:
     assert detector.detect(question).first is Aspect.safety
 
 
@@ -767,16 +774,6 @@ def test_a_number_alone_is_still_the_phone(detector: AspectDetector, question: s
     assert detector.detect(question).first is Aspect.phone
 
 
-@pytest.mark.parametrize("question", [
-    "etsy message asking me to reply with my address and card info",
-    "someone wants my personal info to release my refund",
-])
-def test_card_or_personal_info_asked_for_is_a_question_of_trust(detector: AspectDetector,
-                                                                question: str) -> None:
-    # "reply with my … card info" read as a question of reply times
-    assert detector.detect(question).first is Aspect.safety
-
-
 @pytest.mark.parametrize("question", ["is that available everywhere?",
                                       "does the call-back work on every site?"])
 def test_where_a_channel_is_offered_is_who_may_use_it(detector: AspectDetector,
@@ -797,14 +794,6 @@ def test_a_window_or_case_that_closes_is_no_question_of_hours(
     detector: AspectDetector, question: str, hours: bool,
 ) -> None:
     assert (Aspect.hours in detector.detect(question).aspects) is hours
-
-
-@pytest.mark.parametrize("question", ["PH shopee emails, which domain is the real one",
-                                      "two amazon sites, which one is real?"])
-def test_which_one_is_real_is_a_question_of_trust(detector: AspectDetector,
-                                                  question: str) -> None:
-    # read as the e-mail channel: "emails" was the only aspect word
-    assert detector.detect(question).first is Aspect.safety
 
 
 @pytest.mark.parametrize(("question", "aspect", "read"), [

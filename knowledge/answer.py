@@ -1498,7 +1498,7 @@ class _Writer(FactLines):
         """The facts for the aspect, nearest tier first, for the card's role and site."""
         role = self.ref.role
         facts = [f for f in _facts_of(self.platform)
-                 if self.aspect in f.aspects and _for_role(f, role)]
+                 if self.aspect in f.aspects and _for_role(f, role) and self._here(f)]
         if not facts:
             # nothing tagged with the aspect: the facts whose words match stand in
             # (say "the guide has nothing" only when none of the target's does)
@@ -1607,6 +1607,12 @@ class _Writer(FactLines):
             out = [*warned, lead, *(f for f in others if f not in warned)]
         fresh = [f for f in out if f.path not in self.shown]
         return fresh or out
+
+    def _here(self, fact: AspectFact) -> bool:
+        """Whether a fact may speak for the site named: one whose words name only other
+        sites ("美国、欧洲和日本站 7×24 小时") is not about India."""
+        site = self.ref.site
+        return site is None or not fact.names_sites or site in fact.names_sites
 
     def rank(self, fact: AspectFact) -> tuple[int | float, ...]:
         """The site's own facts first; asked for a number the platform does not list,

@@ -38,6 +38,7 @@ from knowledge.schema import (
     Template,
     Text,
 )
+from knowledge.textnorm import has_han
 
 DATA_DIR = Path(__file__).parent / "data"
 SOURCES_FILE = "sources.yaml"
@@ -433,6 +434,9 @@ class AspectFact:
     channel: str | None = None
     site: str | None = None
     issue: str | None = None
+    # the sites a site-less fact's words name ("美国、欧洲和日本站 7×24 小时"): about those
+    # places, not the one a question names
+    names_sites: frozenset[str] = frozenset()
 
 
 def _fact(
@@ -455,6 +459,7 @@ def platform_facts(platform: Platform) -> Iterator[AspectFact]:
     and a question naming another must not get it first. So is every fact of a channel
     whose description opens so."""
     labels = _site_labels(platform)
+    named = _han_site_names(platform)
     # (a channel whose description opens so is one site's, with all its facts: "US
     # money-back guarantee — US: …")
     channels = {c.id: site for c in platform.channels
@@ -465,6 +470,10 @@ def platform_facts(platform: Platform) -> Iterator[AspectFact]:
                     else None) or channels.get(fact.channel or "")
             if site is not None:
                 fact = replace(fact, site=site)
+            elif isinstance(fact.item, Fact) and not _stepwise(fact.path):
+                places = frozenset(s for name, s in named.items() if name in fact.item.text.zh)
+                if places:
+                    fact = replace(fact, names_sites=places)
         yield fact
 
 
@@ -476,6 +485,18 @@ def labelled_site(platform: Platform, text: Text) -> str | None:
 def _site_labels(platform: Platform) -> dict[str, str]:
     return {name.casefold(): site.id for site in platform.sites
             for name in (site.name.zh, site.name.en, *site.keywords)}
+
+
+def _han_site_names(platform: Platform) -> dict[str, str]:
+    """Site names and keywords in Chinese characters (two or more), read in a fact's zh
+    text: Latin ones ("us", "de") are words of their own in English."""
+    return {name: site.id for site in platform.sites
+            for name in (site.name.zh, *site.keywords) if len(name) >= 2 and has_han(name)}
+
+
+def _stepwise(path: str) -> bool:
+    """A step of a sequence: it stays in its place whatever place it names."""
+    return any(f".{field}." in path for field in ("steps_web", "steps_app", "path"))
 
 
 def _labelled_site(text: Text, labels: dict[str, str]) -> str | None:

@@ -620,3 +620,28 @@ def test_an_idiom_before_a_question_is_no_word_of_a_fact(
     # "long" of "long story short" matched "Waits are long on holidays…", which then led
     plain, told = ask(catalog, index, question), ask(catalog, index, story + question)
     assert (told.ref, told.aspect, told.facts[:1]) == (plain.ref, plain.aspect, plain.facts[:1])
+
+
+@pytest.mark.parametrize("question", [
+    "amazon seller phone support hours in india",
+    "印度站卖家电话几点能打",
+])
+def test_a_site_named_gets_no_fact_about_other_sites(catalog: Catalog, index: SearchIndex,
+                                                     question: str) -> None:
+    """"US, Europe and Japan run 24/7" names its sites: it says nothing of India's line,
+    and shown under India it reads as India's."""
+    text = ask(catalog, index, question).plain_text()
+    assert "09:00–18:00" in text or "9:00–18:00" in text, text
+    assert "Japan" not in text and "日本" not in text, text
+
+
+def test_a_fact_naming_sites_is_known_to_be_about_them(catalog: Catalog) -> None:
+    amazon = catalog.platform("amazon")
+    assert amazon is not None
+    about = {f.path: f.names_sites for f in platform_facts(amazon)}
+    round_the_clock = next(f.path for f in platform_facts(amazon)
+                           if f.channel == "seller_phone" and "7×24" in getattr(
+                               getattr(f.item, "text", None), "zh", ""))
+    assert {"us", "jp", "eu"} <= about[round_the_clock]
+    # a step stays where it is, whatever place it names
+    assert all(not names for path, names in about.items() if ".steps_" in path)

@@ -79,9 +79,14 @@ TEST10 = Path(__file__).resolve().parent / "blind_test10.yaml"
 # out (measured at arrival, then read as totals only)
 DEV10 = Path(__file__).resolve().parent / "blind_dev10.yaml"
 TEST11 = Path(__file__).resolve().parent / "blind_test11.yaml"
+# a twenty-second and a twenty-third, written together the same way in session 17 (dealt
+# alternately, then same-kind items swapped to match the mix): one tuned on, one held out
+# (measured at arrival, then read as totals only)
+DEV11 = Path(__file__).resolve().parent / "blind_dev11.yaml"
+TEST12 = Path(__file__).resolve().parent / "blind_test12.yaml"
 SPLITS = ("dev", "test", "dev2", "test2", "dev3", "test3", "dev4", "test4",
           "test5", "dev5", "dev6", "test6", "test7", "dev7", "test8", "dev8",
-          "test9", "dev9", "test10", "dev10", "test11")  # dev* tuned on
+          "test9", "dev9", "test10", "dev10", "test11", "dev11", "test12")  # dev* tuned on
 _SPACE = re.compile(r"\s+")
 
 # Why a message failed, in the words of issue #18 (first that applies)
@@ -117,7 +122,7 @@ def load(split: str) -> list[dict[str, Any]]:
             "dev4": DEV4, "test4": TEST4, "test5": TEST5, "dev5": DEV5, "dev6": DEV6,
             "test6": TEST6, "test7": TEST7, "dev7": DEV7, "test8": TEST8, "dev8": DEV8,
             "test9": TEST9, "dev9": DEV9, "test10": TEST10,
-            "dev10": DEV10, "test11": TEST11}.get(split, BLIND)
+            "dev10": DEV10, "test11": TEST11, "dev11": DEV11, "test12": TEST12}.get(split, BLIND)
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     items: list[dict[str, Any]] = data[split]
     return items

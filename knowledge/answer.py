@@ -106,6 +106,8 @@ LEXICAL_FOCUS = 6.0  # with an aspect word read, facts lead by their words from 
 # (picked on the dev splits: 1.2 to 8 the same; its channel's other facts too lost one)
 FOLLOW_BOOST = 2.0
 FOCUS_LINES = 2  # the answer's first lines whose issue a follow-up inherits (dev3: 1 too few)
+# two matches this close to each other stand out together
+TWIN = 0.9
 SINGLED_OUT = 3.0  # how far the best fact must match above the next to be the one asked
 # how much better a fact of another card must match than any of the conversation's card
 # for a follow-up to be a question of its own
@@ -838,7 +840,13 @@ def _singled_out(lexical: Sequence[FactMatch]) -> bool:
     if not lexical or not lexical[0].telling:
         return False
     runner_up = lexical[1].score if len(lexical) > 1 else 0.0
-    return lexical[0].score >= SINGLED_OUT * runner_up
+    if lexical[0].score >= SINGLED_OUT * runner_up:
+        return True
+    # two that match alike, far ahead of the rest, are one thing said in two places
+    # ("退款进度查询": a step of the shop's service and a tip of after-sales)
+    third = lexical[2].score if len(lexical) > 2 else 0.0
+    return (lexical[1].telling and runner_up >= TWIN * lexical[0].score
+            and lexical[0].score >= SINGLED_OUT * third)
 
 
 def _channels_called(

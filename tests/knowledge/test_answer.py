@@ -655,3 +655,15 @@ def test_an_aspect_the_platform_states_nothing_of_reads_its_words_as_content(
     text = ask(catalog, index, question).plain_text()
     assert "高峰时段可能需要排队" in text, text
     assert "没有这项信息" not in text, text
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    # the same rule is a tip of two issues: two matches alike, far ahead of the rest
+    ("天猫七天无理由退伙咋办理", "七天无理由退货规则申请退货"),
+    # only two facts match, close: the better one is still what is asked
+    ("亚马逊快递晚了一周 可以要补偿吗", "按指引申请退换货或补偿"),
+])
+def test_two_facts_matching_alike_still_single_out_what_is_asked(
+        catalog: Catalog, index: SearchIndex, question: str, fact: str) -> None:
+    text = ask(catalog, index, question).plain_text()
+    assert fact in text[:FIRST_CHARS], text

@@ -507,7 +507,10 @@ def test_a_time_and_what_happens_asks_the_limit_in_english_too(
 
 
 @pytest.mark.parametrize("question", ["temu订单一周了还没发货",
-                                      "it has been 5 days and my refund still hasnt arrived"])
+                                      "it has been 5 days and my refund still hasnt arrived",
+                                      # a parcel late is no reply waited for
+                                      "package two weeks late, can i ask for compensation",
+                                      "包裹延误一周了 能要补偿吗"])
 def test_waiting_for_goods_or_money_is_no_reply_to_chase(detector: AspectDetector,
                                                          question: str) -> None:
     assert Aspect.followup not in detector.detect(question).aspects

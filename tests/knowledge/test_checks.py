@@ -67,6 +67,9 @@ def test_a_scam_sms_gets_the_warning_and_the_safe_way_before_any_verdict(
         ("a call from 'walmart' asking me to confirm my card info", ScamSign.password),
         ("a man on the phone says he's from amazon and my account was hacked", ScamSign.frozen),
         ("有人打电话说我的天猫账号被盗了", ScamSign.frozen),
+        # a fee for a gift or for customs (Temu names both), told by e-mail or text
+        ("an email says I have to pay customs before my temu gift ships", ScamSign.pay),
+        ("短信说要交清关费才能收到temu的礼物", ScamSign.pay),
     ],
 )
 def test_a_call_or_text_that_asks_for_a_code_pay_or_password_is_a_scam(
@@ -284,6 +287,7 @@ def test_a_question_about_codes_or_a_frozen_account_is_not_called_a_scam(
     # a platform's own e-mail of a suspension, asked about: a seller's question
     ("我在亚马逊卖货 账号被停用了 邮件说让我提交申诉 要准备什么", False),
     ("walmart emailed me that my seller account is suspended, what goes in the appeal", False),
+    ("amazon email says my account is deactivated, how to appeal", False),
     # the same claim by phone or text, or an e-mail with a link to act on: a scam
     ("有人打电话说我亚马逊账号被冻结了", True),
     ("邮件说我的亚马逊账户被冻结 点链接验证 http://amaz0n-verify.com", True),

@@ -54,6 +54,9 @@ _MINE_HAN = re.compile(r"我(?:们)?(?:的|家)(?:(?!订单|包裹|快递|买|�
 # what follows a role word when it names the platform's service for that role, not a
 # person: 卖家支持, 卖家后台, 卖家中心 (not 卖家客服: on Tmall that is the shop's service)
 _ROLE_SERVICE = ("支持", "后台", "中心")
+# a span of time said between them and what they did (卖家两天都没回, 商家3天了还不处理)
+_HAN_SPAN = re.compile(r"(?:\d+|[一二两三四五六七八九十几半好]+)个?"
+                       r"(?:分钟|小时|钟头|天|日|周|星期|礼拜|月)了?")
 # words that say what kind of seller or buyer, between 我是 and the role word
 _KIND_HAN = re.compile(r"(?:个人|专业|新手|新|跨境|小|中国|国内|一个|一名|个|名)+$")
 
@@ -298,10 +301,19 @@ class PartyReader:
         """Whether `after` opens, past adverbs (一直, 死活 …), with what they did to the
         asker (不理, 不退 …) or, for a buyer, with filing (开了 case)."""
         rest = after
-        while (adverb := next((w for w in self._between_han if rest.startswith(w)), None)):
-            rest = rest[len(adverb):]  # 卖家一直不同意
+        while skip := self._between(rest):
+            rest = rest[skip:]  # 卖家一直不同意, 卖家两天都没回
         return any(rest.startswith(w) for w in self._acts_han) or (
             side == "buyer" and any(rest.startswith(w) for w in self._files_han))
+
+    def _between(self, text: str) -> int:
+        """How much of `text` an adverb (一直, 死活 …) or a span of time (两天, 3个小时)
+        that opens it takes: what may stand between them and what they did."""
+        adverb = next((w for w in self._between_han if text.startswith(w)), None)
+        if adverb is not None:
+            return len(adverb)
+        span = _HAN_SPAN.match(text)
+        return span.end() if span is not None else 0
 
     def _latin_party(self, words: list[str], ends: list[int], first: int, last: int,
                      names: frozenset[tuple[int, int]], side: str) -> bool | None:

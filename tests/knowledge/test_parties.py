@@ -30,6 +30,9 @@ def index() -> SearchIndex:
     ("the etsy seller still hasn't replied to my message", "buyer"),
     ("tiktok上卖家不肯退款怎么办", "buyer"),
     ("在etsy买的杯子，店主三天都没理我", "buyer"),
+    # a span of time between them and what they did
+    ("etsy的卖家两天没回复我", "buyer"),
+    ("tiktok卖家3个小时了还不回", "buyer"),
     ("a buyer on etsy emailed me about a refund", "seller"),
     ("亚马逊上有个买家一直骗我说没收到货", "seller"),
     # the asker addresses the other party

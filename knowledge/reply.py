@@ -26,7 +26,7 @@ so "那德国呢" after "日本亚马逊电话多少" is answered as "德国亚�
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -124,8 +124,9 @@ class Responder:
     ) -> Turn:
         """The answer to a message that may follow up `state`, and the state after it.
 
-        Only a direct answer moves the conversation on; a greeting, a number check or a
-        "not sure" leave it where it was, so the next follow-up still has its target.
+        A direct answer moves the conversation on, and so does a scam alert about one
+        platform (to that platform's scams); a greeting, a number check or a "not sure"
+        leave it where it was, so the next follow-up still has its target.
         """
         context = state.current(now) if state is not None else None
         reply = self._reply(question, context, lang=lang, user_zone=user_zone, now=now,
@@ -139,7 +140,26 @@ class Responder:
                 self.index.facts.beyond_names(answered.question)
             return Turn(reply, Conversation(focused(self.catalog, answered) or answered.ref,
                                             answered.aspects, now, words, answered.facts))
+        if isinstance(reply, MessageCheck) and reply.scam is not None:
+            return Turn(reply, self._after_scam(question, reply, context, now))
         return Turn(reply, context)
+
+    def _after_scam(self, question: str, check: MessageCheck, context: Conversation | None,
+                    now: datetime) -> Conversation | None:
+        """After a scam alert about one platform, the conversation is about its scams: "我想
+        举报一下 要附什么东西" reports to that platform, not to one guessed anew."""
+        platforms = {advice.platform for advice in check.advice}
+        if len(platforms) != 1:
+            return context
+        platform = platforms.pop()
+        if context is not None and context.ref.platform == platform:
+            return replace(context, aspects=(Aspect.safety,), at=now)
+        result = self.index.search(question)
+        ref = next((m.ref for m in result.matches if m.ref.platform == platform), None) or \
+            self.catalog.general_ref(platform, result.role, result.site)
+        if ref is None:
+            return context
+        return Conversation(ref, (Aspect.safety,), now, self.index.facts.beyond_names(question))
 
     def _reply(
         self,

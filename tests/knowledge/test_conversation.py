@@ -593,3 +593,16 @@ def test_how_soon_they_answer_is_never_read_as_a_deadline(responder: Responder) 
     # than Temu's return window
     reply = answer(talk(responder, "how soon will temu answer me"))
     assert reply.aspect is Aspect.response_time and not reply.facts
+
+
+@pytest.mark.parametrize(("messages", "platform"), [
+    (("有人冒充temu发短信 让我点链接验证账户 不然冻结", "我想举报 怎么弄"), "temu"),
+    (("someone texted me saying they're from walmart and want my password", "where do i report it"),
+     "walmart"),
+])
+def test_after_a_scam_alert_the_conversation_is_about_that_platforms_scams(
+        responder: Responder, messages: tuple[str, str], platform: str) -> None:
+    """The alert names the platform concerned; "where do i report it" is about it, not a
+    platform guessed anew (Tmall, when none is named)."""
+    reply = answer(talk(responder, *messages))
+    assert reply.ref is not None and reply.ref.platform == platform, reply.plain_text()

@@ -136,6 +136,10 @@ def test_a_contraction_reads_as_the_words_it_stands_for(detector: AspectDetector
     ("walmart support never even responded", Aspect.followup),
     ("temu didnt reply to my email for days", Aspect.followup),
     ("don't reply to that email", None),  # a warning, not a wait
+    # in the present and the future
+    ("and what if they don't answer at all", Aspect.followup),
+    ("the seller is not responding", Aspect.followup),
+    ("still nothing from etsy?", Aspect.followup),
     ("how fast does etsy reply", Aspect.response_time),
 ])
 def test_a_reply_not_given_is_a_wait_however_it_is_put(

@@ -377,6 +377,13 @@ def direct_answer(
     lead = _lead(beyond, named, asked.aspects) or _lead(lexical, named, asked.aspects)
     plain = to_simplified(message)  # (the cues below are written in simplified Chinese)
     described = asked.first is None and _DESCRIBE.search(plain) is not None
+    past = _past_the_shop(catalog, ref) if (
+        asked.first is None and ref is not None and own.reported is not None
+        and own.reported != ref.role) else None
+    if past is not None:
+        # "抖音国际版买的东西坏了 卖家不管": the card would send them back to the shop that
+        # will not help; how to get the platform to step in answers
+        asked = replace(asked, aspects=(past,))
     asked, lexical = _asked(catalog, asked, result, context, lexical, beyond, named)
     asked, pointed_at = _duration_stated(catalog, ref, asked, context)
     if pointed_at is not None:
@@ -547,6 +554,17 @@ def _what_follows(catalog: Catalog, index: SearchIndex, question: str, ref: Card
         if candidates:
             return candidates[0]
     return pool[0] if len(pool) == 1 else None
+
+
+def _past_the_shop(catalog: Catalog, ref: CardRef) -> Aspect | None:
+    """Where the card recommends the shop's own service first: the aspect that says how
+    to get past it (the platform stepping in, else escalating), if the target has any."""
+    issue = catalog.issue(ref.platform, ref.role, ref.issue)
+    first = catalog.channel(ref.platform, issue.recommended[0].channel) if issue else None
+    if first is None or first.kind != ChannelKind.merchant:
+        return None
+    stated = {a for f in _target_facts(catalog, ref) for a in f.aspects}
+    return next((a for a in (Aspect.intervene, Aspect.escalation) if a in stated), None)
 
 
 def _target_facts(catalog: Catalog, ref: CardRef) -> list[AspectFact]:

@@ -139,6 +139,8 @@ class SearchResult:
     role: str | None = None  # the role named in the query, if any
     # the side the asker addresses ("how do i message the seller": "seller"), if any
     addressed: str | None = None
+    # the side the asker reports on ("卖家不管", "the seller is ignoring me"), if any
+    reported: str | None = None
     terms: tuple[str, ...] = ()  # concepts recognised, canonical form (for UI and debugging)
     # ids (platform_names.yaml) of platforms named that no knowledge file covers, in order
     uncovered: tuple[str, ...] = ()
@@ -415,6 +417,7 @@ class SearchIndex:
             platform=platform,
             role=role,
             addressed=next((p.side for p in parties if p.addressed), None),
+            reported=next((p.side for p in parties if not p.addressed), None),
             terms=terms,
             uncovered=uncovered,
             implied=implied,

@@ -912,3 +912,16 @@ def test_a_line_of_numbers_keeps_all_its_numbers_in_the_files_order(
     lines = answer(responder, "大马被骗 警方热线多少").plain_text().splitlines()
     line = next(line for line in lines[:4] if line.startswith("• 马来西亚站: "))
     assert line.startswith("• 马来西亚站: 997") and "013-211 1222" in line
+
+
+@pytest.mark.parametrize("question", [
+    "my tiktok shop headphones broke and the seller won't help",
+    "tiktok买的充电宝坏了 卖家不管",
+])
+def test_a_shop_that_will_not_help_is_not_where_the_answer_sends_them(
+        responder: Responder, question: str) -> None:
+    """The card recommends asking the seller first; the asker says the seller won't help:
+    how to get the platform to step in answers, not "message the seller"."""
+    reply = answer(responder, question)
+    assert reply.aspect is Aspect.escalation, reply.plain_text()
+    assert "TikTok" in reply.plain_text().splitlines()[1], reply.plain_text()

@@ -104,12 +104,19 @@ class Speller:
         if not found:
             return None, True
         # the nearest; a name before a word, the files' word before an everyday one; the
-        # same letters swapped ("opne" is "open", not "one"), then the commoner ("respnd"
-        # is "respond", not "resend"), then the same first letter
+        # same letters swapped ("opne" is "open", not "one"), then a letter left out, the
+        # commonest slip ("limt" is "limit", not "list"), then the commoner ("respnd" is
+        # "respond", not "resend"), then the same first letter
         counts = self._counts
         letters = sorted(word)
         found.sort(key=lambda f: (f[1], f[0] not in self._names, f[0] not in self._domain,
-                                  sorted(f[0]) != letters, -counts.get(f[0], 0),
-                                  f[0][0] != word[0], f[0]))
+                                  sorted(f[0]) != letters, not _left_out(word, f[0]),
+                                  -counts.get(f[0], 0), f[0][0] != word[0], f[0]))
         fixed = str(found[0][0])
         return (fixed + typed[len(word):] if typed.lower().endswith("'s") else fixed), True
+
+
+def _left_out(typed: str, word: str) -> bool:
+    """Whether `typed` is `word` with letters left out, the rest in order."""
+    letters = iter(word)
+    return len(typed) < len(word) and all(c in letters for c in typed)

@@ -28,6 +28,8 @@ def speller(responder: Responder) -> Speller:
     ("my order is late do i get anthing", "my order is late do i get anything"),  # not "act"
     ("when does it opne", "when does it open"),  # letters swapped, not "one"
     ("how long to respnd", "how long to respond"),  # the commoner, not "resend"
+    # a letter left out before a letter changed: "limit", not the commoner "list"
+    ("is there a time limt", "is there a time limit"),
     ("亚马逊selor客服", "亚马逊selor客服"),  # nothing within reach: as typed
     ("shoppe refund", "shopee refund"),  # a rare word one letter from a name is the name
 ])

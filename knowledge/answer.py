@@ -401,8 +401,8 @@ def direct_answer(
             lead = step
             if asked.first is None:
                 asked = replace(asked, aspects=(_aspect_of(catalog, step),))
-    if asked.first is None and ref is not None and not named and not asked.choosing \
-            and _OWN.search(plain):
+    if _asks_no_more_than_how(asked) and ref is not None and not named \
+            and not asked.choosing and _OWN.search(plain):
         # "TikTok Shop怎么联系官方客服": the platform's own service, though the card
         # recommends asking the seller first: the platform's own way in
         ours = _platforms_own(catalog, ref)
@@ -554,6 +554,12 @@ def _what_follows(catalog: Catalog, index: SearchIndex, question: str, ref: Card
         if candidates:
             return candidates[0]
     return pool[0] if len(pool) == 1 else None
+
+
+def _asks_no_more_than_how(asked: AskedAspects) -> bool:
+    """Nothing asked, or only how to do it ("how do i", 怎么弄: weak words of the way
+    in): "how do i reach tmall's own service" asks for the service, no fact of it."""
+    return asked.first is None or (asked.weak and asked.aspects == (Aspect.entry,))
 
 
 def _past_the_shop(catalog: Catalog, ref: CardRef) -> Aspect | None:
@@ -810,7 +816,7 @@ def _facts_matching(
         return ref or _general(catalog, result), lexical, lexical
     if ref is None:
         return None, [], []
-    if (asked.reach and asked.first is None and ref.issue == GENERAL_ISSUE
+    if (asked.reach and _asks_no_more_than_how(asked) and ref.issue == GENERAL_ISSUE
             and not index.facts.says_more(question, index.reaching_words)):
         # "shopee怎么联系官方客服": how to reach the service and nothing else; its card
         # answers, not a fact that says 官方 and 客服 in passing ("只在官方网站内交易")
@@ -845,7 +851,8 @@ def _facts_matching(
         # the card was the last answer: "那退款没到账呢" after "美亚退货怎么弄" asks for
         # the fact its words match, not the same summary again
         beyond = lexical
-    if asked.first is None and not any(m.telling for m in beyond) and not _singled_out(lexical):
+    if _asks_no_more_than_how(asked) and not any(m.telling for m in beyond) \
+            and not _singled_out(lexical):
         return ref, [], []  # nothing asked beyond the topic: the card's summary answers
     return ref, lexical, beyond
 

@@ -402,6 +402,10 @@ class AspectDetector:
                 (reaching and _pointed(analyzed, h.start))
                 or any(r.start <= h.start and h.end <= r.end for r in reaching)
                 or any(r.start < h.end and h.start < r.end for r in choices))]
+        if reaching:
+            # "how do i get in touch with etsy": how to reach them, the way in, not the
+            # steps of a thing to do ("how do i" is the reaching's)
+            hits = [h for h in hits if not (h.weak and h.group == Aspect.entry.value)]
         strong = [h for h in hits if not h.weak and h.group not in _CONTEXT]
         counted = strong or [h for h in hits if h.group not in _CONTEXT]
         if strong and all(h.group in _CHANNELS for h in strong):

@@ -823,3 +823,17 @@ def test_a_window_or_case_that_closes_is_no_question_of_hours(
 def test_a_word_that_shares_its_stem_with_another_is_read_as_written(
         detector: AspectDetector, question: str, aspect: Aspect, read: bool) -> None:
     assert (aspect in detector.detect(question).aspects) is read
+
+
+@pytest.mark.parametrize(("question", "first"), [
+    ("how do i return something on temu", Aspect.entry),  # how to do it: its steps
+    ("temu退款怎么弄", Aspect.entry),
+    # a weak word: anything else asked decides
+    ("how do i find out how long they take to reply", Aspect.response_time),
+    ("how can i reach a human", Aspect.human),
+    # how to reach them is the way in, not steps ("how do i" is the reaching's)
+    ("how do i get in touch with etsy support", None),
+])
+def test_how_to_do_a_thing_asks_its_steps_when_nothing_else_is_asked(
+        detector: AspectDetector, question: str, first: Aspect | None) -> None:
+    assert detector.detect(question).first is first

@@ -1644,8 +1644,40 @@ class _Writer(FactLines):
             warned = [f for f in others if self.unlisted and Aspect.safety in f.aspects
                       and Aspect.safety not in lead.aspects][:1]
             out = [*warned, lead, *(f for f in others if f not in warned)]
+        reason = self.reason()
+        if reason is not None:
+            # the card's own reason for the way asked about comes first ("回款没到账 可以
+            # 直接打电话吗": 付款异常属于高优先级问题，电话更快)
+            out = [reason, *out]
         fresh = [f for f in out if f.path not in self.shown]
         return fresh or out
+
+    def reason(self) -> AspectFact | None:
+        """Why the card recommends a way of the kind asked about (phone, chat, e-mail,
+        call-back), as a fact of the card."""
+        role = self.ref.role
+        if self.aspect not in CHANNEL_ASPECTS:
+            return None  # (of a channel named, its hours or its way in are asked, not why)
+        wanted = {f.channel for f in _facts_of(self.platform) if f.kind == "channel"
+                  and self.aspect in f.aspects and _for_role(f, role)}
+        for ri, owner in enumerate(self.platform.roles):
+            if owner.id != role:
+                continue
+            for ii, issue in enumerate(owner.issues):
+                if issue.id != self.ref.issue:
+                    continue
+                for i, rec in enumerate(issue.recommended):
+                    if rec.channel not in wanted:
+                        continue
+                    said = Fact.model_construct(text=rec.why, sources=rec.sources,
+                                                quote=rec.quote, aspects=[], roles=[],
+                                                after=False)
+                    return AspectFact(self.platform.id,
+                                      f"roles.{ri}.issues.{ii}.recommended.{i}", "fact", said,
+                                      frozenset({self.aspect}),
+                                      tuple(rec.sources or issue.sources),
+                                      roles=(role,), channel=rec.channel, issue=issue.id)
+        return None
 
     def _here(self, fact: AspectFact) -> bool:
         """Whether a fact may speak for the site named: one whose words name only other

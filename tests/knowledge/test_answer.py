@@ -667,3 +667,15 @@ def test_two_facts_matching_alike_still_single_out_what_is_asked(
         catalog: Catalog, index: SearchIndex, question: str, fact: str) -> None:
     text = ask(catalog, index, question).plain_text()
     assert fact in text[:FIRST_CHARS], text
+
+
+@pytest.mark.parametrize(("question", "reason"), [
+    ("亚马逊卖家付款一直没收到 能打电话问吗", "付款异常属于高优先级问题，电话更快"),
+    ("my amazon seller account got suspended, should i phone them?",
+     "An urgent suspension is high priority and the phone is fastest"),
+])
+def test_the_cards_reason_for_the_way_asked_about_comes_first(
+        catalog: Catalog, index: SearchIndex, question: str, reason: str) -> None:
+    """Whether to phone about this matter: why the card recommends the phone for it."""
+    answer = ask(catalog, index, question)
+    assert reason in answer.lines[0].text, answer.plain_text()

@@ -394,6 +394,10 @@ def direct_answer(
         platform = catalog.platform(ref.platform)
         lead = next((f for f in _facts_of(platform) if f.kind == "channel"
                      and f.channel == named[0]), lead) if platform is not None else lead
+        if platform is not None and not described and lead is not None:
+            # (which one for this matter: the card's reason for it, where it gives one —
+            # "改地址、催发货由商家处理" rather than all the shop's service does)
+            lead = _card_reason(platform, ref, named, _aspect_of(catalog, lead)) or lead
     if asked.starts and ref is not None:
         # "东西到手就碎了 第一步干嘛": the card's fact that says what comes first leads
         step = _first_step(catalog, index, question, ref)
@@ -560,6 +564,29 @@ def _asks_no_more_than_how(asked: AskedAspects) -> bool:
     """Nothing asked, or only how to do it ("how do i", 怎么弄: weak words of the way
     in): "how do i reach tmall's own service" asks for the service, no fact of it."""
     return asked.first is None or (asked.weak and asked.aspects == (Aspect.entry,))
+
+
+def _card_reason(platform: Platform, ref: CardRef, channels: Iterable[str | None],
+                 aspect: Aspect) -> AspectFact | None:
+    """The card's reason for recommending the first of `channels` it recommends ("付款异常
+    属于高优先级问题，电话更快"), as a fact of the card answering `aspect`."""
+    wanted = set(channels)
+    role = next(((ri, r) for ri, r in enumerate(platform.roles) if r.id == ref.role), None)
+    if role is None:
+        return None
+    ri, owner = role
+    for ii, issue in enumerate(owner.issues):
+        if issue.id != ref.issue:
+            continue
+        for i, rec in enumerate(issue.recommended):
+            if rec.channel in wanted:
+                said = Fact.model_construct(text=rec.why, sources=rec.sources, quote=rec.quote,
+                                            aspects=[], roles=[], after=False)
+                return AspectFact(platform.id, f"roles.{ri}.issues.{ii}.recommended.{i}",
+                                  "fact", said, frozenset({aspect}),
+                                  tuple(rec.sources or issue.sources), roles=(owner.id,),
+                                  channel=rec.channel, issue=issue.id)
+    return None
 
 
 def _past_the_shop(catalog: Catalog, ref: CardRef) -> Aspect | None:
@@ -1655,29 +1682,11 @@ class _Writer(FactLines):
     def reason(self) -> AspectFact | None:
         """Why the card recommends a way of the kind asked about (phone, chat, e-mail,
         call-back), as a fact of the card."""
-        role = self.ref.role
         if self.aspect not in CHANNEL_ASPECTS:
             return None  # (of a channel named, its hours or its way in are asked, not why)
         wanted = {f.channel for f in _facts_of(self.platform) if f.kind == "channel"
-                  and self.aspect in f.aspects and _for_role(f, role)}
-        for ri, owner in enumerate(self.platform.roles):
-            if owner.id != role:
-                continue
-            for ii, issue in enumerate(owner.issues):
-                if issue.id != self.ref.issue:
-                    continue
-                for i, rec in enumerate(issue.recommended):
-                    if rec.channel not in wanted:
-                        continue
-                    said = Fact.model_construct(text=rec.why, sources=rec.sources,
-                                                quote=rec.quote, aspects=[], roles=[],
-                                                after=False)
-                    return AspectFact(self.platform.id,
-                                      f"roles.{ri}.issues.{ii}.recommended.{i}", "fact", said,
-                                      frozenset({self.aspect}),
-                                      tuple(rec.sources or issue.sources),
-                                      roles=(role,), channel=rec.channel, issue=issue.id)
-        return None
+                  and self.aspect in f.aspects and _for_role(f, self.ref.role)}
+        return _card_reason(self.platform, self.ref, wanted, self.aspect)
 
     def _here(self, fact: AspectFact) -> bool:
         """Whether a fact may speak for the site named: one whose words name only other

@@ -679,3 +679,11 @@ def test_the_cards_reason_for_the_way_asked_about_comes_first(
     """Whether to phone about this matter: why the card recommends the phone for it."""
     answer = ask(catalog, index, question)
     assert reason in answer.lines[0].text, answer.plain_text()
+
+
+def test_which_way_for_a_matter_gets_the_cards_reason_for_it(catalog: Catalog,
+                                                              index: SearchIndex) -> None:
+    """A choice that names one way: the card's reason for it on this matter, not only all
+    that way does in general."""
+    text = ask(catalog, index, "天猫不管点哪个入口都是机器人在回").plain_text()
+    assert "点进任何客服入口一般先遇到机器人" in text[:FIRST_CHARS], text

@@ -1681,12 +1681,24 @@ class _Writer(FactLines):
 
     def reason(self) -> AspectFact | None:
         """Why the card recommends a way of the kind asked about (phone, chat, e-mail,
-        call-back), as a fact of the card."""
-        if self.aspect not in CHANNEL_ASPECTS:
-            return None  # (of a channel named, its hours or its way in are asked, not why)
-        wanted = {f.channel for f in _facts_of(self.platform) if f.kind == "channel"
-                  and self.aspect in f.aspects and _for_role(f, self.ref.role)}
-        return _card_reason(self.platform, self.ref, wanted, self.aspect)
+        call-back), or a way whose reason names the language asked about ("这个类别支持
+        中文客服"), as a fact of the card."""
+        if self.aspect in CHANNEL_ASPECTS:
+            wanted = {f.channel for f in _facts_of(self.platform) if f.kind == "channel"
+                      and self.aspect in f.aspects and _for_role(f, self.ref.role)}
+            return _card_reason(self.platform, self.ref, wanted, self.aspect)
+        # (of a channel named, its hours or its way in are asked, not why; a language
+        # named is what is asked about, as content: 中文, "japanese")
+        if self.aspect is not Aspect.languages:
+            return None
+        words = [w.casefold() for w in self.asked.words_of(self.aspect)
+                 if not _GENERIC_LANGUAGE.search(w)]
+        issue = self.catalog.issue(self.ref.platform, self.ref.role, self.ref.issue)
+        if not words or issue is None:
+            return None
+        telling = [r.channel for r in issue.recommended
+                   if any(w in r.why.zh.casefold() or w in r.why.en.casefold() for w in words)]
+        return _card_reason(self.platform, self.ref, telling[:1], self.aspect)
 
     def _here(self, fact: AspectFact) -> bool:
         """Whether a fact may speak for the site named: one whose words name only other

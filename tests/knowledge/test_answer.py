@@ -671,6 +671,8 @@ def test_two_facts_matching_alike_still_single_out_what_is_asked(
 
 @pytest.mark.parametrize(("question", "reason"), [
     ("亚马逊卖家付款一直没收到 能打电话问吗", "付款异常属于高优先级问题，电话更快"),
+    # a language named: the way whose reason names it
+    ("亚马逊卖家 欧洲VAT申报的事 能用中文沟通吗", "这个类别支持中文客服"),
     ("my amazon seller account got suspended, should i phone them?",
      "An urgent suspension is high priority and the phone is fastest"),
 ])

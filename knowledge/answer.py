@@ -858,11 +858,12 @@ def _facts_matching(
         named = {w for w in asked.words_of(Aspect.languages) if not _GENERIC_LANGUAGE.search(w)}
         asked = replace(asked, words=tuple(w for w in asked.words if w not in named),
                         read_as=tuple(r for r in asked.read_as if r[0] not in named))
-    if asked.first is not None and not any(
+    if asked.first is Aspect.holiday and not any(
             asked.first in f.aspects for f in _target_facts(catalog, ref)):
-        # nothing of the aspect for this target ("天猫双十一客服排队吗": Tmall states no
-        # holidays): the aspect's words are what the facts may still speak of (its peak
-        # hours' queue), not words every fact of the aspect says
+        # no holidays for this target ("天猫双十一客服排队吗": Tmall states none): the
+        # season named is what the facts may still speak of (its peak hours' queue), not
+        # a word every fact of the aspect says (not so of a channel or the hours: "hours"
+        # would find "48 hours", 邮箱 "留下邮箱")
         asked = replace(asked, words=(), read_as=())
     lexical = _strong(index.facts.match(question, ref.platform, role=ref.role, site=ref.site,
                                         exclude=asked.words,

@@ -606,3 +606,14 @@ def test_after_a_scam_alert_the_conversation_is_about_that_platforms_scams(
     platform guessed anew (Tmall, when none is named)."""
     reply = answer(talk(responder, *messages))
     assert reply.ref is not None and reply.ref.platform == platform, reply.plain_text()
+
+
+@pytest.mark.parametrize(("messages", "aspect"), [
+    # Etsy states no hours: still the hours asked, not the seller's "48 hours" to respond
+    (("amazon customer service hours", "same for etsy"), Aspect.hours),
+    # Tmall lists no e-mail: said plainly, not a tip that mentions leaving an e-mail
+    (("TikTok Shop客服邮箱是什么", "天猫呢"), Aspect.email),
+])
+def test_what_the_new_platform_states_nothing_of_is_still_what_is_asked(
+        responder: Responder, messages: tuple[str, str], aspect: Aspect) -> None:
+    assert answer(talk(responder, *messages)).aspect is aspect

@@ -562,7 +562,7 @@ def _what_follows(catalog: Catalog, index: SearchIndex, question: str, ref: Card
 
 def _asks_no_more_than_how(asked: AskedAspects) -> bool:
     """Nothing asked, or only how to do it ("how do i", 怎么弄: weak words of the way
-    in): "how do i reach tmall's own service" asks for the service, no fact of it."""
+    in): the card, or the platform's own service named, answers; no fact of its own."""
     return asked.first is None or (asked.weak and asked.aspects == (Aspect.entry,))
 
 
@@ -843,7 +843,7 @@ def _facts_matching(
         return ref or _general(catalog, result), lexical, lexical
     if ref is None:
         return None, [], []
-    if (asked.reach and _asks_no_more_than_how(asked) and ref.issue == GENERAL_ISSUE
+    if (asked.reach and asked.first is None and ref.issue == GENERAL_ISSUE
             and not index.facts.says_more(question, index.reaching_words)):
         # "shopee怎么联系官方客服": how to reach the service and nothing else; its card
         # answers, not a fact that says 官方 and 客服 in passing ("只在官方网站内交易")

@@ -72,7 +72,7 @@ from knowledge.schema import (
     Source,
     SourceKind,
 )
-from knowledge.search import SHOPPER, SearchIndex, SearchResult
+from knowledge.search import ROLE_UNSAID, SHOPPER, SearchIndex, SearchResult
 from knowledge.textnorm import has_han, to_simplified
 
 __all__ = ["MAX_CHARS", "MAX_LINES", "DirectAnswer", "answer_about", "direct_answer"]
@@ -1133,8 +1133,13 @@ def _target_by_facts(
                                         asked=asked.words_of(asked.first)))
     if not matches:
         return None, []
-    fact = matches[0].fact
     role_ids = [r.id for r in platform.roles]
+    fact = matches[0].fact
+    if result.role is None and SHOPPER in role_ids:
+        # no role said: a shopper's question more often than a seller's, as search weighs
+        # it ("tiktok shop order problem - who do i contact first")
+        fact = max(matches, key=lambda m: m.score * (
+            ROLE_UNSAID if m.fact.roles and SHOPPER not in m.fact.roles else 1.0)).fact
     role_id = result.role if result.role in role_ids else next(
         (r for r in fact.roles if r in role_ids), role_ids[0])
     role = catalog.role(platform.id, role_id)

@@ -365,3 +365,14 @@ def test_finding_the_other_party_is_addressing_them(index: SearchIndex, question
     # 找到卖家, "find the seller": the shopper looks for the seller, as in 找卖家
     result = index.search(question)
     assert result.addressed == "seller" and result.role in (None, "buyer")
+
+
+@pytest.mark.parametrize("question", ["tiktok shop order problem: who to contact first?",
+                                      "tiktok shop: order problem, who first"])
+def test_with_no_role_said_the_facts_that_place_a_question_favour_shoppers(
+        responder: Responder, question: str) -> None:
+    """Search could not place it, so the best-matching fact picks the card; as search
+    does, a shopper's is the likelier where no role is said."""
+    turn = responder.converse(question, None, lang="en", user_zone=ZONE, now=NOW)
+    assert isinstance(turn.reply, DirectAnswer) and turn.reply.ref is not None
+    assert turn.reply.ref.role == "buyer", turn.reply.ref

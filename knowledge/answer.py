@@ -432,6 +432,11 @@ def direct_answer(
             asked = replace(asked, aspects=tuple(dict.fromkeys((_aspect_of(catalog, after),
                                                                 *asked.aspects))))
     channels = named or _in_focus(catalog, ref, lexical)
+    if (not named and context is not None and ref is not None and asked.first is Aspect.entry
+            and len(index.facts.own_words(question, asked.words)) <= 1):
+        # "具体点哪里", "how do i do that" after "卖家解决不了，再找 TikTok 客服开案": the way
+        # in of the channel that answer pointed to, not of the card's first channel
+        channels = _channel_pointed_at(catalog, index, ref, context) or channels
     if not named and asked.medium is not None and context is not None and ref is not None:
         # "and on the desktop site?", "电脑上呢" after one channel's steps: that channel's
         # steps on the other medium
@@ -518,6 +523,27 @@ def _steps_shown(catalog: Catalog, ref: CardRef, context: Conversation) -> tuple
         if fact is not None and fact.channel is not None \
                 and _field(fact) in ("steps_web", "steps_app"):
             return (fact.channel,)
+    return ()
+
+
+def _channel_pointed_at(catalog: Catalog, index: SearchIndex, ref: CardRef,
+                        context: Conversation) -> tuple[str, ...]:
+    """The one channel a fact among the last answer's first lines names in its words,
+    where it is not the fact's own ("open a case with TikTok Customer Service", a note of
+    the seller's chat), on the same platform and for the role; else ()."""
+    platform = catalog.platform(ref.platform)
+    if platform is None or ref.platform != context.ref.platform:
+        return ()
+    by_path = {f.path: f for f in _facts_of(platform)}
+    for path in context.facts[:FOCUS_LINES]:
+        fact = by_path.get(path)
+        if fact is None or not isinstance(fact.item, Fact):
+            continue
+        said = {c for text in (fact.item.text.zh, fact.item.text.en)
+                for c in index.facts.named_channels(text, platform.id)} - {fact.channel}
+        channel = catalog.channel(platform.id, said.pop()) if len(said) == 1 else None
+        if channel is not None and ref.role in channel.roles:
+            return (channel.id,)
     return ()
 
 

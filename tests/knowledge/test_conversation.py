@@ -617,3 +617,17 @@ def test_after_a_scam_alert_the_conversation_is_about_that_platforms_scams(
 def test_what_the_new_platform_states_nothing_of_is_still_what_is_asked(
         responder: Responder, messages: tuple[str, str], aspect: Aspect) -> None:
     assert answer(talk(responder, *messages)).aspect is aspect
+
+
+@pytest.mark.parametrize("messages", [
+    ("my tiktok shop order arrived broken and the seller won't help", "how do i do that"),
+    ("tiktok买的充电宝坏了 卖家不管", "具体点哪里"),
+])
+def test_where_to_click_after_an_answer_is_for_the_channel_it_pointed_to(
+        responder: Responder, messages: tuple[str, str]) -> None:
+    """The answer said "open a case with TikTok Customer Service" (a note of the seller's
+    chat): its way in, not the way to message the seller."""
+    reply = answer(talk(responder, *messages))
+    assert reply.aspect is Aspect.entry
+    assert "Get Help" in reply.plain_text().split("\n", 2)[1], reply.plain_text()
+    assert "Message" not in reply.plain_text().split("\n", 2)[1], reply.plain_text()

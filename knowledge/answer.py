@@ -511,19 +511,21 @@ def _platforms_own(catalog: Catalog, ref: CardRef) -> str | None:
     return next((c.id for c in listed if c.kind != ChannelKind.merchant), None)
 
 
+def _first_shown(catalog: Catalog, ref: CardRef, context: Conversation) -> list[AspectFact]:
+    """The facts of the last answer's first lines, where it was about the same platform:
+    what a follow-up that asks on about "it" points back at."""
+    platform = catalog.platform(ref.platform)
+    if platform is None or ref.platform != context.ref.platform:
+        return []
+    by_path = {f.path: f for f in _facts_of(platform)}
+    return [by_path[p] for p in context.facts[:FOCUS_LINES] if p in by_path]
+
+
 def _steps_shown(catalog: Catalog, ref: CardRef, context: Conversation) -> tuple[str, ...]:
     """The channel whose steps the last answer showed first (among its first lines), on
     the same platform; else ()."""
-    platform = catalog.platform(ref.platform)
-    if platform is None or ref.platform != context.ref.platform:
-        return ()
-    by_path = {f.path: f for f in _facts_of(platform)}
-    for path in context.facts[:FOCUS_LINES]:
-        fact = by_path.get(path)
-        if fact is not None and fact.channel is not None \
-                and _field(fact) in ("steps_web", "steps_app"):
-            return (fact.channel,)
-    return ()
+    return next(((f.channel,) for f in _first_shown(catalog, ref, context)
+                 if f.channel is not None and _field(f) in ("steps_web", "steps_app")), ())
 
 
 def _channel_pointed_at(catalog: Catalog, index: SearchIndex, ref: CardRef,
@@ -531,17 +533,12 @@ def _channel_pointed_at(catalog: Catalog, index: SearchIndex, ref: CardRef,
     """The one channel a fact among the last answer's first lines names in its words,
     where it is not the fact's own ("open a case with TikTok Customer Service", a note of
     the seller's chat), on the same platform and for the role; else ()."""
-    platform = catalog.platform(ref.platform)
-    if platform is None or ref.platform != context.ref.platform:
-        return ()
-    by_path = {f.path: f for f in _facts_of(platform)}
-    for path in context.facts[:FOCUS_LINES]:
-        fact = by_path.get(path)
-        if fact is None or not isinstance(fact.item, Fact):
+    for fact in _first_shown(catalog, ref, context):
+        if not isinstance(fact.item, Fact):
             continue
         said = {c for text in (fact.item.text.zh, fact.item.text.en)
-                for c in index.facts.named_channels(text, platform.id)} - {fact.channel}
-        channel = catalog.channel(platform.id, said.pop()) if len(said) == 1 else None
+                for c in index.facts.named_channels(text, ref.platform)} - {fact.channel}
+        channel = catalog.channel(ref.platform, said.pop()) if len(said) == 1 else None
         if channel is not None and ref.role in channel.roles:
             return (channel.id,)
     return ()

@@ -84,9 +84,15 @@ TEST11 = Path(__file__).resolve().parent / "blind_test11.yaml"
 # (measured at arrival, then read as totals only)
 DEV11 = Path(__file__).resolve().parent / "blind_dev11.yaml"
 TEST12 = Path(__file__).resolve().parent / "blind_test12.yaml"
+# a twenty-fourth and a twenty-fifth, written together the same way in session 18 (dealt
+# alternately, 35 conversations each): one tuned on, one held out (measured at arrival, then
+# read as totals only)
+DEV12 = Path(__file__).resolve().parent / "blind_dev12.yaml"
+TEST13 = Path(__file__).resolve().parent / "blind_test13.yaml"
 SPLITS = ("dev", "test", "dev2", "test2", "dev3", "test3", "dev4", "test4",
           "test5", "dev5", "dev6", "test6", "test7", "dev7", "test8", "dev8",
-          "test9", "dev9", "test10", "dev10", "test11", "dev11", "test12")  # dev* tuned on
+          "test9", "dev9", "test10", "dev10", "test11", "dev11", "test12",
+          "dev12", "test13")  # dev* tuned on
 _SPACE = re.compile(r"\s+")
 
 # Why a message failed, in the words of issue #18 (first that applies)
@@ -122,7 +128,8 @@ def load(split: str) -> list[dict[str, Any]]:
             "dev4": DEV4, "test4": TEST4, "test5": TEST5, "dev5": DEV5, "dev6": DEV6,
             "test6": TEST6, "test7": TEST7, "dev7": DEV7, "test8": TEST8, "dev8": DEV8,
             "test9": TEST9, "dev9": DEV9, "test10": TEST10,
-            "dev10": DEV10, "test11": TEST11, "dev11": DEV11, "test12": TEST12}.get(split, BLIND)
+            "dev10": DEV10, "test11": TEST11, "dev11": DEV11, "test12": TEST12,
+            "dev12": DEV12, "test13": TEST13}.get(split, BLIND)
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     items: list[dict[str, Any]] = data[split]
     return items

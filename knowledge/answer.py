@@ -123,6 +123,9 @@ _DURATIONS = frozenset({Aspect.response_time, Aspect.deadline, Aspect.retention}
 # ("怎么跟店家聊") is the shop's channel; asking anything else ("跟商家谈崩了怎么让平台出面")
 # is not
 _REACHING = frozenset({*CHANNEL_ASPECTS, Aspect.entry, Aspect.human})
+# what a way of reaching them has of its own: asked again of another way by naming it
+_OF_A_WAY = frozenset({Aspect.hours, Aspect.response_time, Aspect.languages,
+                       Aspect.eligibility, Aspect.holiday})
 
 # Where an aspect's best facts sit, nearest first: on the channels (numbers, hours,
 # reply times, who may use a channel), on the issue (its path, what to prepare, how to
@@ -169,6 +172,7 @@ _ALL_DAY = re.compile(r"24\s*/\s*7|24\s*小时|24\s*hours|7\s*x\s*24|全天|全�
                       re.IGNORECASE)
 # list fields whose short items read best joined on one line
 _JOINED = ("prepare", "steps_web", "steps_app")
+_STEPS = ("steps_web", "steps_app")
 
 
 @dataclass(frozen=True)
@@ -315,6 +319,13 @@ def direct_answer(
         # after a scam story, "should I call back the number they gave me" is whom to
         # trust: the warning first, then the channel
         asked = replace(asked, aspects=(Aspect.safety, *asked.aspects))
+    elif (context is not None and context.aspect in _OF_A_WAY and (
+            (asked.aspects == (Aspect.human,) and not index.facts.says_more(question, asked.words))
+            or (asked.first is None and index.facts.names_a_channel_only(
+                question, context.ref.platform, asked.words)))):
+        # a way to them and nothing else ("人工呢", "机器人呢", "and the bot?") after "几点
+        # 有": the same thing asked of that way, not the way in to it
+        asked = replace(asked, aspects=(context.aspect, *asked.aspects))
     elif (context is not None and context.aspect is not None
           and context.aspect not in (*CHANNEL_ASPECTS, Aspect.entry) and asked.aspects
           and set(asked.aspects) <= set(CHANNEL_ASPECTS) and not asked.identifies
@@ -420,6 +431,19 @@ def direct_answer(
         if step is not None:
             lead, shown = step, context.facts
             asked = replace(asked, aspects=tuple(dict.fromkeys((context.aspect, *asked.aspects))))
+    if (asked.next and not more and not named and context is not None and ref is not None
+            and len(index.facts.own_words(message, asked.words)) <= 1):
+        # "然后呢", "ok what next" after where to click: the step after those shown, and
+        # the steps after it
+        steps = _next_steps(catalog, ref, context, asked.medium)
+        if steps:
+            # (the steps before them are done: shown, whether or not the answer showed them)
+            stem = steps[0].path.rsplit(".", 1)[0]
+            before = [f"{stem}.{i}" for i in range(int(steps[0].path.rsplit(".", 1)[1]))]
+            lead = steps[0]
+            ahead = {f.path for f in steps}
+            shown = tuple(p for p in dict.fromkeys([*context.facts, *before]) if p not in ahead)
+            asked = replace(asked, aspects=(Aspect.entry,))
     # a limit the question is about: a time said, a reply not given, a deadline answered
     limited = (parse_elapsed(question) is not None or Aspect.followup in asked.aspects
                or (context is not None and context.aspect is Aspect.deadline))
@@ -526,6 +550,38 @@ def _steps_shown(catalog: Catalog, ref: CardRef, context: Conversation) -> tuple
     the same platform; else ()."""
     return next(((f.channel,) for f in _first_shown(catalog, ref, context)
                  if f.channel is not None and _field(f) in ("steps_web", "steps_app")), ())
+
+
+def _next_steps(catalog: Catalog, ref: CardRef, context: Conversation,
+                medium: str | None) -> list[AspectFact]:
+    """The steps after the one the last answer's first lines began with: after a
+    channel's step, the ones that follow it on the same list; after a card's path (its
+    steps in brief), the steps of the channel the answer went on to, from the second.
+    Of `medium` ("app", "web") where the question says one; else []."""
+    platform = catalog.platform(ref.platform)
+    began = next((f for f in _first_shown(catalog, ref, context)
+                  if _field(f) in (*_STEPS, "path")), None)
+    if began is None or platform is None:
+        return []
+    facts = _facts_of(platform)
+    if _field(began) in _STEPS:
+        # (its steps are one line, in their order: after the first of them shown, though
+        # the line went on with the rest — a line of steps is cut short, and one step to
+        # a line reads more easily)
+        channel, field, stem = began.channel, _field(began), began.path.rsplit(".", 1)[0]
+        done = min(int(p.rsplit(".", 1)[1]) for p in context.facts
+                   if p.rsplit(".", 1)[0] == stem)
+    else:
+        by_path = {f.path: f for f in facts}
+        later = next((by_path[p] for p in context.facts
+                      if p in by_path and _field(by_path[p]) in _STEPS), None)
+        if later is None:
+            return []
+        channel, field, done = later.channel, _field(later), 0
+    if medium is not None and field != f"steps_{medium}":
+        field, done = f"steps_{medium}", -1
+    return [f for f in facts if f.channel == channel and _field(f) == field
+            and int(f.path.rsplit(".", 1)[1]) > done]
 
 
 def _channel_pointed_at(catalog: Catalog, index: SearchIndex, ref: CardRef,

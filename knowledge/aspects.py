@@ -57,8 +57,9 @@ _CHOOSE = "choose"  # the pseudo-aspect of the `choose` words: which way is best
 _FIRST = "first"  # the pseudo-aspect of the `first` words: what to do first
 _MORE = "more"  # the pseudo-aspect of the `more` words: more of the same
 _FOLLOWS = "follows"  # the pseudo-aspect of the `follows` words: what follows a limit missed
+_NEXT = "next"  # the pseudo-aspect of the `next` words: the step after those shown
 _CONTEXT = frozenset({_ELAPSED, _REACH, _APP, _WEB, _CONSEQUENCE, _AWAITED, _IDENTIFIER,
-                      _CHOOSE, _FIRST, _MORE, _FOLLOWS})
+                      _CHOOSE, _FIRST, _MORE, _FOLLOWS, _NEXT})
 _CHANNELS = frozenset(a.value for a in CHANNEL_ASPECTS)
 _IDIOM = "idiom"  # the pseudo-aspect of the `idioms`: words that hide an aspect word
 # Chinese words shorter than this match exactly only: the aspect words are short and
@@ -95,6 +96,8 @@ class AskedAspects:
     follows: bool = False
     # asks what happens ("会怎样", "what if I'm late"): what follows, where a limit is about
     what_happens: bool = False
+    # asks for the step after those just shown ("然后呢", "ok what next")
+    next: bool = False
 
     @property
     def first(self) -> Aspect | None:
@@ -340,7 +343,7 @@ class AspectDetector:
                              (_CONSEQUENCE, words.consequence), (_AWAITED, words.awaited),
                              (_IDENTIFIER, words.identifiers), (_CHOOSE, words.choose),
                              (_FIRST, words.first), (_MORE, words.more),
-                             (_FOLLOWS, words.follows)):
+                             (_FOLLOWS, words.follows), (_NEXT, words.next)):
             if listed is not None:
                 self._add(name, listed)
         for surface in self._han:
@@ -469,12 +472,14 @@ class AspectDetector:
         words_read = [h for h in found_hits if h.group not in _CONTEXT]
         starts = any(h.group == _FIRST and not any(
             o.start < h.end and h.start < o.end for o in words_read) for h in hits)
-        # (the `more` words stay among `words`, read: no words of the question's own)
+        # (the `more` and `next` words stay among `words`, read: no words of the question's
+        # own)
         more = any(h.group == _MORE for h in hits)
         follows = any(h.group == _FOLLOWS and not h.weak for h in hits)
         what_happens = any(h.group == _FOLLOWS and h.weak for h in hits)
+        after = any(h.group == _NEXT for h in hits)
         return AskedAspects(aspects, elapsed, words, read_as, reach, medium, weak, identifies,
-                            choosing, starts, more, follows, what_happens)
+                            choosing, starts, more, follows, what_happens, after)
 
     def _off_places(self, compact: str, hits: list[_Hit]) -> list[_Hit]:
         """Drop what a place or platform name only looks like: "中国客服" is not "中文

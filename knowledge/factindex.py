@@ -373,6 +373,17 @@ class FactIndex:
                 kept.append((size, start, end, channel))
         return [channel for *_, channel in kept]
 
+    def names_a_channel_only(self, question: str, platform: str, read: Iterable[str]) -> bool:
+        """Whether the question calls one of the platform's channels by name and says
+        nothing beyond it, names and the words in `read` ("机器人呢", "and the bot?")."""
+        analyzed = analyze(question)
+        said: list[str] = []
+        for _, han, latin in self._channel_names.get(platform, ()):
+            said += [w for w in han if w in analyzed.compact]
+            said += [p for p in latin if all(w in {t.stem for t in analyzed.tokens}
+                                               for w in p.split())]
+        return bool(said) and not self.own_words(question, [*read, *said])
+
     def match(
         self,
         question: str,

@@ -567,7 +567,8 @@ class AspectsFile(Model):
     `more` words ask for more of what was just answered ("还有呢", "anything else I should
     do?"): what the last answer did not show; `follows` words ask what follows once a
     limit passes or a step is missed ("超时了会怎样", "and if I miss it?"): the fact that
-    says so (`Fact.after`).
+    says so (`Fact.after`); `next` words ask for the step after those just shown ("然后
+    呢", "ok what next").
     """
 
     order: list[Aspect]
@@ -584,6 +585,7 @@ class AspectsFile(Model):
     first: AspectWords | None = None
     more: AspectWords | None = None
     follows: AspectWords | None = None
+    next: AspectWords | None = None
     parties: PartyWords | None = None
 
     @model_validator(mode="after")

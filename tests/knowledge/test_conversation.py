@@ -631,3 +631,36 @@ def test_where_to_click_after_an_answer_is_for_the_channel_it_pointed_to(
     assert reply.aspect is Aspect.entry
     assert "Get Help" in reply.plain_text().split("\n", 2)[1], reply.plain_text()
     assert "Message" not in reply.plain_text().split("\n", 2)[1], reply.plain_text()
+
+
+@pytest.mark.parametrize(("messages", "said"), [
+    (("天猫客服几点上班", "机器人呢"), "智能机器人客服 · 🟢 全天开放"),
+    (("tmall customer service hours", "and the bot?"), "Service robot · 🟢 Open 24 hours"),
+    (("天猫智能客服几点有", "人工呢"), "一般全天在线"),
+])
+def test_a_way_named_alone_after_hours_asks_its_hours(
+    responder: Responder, messages: tuple[str, str], said: str
+) -> None:
+    # naming a way of reaching them after their hours asks the hours of that way, not
+    # the way in to it
+    reply = answer(talk(responder, *messages))
+    assert reply.aspect is Aspect.hours, reply.plain_text()
+    assert said in reply.plain_text()[:300], reply.plain_text()
+
+
+@pytest.mark.parametrize(("messages", "step"), [
+    (("how do i dispute a walmart customer return", "what do i do next"),
+     "Select Dispute this return"),
+    (("how do i dispute a walmart customer return", "what do i do next", "then what"),
+     "Follow the prompts and submit the evidence"),
+    (("temu怎么申请退货退款", "接下来呢"), "确认已收到包裹，选择要退的商品和原因"),
+])
+def test_what_next_after_where_to_click_is_the_step_after(
+    responder: Responder, messages: tuple[str, ...], step: str
+) -> None:
+    # the step after the one the last answer began with leads; the ones before it are
+    # not repeated
+    reply = answer(talk(responder, *messages))
+    text = reply.plain_text()
+    assert step in text[:200], text
+    assert "Open the Returns dashboard" not in text and "登录账户" not in text, text

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import NamedTuple
@@ -107,6 +107,21 @@ class AskedAspects:
         """The words read as `aspect` ("phone number" as phone)."""
         return tuple(w for w, group in self.read_as if aspect is not None
                      and group == aspect.value)
+
+
+def _colloquial(words: Sequence[str]) -> list[str]:
+    """The words, and each as it is said colloquially: 啥 for 什么 ("带啥"), and a verb's
+    "what" with 点 between ("带点什么", "附点啥": "some of what"); a word list says each
+    once."""
+    out = list(words)
+    for word in words:
+        if "什么" not in word:
+            continue
+        out.append(word.replace("什么", "啥"))
+        verb = word[:-2]
+        if word.endswith("什么") and 1 <= len(verb) <= 2 and textnorm.is_all_han(verb):
+            out += [f"{verb}点什么", f"{verb}点啥"]
+    return list(dict.fromkeys(out))
 
 
 class _Hit(NamedTuple):
@@ -358,8 +373,8 @@ class AspectDetector:
         self._han_lengths = tuple(sorted({len(s) for m in self._han_masked.values() for s in m}))
 
     def _add(self, group: str, words: AspectWords) -> None:
-        for word, weak in [(w, False) for w in (*words.zh, *words.en)] + [
-            (w, True) for w in words.weak
+        for word, weak in [(w, False) for w in (*_colloquial(words.zh), *words.en)] + [
+            (w, True) for w in _colloquial(words.weak)
         ]:
             analyzed = analyze(word, limit=None)
             if not analyzed.compact:

@@ -837,3 +837,16 @@ def test_a_word_that_shares_its_stem_with_another_is_read_as_written(
 def test_how_to_do_a_thing_asks_its_steps_when_nothing_else_is_asked(
         detector: AspectDetector, question: str, first: Aspect | None) -> None:
     assert detector.detect(question).first is first
+
+
+@pytest.mark.parametrize(("question", "aspect"), [
+    ("退货要带啥", Aspect.prepare),  # 啥 for 什么
+    ("申诉信里写点啥好", Aspect.prepare),  # 点 between the verb and "what"
+    ("联系客服之前得准备点啥", Aspect.prepare),
+    ("开case要附什么", Aspect.prepare),  # attach, as "attach" reads in English
+    ("用啥方式联系最快", None),  # (a choice: read apart, no aspect of its own)
+])
+def test_colloquial_what_reads_as_the_word_it_stands_for(
+    detector: AspectDetector, question: str, aspect: Aspect | None
+) -> None:
+    assert detector.detect(question).first is aspect

@@ -922,7 +922,10 @@ class SearchIndex:
         told: set[tuple[str, str]] = set()
         named: set[tuple[str, str]] = set()
         implied: set[tuple[str, str]] = set()
-        sites: list[tuple[int, int, str, str]] = []  # (-length, start, site, platform)
+        # (where the asker is, -length, start, site, platform): a place the asker says
+        # they are in is the site only where no other is named ("amazon US call-back
+        # number? I'm in China" asks of the US site)
+        sites: list[tuple[bool, int, int, str, str]] = []
         for hit in hits:
             hints = self._hints.get(hit.concept)
             if hints is None:
@@ -940,8 +943,9 @@ class SearchIndex:
                     # the role's service it is the asker's: "seller support", 亚马逊卖家客服)
                     (marked if mine or self._serves(hit, r, p, p in called)
                      else implied if hints.sites else named).add((p, r))
+            here = _where_asker_is(analyzed.compact, hit.start)
             for p, s in hints.sites:
-                sites.append((-(hit.end - hit.start), hit.start, s, p))
+                sites.append((here, -(hit.end - hit.start), hit.start, s, p))
         sides = self._parties.asker_sides(analyzed, names)
         told |= {(p, side) for side in sides
                  for p, roles in self._platform_roles.items() if side in roles}
@@ -958,8 +962,8 @@ class SearchIndex:
         site_platforms: frozenset[str] = frozenset()
         if sites:
             sites.sort()
-            site = sites[0][2]
-            site_platforms = frozenset(p for _, _, s, p in sites if s == site)
+            site = sites[0][3]
+            site_platforms = frozenset(p for *_, s, p in sites if s == site)
         role = None
         sure = False
         for pairs in (marked, told, named, implied):
@@ -1113,3 +1117,13 @@ def _button_labels(catalog: Catalog) -> tuple[tuple[str, str], ...]:
 def _spaced(analyzed: Analyzed) -> str:
     """A text's English words, lower-cased and stemmed, between single spaces."""
     return " " + " ".join(t.stem for t in analyzed.tokens) + " "
+
+
+# what says the place after it is where the asker is, not the site asked about
+_ASKER_IN = ("imin", "iamin", "ilivein", "imlivingin", "iambasedin", "imbasedin", "我在",
+             "人在", "我住在", "我现在在", "我人在", "身在")
+
+
+def _where_asker_is(compact: str, start: int) -> bool:
+    """Whether the place at `start` follows words that say the asker is there."""
+    return compact[:start].endswith(_ASKER_IN)

@@ -551,6 +551,8 @@ def test_a_named_platform_whose_cards_match_nothing_keeps_its_own_cards(
     ("中亚站有中文客服吗", "amazon", "cn"),  # the China site's nickname, with more said
     ("tik tok shop help", "tiktok", None),
     ("wal-mart seller support", "walmart", None),
+    ("temu return, where to mail it in the states", "temu", "us"),  # the US, colloquially
+    ("the temu page states a 90 day window", "temu", None),  # (not the verb)
 ])
 def test_nicknames_from_the_files_name_the_platform(real_index: SearchIndex, query: str,
                                                     platform: str, site: str | None) -> None:
@@ -561,6 +563,17 @@ def test_nicknames_from_the_files_name_the_platform(real_index: SearchIndex, que
 def test_a_code_after_a_name_of_two_words_is_the_site(real_index: SearchIndex) -> None:
     result = real_index.search("tiktok shop us refund")
     assert (result.platform, result.site) == ("tiktok", "us")
+
+
+@pytest.mark.parametrize(("query", "site"), [
+    ("I'm in China right now, what's the amazon US call-back number", "us"),
+    ("amazon uk phone please, i live in germany", "uk"),
+    ("我人在日本，美亚的客服电话多少", "us"),
+    ("我在国内，亚马逊客服电话", "cn"),  # (the only place said: the site)
+])
+def test_where_the_asker_is_gives_way_to_the_site_named(real_index: SearchIndex,
+                                                        query: str, site: str) -> None:
+    assert real_index.search(query).site == site
 
 
 @pytest.mark.parametrize(("query", "platform"), [

@@ -844,9 +844,17 @@ def test_how_to_do_a_thing_asks_its_steps_when_nothing_else_is_asked(
     ("申诉信里写点啥好", Aspect.prepare),  # 点 between the verb and "what"
     ("联系客服之前得准备点啥", Aspect.prepare),
     ("开case要附什么", Aspect.prepare),  # attach, as "attach" reads in English
+    ("which papers should i get ready", Aspect.prepare),  # as "have ready"
+    ("what do i gather before writing to them", Aspect.prepare),
     ("用啥方式联系最快", None),  # (a choice: read apart, no aspect of its own)
 ])
 def test_colloquial_what_reads_as_the_word_it_stands_for(
     detector: AspectDetector, question: str, aspect: Aspect | None
 ) -> None:
     assert detector.detect(question).first is aspect
+
+
+@pytest.mark.parametrize("question", ["who do I report it to", "向谁举报", "跟谁说比较好",
+                                      "who should i tell about this"])
+def test_whom_to_tell_asks_how_to_reach_them(detector: AspectDetector, question: str) -> None:
+    assert detector.detect(question).reach

@@ -879,6 +879,12 @@ def _lead(matches: Sequence[FactMatch], named: tuple[str, ...],
     question about scams). Not when two channels are named: what each is comes first."""
     if not matches or len(named) > 1:
         return None
+    if named:
+        # (of a way named, the platform's own way in is not it: "tmall order list,
+        # contact seller button?" is no question about Help Center)
+        matches = [m for m in matches if m.fact.path != "official_entry"]
+        if not matches:
+            return None
     top = matches[0]
     if not top.telling:
         return None

@@ -528,6 +528,20 @@ def test_the_shop_set_aside_does_not_answer_for_the_platform(
 
 
 @pytest.mark.parametrize("question", [
+    "tmall on pc, order list, contact seller button",
+    "tmall order list on my laptop - where's the contact seller button",
+])
+def test_the_shops_way_in_is_not_the_platforms_front_door(
+    catalog: Catalog, index: SearchIndex, question: str,
+) -> None:
+    # the platform's own way in (My Tmall → Customer Service) shares the words "contact"
+    # and "button" with the question, but the shop was named
+    answer = ask(catalog, index, question)
+    assert answer.facts and answer.facts[0] != "official_entry", answer.facts
+    assert "联系卖家" in answer.plain_text()[:300], answer.plain_text()
+
+
+@pytest.mark.parametrize("question", [
     "亚马逊卖家账号被封了 在哪申诉",
     "temu退款进度在哪看",
 ])

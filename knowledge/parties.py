@@ -29,11 +29,15 @@ from knowledge.textnorm import Analyzed, Token, analyze, has_han, occurrences, s
 
 __all__ = ["Party", "PartyReader"]
 
-# how far "…我" may stand after the role word: "卖家两天都没理我"; and "me" or "my", in
-# words: "a seller take to answer my message"
+# how far "…我" may stand after the role word: "卖家两天都没理我"; and "me" or "my" ("our",
+# and "us" in `_US_THEN`), in words: "a seller take to answer my message"
 _ME_HAN = 8
 _ME_EN = 5
-_ME = frozenset({"me", "my"})
+_ME = frozenset({"me", "my", "our"})
+# "us" is also the United States ("the US phone", "hours us?"): the asker only before what
+# goes on about what was done to them ("buyer spammed us with his whatsapp")
+_US_THEN = frozenset(stem(w) for w in ("with", "about", "for", "to", "on", "that", "and",
+                                          "again", "saying", "asking", "every", "all"))
 _OWN = frozenset({"my", "our"})
 # small words that may stand between an English cue and the role word ("reply to the buyer")
 _FILLERS = frozenset(stem(w) for w in ("the", "a", "an", "this", "that", "to", "with", "our",
@@ -364,7 +368,8 @@ class PartyReader:
         for k in range(last + 1, min(last + 1 + _ME_EN, len(words))):
             if not words[k] or tuple(words[k:k + 1]) in self._persons_en:
                 break  # (Chinese between, or another person: "seller told a buyer my…")
-            if words[k] in _ME:
+            if words[k] in _ME or (words[k] == "us" and k + 1 < len(words)
+                                    and words[k + 1] in _US_THEN):
                 return False
         return None
 

@@ -108,6 +108,12 @@ def index() -> SearchIndex:
     ("etsy seller: a buyer's case looks valid to me, do i refund?", "seller"),
     ("shopee buyer - the seller disputed my refund", "buyer"),
     ("etsy seller ignoring my help request for days", "buyer"),  # no label: the other party
+    # "us" is the asker's side where it goes on about what was done to them; elsewhere
+    # it is the United States
+    ("a buyer keeps spamming us with whatsapp links, tiktok shop", "seller"),
+    ("some etsy buyer messaged us about a refund we never offered", "seller"),
+    ("amazon buyer - whats the US phone", "buyer"),
+    ("amazon seller phone hours us?", "seller"),
 ])
 def test_who_asks(index: SearchIndex, question: str, asker: str | None) -> None:
     assert index.search(question).role == asker

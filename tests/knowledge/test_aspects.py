@@ -846,6 +846,7 @@ def test_how_to_do_a_thing_asks_its_steps_when_nothing_else_is_asked(
     ("开case要附什么", Aspect.prepare),  # attach, as "attach" reads in English
     ("which papers should i get ready", Aspect.prepare),  # as "have ready"
     ("what do i gather before writing to them", Aspect.prepare),
+    ("what should i have in front of me when i ring them", Aspect.prepare),
     ("用啥方式联系最快", None),  # (a choice: read apart, no aspect of its own)
 ])
 def test_colloquial_what_reads_as_the_word_it_stands_for(

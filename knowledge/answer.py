@@ -1232,8 +1232,21 @@ def _target_by_facts(
     issue_ids = [i.id for i in role.issues]
     issue = fact.issue if fact.issue in issue_ids else (
         GENERAL_ISSUE if GENERAL_ISSUE in issue_ids else issue_ids[0])
+    if fact.issue is None and fact.channel is not None:
+        # a way's own fact ("the shop's service also changes addresses"): of the cards
+        # search found alike (two or more at the top), the first that recommends that
+        # way, rather than none
+        top = result.matches[0].score if result.matches else 0.0
+        tied = [m.ref for m in result.matches if m.score >= top]
+        issue = next((r.issue for r in tied if len(tied) > 1 and r.platform == platform.id
+                      and r.role == role_id and _recommends(catalog, r, fact.channel)), issue)
     site = result.site if catalog.site(platform.id, result.site or "") else None
     return CardRef(platform.id, role_id, issue, site), matches
+
+
+def _recommends(catalog: Catalog, ref: CardRef, channel: str) -> bool:
+    issue = catalog.issue(ref.platform, ref.role, ref.issue)
+    return issue is not None and any(r.channel == channel for r in issue.recommended)
 
 
 def answer_about(

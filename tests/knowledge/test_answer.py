@@ -703,3 +703,16 @@ def test_which_way_for_a_matter_gets_the_cards_reason_for_it(catalog: Catalog,
     that way does in general."""
     text = ask(catalog, index, "天猫不管点哪个入口都是机器人在回").plain_text()
     assert "点进任何客服入口一般先遇到机器人" in text[:FIRST_CHARS], text
+
+
+@pytest.mark.parametrize("question", ["天猫地址填错了 问店家还是问官方",
+                                      "天猫下单地址写错了 找店家还是找天猫"])
+def test_a_choice_about_a_matter_search_could_not_settle_gets_the_matters_card(
+    catalog: Catalog, index: SearchIndex, question: str,
+) -> None:
+    # search finds the order and after-sales cards alike; the shop's channel (whose own
+    # fact says it changes addresses) is what the order card recommends: that card says
+    # which one, and why, rather than the shop's way in
+    answer = ask(catalog, index, question)
+    assert answer.ref is not None and answer.ref.issue == "order_issue", answer.ref
+    assert "改地址、催发货由商家处理" in answer.plain_text()[:200], answer.plain_text()

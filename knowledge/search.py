@@ -57,10 +57,10 @@ from knowledge.english import common_words, word_counts
 from knowledge.factindex import FactIndex
 from knowledge.parties import Party, PartyReader
 from knowledge.platforms import PlatformNames
-from knowledge.schema import Channel, Fact, Issue, Text
+from knowledge.schema import Aspect, Channel, Fact, Issue, Text
 from knowledge.sounds import may_replace
 from knowledge.spelling import Speller, latin_words
-from knowledge.textnorm import STOP_STEMS, STOPWORDS, Analyzed, Token, analyze, has_han
+from knowledge.textnorm import STOP_STEMS, STOPWORDS, Analyzed, Token, analyze, has_han, occurrences
 from knowledge.textnorm import edit_budget as _edit_budget
 
 __all__ = ["SHOPPER", "Match", "SearchIndex", "SearchResult"]
@@ -111,6 +111,7 @@ HINT_BONUS = 0.01  # orders cards of the named platform/role first when nothing 
 CONFIDENT_SCORE = 3.0
 CONFIDENT_LEAD = 1.1
 KEEP_RATIO = 0.15  # drop matches scoring under this share of the best one
+ASKED_WORD = 0.5  # a language asked about counts this much towards the matter
 
 # Typo tolerance budgets.
 FUZZY_MIN_HAN = 2  # Chinese words shorter than this are matched exactly only
@@ -301,6 +302,14 @@ class SearchIndex:
             *(reach.zh if reach else ()), *(reach.en if reach else ()),
             *(w for group in catalog.synonyms if group and group[0] in _SERVICE_GROUPS
               for w in group))
+        # the concepts a language asked about is read as (中文, 中文客服): a word of what is
+        # asked, not of the matter
+        spoken = catalog.aspect_words.aspects.get(Aspect.languages) \
+            if catalog.aspect_words else None
+        words = [analyze(w) for w in (spoken.zh if spoken else ())]
+        self._language_concepts = frozenset(
+            h.concept for word in words for h in self._find(word, fuzzy=False)
+            if h.end - h.start == len(word.compact))  # (not 客服 inside 中文客服)
 
     # --- public ----------------------------------------------------------------------
 
@@ -344,12 +353,22 @@ class SearchIndex:
                 context, platform, role, site, site_platforms,
                 in_passing=self._place_in_passing(message or query, analyzed, hits))
 
+        # a language asked about says less of the matter than the rest: "VAT的事能用中文
+        # 沟通吗" is about VAT, whichever card lists 中文客服 (read as the detector reads it:
+        # "中国客服" names a place, no language)
+        asked_at: set[int] = set()
+        if any(h.concept in self._language_concepts for h in hits):
+            asked = [analyze(w).compact for w in self.aspects.detect(query).words_of(
+                Aspect.languages) if has_han(w)]
+            asked_at = {i for w in asked for start in occurrences(analyzed.compact, w)
+                        for i in range(start, start + len(w))}
         best: dict[str, float] = {}
         for hit in hits:
             if hit in party_hits:
                 continue  # "卖家不理我" is no word of the sellers' cards
-            if hit.quality > best.get(hit.concept, 0.0):
-                best[hit.concept] = hit.quality
+            quality = hit.quality * (ASKED_WORD if hit.start in asked_at else 1.0)
+            if quality > best.get(hit.concept, 0.0):
+                best[hit.concept] = quality
         best.update(self._bigram_concepts(analyzed, hits, best))
         # a site only one platform has names it, where the question says more than names:
         # "泰国站卖家能不能让买家加我line" is TikTok Shop's; "那德国呢" alone guesses nothing

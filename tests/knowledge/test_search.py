@@ -565,6 +565,16 @@ def test_a_code_after_a_name_of_two_words_is_the_site(real_index: SearchIndex) -
     assert (result.platform, result.site) == ("tiktok", "us")
 
 
+@pytest.mark.parametrize(("query", "issue"), [
+    ("跟亚马逊说VAT的事 可以说中文吗", "vat_tax"),
+    ("亚马逊品牌备案的事能找中文客服吗", "brand_registry"),
+])
+def test_a_language_asked_about_does_not_pick_the_matter(real_index: SearchIndex, query: str,
+                                                         issue: str) -> None:
+    # the sellers' general card lists 中文客服 among its words; the matter named decides
+    assert real_index.search(query).matches[0].ref.issue == issue
+
+
 @pytest.mark.parametrize(("query", "site"), [
     ("I'm in China right now, what's the amazon US call-back number", "us"),
     ("amazon uk phone please, i live in germany", "uk"),

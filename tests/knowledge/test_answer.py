@@ -716,3 +716,13 @@ def test_a_choice_about_a_matter_search_could_not_settle_gets_the_matters_card(
     answer = ask(catalog, index, question)
     assert answer.ref is not None and answer.ref.issue == "order_issue", answer.ref
     assert "改地址、催发货由商家处理" in answer.plain_text()[:200], answer.plain_text()
+
+
+def test_moving_customers_to_another_app_is_what_the_files_call_other_websites(
+    catalog: Catalog, index: SearchIndex,
+) -> None:
+    # the Thai rule says to keep talking on the platform, not to send customers to other
+    # websites; a seller asks it as taking buyers off the platform to LINE
+    answer = ask(catalog, index, "thai tiktok seller: ok to take buyers off platform to LINE?")
+    assert "without sending customers to other websites" in answer.plain_text()[:300], \
+        answer.plain_text()

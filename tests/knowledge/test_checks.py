@@ -70,6 +70,9 @@ def test_a_scam_sms_gets_the_warning_and_the_safe_way_before_any_verdict(
         # a fee for a gift or for customs (Temu names both), told by e-mail or text
         ("an email says I have to pay customs before my temu gift ships", ScamSign.pay),
         ("短信说要交清关费才能收到temu的礼物", ScamSign.pay),
+        # "verify your account or it is suspended", in Chinese as in English
+        ("收到亚马逊的邮件说 48小时内不验证账号就暂停 让我点链接", ScamSign.personal),
+        ("沃尔玛发来短信 说我的账户已暂停 回复卡号恢复", ScamSign.frozen),
     ],
 )
 def test_a_call_or_text_that_asks_for_a_code_pay_or_password_is_a_scam(
@@ -91,10 +94,13 @@ def test_caller_id_of_an_official_number_is_said_to_be_fakeable(responder: Respo
     assert "can be faked" in text and "☑️" in text  # a guide's number: listed, not ✅
 
 
+@pytest.mark.parametrize("question", ["亚马逊卖家账户被冻结了怎么办",
+                                      "收到沃尔玛邮件说账户被暂停了 怎么申诉"])
 def test_a_question_about_a_frozen_account_is_a_question_not_a_scam(
-    responder: Responder,
+    responder: Responder, question: str,
 ) -> None:
-    reply, _ = ask(responder, "亚马逊卖家账户被冻结了怎么办")
+    # (platforms do notify a suspension by e-mail: said with no ask, it is a question)
+    reply, _ = ask(responder, question)
     assert not isinstance(reply, MessageCheck)
 
 

@@ -26,6 +26,10 @@ from knowledge.textnorm import has_han, to_simplified
 __all__ = ["Checker", "MessageCheck", "around", "asks_what_it_is"]
 
 PERTINENT = 2.5  # how well a warning must match the message's words to be said in an alert
+# a scam naming no platform is one platform's where it shares this many words with one of
+# that platform's warnings, scoring this many times any other platform's best
+TOLD_WORDS = 3
+TOLD_MARGIN = 1.5
 
 
 @dataclass(frozen=True)
@@ -123,11 +127,27 @@ class Checker:
         named = [p.id for p in self._names.find(text) if p.covered]
         ids = [*named, *(a.platform for a in (*numbers_advice, *links_advice))]
         if scam and not named and not numbers_advice and not links_advice:
-            ids = []
+            # (a platform the message's words tell clearly by its own scam warnings: "a
+            # buyer says her payment failed and I must scan a QR code" is Etsy's)
+            ids = [p for p in [self._told_by_warnings(text)] if p is not None]
         # (the side the message names, read once for every platform concerned)
         said = self._index.search(text, limit=1).role if self._index is not None else None
         return tuple(self._pertinent(platform_advice(self._catalog, p), text, said)
                      for p in dict.fromkeys(ids) if p in covered)
+
+    def _told_by_warnings(self, text: str) -> str | None:
+        """The one platform whose own words on scams the message shares several words
+        with, far ahead of any other's; else None."""
+        if self._index is None:
+            return None
+        best = sorted(
+            ((matches[0].score, platform) for platform, warned in self._warnings.items()
+             if (matches := [m for m in self._index.facts.match(text, platform, paths=warned)
+                             if m.shared >= TOLD_WORDS])),
+            reverse=True)
+        if not best or (len(best) > 1 and best[0][0] < TOLD_MARGIN * best[1][0]):
+            return None
+        return best[0][1]
 
     def _pertinent(self, advice: PlatformAdvice, text: str, said: str | None) -> PlatformAdvice:
         """The platform's warnings, the one of its word on scams and privacy the message's

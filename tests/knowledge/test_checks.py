@@ -73,6 +73,16 @@ def test_a_scam_sms_gets_the_warning_and_the_safe_way_before_any_verdict(
         # "verify your account or it is suspended", in Chinese as in English
         ("收到亚马逊的邮件说 48小时内不验证账号就暂停 让我点链接", ScamSign.personal),
         ("沃尔玛发来短信 说我的账户已暂停 回复卡号恢复", ScamSign.frozen),
+        # a link to click, details to update, postage or duties to make up, a code to scan
+        ("email from amazon: your account has been locked, click here to restore access",
+         ScamSign.frozen),
+        ("text says my shopee parcel is held, pay a small redelivery fee at this link",
+         ScamSign.pay),
+        ("someone on whatsapp says they're etsy support and need my login to fix a payment",
+         ScamSign.password),
+        ("有个自称天猫客服的加我微信 说退款要先扫码", ScamSign.pay),
+        ("邮件说我的shopee账户将被停用 请在24小时内更新资料", ScamSign.personal),
+        ("有人冒充亚马逊 说我的包裹清关需要补缴关税", ScamSign.pay),
     ],
 )
 def test_a_call_or_text_that_asks_for_a_code_pay_or_password_is_a_scam(
@@ -95,7 +105,10 @@ def test_caller_id_of_an_official_number_is_said_to_be_fakeable(responder: Respo
 
 
 @pytest.mark.parametrize("question", ["亚马逊卖家账户被冻结了怎么办",
-                                      "收到沃尔玛邮件说账户被暂停了 怎么申诉"])
+                                      "收到沃尔玛邮件说账户被暂停了 怎么申诉",
+                                      "天猫退款要扫码吗", "temu关税怎么算",
+                                      "email from walmart seller support, how long till a reply",
+                                      "how do I update my account information on amazon"])
 def test_a_question_about_a_frozen_account_is_a_question_not_a_scam(
     responder: Responder, question: str,
 ) -> None:
@@ -407,3 +420,13 @@ def test_told_after_the_fact_the_remedy_comes_before_the_warning(
     else:
         assert isinstance(reply, MessageCheck) and text.startswith("⛔")
 
+
+def test_a_scam_naming_no_platform_gets_the_platform_its_words_tell(responder: Responder) -> None:
+    # Etsy warns sellers of "buyers" whose payment failed and who send a QR code to scan:
+    # the message names no platform, but Etsy's own warning is the one it matches
+    message = ("a buyer messaged me that her payment didn't go through and I have to scan a qr "
+               "code so she can complete the purchase, legit?")
+    reply, text = ask(responder, message, "en")
+    assert isinstance(reply, MessageCheck) and reply.scam is not None
+    assert [a.platform for a in reply.advice] == ["etsy"]
+    assert "Your e-mail is never required for a buyer to complete a purchase" in text

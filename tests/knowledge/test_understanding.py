@@ -12,7 +12,7 @@ import pytest
 from knowledge.answer import DirectAnswer
 from knowledge.aspects import parse_elapsed
 from knowledge.checks import MessageCheck
-from knowledge.reply import Responder
+from knowledge.reply import CheckedAnswer, Responder
 from knowledge.schema import Aspect
 from knowledge.textnorm import has_han
 from knowledge.wording import word_reply
@@ -203,9 +203,12 @@ def test_words_read_as_another_aspect_still_count_as_the_questions_own(
     responder: Responder,
 ) -> None:
     # 已经 was read as time waited and 冒充 as the scam; the fact shares them with the
-    # question, not only the words of the aspect answered
-    first = answer(responder, "temu骗子冒充客服 我已经付钱了怎么办").plain_text().splitlines()[1]
-    assert "已经付了钱的" in first
+    # question, not only the words of the aspect answered (paid already: what to do now
+    # first, the scam check after it)
+    reply = responder.respond("temu骗子冒充客服 我已经付钱了怎么办", lang="zh", user_zone=ZONE,
+                              now=NOW)
+    assert isinstance(reply, CheckedAnswer) and reply.check.scam is not None, reply
+    assert "已经付了钱的" in reply.answer.plain_text().splitlines()[1]
 
 
 def test_a_word_of_a_many_word_name_alone_is_a_word_of_the_question(

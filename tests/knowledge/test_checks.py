@@ -83,6 +83,7 @@ def test_a_scam_sms_gets_the_warning_and_the_safe_way_before_any_verdict(
         ("有个自称天猫客服的加我微信 说退款要先扫码", ScamSign.pay),
         ("邮件说我的shopee账户将被停用 请在24小时内更新资料", ScamSign.personal),
         ("有人冒充亚马逊 说我的包裹清关需要补缴关税", ScamSign.pay),
+        ("the caller said he's from temu, asked me to read out the code they sent", ScamSign.code),
     ],
 )
 def test_a_call_or_text_that_asks_for_a_code_pay_or_password_is_a_scam(

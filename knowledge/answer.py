@@ -1245,6 +1245,7 @@ def _target_by_facts(
 
 
 def _recommends(catalog: Catalog, ref: CardRef, channel: str) -> bool:
+    """Whether the card lists the channel among the ways it recommends."""
     issue = catalog.issue(ref.platform, ref.role, ref.issue)
     return issue is not None and any(r.channel == channel for r in issue.recommended)
 

@@ -377,11 +377,11 @@ class FactIndex:
         """Whether the question calls one of the platform's channels by name and says
         nothing beyond it, names and the words in `read` ("机器人呢", "and the bot?")."""
         analyzed = analyze(question)
+        stems = {t.stem for t in analyzed.tokens}
         said: list[str] = []
         for _, han, latin in self._channel_names.get(platform, ()):
             said += [w for w in han if w in analyzed.compact]
-            said += [p for p in latin if all(w in {t.stem for t in analyzed.tokens}
-                                               for w in p.split())]
+            said += [p for p in latin if all(w in stems for w in p.split())]
         return bool(said) and not self.own_words(question, [*read, *said])
 
     def match(

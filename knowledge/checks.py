@@ -122,7 +122,8 @@ class Checker:
                 links_advice: tuple[PlatformAdvice, ...], *, scam: bool
                 ) -> tuple[PlatformAdvice, ...]:
         """The platforms concerned, each once: named in the message first, then those the
-        number and link checks chose. A scam naming no platform gets only the safe path."""
+        number and link checks chose. A scam naming no platform gets the one platform its
+        words tell clearly by that platform's own scam warnings, else only the safe path."""
         covered = self._catalog.platforms
         named = [p.id for p in self._names.find(text) if p.covered]
         ids = [*named, *(a.platform for a in (*numbers_advice, *links_advice))]

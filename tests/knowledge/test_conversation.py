@@ -664,3 +664,13 @@ def test_what_next_after_where_to_click_is_the_step_after(
     text = reply.plain_text()
     assert step in text[:200], text
     assert "Open the Returns dashboard" not in text and "登录账户" not in text, text
+
+
+def test_doing_it_again_after_a_wait_is_what_the_files_call_a_duplicate(
+    responder: Responder,
+) -> None:
+    # Walmart: a second dispute of the same item is reviewed as an appeal of the first;
+    # "file it again" matched a step's "file name" instead
+    text = answer(talk(responder, "my walmart return dispute has had no answer for four days",
+                       "can I just file it again?")).plain_text()
+    assert "treated as an appeal" in text[:300], text

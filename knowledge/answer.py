@@ -171,8 +171,8 @@ _GENERIC_LANGUAGE = re.compile(r"语言|language|speak|bilingual", re.IGNORECASE
 _ALL_DAY = re.compile(r"24\s*/\s*7|24\s*小时|24\s*hours|7\s*x\s*24|全天|全年无休|round the clock",
                       re.IGNORECASE)
 # list fields whose short items read best joined on one line
-_JOINED = ("prepare", "steps_web", "steps_app")
 _STEPS = ("steps_web", "steps_app")
+_JOINED = ("prepare", *_STEPS)
 
 
 @dataclass(frozen=True)
@@ -439,7 +439,7 @@ def direct_answer(
         if steps:
             # (the steps before them are done: shown, whether or not the answer showed them)
             stem = steps[0].path.rsplit(".", 1)[0]
-            before = [f"{stem}.{i}" for i in range(int(steps[0].path.rsplit(".", 1)[1]))]
+            before = [f"{stem}.{i}" for i in range(_position(steps[0]))]
             lead = steps[0]
             ahead = {f.path for f in steps}
             shown = tuple(p for p in dict.fromkeys([*context.facts, *before]) if p not in ahead)
@@ -549,7 +549,7 @@ def _steps_shown(catalog: Catalog, ref: CardRef, context: Conversation) -> tuple
     """The channel whose steps the last answer showed first (among its first lines), on
     the same platform; else ()."""
     return next(((f.channel,) for f in _first_shown(catalog, ref, context)
-                 if f.channel is not None and _field(f) in ("steps_web", "steps_app")), ())
+                 if f.channel is not None and _field(f) in _STEPS), ())
 
 
 def _next_steps(catalog: Catalog, ref: CardRef, context: Conversation,
@@ -568,9 +568,9 @@ def _next_steps(catalog: Catalog, ref: CardRef, context: Conversation,
         # (its steps are one line, in their order: after the first of them shown, though
         # the line went on with the rest — a line of steps is cut short, and one step to
         # a line reads more easily)
-        channel, field, stem = began.channel, _field(began), began.path.rsplit(".", 1)[0]
-        done = min(int(p.rsplit(".", 1)[1]) for p in context.facts
-                   if p.rsplit(".", 1)[0] == stem)
+        channel, field = began.channel, _field(began)
+        done = min(_position(f) for f in facts if f.channel == channel
+                   and _field(f) == field and f.path in context.facts)
     else:
         by_path = {f.path: f for f in facts}
         later = next((by_path[p] for p in context.facts
@@ -581,7 +581,7 @@ def _next_steps(catalog: Catalog, ref: CardRef, context: Conversation,
     if medium is not None and field != f"steps_{medium}":
         field, done = f"steps_{medium}", -1
     return [f for f in facts if f.channel == channel and _field(f) == field
-            and int(f.path.rsplit(".", 1)[1]) > done]
+            and _position(f) > done]
 
 
 def _channel_pointed_at(catalog: Catalog, index: SearchIndex, ref: CardRef,
@@ -1724,13 +1724,13 @@ class _Writer(FactLines):
                       if f.channel in described and self.aspect not in f.aspects
                       and _for_role(f, role)
                       and (f.kind in ("response", "hours")
-                           or _field(f) in ("steps_web", "steps_app"))]
+                           or _field(f) in _STEPS)]
         medium = self.asked.medium
         if medium is not None:
             # "在手机上": a channel's app steps, not its web steps as well (where it has any)
             on = {f.channel for f in facts if _field(f) == f"steps_{medium}"}
             facts = [f for f in facts if f.channel not in on
-                     or _field(f) not in ("steps_web", "steps_app")
+                     or _field(f) not in _STEPS
                      or _field(f) == f"steps_{medium}"]
         self.described = {f.channel for f in facts if f.kind == "channel"}
         card = _card_facts(self.catalog, facts, CardRef(self.ref.platform, role, self.ref.issue))
@@ -1841,7 +1841,7 @@ class _Writer(FactLines):
         if self.aspect in _DESCRIBED and fact.channel not in self.described:
             channel += 100  # "卖家邮件": the email channels before others that mention email
         if self.aspect in _DESCRIBED:
-            steps = _field(fact) in ("steps_web", "steps_app")
+            steps = _field(fact) in _STEPS
             kind = {"channel": 0, "response": 1, "hours": 1}.get(fact.kind, 2 if steps else 3)
         else:
             kind = {"channel": 2, "fact": 1}.get(fact.kind, 0)
@@ -2068,7 +2068,7 @@ class _Writer(FactLines):
                 self.cite(response.sources or channel.sources)
                 lines.append(Line.of(self.t(response.text), indent=2))
             return [_Block(channel, [f.site for f in run if f.site], lines)]
-        if first.kind == "fact" and (len(run) > 1 or _field(first) in ("steps_web", "steps_app")):
+        if first.kind == "fact" and (len(run) > 1 or _field(first) in _STEPS):
             return [_Block(None, [], [self.joined(run)])]
         out: list[_Block] = []
         for fact in run:
@@ -2135,7 +2135,7 @@ class _Writer(FactLines):
             self.cite(fact.sources)
         texts = [self.t(f.item.text) for f in run if isinstance(f.item, Fact)]
         field = _field(run[0])
-        if field in ("steps_web", "steps_app"):
+        if field in _STEPS:
             key = "card.steps_web" if field == "steps_web" else "card.steps_app"
             # a later step the question asks for ("how do I submit it") that the line's cap
             # would cut: the steps from the one before it, the earlier ones left out

@@ -68,6 +68,7 @@ class ScamWords:
             en=[w for w in scam.contact.en if not _MAIL.search(w)])) if scam else None
         self._verify = _Matcher(scam.verify) if scam else None
         self._done = _Matcher(scam.done) if scam else None
+        self._enter = _Matcher(scam.enter) if scam else None
         self._never_asks = SourcedText.of(scam.never_asks) if scam else None
         self._spoofing = SourcedText.of(scam.spoofing) if scam else None
 
@@ -118,6 +119,11 @@ class ScamWords:
             # "账号被停用了，邮件说要我提交申诉": a seller told by e-mail of a real
             # suspension, asking what to prepare; an e-mail that also wants a code, a
             # password or money, or carries a number or link, is still a scam
+            return None
+        if (signs == (ScamSign.code,) and not (has_number or has_link)
+                and self._enter is not None and self._enter.search(*self._forms(text))):
+            # "亚马逊发来验证码 在哪输入": a code the platform sent, to sign in with; one
+            # someone wants read back is still a scam ("把验证码告诉他" asks nothing here)
             return None
         spoofing = self._spoofing if (contact or has_number) else None
         return ScamAlert(signs, self._never_asks, spoofing)

@@ -414,6 +414,9 @@ class ScamSign(StrEnum):
     frozen = "frozen"  # the account is frozen, suspended, banned (冻结, 封号)
     prize = "prize"  # a prize won (中奖)
     personal = "personal"  # personal information to "verify" (核实个人信息)
+    elsewhere = "elsewhere"  # to go to another app: add a QQ, install an app, share a screen
+    callback = "callback"  # to call a number the message gives (请致电 400-…)
+    charge = "charge"  # a charge or a membership the asker never made (开通了会员要取消)
 
 
 class Words(Model):
@@ -437,6 +440,9 @@ class ScamAdvice(Model):
     # the asker has done it already ("我把验证码给了他", "i already paid"): what to do now
     # is the question, not whether it is a scam
     done: Words = Field(default_factory=Words)
+    # asks where to enter a code the platform itself sent ("亚马逊发来验证码 在哪输入"):
+    # signing in, not a scam, where nothing else a scam asks for is there
+    enter: Words = Field(default_factory=Words)
     # the platforms never ask for these by phone, text or e-mail (sourced)
     never_asks: Fact
     # a call or text can show an official number and still be a scam (sourced)

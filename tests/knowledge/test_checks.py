@@ -39,11 +39,12 @@ def test_a_scam_sms_gets_the_warning_and_the_safe_way_before_any_verdict(
 ) -> None:
     reply, text = ask(responder, SCAM_SMS)
     assert isinstance(reply, MessageCheck) and reply.scam is not None
-    assert reply.scam.signs == (ScamSign.frozen,)
+    assert reply.scam.signs == (ScamSign.frozen, ScamSign.callback)
     assert [v.kind for v in reply.links] == [LinkKind.look_alike]
     assert [n.is_official for n in reply.numbers] == [True]
     lines = text.splitlines()
-    assert lines[0].startswith("⛔") and lines[1].startswith("说账户被冻结、封号或被盗——")
+    assert lines[0].startswith("⛔")
+    assert lines[1].startswith("说账户被冻结、封号或被盗、要你拨打它给的号码——")
     safe = next(i for i, line in enumerate(lines) if line.startswith("安全的做法：自己从亚马逊"))
     fake = next(i for i, line in enumerate(lines) if "amazon-cn.help" in line)
     # Amazon's number is listed by a guide only (☑️, issue #19), still below the fake
@@ -84,6 +85,15 @@ def test_a_scam_sms_gets_the_warning_and_the_safe_way_before_any_verdict(
         ("邮件说我的shopee账户将被停用 请在24小时内更新资料", ScamSign.personal),
         ("有人冒充亚马逊 说我的包裹清关需要补缴关税", ScamSign.pay),
         ("the caller said he's from temu, asked me to read out the code they sent", ScamSign.code),
+        # taken to another app, a number to call back, a membership "to cancel"
+        ("短信说你的拼单退款失败 请加客服QQ 88776655 办理", ScamSign.elsewhere),
+        ("walmart seller support texted me to install an app so they can fix my listing",
+         ScamSign.elsewhere),
+        ("【亚马逊】您的包裹派送异常，请尽快致电 021-5555-0100", ScamSign.callback),
+        ("got a text: your temu order is on hold, call us at 1-877-555-0199", ScamSign.callback),
+        ("来电说我误开通了天猫的百万保障 不关闭每月扣钱", ScamSign.charge),
+        ("an email says there was an unauthorized charge on my etsy account, reply to dispute",
+         ScamSign.charge),
     ],
 )
 def test_a_call_or_text_that_asks_for_a_code_pay_or_password_is_a_scam(
@@ -316,6 +326,10 @@ def test_a_question_about_codes_or_a_frozen_account_is_not_called_a_scam(
     ("can i get my etsy verification code by sms instead of an app", False),
     ("收到短信说亚马逊账户异常 要我回复验证码", True),
     ("sms from amazon asking for my otp, real?", True),
+    # where to enter a code the platform sent is signing in; read back to someone, a scam
+    ("天猫发来一个验证码 要填在哪", False),
+    ("etsy texted me a code, where should i enter it?", False),
+    ("有人打电话说是天猫的 让我把发来的验证码报给他", True),
 ])
 def test_a_suspension_or_code_told_by_the_platform_is_a_question_a_call_text_or_link_a_scam(
     responder: Responder, message: str, scam: bool

@@ -56,6 +56,7 @@ from knowledge.conversation import Conversation
 from knowledge.factindex import FactMatch, said_by, terms
 from knowledge.followup import max_rounds, playbook, response_window, round_after
 from knowledge.hours import active_holidays
+from knowledge.listitems import items_asked
 from knowledge.schema import (
     CHANNEL_ASPECTS,
     Aspect,
@@ -2196,53 +2197,6 @@ class _Writer(FactLines):
 
 
 _DIGITS = re.compile(r"\d+")
-# a list's items ("…; …；…") after its head ("Report it to Temu if:", "以下情况请举报：")
-_ITEMS = re.compile(r"\s*[;；]\s*")
-_LIST = 4  # items, at least: two or three clauses are one sentence, read in order
-_HEAD = re.compile(r"^[^:：;；]{1,60}[:：]\s*")
-
-
-def _items_asked(text: str, words: frozenset[str], room: int) -> str:
-    """A long list with the item the question's `words` point at kept, where it would be
-    cut off: its head, that item (those sharing the most words), then the others in
-    order while they fit; left-out items are marked "…"."""
-    if len(text) <= room:
-        return text
-    head_match = _HEAD.match(text)
-    head = head_match.group(0) if head_match else ""
-    items = _ITEMS.split(text[len(head):])
-    if len(items) < _LIST:
-        return text
-    said = [set(terms(item)) for item in items]
-    # (a word most items say, or the head, tells none apart: "Temu" in "a fake Temu site")
-    common = set(terms(head)) | {t for t in words if sum(t in s for s in said) * 2 >= len(items)}
-    # (the item that shares the most: "offers" and "says" are in others in passing)
-    shares = [len((words - common) & item_words) for item_words in said]
-    asked = [i for i, n in enumerate(shares) if n >= 2 and n == max(shares)]
-    sep = "；" if "；" in text else "; "
-    shown_first = len(head)
-    late = []
-    for i, item in enumerate(items):
-        shown_first += len(item) + len(sep)
-        if shown_first > room and i in asked:
-            late.append(i)
-    if not late:
-        return text
-    chosen = set(late)
-    size = len(head) + sum(len(items[i]) + len(sep) for i in chosen)
-    for i in range(len(items)):
-        if i not in chosen and size + len(items[i]) + len(sep) <= room - 2:
-            chosen.add(i)
-            size += len(items[i]) + len(sep)
-    out: list[str] = []
-    for i in range(len(items)):
-        if i in chosen:
-            out.append(items[i])
-        elif not out or out[-1] != "…":
-            out.append("…")
-    return head + sep.join(out)
-
-
 def _names_site(text: str, names: Sequence[str]) -> bool:
     """Whether a fact's text opens with one of its site's names ("Malaysia: …", "越南：…",
     "US: …")."""
@@ -2311,7 +2265,7 @@ def _capped(line: Line, notes: Iterable[str] = (), question: str = "") -> Line:
     body = line.spans[:len(line.spans) - len(kept)]
     if question:
         words = frozenset(terms(question))  # (read only for a line too long to show whole)
-        body = tuple(Span(_items_asked(span.text, words, room), span.style, span.url)
+        body = tuple(Span(items_asked(span.text, words, room), span.style, span.url)
                      for span in body)
     for span in body:
         if len(span.text) <= room:

@@ -15,11 +15,13 @@ import unicodedata
 from dataclasses import dataclass, replace
 
 from knowledge.catalog import Catalog, platform_facts
+from knowledge.factindex import terms
 from knowledge.links import LinkKind, LinkVerdict, OfficialDomains
+from knowledge.listitems import items_asked, names_a_case
 from knowledge.numbers import NumberVerdict, PhoneBook, PlatformAdvice, platform_advice
 from knowledge.platforms import PlatformNames, SourcedText, safe_path, safety_advice
 from knowledge.scam import ScamAlert, ScamWords
-from knowledge.schema import Aspect, Fact, Lang
+from knowledge.schema import Aspect, Fact, Lang, Text
 from knowledge.search import SHOPPER, SearchIndex
 from knowledge.textnorm import has_han, to_simplified
 
@@ -30,6 +32,10 @@ PERTINENT = 2.5  # how well a warning must match the message's words to be said 
 # that platform's warnings, scoring this many times any other platform's best
 TOLD_WORDS = 3
 TOLD_MARGIN = 1.5
+# a warning that lists cases is cut to the case the message is (its head kept), past this
+# many characters: the alert's first lines are what a phone shows
+WARNING_ROOM = 160
+NEAR_CASE = 0.8  # a list naming the case, scored this close to the best warning, goes first
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,10 @@ class Checker:
         """The check of a message; None when it holds no number, no link, no scam words."""
         numbers = self.phones.check(text)
         links = self.domains.check(text)
-        scam = self.words.alert(text, has_number=numbers is not None, has_link=links is not None)
+        # an official address carries no scam ("can I use a walmart gift card on walmart.com")
+        carries = links is not None and (links.skipped > 0 or any(
+            v.kind not in (LinkKind.official, LinkKind.listed) or v.disguise for v in links.links))
+        scam = self.words.alert(text, has_number=numbers is not None, has_link=carries)
         if numbers is None and links is None and scam is None:
             return None
         number_verdicts = numbers.numbers if numbers is not None else ()
@@ -167,8 +176,19 @@ class Checker:
                    if m.score >= PERTINENT and m.telling]
         if not matches:
             return advice
-        first = warned[matches[0].fact.path]
-        warnings = (first, *(w for w in advice.warnings if w.text != first.text))
+        words = frozenset(terms(text))
+        # (a list that names the very case, matched nearly as well, before a statement
+        # in general: Temu's "a courier asking for extra shipping charges" before its word
+        # on e-mails, for "the courier texted me to pay a shipping fee")
+        near = [m for m in matches if m.score >= NEAR_CASE * matches[0].score]
+        best = next((m for m in near if names_a_case(
+            (warned[m.fact.path].text.zh, warned[m.fact.path].text.en), words)), matches[0])
+        first = warned[best.fact.path]
+        # (a list of cases cut to the one the message is)
+        cut = SourcedText(Text(zh=items_asked(first.text.zh, words, WARNING_ROOM),
+                               en=items_asked(first.text.en, words, WARNING_ROOM)),
+                          first.sources)
+        warnings = (cut, *(w for w in advice.warnings if w.text != first.text))
         return replace(advice, warnings=warnings, pertinent=True)
 
 

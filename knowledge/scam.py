@@ -46,7 +46,9 @@ class _Matcher:
         zh += [re.escape(to_simplified(w)).replace("…", f".{{0,{_GAP}}}?") for w in words.zh]
         en = [r"\s+".join(map(re.escape, w.lower().split())) for w in words.en]
         self._zh = re.compile("|".join(dict.fromkeys(zh))) if zh else None
-        self._en = re.compile(rf"(?<![\w-])(?:{'|'.join(en)})(?![\w-])") if en else None
+        # a whole word among Latin letters, wherever it stands beside Chinese ("在Telegram上")
+        self._en = re.compile(
+            rf"(?<![a-z0-9_-])(?:{'|'.join(en)})(?![a-z0-9_-])") if en else None
 
     def search(self, text: str, simplified: str) -> bool:
         if self._zh is not None and (self._zh.search(text) or self._zh.search(simplified)):

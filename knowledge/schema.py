@@ -417,6 +417,7 @@ class ScamSign(StrEnum):
     elsewhere = "elsewhere"  # to go to another app: add a QQ, install an app, share a screen
     callback = "callback"  # to call a number the message gives (请致电 400-…)
     charge = "charge"  # a charge or a membership the asker never made (开通了会员要取消)
+    job = "job"  # paid tasks or a job "for the platform" (刷好评日赚, a product tester)
 
 
 class Words(Model):

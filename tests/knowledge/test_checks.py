@@ -92,6 +92,15 @@ def test_a_scam_sms_gets_the_warning_and_the_safe_way_before_any_verdict(
         ("【亚马逊】您的包裹派送异常，请尽快致电 021-5555-0100", ScamSign.callback),
         ("got a text: your temu order is on hold, call us at 1-877-555-0199", ScamSign.callback),
         ("来电说我误开通了天猫的百万保障 不关闭每月扣钱", ScamSign.charge),
+        # a text pasted as received speaks to its reader; English beside Chinese is a word
+        ("【Walmart】Dear customer, your parcel could not be delivered, reply with your card "
+         "number to reschedule", ScamSign.password),
+        ("有个人在Telegram上找我 说是亚马逊招聘 做任务日赚500", ScamSign.job),
+        ("有人发消息说是shopee客服 让我加他的line", ScamSign.elsewhere),
+        ("接到一个电话说我在天猫开通了会员 每月自动扣费", ScamSign.charge),
+        ("Etsy notice: if you did not authorize this order, reply to cancel it", ScamSign.charge),
+        ("someone posing as tiktok shop support wants me to top up a deposit in usdt",
+         ScamSign.pay),
         ("an email says there was an unauthorized charge on my etsy account, reply to dispute",
          ScamSign.charge),
     ],
@@ -328,6 +337,10 @@ def test_a_question_about_codes_or_a_frozen_account_is_not_called_a_scam(
     ("sms from amazon asking for my otp, real?", True),
     # where to enter a code the platform sent is signing in; read back to someone, a scam
     ("天猫发来一个验证码 要填在哪", False),
+    # the asker's own wish to add a shop's chat, a platform's own check, an official address
+    ("我想加店家微信问问尺码 可以吗", False),
+    ("亚马逊让我验证身份 要准备什么", False),
+    ("walmart.com gift card balance 怎么查", False),
     ("etsy texted me a code, where should i enter it?", False),
     ("有人打电话说是天猫的 让我把发来的验证码报给他", True),
 ])
@@ -445,3 +458,24 @@ def test_a_scam_naming_no_platform_gets_the_platform_its_words_tell(responder: R
     assert isinstance(reply, MessageCheck) and reply.scam is not None
     assert [a.platform for a in reply.advice] == ["etsy"]
     assert "Your e-mail is never required for a buyer to complete a purchase" in text
+
+
+def test_a_warning_that_lists_cases_shows_the_case_the_message_is(responder: Responder) -> None:
+    """Temu's list of scams to report has the part-time job fourth: the alert keeps the
+    list's head and that case, the others marked "…", where a phone shows it."""
+    reply, text = ask(responder, "a stranger texted me a part time job offer, says he's temu",
+                      "en")
+    assert isinstance(reply, MessageCheck) and reply.scam is not None
+    assert ScamSign.job in reply.scam.signs
+    warning = next(line for line in text.splitlines() if line.startswith("⚠️ Report it to Temu"))
+    assert "part-time job" in warning and "…" in warning
+    assert text.index("part-time job") < 300
+
+
+def test_a_warning_naming_the_very_case_goes_before_a_general_one(responder: Responder) -> None:
+    """A courier's text asking for postage is a case Temu's list names; its word on
+    e-mails matches nearly as well and says it only in general."""
+    reply, text = ask(responder, "temu的快递员发短信 叫我补一笔shipping fee", "zh")
+    assert isinstance(reply, MessageCheck) and reply.scam is not None
+    warning = next(line for line in text.splitlines() if line.startswith("⚠️"))
+    assert warning.startswith("⚠️ 请向 Temu 报告：自称快递要额外运费")

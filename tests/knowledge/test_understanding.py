@@ -179,13 +179,12 @@ def test_two_channels_named_are_both_read_and_what_one_is_leads(
 
 
 @pytest.mark.parametrize("question", ["自称沃尔玛客服的人让我点个链接",
-                                      "a guy called me claiming to be from temu about a refund",
-                                      "有人发消息说是shopee客服 让我加他的line"])
+                                      "a guy called me claiming to be from temu about a refund"])
 def test_someone_who_says_they_are_the_platform_is_a_question_of_whom_to_trust(
     responder: Responder, question: str
 ) -> None:
-    # whatever the caller wants (a refund, a link, a chat elsewhere), the answer is the
-    # platform's own warning, not the refund or chat steps
+    # whatever the caller wants (a refund, a link), the answer is the platform's own
+    # warning, not the refund steps (a chat elsewhere is a scam alert: test_checks.py)
     assert answer(responder, question).aspect is Aspect.safety
 
 
@@ -680,8 +679,10 @@ def test_where_the_service_is_asked_the_platforms_own_entry_comes_first(
 def test_a_long_list_keeps_the_item_the_question_is_about(responder: Responder) -> None:
     # Temu's "report it if" list names a part-time job offer fourth, past where a line
     # is cut: the item asked about is kept, the ones left out marked "…"
-    line = answer(responder, "got a text offering me a part-time job, they said they were "
-                             "from temu").plain_text().splitlines()[1]
+    # (a text received offering one is a scam alert, which cuts the list the same way:
+    # test_checks.py)
+    line = answer(responder, "does temu warn about part-time job offers from unknown "
+                             "numbers").plain_text().splitlines()[1]
     assert "part-time job" in line and "…; an unknown number offers" in line
     assert len(line) <= 222
 

@@ -35,6 +35,9 @@ TOLD_MARGIN = 1.5
 # a warning that lists cases is cut to the case the message is (its head kept), past this
 # many characters: the alert's first lines are what a phone shows
 WARNING_ROOM = 160
+# a step of a way (Etsy's "choose how to get codes: an app, a text or a voice call") says
+# how to do something, never what a scam is: no warning to quote in an alert
+_STEP = re.compile(r"\.steps_(?:web|app)\.|\.path$")
 NEAR_CASE = 0.8  # a list naming the case, scored this close to the best warning, goes first
 
 
@@ -91,7 +94,7 @@ class Checker:
             platform.id: {fact.path: SourcedText(fact.item.text, fact.sources)
                           for fact in platform_facts(platform)
                           if Aspect.safety in fact.aspects and isinstance(fact.item, Fact)
-                          and fact.path != "official_entry"}
+                          and fact.path != "official_entry" and not _STEP.search(fact.path)}
             for platform in catalog.platforms.values()}
 
     def check(self, text: str) -> MessageCheck | None:

@@ -55,7 +55,7 @@ async def test_a_scam_sms_gets_the_warning_and_the_safe_way_first(bot: Harness) 
     await bot.send(SCAM_SMS)
     lines = [line for line in bot.screen().plain.splitlines() if line]
     body = lines[lines.index("⛔ 小心，这像是诈骗"):]
-    assert body[1].startswith("说账户被冻结、封号或被盗——这是诈骗的典型做法")
+    assert body[1].startswith("说账户被冻结、封号或被盗、要你拨打它给的号码——这是诈骗的典型做法")
     fake = next(i for i, line in enumerate(body) if "⛔ amazon-cn.help" in line)
     official = next(i for i, line in enumerate(body) if line.startswith("☑️ 400-810-5666"))
     safe = next(i for i, line in enumerate(body) if line.startswith("安全的做法"))

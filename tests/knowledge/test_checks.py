@@ -479,3 +479,12 @@ def test_a_warning_naming_the_very_case_goes_before_a_general_one(responder: Res
     assert isinstance(reply, MessageCheck) and reply.scam is not None
     warning = next(line for line in text.splitlines() if line.startswith("⚠️"))
     assert warning.startswith("⚠️ 请向 Temu 报告：自称快递要额外运费")
+
+
+def test_a_step_of_a_way_is_no_warning_to_quote_in_an_alert(responder: Responder) -> None:
+    """Etsy's security settings let codes come by voice call; a caller saying he is Etsy
+    gets Etsy's word on calls, not that step."""
+    reply, text = ask(responder, "有个电话自称etsy客服 叫我验证一下账户", "zh")
+    assert isinstance(reply, MessageCheck) and reply.scam is not None
+    warning = next(line for line in text.splitlines() if line.startswith("⚠️"))
+    assert "打电话" in warning and "验证码的方式" not in warning, warning

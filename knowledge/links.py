@@ -456,11 +456,18 @@ class OfficialDomains:
         for o in self._official:
             if label_skel == skeleton(o.label):
                 return LookAlike.homograph, o
+        # the labels before the registrable name: "amazon" in amazon.evil.com
+        label, suffix = registrable(shown)
+        subdomains = shown.split(".")[:-(len(suffix.split(".")) + 1)] if suffix else []
+        sub_parts = {p for sub in subdomains for p in re.split(r"[-_]", skeleton(sub)) if p}
         for o in self._official:
             if skeleton(o.domain) in host_skel:
                 return LookAlike.inside, o
             if len(parts) > 1 and skeleton(o.label) in parts:
                 return LookAlike.part, o
+        for o in self._official:
+            if len(o.label) >= 4 and skeleton(o.label) in sub_parts:
+                return LookAlike.inside, o  # a platform's name as another domain's subdomain
         for o in self._official:
             name_skel = skeleton(o.label)
             budget = _typo_budget(len(o.label))

@@ -80,6 +80,9 @@ def test_official_domains_and_subdomains_are_official(
         ("http://www.amazon.com.account-verify.top/login", LookAlike.inside, "amazon.com"),
         ("amazon.co.uk.refund-centre.info", LookAlike.inside, "amazon.co.uk"),
         ("notamazon.com", LookAlike.inside, "amazon.com"),
+        # the name as a subdomain of another domain
+        ("https://amazon.account-review.net/signin", LookAlike.inside, "amazon.com"),
+        ("amazon-support.refunds.co.uk", LookAlike.inside, "amazon.com"),
         ("xn--mazon-3ve.com", LookAlike.homograph, "amazon.com"),  # Cyrillic а
         ("аmazon.com", LookAlike.homograph, "amazon.com"),  # the same, typed
         ("amaz0n.com", LookAlike.homograph, "amazon.com"),

@@ -303,6 +303,32 @@ def _opens_something(analyzed: Analyzed, hit: _Hit) -> bool:
     return False
 
 
+# the asker answering someone ("那我回复它说不是我行吗", "can I reply to the buyer"): what
+# to do, not how long a reply takes
+_ASKER_HAN = re.compile(r"我们?(?:要|该|应该|能|能不能|可以|可不可以|需要|得|先|就|直接)?$")
+_REPLYING_HAN = frozenset({"回复", "回应", "答复"})
+_REPLYING = frozenset(textnorm.stem(w) for w in ("reply", "replies", "respond", "answer"))
+_ASKER = frozenset(textnorm.stem(w) for w in ("i", "we"))
+_MODAL = frozenset(textnorm.stem(w) for w in ("can", "could", "should", "need", "to", "have",
+                                              "must", "do", "shall", "just", "also"))
+
+
+def _asker_replies(analyzed: Analyzed, hit: _Hit) -> bool:
+    """Whether a reply word is the asker replying: right after 我 / "I" (a modal between)."""
+    if hit.group != Aspect.response_time.value:
+        return False
+    if hit.word in _REPLYING_HAN:
+        return bool(_ASKER_HAN.search(analyzed.compact[max(0, hit.start - 6):hit.start]))
+    tokens = analyzed.tokens
+    for i, token in enumerate(tokens):
+        if token.start == hit.start and token.stem in _REPLYING:
+            before = tokens[max(0, i - 4):i]
+            while before and before[-1].stem in _MODAL:
+                before = before[:-1]
+            return bool(before) and before[-1].stem in _ASKER
+    return False
+
+
 def _when_it_happens(compact: str, hit: _Hit) -> bool:
     """Whether a 什么时候 asks when something happens, not when someone is there."""
     rest = compact[hit.end:]
@@ -395,9 +421,15 @@ class AspectDetector:
         analyzed = analyze(question)
         found_hits = self._off_places(analyzed.compact,
                                       self._han_hits(analyzed) + self._latin_hits(analyzed))
+        replying = [h for h in found_hits if _asker_replies(analyzed, h)]
         found_hits = [h for h in found_hits if not _when_it_happens(analyzed.compact, h)
                       and not _pressed(analyzed.compact, h)
-                      and not _opens_something(analyzed, h)]
+                      and not _opens_something(analyzed, h) and h not in replying]
+        if replying:
+            # how soon the asker must reply ("how fast do I need to reply to customers") is
+            # a deadline, as 要多久内回复 is
+            found_hits = [h._replace(group=Aspect.deadline.value)
+                          if h.group == Aspect.response_time.value else h for h in found_hits]
         found_hits = [_by_whom(analyzed, h) for h in found_hits]
         # elapsed and reach words are context, not rivals: "没人回" inside "没人回复" still
         # counts

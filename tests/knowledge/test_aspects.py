@@ -743,6 +743,25 @@ def test_opening_something_is_no_opening_hours(detector: AspectDetector, questio
     assert (Aspect.hours in detector.detect(question).aspects) is hours
 
 
+@pytest.mark.parametrize(("question", "reply_time"), [
+    ("那我直接回复它说不是我 可以吗", False),
+    ("can we just respond to the customer and refund", False),
+    ("我该回应这个买家吗", False), ("should I answer that message", False),
+    ("他们一般多久回复", True), ("will they reply to me soon", True), ("卖家回复慢怎么办", True)])
+def test_the_asker_replying_is_no_question_of_reply_time(
+        detector: AspectDetector, question: str, reply_time: bool) -> None:
+    # a reply word right after 我 / "I" (a modal between) is what the asker may do
+    assert (Aspect.response_time in detector.detect(question).aspects) is reply_time
+
+
+@pytest.mark.parametrize("question", ["how fast do I need to reply to customer messages",
+                                      "how soon should we respond to a buyer"])
+def test_how_soon_the_asker_must_reply_is_a_deadline(detector: AspectDetector,
+                                                     question: str) -> None:
+    # as 要多久内回复 is: the asker's limit, not the platform's reply time
+    assert detector.detect(question).aspects == (Aspect.deadline,)
+
+
 def test_a_five_character_word_with_a_character_that_sounds_unlike_is_no_typo(
         detector: AspectDetector) -> None:
     # 要不要再开 is not 要不要打开 mistyped (再 and 打 sound nothing alike): no scam link asked

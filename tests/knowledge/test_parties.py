@@ -382,3 +382,11 @@ def test_with_no_role_said_the_facts_that_place_a_question_favour_shoppers(
     turn = responder.converse(question, None, lang="en", user_zone=ZONE, now=NOW)
     assert isinstance(turn.reply, DirectAnswer) and turn.reply.ref is not None
     assert turn.reply.ref.role == "buyer", turn.reply.ref
+
+
+@pytest.mark.parametrize("question", ["TK小店的卖家可以帮我换个颜色吗",
+                                      "etsy店家能替我改一下收货地址不"])
+def test_a_seller_doing_something_for_the_asker_is_a_shoppers_question(
+        index: SearchIndex, question: str) -> None:
+    # 帮我 / 替我 after the role word: the seller acts for the asker, who bought
+    assert index.search(question).role == "buyer"

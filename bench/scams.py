@@ -1,10 +1,10 @@
 """The scam check on messages nobody tuned it for: figures, no assertions.
 
     python -m bench.scams          # both halves
-    python -m bench.scams -v       # and the dev half's misses and false alarms
+    python -m bench.scams -v       # and the tuned-on halves' misses and false alarms
 
 Asks every message of tests/knowledge/scam_eval.yaml as the private chat asks it and
-prints, per half (dev tuned on, test held out), how many scams got the alert and how many
+prints, per half (dev and dev2 tuned on, test held out), how many scams got the alert and how many
 real questions worded close to scams got it wrongly. The held-out half is printed as
 totals only: its misses are not for reading one by one.
 """
@@ -26,7 +26,7 @@ from tests.knowledge import scam_eval
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true",
-                        help="list the dev half's misses and false alarms")
+                        help="list the tuned-on halves' misses and false alarms")
     args = parser.parse_args(argv)
     responder = Responder(load_catalog())
     for half in scam_eval.HALVES:
@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{half:5} scams flagged {rates.flagged}/{rates.scams} "
               f"({rates.flagged / rates.scams:.1%}), real questions alarmed "
               f"{rates.false_alarms}/{rates.legit}")
-        if args.verbose and half == "dev":
+        if args.verbose and half != "test":
             for message in rates.missed:
                 print("  missed:", message)
             for message in rates.alarmed:

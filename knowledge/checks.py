@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from knowledge.catalog import Catalog, platform_facts
 from knowledge.factindex import terms
-from knowledge.links import LinkKind, LinkVerdict, OfficialDomains
+from knowledge.links import LinkKind, LinkVerdict, LookAlike, OfficialDomains
 from knowledge.listitems import items_asked, names_a_case
 from knowledge.numbers import NumberVerdict, PhoneBook, PlatformAdvice, platform_advice
 from knowledge.platforms import PlatformNames, SourcedText, safe_path, safety_advice
@@ -104,7 +104,12 @@ class Checker:
         # an official address carries no scam ("can I use a walmart gift card on walmart.com")
         carries = links is not None and (links.skipped > 0 or any(
             v.kind not in (LinkKind.official, LinkKind.listed) or v.disguise for v in links.links))
-        scam = self.words.alert(text, has_number=numbers is not None, has_link=carries)
+        # (a misspelt address in a question is more often a typing slip than a message
+        # received: "amazn.com customer service number?" is answered, then checked)
+        fake = links is not None and any(v.severity == 2 and v.how is not LookAlike.typo
+                                         for v in links.links)
+        scam = self.words.alert(text, has_number=numbers is not None, has_link=carries,
+                                fake_site=fake)
         if numbers is None and links is None and scam is None:
             return None
         number_verdicts = numbers.numbers if numbers is not None else ()

@@ -101,7 +101,8 @@ class ScamWords:
     def spoofing(self) -> SourcedText | None:
         return self._spoofing
 
-    def alert(self, text: str, *, has_number: bool, has_link: bool) -> ScamAlert | None:
+    def alert(self, text: str, *, has_number: bool, has_link: bool,
+              fake_site: bool = False) -> ScamAlert | None:
         """The alert for a message that asks what scams ask (or claims what they claim)
         and is, or carries, a call, a text, a number or a link; else None.
 
@@ -110,7 +111,11 @@ class ScamWords:
         """
         if self._never_asks is None:
             return None
-        signs = self.signs(text)
+        # (a link made to look like a platform's is a sign by itself: no real message of a
+        # platform carries one)
+        found = self.signs(text)
+        signs = tuple(s for s in ScamSign if s in found
+                      or (s is ScamSign.fake_site and fake_site))
         if not signs:
             return None
         contact = self.reports_contact(text)

@@ -418,6 +418,9 @@ class ScamSign(StrEnum):
     callback = "callback"  # to call a number the message gives (请致电 400-…)
     charge = "charge"  # a charge or a membership the asker never made (开通了会员要取消)
     job = "job"  # paid tasks or a job "for the platform" (刷好评日赚, a product tester)
+    # a link made to look like a platform's address (amazon-verify.com): told by the link
+    # check, not by words (safety.yaml lists none for it)
+    fake_site = "fake_site"
 
 
 class Words(Model):

@@ -28,7 +28,7 @@ from knowledge.numbers import (
 from knowledge.platforms import SourcedText, UncoveredPlatform
 from knowledge.reply import CheckedAnswer, Nothing, NotSure, Reply
 from knowledge.scam import ScamAlert
-from knowledge.schema import Lang
+from knowledge.schema import Lang, ScamSign
 from knowledge.smalltalk import SmallTalk
 
 __all__ = ["MAX_ADVICE", "Worded", "coverage_notices", "word_reply"]
@@ -193,15 +193,26 @@ class _Wording:
     def check(self, check: MessageCheck) -> Worded:
         """The scam warning and the safe way first, then every verdict, worst first."""
         lines: list[Line] = []
+        fakes = [link for link in check.links if link.severity == 2]
         if check.scam is not None:
-            verdict, *general = self.scam(check.scam)
-            lines.append(verdict)
+            # a fake address is what the alert is about first: its own verdict says whose
+            # site it imitates, better than any sign ("is amazon-help.net amazon's?")
+            faked = ScamSign.fake_site in check.scam.signs
+            if faked:
+                for link in fakes:
+                    self.cited.extend(link.sources)
+                    lines.append(Line.of(self.link(link)))
+            verdict, general = self.scam(check.scam)
             # the platform's own word on what the message is about, before what every
-            # platform says ("Amazon never asks for a code" before "never tell anyone")
+            # platform says ("Amazon never asks for a code" before "never tell anyone");
+            # after a fake address, before the other signs too (the address said the most)
+            own = []
             for item in check.advice:
                 if item.pertinent:
                     self.cited.extend(item.warnings[0].sources)
-                    lines.append(Line.of("⚠️ ", item.warnings[0].text.get(self.lang)))
+                    own.append(Line.of("⚠️ ", item.warnings[0].text.get(self.lang)))
+            signs = [verdict] if verdict is not None else []
+            lines.extend([*own, *signs] if faked else [*signs, *own])
             lines.extend(general)
             # the safe way: the platform's own official entry, or the general one
             if check.advice:
@@ -213,7 +224,8 @@ class _Wording:
                                                     entry=item.official_entry.text.get(self.lang))))
             else:
                 lines.extend(self.safety(check.safe_path, ()))
-        lines.extend(self.verdicts(check, hours=check.scam is None))
+        shown = fakes if check.scam is not None and ScamSign.fake_site in check.scam.signs else []
+        lines.extend(self.verdicts(check, hours=check.scam is None, shown=shown))
         if check.spoofing is not None and check.scam is None:
             self.cited.extend(check.spoofing.sources)
             lines.append(Line.of("⚠️ ", check.spoofing.text.get(self.lang)))
@@ -243,24 +255,34 @@ class _Wording:
         self.cited = [s for s in self.cited if s not in self.quoted]
         return list(self.cite_end(lines))
 
-    def scam(self, alert: ScamAlert) -> list[Line]:
-        signs = self.label("reply.scam.and").join(
-            self.label(f"reply.scam.sign.{sign.value}") for sign in alert.signs)
-        said = self.label("reply.scam.signs", signs=signs)
-        lines = [Line.of(Span(said[:1].upper() + said[1:], "bold"))]
+    def scam(self, alert: ScamAlert) -> tuple[Line | None, list[Line]]:
+        """What the message asks or claims that marks a scam (None where a fake address
+        is all: its own verdict says so), and the warnings every platform gives."""
+        named = [sign for sign in alert.signs if sign is not ScamSign.fake_site]
+        verdict = None
+        if named:
+            signs = self.label("reply.scam.and").join(
+                self.label(f"reply.scam.sign.{sign.value}") for sign in named)
+            said = self.label("reply.scam.signs", signs=signs)
+            verdict = Line.of(Span(said[:1].upper() + said[1:], "bold"))
+        lines = []
         for fact in (alert.never_asks, alert.spoofing):
             if fact is not None:
                 self.cited.extend(fact.sources)
                 lines.append(Line.of("⚠️ ", fact.text.get(self.lang)))
-        return lines
+        return verdict, lines
 
-    def verdicts(self, check: MessageCheck, *, hours: bool) -> list[Line]:
-        """Each number and link, the worst first (message order among equals), then what
-        was not checked: a fake must never sit below three ✅."""
+    def verdicts(self, check: MessageCheck, *, hours: bool,
+                 shown: Sequence[LinkVerdict] = ()) -> list[Line]:
+        """Each number and link (but those `shown` already), the worst first (message
+        order among equals), then what was not checked: a fake must never sit below
+        three ✅."""
         rated: list[tuple[int, list[Line]]] = []
         for verdict in check.numbers:
             rated.append((_number_severity(verdict), self.number(verdict, hours=hours)))
         for link in check.links:
+            if link in shown:
+                continue
             self.cited.extend(link.sources)
             rated.append((link.severity, [Line.of(self.link(link))]))
         lines = [line for _, group in sorted(rated, key=lambda r: -r[0]) for line in group]

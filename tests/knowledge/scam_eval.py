@@ -18,7 +18,7 @@ from knowledge.textnorm import has_han
 from tests.knowledge import blind
 
 EVAL = Path(__file__).resolve().parent / "scam_eval.yaml"
-HALVES = ("dev", "test")  # dev tuned on, test held out
+HALVES = ("dev", "dev2", "test")  # dev* tuned on, test held out
 
 
 @dataclass(frozen=True)

@@ -39,17 +39,19 @@ def test_a_scam_sms_gets_the_warning_and_the_safe_way_before_any_verdict(
 ) -> None:
     reply, text = ask(responder, SCAM_SMS)
     assert isinstance(reply, MessageCheck) and reply.scam is not None
-    assert reply.scam.signs == (ScamSign.frozen, ScamSign.callback)
+    assert reply.scam.signs == (ScamSign.frozen, ScamSign.callback, ScamSign.fake_site)
     assert [v.kind for v in reply.links] == [LinkKind.look_alike]
     assert [n.is_official for n in reply.numbers] == [True]
     lines = text.splitlines()
     assert lines[0].startswith("⛔")
-    assert lines[1].startswith("说账户被冻结、封号或被盗、要你拨打它给的号码——")
+    assert lines[1].startswith("⛔ amazon-cn.help")
+    assert lines[2].startswith("说账户被冻结、封号或被盗、要你拨打它给的号码——")
     safe = next(i for i, line in enumerate(lines) if line.startswith("安全的做法：自己从亚马逊"))
     fake = next(i for i, line in enumerate(lines) if "amazon-cn.help" in line)
     # Amazon's number is listed by a guide only (☑️, issue #19), still below the fake
     listed = next(i for i, line in enumerate(lines) if line.startswith("☑️"))
-    assert safe < fake < listed  # the safe way (Amazon's entry) first, the fake above it
+    # the fake address first (what the alert is about), then the safe way, then the rest
+    assert fake < safe < listed
     assert "可以伪造" in text  # an official number on a text can be faked
 
 
@@ -488,3 +490,18 @@ def test_a_step_of_a_way_is_no_warning_to_quote_in_an_alert(responder: Responder
     assert isinstance(reply, MessageCheck) and reply.scam is not None
     warning = next(line for line in text.splitlines() if line.startswith("⚠️"))
     assert "打电话" in warning and "验证码的方式" not in warning, warning
+
+
+@pytest.mark.parametrize("message", [
+    "Temu: a reward is waiting for you, see temu-rewards-center.shop",
+    "my etsy payout notice links to etsy-payout-verify.net, what now",
+    "虾皮通知我去 shopee-refund-service.cn 办理",
+])
+def test_an_address_made_to_look_like_a_platforms_is_a_scam_by_itself(
+        responder: Responder, message: str) -> None:
+    """No real message of a platform carries a look-alike of its address: the alert,
+    and its first line after the title says whose site it imitates."""
+    reply, text = ask(responder, message, "en" if message.isascii() else "zh")
+    assert isinstance(reply, MessageCheck) and reply.scam is not None, text
+    assert ScamSign.fake_site in reply.scam.signs
+    assert text.splitlines()[1].startswith("⛔"), text

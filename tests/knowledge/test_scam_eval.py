@@ -10,8 +10,8 @@ from knowledge.reply import Responder
 from tests.knowledge import scam_eval
 
 # scams flagged at least; real questions alarmed at most
-FLAGGED = {"dev": 0.95, "test": 0.56}
-FALSE_ALARMS = {"dev": 0, "test": 1}
+FLAGGED = {"dev": 0.95, "dev2": 0.52, "test": 0.61}
+FALSE_ALARMS = {"dev": 0, "dev2": 2, "test": 1}
 
 
 @pytest.mark.parametrize("half", scam_eval.HALVES)
@@ -20,6 +20,6 @@ def test_scams_nobody_tuned_for_get_the_alert_and_real_questions_do_not(
 ) -> None:
     rates = scam_eval.measure(responder, half)
     assert rates.flagged / rates.scams >= FLAGGED[half], (half, rates.flagged, rates.missed
-                                                           if half == "dev" else "")
+                                                           if half != "test" else "")
     assert rates.false_alarms <= FALSE_ALARMS[half], (half, rates.false_alarms,
-                                                      rates.alarmed if half == "dev" else "")
+                                                      rates.alarmed if half != "test" else "")

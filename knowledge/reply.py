@@ -181,7 +181,9 @@ class Responder:
         # "你好，…", "…，急！！", "… thanks 🙏": the question as if asked plainly (what asks
         # if a thing is genuine is read in the message as written: ", right?" is no aside)
         written, text = text, self.smalltalk.question_of(text)
-        check = self.checker.check(text)
+        # (the scam words are read in the message as written: "Hello dear, I'm a recruiter
+        # from …" speaks as scams do in the very greeting an asker's question loses)
+        check = self.checker.check(written)
         uncovered = self.names.names_uncovered(text)
         only_uncovered = uncovered is not None and not uncovered.named_covered
         if check is not None:

@@ -418,6 +418,7 @@ class ScamSign(StrEnum):
     callback = "callback"  # to call a number the message gives (请致电 400-…)
     charge = "charge"  # a charge or a membership the asker never made (开通了会员要取消)
     job = "job"  # paid tasks or a job "for the platform" (刷好评日赚, a product tester)
+    police = "police"  # the police, customs or a bank "investigating" (涉嫌洗钱, 配合调查)
     # a link made to look like a platform's address (amazon-verify.com): told by the link
     # check, not by words (safety.yaml lists none for it)
     fake_site = "fake_site"

@@ -212,7 +212,7 @@ class _Wording:
                     self.cited.extend(item.warnings[0].sources)
                     own.append(Line.of("⚠️ ", item.warnings[0].text.get(self.lang)))
             signs = [verdict] if verdict is not None else []
-            lines.extend([*own, *signs] if faked else [*signs, *own])
+            lines.extend([*own, *signs])
             lines.extend(general)
             # the safe way: the platform's own official entry, or the general one
             if check.advice:

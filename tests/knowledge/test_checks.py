@@ -99,6 +99,13 @@ def test_a_scam_sms_gets_the_warning_and_the_safe_way_before_any_verdict(
          "number to reschedule", ScamSign.password),
         ("有个人在Telegram上找我 说是亚马逊招聘 做任务日赚500", ScamSign.job),
         ("有人发消息说是shopee客服 让我加他的line", ScamSign.elsewhere),
+        # the police or customs "investigating", a payment "overpaid" to send back
+        ("有个自称海关的人打电话说我的包裹里有违禁品 要我配合调查", ScamSign.police),
+        ("a buyer sent me a payment email saying she overpaid and I should refund the "
+         "difference by zelle", ScamSign.pay),
+        # the greeting is part of what a scam says ("hello dear" is no aside of a question)
+        ("Hello dear, I'm with walmart hiring team, daily income 200 usdt for simple tasks",
+         ScamSign.job),
         ("接到一个电话说我在天猫开通了会员 每月自动扣费", ScamSign.charge),
         ("Etsy notice: if you did not authorize this order, reply to cancel it", ScamSign.charge),
         ("someone posing as tiktok shop support wants me to top up a deposit in usdt",

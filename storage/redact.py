@@ -66,6 +66,8 @@ _CHUNK = rf"[^\s{_HAN}]+"
 _ADDRESS = re.compile(
     rf"{_CHUNK}?(?:@|://|_){_CHUNK}?|[^\W\d_]+(?:\.[^\W\d_]+)+(?:/{_CHUNK})?"
     rf"|{_CHUNK}\s*(?:\(dot\)|\[dot\]|(?<![a-z])dot(?![a-z]))\s*{_CHUNK}"
+    # "me [at] qq": the host may be a word the bot knows (qq is in the scam words)
+    rf"|{_CHUNK}\s*(?:\(at\)|\[at\]|\{{at\}})\s*{_CHUNK}"
 )
 _GONE = "\ue000"  # marks an address taken out (private use: input has none left)
 _PIECE = re.compile(rf"(?P<han>[{_HAN}]+)|(?P<other>[^{_HAN}]+)")

@@ -60,6 +60,9 @@ FORMATS: list[tuple[str, list[str]]] = [
     ("see https://evil-refund.top/x?u=me and @zhangwei_real", ["evil", "zhangwei"]),
     ("call +86 138-1234-5678 or (888) 280 4331", ["138", "4331"]),
     ("订单 112-1234567-1234567 没到", ["1234567"]),
+    # a host the bot knows as a word (qq is in the scam words): the address goes whole
+    ("我叫jenniferlopez [at] qq，我的亚马逊账号被封了怎么办", ["jenniferlopez", "qq"]),
+    ("write to anna_lee (at) qq", ["anna", "qq"]),
 ]
 
 

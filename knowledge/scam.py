@@ -25,6 +25,22 @@ __all__ = ["MAX_TEXT", "ScamAlert", "ScamSign", "ScamWords"]
 MAX_TEXT = 4096  # a whole Telegram message, read for scam words
 _GAP = 12  # "是…吗": at most this many characters between the two parts
 _MAIL = re.compile(r"邮件|郵件|e-?mail", re.IGNORECASE)
+# a question asks: a question mark, a question word; a message pasted whole does not
+_ASKS = re.compile(r"[?？吗嗎呢么麼几幾哪谁誰啥咋]|怎|如何|是否|能否|多久|可以|能不能|"
+                   r"有没有|有沒有|(?<![a-z])(?:how|what|when|where|who|which|why|can|could|should|is|are|do|does|"
+                   r"did|any|pls|please help|help me|real|legit|scam)(?![a-z])", re.IGNORECASE)
+
+
+# the asker speaking of themselves: their own words, not a message they pasted
+_SELF = re.compile(r"我|(?<![a-z'])(?:i|i'm|im|my|me|mine)(?![a-z'])", re.IGNORECASE)
+
+
+def _pasted(text: str) -> bool:
+    """Whether a message of some length asks nothing and says nothing of its sender: a
+    text or an e-mail pasted whole ("Walmart Rewards: your cashback … pay a network
+    fee"), not someone telling their own case ("I need to pay customs on my order")."""
+    head = text[:MAX_TEXT]
+    return len(head) >= 40 and _ASKS.search(head) is None and _SELF.search(head) is None
 
 
 @dataclass(frozen=True)
@@ -85,8 +101,10 @@ class ScamWords:
         return tuple(s for s in ScamSign if s in self._signs and self._signs[s].search(*forms))
 
     def reports_contact(self, text: str) -> bool:
-        """Whether the message is, or tells of, a call, a text or a message received."""
-        return self._contact is not None and self._contact.search(*self._forms(text))
+        """Whether the message is, or tells of, a call, a text or a message received (one
+        pasted whole asks nothing: no question mark, no question word)."""
+        return (self._contact is not None and self._contact.search(*self._forms(text))) \
+            or _pasted(text)
 
     def asks_if_genuine(self, text: str) -> bool:
         """Whether the message asks if something is real ("是真的吗", "is this legit")."""

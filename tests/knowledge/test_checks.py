@@ -103,6 +103,9 @@ def test_a_scam_sms_gets_the_warning_and_the_safe_way_before_any_verdict(
         ("有个自称海关的人打电话说我的包裹里有违禁品 要我配合调查", ScamSign.police),
         ("a buyer sent me a payment email saying she overpaid and I should refund the "
          "difference by zelle", ScamSign.pay),
+        # a text pasted whole: it asks nothing and says nothing of the one who pastes it
+        ("Walmart Rewards: cashback converted to bitcoin, pay a network fee to withdraw it",
+         ScamSign.pay),
         # the greeting is part of what a scam says ("hello dear" is no aside of a question)
         ("Hello dear, I'm with walmart hiring team, daily income 200 usdt for simple tasks",
          ScamSign.job),
@@ -346,6 +349,8 @@ def test_a_question_about_codes_or_a_frozen_account_is_not_called_a_scam(
     ("sms from amazon asking for my otp, real?", True),
     # where to enter a code the platform sent is signing in; read back to someone, a scam
     ("天猫发来一个验证码 要填在哪", False),
+    # someone telling their own case asks nothing either, and is no pasted text
+    ("I need to pay customs fees for my temu order before it ships to Canada", False),
     # the asker's own wish to add a shop's chat, a platform's own check, an official address
     ("我想加店家微信问问尺码 可以吗", False),
     ("亚马逊让我验证身份 要准备什么", False),

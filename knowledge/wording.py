@@ -193,26 +193,24 @@ class _Wording:
     def check(self, check: MessageCheck) -> Worded:
         """The scam warning and the safe way first, then every verdict, worst first."""
         lines: list[Line] = []
-        fakes = [link for link in check.links if link.severity == 2]
+        # a fake address is what an alert is about first: its own verdict says whose site
+        # it imitates, better than any sign ("is amazon-help.net amazon's?")
+        fakes = [link for link in check.links if link.severity == 2] if (
+            check.scam is not None and ScamSign.fake_site in check.scam.signs) else []
         if check.scam is not None:
-            # a fake address is what the alert is about first: its own verdict says whose
-            # site it imitates, better than any sign ("is amazon-help.net amazon's?")
-            faked = ScamSign.fake_site in check.scam.signs
-            if faked:
-                for link in fakes:
-                    self.cited.extend(link.sources)
-                    lines.append(Line.of(self.link(link)))
+            for link in fakes:
+                self.cited.extend(link.sources)
+                lines.append(Line.of(self.link(link)))
             verdict, general = self.scam(check.scam)
-            # the platform's own word on what the message is about, before what every
-            # platform says ("Amazon never asks for a code" before "never tell anyone");
-            # after a fake address, before the other signs too (the address said the most)
-            own = []
+            # the platform's own word on what the message is about, before the signs and
+            # what every platform says ("Amazon never asks for a code" before "never tell
+            # anyone"): its words are sourced and specific
             for item in check.advice:
                 if item.pertinent:
                     self.cited.extend(item.warnings[0].sources)
-                    own.append(Line.of("⚠️ ", item.warnings[0].text.get(self.lang)))
-            signs = [verdict] if verdict is not None else []
-            lines.extend([*own, *signs])
+                    lines.append(Line.of("⚠️ ", item.warnings[0].text.get(self.lang)))
+            if verdict is not None:
+                lines.append(verdict)
             lines.extend(general)
             # the safe way: the platform's own official entry, or the general one
             if check.advice:
@@ -224,8 +222,7 @@ class _Wording:
                                                     entry=item.official_entry.text.get(self.lang))))
             else:
                 lines.extend(self.safety(check.safe_path, ()))
-        shown = fakes if check.scam is not None and ScamSign.fake_site in check.scam.signs else []
-        lines.extend(self.verdicts(check, hours=check.scam is None, shown=shown))
+        lines.extend(self.verdicts(check, hours=check.scam is None, shown=fakes))
         if check.spoofing is not None and check.scam is None:
             self.cited.extend(check.spoofing.sources)
             lines.append(Line.of("⚠️ ", check.spoofing.text.get(self.lang)))

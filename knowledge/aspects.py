@@ -307,7 +307,7 @@ def _opens_something(analyzed: Analyzed, hit: _Hit) -> bool:
 # to do, not how long a reply takes
 _ASKER_HAN = re.compile(r"我们?(?:要|该|应该|能|能不能|可以|可不可以|需要|得|先|就|直接)?$")
 _REPLYING_HAN = frozenset({"回复", "回应", "答复"})
-_REPLYING = frozenset(textnorm.stem(w) for w in ("reply", "replies", "respond", "answer"))
+_REPLYING = frozenset(textnorm.stem(w) for w in ("reply", "replies", "respond"))
 _ASKER = frozenset(textnorm.stem(w) for w in ("i", "we"))
 _MODAL = frozenset(textnorm.stem(w) for w in ("can", "could", "should", "need", "to", "have",
                                               "must", "do", "shall", "just", "also"))

@@ -447,7 +447,7 @@ class OfficialDomains:
     # --- parts -----------------------------------------------------------------------
 
     def _imitates(self, shown: str) -> tuple[LookAlike | None, _Official | None]:
-        label, _ = registrable(shown)
+        label, suffix = registrable(shown)
         if any(label == o.label for o in self._official):
             return None, None  # the plain name on a domain no source lists (amazon.fr)
         host_skel = skeleton(shown)
@@ -457,7 +457,6 @@ class OfficialDomains:
             if label_skel == skeleton(o.label):
                 return LookAlike.homograph, o
         # the labels before the registrable name: "amazon" in amazon.evil.com
-        label, suffix = registrable(shown)
         subdomains = shown.split(".")[:-(len(suffix.split(".")) + 1)] if suffix else []
         sub_parts = {p for sub in subdomains for p in re.split(r"[-_]", skeleton(sub)) if p}
         for o in self._official:

@@ -746,7 +746,7 @@ def test_opening_something_is_no_opening_hours(detector: AspectDetector, questio
 @pytest.mark.parametrize(("question", "reply_time"), [
     ("那我直接回复它说不是我 可以吗", False),
     ("can we just respond to the customer and refund", False),
-    ("我该回应这个买家吗", False), ("should I answer that message", False),
+    ("我该回应这个买家吗", False), ("should I reply to that message", False),
     ("他们一般多久回复", True), ("will they reply to me soon", True), ("卖家回复慢怎么办", True)])
 def test_the_asker_replying_is_no_question_of_reply_time(
         detector: AspectDetector, question: str, reply_time: bool) -> None:

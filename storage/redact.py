@@ -63,11 +63,12 @@ _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 # an address, a link or a handle goes as a whole even when its parts are words the bot
 # knows ("me@example.com", "best_seller", "shop.example.top/x", "me at example dot com")
 _CHUNK = rf"[^\s{_HAN}]+"
+# (the spelt-out forms first, as they reach furthest: "anna_lee (at) qq" goes whole, not
+# only "anna_lee"; "me [at] qq": the host may be a word the bot knows, qq is a scam word)
 _ADDRESS = re.compile(
-    rf"{_CHUNK}?(?:@|://|_){_CHUNK}?|[^\W\d_]+(?:\.[^\W\d_]+)+(?:/{_CHUNK})?"
+    rf"{_CHUNK}\s*(?:\(at\)|\[at\]|\{{at\}})\s*{_CHUNK}"
     rf"|{_CHUNK}\s*(?:\(dot\)|\[dot\]|(?<![a-z])dot(?![a-z]))\s*{_CHUNK}"
-    # "me [at] qq": the host may be a word the bot knows (qq is in the scam words)
-    rf"|{_CHUNK}\s*(?:\(at\)|\[at\]|\{{at\}})\s*{_CHUNK}"
+    rf"|(?:{_CHUNK})?(?:@|://|_)(?:{_CHUNK})?|[^\W\d_]+(?:\.[^\W\d_]+)+(?:/{_CHUNK})?"
 )
 _GONE = "\ue000"  # marks an address taken out (private use: input has none left)
 _PIECE = re.compile(rf"(?P<han>[{_HAN}]+)|(?P<other>[^{_HAN}]+)")

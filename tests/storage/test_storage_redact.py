@@ -63,6 +63,7 @@ FORMATS: list[tuple[str, list[str]]] = [
     # a host the bot knows as a word (qq is in the scam words): the address goes whole
     ("我叫jenniferlopez [at] qq，我的亚马逊账号被封了怎么办", ["jenniferlopez", "qq"]),
     ("write to anna_lee (at) qq", ["anna", "qq"]),
+    ("我叫jennifer.lopez@qq，我的亚马逊账号被封了怎么办", ["jennifer", "lopez", "qq"]),
 ]
 
 

@@ -726,3 +726,28 @@ def test_moving_customers_to_another_app_is_what_the_files_call_other_websites(
     answer = ask(catalog, index, "thai tiktok seller: ok to take buyers off platform to LINE?")
     assert "without sending customers to other websites" in answer.plain_text()[:300], \
         answer.plain_text()
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("亚马逊缺货把我订单取消了 有没有补偿", "补偿"),
+    ("天猫怎么投诉店铺", "投诉"),
+])
+def test_a_fact_the_words_tell_answers_a_topic_question(
+    catalog: Catalog, index: SearchIndex, question: str, said: str,
+) -> None:
+    # no aspect word, and the words match one fact clearly (compensation, a complaint):
+    # that fact leads, not the card's summary, though other facts of the topic match too
+    answer = ask(catalog, index, question)
+    lead = answer.lines[0].text if answer.lines else ""
+    assert said in lead, answer.plain_text()
+
+
+def test_the_way_named_leads_before_a_like_worded_fact_of_another(
+    catalog: Catalog, index: SearchIndex,
+) -> None:
+    # "own ... service" matches the shop's note about a brand's own service team nearly as
+    # well as the official service's facts match: the way named answers
+    answer = ask(catalog, index, "where do I find tmall's own customer service")
+    shop = catalog.platform("tmall").channels[0]
+    assert shop.id == "merchant"
+    assert answer.facts and not answer.facts[0].startswith("channels.0"), answer.facts

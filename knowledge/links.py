@@ -64,16 +64,21 @@ MAX_TEXT = 4096  # a whole Telegram message
 MAX_TOKENS = 60  # dotted words parsed per message: bounds the cost of a wall of them
 
 # A link ends where a browser's address bar or a messenger's link would: at a space, a
-# quote or bracket, Chinese, Japanese or Korean text, CJK punctuation, an emoji.
-_TOKEN_RE = re.compile(
-    "[^\\s<>\"'`()\\[\\]{}|^,;!?，、；！？「」『』《》【】（）"
-    "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-    "\u2600-\u27bf\U0001f000-\U0001faff]+"
-)
+# quote or bracket, Chinese, Japanese or Korean text, CJK punctuation, an emoji. "?", "!",
+# "," and ";" end it only where nothing of a link follows: within one they are its query
+# ("evil.cn/go?to=amazon.com" is one link, to evil.cn) or its user information
+# ("https://amazon.com;@evil.cn" opens evil.cn); after one they end a sentence
+_ENDS = ("\\s<>\"'`()\\[\\]{}|^，、；！？「」『』《》【】（）"
+         "\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+         "\u2600-\u27bf\U0001f000-\U0001faff")
+_TOKEN_RE = re.compile(f"(?:[^{_ENDS},;!?]|[,;!?](?=[^{_ENDS},;!?]))+")
 _SCHEME_RE = re.compile(r"(?i)(?:https?|hxxps?|ftp)://")
 _DOTTED = re.compile(r"\w[.%]\w|://")  # a word worth parsing
 _LINKISH = re.compile(r"(?i)://|\.[a-z]{2,}")  # counted, unread, past the cap
-_EDGE = ".:;,-_*~'\"=/\\@#"  # stripped from both ends of a bare word
+_EDGE = ".:;,!?-_*~'\"=/\\@#"  # stripped from both ends of a bare word
+# the leading run of a word that can stand in a host name (letters of any script, digits,
+# "-", "_", ".", a percent-escape): what a reader takes for the host in "www.amazon.com&"
+_HOST_HEAD = re.compile(r"[\w.%-]+")
 # IDNA's full stops (UTS 46 maps them to "."); NFKC folds the rest (＼ ／ ＠ ．, full width)
 _IDNA_DOTS = {"\u3002": ".", "\uff61": ".", "\uff0e": "."}
 # without a scheme, "report.pdf" is a file and "e.g" an abbreviation: a bare host needs
@@ -236,12 +241,14 @@ def _bare_host_ok(host: str) -> bool:
 
 
 def _looks_like_host(text: str) -> str | None:
-    """The host name (ASCII) a piece of user information passes for, if any."""
-    head = re.split(r"[:/\\]", _fold(text).strip(_EDGE), maxsplit=1)[0]
-    parsed = _parse("http://" + head) if head else None
-    if parsed is None or not parsed[2] or not _bare_host_ok(parsed[0]):
-        return None
-    return parsed[0]
+    """The host name (ASCII) a piece of user information passes for, if any: the first
+    of its parts that reads as one ("user:pass@www.amazon.com", "www.amazon.com&")."""
+    for part in re.split(r"[@:/\\]", _fold(text)):
+        head = _HOST_HEAD.match(part.strip(_EDGE))
+        parsed = _parse("http://" + head.group()) if head else None
+        if parsed is not None and parsed[2] and _bare_host_ok(parsed[0]):
+            return parsed[0]
+    return None
 
 
 def _read(folded: str, raw: str) -> FoundLink | None:

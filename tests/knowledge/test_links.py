@@ -210,6 +210,14 @@ def test_registrable_and_skeleton() -> None:
         ("https://www.amazon.com:443@evil.example/", "evil.example", "www.amazon.com"),
         ("https://amazon.com%2eevil.example/", "amazon.com.evil.example", None),
         ("hxxps://evil%2ecom/amazon.com", "evil.com", None),
+        # user information a parser ends at ";" or "&", or with a password before it
+        ("https://www.amazon.com;@evil.example/", "evil.example", "www.amazon.com"),
+        ("https://www.amazon.com&@evil.example/", "evil.example", "www.amazon.com"),
+        ("is https://me:pw@www.amazon.com@evil.example real?", "evil.example",
+         "www.amazon.com"),
+        # an address in another link's query is where it points, not where it opens
+        ("https://evil.example/go?to=https://www.amazon.com", "evil.example", None),
+        ("evil.top/redirect?next=sellercentral.amazon.com, is it ok?", "evil.top", None),
     ],
 )
 def test_the_verdict_names_the_host_the_browser_opens(
@@ -310,3 +318,13 @@ def test_a_link_is_judged_by_the_host_a_browser_opens(
     (verdict,) = check.links
     assert verdict.kind is not LinkKind.official
     assert skeleton(verdict.host) == skeleton(links.classify(opened).host), (text, verdict)
+
+
+@pytest.mark.parametrize("text", ["is amazon.com official?", "amazon.com,是官方吗",
+                                  "www.amazon.com! legit?", "amazon.com; ebay.com?"])
+def test_punctuation_after_a_link_ends_it(links: OfficialDomains, text: str) -> None:
+    # "?", "!", "," and ";" belong to a link only where more of it follows
+    check = links.check(text)
+    assert check is not None
+    assert check.links[0].host in ("amazon.com", "www.amazon.com"), check.links
+

@@ -762,3 +762,12 @@ def test_the_topic_alone_gets_its_card(catalog: Catalog, index: SearchIndex,
     assert answer.ref is not None and answer.ref.issue == "suspension", answer.ref
     assert answer.aspect is None, answer.aspect
 
+
+
+def test_paying_for_something_is_asking_whether_it_is_free(
+    catalog: Catalog, index: SearchIndex,
+) -> None:
+    # the file says the coverage "is free and automatic" (免费、自动生效); asked whether
+    # one pays for it, in words the file does not use
+    text = ask(catalog, index, "美国tiktok的退款保障 要自己付钱买吗").plain_text()
+    assert "免费" in text[:FIRST_CHARS], text

@@ -674,3 +674,16 @@ def test_doing_it_again_after_a_wait_is_what_the_files_call_a_duplicate(
     text = answer(talk(responder, "my walmart return dispute has had no answer for four days",
                        "can I just file it again?")).plain_text()
     assert "treated as an appeal" in text[:300], text
+
+
+@pytest.mark.parametrize("messages", [
+    ("how fast does amazon answer emails", "what if nothing comes by then?"),
+    ("walmart seller support, how long for a reply", "and if I've had nothing yet?"),
+])
+def test_nothing_heard_after_a_reply_time_asks_what_to_do_now(
+    responder: Responder, messages: tuple[str, str]
+) -> None:
+    # "nothing" heard once the time said has passed is a reply waited for, not the same
+    # reply time again
+    said = answer(talk(responder, *messages))
+    assert said.aspect is Aspect.followup, (said.aspect, said.plain_text())

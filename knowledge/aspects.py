@@ -47,6 +47,8 @@ __all__ = ["HOW_LONG", "POINTERS_EN", "POINTERS_HAN", "AskedAspects", "AspectDet
 
 _ELAPSED = "elapsed"  # the pseudo-aspect of the `elapsed` words
 _REACH = "reach"  # the pseudo-aspect of the `reach` words
+# reply-time words that say only how soon ("fast"): beside a reach word, the fastest way
+_SPEED = frozenset({"fast", "quick"})
 _APP, _WEB = "app", "web"  # the pseudo-aspects of where the asker is (`app`, `web` words)
 _CONSEQUENCE = "consequence"  # the pseudo-aspect of the `consequence` words
 _AWAITED = "awaited"  # the pseudo-aspect of the `awaited` words
@@ -485,6 +487,12 @@ class AspectDetector:
             # how long money or goods take is no reply time ("退款多久到账", "how long does
             # delivery take"): what answers it, the facts' words say
             found.discard(Aspect.response_time.value)
+        speed = reaching and Aspect.response_time.value in found and all(
+            h.word in _SPEED for h in counted if h.group == Aspect.response_time.value)
+        if speed:
+            # reached fast ("how do i reach a human at amazon fast"): the fastest way is
+            # asked, which the card's recommendation says, not how fast they reply
+            found.discard(Aspect.response_time.value)
         # another way asked for ("打不通 還有別的號碼嗎", "any other number"): that channel
         # is what is asked, whatever else the question tells
         before = {t.end: t.stem for t in analyzed.tokens}
@@ -514,7 +522,7 @@ class AspectDetector:
         medium = media.pop() if len(media) == 1 else None
         weak = bool(counted) and not strong and found == {h.group for h in counted}
         identifies = any(h.group == _IDENTIFIER for h in hits)
-        choosing = any(h.group == _CHOOSE for h in hits)
+        choosing = speed or any(h.group == _CHOOSE for h in hits)
         # (inside an aspect word or an idiom, "first" is theirs: "first reply", "first time")
         words_read = [h for h in found_hits if h.group not in _CONTEXT]
         starts = any(h.group == _FIRST and not any(

@@ -771,3 +771,17 @@ def test_paying_for_something_is_asking_whether_it_is_free(
     # one pays for it, in words the file does not use
     text = ask(catalog, index, "美国tiktok的退款保障 要自己付钱买吗").plain_text()
     assert "免费" in text[:FIRST_CHARS], text
+
+
+@pytest.mark.parametrize("question", [
+    "how can I get hold of someone at walmart seller support fast",
+    "need to reach a real person at shopee quick",
+])
+def test_reaching_them_fast_asks_the_fastest_way_not_a_reply_time(
+    catalog: Catalog, index: SearchIndex, question: str,
+) -> None:
+    # "fast" beside a reach word says how the asker wants to reach them; a reply time
+    # (of a return dispute, say) answers nothing of it
+    answer = ask(catalog, index, question)
+    assert answer.aspect is not Aspect.response_time, answer.plain_text()
+    assert Aspect.response_time not in answer.aspects, answer.aspects

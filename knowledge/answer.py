@@ -384,6 +384,8 @@ def direct_answer(
     # the fact the question's own words match best, before the aspect reorders anything
     # (of its words beyond the card's own first; where those tell nothing, of all of them)
     lead = _lead(beyond, named, asked.aspects) or _lead(lexical, named, asked.aspects)
+    if lead is not None and asked.medium is not None and ref is not None:
+        lead = _on_medium(catalog, ref, lead, asked.medium)
     plain = to_simplified(message)  # (the cues below are written in simplified Chinese)
     described = asked.first is None and _DESCRIBE.search(plain) is not None
     past = _past_the_shop(catalog, ref) if (
@@ -866,6 +868,18 @@ def _as_other_role(
     again = answer_about(catalog, other, asked, question=question, lang=lang,
                          user_zone=user_zone, now=now, personal=personal)
     return again if again.facts else answer
+
+
+def _on_medium(catalog: Catalog, ref: CardRef, lead: AspectFact, medium: str) -> AspectFact:
+    """A step chosen to lead, on the medium the asker is on ("in the app"): a web step
+    gives way to the same way's first step in the app, where it has app steps."""
+    if _field(lead) not in _STEPS or _field(lead) == f"steps_{medium}":
+        return lead
+    platform = catalog.platform(ref.platform)
+    if platform is None:
+        return lead
+    return next((f for f in _facts_of(platform) if f.channel == lead.channel
+                 and _field(f) == f"steps_{medium}"), lead)
 
 
 def _lead(matches: Sequence[FactMatch], named: tuple[str, ...],

@@ -785,3 +785,21 @@ def test_reaching_them_fast_asks_the_fastest_way_not_a_reply_time(
     answer = ask(catalog, index, question)
     assert answer.aspect is not Aspect.response_time, answer.plain_text()
     assert Aspect.response_time not in answer.aspects, answer.aspects
+
+
+def test_a_step_on_the_other_medium_does_not_lead(catalog: Catalog,
+                                                  index: SearchIndex) -> None:
+    # the question's words match an app step best (商品详情页), but the asker says they
+    # are on the web version: the same way's web steps lead
+    answer = ask(catalog, index, "天猫网页版 商品页面上的联系客服在哪")
+    assert answer.facts and ".steps_app." not in answer.facts[0], answer.facts
+    assert answer.lines[0].text.startswith("网页"), answer.plain_text()
+
+
+@pytest.mark.parametrize("question", ["temu退货 电脑上怎么弄", "temu怎么退货 我用的电脑"])
+def test_a_computer_is_where_the_asker_is_not_a_website_to_report(
+    catalog: Catalog, index: SearchIndex, question: str,
+) -> None:
+    # 电脑 was a synonym of 网站, and Temu's form for reporting fake websites took the question
+    answer = ask(catalog, index, question)
+    assert answer.ref is not None and answer.ref.issue == "returns", answer.ref

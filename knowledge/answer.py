@@ -318,7 +318,8 @@ def direct_answer(
         # trust: the warning first, then the channel
         asked = replace(asked, aspects=(Aspect.safety, *asked.aspects))
     elif (context is not None and context.aspect in _OF_A_WAY and (
-            (asked.aspects == (Aspect.human,) and not index.facts.says_more(question, asked.words))
+            (asked.aspects == (Aspect.human,) and not index.facts.says_more(question, asked.words)
+             and _HOW_TO.search(to_simplified(question)) is None)
             or (asked.first is None and index.facts.names_a_channel_only(
                 question, context.ref.platform, asked.words)))):
         # a way to them and nothing else ("人工呢", "机器人呢", "and the bot?") after "几点
@@ -868,6 +869,11 @@ def _as_other_role(
     again = answer_about(catalog, other, asked, question=question, lang=lang,
                          user_zone=user_zone, now=now, personal=personal)
     return again if again.facts else answer
+
+
+# a how-question ("怎么转人工", "how do i get a human from it"): the way to do it is asked,
+# not the last thing asked, of that way
+_HOW_TO = re.compile(r"怎么|怎样|咋|如何|(?i:\bhow\b)")
 
 
 def _on_medium(catalog: Catalog, ref: CardRef, lead: AspectFact, medium: str) -> AspectFact:

@@ -687,3 +687,15 @@ def test_nothing_heard_after_a_reply_time_asks_what_to_do_now(
     # reply time again
     said = answer(talk(responder, *messages))
     assert said.aspect is Aspect.followup, (said.aspect, said.plain_text())
+
+
+@pytest.mark.parametrize("messages", [
+    ("天猫机器人客服晚上在吗", "怎么转人工"),
+    ("is amazon's chat open on sundays", "how do I get a real person on it"),
+])
+def test_how_to_get_a_person_after_the_hours_asks_the_way_not_the_hours_again(
+    responder: Responder, messages: tuple[str, str]
+) -> None:
+    # "人工呢" after the hours is that way's hours; asked how, it is how to get a person
+    said = answer(talk(responder, *messages))
+    assert said.aspect is Aspect.human, (said.aspect, said.plain_text())

@@ -35,6 +35,9 @@ _ASKS = re.compile(r"[?？吗嗎呢么麼几幾哪谁誰啥咋]|怎|如何|是�
 _SELF = re.compile(r"我|(?<![a-z'])(?:i|i'm|im|my|me|mine)(?![a-z'])", re.IGNORECASE)
 
 
+# asking how to report someone ("怎么检举他", "how do I report a buyer")
+_REPORTING = re.compile(r"举报|舉報|检举|檢舉|投诉|投訴|(?i:\breport)")
+
 def _pasted(text: str) -> bool:
     """Whether a message of some length asks nothing and says nothing of its sender: a
     text or an e-mail pasted whole ("Walmart Rewards: your cashback … pay a network
@@ -137,7 +140,11 @@ class ScamWords:
         if not signs:
             return None
         contact = self.reports_contact(text)
-        if not (contact or has_number or has_link):
+        # (paying outside the platform is a scam's move whoever proposes it, and whatever
+        # the asker tells of how: "卖家让我私下交易便宜200"; not
+        # where the asker asks how to report it, having seen it for what it is)
+        outside = ScamSign.outside in signs and not _REPORTING.search(text)
+        if not (contact or has_number or has_link or outside):
             return None
         if (signs == (ScamSign.frozen,) and not (has_number or has_link)
                 and self._unmailed is not None and not self._unmailed.search(*self._forms(text))):

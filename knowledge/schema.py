@@ -419,6 +419,9 @@ class ScamSign(StrEnum):
     charge = "charge"  # a charge or a membership the asker never made (开通了会员要取消)
     job = "job"  # paid tasks or a job "for the platform" (刷好评日赚, a product tester)
     police = "police"  # the police, customs or a bank "investigating" (涉嫌洗钱, 配合调查)
+    # paying outside the platform (私下交易, "pay outside etsy"): a sign by itself — the
+    # platforms' protection ends there, whoever asks
+    outside = "outside"
     # a link made to look like a platform's address (amazon-verify.com): told by the link
     # check, not by words (safety.yaml lists none for it)
     fake_site = "fake_site"

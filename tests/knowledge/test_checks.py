@@ -517,3 +517,34 @@ def test_an_address_made_to_look_like_a_platforms_is_a_scam_by_itself(
     assert isinstance(reply, MessageCheck) and reply.scam is not None, text
     assert ScamSign.fake_site in reply.scam.signs
     assert text.splitlines()[1].startswith("⛔"), text
+
+
+@pytest.mark.parametrize("message", [
+    "天猫卖家让我私下交易 能便宜200 靠谱吗",
+    "etsy buyer wants to pay outside etsy for a bigger order, fine?",
+    "a tiktok shop seller offered a discount if I pay by friends and family instead",
+])
+def test_paying_outside_the_platform_is_a_scam_sign_with_no_message_told(
+    responder: Responder, message: str
+) -> None:
+    # no call, text or message received is told: the offer to pay outside the platform is
+    # the scam's move by itself, whoever makes it
+    lang: Lang = "en" if message.isascii() else "zh"
+    reply, text = ask(responder, message, lang)
+    assert isinstance(reply, MessageCheck) and reply.scam is not None, text
+    assert ScamSign.outside in reply.scam.signs
+    assert text.splitlines()[0].startswith("⛔")
+
+
+@pytest.mark.parametrize("message", [
+    "can the refund go to my personal bank account",
+    "退款能退到我的个人银行账户吗",
+    "can I pay with venmo on amazon?",
+    "蝦皮買家一直要我私下交易，我要怎麼檢舉他？",
+])
+def test_a_question_about_paying_is_no_scam_alert(responder: Responder, message: str) -> None:
+    # a person's own account or a way to pay is no sign alone; someone who asks how to
+    # report an offer to trade privately has seen it for what it is
+    lang: Lang = "en" if message.isascii() else "zh"
+    reply, text = ask(responder, message, lang)
+    assert not (isinstance(reply, MessageCheck) and reply.scam is not None), text

@@ -10,7 +10,7 @@ from knowledge.reply import Responder
 from tests.knowledge import scam_eval
 
 # scams flagged at least; real questions alarmed at most
-FLAGGED = {"dev": 0.95, "dev2": 0.72, "test": 0.65}
+FLAGGED = {"dev": 0.95, "dev2": 0.75, "test": 0.65}
 FALSE_ALARMS = {"dev": 0, "dev2": 2, "test": 1}
 
 

@@ -803,3 +803,12 @@ def test_a_computer_is_where_the_asker_is_not_a_website_to_report(
     # 电脑 was a synonym of 网站, and Temu's form for reporting fake websites took the question
     answer = ask(catalog, index, question)
     assert answer.ref is not None and answer.ref.issue == "returns", answer.ref
+
+
+@pytest.mark.parametrize("question", ["Etsy上怎麼私訊賣家問出貨", "tk小店想私聊卖家改颜色"])
+def test_writing_privately_to_the_seller_is_a_shoppers_question(
+    catalog: Catalog, index: SearchIndex, question: str,
+) -> None:
+    # 私訊 (Taiwan's word, 私讯 once simplified) and 私聊 address the seller, as 私信 does
+    answer = ask(catalog, index, question)
+    assert answer.ref is not None and answer.ref.role == "buyer", answer.ref

@@ -40,7 +40,10 @@ _TAG_RE = re.compile(r"<[^<>]{0,200}>")
 
 # Mainland writing still uses these older simplified forms; zhconv keeps them as they
 # are (they are valid simplified Chinese), so they are folded here explicitly.
-_VARIANTS = {"帐号": "账号", "帐户": "账户"}
+# (and Taiwan's words for what the mainland words differently, which zhconv leaves: 簡訊
+# is 短信, 訊息 消息, 連結 链接, 登入 登录, 線上 在线, 專人 人工, 客訴 投诉, 信箱 邮箱)
+_VARIANTS = {"帐号": "账号", "帐户": "账户", "简讯": "短信", "讯息": "消息", "连结": "链接",
+             "登入": "登录", "线上": "在线", "专人": "人工", "客诉": "投诉", "信箱": "邮箱"}
 
 # Function words that carry no intent. They are never fuzzy-corrected (your → hour,
 # what → chat are one edit apart) and, as single-token keywords, they only count when

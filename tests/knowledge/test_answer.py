@@ -812,3 +812,22 @@ def test_writing_privately_to_the_seller_is_a_shoppers_question(
     # 私訊 (Taiwan's word, 私讯 once simplified) and 私聊 address the seller, as 私信 does
     answer = ask(catalog, index, question)
     assert answer.ref is not None and answer.ref.role == "buyer", answer.ref
+
+
+@pytest.mark.parametrize(("question", "aspect"), [
+    ("天貓有專人客服嗎", Aspect.human),
+    ("蝦皮線上客服在哪", Aspect.chat),
+])
+def test_taiwans_words_read_as_the_mainlands(
+    catalog: Catalog, index: SearchIndex, question: str, aspect: Aspect,
+) -> None:
+    # 專人 is a person (人工), 線上 online (在线): zhconv converts the characters, not the words
+    answer = ask(catalog, index, question)
+    assert aspect in answer.aspects, (answer.aspects, answer.plain_text())
+
+
+def test_logging_in_in_taiwans_word_is_the_buyers_account_security(
+    catalog: Catalog, index: SearchIndex,
+) -> None:
+    answer = ask(catalog, index, "亞馬遜登入不了怎麼辦")
+    assert answer.ref is not None and answer.ref.issue == "account_security", answer.ref

@@ -831,3 +831,9 @@ def test_logging_in_in_taiwans_word_is_the_buyers_account_security(
 ) -> None:
     answer = ask(catalog, index, "亞馬遜登入不了怎麼辦")
     assert answer.ref is not None and answer.ref.issue == "account_security", answer.ref
+
+
+def test_msg_is_a_message_to_the_seller(catalog: Catalog, index: SearchIndex) -> None:
+    # people abbreviate: "msg the seller" addresses the other party, as "message" does
+    answer = ask(catalog, index, "how to msg etsy seller")
+    assert answer.ref is not None and answer.ref.role == "buyer", answer.ref

@@ -837,3 +837,11 @@ def test_msg_is_a_message_to_the_seller(catalog: Catalog, index: SearchIndex) ->
     # people abbreviate: "msg the seller" addresses the other party, as "message" does
     answer = ask(catalog, index, "how to msg etsy seller")
     assert answer.ref is not None and answer.ref.role == "buyer", answer.ref
+
+
+def test_acct_is_an_account(catalog: Catalog, index: SearchIndex) -> None:
+    # "acct suspended" is the account suspended: the appeal card, not a phishing note that
+    # happens to say "suspended"
+    answer = ask(catalog, index, "walmart seller acct suspended how appeal")
+    assert answer.ref is not None and answer.ref.issue == "suspension", answer.ref
+    assert "phish" not in answer.plain_text()[:FIRST_CHARS], answer.plain_text()

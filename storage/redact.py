@@ -63,12 +63,16 @@ _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 # an address, a link or a handle goes as a whole even when its parts are words the bot
 # knows ("me@example.com", "best_seller", "shop.example.top/x", "me at example dot com")
 _CHUNK = rf"[^\s{_HAN}]+"
+# a dotted name's parts are Latin (or other non-Chinese) letters: begun at a Chinese word
+# before it ("我叫jennifer.lopez [at] qq"), it would start before the spelt-out form could
+# and leave that form's host ("qq") behind
+_DOTTED = rf"[^\W\d_{_HAN}]+"
 # (the spelt-out forms first, as they reach furthest: "anna_lee (at) qq" goes whole, not
 # only "anna_lee"; "me [at] qq": the host may be a word the bot knows, qq is a scam word)
 _ADDRESS = re.compile(
     rf"{_CHUNK}\s*(?:\(at\)|\[at\]|\{{at\}})\s*{_CHUNK}"
     rf"|{_CHUNK}\s*(?:\(dot\)|\[dot\]|(?<![a-z])dot(?![a-z]))\s*{_CHUNK}"
-    rf"|(?:{_CHUNK})?(?:@|://|_)(?:{_CHUNK})?|[^\W\d_]+(?:\.[^\W\d_]+)+(?:/{_CHUNK})?"
+    rf"|(?:{_CHUNK})?(?:@|://|_)(?:{_CHUNK})?|{_DOTTED}(?:\.{_DOTTED})+(?:/{_CHUNK})?"
 )
 _GONE = "\ue000"  # marks an address taken out (private use: input has none left)
 _PIECE = re.compile(rf"(?P<han>[{_HAN}]+)|(?P<other>[^{_HAN}]+)")

@@ -64,6 +64,10 @@ FORMATS: list[tuple[str, list[str]]] = [
     ("我叫jenniferlopez [at] qq，我的亚马逊账号被封了怎么办", ["jenniferlopez", "qq"]),
     ("write to anna_lee (at) qq", ["anna", "qq"]),
     ("我叫jennifer.lopez@qq，我的亚马逊账号被封了怎么办", ["jennifer", "lopez", "qq"]),
+    # a dotted name right after Chinese, spelt out: the dotted name no longer starts at the
+    # Chinese before it, ahead of the spelt-out form, and leaves the host behind
+    ("我叫jennifer.lopez [at] qq，我的亚马逊账号被封了怎么办", ["jennifer", "lopez", "qq"]),
+    ("联系人anna.lee (at) qq (dot) com", ["anna", "lee", "qq"]),
 ]
 
 

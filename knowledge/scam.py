@@ -38,6 +38,7 @@ _SELF = re.compile(r"我|(?<![a-z'])(?:i|i'm|im|my|me|mine)(?![a-z'])", re.IGNOR
 # asking how to report someone ("怎么检举他", "how do I report a buyer")
 _REPORTING = re.compile(r"举报|舉報|检举|檢舉|投诉|投訴|(?i:\breport)")
 
+
 def _pasted(text: str) -> bool:
     """Whether a message of some length asks nothing and says nothing of its sender: a
     text or an e-mail pasted whole ("Walmart Rewards: your cashback … pay a network

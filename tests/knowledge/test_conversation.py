@@ -676,26 +676,18 @@ def test_doing_it_again_after_a_wait_is_what_the_files_call_a_duplicate(
     assert "treated as an appeal" in text[:300], text
 
 
-@pytest.mark.parametrize("messages", [
-    ("how fast does amazon answer emails", "what if nothing comes by then?"),
-    ("walmart seller support, how long for a reply", "and if I've had nothing yet?"),
-])
-def test_nothing_heard_after_a_reply_time_asks_what_to_do_now(
-    responder: Responder, messages: tuple[str, str]
-) -> None:
+@pytest.mark.parametrize(("messages", "aspect"), [
     # "nothing" heard once the time said has passed is a reply waited for, not the same
     # reply time again
-    said = answer(talk(responder, *messages))
-    assert said.aspect is Aspect.followup, (said.aspect, said.plain_text())
-
-
-@pytest.mark.parametrize("messages", [
-    ("天猫机器人客服晚上在吗", "怎么转人工"),
-    ("is amazon's chat open on sundays", "how do I get a real person on it"),
-])
-def test_how_to_get_a_person_after_the_hours_asks_the_way_not_the_hours_again(
-    responder: Responder, messages: tuple[str, str]
-) -> None:
+    (("how fast does amazon answer emails", "what if nothing comes by then?"), Aspect.followup),
+    (("walmart seller support, how long for a reply", "and if I've had nothing yet?"),
+     Aspect.followup),
     # "人工呢" after the hours is that way's hours; asked how, it is how to get a person
+    (("天猫机器人客服晚上在吗", "怎么转人工"), Aspect.human),
+    (("is amazon's chat open on sundays", "how do I get a real person on it"), Aspect.human),
+])
+def test_a_follow_up_that_asks_something_new_is_not_the_last_aspect_again(
+    responder: Responder, messages: tuple[str, str], aspect: Aspect
+) -> None:
     said = answer(talk(responder, *messages))
-    assert said.aspect is Aspect.human, (said.aspect, said.plain_text())
+    assert said.aspect is aspect, (said.aspect, said.plain_text())

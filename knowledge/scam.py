@@ -35,10 +35,6 @@ _ASKS = re.compile(r"[?？吗嗎呢么麼几幾哪谁誰啥咋]|怎|如何|是�
 _SELF = re.compile(r"我|(?<![a-z'])(?:i|i'm|im|my|me|mine)(?![a-z'])", re.IGNORECASE)
 
 
-# asking how to report someone ("怎么检举他", "how do I report a buyer")
-_REPORTING = re.compile(r"举报|舉報|检举|檢舉|投诉|投訴|(?i:\breport)")
-
-
 def _pasted(text: str) -> bool:
     """Whether a message of some length asks nothing and says nothing of its sender: a
     text or an e-mail pasted whole ("Walmart Rewards: your cashback … pay a network
@@ -91,6 +87,7 @@ class ScamWords:
         self._verify = _Matcher(scam.verify) if scam else None
         self._done = _Matcher(scam.done) if scam else None
         self._enter = _Matcher(scam.enter) if scam else None
+        self._report = _Matcher(scam.report) if scam else None
         self._never_asks = SourcedText.of(scam.never_asks) if scam else None
         self._spoofing = SourcedText.of(scam.spoofing) if scam else None
 
@@ -144,7 +141,8 @@ class ScamWords:
         # (paying outside the platform is a scam's move whoever proposes it, and whatever
         # the asker tells of how: "卖家让我私下交易便宜200"; not
         # where the asker asks how to report it, having seen it for what it is)
-        outside = ScamSign.outside in signs and not _REPORTING.search(text)
+        outside = ScamSign.outside in signs and not (
+            self._report is not None and self._report.search(*self._forms(text)))
         if not (contact or has_number or has_link or outside):
             return None
         if (signs == (ScamSign.frozen,) and not (has_number or has_link)

@@ -451,6 +451,9 @@ class ScamAdvice(Model):
     # asks where to enter a code the platform itself sent ("亚马逊发来验证码 在哪输入"):
     # signing in, not a scam, where nothing else a scam asks for is there
     enter: Words = Field(default_factory=Words)
+    # asks how to report someone ("怎么检举他", "how do I report a buyer"): the asker has
+    # seen the offer for what it is (the `outside` sign needs a message received then)
+    report: Words = Field(default_factory=Words)
     # the platforms never ask for these by phone, text or e-mail (sourced)
     never_asks: Fact
     # a call or text can show an official number and still be a scam (sourced)

@@ -168,6 +168,11 @@ _GENERIC_LANGUAGE = re.compile(r"语言|language|speak|bilingual", re.IGNORECASE
 # an hours word that asks about round the clock ("24/7", 24小时, 全天, 7x24)
 _ALL_DAY = re.compile(r"24\s*/\s*7|24\s*小时|24\s*hours|7\s*x\s*24|全天|全年无休|round the clock",
                       re.IGNORECASE)
+# which days asked of the hours ("周末开吗", "weekends too?", "节假日上班吗"): the
+# schedule's own note says them ("every day of the year", "local working days")
+_DAYS = re.compile(r"周末|周[六日天]|礼拜[六天日]|星期[六天日]|假日|工作日|哪几天|哪天|每天|"
+                   r"\bweekends?\b|\bsaturdays?\b|\bsundays?\b|\bholidays?\b|\bweekdays?\b|"
+                   r"\bevery day\b|\bwhich days\b", re.IGNORECASE)
 # list fields whose short items read best joined on one line
 _STEPS = ("steps_web", "steps_app")
 _JOINED = ("prepare", *_STEPS)
@@ -1630,6 +1635,7 @@ class _Writer(FactLines):
     ) -> None:
         super().__init__(catalog, platform, lang, user_zone, now, personal)
         self.question = question  # its words pick which items of a long list to show
+        self.asks_days = bool(_DAYS.search(to_simplified(question)))
         self.shown = frozenset(shown)  # asked for more: what the last answer showed
         self.lead = lead  # the fact the question's words match best: it comes first
         self.called = frozenset(channels)  # channels the question calls by name
@@ -2068,9 +2074,10 @@ class _Writer(FactLines):
                 sites = [h.site for h in same if h.site]
                 where = min((site_order.index(x) for x in sites if x in site_order), default=0)
                 always = 1 if same[0].schedule.always_open else 0
-                if always and same[0].schedule.note:
+                if same[0].schedule.note and (always or self.asks_days):
                     # "open all day" is one short line: the schedule's own caveat fits
-                    # ("一般全天在线，但高峰时段可能需要排队")
+                    # ("一般全天在线，但高峰时段可能需要排队"); asked which days, the note
+                    # says them
                     lines = [*lines, Line.of(self.t(same[0].schedule.note), indent=2)]
                 blocks.append(_Block(channel, sites, lines, (always, where)))
             return blocks

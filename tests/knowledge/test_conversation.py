@@ -119,6 +119,21 @@ def test_a_third_message_follows_the_second(responder: Responder) -> None:
     assert reply.ref is not None and (reply.ref.platform, reply.ref.site) == ("amazon", "de")
 
 
+@pytest.mark.parametrize(("messages", "days"), [
+    (("amazon us seller phone hours", "open on sundays?"),
+     "US Eastern time, every day of the year"),
+    (("亚马逊卖家美国站电话几点", "礼拜天也有人吗"), "美国东部时间，全年无休"),
+])
+def test_days_asked_after_the_hours_get_the_schedules_own_word_on_days(
+    responder: Responder, messages: tuple[str, str], days: str
+) -> None:
+    # the hours line says today's times only; which days the line runs is the
+    # schedule's own note, shown when the days are what is asked
+    reply = answer(talk(responder, *messages))
+    assert reply.aspect is Aspect.hours
+    assert days in reply.plain_text()[:300], reply.plain_text()
+
+
 def test_a_role_alone_switches_the_role_and_keeps_the_rest(responder: Responder) -> None:
     reply = answer(talk(responder, "美亚客服电话", "and for sellers?"))
     assert reply.ref is not None

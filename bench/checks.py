@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from knowledge import textnorm
 from knowledge.catalog import load_catalog
 from knowledge.reply import Responder
 from knowledge.wording import word_reply
@@ -56,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         times = []
         kind = ""
         for _ in range(args.repeat):
+            textnorm.forget()  # each time a message never seen
             start = time.perf_counter()
             reply = responder.respond(text, lang="zh", user_zone=zone, now=now)
             word_reply(reply, responder.catalog, lang="zh", user_zone=zone, now=now)

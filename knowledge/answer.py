@@ -39,6 +39,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from knowledge.aspects import (
@@ -2235,9 +2236,11 @@ def _same_fact(a: AspectFact, b: AspectFact) -> bool:
     return bool(pa and pb) and len(pa & pb) / len(pa | pb) >= SAME_FACT
 
 
-def _pairs(text: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def _pairs(text: str) -> frozenset[str]:
+    """(Of the knowledge files' texts: a few thousand, compared again for every answer.)"""
     compact = "".join(text.split())
-    return {compact[i:i + 2] for i in range(len(compact) - 1)}
+    return frozenset(compact[i:i + 2] for i in range(len(compact) - 1))
 
 
 def _position(fact: AspectFact) -> int:

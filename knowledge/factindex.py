@@ -27,6 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -221,6 +222,7 @@ class FactIndex:
     def __init__(self, catalog: Catalog) -> None:
         self._facts: dict[str, list[AspectFact]] = {}
         self._docs: dict[str, list[dict[str, float]]] = {}
+        self._postings: dict[str, dict[str, list[tuple[int, float]]]] = {}
         self._lengths: dict[str, list[float]] = {}
         self._avg: dict[str, float] = {}
         self._idf: dict[str, float] = {}
@@ -235,6 +237,7 @@ class FactIndex:
             for platform in catalog.platforms.values()
         }
         self._index_facts(catalog)
+        self._index_groups()
 
     def _read_names(self, catalog: Catalog) -> None:
         """Platform, site and role names: the target, resolved elsewhere; in a fact's text
@@ -265,6 +268,12 @@ class FactIndex:
             docs = [self._document(catalog, platform.id, f) for f in facts]
             self._facts[platform.id] = facts
             self._docs[platform.id] = docs
+            # term → (fact's place, its weight in the fact), in the facts' order
+            postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+            for i, doc in enumerate(docs):
+                for term, weight in doc.items():
+                    postings[term].append((i, weight))
+            self._postings[platform.id] = dict(postings)
             lengths = [sum(w for t, w in d.items() if not t.startswith(_CHAR)) for d in docs]
             self._lengths[platform.id] = lengths
             self._avg[platform.id] = max(sum(lengths) / max(len(lengths), 1), 1.0)
@@ -275,6 +284,23 @@ class FactIndex:
         n = sum(len(docs) for docs in self._docs.values())
         self._idf = {term: math.log(1 + (n - df + 0.5) / (df + 0.5))
                      for term, df in frequency.items()}
+
+    def _index_groups(self) -> None:
+        """Each synonym group's words, by surface: a word brings its group in only if
+        it is no word most facts use anyway ("support" would bring in every 客服)."""
+        idf = self._idf
+        by_han: dict[str, list[int]] = defaultdict(list)
+        by_phrase: dict[str, list[int]] = defaultdict(list)
+        for i, (surfaces, phrases, _) in enumerate(self._groups):
+            for word, into in [*((w, by_han) for w in surfaces),
+                               *((p, by_phrase) for p in phrases if p)]:
+                if min((idf.get(t, MAX_IDF) for t in _used_terms(word)),
+                       default=0.0) >= COMMON_IDF:
+                    into[word].append(i)
+        self._by_han = dict(by_han)
+        self._by_phrase = dict(by_phrase)
+        self._han_lengths = sorted({len(w) for w in by_han})
+        self._phrase_lengths = sorted({len(p.split()) for p in by_phrase})
 
     @staticmethod
     def _document(catalog: Catalog, platform_id: str, fact: AspectFact) -> dict[str, float]:
@@ -447,17 +473,31 @@ class FactIndex:
         # "申诉信" finds the facts that say POA, "保障" those that say Guarantee
         # (not for a word most facts use anyway: "support" would bring in every 客服)
         # (the question's unmasked stems, joined once for every group's phrases)
-        joined = " " + " ".join(t.stem for t in analyzed.tokens if t.start not in masked) + " "
-        for surfaces, phrases, expansion in self._groups:
-            used = [_used_terms(w) for w in _used(analyzed, masked, surfaces, phrases, joined)]
-            if any(min((idf.get(t, MAX_IDF) for t in w), default=0.0) >= COMMON_IDF
-                   for w in used):
-                for term in expansion:
-                    wanted.setdefault(term, SYNONYM_WEIGHT)
+        for expansion in self._expansions(analyzed, masked):
+            for term in expansion:
+                wanted.setdefault(term, SYNONYM_WEIGHT)
         said = {t for w in asked for t in _word_terms(w)}
         wanted = {t: w for t, w in wanted.items()
                   if t not in skip and idf.get(t, 0.0) >= MIN_IDF and not self._misspelt_name(t)}
         return wanted, said
+
+    def _expansions(self, analyzed: Analyzed,
+                    masked: frozenset[int]) -> list[frozenset[str]]:
+        """The terms of the synonym groups the question uses a word of outside `masked`,
+        in the groups' order (each position's substrings looked up once, not every word
+        of every group searched for)."""
+        compact = analyzed.compact
+        used: set[int] = set()
+        for length in self._han_lengths:
+            for start in range(len(compact) - length + 1):
+                groups = self._by_han.get(compact[start:start + length])
+                if groups and masked.isdisjoint(range(start, start + length)):
+                    used.update(groups)
+        stems = [t.stem for t in analyzed.tokens if t.start not in masked]
+        for length in self._phrase_lengths:
+            for start in range(len(stems) - length + 1):
+                used.update(self._by_phrase.get(" ".join(stems[start:start + length]), ()))
+        return [self._groups[i][2] for i in sorted(used)]
 
     def _scored(self, platform: str, query: tuple[dict[str, float], set[str]], *,
                 role: str | None = None, paths: Iterable[str] | None = None,
@@ -466,35 +506,44 @@ class FactIndex:
         if not wanted:
             return []
         idf = self._idf
-        docs = self._docs[platform]
-        allowed = None if paths is None else set(paths)
+        postings = self._postings[platform]
+        lengths = self._lengths[platform]
         avg = self._avg[platform]
+        # per fact that has a term: [score, shared, rare, worded, told], summed term by
+        # term in the query's order (only the facts that say a term are visited)
+        found: dict[int, list[Any]] = {}
+        for term, weight in wanted.items():
+            posting = postings.get(term)
+            if not posting:
+                continue
+            term_idf = idf[term]
+            word = not term.startswith(_CHAR)
+            # the question's own words, not synonyms, nor the aspect's own words
+            own = weight == 1.0 or (weight == READ_WEIGHT and term not in said)
+            # (a lone character left of a word read, 找 of "在哪找", is no rare word:
+            # the facts that say 找 on its own are few, but it tells nothing)
+            rare = own and term_idf >= RARE_IDF and len(term) > 1
+            for i, tf in posting:
+                acc = found.get(i)
+                if acc is None:
+                    acc = found[i] = [0.0, 0, False, False, 0.0]
+                acc[3] = acc[3] or word
+                if own:
+                    acc[1] += 1
+                    acc[4] += term_idf
+                    acc[2] = acc[2] or rare
+                acc[0] += (weight * term_idf * tf * (K1 + 1)
+                           / (tf + K1 * (1 - B + B * lengths[i] / avg)))
+        facts = self._facts[platform]
+        allowed = None if paths is None else set(paths)
         out: list[FactMatch] = []
-        for fact, doc, length in zip(self._facts[platform], docs, self._lengths[platform],
-                                     strict=True):
+        for i in sorted(found):
+            fact = facts[i]
             if allowed is not None and fact.path not in allowed:
                 continue
             if role is not None and fact.roles and role not in fact.roles:
                 continue
-            score = 0.0
-            shared = 0
-            rare = False
-            worded = False
-            told = 0.0
-            for term, weight in wanted.items():
-                tf = doc.get(term)
-                if not tf:
-                    continue
-                worded = worded or not term.startswith(_CHAR)
-                # the question's own words, not synonyms, nor the aspect's own words
-                if weight == 1.0 or (weight == READ_WEIGHT and term not in said):
-                    shared += 1
-                    told += idf[term]
-                    # (a lone character left of a word read, 找 of "在哪找", is no rare word:
-                    # the facts that say 找 on its own are few, but it tells nothing)
-                    rare = rare or (idf[term] >= RARE_IDF and len(term) > 1)
-                score += (weight * idf[term] * tf * (K1 + 1)
-                          / (tf + K1 * (1 - B + B * length / avg)))
+            score, shared, rare, worded, told = found[i]
             if score > 0:
                 if shared > 1:
                     score *= 1 + COORD * (shared - 1)
@@ -512,25 +561,26 @@ class _Names:
 
     han: list[str]  # longest first
     words: frozenset[str]
-    phrases: tuple[tuple[str, ...], ...]
+    phrases: frozenset[tuple[str, ...]]
+    phrase_lengths: tuple[int, ...]
 
     @classmethod
     def of(cls, names: Sequence[str]) -> _Names:
         han, latin = _surfaces(names)
         stems = [tuple(p.split()) for p in latin if p]
+        phrases = frozenset(p for p in stems if len(p) > 1)
         return cls(sorted(han, key=len, reverse=True),
                    frozenset(p[0] for p in stems if len(p) == 1),
-                   tuple(p for p in stems if len(p) > 1))
+                   phrases, tuple(sorted({len(p) for p in phrases})))
 
     def latin_offsets(self, analyzed: Analyzed) -> frozenset[int]:
         """Where the English names (one word, or a whole phrase) start their words."""
         tokens = analyzed.tokens
         stems = [t.stem for t in tokens]
         out = {t.start for t in tokens if t.stem in self.words}
-        for phrase in self.phrases:
-            n = len(phrase)
+        for n in self.phrase_lengths:
             for i in range(len(stems) - n + 1):
-                if tuple(stems[i:i + n]) == phrase:
+                if tuple(stems[i:i + n]) in self.phrases:
                     out |= {t.start for t in tokens[i:i + n]}
         return frozenset(out)
 
@@ -548,18 +598,6 @@ def _mask(compact: str, words: Iterable[str]) -> frozenset[int]:
     """Offsets of `compact` covered by any of `words` (Chinese, found as substrings)."""
     return frozenset(i for word in words for start in occurrences(compact, word)
                      for i in range(start, start + len(word)))
-
-
-def _used(analyzed: Analyzed, masked: frozenset[int], surfaces: frozenset[str],
-          phrases: tuple[str, ...], joined: str) -> list[str]:
-    """Which of the words the text uses, outside the masked offsets (`joined`: its
-    unmasked English stems, space-separated and padded)."""
-    compact = analyzed.compact
-    found = [word for word in surfaces if word in compact
-             and any(masked.isdisjoint(range(start, start + len(word)))
-                     for start in occurrences(compact, word))]
-    found += [p for p in phrases if p and f" {p} " in joined]
-    return found
 
 
 def _used_terms(word: str) -> list[str]:

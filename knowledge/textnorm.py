@@ -88,13 +88,27 @@ def has_han(text: str) -> bool:
     return _HAN_RE.search(text) is not None
 
 
+# (few entries: a message is read a dozen times by the matchers, not kept for others;
+# Telegram's longest message times these stays a few megabytes)
+_MESSAGE_CACHE = 512
+
+
+@lru_cache(maxsize=_MESSAGE_CACHE)
 def to_simplified(text: str) -> str:
-    """Traditional → simplified Chinese, phrase-aware (zhconv), plus mainland variants."""
+    """Traditional → simplified Chinese, phrase-aware (zhconv), plus mainland variants.
+    (Cached: one message is read by several matchers, each converting it again.)"""
     text = zhconv.convert(text, "zh-cn")
     for old, new in _VARIANTS.items():
         if old in text:
             text = text.replace(old, new)
     return text
+
+
+def forget() -> None:
+    """Forget the texts read so far: a benchmark times each message as one never seen
+    (the caches of `analyze` and `to_simplified` serve the matchers of one message)."""
+    analyze.cache_clear()
+    to_simplified.cache_clear()
 
 
 def warm_up() -> None:
@@ -247,8 +261,10 @@ class Analyzed:
         return tuple(breaks), tuple(asked_at)
 
 
+@lru_cache(maxsize=_MESSAGE_CACHE)
 def analyze(text: str, limit: int | None = MAX_QUERY_CHARS) -> Analyzed:
-    """Normalise and split a text; the same steps for queries and for knowledge fields."""
+    """Normalise and split a text; the same steps for queries and for knowledge fields.
+    (Cached, the result being immutable: the matchers of one message each read it.)"""
     cleaned = clean(text, limit)
     pieces = [(m.start(), m.end(), m.lastgroup == "han", m.group())
               for m in _PIECE_RE.finditer(cleaned)]

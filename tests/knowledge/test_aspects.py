@@ -63,6 +63,7 @@ def detector() -> AspectDetector:
         ("where do i open a case", Aspect.entry),
         ("联系亚马逊客服要准备什么", Aspect.prepare),
         ("欧洲站卖家多久回复", Aspect.response_time),
+        ("日本站客服处理得快吗", Aspect.response_time),  # how fast a matter is handled
         # typos
         ("respnse time", Aspect.response_time),
         ("supervisr", Aspect.escalation),

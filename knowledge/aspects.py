@@ -454,6 +454,13 @@ class AspectDetector:
                 (reaching and _pointed(analyzed, h.start))
                 or any(r.start <= h.start and h.end <= r.end for r in reaching)
                 or any(r.start < h.end and h.start < r.end for r in choices))]
+        # "next step" asks what comes next, not the steps ("emailed them twice and
+        # nothing. next step?" is a reply waited for), where something else is asked
+        nexts = [h for h in hits if h.group == _NEXT]
+        inside = [h for h in hits if h.group not in _CONTEXT
+                  and any(n.start <= h.start and h.end <= n.end for n in nexts)]
+        if inside and any(h.group not in _CONTEXT and h not in inside for h in hits):
+            hits = [h for h in hits if h not in inside]
         if reaching:
             # "how do i get in touch with etsy": how to reach them, the way in, not the
             # steps of a thing to do ("how do i" is the reaching's)

@@ -99,6 +99,14 @@ def test_a_word_inside_a_longer_word_does_not_count(detector: AspectDetector) ->
     assert Aspect.hours not in detector.detect("how do i open a case").aspects
 
 
+@pytest.mark.parametrize("question", ["called walmart support twice and nothing. next step?",
+                                      "wrote to the seller three times but nothing"])
+def test_nothing_after_what_was_done_is_a_reply_waited_for(
+        detector: AspectDetector, question: str) -> None:
+    # (and "next step" asks what comes next, not for the steps of a thing)
+    assert detector.detect(question).aspects == (Aspect.followup,)
+
+
 def test_weak_words_count_only_alone(detector: AspectDetector) -> None:
     assert detector.detect("客服时间").first == Aspect.hours
     assert detector.detect("时间").first == Aspect.hours  # weak, but nothing else asked

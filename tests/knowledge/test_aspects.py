@@ -64,6 +64,9 @@ def detector() -> AspectDetector:
         ("联系亚马逊客服要准备什么", Aspect.prepare),
         ("欧洲站卖家多久回复", Aspect.response_time),
         ("日本站客服处理得快吗", Aspect.response_time),  # how fast a matter is handled
+        # what to tell them is what to have ready
+        ("what should i say when walmart calls back", Aspect.prepare),
+        ("打过去该说什么", Aspect.prepare),
         # which kinds qualify
         ("what issues will the tiktok shop guarantee refund", Aspect.eligibility),
         ("which kinds of problems does the dispute center take", Aspect.eligibility),

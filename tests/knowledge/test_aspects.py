@@ -64,6 +64,10 @@ def detector() -> AspectDetector:
         ("联系亚马逊客服要准备什么", Aspect.prepare),
         ("欧洲站卖家多久回复", Aspect.response_time),
         ("日本站客服处理得快吗", Aspect.response_time),  # how fast a matter is handled
+        # where, with the medium or a verb between
+        ("虾皮退款在app哪里申请", Aspect.entry),
+        ("天猫的客服藏在哪", Aspect.entry),
+        ("etsy哪儿", Aspect.entry),
         # what to tell them is what to have ready
         ("what should i say when walmart calls back", Aspect.prepare),
         ("打过去该说什么", Aspect.prepare),

@@ -107,7 +107,7 @@ def to_simplified(text: str) -> str:
 def forget() -> None:
     """Forget the texts read so far: a benchmark times each message as one never seen
     (the caches of `analyze` and `to_simplified` serve the matchers of one message)."""
-    analyze.cache_clear()
+    _analyze_message.cache_clear()
     to_simplified.cache_clear()
 
 
@@ -261,10 +261,21 @@ class Analyzed:
         return tuple(breaks), tuple(asked_at)
 
 
-@lru_cache(maxsize=_MESSAGE_CACHE)
 def analyze(text: str, limit: int | None = MAX_QUERY_CHARS) -> Analyzed:
     """Normalise and split a text; the same steps for queries and for knowledge fields.
-    (Cached, the result being immutable: the matchers of one message each read it.)"""
+    (A message's reading is cached, the result being immutable: the matchers of one
+    message each read it; the knowledge files' fields, read once at start-up, are not.)"""
+    if limit is None:
+        return _analyze(text, limit)
+    return _analyze_message(text, limit)
+
+
+@lru_cache(maxsize=_MESSAGE_CACHE)
+def _analyze_message(text: str, limit: int) -> Analyzed:
+    return _analyze(text, limit)
+
+
+def _analyze(text: str, limit: int | None) -> Analyzed:
     cleaned = clean(text, limit)
     pieces = [(m.start(), m.end(), m.lastgroup == "han", m.group())
               for m in _PIECE_RE.finditer(cleaned)]

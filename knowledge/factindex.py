@@ -221,7 +221,6 @@ class FactIndex:
 
     def __init__(self, catalog: Catalog) -> None:
         self._facts: dict[str, list[AspectFact]] = {}
-        self._docs: dict[str, list[dict[str, float]]] = {}
         self._postings: dict[str, dict[str, list[tuple[int, float]]]] = {}
         self._lengths: dict[str, list[float]] = {}
         self._avg: dict[str, float] = {}
@@ -267,7 +266,6 @@ class FactIndex:
             facts = list(platform_facts(platform))
             docs = [self._document(catalog, platform.id, f) for f in facts]
             self._facts[platform.id] = facts
-            self._docs[platform.id] = docs
             # term → (fact's place, its weight in the fact), in the facts' order
             postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
             for i, doc in enumerate(docs):
@@ -281,7 +279,7 @@ class FactIndex:
                 frequency.update(doc.keys())
         # idf over every platform's facts: a word all platforms use for contacting
         # support (客服, 联系, contact) is common even where one platform has few facts
-        n = sum(len(docs) for docs in self._docs.values())
+        n = sum(len(facts) for facts in self._facts.values())
         self._idf = {term: math.log(1 + (n - df + 0.5) / (df + 0.5))
                      for term, df in frequency.items()}
 
@@ -430,7 +428,7 @@ class FactIndex:
         note that happens to say 电话 over the numbers themselves. They count a little,
         and as words the question shares with a fact, except those in `asked` (the
         words of the aspect the answer is about: every fact of it says them)."""
-        if platform not in self._docs:
+        if platform not in self._postings:
             return []
         query = self._query(question, role, exclude, asked)
         return self._scored(platform, query, role=role, paths=paths, site=site)
@@ -440,7 +438,7 @@ class FactIndex:
         """`match` for every platform, the question read once (a question that names
         no platform is looked for in all of them)."""
         query = self._query(question, None, exclude, asked)
-        return {platform: self._scored(platform, query) for platform in self._docs}
+        return {platform: self._scored(platform, query) for platform in self._postings}
 
     def _query(self, question: str, role: str | None, exclude: Iterable[str],
                asked: Iterable[str]) -> tuple[dict[str, float], set[str]]:
@@ -601,9 +599,9 @@ def _mask(compact: str, words: Iterable[str]) -> frozenset[int]:
 
 
 def _used_terms(word: str) -> list[str]:
-    """The terms of a word `_used` found: a Chinese one's pairs; an English one is
-    found as its stems already (stemming the stem again is another word: "case" is
-    "cas", and "cas" is "ca", which no fact says)."""
+    """The terms of a synonym group's word (`_index_groups`): a Chinese one's pairs; an
+    English one is found as its stems already (stemming the stem again is another word:
+    "case" is "cas", and "cas" is "ca", which no fact says)."""
     if has_han(word):
         return terms(word)
     return [w for w in word.split()

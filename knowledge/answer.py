@@ -2029,6 +2029,11 @@ class _Writer(FactLines):
         # not before the named site's own facts)
         site = self.ref.site
         first = [b for b in worded if b.lead and (site is None or site in b.sites)]
+        if self.aspect is Aspect.entry and self.asked.identifies:
+            # the link itself asked ("contact us page link pls", 网址): a line that gives
+            # one comes first
+            first = [b for b in worded if any(span.url for line in b.lines
+                                               for span in line.spans)][:1] or first
         worded = first + [b for b in worded if not any(b is f for f in first)]
         out: list[tuple[list[str], list[Line]]] = []
         seen: set[str] = set()

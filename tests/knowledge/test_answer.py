@@ -837,3 +837,13 @@ def test_acct_is_an_account(catalog: Catalog, index: SearchIndex) -> None:
     answer = ask(catalog, index, "walmart seller acct suspended how appeal")
     assert answer.ref is not None and answer.ref.issue == "suspension", answer.ref
     assert "phish" not in answer.plain_text()[:FIRST_CHARS], answer.plain_text()
+
+
+@pytest.mark.parametrize("question", ["link to amazon's contact us page?",
+                                      "给个亚马逊联系我们的网址"])
+def test_the_link_asked_for_comes_first(catalog: Catalog, index: SearchIndex,
+                                        question: str) -> None:
+    # "link", 网址: the page itself, not the steps to click through to it
+    answer = ask(catalog, index, question)
+    first = answer.plain_text().split("•")[1]
+    assert "https://www.amazon.com/gp/help/customer/contact-us" in first, answer.plain_text()

@@ -345,6 +345,17 @@ def _pointed(analyzed: Analyzed, start: int) -> bool:
     return any(t.end == start and t.stem in POINTERS_EN for t in analyzed.tokens)
 
 
+_BEFORE_HAN = ("之前", "以前", "前")
+
+
+def _before_it(analyzed: Analyzed, hit: _Hit) -> bool:
+    """Whether a word stands in a clause of what comes later: "before I call", 打电话前."""
+    if analyzed.compact.startswith(_BEFORE_HAN, hit.end):
+        return True
+    words = [t.raw.lower() for t in analyzed.tokens if t.end <= hit.start][-3:]
+    return "before" in words
+
+
 class AspectDetector:
     """Built once per catalog (the search index owns one); `detect` only reads."""
 
@@ -454,6 +465,13 @@ class AspectDetector:
                 (reaching and _pointed(analyzed, h.start))
                 or any(r.start <= h.start and h.end <= r.end for r in reaching)
                 or any(r.start < h.end and h.start < r.end for r in choices))]
+        # a way to them said as what comes after ("before I message them, what do I do
+        # first", 打电话前要先做什么) is no question about that way, where something else
+        # is asked
+        later = [h for h in hits if h.group in _CHANNELS and _before_it(analyzed, h)]
+        if later and any(h not in later and (h.group not in _CONTEXT or h.group == _FIRST)
+                         for h in hits):
+            hits = [h for h in hits if h not in later]
         # "next step" asks what comes next, not the steps ("emailed them twice and
         # nothing. next step?" is a reply waited for), where something else is asked
         nexts = [h for h in hits if h.group == _NEXT]

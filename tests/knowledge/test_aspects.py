@@ -117,6 +117,18 @@ def test_nothing_after_what_was_done_is_a_reply_waited_for(
     assert detector.detect(question).aspects == (Aspect.followup,)
 
 
+@pytest.mark.parametrize(("question", "aspects"), [
+    ("before I email etsy, what should I have ready", (Aspect.prepare,)),
+    ("打电话之前要先做什么", ()),
+    ("walmart phone number before 9am?", (Aspect.hours, Aspect.phone)),  # no clause: asked
+])
+def test_a_way_said_as_what_comes_after_is_not_asked(
+        detector: AspectDetector, question: str, aspects: tuple[Aspect, ...]) -> None:
+    # "before I email", 打电话之前: the way is what the asker will do next; what to do
+    # before it is the question
+    assert detector.detect(question).aspects == aspects
+
+
 def test_weak_words_count_only_alone(detector: AspectDetector) -> None:
     assert detector.detect("客服时间").first == Aspect.hours
     assert detector.detect("时间").first == Aspect.hours  # weak, but nothing else asked

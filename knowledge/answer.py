@@ -363,7 +363,9 @@ def direct_answer(
             context = None
     elif result.platform is None:
         result = _platform_by_facts(index, question, result, asked)
-    pointed = context is not None and _points_back(catalog, index, question, context)
+    # (of the message itself: a pointer in the last question's words, carried into a
+    # bare "and europe?", points at nothing the last answer said)
+    pointed = context is not None and _points_back(catalog, index, message, context)
     ref: CardRef | None
     if context is not None and pointed:
         # "这种取消我能申诉吗" after an answer that named the cancellations: about them,

@@ -134,6 +134,15 @@ def test_days_asked_after_the_hours_get_the_schedules_own_word_on_days(
     assert days in reply.plain_text()[:300], reply.plain_text()
 
 
+def test_a_pointer_in_the_last_question_does_not_hold_a_bare_place_to_the_last_site(
+        responder: Responder) -> None:
+    # "is that normal" carried into "and germany?" points at nothing the last answer
+    # showed (its "normal account status" is a coincidence): Germany is asked
+    reply = answer(talk(responder, "amazon japan seller case taking forever, is that normal",
+                        "and germany?"))
+    assert reply.ref is not None and reply.ref.site == "de", reply.ref
+
+
 def test_a_role_alone_switches_the_role_and_keeps_the_rest(responder: Responder) -> None:
     reply = answer(talk(responder, "美亚客服电话", "and for sellers?"))
     assert reply.ref is not None

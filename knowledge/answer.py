@@ -302,8 +302,10 @@ def direct_answer(
         # "那新加坡怎么联系" names where: the last question, of it, not the way in
         asked = replace(asked, reach=False)
     if (context is not None and context.words and asked.first is None and not asked.reach
-            and (more or not index.facts.says_more(question, asked.words))):
-        # names and nothing else ("那蝦皮呢", "卖家呢"): the last question, of them
+            and (more or _SAME_AGAIN.search(to_simplified(question))
+                 or not index.facts.says_more(question, asked.words))):
+        # names and nothing else ("那蝦皮呢", "卖家呢"), or the same matter said to be
+        # had ("and for germany? my mum has the same problem"): the last question, of them
         question = f"{question} {context.words}"
         asked = index.aspects.detect(question)
         if context.aspects:
@@ -528,6 +530,9 @@ def _first_step(catalog: Catalog, index: SearchIndex, question: str,
     return max(marked, key=lambda f: scores.get(f.path, 0.0), default=None)
 
 
+# the same matter said to be had again ("has the same problem", 也是同样的问题)
+_SAME_AGAIN = re.compile(r"\bsame (?:problem|issue|thing|question)\b|"
+                         r"同样的问题|一样的问题|同样的情况|一样的情况|也是这个问题", re.IGNORECASE)
 # the platform's own service asked for, not the shop's
 _OWN = re.compile(r"官方|平台|小二|\bofficial\b|\bitself\b|\bthe platform\b", re.IGNORECASE)
 

@@ -134,6 +134,19 @@ def test_days_asked_after_the_hours_get_the_schedules_own_word_on_days(
     assert days in reply.plain_text()[:300], reply.plain_text()
 
 
+@pytest.mark.parametrize("messages", [
+    ("amazon uk customer service number",
+     "and japan? my friend lives there and has the same issue"),
+    ("英亚客服电话多少", "那日本呢 我朋友在日亚买东西也是一样的问题"),
+])
+def test_the_same_matter_said_again_asks_the_last_question_of_the_place_named(
+        responder: Responder, messages: tuple[str, str]) -> None:
+    # "has the same issue": the story around the place is the last question's own
+    reply = answer(talk(responder, *messages))
+    assert reply.ref is not None and reply.ref.site == "jp", reply.ref
+    assert reply.aspect is Aspect.phone and "050-3184-6300" in reply.plain_text()
+
+
 def test_a_pointer_in_the_last_question_does_not_hold_a_bare_place_to_the_last_site(
         responder: Responder) -> None:
     # "is that normal" carried into "and germany?" points at nothing the last answer

@@ -356,6 +356,16 @@ def _before_it(analyzed: Analyzed, hit: _Hit) -> bool:
     return "before" in words
 
 
+def _unless_alone(hits: list[_Hit], dropped: list[_Hit],
+                  also: frozenset[str] = frozenset()) -> list[_Hit]:
+    """`hits` without `dropped`, where another aspect word (or a cue in `also`) is left
+    to say what is asked; else all of them."""
+    if dropped and any(h not in dropped and (h.group not in _CONTEXT or h.group in also)
+                       for h in hits):
+        return [h for h in hits if h not in dropped]
+    return hits
+
+
 class AspectDetector:
     """Built once per catalog (the search index owns one); `detect` only reads."""
 
@@ -467,18 +477,14 @@ class AspectDetector:
                 or any(r.start < h.end and h.start < r.end for r in choices))]
         # a way to them said as what comes after ("before I message them, what do I do
         # first", 打电话前要先做什么) is no question about that way, where something else
-        # is asked
-        later = [h for h in hits if h.group in _CHANNELS and _before_it(analyzed, h)]
-        if later and any(h not in later and (h.group not in _CONTEXT or h.group == _FIRST)
-                         for h in hits):
-            hits = [h for h in hits if h not in later]
+        # is asked (what to do first counts)
+        hits = _unless_alone(hits, [h for h in hits if h.group in _CHANNELS
+                                    and _before_it(analyzed, h)], also=frozenset({_FIRST}))
         # "next step" asks what comes next, not the steps ("emailed them twice and
         # nothing. next step?" is a reply waited for), where something else is asked
         nexts = [h for h in hits if h.group == _NEXT]
-        inside = [h for h in hits if h.group not in _CONTEXT
-                  and any(n.start <= h.start and h.end <= n.end for n in nexts)]
-        if inside and any(h.group not in _CONTEXT and h not in inside for h in hits):
-            hits = [h for h in hits if h not in inside]
+        hits = _unless_alone(hits, [h for h in hits if h.group not in _CONTEXT and any(
+            n.start <= h.start and h.end <= n.end for n in nexts)])
         if reaching:
             # "how do i get in touch with etsy": how to reach them, the way in, not the
             # steps of a thing to do ("how do i" is the reaching's)

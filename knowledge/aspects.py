@@ -211,6 +211,11 @@ _ADVERBS = frozenset({"exactly", "really", "actually", "even", "usually", "norma
                       "typically", "generally", "basically", "ever", "also", "still", "just"})
 
 
+# ... and so is whose it is: "keep my chats" is "keep chats" (not "a", which makes "is it
+# a real person" "is it real"; not "its", whose stem is "it")
+_DETERMINERS = frozenset({"the", "my", "your", "our", "their", "his", "her"})
+
+
 def _words_at(stems: list[str], start: int, phrase: tuple[str, ...]) -> list[int] | None:
     """The positions of `phrase`'s words from `start`, one adverb between two of them
     skipped; None where the phrase is not there."""
@@ -219,7 +224,7 @@ def _words_at(stems: list[str], start: int, phrase: tuple[str, ...]) -> list[int
     skipped = False
     for word in phrase:
         if j < len(stems) and stems[j] != word and at and not skipped \
-                and stems[j] in _ADVERBS:
+                and (stems[j] in _ADVERBS or stems[j] in _DETERMINERS):
             j += 1
             skipped = True
         if j >= len(stems) or stems[j] != word:

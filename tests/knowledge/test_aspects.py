@@ -909,3 +909,15 @@ def test_colloquial_what_reads_as_the_word_it_stands_for(
                                       "who should i tell about this"])
 def test_whom_to_tell_asks_how_to_reach_them(detector: AspectDetector, question: str) -> None:
     assert detector.detect(question).reach
+
+
+@pytest.mark.parametrize(("question", "aspect", "read"), [
+    # whose it is, or "the", between a phrase's words: "keep chats" is listed
+    ("does shopee keep your chats?", Aspect.retention, True),
+    ("will tmall keep our chats", Aspect.retention, True),
+    # "a" is not skipped: "is it a real person" asks for a human, not whether it is real
+    ("is it a real person on the phone", Aspect.safety, False),
+])
+def test_whose_it_is_inside_a_phrase_is_skipped(
+        detector: AspectDetector, question: str, aspect: Aspect, read: bool) -> None:
+    assert (aspect in detector.detect(question).aspects) is read

@@ -1870,7 +1870,9 @@ class _Writer(FactLines):
             channel += 100  # "卖家邮件": the email channels before others that mention email
         if self.aspect in _DESCRIBED:
             steps = _field(fact) in _STEPS
-            kind = {"channel": 0, "response": 1, "hours": 1}.get(fact.kind, 2 if steps else 3)
+            how = Aspect.entry in self.asked.aspects
+            kind = {"channel": 0, "response": 1 + how, "hours": 1 + how}.get(
+                fact.kind, (1 if how else 2) if steps else 3)
         else:
             kind = {"channel": 2, "fact": 1}.get(fact.kind, 0)
         lexical = 0 if fact.path in self.leading else 1

@@ -847,3 +847,15 @@ def test_the_link_asked_for_comes_first(catalog: Catalog, index: SearchIndex,
     answer = ask(catalog, index, question)
     first = answer.plain_text().split("•")[1]
     assert "https://www.amazon.com/gp/help/customer/contact-us" in first, answer.plain_text()
+
+
+@pytest.mark.parametrize(("question", "step"), [
+    ("how can i send amazon an email", "On Contact Us, pick the order"),
+    ("how do i request a call back from amazon", "Sign in and open the Contact Us page"),
+])
+def test_how_to_use_a_way_gives_its_steps_before_its_reply_time(
+        catalog: Catalog, index: SearchIndex, question: str, step: str) -> None:
+    # the way asked about, then how to use it; how long it takes comes after
+    text = ask(catalog, index, question).plain_text()
+    assert 0 <= text.find(step) < FIRST_CHARS, text
+    assert "Response time" not in text or text.find(step) < text.find("Response time"), text

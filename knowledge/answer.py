@@ -1927,8 +1927,10 @@ class _Writer(FactLines):
         self.drawn = [f.path for f in matching]
         all_sites = [s.id for s in self.platform.sites
                      if any(f.site == s.id for f in facts)]
-        if site is not None and not any(f.site == site for f in facts) and all_sites:
-            # the site named has nothing of its own: say so, name those that have
+        if site is not None and not any(f.site == site or site in f.names_sites
+                                        for f in facts) and all_sites:
+            # the site named has nothing of its own (nor does a fact name it in its words,
+            # "马来西亚为 @shopee.com.my"): say so, name those that have
             lines.append(Line.of(self.label("answer.no_site", site=self.site_name(site),
                                             sites=self._names(all_sites)), indent=1))
         blocks = self.blocks(matching)

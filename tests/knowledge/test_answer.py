@@ -859,3 +859,12 @@ def test_how_to_use_a_way_gives_its_steps_before_its_reply_time(
     text = ask(catalog, index, question).plain_text()
     assert 0 <= text.find(step) < FIRST_CHARS, text
     assert "Response time" not in text or text.find(step) < text.find("Response time"), text
+
+
+def test_a_site_a_fact_speaks_of_is_not_said_to_have_nothing(
+        catalog: Catalog, index: SearchIndex) -> None:
+    # a note that names Malaysia in its words ("马来西亚为 @shopee.com.my") is about it:
+    # no "the guides give nothing for Malaysia" above it
+    text = ask(catalog, index, "马来西亚有人冒充虾皮打电话").plain_text()
+    assert "@shopee.com.my" in text, text
+    assert "指南没有给出马来西亚站" not in text, text

@@ -921,3 +921,14 @@ def test_whom_to_tell_asks_how_to_reach_them(detector: AspectDetector, question:
 def test_whose_it_is_inside_a_phrase_is_skipped(
         detector: AspectDetector, question: str, aspect: Aspect, read: bool) -> None:
     assert (aspect in detector.detect(question).aspects) is read
+
+
+@pytest.mark.parametrize(("question", "aspect"), [
+    ("被骗了报警打哪个", Aspect.phone),  # which one to dial
+    ("找人工拨哪个", Aspect.phone),
+    ("有人假装是天猫客服加我微信", Aspect.safety),  # pretending to be the platform
+    ("对方装成虾皮的工作人员", Aspect.safety),
+])
+def test_which_to_dial_and_who_pretends_are_read(
+        detector: AspectDetector, question: str, aspect: Aspect) -> None:
+    assert aspect in detector.detect(question).aspects

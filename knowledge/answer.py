@@ -607,7 +607,8 @@ def _channel_pointed_at(catalog: Catalog, index: SearchIndex, ref: CardRef,
         if not isinstance(fact.item, Fact):
             continue
         said = {c for text in (fact.item.text.zh, fact.item.text.en)
-                for c in index.facts.named_channels(text, ref.platform)} - {fact.channel}
+                for c in index.facts.named_channels(text, ref.platform, mentions=True)
+                } - {fact.channel}
         channel = catalog.channel(ref.platform, said.pop()) if len(said) == 1 else None
         if channel is not None and ref.role in channel.roles:
             return (channel.id,)

@@ -235,6 +235,14 @@ class FactIndex:
                           for c in platform.channels]
             for platform in catalog.platforms.values()
         }
+        # ... and as a fact's text may call them: a name's words before its brackets too
+        # ("TikTok Customer Service" of "TikTok Customer Service (Help → … → Contact us)")
+        self._channel_mentions = {
+            platform.id: [(c.id, *_surfaces([c.name.zh, c.name.en, *_bare(c.name.zh),
+                                             *_bare(c.name.en), *c.keywords]))
+                          for c in platform.channels]
+            for platform in catalog.platforms.values()
+        }
         self._index_facts(catalog)
         self._index_groups()
 
@@ -372,15 +380,18 @@ class FactIndex:
         masked = names | _mask(analyzed.compact, [_compact(w) for w in words if has_han(w)])
         return names, masked | {t.start for t in analyzed.tokens if t.stem in read}
 
-    def named_channels(self, question: str, platform: str) -> list[str]:
+    def named_channels(self, question: str, platform: str, *,
+                       mentions: bool = False) -> list[str]:
         """The platform's channels the question calls by name ("店铺客服"), longest
         name first; a name inside a longer one that also matches does not count, two
-        names apart both do ("天猫官方客服跟商家客服有啥区别")."""
+        names apart both do ("天猫官方客服跟商家客服有啥区别"). `mentions`: a fact's
+        text, which may call a channel by its name without what the name says in brackets."""
         analyzed = analyze(question)
         tokens = analyzed.tokens
         stems = [t.stem for t in tokens]
         found: list[tuple[int, int, int, str]] = []  # (size, start, end, channel)
-        for channel, han, latin in self._channel_names.get(platform, ()):
+        names = self._channel_mentions if mentions else self._channel_names
+        for channel, han, latin in names.get(platform, ()):
             spans = [(len(w), start, start + len(w)) for w in han
                      for start in occurrences(analyzed.compact, w)]
             for phrase in latin:
@@ -606,6 +617,15 @@ def _used_terms(word: str) -> list[str]:
         return terms(word)
     return [w for w in word.split()
             if w not in STOP_STEMS and w not in STOP_VAGUE and w not in _WEB and len(w) > 1]
+
+
+_PARENTHESIS = re.compile(r"\s*[（(][^（()）]*[)）]\s*")
+
+
+def _bare(name: str) -> list[str]:
+    """A name without what it says in brackets, where it has any."""
+    bare = _PARENTHESIS.sub(" ", name).strip()
+    return [bare] if bare and bare != name else []
 
 
 def _surfaces(words: Sequence[str]) -> tuple[frozenset[str], tuple[str, ...]]:

@@ -728,3 +728,17 @@ def test_a_follow_up_that_asks_something_new_is_not_the_last_aspect_again(
 ) -> None:
     said = answer(talk(responder, *messages))
     assert said.aspect is aspect, (said.aspect, said.plain_text())
+
+
+@pytest.mark.parametrize("messages", [
+    ("bought on tiktok shop, the seller never replies to me", "how exactly?"),
+    ("tiktok shop买的东西 卖家一直不回", "具体怎么做"),
+])
+def test_how_exactly_asks_the_way_in_of_the_channel_the_last_answer_pointed_to(
+        responder: Responder, messages: tuple[str, str]) -> None:
+    # the last answer said "open a case with TikTok Customer Service: Help → …", calling
+    # the channel by its name without the brackets: its steps, not the seller chat's
+    reply = answer(talk(responder, *messages))
+    assert reply.aspect is Aspect.entry, reply.aspect
+    first = reply.plain_text().split("•")[1]
+    assert "Help" in first and ("far right" in first or "最右边" in first), reply.plain_text()

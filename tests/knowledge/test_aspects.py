@@ -932,3 +932,9 @@ def test_whose_it_is_inside_a_phrase_is_skipped(
 def test_which_to_dial_and_who_pretends_are_read(
         detector: AspectDetector, question: str, aspect: Aspect) -> None:
     assert aspect in detector.detect(question).aspects
+
+
+@pytest.mark.parametrize("question", ["客服说会处理 然后就没下文了", "说好给我回电话 结果不了了之"])
+def test_nothing_more_heard_of_a_promise_is_a_reply_awaited(
+        detector: AspectDetector, question: str) -> None:
+    assert detector.detect(question).first is Aspect.followup

@@ -107,6 +107,7 @@ LEXICAL_FOCUS = 6.0  # with an aspect word read, facts lead by their words from 
 # a fact the last answer showed, matched by a follow-up's words, counts this many times
 # (picked on the dev splits: 1.2 to 8 the same; its channel's other facts too lost one)
 FOLLOW_BOOST = 2.0
+SEEN_LINES = 3  # the answer's first lines, surely read: "still nothing" is after them
 FOCUS_LINES = 2  # the answer's first lines whose issue a follow-up inherits (dev3: 1 too few)
 # how much better a fact of another card must match than any of the conversation's card
 # for a follow-up to be a question of its own
@@ -442,6 +443,14 @@ def direct_answer(
         if step is not None:
             lead, shown = step, context.facts
             asked = replace(asked, aspects=tuple(dict.fromkeys((context.aspect, *asked.aspects))))
+    if (context is not None and ref is not None and context.aspect is Aspect.followup
+            and not more and _STILL.search(plain)):
+        # "还是不管呢", "and if they still don't answer?" after what to do when no reply
+        # comes: the next round's steps, after the last the answer drew on
+        step = _next_round(catalog, ref, context)
+        if step is not None:
+            lead, shown = step, context.facts
+            asked = replace(asked, aspects=(Aspect.followup,), elapsed=None)
     if (asked.next and not more and not named and context is not None and ref is not None
             and len(index.facts.own_words(message, asked.words)) <= 1):
         # "然后呢", "ok what next" after where to click: the step after those shown, and
@@ -596,6 +605,31 @@ def _next_steps(catalog: Catalog, ref: CardRef, context: Conversation,
         field, done = f"steps_{medium}", -1
     return [f for f in facts if f.channel == channel and _field(f) == field
             and _position(f) > done]
+
+
+# still no good after what was said ("还是不管", "still don't answer", "tried that, still
+# stuck"): not a reply waited for again, but the step after those
+_STILL = re.compile(r"还是(?:不|没)|仍然(?:不|没)|依然(?:不|没)|还(?:是)?一样|试过了|都试了"
+                    r"|\bstill (?:no\b|not\b|nothing|stuck|\w+n't\b|\w+nt\b)"
+                    r"|\btried (?:that|it|this|those|both|everything)", re.IGNORECASE)
+
+
+def _next_round(catalog: Catalog, ref: CardRef, context: Conversation) -> AspectFact | None:
+    """The first step of the follow-up round after the last one the last answer drew on
+    (the first round where it drew on none), for the role, on the same platform."""
+    platform = catalog.platform(ref.platform)
+    if platform is None or context.ref.platform != ref.platform:
+        return None
+    # (of its first lines: the facts it drew on run on past what it showed)
+    shown = [platform.followups[int(p.split(".")[1])].round for p in context.facts[:SEEN_LINES]
+             if p.startswith("followups.") and int(p.split(".")[1]) < len(platform.followups)]
+    after = max(shown, default=0)
+    rounds = sorted((f for f in platform.followups if f.round > after and ref.role in f.roles),
+                    key=lambda f: f.round)
+    if not rounds:
+        return None
+    path = f"followups.{platform.followups.index(rounds[0])}.steps.0"
+    return next((f for f in _facts_of(platform) if f.path == path), None)
 
 
 def _channel_pointed_at(catalog: Catalog, index: SearchIndex, ref: CardRef,
@@ -2230,6 +2264,9 @@ class _Writer(FactLines):
         step = playbook(self.catalog, self.platform.id, role, round_)
         if step is None:
             return []
+        # (the round's steps are what the answer drew on: "still nothing" asks the next)
+        number = self.platform.followups.index(step)
+        self.drawn = [f"followups.{number}.steps.{k}" for k in range(len(step.steps))]
         lines += [Line(line.spans, 2) for line in self.facts(step.steps, step.sources)]
         return [_capped(line, self.notes(), self.question) for line in lines[:MAX_LINES]]
 

@@ -742,3 +742,16 @@ def test_how_exactly_asks_the_way_in_of_the_channel_the_last_answer_pointed_to(
     assert reply.aspect is Aspect.entry, reply.aspect
     first = reply.plain_text().split("•")[1]
     assert "Help" in first and ("far right" in first or "最右边" in first), reply.plain_text()
+
+
+@pytest.mark.parametrize(("messages", "step"), [
+    (("天猫客服一直没回我", "还是没人理呢"), "主动联系客服询问处理进度"),
+    # after round 2 (48 h waited), round 3: check the mailbox first
+    (("amazon seller support no reply for 2 days on my case", "tried that, still nothing"),
+     "No reply after 72 hours: first check your mailbox"),
+])
+def test_still_nothing_after_what_to_do_asks_the_next_rounds_steps(
+        responder: Responder, messages: tuple[str, str], step: str) -> None:
+    # the steps just given did not help: the round after them, not the same lines again
+    first = answer(talk(responder, *messages)).plain_text().split("•")[1]
+    assert step in first, first

@@ -57,7 +57,7 @@ from knowledge.conversation import Conversation
 from knowledge.factindex import FactMatch, said_by, terms
 from knowledge.followup import max_rounds, playbook, response_window, round_after
 from knowledge.hours import active_holidays
-from knowledge.listitems import items_asked
+from knowledge.listitems import items_asked, tail_asked
 from knowledge.schema import (
     CHANNEL_ASPECTS,
     Aspect,
@@ -1868,6 +1868,10 @@ class _Writer(FactLines):
                    if any(w in r.why.zh.casefold() or w in r.why.en.casefold() for w in words)]
         return _card_reason(self.platform, self.ref, telling[:1], self.aspect)
 
+    def aside(self) -> frozenset[str]:
+        """The terms of the words read as the aspect answered: every fact of it says them."""
+        return frozenset(t for w in self.asked.words_of(self.aspect) for t in terms(w))
+
     def _here(self, fact: AspectFact) -> bool:
         """Whether a fact may speak for the site named: one whose words name only other
         sites ("美国、欧洲和日本站 7×24 小时") is not about India."""
@@ -1984,7 +1988,8 @@ class _Writer(FactLines):
             lines.append(Line.of(self.label("answer.pick_site", sites=self._names(missing)),
                                  indent=1))
         others = [s for s in all_sites if s != site]
-        return [_capped(line, self.notes(), self.question) for line in lines], others, narrow
+        return [_capped(line, self.notes(), self.question, self.aside()) for line in lines], \
+            others, narrow
 
     def unlisted_channel(self) -> list[Line]:
         """The line that says the files list no channel of the kind asked for the role,
@@ -2268,7 +2273,8 @@ class _Writer(FactLines):
         number = self.platform.followups.index(step)
         self.drawn = [f"followups.{number}.steps.{k}" for k in range(len(step.steps))]
         lines += [Line(line.spans, 2) for line in self.facts(step.steps, step.sources)]
-        return [_capped(line, self.notes(), self.question) for line in lines[:MAX_LINES]]
+        return [_capped(line, self.notes(), self.question, self.aside())
+                for line in lines[:MAX_LINES]]
 
 
 _DIGITS = re.compile(r"\d+")
@@ -2326,14 +2332,17 @@ def _first_items(block: list[Line], room: int) -> list[Line]:
     return block
 
 
-def _capped(line: Line, notes: Iterable[str] = (), question: str = "") -> Line:
+def _capped(line: Line, notes: Iterable[str] = (), question: str = "",
+            aside: Iterable[str] = ()) -> Line:
     """A line longer than LINE_CAP is cut at a span boundary or inside the last span.
 
     A strength note at its end (one of `notes`) is not counted and is kept whole: a
     figure must not lose the note that says only a guide states it, and the fact's own
     words keep their room when the answer says the note once below its lines. A list
     ("Report it to Temu if: a; b; c; d") keeps the items that use the `question`'s words
-    (the part-time job offer asked about may be its fourth item)."""
+    (the part-time job offer asked about may be its fourth item), and a last clause that
+    says one of them, beyond the terms `aside` (the aspect's own words: every fact of it
+    says "call"), where the cut would drop it."""
     kept = line.spans[-1:] if line.spans and line.spans[-1].text in set(notes) else ()
     if len(line.text) - sum(len(span.text) for span in kept) <= LINE_CAP:
         return line
@@ -2345,6 +2354,10 @@ def _capped(line: Line, notes: Iterable[str] = (), question: str = "") -> Line:
         body = tuple(Span(items_asked(span.text, words, room), span.style, span.url)
                      for span in body)
     for span in body:
+        if len(span.text) > room and question:
+            # (a qualifier at the end that says what was asked: the head, "…", the end)
+            span = Span(tail_asked(span.text, frozenset(terms(question)) - frozenset(aside),
+                                   room), span.style, span.url)
         if len(span.text) <= room:
             spans.append(span)
             room -= len(span.text)

@@ -12,8 +12,13 @@ from collections.abc import Sequence
 
 from knowledge.factindex import terms
 
-__all__ = ["items_asked", "names_a_case"]
+__all__ = ["items_asked", "names_a_case", "tail_asked"]
 
+
+# the clauses of a sentence ("…, weekends included.", "…，周末也算。")
+_CLAUSE = re.compile(r"(?<=[,，;；])\s*")
+# a clause kept after a cut: a short one, a qualifier ("weekends included")
+_TAIL = 40
 
 # a list's items ("…; …；…") after its head ("Report it to Temu if:", "以下情况请举报：")
 _ITEMS = re.compile(r"\s*[;；]\s*")
@@ -84,3 +89,26 @@ def items_asked(text: str, words: frozenset[str], room: int) -> str:
         elif not out or out[-1] != "…":
             out.append("…")
     return head + sep.join(out)
+
+
+def tail_asked(text: str, words: frozenset[str], room: int) -> str:
+    """A sentence too long for `room` whose last clause says a word of the question's
+    `words` that nothing before the cut says: its head, "…", and its end from well before
+    that clause ("do weekends count" keeps "…within 48 hours of receipt, weekends
+    included" of a long rule on reply times). As it is where its end says none."""
+    if len(text) <= room:
+        return text
+    last = _CLAUSE.split(text)[-1]
+    start = len(text) - len(last)
+    if not last or len(last) > _TAIL or start < room:
+        return text
+    if not (words & set(terms(last))) - set(terms(text[:room])):
+        return text
+    head = room * 2 // 5
+    tail = text[len(text) - (room - head - 2):]
+    # (both cut at a word: the head's end, the tail's start)
+    cut = text[:head].rsplit(" ", 1)[0] if " " in text[:head] else text[:head]
+    if tail.isascii() and " " in tail:
+        tail = tail.split(" ", 1)[1]
+    joint = "… " if tail.isascii() else "…"
+    return f"{cut.rstrip(' ,，;；')}{joint}{tail}"

@@ -868,3 +868,20 @@ def test_a_site_a_fact_speaks_of_is_not_said_to_have_nothing(
     text = ask(catalog, index, "马来西亚有人冒充虾皮打电话").plain_text()
     assert "@shopee.com.my" in text, text
     assert "指南没有给出马来西亚站" not in text, text
+
+
+def test_a_qualifier_asked_about_at_the_end_of_a_long_line_is_kept(
+        catalog: Catalog, index: SearchIndex) -> None:
+    # the rule's end says what was asked ("…, weekends included"): a cut keeps it, and
+    # the figure before it, eliding the middle instead
+    text = ask(catalog, index, "do weekends count in walmart's customer reply time?").plain_text()
+    first = text.split("•")[1]
+    assert "within 48 hours of receipt, weekends included" in first, text
+
+
+def test_a_qualifier_that_says_only_the_aspects_own_word_does_not_cut_the_middle(
+        catalog: Catalog, index: SearchIndex) -> None:
+    # "call" is what every phone fact says: no reason to elide the rule's middle for
+    # "so don't call them"
+    text = ask(catalog, index, "can i call etsy on the phone").plain_text()
+    assert "for supported topics" in text or "so don't call them" not in text, text

@@ -489,6 +489,9 @@ def direct_answer(
                           user_zone=user_zone, now=now, personal=personal,
                           from_search=from_search, lexical=lexical, channels=channels,
                           lead=lead, shown=shown)
+    if answer.ref is not None and _TEMPLATE.search(plain):
+        # "有没有申诉模板", "any wording I can copy": the files' letter, where the role has one
+        answer = _with_template(catalog, answer)
     if (ref is not None and answer.aspect is not None and not answer.facts
             and own.role == ref.role and ref.role not in own.asker_said
             and index.facts.says_more(message, ())):
@@ -630,6 +633,46 @@ def _next_round(catalog: Catalog, ref: CardRef, context: Conversation) -> Aspect
         return None
     path = f"followups.{platform.followups.index(rounds[0])}.steps.0"
     return next((f for f in _facts_of(platform) if f.path == path), None)
+
+
+# asks for a letter to copy: 模板, 范文, "template", "wording I can copy"
+_TEMPLATE = re.compile(r"模板|模版|范本|范文|template|sample (?:letter|message|e-?mail)"
+                       r"|wording (?:i|to) (?:can )?copy|something to copy|copy and paste",
+                       re.IGNORECASE)
+
+
+def _with_template(catalog: Catalog, answer: DirectAnswer) -> DirectAnswer:
+    """The answer led by the letter template of its card, or of the one card of the role
+    that has one (its name, then its opening lines; the card shows it whole); as it is
+    where the role has none."""
+    ref = answer.ref
+    assert ref is not None
+    role = catalog.role(ref.platform, ref.role)
+    if role is None:
+        return answer
+    having = [i for i in role.issues if i.template is not None]
+    issue = next((i for i in having if i.id == ref.issue), None)
+    if issue is None and len(having) == 1 and ref.issue == GENERAL_ISSUE:
+        issue = having[0]
+    template = catalog.template(ref.platform, issue.template) if issue and issue.template \
+        else None
+    if issue is None or template is None:
+        return answer
+    opening = " ".join(template.body.splitlines()[:2])
+    line = _capped(Line.of(Span(template.name.zh if answer.lang == "zh" else template.name.en,
+                                "bold"), ": ", opening, indent=1))
+    sources = tuple(dict.fromkeys((*answer.sources, *(catalog.sources[s] for s in
+                                                      template.sources
+                                                      if s in catalog.sources))))
+    # (the headline says it is the template, for whatever else was asked)
+    headline = answer.headline.rpartition(" — ")[0] or answer.headline
+    headline = f"{headline} — {_label('answer.template', answer.lang)}"
+    # (nothing else asked, "申诉信有范文吗": what to have ready, the letter first, rather
+    # than the card's summary, which shows no letter)
+    aspects = answer.aspects or (Aspect.prepare,)
+    return _fit(replace(answer, ref=replace(ref, issue=issue.id), headline=headline,
+                        lines=(line, *answer.lines), sources=sources, aspect=aspects[0],
+                        aspects=aspects))
 
 
 def _channel_pointed_at(catalog: Catalog, index: SearchIndex, ref: CardRef,

@@ -885,3 +885,24 @@ def test_a_qualifier_that_says_only_the_aspects_own_word_does_not_cut_the_middle
     # "so don't call them"
     text = ask(catalog, index, "can i call etsy on the phone").plain_text()
     assert "for supported topics" in text or "so don't call them" not in text, text
+
+
+@pytest.mark.parametrize("question", [
+    "amazon seller here, is there a letter template for a suspended account?",
+    "亚马逊卖家账号被停用了 有没有英文模板可以参考",
+])
+def test_a_template_asked_for_leads_with_the_files_letter(
+        catalog: Catalog, index: SearchIndex, question: str) -> None:
+    answer = ask(catalog, index, question)
+    assert answer.headline.endswith(("Template", "模板")), answer.headline
+    first = answer.plain_text().split("•")[1]
+    assert "Dear Amazon Support" in first, answer.plain_text()
+    assert answer.ref is not None and answer.ref.issue == "suspension", answer.ref
+
+
+def test_a_template_asked_for_with_nothing_else_is_shown_not_the_cards_summary(
+        catalog: Catalog, index: SearchIndex) -> None:
+    # nothing else asked: the card's summary would be shown, which has no letter
+    answer = ask(catalog, index, "亚马逊卖家 申诉信有范文吗")
+    assert answer.aspect is Aspect.prepare, answer.aspect
+    assert "Dear Amazon Support" in answer.plain_text().split("•")[1], answer.plain_text()

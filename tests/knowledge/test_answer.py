@@ -906,3 +906,12 @@ def test_a_template_asked_for_with_nothing_else_is_shown_not_the_cards_summary(
     answer = ask(catalog, index, "亚马逊卖家 申诉信有范文吗")
     assert answer.aspect is Aspect.prepare, answer.aspect
     assert "Dear Amazon Support" in answer.plain_text().split("•")[1], answer.plain_text()
+
+
+@pytest.mark.parametrize("question", [
+    "我天猫号被人登录了 找谁处理", "天猫上我的号被别人登录了 谁管",
+    "someone else logged in to my tmall account, who do i contact"])
+def test_someone_else_logged_in_is_the_account_security_card(
+        catalog: Catalog, index: SearchIndex, question: str) -> None:
+    answer = ask(catalog, index, question)
+    assert answer.ref is not None and answer.ref.issue == "account_security", answer.ref

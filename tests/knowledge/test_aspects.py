@@ -938,3 +938,11 @@ def test_which_to_dial_and_who_pretends_are_read(
 def test_nothing_more_heard_of_a_promise_is_a_reply_awaited(
         detector: AspectDetector, question: str) -> None:
     assert detector.detect(question).first is Aspect.followup
+
+
+@pytest.mark.parametrize("question", [
+    "德国站开case有什么讲究", "any tips for writing to etsy support?", "找天猫客服有啥技巧"])
+def test_what_to_mind_is_a_guess_at_what_to_have_ready(
+        detector: AspectDetector, question: str) -> None:
+    asked = detector.detect(question)
+    assert asked.first is Aspect.prepare and asked.weak, asked

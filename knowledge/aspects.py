@@ -63,6 +63,9 @@ _NEXT = "next"  # the pseudo-aspect of the `next` words: the step after those sh
 _CONTEXT = frozenset({_ELAPSED, _REACH, _APP, _WEB, _CONSEQUENCE, _AWAITED, _IDENTIFIER,
                       _CHOOSE, _FIRST, _MORE, _FOLLOWS, _NEXT})
 _CHANNELS = frozenset(a.value for a in CHANNEL_ASPECTS)
+# what one does, said as what comes after: a way to them, and asking for a person, for
+# the platform to step in, for a senior agent ("申请客服介入之前要准备什么")
+_DONE_BEFORE = _CHANNELS | {Aspect.human.value, Aspect.intervene.value, Aspect.escalation.value}
 _IDIOM = "idiom"  # the pseudo-aspect of the `idioms`: words that hide an aspect word
 # Chinese words shorter than this match exactly only: the aspect words are short and
 # common, and one wrong character in three ("回复快" for "回复怎") is another word
@@ -483,7 +486,7 @@ class AspectDetector:
         # a way to them said as what comes after ("before I message them, what do I do
         # first", 打电话前要先做什么) is no question about that way, where something else
         # is asked (what to do first counts)
-        hits = _unless_alone(hits, [h for h in hits if h.group in _CHANNELS
+        hits = _unless_alone(hits, [h for h in hits if h.group in _DONE_BEFORE
                                     and _before_it(analyzed, h)], also=frozenset({_FIRST}))
         # "next step" asks what comes next, not the steps ("emailed them twice and
         # nothing. next step?" is a reply waited for), where something else is asked

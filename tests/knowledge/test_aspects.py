@@ -946,3 +946,11 @@ def test_what_to_mind_is_a_guess_at_what_to_have_ready(
         detector: AspectDetector, question: str) -> None:
     asked = detector.detect(question)
     assert asked.first is Aspect.prepare and asked.weak, asked
+
+
+@pytest.mark.parametrize("question", ["转人工之前要准备什么", "申请平台介入前得备好哪些东西",
+                                      "before i escalate what should i have ready"])
+def test_asking_for_a_person_or_for_help_said_as_what_comes_after_is_not_asked(
+        detector: AspectDetector, question: str) -> None:
+    # what to have ready before doing it, not how to do it
+    assert detector.detect(question).aspects == (Aspect.prepare,)

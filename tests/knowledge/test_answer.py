@@ -915,3 +915,11 @@ def test_someone_else_logged_in_is_the_account_security_card(
         catalog: Catalog, index: SearchIndex, question: str) -> None:
     answer = ask(catalog, index, question)
     assert answer.ref is not None and answer.ref.issue == "account_security", answer.ref
+
+
+def test_messages_are_the_inquiries_the_files_speak_of(
+        catalog: Catalog, index: SearchIndex) -> None:
+    # the files say "inquiries" (咨询) where sellers say "messages" (消息, 訊息)
+    answer = ask(catalog, index, "walmart: how fast do i have to answer buyer messages")
+    assert answer.ref is not None and answer.ref.issue == "customer_care", answer.ref
+    assert "48 hours" in answer.plain_text().split("•")[1], answer.plain_text()

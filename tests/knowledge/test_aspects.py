@@ -954,3 +954,9 @@ def test_asking_for_a_person_or_for_help_said_as_what_comes_after_is_not_asked(
         detector: AspectDetector, question: str) -> None:
     # what to have ready before doing it, not how to do it
     assert detector.detect(question).aspects == (Aspect.prepare,)
+
+
+@pytest.mark.parametrize("question", ["do i need anything ready before calling amazon?",
+                                      "tmall dispute - should i have anything ready?"])
+def test_anything_ready_asks_what_to_have_ready(detector: AspectDetector, question: str) -> None:
+    assert detector.detect(question).first is Aspect.prepare

@@ -2392,15 +2392,15 @@ def _capped(line: Line, notes: Iterable[str] = (), question: str = "",
     spans: list[Span] = []
     room = LINE_CAP - 1
     body = line.spans[:len(line.spans) - len(kept)]
-    if question:
-        words = frozenset(terms(question))  # (read only for a line too long to show whole)
+    words = frozenset(terms(question))  # (read only for a line too long to show whole)
+    if words:
         body = tuple(Span(items_asked(span.text, words, room), span.style, span.url)
                      for span in body)
+    beyond = words - frozenset(aside)
     for span in body:
-        if len(span.text) > room and question:
+        if len(span.text) > room and beyond:
             # (a qualifier at the end that says what was asked: the head, "…", the end)
-            span = Span(tail_asked(span.text, frozenset(terms(question)) - frozenset(aside),
-                                   room), span.style, span.url)
+            span = Span(tail_asked(span.text, beyond, room), span.style, span.url)
         if len(span.text) <= room:
             spans.append(span)
             room -= len(span.text)

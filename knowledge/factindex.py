@@ -237,11 +237,14 @@ class FactIndex:
         }
         # ... and as a fact's text may call them: a name's words before its brackets too
         # ("TikTok Customer Service" of "TikTok Customer Service (Help → … → Contact us)")
+        # (the names read above, with only the bare names read anew)
         self._channel_mentions = {
-            platform.id: [(c.id, *_surfaces([c.name.zh, c.name.en, *_bare(c.name.zh),
-                                             *_bare(c.name.en), *c.keywords]))
-                          for c in platform.channels]
-            for platform in catalog.platforms.values()
+            platform: [(channel, han | bare_han, latin + bare_latin)
+                       for (channel, han, latin), c in zip(named, catalog.platforms[platform]
+                                                          .channels, strict=True)
+                       for bare_han, bare_latin in [_surfaces([*_bare(c.name.zh),
+                                                               *_bare(c.name.en)])]]
+            for platform, named in self._channel_names.items()
         }
         self._index_facts(catalog)
         self._index_groups()

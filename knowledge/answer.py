@@ -376,7 +376,10 @@ def direct_answer(
         ref, from_search = context.ref, False
     else:
         ref, from_search = _target(catalog, result, asked, context)
-    if context is None and ref is not None and not result.asker_said:
+    if context is None and ref is not None and not result.asker_said and (
+            result.reported in (None, ref.role)):
+        # (not where the asker reports on the other side: "Etsy卖家两天没回我消息" is a
+        # shopper's, whatever the sellers' facts say of messages)
         ref = _role_by_facts(catalog, index, question, asked, ref, result)
     ref, lexical, beyond = _facts_matching(catalog, index, question, result, asked, ref,
                                            again=context is not None and ref == context.ref)

@@ -923,3 +923,13 @@ def test_messages_are_the_inquiries_the_files_speak_of(
     answer = ask(catalog, index, "walmart: how fast do i have to answer buyer messages")
     assert answer.ref is not None and answer.ref.issue == "customer_care", answer.ref
     assert "48 hours" in answer.plain_text().split("•")[1], answer.plain_text()
+
+
+@pytest.mark.parametrize("question", ["etsy卖家一直不回我消息 我要去哪里点",
+                                      "Etsy卖家好几天没回我消息 我在哪里点",
+                                      "etsy的卖家一直没回我讯息 要去哪点"])
+def test_the_asker_reporting_on_the_seller_is_never_made_a_seller_by_the_facts_words(
+        catalog: Catalog, index: SearchIndex, question: str) -> None:
+    # "卖家…没回我": the asker is the shopper, whatever the sellers' facts say of messages
+    answer = ask(catalog, index, question)
+    assert answer.ref is not None and answer.ref.role == "buyer", answer.ref

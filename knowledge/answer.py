@@ -626,10 +626,12 @@ def _next_round(catalog: Catalog, ref: CardRef, context: Conversation) -> Aspect
     platform = catalog.platform(ref.platform)
     if platform is None or context.ref.platform != ref.platform:
         return None
-    # (of its first lines: the facts it drew on run on past what it showed)
-    shown = [platform.followups[int(p.split(".")[1])].round for p in context.facts[:SEEN_LINES]
-             if p.startswith("followups.") and int(p.split(".")[1]) < len(platform.followups)]
-    after = max(shown, default=0)
+    # (of its first lines, "followups.N.steps.K": the facts it drew on run on past what
+    # it showed)
+    numbers = [int(p.split(".")[1]) for p in context.facts[:SEEN_LINES]
+               if p.startswith("followups.")]
+    after = max((platform.followups[n].round for n in numbers if n < len(platform.followups)),
+                default=0)
     rounds = sorted((f for f in platform.followups if f.round > after and ref.role in f.roles),
                     key=lambda f: f.round)
     if not rounds:
@@ -657,9 +659,10 @@ def _with_template(catalog: Catalog, answer: DirectAnswer) -> DirectAnswer:
     issue = next((i for i in having if i.id == ref.issue), None)
     if issue is None and len(having) == 1 and ref.issue == GENERAL_ISSUE:
         issue = having[0]
-    template = catalog.template(ref.platform, issue.template) if issue and issue.template \
-        else None
-    if issue is None or template is None:
+    if issue is None or issue.template is None:
+        return answer
+    template = catalog.template(ref.platform, issue.template)
+    if template is None:
         return answer
     opening = " ".join(template.body.splitlines()[:2])
     line = _capped(Line.of(Span(template.name.zh if answer.lang == "zh" else template.name.en,

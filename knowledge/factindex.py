@@ -237,13 +237,9 @@ class FactIndex:
         }
         # ... and as a fact's text may call them: a name's words before its brackets too
         # ("TikTok Customer Service" of "TikTok Customer Service (Help → … → Contact us)")
-        # (the names read above, with only the bare names read anew)
         self._channel_mentions = {
-            platform: [(channel, han | bare_han, latin + bare_latin)
-                       for (channel, han, latin), c in zip(named, catalog.platforms[platform]
-                                                          .channels, strict=True)
-                       for bare_han, bare_latin in [_surfaces([*_bare(c.name.zh),
-                                                               *_bare(c.name.en)])]]
+            platform: [_with_bare_names(entry, channel) for entry, channel
+                       in zip(named, catalog.platforms[platform].channels, strict=True)]
             for platform, named in self._channel_names.items()
         }
         self._index_facts(catalog)
@@ -629,6 +625,14 @@ def _bare(name: str) -> list[str]:
     """A name without what it says in brackets, where it has any."""
     bare = _PARENTHESIS.sub(" ", name).strip()
     return [bare] if bare and bare != name else []
+
+
+def _with_bare_names(entry: tuple[str, frozenset[str], tuple[str, ...]], channel: Channel
+                     ) -> tuple[str, frozenset[str], tuple[str, ...]]:
+    """A channel's names as read (id, han surfaces, latin phrases), with its bare names
+    added: only those are read anew."""
+    han, latin = _surfaces([*_bare(channel.name.zh), *_bare(channel.name.en)])
+    return entry[0], entry[1] | han, entry[2] + latin
 
 
 def _surfaces(words: Sequence[str]) -> tuple[frozenset[str], tuple[str, ...]]:

@@ -106,6 +106,8 @@ def tail_asked(text: str, words: frozenset[str], room: int) -> str:
         return text
     head = room * 2 // 5
     tail = text[len(text) - (room - head - 2):]
+    if len(tail) <= len(last):
+        return text  # (no room for the clause whole: the plain cut)
     # (both cut at a word: the head's end, the tail's start)
     cut = text[:head].rsplit(" ", 1)[0] if " " in text[:head] else text[:head]
     if tail.isascii() and " " in tail:

@@ -33,3 +33,9 @@ def test_chinese_is_joined_without_a_space() -> None:
             "必须在规定时间内高质量地回复，周末也算。")
     out = tail_asked(rule, words("周末也算吗"), 40)
     assert out.endswith("周末也算。") and "…" in out and "… " not in out, out
+
+
+def test_too_little_room_for_the_asked_clause_whole_leaves_the_line_to_the_plain_cut() -> None:
+    # a tail shorter than the clause would keep "…included." without the word asked about
+    out = tail_asked(RULE, words("do weekends count"), 30)
+    assert out == RULE or "weekends included." in out, out

@@ -24,8 +24,10 @@ def test_the_last_clause_asked_about_is_kept_with_the_figure_before_it() -> None
 
 def test_a_line_that_fits_or_whose_end_is_not_asked_is_left_alone() -> None:
     assert tail_asked(RULE, words("do weekends count"), len(RULE)) == RULE
-    # a word said before the cut is no reason to reach past it
     assert tail_asked(RULE, words("which phone inbox"), 120) == RULE
+    # a word said before the cut is no reason to reach past it
+    said = "Weekend " + RULE[0].lower() + RULE[1:]
+    assert tail_asked(said, words("do weekends count"), 120) == said
 
 
 def test_chinese_is_joined_without_a_space() -> None:

@@ -1073,6 +1073,13 @@ def _facts_matching(
     lexical = _strong(index.facts.match(question, ref.platform, role=ref.role, site=ref.site,
                                         exclude=asked.words,
                                         asked=asked.words_of(asked.first)))
+    if not lexical and asked.first is not None and not any(
+            asked.first in f.aspects for f in _target_facts(catalog, ref)):
+        # the aspect read has no fact here: the words that read it may still tell one
+        # ("is that instant or do i still wait for someone" after the Help Center: "no
+        # wait"), rather than a false "the guides don't say"
+        lexical = [m for m in _strong(index.facts.match(question, ref.platform, role=ref.role,
+                                                        site=ref.site)) if m.telling]
     # the words that named the issue found the card; what else the question says picks
     # the fact ("亚马逊卖家账号被封" asks for the card, "temu晚到了有补偿吗" a fact)
     issue = catalog.issue(ref.platform, ref.role, ref.issue)

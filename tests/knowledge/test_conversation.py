@@ -755,3 +755,14 @@ def test_still_nothing_after_what_to_do_asks_the_next_rounds_steps(
     # the steps just given did not help: the round after them, not the same lines again
     first = answer(talk(responder, *messages)).plain_text().split("•")[1]
     assert step in first, first
+
+
+def test_an_aspect_with_nothing_here_lets_its_own_words_find_the_fact(
+        responder: Responder) -> None:
+    # "still wait" reads as a reply awaited, of which the files say nothing for TikTok
+    # sellers; the words that read it tell the Help Center's "no wait for an agent"
+    text = answer(talk(responder, "tiktok shop seller help center",
+                       "do i still wait for an agent there?")).plain_text()
+    first = text.split("•")[1]
+    assert "no wait for an agent" in first, text
+    assert "don't say" not in text, text

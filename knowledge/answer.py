@@ -42,6 +42,8 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_timedelta
+
 from knowledge.aspects import (
     HOW_LONG,
     POINTERS_EN,
@@ -2295,7 +2297,9 @@ class _Writer(FactLines):
         elapsed = self.asked.elapsed
         assert elapsed is not None
         hours = elapsed.total_seconds() / 3600
-        shown = f"{hours:.0f}" if hours >= 1 else f"{hours:.1f}"
+        # (in the unit a person would say: "about 9 weeks", not "about 1440 h")
+        shown = format_timedelta(elapsed, threshold=3,
+                                 locale="zh_Hans_CN" if self.lang == "zh" else "en")
         role = self.ref.role
         rounds = max_rounds(self.catalog, self.platform.id, role)
         window = None
@@ -2311,16 +2315,16 @@ class _Writer(FactLines):
             self.cite(window.sources)
             name = self.t(channel.name)
             if round_ == 0:
-                lines.append(Line.of(self.label("answer.waited_within", hours=shown,
+                lines.append(Line.of(self.label("answer.waited_within", waited=shown,
                                                 channel=name, text=self.t(window.text)),
                                      indent=1))
                 return lines
-            lines.append(Line.of(self.label("answer.waited_over", hours=shown, channel=name,
+            lines.append(Line.of(self.label("answer.waited_over", waited=shown, channel=name,
                                             window=window.hours, round=round_), indent=1))
         elif round_ == 0:
             return []
         else:
-            lines.append(Line.of(self.label("answer.waited", hours=shown, round=round_),
+            lines.append(Line.of(self.label("answer.waited", waited=shown, round=round_),
                                  indent=1))
         step = playbook(self.catalog, self.platform.id, role, round_)
         if step is None:

@@ -222,6 +222,20 @@ def test_time_waited_gives_the_playbook_round(catalog: Catalog, index: SearchInd
     assert "第 4 轮跟进" in last.lines[0].text  # capped at the playbook's last round
 
 
+@pytest.mark.parametrize(("question", "said", "not_said"), [
+    ("亚马逊卖家工单等了一个月还没回", "已等约 4周", "720"),
+    ("amazon seller case, no answer for 5 days now", "Waited about 5 days", "120 h"),
+    ("amazon seller case unanswered for 10 hours", "Waited about 10 hours, still within", " h:"),
+])
+def test_the_time_waited_is_said_in_the_unit_a_person_would_use(
+        catalog: Catalog, index: SearchIndex, question: str, said: str, not_said: str) -> None:
+    # and the reply time the files give follows as their own sentence, not inside ours
+    # ("usually takes Usually 1–24 hours")
+    first = ask(catalog, index, question).lines[0].text
+    assert said in first and not_said not in first, first
+    assert "takes Usually" not in first, first
+
+
 def test_no_aspect_leaves_the_card_summary_to_the_caller(catalog: Catalog,
                                                          index: SearchIndex) -> None:
     answer = ask(catalog, index, "亚马逊卖家账号被封")

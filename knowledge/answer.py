@@ -2333,11 +2333,22 @@ class _Writer(FactLines):
         number = self.platform.followups.index(step)
         self.drawn = [f"followups.{number}.steps.{k}" for k in range(len(step.steps))]
         lines += [Line(line.spans, 2) for line in self.facts(step.steps, step.sources)]
+        lead = self.lead
+        if (lead is not None and isinstance(lead.item, Fact) and _for_role(lead, role)
+                and lead.site in (None, self.ref.site) and lead.aspects & _WAITED):
+            # the sentence the question's own words ask about first ("case 24小时没人理 要不要
+            # 重新提交": resubmit under another category), then the round's steps
+            lines = [*self.facts([lead.item], lead.sources), *lines]
+            self.drawn = [lead.path, *self.drawn]
         return [_capped(line, self.notes(), self.question, self.aside())
                 for line in lines[:MAX_LINES]]
 
 
 _DIGITS = re.compile(r"\d+")
+# what a fact that leads an answer about a reply waited for must be about
+_WAITED = frozenset({Aspect.followup, Aspect.escalation})
+
+
 def _names_site(text: str, names: Sequence[str]) -> bool:
     """Whether a fact's text opens with one of its site's names ("Malaysia: …", "越南：…",
     "US: …")."""

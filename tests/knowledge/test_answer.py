@@ -236,6 +236,21 @@ def test_the_time_waited_is_said_in_the_unit_a_person_would_use(
     assert "takes Usually" not in first, first
 
 
+@pytest.mark.parametrize(("question", "fact", "waited"), [
+    ("amazon seller case 30 hours no reply, do i open a duplicate case?",
+     "never open duplicates", "Waited about 30 hours"),
+    ("亚马逊卖家工单提交30小时了还没回 要不要换个分类重新提交", "换一个问题分类重新提交",
+     "已等约 30小时"),
+])
+def test_a_time_waited_with_a_question_of_its_own_answers_that_first(
+        catalog: Catalog, index: SearchIndex, question: str, fact: str, waited: str) -> None:
+    # the sentence the question's own words ask about, then how long that is and the
+    # follow-up round's steps
+    lines = [line.text for line in ask(catalog, index, question).lines]
+    assert fact in lines[0], lines
+    assert waited in lines[1], lines
+
+
 def test_no_aspect_leaves_the_card_summary_to_the_caller(catalog: Catalog,
                                                          index: SearchIndex) -> None:
     answer = ask(catalog, index, "亚马逊卖家账号被封")

@@ -298,6 +298,8 @@ def direct_answer(
     question = without_set_aside(question)
     asked = index.aspects.detect(question)
     message = question
+    # (of the message itself, whatever the conversation adds below)
+    still, template = asked.still, asked.template
     # "还有呢", "anything else?": more of the last answer (not "还有别的号码吗", which asks
     # for another number)
     more = asked.more and asked.first is None
@@ -449,7 +451,7 @@ def direct_answer(
             lead, shown = step, context.facts
             asked = replace(asked, aspects=tuple(dict.fromkeys((context.aspect, *asked.aspects))))
     if (context is not None and ref is not None and context.aspect is Aspect.followup
-            and not more and _STILL.search(plain)):
+            and not more and still):
         # "还是不管呢", "and if they still don't answer?" after what to do when no reply
         # comes: the next round's steps, after the last the answer drew on
         step = _next_round(catalog, ref, context)
@@ -494,7 +496,7 @@ def direct_answer(
                           user_zone=user_zone, now=now, personal=personal,
                           from_search=from_search, lexical=lexical, channels=channels,
                           lead=lead, shown=shown)
-    if answer.ref is not None and _TEMPLATE.search(plain):
+    if answer.ref is not None and template:
         # "有没有申诉模板", "any wording I can copy": the files' letter, where the role has one
         answer = _with_template(catalog, answer)
     if (ref is not None and answer.aspect is not None and not answer.facts
@@ -615,13 +617,6 @@ def _next_steps(catalog: Catalog, ref: CardRef, context: Conversation,
             and _position(f) > done]
 
 
-# still no good after what was said ("还是不管", "still don't answer", "tried that, still
-# stuck"): not a reply waited for again, but the step after those
-_STILL = re.compile(r"还是(?:不|没)|仍然(?:不|没)|依然(?:不|没)|还(?:是)?一样|试过了|都试了"
-                    r"|\bstill (?:no\b|not\b|nothing|stuck|\w+n't\b|\w+nt\b)"
-                    r"|\btried (?:that|it|this|those|both|everything)", re.IGNORECASE)
-
-
 def _next_round(catalog: Catalog, ref: CardRef, context: Conversation) -> AspectFact | None:
     """The first step of the follow-up round after the last one the last answer drew on
     (the first round where it drew on none), for the role, on the same platform."""
@@ -640,12 +635,6 @@ def _next_round(catalog: Catalog, ref: CardRef, context: Conversation) -> Aspect
         return None
     path = f"followups.{platform.followups.index(rounds[0])}.steps.0"
     return next((f for f in _facts_of(platform) if f.path == path), None)
-
-
-# asks for a letter to copy: 模板, 范文, "template", "wording I can copy"
-_TEMPLATE = re.compile(r"模板|模版|范本|范文|template|sample (?:letter|message|e-?mail)"
-                       r"|wording (?:i|to) (?:can )?copy|something to copy|copy and paste",
-                       re.IGNORECASE)
 
 
 def _with_template(catalog: Catalog, answer: DirectAnswer) -> DirectAnswer:

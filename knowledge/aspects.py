@@ -60,8 +60,10 @@ _FIRST = "first"  # the pseudo-aspect of the `first` words: what to do first
 _MORE = "more"  # the pseudo-aspect of the `more` words: more of the same
 _FOLLOWS = "follows"  # the pseudo-aspect of the `follows` words: what follows a limit missed
 _NEXT = "next"  # the pseudo-aspect of the `next` words: the step after those shown
+_NOT_HELPED = "still"  # the pseudo-aspect of the `still` words: the steps did not help
+_TEMPLATE = "template"  # the pseudo-aspect of the `template` words: a letter to copy
 _CONTEXT = frozenset({_ELAPSED, _REACH, _APP, _WEB, _CONSEQUENCE, _AWAITED, _IDENTIFIER,
-                      _CHOOSE, _FIRST, _MORE, _FOLLOWS, _NEXT})
+                      _CHOOSE, _FIRST, _MORE, _FOLLOWS, _NEXT, _NOT_HELPED, _TEMPLATE})
 _CHANNELS = frozenset(a.value for a in CHANNEL_ASPECTS)
 # what one does, said as what comes after: a way to them, and asking for a person, for
 # the platform to step in, for a senior agent ("申请客服介入之前要准备什么")
@@ -103,6 +105,10 @@ class AskedAspects:
     what_happens: bool = False
     # asks for the step after those just shown ("然后呢", "ok what next")
     next: bool = False
+    # says the steps just given did not help ("还是不管", "tried that, still stuck")
+    still: bool = False
+    # asks for a letter to copy ("有没有申诉模板", "any wording I can copy")
+    template: bool = False
 
     @property
     def first(self) -> Aspect | None:
@@ -415,7 +421,8 @@ class AspectDetector:
                              (_CONSEQUENCE, words.consequence), (_AWAITED, words.awaited),
                              (_IDENTIFIER, words.identifiers), (_CHOOSE, words.choose),
                              (_FIRST, words.first), (_MORE, words.more),
-                             (_FOLLOWS, words.follows), (_NEXT, words.next)):
+                             (_FOLLOWS, words.follows), (_NEXT, words.next),
+                             (_NOT_HELPED, words.still), (_TEMPLATE, words.template)):
             if listed is not None:
                 self._add(name, listed)
         for surface in self._han:
@@ -552,7 +559,8 @@ class AspectDetector:
             found, key=lambda g: (g not in other, g not in asked_here, self._order[g])))
         # reach words stay words of the question: "联系卖家" is what a fact says
         said = [h for h in hits if h.group not in (_REACH, _APP, _WEB, _CONSEQUENCE, _AWAITED,
-                                                   _IDENTIFIER, _CHOOSE, _FIRST)]
+                                                   _IDENTIFIER, _CHOOSE, _FIRST, _NOT_HELPED,
+                                                   _TEMPLATE)]
         # (an idiom is read too: "every time we log in" matches no fact about time)
         words = tuple(dict.fromkeys(h.word for h in [*said, *idioms]))
         read_as = tuple(dict.fromkeys((h.word, h.group) for h in said))
@@ -572,8 +580,11 @@ class AspectDetector:
         follows = any(h.group == _FOLLOWS and not h.weak for h in hits)
         what_happens = any(h.group == _FOLLOWS and h.weak for h in hits)
         after = any(h.group == _NEXT for h in hits)
+        still = any(h.group == _NOT_HELPED for h in hits)
+        template = any(h.group == _TEMPLATE for h in hits)
         return AskedAspects(aspects, elapsed, words, read_as, reach, medium, weak, identifies,
-                            choosing, starts, more, follows, what_happens, after)
+                            choosing, starts, more, follows, what_happens, after, still,
+                            template)
 
     def _off_places(self, compact: str, hits: list[_Hit]) -> list[_Hit]:
         """Drop what a place or platform name only looks like: "中国客服" is not "中文

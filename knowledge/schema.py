@@ -603,6 +603,8 @@ class AspectsFile(Model):
     more: AspectWords | None = None
     follows: AspectWords | None = None
     next: AspectWords | None = None
+    still: AspectWords | None = None
+    template: AspectWords | None = None
     parties: PartyWords | None = None
 
     @model_validator(mode="after")

@@ -960,3 +960,20 @@ def test_asking_for_a_person_or_for_help_said_as_what_comes_after_is_not_asked(
                                       "tmall dispute - should i have anything ready?"])
 def test_anything_ready_asks_what_to_have_ready(detector: AspectDetector, question: str) -> None:
     assert detector.detect(question).first is Aspect.prepare
+
+
+@pytest.mark.parametrize(("question", "still", "template"), [
+    ("还是不管呢", True, False),
+    ("tried that twice already, still stuck", True, False),
+    ("they still haven't answered", True, False),
+    ("still waiting for a reply", False, False),  # a reply awaited, no steps that failed
+    ("有没有申诉模板", False, True),
+    ("any wording I can copy for the appeal?", False, True),
+    ("how do I copy my order number", False, False),
+])
+def test_the_cue_words_of_steps_that_did_not_help_and_of_a_letter_to_copy(
+        detector: AspectDetector, question: str, still: bool, template: bool) -> None:
+    asked = detector.detect(question)
+    assert (asked.still, asked.template) == (still, template), asked
+    # (cues, not words of the question: the facts' words still decide what matches)
+    assert not {"还是不", "tried that", "模板", "wording i can copy"} & set(asked.words)

@@ -773,3 +773,12 @@ def test_a_synonym_groups_english_word_is_judged_by_its_own_stem() -> None:
     assert _used_terms("cas") == ["cas"] and _used_terms("cas id") == ["cas", "id"]
     assert _used_terms("a to z") == []  # (stopwords and single letters, as `terms` drops)
     assert _used_terms("工单号") == terms("工单号")
+
+
+@pytest.mark.parametrize("query", [
+    "猫超买的纸巾少了一包 找谁", "天猫超市的订单能改地址吗", "天猫国际买的面霜有问题",
+    "tmall supermarket order is missing a box"])
+def test_tmalls_own_shops_by_their_everyday_names_are_tmall(real_index: SearchIndex,
+                                                            query: str) -> None:
+    # 天猫超市 (猫超) and 天猫国际 are Tmall's, served by its help center
+    assert real_index.search(query).platform == "tmall"

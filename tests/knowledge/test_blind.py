@@ -26,7 +26,7 @@ FLOORS = {"dev": 0.98, "test": 0.88, "dev2": 0.87, "test2": 0.85, "dev3": 0.90, 
           "test9": 0.70, "dev9": 0.74, "test10": 0.68, "dev10": 0.76, "test11": 0.74,
           "dev11": 0.85, "test12": 0.77, "dev12": 0.85, "test13": 0.83,
           "dev13": 0.76, "test14": 0.74, "dev14": 0.80, "test15": 0.73, "dev15": 0.75,
-          "test16": 0.71, "dev16": 0.63, "test17": 0.64}
+          "test16": 0.71, "dev16": 0.63, "test17": 0.64, "dev17": 0.72, "test18": 0.72}
 DATA = Path(__file__).resolve().parents[2] / "knowledge" / "data"
 
 

@@ -318,12 +318,15 @@ def direct_answer(
             # deadline answered is the deadline, whatever "how many days" reads as alone
             asked = replace(asked, aspects=tuple(dict.fromkeys(
                 (*context.aspects, *asked.aspects))))
-    elif (context is not None and context.aspect is Aspect.deadline
-          and asked.first is Aspect.followup and asked.elapsed is not None
+    elif (context is not None and asked.first is Aspect.followup
+          and asked.elapsed is not None
+          and (context.aspect is Aspect.deadline
+               or _limit_shown(catalog, context, asked.elapsed))
           and not index.facts.says_more(without_durations(question), asked.words)):
         # a time and nothing more after a limit answered ("过了48小时呢", "and after 45
-        # days?"): what the limit's rule says once it has passed, not what to do about a
-        # reply waited for
+        # days?"), or after an answer whose first lines stated that very limit ("沃尔玛客服
+        # 退款要在 48 小时内争议"): what the limit's rule says once it has passed, not what
+        # to do about a reply waited for
         asked = replace(asked, aspects=(Aspect.deadline,), elapsed=None)
     elif (context is not None and context.aspect == Aspect.safety and asked.aspects
           and set(asked.aspects) <= set(CHANNEL_ASPECTS)):
@@ -695,6 +698,20 @@ def _not_shown(catalog: Catalog, ref: CardRef, aspect: Aspect,
     show."""
     pool = [f for f in _target_facts(catalog, ref) if aspect in f.aspects and f.path not in shown]
     return next(iter(_card_facts(catalog, pool, ref) or pool), None)
+
+
+def _limit_shown(catalog: Catalog, context: Conversation, elapsed: timedelta) -> bool:
+    """Whether one of the last answer's first lines is a time limit of just this length
+    ("48 小时内", "within 48 hours"; in days where it is whole days)."""
+    platform = catalog.platform(context.ref.platform)
+    if platform is None:
+        return False
+    hours = elapsed.total_seconds() / 3600
+    figures = {f"{hours:g}"} | ({f"{hours / 24:g}"} if hours >= 24 and hours % 24 == 0 else set())
+    seen = set(context.facts[:SEEN_LINES])
+    return any(Aspect.deadline in f.aspects and any(
+        set(_DIGITS.findall(t.zh)) & figures for t in said_by(f))
+        for f in _facts_of(platform) if f.path in seen)
 
 
 def _what_follows(catalog: Catalog, index: SearchIndex, question: str, ref: CardRef,

@@ -766,3 +766,12 @@ def test_an_aspect_with_nothing_here_lets_its_own_words_find_the_fact(
     first = text.split("•")[1]
     assert "no wait for an agent" in first, text
     assert "don't say" not in text, text
+
+
+def test_a_time_said_after_an_answer_that_stated_that_limit_asks_past_the_limit(
+        responder: Responder) -> None:
+    # the answer's first line gave the 48-hour limits; "more than two days?" is past one
+    # of them, not a reply awaited for two days
+    reply = answer(talk(responder, "沃尔玛客服给顾客的退款 在哪个页面提争议", "超过两天了呢"))
+    assert reply.aspect is Aspect.deadline, reply.plain_text()
+    assert "已等约" not in reply.plain_text()

@@ -861,8 +861,14 @@ def _platform_by_facts(index: SearchIndex, question: str,
             best.append((told[0].score, platform_id))
     best.sort(reverse=True)
     if not best or (len(best) > 1 and best[0][0] < PLATFORM_BY_FACT_MARGIN * best[1][0]):
-        return result
-    platform = best[0][1]
+        # (or a name only one platform's facts say, that is no English word: "NSRC幾點有
+        # 人接" is Shopee Malaysia's scam line)
+        owner = index.facts.platform_of_names(question)
+        if owner is None:
+            return result
+        platform = owner
+    else:
+        platform = best[0][1]
     # the cards search found are that platform's only (a card of the platform search
     # would guess is no answer about this one)
     cards = tuple(m for m in result.matches if m.ref.platform == platform)

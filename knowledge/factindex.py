@@ -33,6 +33,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from knowledge.catalog import AspectFact, Catalog, platform_facts
+from knowledge.english import word_counts
 from knowledge.schema import Channel, Fact, Holiday, Hours, Phone, Response, Site, Text
 from knowledge.textnorm import STOP_STEMS, Analyzed, analyze, has_han, occurrences, stem
 
@@ -356,6 +357,24 @@ class FactIndex:
         _, masked = self._masks(analyzed, list(read))
         return [t for t in _terms(analyzed, masked)
                 if len(t) >= 2 and t not in self._names and t not in _SWITCHES]
+
+    def platform_of_names(self, question: str) -> str | None:
+        """The one platform whose facts alone say a name the question uses that is no
+        English word ("SEMAKMULE是干嘛的", "NSRC幾點有人接": Shopee Malaysia's), if there
+        is one; else None. (A misspelt word is said by no fact; a word of English may be
+        anyone's: "cancel" is no Walmart name.)"""
+        english = word_counts()
+        if not english:
+            return None
+        owners: set[str] = set()
+        for token in analyze(question).tokens:
+            raw = token.raw.lower()
+            if len(raw) < 3 or not raw.isascii() or not raw.isalpha() or raw in english:
+                continue
+            saying = {p for p, postings in self._postings.items() if token.stem in postings}
+            if len(saying) == 1:
+                owners |= saying
+        return owners.pop() if len(owners) == 1 else None
 
     def beyond_names(self, question: str) -> str:
         """The question without its platform, site and role names: what it asks of

@@ -929,3 +929,22 @@ def test_a_shop_that_will_not_help_is_not_where_the_answer_sends_them(
     reply = answer(responder, question)
     assert reply.aspect is Aspect.escalation, reply.plain_text()
     assert "TikTok" in reply.plain_text().splitlines()[1], reply.plain_text()
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("CCID的whatsapp几点有人回", "013-211 1222"),
+    ("what hours is the NSRC line open", "8:00 AM to 8:00 PM"),
+    ("is SEMAKMULE free to use", "SEMAKMULE"),
+])
+def test_a_name_only_one_platforms_facts_say_names_that_platform(
+        responder: Responder, question: str, said: str) -> None:
+    # no platform named, and no English word: the Malaysian police and scam lines are
+    # Shopee's file's alone (a word of English, "cancel", may be anyone's)
+    reply = answer(responder, question)
+    assert reply.ref is not None and reply.ref.platform == "shopee", reply.plain_text()
+    assert said in reply.plain_text()[:300], reply.plain_text()
+
+
+def test_an_english_word_one_platform_happens_to_say_names_no_platform(
+        responder: Responder) -> None:
+    assert responder.index.facts.platform_of_names("how do i cancel an order") is None

@@ -398,6 +398,11 @@ def direct_answer(
         # "email or call?" about a matter: the choices, not the channels asked about (of
         # no matter, "找商家还是找天猫" gets what the one named is for)
         named = ()
+    elif (ref is not None and result.confident and ref.issue != GENERAL_ISSUE
+          and _shop_or_platform(message) and _other_shop(catalog, ref, named)):
+        # "帐号被盗了 找店铺还是找官方": the shop set against the platform itself, on a
+        # matter whose card sends you to the platform: the card's way, and its reason
+        named, lexical, beyond = (), [], []
     else:
         ref = called
     if context is not None and ref is not None:
@@ -557,6 +562,13 @@ _SAME_AGAIN = re.compile(r"\bsame (?:problem|issue|thing|question)\b|"
                          r"同样的问题|一样的问题|同样的情况|一样的情况|也是这个问题", re.IGNORECASE)
 # the platform's own service asked for, not the shop's
 _OWN = re.compile(r"官方|平台|小二|\bofficial\b|\bitself\b|\bthe platform\b", re.IGNORECASE)
+
+
+def _shop_or_platform(message: str) -> bool:
+    """Whether the message asks which of two, the platform itself one of them ("找店铺还是
+    找官方", "the shop or tmall itself?")."""
+    plain = to_simplified(message)
+    return bool(_CHOICE.search(plain) and _OWN.search(plain))
 
 
 def _platforms_own(catalog: Catalog, ref: CardRef) -> str | None:

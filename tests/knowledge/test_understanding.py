@@ -948,3 +948,14 @@ def test_a_name_only_one_platforms_facts_say_names_that_platform(
 def test_an_english_word_one_platform_happens_to_say_names_no_platform(
         responder: Responder) -> None:
     assert responder.index.facts.platform_of_names("how do i cancel an order") is None
+
+
+@pytest.mark.parametrize("question", ["天猫账号被盗了 该找店家还是找平台",
+                                      "天猫帐号被盗了 找店铺还是找官方"])
+def test_the_shop_or_the_platform_on_a_matter_the_platform_handles_is_the_platform(
+        responder: Responder, question: str) -> None:
+    # the card sends a stolen account to Tmall's own service: which one, and why, first —
+    # not how to reach the shop that was named
+    reply = answer(responder, question)
+    assert reply.ref is not None and reply.ref.issue == "account_security", reply.plain_text()
+    assert "账户安全问题由天猫官方客服处理" in reply.plain_text()[:120], reply.plain_text()

@@ -79,6 +79,9 @@ def detector() -> AspectDetector:
         ("supervisr", Aspect.escalation),
         ("phnoe numbr", Aspect.phone),
         ("客服电化多少", Aspect.phone),  # one wrong character in a four-character word
+        # the clock they keep is when they work
+        ("what time zone is seller support on", Aspect.hours),
+        ("欧洲站客服按哪个时区", Aspect.hours),
     ],
 )
 def test_the_asked_aspect_comes_first(detector: AspectDetector, question: str,

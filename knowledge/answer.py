@@ -459,9 +459,10 @@ def direct_answer(
             lead, shown = step, context.facts
             asked = replace(asked, aspects=tuple(dict.fromkeys((context.aspect, *asked.aspects))))
     if (context is not None and ref is not None and context.aspect is Aspect.followup
-            and not more and still):
+            and not more and still and parse_elapsed(message) is None):
         # "还是不管呢", "and if they still don't answer?" after what to do when no reply
-        # comes: the next round's steps, after the last the answer drew on
+        # comes: the next round's steps, after the last the answer drew on (a time said,
+        # "三天了还是没动静", says which round itself)
         step = _next_round(catalog, ref, context)
         if step is not None:
             lead, shown = step, context.facts
@@ -1676,6 +1677,10 @@ def focused(catalog: Catalog, answer: DirectAnswer) -> CardRef | None:
     platform = catalog.platform(ref.platform) if ref is not None else None
     if ref is None or platform is None or ref.issue != GENERAL_ISSUE or not answer.facts:
         return ref
+    if answer.elapsed is not None:
+        # (a time waited answered: the follow-up playbook is the role's, whichever card
+        # the line put before it came from)
+        return ref
     led = answer.facts[:FOCUS_LINES]
     shown = sorted((f for f in _facts_of(platform) if f.path in led),
                    key=lambda f: led.index(f.path))
@@ -2316,6 +2321,29 @@ class _Writer(FactLines):
         name = self.t(holiday.name) + (self.label("answer.holiday_now") if busy else "")
         return Line.of(Span(name, "bold"), ": ", self.t(holiday.effect), indent=1)
 
+    def waited_lead(self, elapsed: timedelta) -> AspectFact | None:
+        """The fact about a reply awaited that the question's words ask about, of a wait
+        no longer than the one said: after a day, "超过 72 小时没回复…" is still to come.
+        Of those the words match nearly as well, the one whose time came last ("after 72
+        hours" once three days have passed, not "after 24 hours" again)."""
+        lead = self.lead
+        if lead is None or not (_for_role(lead, self.ref.role) and lead.aspects & _WAITED
+                                and lead.site in (None, self.ref.site)):
+            return None
+        limit = _limit_of(lead)
+        if limit is None:
+            return lead
+        passed = {f.path: limit for f in _facts_of(self.platform)
+                  if f.path in self.lexical and f.aspects & _WAITED and _for_role(f, self.ref.role)
+                  and f.site in (None, self.ref.site)
+                  and (limit := _limit_of(f)) is not None and limit <= elapsed}
+        near = [p for p in passed
+                if self.lexical[p] >= LEXICAL_LEAD * self.lexical.get(lead.path, 0.0)]
+        if not near:
+            return None
+        path = max(near, key=lambda p: (passed[p], p == lead.path))
+        return next(f for f in _facts_of(self.platform) if f.path == path)
+
     def waited(self) -> list[Line]:
         """Time already waited → the response window and that round's playbook steps."""
         elapsed = self.asked.elapsed
@@ -2357,11 +2385,12 @@ class _Writer(FactLines):
         number = self.platform.followups.index(step)
         self.drawn = [f"followups.{number}.steps.{k}" for k in range(len(step.steps))]
         lines += [Line(line.spans, 2) for line in self.facts(step.steps, step.sources)]
-        lead = self.lead
-        if (lead is not None and isinstance(lead.item, Fact) and _for_role(lead, role)
-                and lead.site in (None, self.ref.site) and lead.aspects & _WAITED):
+        lead = self.waited_lead(elapsed)
+        if lead is not None and isinstance(lead.item, Fact) and not any(
+                self.t(lead.item.text) == self.t(s.text) for s in step.steps):
             # the sentence the question's own words ask about first ("case 24小时没人理 要不要
-            # 重新提交": resubmit under another category), then the round's steps
+            # 重新提交": resubmit under another category), then the round's steps (unless
+            # it is one of them)
             lines = [*self.facts([lead.item], lead.sources), *lines]
             self.drawn = [lead.path, *self.drawn]
         return [_capped(line, self.notes(), self.question, self.aside())
@@ -2371,6 +2400,12 @@ class _Writer(FactLines):
 _DIGITS = re.compile(r"\d+")
 # what a fact that leads an answer about a reply waited for must be about
 _WAITED = frozenset({Aspect.followup, Aspect.escalation})
+
+
+def _limit_of(fact: AspectFact) -> timedelta | None:
+    """The wait a fact speaks of first ("超过 72 小时没回复…": 72 hours), if any."""
+    texts = said_by(fact)
+    return parse_elapsed(texts[0].zh) if texts else None
 
 
 def _names_site(text: str, names: Sequence[str]) -> bool:

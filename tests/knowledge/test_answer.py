@@ -239,8 +239,12 @@ def test_the_time_waited_is_said_in_the_unit_a_person_would_use(
 @pytest.mark.parametrize(("question", "fact", "waited"), [
     ("amazon seller case 30 hours no reply, do i open a duplicate case?",
      "never open duplicates", "Waited about 30 hours"),
-    ("亚马逊卖家工单提交30小时了还没回 要不要换个分类重新提交", "换一个问题分类重新提交",
+    # of the lines about resubmitting, the one whose time has come: after 30 hours the
+    # 24-hour line, after four days the 72-hour one
+    ("亚马逊卖家工单提交30小时了还没回 要不要换个分类重新提交", "超过 24 小时没回应就补充信息",
      "已等约 30小时"),
+    ("亚马逊卖家工单提交4天了还没回 要不要换个分类重新提交", "超过 72 小时没回复：先查邮箱",
+     "已等约 4天"),
 ])
 def test_a_time_waited_with_a_question_of_its_own_answers_that_first(
         catalog: Catalog, index: SearchIndex, question: str, fact: str, waited: str) -> None:

@@ -775,3 +775,25 @@ def test_a_time_said_after_an_answer_that_stated_that_limit_asks_past_the_limit(
     reply = answer(talk(responder, "沃尔玛客服给顾客的退款 在哪个页面提争议", "超过两天了呢"))
     assert reply.aspect is Aspect.deadline, reply.plain_text()
     assert "已等约" not in reply.plain_text()
+
+
+@pytest.mark.parametrize(("messages", "said"), [
+    (("亚马逊卖家工单一直没人回", "都三天了还是没动静"), "已等约 3天"),
+    (("amazon seller case, nobody answers", "it's been 4 days and still nothing"),
+     "Waited about 4 days"),
+])
+def test_still_nothing_with_a_time_said_is_the_round_of_that_time(
+        responder: Responder, messages: tuple[str, str], said: str) -> None:
+    # the time says which round it is, rather than the round after the last one shown
+    first = answer(talk(responder, *messages)).plain_text().split("•")[1]
+    assert said in first, first
+
+
+def test_a_wait_answered_keeps_the_conversation_on_its_card(responder: Responder) -> None:
+    # the first answer's escalation line came from the suspension card; the wait was
+    # about a case, so the next wait is measured against the case's window, not an
+    # appeal's
+    first = answer(talk(responder, "amazon seller case 48 hours no reply, should i ask for a"
+                                   " supervisor?", "4 days now, still nothing")
+                   ).plain_text().split("•")[1]
+    assert "Seller Central Contact Us" in first and "Performance Notification" not in first, first

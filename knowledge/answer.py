@@ -2333,16 +2333,16 @@ class _Writer(FactLines):
         limit = _limit_of(lead)
         if limit is None:
             return lead
-        passed = {f.path: limit for f in _facts_of(self.platform)
+        # path → (the wait it speaks of, the fact), of those whose wait has come
+        passed = {f.path: (wait, f) for f in _facts_of(self.platform)
                   if f.path in self.lexical and f.aspects & _WAITED and _for_role(f, self.ref.role)
                   and f.site in (None, self.ref.site)
-                  and (limit := _limit_of(f)) is not None and limit <= elapsed}
+                  and (wait := _limit_of(f)) is not None and wait <= elapsed}
         near = [p for p in passed
                 if self.lexical[p] >= LEXICAL_LEAD * self.lexical.get(lead.path, 0.0)]
         if not near:
             return None
-        path = max(near, key=lambda p: (passed[p], p == lead.path))
-        return next(f for f in _facts_of(self.platform) if f.path == path)
+        return passed[max(near, key=lambda p: (passed[p][0], p == lead.path))][1]
 
     def waited(self) -> list[Line]:
         """Time already waited → the response window and that round's playbook steps."""

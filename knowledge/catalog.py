@@ -24,6 +24,7 @@ from knowledge.schema import (
     Issue,
     KnownPlatform,
     Phone,
+    PlacesFile,
     Platform,
     PlatformNamesFile,
     Response,
@@ -51,10 +52,13 @@ ASPECTS_FILE = "aspects.yaml"
 PLATFORM_NAMES_FILE = "platform_names.yaml"
 SAFETY_FILE = "safety.yaml"
 SMALLTALK_FILE = "smalltalk.yaml"
+# cities people name instead of their country ("here in Hanoi"): read as that country's
+# site on every platform that has one (added to the site's keywords when loading)
+PLACES_FILE = "places.yaml"
 # every other *.yaml in the data directory is a platform, so a new platform needs no code
 NOT_PLATFORMS = frozenset(
     {SOURCES_FILE, SYNONYMS_FILE, ASPECTS_FILE, PLATFORM_NAMES_FILE, SAFETY_FILE,
-     SMALLTALK_FILE}
+     SMALLTALK_FILE, PLACES_FILE}
 )
 
 # The issue id editors give each role's catch-all card ("how do I reach support"): it is
@@ -237,6 +241,7 @@ def load_catalog(data_dir: Path = DATA_DIR) -> Catalog:
     known = _load_optional(PlatformNamesFile, data_dir, PLATFORM_NAMES_FILE, files)
     safety = _load_optional(SafetyFile, data_dir, SAFETY_FILE, files)
     smalltalk = _load_optional(SmallTalkFile, data_dir, SMALLTALK_FILE, files)
+    places = _load_optional(PlacesFile, data_dir, PLACES_FILE, files)
     if known is not None:
         _check_known(known)
     if safety is not None:
@@ -248,7 +253,7 @@ def load_catalog(data_dir: Path = DATA_DIR) -> Catalog:
         if platform.id in platforms:
             raise CatalogError(path.name, "id", f"platform {platform.id!r} is defined twice")
         _cross_check(platform, sources, path.name)
-        platforms[platform.id] = platform
+        platforms[platform.id] = _with_places(platform, places)
         files.append(path.name)
     if not platforms:
         raise CatalogError(data_dir.name, "", "no platform files found")
@@ -264,6 +269,17 @@ def load_catalog(data_dir: Path = DATA_DIR) -> Catalog:
         safety=safety,
         smalltalk=smalltalk,
     )
+
+
+def _with_places(platform: Platform, places: PlacesFile | None) -> Platform:
+    """The platform with the cities of each of its sites' countries among the site's
+    keywords ("河内" is Vietnam's site wherever a platform has one)."""
+    if places is None or not any(site.id in places.places for site in platform.sites):
+        return platform
+    sites = [site.model_copy(update={"keywords": [
+        *site.keywords, *(c for c in places.places.get(site.id, ()) if c not in site.keywords)]})
+        for site in platform.sites]
+    return platform.model_copy(update={"sites": sites})
 
 
 def _load_optional(model: type[M], data_dir: Path, name: str, files: list[str]) -> M | None:

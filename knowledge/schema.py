@@ -490,6 +490,12 @@ class SmallTalkPhrases(Model):
     addressable: bool = False
 
 
+class PlacesFile(Model):
+    """Cities by the site id of their country (knowledge/data/places.yaml)."""
+
+    places: dict[Id, list[NonEmpty]] = Field(min_length=1)
+
+
 class SmallTalkFile(Model):
     # words that may come before or after a phrase without changing it (啊, please, bot)
     fillers: list[NonEmpty] = Field(default_factory=list)

@@ -782,3 +782,16 @@ def test_tmalls_own_shops_by_their_everyday_names_are_tmall(real_index: SearchIn
                                                             query: str) -> None:
     # 天猫超市 (猫超) and 天猫国际 are Tmall's, served by its help center
     assert real_index.search(query).platform == "tmall"
+
+
+@pytest.mark.parametrize(("query", "site"), [
+    ("bought a lamp on tiktok shop here in Hanoi, how long do i have to return it", "vn"),
+    ("人在洛杉矶 temu退货去哪寄", "us"),
+    ("shopee seller in kuala lumpur won't refund me", "my"),
+    ("amazon uk phone number, i live in berlin", "uk"),  # the site named still wins
+    ("we're in shenzhen, amazon india seller support hours?", "in"),  # no Chinese city
+])
+def test_a_city_reads_as_its_countrys_site(real_index: SearchIndex, query: str,
+                                           site: str) -> None:
+    # (knowledge/data/places.yaml: added to the keywords of each platform's site of that id)
+    assert real_index.search(query).site == site

@@ -959,12 +959,3 @@ def test_the_shop_or_the_platform_on_a_matter_the_platform_handles_is_the_platfo
     reply = answer(responder, question)
     assert reply.ref is not None and reply.ref.issue == "account_security", reply.plain_text()
     assert "账户安全问题由天猫官方客服处理" in reply.plain_text()[:120], reply.plain_text()
-
-
-@pytest.mark.parametrize("question", [
-    "在马来西亚被假虾皮客服骗了 报警打什么电话",
-    "scammed by a fake shopee agent in malaysia, police hotline?"])
-def test_calling_the_police_is_the_police_lines_shopee_lists(responder: Responder,
-                                                              question: str) -> None:
-    reply = answer(responder, question)
-    assert "997" in reply.plain_text()[:300], reply.plain_text()

@@ -392,6 +392,7 @@ def direct_answer(
                                            again=context is not None and ref == context.ref)
     if not from_search and context is None and asked.first is not None:
         ref = _issue_by_facts(result, asked.first, ref, lexical)
+    plain = to_simplified(message)  # (the cues below are written in simplified Chinese)
     called, named = _channels_called(catalog, index, question, result, ref, asked)
     if asked.choosing and asked.first is None and ref is not None \
             and ref.issue != GENERAL_ISSUE and not _other_shop(catalog, ref, named):
@@ -399,7 +400,8 @@ def direct_answer(
         # no matter, "找商家还是找天猫" gets what the one named is for)
         named = ()
     elif (ref is not None and result.confident and ref.issue != GENERAL_ISSUE
-          and _shop_or_platform(message) and _other_shop(catalog, ref, named)):
+          and _CHOICE.search(plain) and _OWN.search(plain)
+          and _other_shop(catalog, ref, named)):
         # "帐号被盗了 找店铺还是找官方": the shop set against the platform itself, on a
         # matter whose card sends you to the platform: the card's way, and its reason
         named, lexical, beyond = (), [], []
@@ -413,7 +415,6 @@ def direct_answer(
     lead = _lead(beyond, named, asked.aspects) or _lead(lexical, named, asked.aspects)
     if lead is not None and asked.medium is not None and ref is not None:
         lead = _on_medium(catalog, ref, lead, asked.medium)
-    plain = to_simplified(message)  # (the cues below are written in simplified Chinese)
     described = asked.first is None and _DESCRIBE.search(plain) is not None
     past = _past_the_shop(catalog, ref) if (
         asked.first is None and ref is not None and own.reported is not None
@@ -563,13 +564,6 @@ _SAME_AGAIN = re.compile(r"\bsame (?:problem|issue|thing|question)\b|"
                          r"同样的问题|一样的问题|同样的情况|一样的情况|也是这个问题", re.IGNORECASE)
 # the platform's own service asked for, not the shop's
 _OWN = re.compile(r"官方|平台|小二|\bofficial\b|\bitself\b|\bthe platform\b", re.IGNORECASE)
-
-
-def _shop_or_platform(message: str) -> bool:
-    """Whether the message asks which of two, the platform itself one of them ("找店铺还是
-    找官方", "the shop or tmall itself?")."""
-    plain = to_simplified(message)
-    return bool(_CHOICE.search(plain) and _OWN.search(plain))
 
 
 def _platforms_own(catalog: Catalog, ref: CardRef) -> str | None:

@@ -1048,9 +1048,20 @@ def _lead(matches: Sequence[FactMatch], named: tuple[str, ...],
         before = f"{head}.{int(index) - 1}"
         rule = next((m for m in matches if m.fact.path == before), None)
         if (rule is not None and rule.score >= LEXICAL_LEAD * top.score
-                and rule.fact.aspects & top.fact.aspects):
+                and rule.fact.aspects & top.fact.aspects
+                and (_field(top.fact) in (*_STEPS, "path") or _excepts(top.fact))):
             return rule.fact
     return top.fact
+
+
+# how a statement says it is an exception to the one before ("No late-delivery credit
+# when …", "除…外", "unless"): two warnings side by side are no rule and its exception
+# (steps are read in their order whatever they say)
+_EXCEPTION = re.compile(r"\b(?:no|not|except|unless|without)\b|n't|不|没|无|除|非", re.IGNORECASE)
+
+
+def _excepts(fact: AspectFact) -> bool:
+    return any(_EXCEPTION.search(text.en) or _EXCEPTION.search(text.zh) for text in said_by(fact))
 
 
 def _facts_matching(

@@ -959,3 +959,14 @@ def test_the_shop_or_the_platform_on_a_matter_the_platform_handles_is_the_platfo
     reply = answer(responder, question)
     assert reply.ref is not None and reply.ref.issue == "account_security", reply.plain_text()
     assert "账户安全问题由天猫官方客服处理" in reply.plain_text()[:120], reply.plain_text()
+
+
+@pytest.mark.parametrize("question", ["my temu seller says he only takes gift cards, is that ok",
+                                      "temu seller wants gift cards only, legit?"])
+def test_two_warnings_side_by_side_are_no_rule_and_exception(
+        responder: Responder, question: str) -> None:
+    # the warning about paying only by gift card leads; the e-mail warning before it in the
+    # same list (it says "gifts" too) is no rule that this one is an exception to
+    reply = answer(responder, question)
+    lead = reply.plain_text().splitlines()[1]
+    assert "gift card" in lead or "礼品卡" in lead, reply.plain_text()

@@ -56,7 +56,7 @@ from knowledge.card import FactLines, Line, Span, build_card
 from knowledge.catalog import GENERAL_ISSUE, AspectFact, CardRef, Catalog, platform_facts
 from knowledge.contrast import without_set_aside
 from knowledge.conversation import Conversation
-from knowledge.factindex import FactMatch, said_by, terms
+from knowledge.factindex import COMMON_IDF, FactMatch, said_by, terms
 from knowledge.followup import max_rounds, playbook, response_window, round_after
 from knowledge.hours import active_holidays
 from knowledge.listitems import items_asked, tail_asked
@@ -1314,7 +1314,11 @@ def _switched(catalog: Catalog, asked: AskedAspects, lexical: list[FactMatch]) -
                 continue
             if other and asked.first not in match.fact.aspects:
                 # none of the duration's facts matching, a strong match of another decides
-                if match.score >= DURATION_SWITCH * tagged:
+                # (not on one common word of the question's own where the duration's own
+                # facts match at all: "and if the seller disputes, how long does it take?"
+                # after a return window shares only "sellers" with that window)
+                passing = match.shared == 1 and match.idf < COMMON_IDF and tagged > 0
+                if match.score >= DURATION_SWITCH * tagged and not passing:
                     return replace(asked, aspects=(min(other), *asked.aspects))
                 break
         return asked

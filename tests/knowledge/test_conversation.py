@@ -797,3 +797,12 @@ def test_a_wait_answered_keeps_the_conversation_on_its_card(responder: Responder
                                    " supervisor?", "4 days now, still nothing")
                    ).plain_text().split("•")[1]
     assert "Seller Central Contact Us" in first and "Performance Notification" not in first, first
+
+
+def test_a_word_in_passing_does_not_turn_a_time_taken_into_the_time_limit(
+        responder: Responder) -> None:
+    # "seller" is said by the returns window's fact ("for Mall sellers") and not by the
+    # dispute's time; one common word is no reason to answer the deadline again
+    reply = answer(talk(responder, "shopee philippines return window?",
+                        "ok and when the seller disputes it, how long does that take"))
+    assert "7-9 working days" in reply.plain_text().splitlines()[1], reply.plain_text()

@@ -498,6 +498,12 @@ def direct_answer(
         # "具体点哪里", "how do i do that" after "卖家解决不了，再找 TikTok 客服开案": the way
         # in of the channel that answer pointed to, not of the card's first channel
         channels = _channel_pointed_at(catalog, index, ref, context) or channels
+    if (not named and context is not None and ref is not None and ref == context.ref
+            and asked.first in _DURATIONS and not lexical
+            and not set(asked.aspects) & set(CHANNEL_ASPECTS)):
+        # "how long till they sort it out" after the referral-fee dispute's way in: the
+        # time of the way that answer was about, not of the card's first way
+        channels = _channel_shown(catalog, ref, context, asked.first) or channels
     if not named and asked.medium is not None and context is not None and ref is not None:
         # "and on the desktop site?", "电脑上呢" after one channel's steps: that channel's
         # steps on the other medium
@@ -593,6 +599,20 @@ def _steps_shown(catalog: Catalog, ref: CardRef, context: Conversation) -> tuple
     the same platform; else ()."""
     return next(((f.channel,) for f in _first_shown(catalog, ref, context)
                  if f.channel is not None and _field(f) in _STEPS), ())
+
+
+def _channel_shown(catalog: Catalog, ref: CardRef, context: Conversation,
+                   aspect: Aspect) -> tuple[str, ...]:
+    """The channel the last answer's first line was a fact of, where that channel has a
+    fact of `aspect` for the role; else ()."""
+    first = next(iter(_first_shown(catalog, ref, context)), None)
+    if first is None or first.channel is None:
+        return ()
+    platform = catalog.platform(ref.platform)
+    has = platform is not None and any(
+        f.channel == first.channel and aspect in f.aspects and _for_role(f, ref.role)
+        for f in _facts_of(platform))
+    return (first.channel,) if has else ()
 
 
 def _next_steps(catalog: Catalog, ref: CardRef, context: Conversation,

@@ -806,3 +806,16 @@ def test_a_word_in_passing_does_not_turn_a_time_taken_into_the_time_limit(
     reply = answer(talk(responder, "shopee philippines return window?",
                         "ok and when the seller disputes it, how long does that take"))
     assert "7-9 working days" in reply.plain_text().splitlines()[1], reply.plain_text()
+
+
+@pytest.mark.parametrize("messages", [
+    ("walmart charged my referral fee in the wrong category, how do i dispute that",
+     "and how long do they usually need?"),
+    ("referral fee dispute on walmart - where do i file it?", "how long till they get back?"),
+])
+def test_a_time_asked_on_is_the_time_of_the_way_the_last_answer_was_about(
+        responder: Responder, messages: tuple[str, str]) -> None:
+    # the card's first way is the customer-return dispute (a 72-hour refund hold); the
+    # answer before was the referral-fee dispute's, which is resolved in 24-48 hours
+    text = answer(talk(responder, *messages)).plain_text()
+    assert "24-48" in "\n".join(text.splitlines()[:2]), text

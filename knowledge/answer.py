@@ -499,10 +499,11 @@ def direct_answer(
         # in of the channel that answer pointed to, not of the card's first channel
         channels = _channel_pointed_at(catalog, index, ref, context) or channels
     if (not named and context is not None and ref is not None and ref == context.ref
-            and asked.first in _DURATIONS and not lexical
+            and asked.first is not None and asked.first not in _NOT_OF_A_WAY and not lexical
             and not set(asked.aspects) & set(CHANNEL_ASPECTS)):
         # "how long till they sort it out" after the referral-fee dispute's way in: the
-        # time of the way that answer was about, not of the card's first way
+        # time of the way that answer was about, not of the card's first way ("and if it's
+        # fake?" after marking a message as spam: how to do that)
         channels = _channel_shown(catalog, ref, context, asked.first) or channels
     if not named and asked.medium is not None and context is not None and ref is not None:
         # "and on the desktop site?", "电脑上呢" after one channel's steps: that channel's
@@ -599,6 +600,12 @@ def _steps_shown(catalog: Catalog, ref: CardRef, context: Conversation) -> tuple
     the same platform; else ()."""
     return next(((f.channel,) for f in _first_shown(catalog, ref, context)
                  if f.channel is not None and _field(f) in _STEPS), ())
+
+
+# what a follow-up may ask of the matter rather than of the way the last answer was
+# about: a way named, how to get in (`_channel_pointed_at`), what to prepare (the card's
+# own list is the matter's)
+_NOT_OF_A_WAY = frozenset({*CHANNEL_ASPECTS, Aspect.entry, Aspect.prepare})
 
 
 def _channel_shown(catalog: Catalog, ref: CardRef, context: Conversation,

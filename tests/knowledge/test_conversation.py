@@ -819,3 +819,12 @@ def test_a_time_asked_on_is_the_time_of_the_way_the_last_answer_was_about(
     # answer before was the referral-fee dispute's, which is resolved in 24-48 hours
     text = answer(talk(responder, *messages)).plain_text()
     assert "24-48" in "\n".join(text.splitlines()[:2]), text
+
+
+def test_what_if_after_a_way_shown_asks_on_about_that_way(responder: Responder) -> None:
+    # the answer before led with marking a message as spam; "what if it's a fake" asks
+    # how to do that, not the card's other scam warnings
+    text = answer(talk(responder, "etsy seller here, someone messaged me saying they're "
+                       "etsy support, how do i know it's legit", "ok what if it's a fake")
+                  ).plain_text()
+    assert "Mark as Spam" in "\n".join(text.splitlines()[:2]), text

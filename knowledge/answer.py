@@ -162,8 +162,9 @@ _CHOICE = re.compile(r"还是|哪个|\bor\b|\bvs\.?\b|\bwhich\b", re.IGNORECASE)
 _COMPARE = re.compile(r"区别|差别|不同|不一样|差异|\bdifferen|\bvs\.?\b|\bversus\b|\bcompared?\b",
                       re.IGNORECASE)
 # what a thing is or does asked, and nothing else ("机器人客服能帮我干啥", "what is it for")
-_DESCRIBE = re.compile(r"干啥|干嘛|干什么|做什么|做啥|有什么用|有啥用|是什么|是啥|管什么|管啥|"
-                       r"负责什么|负责啥|\bwhat(?:'s|\s+is|\s+are|\s+does|\s+do|\s+can)\b",
+_DESCRIBE = re.compile(r"[干做](?:啥|嘛|什么|哪些)|有(?:什么|啥)用|是(?:什么|啥)|"
+                       r"(?:管|负责|处理|适合)(?:什么|啥|哪些|哪种|哪类)|"
+                       r"\bwhat(?:'s|\s+is|\s+are|\s+does|\s+do|\s+can)\b",
                        re.IGNORECASE)
 # the customer-service concept as search names it among a question's terms (synonyms.yaml)
 _SUPPORT = "客服"

@@ -970,3 +970,14 @@ def test_two_warnings_side_by_side_are_no_rule_and_exception(
     reply = answer(responder, question)
     lead = reply.plain_text().splitlines()[1]
     assert "gift card" in lead or "礼品卡" in lead, reply.plain_text()
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("天猫店铺客服能处理哪类事", "最了解商品细节"),
+    ("天猫的机器人客服能做哪些", "24 小时在线"),
+])
+def test_what_a_way_handles_is_what_it_is_for(
+        responder: Responder, question: str, said: str) -> None:
+    # "能处理哪类事", "能做哪些": what the way named is for (its description), not its steps
+    reply = answer(responder, question)
+    assert said in reply.plain_text().splitlines()[1], reply.plain_text()

@@ -53,7 +53,14 @@ from knowledge.aspects import (
     without_durations,
 )
 from knowledge.card import FactLines, Line, Span, build_card
-from knowledge.catalog import GENERAL_ISSUE, AspectFact, CardRef, Catalog, platform_facts
+from knowledge.catalog import (
+    GENERAL_ISSUE,
+    AspectFact,
+    CardRef,
+    Catalog,
+    labelled_site,
+    platform_facts,
+)
 from knowledge.contrast import without_set_aside
 from knowledge.conversation import Conversation
 from knowledge.factindex import COMMON_IDF, FactMatch, said_by, terms
@@ -1279,9 +1286,24 @@ def _in_focus(
     if ref is None or not top or top[0] is None or top.count(top[0]) < 2:
         return ()
     channel = catalog.channel(ref.platform, top[0])
-    if channel is None or ref.role not in channel.roles:
+    if channel is None or ref.role not in channel.roles or not _serves(catalog, ref, channel):
         return ()
     return (channel.id,)
+
+
+def _serves(catalog: Catalog, ref: CardRef, channel: Channel) -> bool:
+    """Whether the channel is there for the site asked about: one whose description opens
+    with another site's name ("US: …"), or whose numbers are all another site's (the
+    Malaysian police lines), is not the way for a Singapore question, whatever its words
+    share with it."""
+    platform = catalog.platform(ref.platform)
+    if ref.site is None or platform is None:
+        return True
+    # (or whose numbers, hours and reply times are all one site's)
+    sites = {p.site for p in channel.phones} | {h.site for h in channel.hours} | {
+        r.site for r in channel.responses}
+    only = next(iter(sites)) if len(sites) == 1 else None
+    return (labelled_site(platform, channel.summary) or only) in (None, ref.site)
 
 
 def _named_channels(
@@ -1295,7 +1317,8 @@ def _named_channels(
     named = []
     for channel_id in index.facts.named_channels(question, ref.platform):
         channel = catalog.channel(ref.platform, channel_id)
-        if channel is not None and (any_role or ref.role in channel.roles):
+        if channel is not None and (any_role or ref.role in channel.roles) \
+                and _serves(catalog, ref, channel):
             named.append(channel_id)
     return tuple(named)
 

@@ -981,3 +981,16 @@ def test_what_a_way_handles_is_what_it_is_for(
     # "能处理哪类事", "能做哪些": what the way named is for (its description), not its steps
     reply = answer(responder, question)
     assert said in reply.plain_text().splitlines()[1], reply.plain_text()
+
+
+@pytest.mark.parametrize("question", [
+    "新加坡虾皮被骗了 报警热线", "shopee singapore scam hotline number",
+    "shopee philippines scam, should i call the police",
+])
+def test_another_countrys_lines_are_not_the_way_for_this_country(
+        responder: Responder, question: str) -> None:
+    # the Malaysian police lines are named by "scam hotline", but every number of them is
+    # Malaysia's: a Singapore or Philippine question is not headed by them
+    reply = answer(responder, question)
+    headline = reply.plain_text().splitlines()[0]
+    assert "马来西亚" not in headline and "Malaysia" not in headline, reply.plain_text()

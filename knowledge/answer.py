@@ -1096,6 +1096,7 @@ _EXCEPTION = re.compile(r"\b(?:no|not|except|unless|without)\b|n't|不|没|无|�
 
 
 def _excepts(fact: AspectFact) -> bool:
+    """Whether the fact says, in either language, that something does not hold."""
     return any(_EXCEPTION.search(text.en) or _EXCEPTION.search(text.zh) for text in said_by(fact))
 
 
@@ -1293,13 +1294,12 @@ def _in_focus(
 
 def _serves(catalog: Catalog, ref: CardRef, channel: Channel) -> bool:
     """Whether the channel is there for the site asked about: one whose description opens
-    with another site's name ("US: …"), or whose numbers are all another site's (the
-    Malaysian police lines), is not the way for a Singapore question, whatever its words
-    share with it."""
+    with another site's name ("US: …"), or whose numbers, hours and reply times are all
+    another site's (the Malaysian police lines), is not the way for a Singapore question,
+    whatever its words share with it."""
     platform = catalog.platform(ref.platform)
     if ref.site is None or platform is None:
         return True
-    # (or whose numbers, hours and reply times are all one site's)
     sites = {p.site for p in channel.phones} | {h.site for h in channel.hours} | {
         r.site for r in channel.responses}
     only = next(iter(sites)) if len(sites) == 1 else None

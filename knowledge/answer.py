@@ -611,9 +611,9 @@ def _steps_shown(catalog: Catalog, ref: CardRef, context: Conversation) -> tuple
 
 
 # what a follow-up may ask of the matter rather than of the way the last answer was
-# about: a way named, how to get in (`_channel_pointed_at`), what to prepare (the card's
-# own list is the matter's)
-_NOT_OF_A_WAY = frozenset({*CHANNEL_ASPECTS, Aspect.entry, Aspect.prepare})
+# about (besides a way named, which is that way): how to get in (`_channel_pointed_at`),
+# what to prepare (the card's own list is the matter's)
+_NOT_OF_A_WAY = frozenset({Aspect.entry, Aspect.prepare})
 
 
 def _channel_shown(catalog: Catalog, ref: CardRef, context: Conversation,

@@ -56,12 +56,15 @@ class MessageCheck:
     general: tuple[SourcedText, ...]  # platform-independent advice (safety.yaml)
     # a call or text shows a number that can be faked (a reported call, an official number)
     spoofing: SourcedText | None = None
+    # an official address read off a message received: what the link opens is unknown
+    relayed: SourcedText | None = None
 
     @property
     def all_official(self) -> bool:
         """Nothing to warn about: no scam words, every number and link official, all checked."""
         return (
             self.scam is None
+            and self.relayed is None
             and not self.unchecked_numbers
             and not self.unchecked_links
             and all(n.is_official for n in self.numbers)
@@ -118,7 +121,13 @@ class Checker:
         if spoofing is None and any(n.is_official for n in number_verdicts) \
                 and self.words.reports_contact(text):
             spoofing = self.words.spoofing  # "Amazon called me from <official number>"
+        # ("短信里的链接显示是 amazon.cn 可以点吗": the address is official, the link may not
+        # be — only what the asker saw of it is checked)
+        relayed = self.words.relayed_link if links is not None and any(
+            v.kind in (LinkKind.official, LinkKind.listed) and not v.disguise
+            for v in links.links) and self.words.relays_link(text) else None
         check = MessageCheck(
+            relayed=relayed,
             scam=scam,
             numbers=number_verdicts,
             links=link_verdicts,

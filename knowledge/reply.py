@@ -191,7 +191,7 @@ class Responder:
             # the warning after it)
             done = check.scam is not None and self.checker.words.already_done(text)
             if (check.scam is not None and not done) or only_uncovered or \
-                    self.checker.words.asks_if_genuine(written) or \
+                    check.relayed is not None or self.checker.words.asks_if_genuine(written) or \
                     asks_what_it_is(text, check):
                 return check
             asked = around(text, check, self.catalog)

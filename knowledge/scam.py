@@ -88,6 +88,9 @@ class ScamWords:
         self._done = _Matcher(scam.done) if scam else None
         self._enter = _Matcher(scam.enter) if scam else None
         self._report = _Matcher(scam.report) if scam else None
+        self._relayed = _Matcher(scam.relayed) if scam else None
+        self._relayed_link = SourcedText.of(scam.relayed_link) if scam and scam.relayed_link \
+            else None
         self._never_asks = SourcedText.of(scam.never_asks) if scam else None
         self._spoofing = SourcedText.of(scam.spoofing) if scam else None
 
@@ -106,6 +109,15 @@ class ScamWords:
         pasted whole asks nothing: no question mark, no question word)."""
         return (self._contact is not None and self._contact.search(*self._forms(text))) \
             or _pasted(text)
+
+    def relays_link(self, text: str) -> bool:
+        """Whether the message tells of a link read off a message received, or of what a
+        link shows ("邮件里的链接看着是…", "the link in the text says …")."""
+        return self._relayed is not None and self._relayed.search(*self._forms(text))
+
+    @property
+    def relayed_link(self) -> SourcedText | None:
+        return self._relayed_link
 
     def asks_if_genuine(self, text: str) -> bool:
         """Whether the message asks if something is real ("是真的吗", "is this legit")."""

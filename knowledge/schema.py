@@ -454,6 +454,12 @@ class ScamAdvice(Model):
     # asks how to report someone ("怎么检举他", "how do I report a buyer"): the asker has
     # seen the offer for what it is (the `outside` sign needs a message received then)
     report: Words = Field(default_factory=Words)
+    # tells of a link read off a message received, or of what a link shows ("短信里的链接
+    # 显示是 amazon.cn", "the link in the text says amazon.com"): the address typed is what
+    # the asker saw, not where the link opens
+    relayed: Words = Field(default_factory=Words)
+    # ... what to say then: a link can show one address and open another (sourced)
+    relayed_link: Fact | None = None
     # the platforms never ask for these by phone, text or e-mail (sourced)
     never_asks: Fact
     # a call or text can show an official number and still be a scam (sourced)

@@ -222,6 +222,10 @@ class _Wording:
                                                     entry=item.official_entry.text.get(self.lang))))
             else:
                 lines.extend(self.safety(check.safe_path, ()))
+        if check.relayed is not None:
+            # before the ✅ of the address: what was checked is only what the asker saw
+            self.cited.extend(check.relayed.sources)
+            lines.append(Line.of("⚠️ ", check.relayed.text.get(self.lang)))
         lines.extend(self.verdicts(check, hours=check.scam is None, shown=fakes))
         if check.spoofing is not None and check.scam is None:
             self.cited.extend(check.spoofing.sources)
@@ -240,6 +244,9 @@ class _Wording:
     def check_after(self, check: MessageCheck) -> list[Line]:
         """The check of what an answered question held: a line or two after the fact."""
         lines = self.verdicts(check, hours=False)
+        if check.relayed is not None:
+            self.cited.extend(check.relayed.sources)
+            lines.append(Line.of("⚠️ ", check.relayed.text.get(self.lang)))
         if check.spoofing is not None:
             self.cited.extend(check.spoofing.sources)
             lines.append(Line.of("⚠️ ", check.spoofing.text.get(self.lang)))

@@ -246,6 +246,38 @@ def test_a_real_address_in_a_question_of_trust_comes_after_the_advice(
     assert text.index("walmart.com is an official") > text.index("with attachments")
 
 
+@pytest.mark.parametrize(("message", "lang"), [
+    ("短信里的链接显示是 amazon.cn 可以点吗", "zh"),
+    ("temu发来的链接看着是 temu.com，能点开吗", "zh"),
+    ("the link in the text says walmart.com, safe to click?", "en"),
+    ("etsy emailed me a link, it shows etsy.com — is it fine", "en"),
+])
+def test_an_official_address_read_off_a_message_is_not_vouched_for(
+    responder: Responder, message: str, lang: Lang,
+) -> None:
+    # the address typed is what the asker saw of the link, not where it opens: it got the
+    # card's way in and "✅ walmart.com is official" as the last word
+    reply, text = ask(responder, message, lang)
+    assert isinstance(reply, MessageCheck) and reply.relayed is not None, reply
+    assert not reply.all_official
+    lines = text.splitlines()
+    caveat = "⚠️ 这只是你看到的网址" if lang == "zh" else "⚠️ That is only the address as you saw"
+    assert lines[1].startswith(caveat), text
+    assert "type the address yourself" in text or "手动输入网址" in text
+
+
+@pytest.mark.parametrize(("message", "lang"), [
+    ("amazon.co.jp customer service number?", "en"),
+    ("is amazon.com amazon's real site", "en"),
+    ("temu.com 是temu官网吗", "zh"),
+])
+def test_an_address_typed_by_the_asker_gets_no_caveat(responder: Responder, message: str,
+                                                      lang: Lang) -> None:
+    reply, _ = ask(responder, message, lang)
+    check = reply.check if isinstance(reply, CheckedAnswer) else reply
+    assert isinstance(check, MessageCheck) and check.relayed is None
+
+
 @pytest.mark.parametrize(
     "message", ["is this amazon? 400-810-5666", "400-810-5666 是亚马逊的吗", "amazon.co.jp legit?",
                 "amazon-refund-help.net scam?"]

@@ -189,8 +189,11 @@ def facts_of(message: dict[str, Any]) -> tuple[str, ...]:
 
 
 def found_at(shown: str, facts: tuple[str, ...]) -> int:
-    """Where the first of `facts` starts in `shown`, -1 if none is there."""
-    return min((i for f in facts if (i := shown.find(f)) >= 0), default=-1)
+    """Where the first of `facts` starts in `shown`, -1 if none is there. Letter case
+    counts not: a fact that opens a line is written with a capital ("Photos of the empty
+    box …" is the fact "photos of the empty box")."""
+    folded = shown.lower()
+    return min((i for f in facts if (i := folded.find(f.lower())) >= 0), default=-1)
 
 
 def ask(responder: Responder, split: str) -> list[Outcome]:

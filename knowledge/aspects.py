@@ -555,8 +555,17 @@ class AspectDetector:
             asked_here.add(Aspect.eligibility.value)
         if not (asked_here and found - asked_here):
             asked_here = set()
+        # a bare "quick" or "fast" beside another aspect says how soon that is wanted, not
+        # what is asked ("quick one: walmart seller support phone number"); "how fast"
+        # asks it
+        modifier = {Aspect.response_time.value} if (
+            Aspect.response_time.value in found and found - _CONTEXT - {
+                Aspect.response_time.value}
+            and all(h.word in _SPEED and before.get(h.start) != "how"
+                    for h in counted if h.group == Aspect.response_time.value)) else set()
         aspects = tuple(Aspect(g) for g in sorted(
-            found, key=lambda g: (g not in other, g not in asked_here, self._order[g])))
+            found, key=lambda g: (g not in other, g in modifier, g not in asked_here,
+                                  self._order[g])))
         # reach words stay words of the question: "联系卖家" is what a fact says
         said = [h for h in hits if h.group not in (_REACH, _APP, _WEB, _CONSEQUENCE, _AWAITED,
                                                    _IDENTIFIER, _CHOOSE, _FIRST, _NOT_HELPED,

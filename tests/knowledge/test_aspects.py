@@ -98,6 +98,10 @@ def test_the_asked_aspect_comes_first(detector: AspectDetector, question: str,
         ("how fast does amazon answer a buyer email", [Aspect.response_time, Aspect.email]),
         ("电话几点开", [Aspect.hours, Aspect.phone]),
         ("个人卖家能打电话吗", [Aspect.eligibility, Aspect.phone]),
+        # a bare "quick" says how soon the number is wanted; "how quick" asks the time
+        ("need the walmart seller phone number quick", [Aspect.phone, Aspect.response_time]),
+        ("quick one: tmall hotline hours?", [Aspect.hours, Aspect.phone, Aspect.response_time]),
+        ("how quick is the amazon hotline", [Aspect.response_time, Aspect.phone]),
     ],
 )
 def test_several_aspects_are_ranked(detector: AspectDetector, question: str,

@@ -14,6 +14,9 @@ plainly, in the same run:
   "hi, …", "… pls urgent!!", "… thanks 🙏"), a story before it or a complaint after it
   that names nothing ("说来话长，朋友推荐我来问问，…"), all in lower case, punctuation
   left out;
+* an opener before each conversation's first message that says nothing of it, from 120
+  written by a session that never saw the matcher (bench/preambles.txt, half `dev` to
+  look at, half `test`): how many lose their fact;
 * follow-ups generated from the catalog: another site in ten wordings ("换成德国呢",
   "Germany instead?"), the other role in eight ("作为卖家呢", "what about sellers"),
   another platform in five, another channel or aspect in nine, and more asked of the same
@@ -319,6 +322,52 @@ def elided(responder: Responder, catalog: Catalog, splits: Sequence[str], seed: 
     return lost, asked
 
 
+PREAMBLES = Path(__file__).resolve().parent / "preambles.txt"
+
+
+def preambles(path: Path = PREAMBLES) -> dict[str, dict[Lang, list[str]]]:
+    """The openers people type before a question that say nothing of it ("Hi, sorry to
+    bother you, ", "说来话长，"), written one a line "en<TAB>…" by a session that never saw
+    the matcher; every other line of a language is `dev` (to look at), the rest `test`."""
+    out: dict[str, dict[Lang, list[str]]] = {"dev": {"zh": [], "en": []},
+                                             "test": {"zh": [], "en": []}}
+    seen: dict[str, int] = {"zh": 0, "en": 0}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        lang, opener = line.split("\t", 1)
+        assert lang in ("zh", "en"), line
+        out["dev" if seen[lang] % 2 == 0 else "test"][lang].append(opener)  # type: ignore[index]
+        seen[lang] += 1
+    return out
+
+
+def prefaced(responder: Responder, splits: Sequence[str], openers: dict[Lang, list[str]]
+             ) -> tuple[int, int, int]:
+    """(first messages that show their fact first plainly, with an opener before them,
+    first messages): each conversation's first message gets the next opener of its
+    language in turn, and is asked alone."""
+    plain = prefixed = total = 0
+    turn_of = {"zh": 0, "en": 0}
+    for split in splits:
+        for messages in blind.conversations(split):
+            question = str(messages[0]["q"])
+            lang = _lang(question)
+            facts = blind.facts_of(messages[0])
+            opener = openers[lang][turn_of[lang] % len(openers[lang])]
+            turn_of[lang] += 1
+            for text in (question, opener + question):
+                turn = responder.converse(text, None, lang=lang, user_zone=ZONE, now=NOW)
+                shown = blind.shown_of(responder, turn.reply, lang, NOW)
+                passed = 0 <= blind.found_at(shown, facts) < blind.FIRST
+                if text == question:
+                    plain += passed
+                else:
+                    prefixed += passed
+            total += 1
+    return plain, prefixed, total
+
+
 PARALLEL = Path(__file__).resolve().parent / "parallel_questions.txt"
 
 
@@ -367,6 +416,12 @@ def main(argv: list[str] | None = None) -> int:
     print("the same question in Chinese and in English (target or aspect differs / pairs):")
     print(f"  {'bench/parallel_questions':26s} {differ:4d} / {pairs:4d}  "
           f"({differ / max(pairs, 1):.1%})")
+    print("an opener that says nothing before each first message (bench/preambles.txt; "
+          "fact first: plainly → with the opener / messages):")
+    for half, openers in preambles().items():
+        plain, prefixed, total = prefaced(responder, splits, openers)
+        print(f"  {half + ' openers':26s} {plain:4d} → {prefixed:4d} / {total:4d}  "
+              f"({(plain - prefixed) / max(total, 1):.1%} lost)")
     lost, asked = elided(responder, catalog, splits, args.seed)
     print("follow-ups that leave the platform out (the fact no longer first / asked):")
     print(f"  {'another question of it':26s} {lost:4d} / {asked:4d}  "

@@ -67,6 +67,7 @@ from knowledge.factindex import COMMON_IDF, FactMatch, said_by, terms
 from knowledge.followup import max_rounds, playbook, response_window, round_after
 from knowledge.hours import active_holidays
 from knowledge.listitems import items_asked, tail_asked
+from knowledge.preamble import without_preamble
 from knowledge.schema import (
     CHANNEL_ASPECTS,
     Aspect,
@@ -304,6 +305,9 @@ def direct_answer(
     question = index.speller.correct(question)  # (every reader below gets it spelt right)
     # "tmall's own service, not the shop's": the shop's words are no words of the question
     question = without_set_aside(question)
+    # (a preamble that names nothing is no part of the question: "My English is not so
+    # good, sorry. amazon seller phone hours" asks the hours, not the languages)
+    question = without_preamble(index, question)
     asked = index.aspects.detect(question)
     message = question
     # (of the message itself, whatever the conversation adds below)

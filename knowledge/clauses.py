@@ -14,8 +14,12 @@ from itertools import pairwise
 
 from knowledge.textnorm import Analyzed
 
-__all__ = ["asking_clauses", "asks_may"]
+__all__ = ["CLAUSE_BREAK", "asking_clauses", "asks", "asks_may"]
 
+
+# where one clause of a message ends and the next begins, as written (the separators kept
+# by `split`)
+CLAUSE_BREAK = re.compile(r"([，,。！!？?；;：:～~…—\n]+\s*|\.\s+)")
 
 # a clause that asks: a question word in it, or a question mark after it
 _ASKING_HAN = re.compile(r"[吗呢么几哪谁啥咋]|多久|多长|是否|能否|能不能|可不可以|有没有"
@@ -49,3 +53,10 @@ def asks_may(analyzed: Analyzed, start: int, end: int) -> bool:
     """Whether the clause asks whether one may ("能…吗", "can I …")."""
     return bool(_MAY_HAN.search(analyzed.compact[start:end])) or any(
         start <= t.start < end and t.raw.lower() in _MAY_EN for t in analyzed.tokens)
+
+
+def asks(clause: str) -> bool:
+    """Whether one clause, as written, asks: a question word in it, or a question mark."""
+    words = clause.split()
+    return bool(_ASKING_HAN.search(clause)) or "?" in clause or "？" in clause or (
+        bool(words) and words[0].lower().strip(".,!") in _ASKING_EN)

@@ -35,7 +35,7 @@ from rapidfuzz.distance import OSA
 from knowledge.catalog import AspectFact, Catalog, platform_facts
 from knowledge.english import word_counts
 from knowledge.schema import Channel, Fact, Holiday, Hours, Phone, Response, Site, Text
-from knowledge.textnorm import STOP_STEMS, Analyzed, analyze, has_han, occurrences, stem
+from knowledge.textnorm import STOP_STEMS, STOPWORDS, Analyzed, analyze, has_han, occurrences, stem
 
 __all__ = ["FactIndex", "FactMatch", "said_by", "terms"]
 
@@ -344,6 +344,16 @@ class FactIndex:
             return False
         return process.extractOne(term, self._latin_names, scorer=OSA.distance,
                                   score_cutoff=1) is not None
+
+    def names_something(self, text: str) -> bool:
+        """Whether the text names a platform, site or role, or any platform's channel."""
+        analyzed = analyze(text)
+        names, _ = self._masks(analyzed, ())
+        # (an English word that is also a site's code names nothing alone: "My English is
+        # not so good" is no Malaysia)
+        names -= {t.start for t in analyzed.tokens if t.raw.lower() in STOPWORDS}
+        return bool(names) or any(self.named_channels(text, platform)
+                                  for platform in self._channel_names)
 
     def says_more(self, question: str, read: Iterable[str]) -> bool:
         """Whether the question has words of its own beyond names (platforms, sites,

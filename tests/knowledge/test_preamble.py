@@ -1,0 +1,64 @@
+"""An opener that names nothing is no part of the question; a story that names its topic is.
+
+The openers here are my own wording, none of bench/preambles.txt (which measures this).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from knowledge.answer import DirectAnswer
+from knowledge.preamble import without_preamble
+from knowledge.reply import CheckedAnswer, Responder
+from knowledge.schema import Aspect, Lang
+
+NOW = datetime(2026, 3, 4, 4, 0, tzinfo=UTC)
+ZONE = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.mark.parametrize(("message", "question"), [
+    ("Sorry for bothering you again, how do i email amazon customer service",
+     "how do i email amazon customer service"),
+    ("Forgive my typing, long week. walmart seller support number?",
+     "walmart seller support number?"),
+    ("唉，今天好倒霉，天猫客服电话多少", "天猫客服电话多少"),
+    ("sorry, is amazon support open on sundays?", "is amazon support open on sundays?"),
+])
+def test_an_opener_that_names_nothing_is_left_out(responder: Responder, message: str,
+                                                  question: str) -> None:
+    assert without_preamble(responder.index, message) == question
+
+
+@pytest.mark.parametrize("message", [
+    "acct frozen, urgent — who do I call at amazon",  # what happened: the topic
+    "东西坏了想退，亚马逊上在哪儿申请",
+    "Black Friday coming, will my amazon seller case take forever?",  # a season the files know
+    "I sell on amazon.fr from Shenzhen, when do EU support replies arrive",  # an address
+    "我是卖家，亚马逊客服电话多少",  # a role
+    "it's been 3 days, amazon seller support still silent",  # a time
+    "Forgive my typing, long week.",  # nothing after it
+])
+def test_a_story_that_names_its_topic_stays(responder: Responder, message: str) -> None:
+    assert without_preamble(responder.index, message) == message
+
+
+def _aspect(responder: Responder, message: str, lang: Lang) -> tuple[Aspect | None, str]:
+    reply = responder.respond(message, lang=lang, user_zone=ZONE, now=NOW)
+    if isinstance(reply, CheckedAnswer):
+        reply = reply.answer
+    assert isinstance(reply, DirectAnswer), reply
+    return reply.aspect, reply.facts[0] if reply.facts else ""
+
+
+@pytest.mark.parametrize(("opener", "question", "lang"), [
+    # "again" had led with the step "submit it again"
+    ("Sorry for bothering you again, ", "how do i email amazon customer service", "en"),
+    # the languages had been asked, for the English the opener speaks of
+    ("Excuse my English, I learn still. ", "amazon seller phone support hours in the us", "en"),
+])
+def test_an_opener_changes_no_answer(responder: Responder, opener: str, question: str,
+                                     lang: Lang) -> None:
+    assert _aspect(responder, opener + question, lang) == _aspect(responder, question, lang)

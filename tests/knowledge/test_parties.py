@@ -38,6 +38,9 @@ def index() -> SearchIndex:
     # the asker addresses the other party
     ("amazon seller how to reply to a buyer", "seller"),
     ("tiktok shop 怎么联络卖家", "buyer"),
+    # moved by the asker (把…): the role word is whom the asker moves, not who asks
+    ("tiktok泰国站卖家 能不能把买家拉到line上聊", "seller"),
+    ("在etsy上能不能把卖家举报了", "buyer"),
     ("etsy parcel came damaged, what should i send the shop", "buyer"),
     ("do etsy orders mostly get sorted out with the seller?", "buyer"),  # a small word cue
     ("i had a fight with a buyer on etsy, what now", "seller"),

@@ -103,6 +103,11 @@ _SWITCHES = frozenset("""切换 一样 同样 站点""".split()) | frozenset(  #
     stem(w) for w in ("switch", "instead", "same", "site", "side", "also", "too"))
 
 
+# characters that point back or say "too" ("也有这种吗", "那样的呢"): a pair with one says
+# nothing of its own in a follow-up
+_POINTING = frozenset("这那也")
+
+
 # pieces of web and mail addresses ("shopee.com.my"): they say nothing a question asks,
 # and "come" stems to "com"
 _WEB = frozenset({"com", "www", "http", "https", "net", "org", "html"})
@@ -366,7 +371,8 @@ class FactIndex:
         analyzed = analyze(question)
         _, masked = self._masks(analyzed, list(read))
         return [t for t in _terms(analyzed, masked)
-                if len(t) >= 2 and t not in self._names and t not in _SWITCHES]
+                if len(t) >= 2 and t not in self._names and t not in _SWITCHES
+                and not (has_han(t) and any(c in _POINTING for c in t))]
 
     def platform_of_names(self, question: str) -> str | None:
         """The one platform whose facts alone say a name the question uses that is no

@@ -70,6 +70,19 @@ def test_the_platform_named_again_on_the_same_card_is_still_a_follow_up(
     assert "Help Center" in reply.plain_text().splitlines()[1]
 
 
+@pytest.mark.parametrize(("first", "then"), [
+    ("亚马逊卖家邮件一般多久回", "沃尔玛那边也这样吗"),
+    ("temu退货要运费吗", "那etsy也这样吗"),
+])
+def test_a_platform_and_a_word_pointing_back_asks_the_same(responder: Responder, first: str,
+                                                          then: str) -> None:
+    # "也这样", "也有这种": the last question, of that platform ("这样" and "也有" had read
+    # as words of a question of its own: the platform's summary)
+    asked = answer(talk(responder, first)).aspect
+    assert asked is not None
+    assert answer(talk(responder, first, then)).aspect is asked
+
+
 def test_the_platform_and_a_new_topic_is_a_new_question(responder: Responder) -> None:
     # "亚马逊退款" after a phone number asks about refunds, not for the number again
     text = answer(talk(responder, "日本亚马逊电话多少", "亚马逊退款")).plain_text()

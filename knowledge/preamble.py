@@ -25,9 +25,9 @@ _ADDRESS = re.compile(r"[a-z0-9-]\.[a-z]{2,}", re.IGNORECASE)  # amazon.fr, walm
 
 def without_preamble(index: SearchIndex, question: str) -> str:
     """The question without the clauses at its start that only open it: clauses that
-    hold no number or address, ask nothing, name no platform, site, role or channel, find
-    no card and match no fact well, before a rest that names what it asks about; the
-    question itself where there are none."""
+    hold no number or address, ask nothing, name no platform, site, role or channel nor
+    the app or website, find no card and match no fact well, before a rest that names what
+    it asks about; the question itself where there are none."""
     parts = CLAUSE_BREAK.split(question)  # clause, separator, clause, …
     starts = [i for i in range(0, len(parts), 2) if parts[i].strip()]
     first = 0
@@ -46,6 +46,8 @@ def _opens_only(index: SearchIndex, parts: list[str], at: int) -> bool:
         return False
     if _names(index, clause) or index.search(clause).confident:
         return False
+    if index.aspects.detect(clause).medium is not None:
+        return False  # where the asker is: "app — where's customer service hiding"
     return not any(m.telling and m.score >= TOPIC_MATCH
                    for matches in index.facts.match_platforms(clause).values()
                    for m in matches[:1])

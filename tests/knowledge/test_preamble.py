@@ -40,6 +40,8 @@ def test_an_opener_that_names_nothing_is_left_out(responder: Responder, message:
     "我是卖家，亚马逊客服电话多少",  # a role
     "it's been 3 days, amazon seller support still silent",  # a time
     "Forgive my typing, long week.",  # nothing after it
+    "app — where's amazon customer service hiding in the menu",  # where the asker is
+    "网页版，天猫客服在哪",
 ])
 def test_a_story_that_names_its_topic_stays(responder: Responder, message: str) -> None:
     assert without_preamble(responder.index, message) == message

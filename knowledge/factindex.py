@@ -103,9 +103,16 @@ _SWITCHES = frozenset("""切换 一样 同样 站点""".split()) | frozenset(  #
     stem(w) for w in ("switch", "instead", "same", "site", "side", "also", "too"))
 
 
-# characters that point back or say "too" ("也有这种吗", "那样的呢"): a pair with one says
-# nothing of its own in a follow-up
-_POINTING = frozenset("这那也")
+# words that point back or say "too" ("也有这种吗", "那样的呢", "沃尔玛也这样吗"): a pair
+# with 也, a pair ending in 这 or 那 ("有这"), or 这/那 with a measure word ("这种") says
+# nothing of its own in a follow-up (not 那 as "then": "那在越南呢" is no pointing)
+_DEMONSTRATIVES = frozenset("这那")
+_MEASURES = frozenset("种样个些类边么")
+
+
+def _points(pair: str) -> bool:
+    return "也" in pair or pair[-1] in _DEMONSTRATIVES or (
+        pair[0] in _DEMONSTRATIVES and pair[-1] in _MEASURES)
 
 
 # pieces of web and mail addresses ("shopee.com.my"): they say nothing a question asks,
@@ -372,7 +379,7 @@ class FactIndex:
         _, masked = self._masks(analyzed, list(read))
         return [t for t in _terms(analyzed, masked)
                 if len(t) >= 2 and t not in self._names and t not in _SWITCHES
-                and not (has_han(t) and any(c in _POINTING for c in t))]
+                and not (has_han(t) and _points(t))]
 
     def platform_of_names(self, question: str) -> str | None:
         """The one platform whose facts alone say a name the question uses that is no

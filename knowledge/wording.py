@@ -244,9 +244,6 @@ class _Wording:
     def check_after(self, check: MessageCheck) -> list[Line]:
         """The check of what an answered question held: a line or two after the fact."""
         lines = self.verdicts(check, hours=False)
-        if check.relayed is not None:
-            self.cited.extend(check.relayed.sources)
-            lines.append(Line.of("⚠️ ", check.relayed.text.get(self.lang)))
         if check.spoofing is not None:
             self.cited.extend(check.spoofing.sources)
             lines.append(Line.of("⚠️ ", check.spoofing.text.get(self.lang)))

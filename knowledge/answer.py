@@ -305,8 +305,8 @@ def direct_answer(
     question = index.speller.correct(question)  # (every reader below gets it spelt right)
     # "tmall's own service, not the shop's": the shop's words are no words of the question
     question = without_set_aside(question)
-    # (a preamble that names nothing is no part of the question: "My English is not so
-    # good, sorry. amazon seller phone hours" asks the hours, not the languages)
+    # (an opener that names nothing is no part of the question: "Sorry for bothering you
+    # again, how do i email amazon" asks the e-mail's way in, not to submit it again)
     question = without_preamble(index, question)
     asked = index.aspects.detect(question)
     message = question

@@ -1,11 +1,12 @@
 """What a message says before its question that only opens it.
 
-People open with something that asks nothing and names nothing ("My English is not so
-good, sorry.", "Hi, I'm new to all of this,", "我妈让我帮她问，"). Its words are no words of
-the question, yet they match facts ("English" a languages fact, "again" a step that says
-"submit it again"). A story before a question is different: it names what the question is
-about ("acct frozen, …", "东西坏了想退，…", "Black Friday coming, …") and stays. Measured
-by `python -m bench.robustness` (openers written by a session that never saw the matcher).
+People open with something that asks nothing and names nothing ("Sorry for bothering you
+again,", "Hi, I'm new to all of this,", "我妈让我帮她问，"). Its words are no words of the
+question, yet they match facts ("again" a step that says "submit it again"). A story before
+a question is different: it names what the question is about ("acct frozen, …", "东西坏了想
+退，…", "Black Friday coming, …") and stays; so does an opener whose words match a fact well,
+whatever it means ("My English is not so good," matches the languages facts). Measured by
+`python -m bench.robustness` (openers written by a session that never saw the matcher).
 """
 
 from __future__ import annotations

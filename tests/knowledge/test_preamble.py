@@ -58,7 +58,8 @@ def _aspect(responder: Responder, message: str, lang: Lang) -> tuple[Aspect | No
 @pytest.mark.parametrize(("opener", "question", "lang"), [
     # "again" had led with the step "submit it again"
     ("Sorry for bothering you again, ", "how do i email amazon customer service", "en"),
-    # the languages had been asked, for the English the opener speaks of
+    # the languages had been asked, for the English the opener speaks of (this opener
+    # matches no languages fact well; "My English is not so good" does, and stays)
     ("Excuse my English, I learn still. ", "amazon seller phone support hours in the us", "en"),
 ])
 def test_an_opener_changes_no_answer(responder: Responder, opener: str, question: str,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from knowledge.clauses import CLAUSE_BREAK, asks
-from knowledge.search import SearchIndex
+from knowledge.search import SearchIndex, SearchResult
 
 __all__ = ["without_preamble"]
 
@@ -45,7 +45,8 @@ def _opens_only(index: SearchIndex, parts: list[str], at: int) -> bool:
     written = clause + (parts[at + 1] if at + 1 < len(parts) else "")  # (its "?" too)
     if any(ch.isdigit() for ch in clause) or _ADDRESS.search(clause) or asks(written):
         return False
-    if _names(index, clause) or index.search(clause).confident:
+    found = index.search(clause)
+    if found.confident or _names(index, clause, found):
         return False
     if index.aspects.detect(clause).medium is not None:
         return False  # where the asker is: "app — where's customer service hiding"
@@ -54,8 +55,9 @@ def _opens_only(index: SearchIndex, parts: list[str], at: int) -> bool:
                    for m in matches[:1])
 
 
-def _names(index: SearchIndex, text: str) -> bool:
-    """Whether the text names a platform, site, role or channel (as search reads them)."""
-    found = index.search(text)
+def _names(index: SearchIndex, text: str, found: SearchResult | None = None) -> bool:
+    """Whether the text names a platform, site, role or channel (as search reads them;
+    `found`: its search result, where there is one already)."""
+    found = found or index.search(text)
     return (found.platform is not None or found.role is not None or found.site is not None
             or index.facts.names_something(text))

@@ -11,6 +11,7 @@ tests/knowledge/test_blind.py (the thresholds) and bench/answers.py (the figures
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -157,9 +158,20 @@ def load(split: str) -> list[dict[str, Any]]:
             "test14": TEST14, "dev14": DEV14, "test15": TEST15, "dev15": DEV15,
             "test16": TEST16, "dev16": DEV16, "test17": TEST17,
             "dev17": DEV17, "test18": TEST18}.get(split, BLIND)
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    items: list[dict[str, Any]] = data[split]
+    items: list[dict[str, Any]] = _parsed(path)[split]
     return items
+
+
+# libyaml's loader where PyYAML has it: the pure-Python one spent some 20 s of the suite
+# parsing these files, each of them several times over
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@functools.cache
+def _parsed(path: Path) -> dict[str, Any]:
+    """A file read once per process; nothing that reads it changes what it returns."""
+    data: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+    return data
 
 
 def conversations(split: str) -> list[list[dict[str, Any]]]:

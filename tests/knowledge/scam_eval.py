@@ -18,6 +18,8 @@ from knowledge.textnorm import has_han
 from tests.knowledge import blind
 
 EVAL = Path(__file__).resolve().parent / "scam_eval.yaml"
+# libyaml's loader where PyYAML has it, as blind.py reads its files
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 HALVES = ("dev", "dev2", "test")  # dev* tuned on, test held out
 
 
@@ -42,7 +44,7 @@ def alerts(responder: Responder, message: str) -> bool:
 
 
 def measure(responder: Responder, half: str) -> Rates:
-    data = yaml.safe_load(EVAL.read_text(encoding="utf-8"))[half]
+    data = yaml.load(EVAL.read_text(encoding="utf-8"), Loader=_LOADER)[half]
     missed = tuple(m for m in data["scam"] if not alerts(responder, m))
     alarmed = tuple(m for m in data["legit"] if alerts(responder, m))
     return Rates(half, len(data["scam"]) - len(missed), len(data["scam"]),

@@ -31,6 +31,11 @@ _ASKS = re.compile(r"[?？吗嗎呢么麼几幾哪谁誰啥咋]|怎|如何|是�
                    r"did|any|pls|please help|help me|real|legit|scam)(?![a-z])", re.IGNORECASE)
 
 
+# a message speaking to its reader ("your account", "you need to"), not the asker asking
+# the bot something ("can you", "do you know"): "you" as a question's subject is left out
+_READER = re.compile(r"(?<![a-z])(?<!can )(?<!could )(?<!would )(?<!will )(?<!do )(?<!did )"
+                     r"(?<!are )(?<!should )(?<!if )you(?:r|rs|'ve|'re|'ll)?(?![a-z])",
+                     re.IGNORECASE)
 # the asker speaking of themselves: their own words, not a message they pasted
 _SELF = re.compile(r"我|(?<![a-z'])(?:i|i'm|im|my|me|mine)(?![a-z'])", re.IGNORECASE)
 
@@ -79,6 +84,7 @@ class ScamWords:
         scam = catalog.safety.scam if catalog.safety is not None else None
         self._signs = {sign: _Matcher(words) for sign, words in scam.signs.items()} if scam else {}
         self._contact = _Matcher(scam.contact) if scam else None
+        self._greeting = _Matcher(scam.greeting) if scam else None
         # the same, but an e-mail: platforms do write to say an account is suspended
         # (Walmart notifies a suspension by e-mail, Amazon a deactivation), they never call
         self._unmailed = _Matcher(Words(
@@ -107,8 +113,10 @@ class ScamWords:
     def reports_contact(self, text: str) -> bool:
         """Whether the message is, or tells of, a call, a text or a message received (one
         pasted whole asks nothing: no question mark, no question word)."""
-        return (self._contact is not None and self._contact.search(*self._forms(text))) \
-            or _pasted(text)
+        forms = self._forms(text)
+        return (self._contact is not None and self._contact.search(*forms)) or _pasted(text) \
+            or (self._greeting is not None and self._greeting.search(*forms)
+                and _READER.search(text[:MAX_TEXT]) is not None)
 
     def relays_link(self, text: str) -> bool:
         """Whether the message tells of a link read off a message received, or of what a

@@ -460,6 +460,10 @@ class ScamAdvice(Model):
     relayed: Words = Field(default_factory=Words)
     # ... what to say then: a link can show one address and open another (sourced)
     relayed_link: Fact | None = None
+    # a greeting that introduces its writer ("Hi, I'm …"): a message received where it
+    # speaks to its reader ("Hi, I'm Jessica from support, your account …"); the asker's
+    # own opener where it does not ("Hi, I'm new to all of this, acct frozen …")
+    greeting: Words = Field(default_factory=Words)
     # the platforms never ask for these by phone, text or e-mail (sourced)
     never_asks: Fact
     # a call or text can show an official number and still be a scam (sourced)

@@ -580,3 +580,26 @@ def test_a_question_about_paying_is_no_scam_alert(responder: Responder, message:
     lang: Lang = "en" if message.isascii() else "zh"
     reply, text = ask(responder, message, lang)
     assert not (isinstance(reply, MessageCheck) and reply.scam is not None), text
+
+
+@pytest.mark.parametrize("message", [
+    "Hi, I'm new to all of this, acct frozen, urgent — should I request a phone callback on amazon",
+    "hello, i'm a seller on walmart and my account got suspended, how do i appeal",
+])
+def test_the_askers_own_hello_is_no_message_received(responder: Responder, message: str) -> None:
+    # "Hi, I'm …" opens the asker's own question here: it speaks to no reader, so an
+    # account frozen is their question, not a scam's claim
+    reply, text = ask(responder, message, "en")
+    assert not (isinstance(reply, MessageCheck) and reply.scam is not None), text
+
+
+@pytest.mark.parametrize("message", [
+    "Hi, I'm Jessica from Amazon, your account is frozen",
+    "Hello, I'm with walmart support, you need to confirm your password today",
+])
+def test_a_hello_that_speaks_to_its_reader_is_a_message_received(
+        responder: Responder, message: str) -> None:
+    # the same greeting in a message pasted whole speaks to its reader: still the alert
+    reply, text = ask(responder, message, "en")
+    assert isinstance(reply, MessageCheck) and reply.scam is not None, text
+    assert text.splitlines()[0].startswith("⛔"), text

@@ -1259,6 +1259,16 @@ def _asked(
         # (a channel named that has facts of the duration asked answers it: "referral fee
         # dispute — how long does support take" is its reply time, whatever else matches)
         asked = _switched(catalog, asked, beyond)
+    if (asked.first is Aspect.response_time and not named and lexical
+            and set(asked.words_of(asked.first)) <= HOW_LONG
+            and not set(asked.aspects) & set(CHANNEL_ASPECTS)
+            and not any(m.fact.aspects & _DURATIONS for m in lexical)
+            and lexical[0].score >= LEXICAL_STRONG):
+        # "how long does amazon take to refund": a time of what its words name (a refund),
+        # not how soon a channel replies; no time or limit the files state matches them, so
+        # that is said first, then the fact they match best (what to do if it is late)
+        first = _aspect_of(catalog, lexical[0].fact)
+        return replace(asked, aspects=(first, *asked.aspects), untimed=True), lexical
     # the aspect words said what is asked; among its facts, those the question's words
     # match well come first, but a little better in passing reorders nothing ("amazom
     # custmer servise number usa", "卖家工单多久回复")
@@ -2110,6 +2120,8 @@ class _Writer(FactLines):
         # "what about email?" where the files list no e-mail channel: said first; what
         # follows is what they do say about e-mail (a phishing warning, say)
         lines: list[Line] = self.unlisted_channel()
+        if self.asked.untimed:
+            lines.append(Line.of(self.label("answer.untimed"), indent=1))
         if not facts:
             return lines or [Line.of(self.label("answer.none"), indent=1)], [], False
         site = self.ref.site

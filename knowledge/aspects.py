@@ -109,6 +109,10 @@ class AskedAspects:
     still: bool = False
     # asks for a letter to copy ("有没有申诉模板", "any wording I can copy")
     template: bool = False
+    # asks how long something takes that the files give no time for ("how long does amazon
+    # take to refund": no reply time, no deadline matches its words): said first, then
+    # what they do say of it (not the channels' reply times, which it did not ask)
+    untimed: bool = False
 
     @property
     def first(self) -> Aspect | None:

@@ -10,8 +10,15 @@ with z/c/s, l with n, and -ang/-eng/-ing with -an/-en/-in.
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from functools import lru_cache
+
+# Only single characters' readings are read here. pypinyin's package loads its phrase
+# dictionary and copies both dictionaries on import unless told not to (its documented
+# environment switches): some 0.3 s of every start-up, for nothing we use.
+os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
+os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
 
 from pypinyin.pinyin_dict import pinyin_dict
 

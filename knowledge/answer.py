@@ -1260,13 +1260,15 @@ def _asked(
         # dispute — how long does support take" is its reply time, whatever else matches)
         asked = _switched(catalog, asked, beyond)
     if (asked.first is Aspect.response_time and not named and lexical
-            and set(asked.words_of(asked.first)) <= HOW_LONG
+            and context is None and set(asked.words_of(asked.first)) <= HOW_LONG
             and not set(asked.aspects) & set(CHANNEL_ASPECTS)
             and not any(m.fact.aspects & _DURATIONS for m in lexical)
             and lexical[0].score >= LEXICAL_STRONG):
         # "how long does amazon take to refund": a time of what its words name (a refund),
         # not how soon a channel replies; no time or limit the files state matches them, so
-        # that is said first, then the fact they match best (what to do if it is late)
+        # that is said first, then the fact they match best (what to do if it is late).
+        # Not in a follow-up: there ("一般几天回" after the hours) the time asked is of what
+        # was just answered, and its words match that
         first = _aspect_of(catalog, lexical[0].fact)
         return replace(asked, aspects=(first, *asked.aspects), untimed=True), lexical
     # the aspect words said what is asked; among its facts, those the question's words

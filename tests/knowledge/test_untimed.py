@@ -11,6 +11,7 @@ import pytest
 from knowledge.answer import DirectAnswer
 from knowledge.i18n import LABELS
 from knowledge.reply import Responder
+from knowledge.schema import Aspect
 
 NOW = datetime(2026, 3, 4, 4, 0, tzinfo=UTC)
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -44,3 +45,14 @@ def test_a_reply_time_the_files_give_is_answered(responder: Responder, question:
     texts = [line.text for line in _answer(responder, question).lines]
     assert LABELS.get("answer.untimed", "en") not in texts
     assert any("1–3 days" in t or "1–24 hours" in t for t in texts), texts
+
+
+def test_a_bare_how_long_after_an_answer_asks_the_time_of_that(responder: Responder) -> None:
+    # after Tmall's hours, "一般几天回" asks how soon they reply; its 一般 matches the hours'
+    # "一般全天在线", which is no other thing whose time the files do not give
+    state = responder.converse("天猫客服几点上班", None, lang="zh", user_zone=ZONE,
+                               now=NOW).state
+    reply = responder.converse("一般几天回", state, lang="zh", user_zone=ZONE, now=NOW).reply
+    assert isinstance(reply, DirectAnswer), reply
+    assert reply.aspect is Aspect.response_time, reply.aspect
+    assert LABELS.get("answer.untimed", "zh") not in [line.text for line in reply.lines]

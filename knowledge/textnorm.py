@@ -45,7 +45,9 @@ _TAG_RE = re.compile(r"<[^<>]{0,200}>")
 _VARIANTS = {"帐号": "账号", "帐户": "账户", "简讯": "短信", "讯息": "消息", "连结": "链接",
              "登入": "登录", "线上": "在线", "专人": "人工", "客诉": "投诉", "信箱": "邮箱"}
 
-# Function words that carry no intent. They are never fuzzy-corrected (your → hour,
+# Function words that carry no intent, and words of degree that only add weight to
+# another ("really annoying", "very late": 非常 and 有点 are factindex's STOP_BIGRAMS; a
+# fact's "really from Temu" is no answer to them). They are never fuzzy-corrected (your → hour,
 # what → chat are one edit apart) and, as single-token keywords, they only count when
 # the user clearly meant them as a code (see `Token.strong`).
 STOPWORDS = frozenset(
@@ -53,7 +55,8 @@ STOPWORDS = frozenset(
     for from get got had has have hello hi how i if im in into is it its just me my no
     not now of on or our please pls so than that the their them then there this to too
     up us was we were what when where which who why will with would you your they he she
-    him her ok okay take takes took taking one""".split()  # noqa: SIM905 — a word list reads better as prose
+    him her ok okay take takes took taking one
+    really very actually literally basically quite totally seriously honestly""".split()  # noqa: SIM905 — a word list reads better as prose
 )
 
 

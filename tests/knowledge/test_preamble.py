@@ -65,3 +65,50 @@ def _aspect(responder: Responder, message: str, lang: Lang) -> tuple[Aspect | No
 def test_an_opener_changes_no_answer(responder: Responder, opener: str, question: str,
                                      lang: Lang) -> None:
     assert _aspect(responder, opener + question, lang) == _aspect(responder, question, lang)
+
+
+@pytest.mark.parametrize(("message", "question"), [
+    ("亚马逊客服电话多少，烦死了", "亚马逊客服电话多少"),
+    ("walmart seller phone number, ugh so frustrating", "walmart seller phone number"),
+    ("temu phone number? so annoying", "temu phone number?"),  # its own "?" stays
+    ("Sorry to bother you, how do i email amazon, thanks so much", "how do i email amazon"),
+])
+def test_a_close_that_says_nothing_is_left_out(responder: Responder, message: str,
+                                               question: str) -> None:
+    assert without_preamble(responder.index, message) == question
+
+
+@pytest.mark.parametrize("message", [
+    "walmart seller support, weekends",  # an aspect: the hours
+    "虾皮耳机只寄来一只，少了一个",  # what went wrong: facts' words
+    "天猫店家拖着不退款，平台到底管不管",  # the question itself, last
+    "amazon seller support, my account got suspended",
+    # no question before them: the clauses after are the story itself
+    "在淘宝上买的杯子到了，盒子扁了，杯子也裂了",
+    "ordered a lamp on amazon, box was crushed, shade totally broken",
+])
+def test_a_close_that_says_something_stays(responder: Responder, message: str) -> None:
+    assert without_preamble(responder.index, message) == message
+
+
+@pytest.mark.parametrize(("first", "then", "platform"), [
+    ("亚马逊客服电话多少", "那tiktok呢，烦死了", "tiktok"),
+    ("amazon customer service number", "what about tiktok? ugh so frustrating", "tiktok"),
+    ("amazon customer service number", "and walmart, this is driving me crazy", "walmart"),
+])
+def test_a_follow_up_with_a_sigh_after_it_is_still_a_follow_up(
+        responder: Responder, first: str, then: str, platform: str) -> None:
+    # the sigh's words had made the follow-up say more than a platform, and it lost the
+    # question it follows (the phone number)
+    lang: Lang = "en" if first.isascii() else "zh"
+    state = responder.converse(first, None, lang=lang, user_zone=ZONE, now=NOW).state
+    reply = responder.converse(then, state, lang=lang, user_zone=ZONE, now=NOW).reply
+    assert isinstance(reply, DirectAnswer), reply
+    assert reply.ref is not None and reply.ref.platform == platform, reply.ref
+    assert reply.aspect is Aspect.phone, reply.aspect
+
+
+def test_words_of_degree_add_nothing(responder: Responder) -> None:
+    # "really" had matched Temu's "really from Temu" note and led with it
+    assert _aspect(responder, "temu phone number, really annoying", "en") == \
+        _aspect(responder, "temu phone number", "en")

@@ -51,7 +51,7 @@ def without_preamble(index: SearchIndex, question: str) -> str:
         # (the kept clause's own mark stays: "temu phone number? so annoying" still asks)
         end = starts[last] + 1
         closed = "".join(c for c in parts[end] if c in "?？")
-        kept = "".join(parts[starts[0]:end]) + closed
+        kept = "".join(parts[starts[first]:end]) + closed
         if not (asks(kept) or index.aspects.detect(kept).aspects
                 or not index.facts.says_more(kept, ())):
             # no question before it, nothing asked, and more than names ("and walmart"):

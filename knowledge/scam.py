@@ -112,7 +112,8 @@ class ScamWords:
 
     def reports_contact(self, text: str) -> bool:
         """Whether the message is, or tells of, a call, a text or a message received (one
-        pasted whole asks nothing: no question mark, no question word)."""
+        pasted whole asks nothing: no question mark, no question word; a greeting that
+        introduces its writer, "Hi, I'm …", is one where the message speaks to its reader)."""
         forms = self._forms(text)
         return (self._contact is not None and self._contact.search(*forms)) or _pasted(text) \
             or (self._greeting is not None and self._greeting.search(*forms)

@@ -21,7 +21,7 @@ from knowledge.listitems import items_asked, names_a_case
 from knowledge.numbers import NumberVerdict, PhoneBook, PlatformAdvice, platform_advice
 from knowledge.platforms import PlatformNames, SourcedText, safe_path, safety_advice
 from knowledge.scam import ScamAlert, ScamWords
-from knowledge.schema import Aspect, Fact, Lang, Text
+from knowledge.schema import Aspect, Fact, Lang, ScamSign, Text
 from knowledge.search import SHOPPER, SearchIndex
 from knowledge.textnorm import has_han, to_simplified
 
@@ -99,6 +99,12 @@ class Checker:
                           if Aspect.safety in fact.aspects and isinstance(fact.item, Fact)
                           and fact.path != "official_entry" and not _STEP.search(fact.path)}
             for platform in catalog.platforms.values()}
+        # of those, the ones saying the platform itself asks such things (Walmart's INFORM
+        # Act checks by e-mail): the message may be real
+        self._real_requests = frozenset(
+            (platform.id, fact.path) for platform in catalog.platforms.values()
+            for fact in platform_facts(platform)
+            if isinstance(fact.item, Fact) and fact.item.real_request)
 
     def check(self, text: str) -> MessageCheck | None:
         """The check of a message; None when it holds no number, no link, no scam words."""
@@ -141,11 +147,11 @@ class Checker:
         if check.all_confirmed and spoofing is None:
             return check
         advice = self._advice(text, numbers.advice if numbers else (),
-                              links.advice if links else (), scam=scam is not None)
+                              links.advice if links else (), scam=scam)
         return replace(check, advice=advice)
 
     def _advice(self, text: str, numbers_advice: tuple[PlatformAdvice, ...],
-                links_advice: tuple[PlatformAdvice, ...], *, scam: bool
+                links_advice: tuple[PlatformAdvice, ...], *, scam: ScamAlert | None
                 ) -> tuple[PlatformAdvice, ...]:
         """The platforms concerned, each once: named in the message first, then those the
         number and link checks chose. A scam naming no platform gets the one platform its
@@ -153,13 +159,16 @@ class Checker:
         covered = self._catalog.platforms
         named = [p.id for p in self._names.find(text) if p.covered]
         ids = [*named, *(a.platform for a in (*numbers_advice, *links_advice))]
-        if scam and not named and not numbers_advice and not links_advice:
+        if scam is not None and not named and not numbers_advice and not links_advice:
             # (a platform the message's words tell clearly by its own scam warnings: "a
             # buyer says her payment failed and I must scan a QR code" is Etsy's)
             ids = [p for p in [self._told_by_warnings(text)] if p is not None]
         # (the side the message names, read once for every platform concerned)
         said = self._index.search(text, limit=1).role if self._index is not None else None
-        return tuple(self._pertinent(platform_advice(self._catalog, p), text, said)
+        # (a message asking what no real request does, a password or a payment, is no
+        # request the platform may make: its word on such requests is not pertinent)
+        real = scam is None or set(scam.signs) <= _REAL_REQUEST_SIGNS
+        return tuple(self._pertinent(platform_advice(self._catalog, p), text, said, real=real)
                      for p in dict.fromkeys(ids) if p in covered)
 
     def _told_by_warnings(self, text: str) -> str | None:
@@ -176,7 +185,8 @@ class Checker:
             return None
         return best[0][1]
 
-    def _pertinent(self, advice: PlatformAdvice, text: str, said: str | None) -> PlatformAdvice:
+    def _pertinent(self, advice: PlatformAdvice, text: str, said: str | None, *,
+                   real: bool = True) -> PlatformAdvice:
         """The platform's warnings, the one of its word on scams and privacy the message's
         words match best first, for the side the message names (`said`)."""
         warned = self._warnings.get(advice.platform, {})
@@ -190,7 +200,8 @@ class Checker:
             role = SHOPPER
         matches = [m for m in self._index.facts.match(text, advice.platform, role=role,
                                                       paths=warned)
-                   if m.score >= PERTINENT and m.telling]
+                   if m.score >= PERTINENT and m.telling
+                   and (real or (advice.platform, m.fact.path) not in self._real_requests)]
         if not matches:
             return advice
         words = frozenset(terms(text))
@@ -206,9 +217,17 @@ class Checker:
                                en=items_asked(first.text.en, words, WARNING_ROOM)),
                           first.sources)
         warnings = (cut, *(w for w in advice.warnings if w.text != first.text))
-        return replace(advice, warnings=warnings, pertinent=True)
+        return replace(advice, warnings=warnings, pertinent=True,
+                       real_request=(advice.platform, best.fact.path) in self._real_requests)
 
 
+
+
+# the signs a request the platform really makes may show too: an account at risk, details
+# to confirm, a link or a number to use (which the alert says not to); never a password,
+# a code or a payment
+_REAL_REQUEST_SIGNS = frozenset({ScamSign.frozen, ScamSign.personal, ScamSign.callback,
+                                 ScamSign.fake_site})
 
 # what a number or link may be asked to be: "is amazon-help.net amazon's support site?",
 # "1-888-280-4331 is amazon's number, right?", "xx.com是亚马逊官网吧"

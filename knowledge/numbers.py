@@ -140,6 +140,8 @@ class PlatformAdvice:
     # the message's own words match the first warning ("got an email from …": the
     # platform's word on which addresses it writes from): worth saying even in a scam alert
     pertinent: bool = False
+    # ... and that first warning says the platform itself asks this (`Fact.real_request`)
+    real_request: bool = False
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,10 @@ class Fact(Sourced):
     # Walmart refunds the customer automatically", "duplicates reset the queue"): what
     # "and if I miss it?" and "what if I open another?" ask
     after: bool = False
+    # says the platform itself asks this of its users ("Walmart may ask you to verify your
+    # business information … by e-mail"): a message asking it may be real, so a scam alert
+    # about one says so, and to answer it only by going in yourself, not by its link
+    real_request: bool = False
 
 
 class SourceKind(StrEnum):

@@ -206,11 +206,20 @@ class _Wording:
             # what every platform says ("Amazon never asks for a code" before "never tell
             # anyone"): its words are sourced and specific
             for item in check.advice:
-                if item.pertinent:
+                if item.pertinent and not item.real_request:
                     self.cited.extend(item.warnings[0].sources)
                     lines.append(Line.of("⚠️ ", item.warnings[0].text.get(self.lang)))
             if verdict is not None:
                 lines.append(verdict)
+            # (the platform does ask this itself: after the signs, that the request may be
+            # real, and to answer it only by going in yourself; first, it read as a reason
+            # to do what the message says)
+            for item in check.advice:
+                if item.pertinent and item.real_request:
+                    self.cited.extend(item.warnings[0].sources)
+                    lines.append(Line.of("⚠️ ", self.label(
+                        "reply.scam.real_request", text=item.warnings[0].text.get(self.lang),
+                        name=item.name.get(self.lang))))
             lines.extend(general)
             # the safe way: the platform's own official entry, or the general one
             if check.advice:
@@ -396,7 +405,10 @@ class _Wording:
                 entry=item.official_entry.text.get(self.lang))))
             for warning in item.warnings[:1 if warnings else 0]:
                 self.cited.extend(warning.sources)
-                lines.append(Line.of("⚠️ ", warning.text.get(self.lang)))
+                lines.append(Line.of("⚠️ ", self.label(
+                    "reply.scam.real_request", text=warning.text.get(self.lang),
+                    name=item.name.get(self.lang)) if item.real_request
+                    else warning.text.get(self.lang)))
         return lines
 
     def safety(self, path: SourcedText | None, advice: Iterable[SourcedText]) -> list[Line]:

@@ -603,3 +603,38 @@ def test_a_hello_that_speaks_to_its_reader_is_a_message_received(
     reply, text = ask(responder, message, "en")
     assert isinstance(reply, MessageCheck) and reply.scam is not None, text
     assert text.splitlines()[0].startswith("⛔"), text
+
+
+@pytest.mark.parametrize(("message", "lang", "real"), [
+    ("got an email saying walmart needs me to verify my business information or my seller "
+     "account will be suspended, click here https://walmart-seller-verify.com", "en",
+     "A request like this can also be real: Under the INFORM Consumers Act"),
+    ("沃尔玛邮件说要核验商业信息，不然暂停账户，点这个链接 http://walmart-verify.net", "zh",
+     "这类要求也可能是真的：依照 INFORM 法案"),
+])
+def test_a_request_the_platform_itself_makes_is_said_to_be_possibly_real(
+        responder: Responder, message: str, lang: Lang, real: str) -> None:
+    # Walmart does ask sellers to verify their business information by e-mail (INFORM
+    # Act): its word on that had led the alert bare, under "this looks like a scam", as if
+    # a reason to do what the message says. Now it follows the signs, says the request may
+    # be real, and how to answer it safely: not by the message's link
+    reply, text = ask(responder, message, lang)
+    assert isinstance(reply, MessageCheck) and reply.scam is not None, text
+    assert any(a.real_request for a in reply.advice)
+    lines = text.splitlines()
+    real_at = next(i for i, line in enumerate(lines) if real in line)
+    signs = "that is what scams do" if lang == "en" else "这是诈骗的典型做法"
+    assert next(i for i, line in enumerate(lines) if signs in line) < real_at
+    assert not any("INFORM" in line for line in lines[:real_at]), text
+    safely = "don't use the message's link" if lang == "en" else "不要用消息里的链接"
+    assert safely in lines[real_at]
+
+
+def test_a_warning_of_what_the_platform_never_does_still_leads(responder: Responder) -> None:
+    # Walmart's "never asks you to e-mail passwords" is no request it makes: as before, the
+    # platform's own word first, bare
+    reply, text = ask(responder, "email from walmart: your account is suspended, reply with "
+                                 "your password to restore it", "en")
+    assert isinstance(reply, MessageCheck) and reply.scam is not None, text
+    assert not any(a.real_request for a in reply.advice)
+    assert "can also be real" not in text

@@ -1398,7 +1398,7 @@ def _switched(catalog: Catalog, asked: AskedAspects, lexical: list[FactMatch]) -
         return asked
     if also:
         return replace(asked, aspects=(also[0], *[a for a in asked.aspects if a != also[0]]))
-    if (tagged == 0 or asked.weak) and top.telling:
+    if (tagged == 0 or asked.weak) and top.telling and top.shared >= 2:
         # an aspect word, but none of its facts shares a word with the question, and this
         # fact shares two (one word in passing is no reason to answer another aspect)
         return replace(asked, aspects=(_aspect_of(catalog, top.fact), *asked.aspects))

@@ -841,3 +841,18 @@ def test_what_if_after_a_way_shown_asks_on_about_that_way(responder: Responder) 
                        "etsy support, how do i know it's legit", "ok what if it's a fake")
                   ).plain_text()
     assert "Mark as Spam" in "\n".join(text.splitlines()[:2]), text
+
+
+@pytest.mark.parametrize("messages", [
+    ("how do I get tmall to step in on a return dispute with a shop",
+     "what evidence should i bring"),
+    ("how do I get tmall to step in on a return dispute with a shop",
+     "which documents should I bring along"),
+])
+def test_one_word_in_passing_does_not_overrule_the_aspect_asked(
+        responder: Responder, messages: tuple[str, str]) -> None:
+    # "bring" is a rare word in the files, and the line on complaining to Tmall says it
+    # ("bring solid evidence"): one shared word had made the answer about stepping in
+    # again, where what to have ready is asked
+    reply = answer(talk(responder, *messages))
+    assert reply.aspect is Aspect.prepare, reply.plain_text()

@@ -17,8 +17,10 @@ How the facts are chosen:
   A channel named alongside ("邮件多久回复") keeps only that channel's facts.
 * A question that names a fact and a platform but no issue is never "not sure": the
   role comes from the question, or from which role has facts for the aspect, or from
-  search's best card on that platform; the card is the role's `general` card when it
-  holds such facts, else the first that does.
+  search's best card on that platform; the card is search's best card of the role where
+  that is a matter matching far better than the general card (`MATTER_AHEAD`), search
+  unsure, then the role's `general` card, when it holds such facts, else the first that
+  does.
 * Sites: with a site named, that site's facts (and site-less ones) only, and when the
   site has none the answer says so and names the sites that have. With no site named,
   the answer is compact over every site as long as it fits the five lines; what does
@@ -113,6 +115,9 @@ LEXICAL_SWITCH = 2.5
 WEAK_SWITCH = 1.5  # ... where the aspect was read from weak words alone (dev: 1.0 to 1.5 the same)
 LEXICAL_STRONG = 9.0  # ... and how well at least, outside the durations
 DURATION_SWITCH = 1.5  # a duration word leaves which duration open: a smaller margin
+# how much better than the role's general card search's best matter must match for a fact
+# asked of it to be that matter's, search unsure (dev: 1.2 to 2.0 the same; 3.0 one less)
+MATTER_AHEAD = 2.0
 LEXICAL_FOCUS = 6.0  # with an aspect word read, facts lead by their words from this score
 # a fact the last answer showed, matched by a follow-up's words, counts this many times
 # (picked on the dev splits: 1.2 to 8 the same; its channel's other facts too lost one)
@@ -1697,6 +1702,15 @@ def _target_by_aspect(
     searched_issues = [m.ref.issue for m in result.matches
                        if m.ref.platform == platform.id and m.ref.role == role.id]
     ordered = [kept] if kept is not None and catalog.issue(platform.id, role.id, kept) else []
+    scores = {m.ref.issue: m.score for m in reversed(result.matches)
+              if m.ref.platform == platform.id and m.ref.role == role.id}
+    if kept is None and searched_issues and searched_issues[0] != GENERAL_ISSUE \
+            and scores.get(GENERAL_ISSUE, 0.0) * MATTER_AHEAD <= scores[searched_issues[0]]:
+        # search's best guess at the matter, unsure as it is, before the general card, where
+        # it matches far better: "天猫退货纠纷 要准备什么" is the matter's evidence, though
+        # the dispute and after-sales cards both match it (not "how do i request a call
+        # back from amazon": two matters by one word, the general card nearly as well)
+        ordered.append(searched_issues[0])
     ordered += [i.id for i in role.issues if i.id == GENERAL_ISSUE and i.id not in ordered]
     ordered += [i for i in searched_issues if i not in ordered]
     ordered += [i.id for i in role.issues if i.id not in ordered]

@@ -994,3 +994,17 @@ def test_another_countrys_lines_are_not_the_way_for_this_country(
     reply = answer(responder, question)
     headline = reply.plain_text().splitlines()[0]
     assert "马来西亚" not in headline and "Malaysia" not in headline, reply.plain_text()
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    ("天猫退货纠纷 要准备什么", "聊天记录、照片、截图等充分证据"),
+    ("tiktok shop order problem what should i have ready", "clear photos that show the issue"),
+])
+def test_a_matter_search_is_unsure_of_is_still_that_matter(
+        responder: Responder, question: str, fact: str) -> None:
+    # search found close cards of the matter (a dispute, an after-sales request) and was
+    # not sure: the role's general card had answered, with how to talk to an agent and
+    # none of the matter's own material
+    reply = answer(responder, question)
+    assert reply.ref is not None and reply.ref.issue != "general", reply.ref
+    assert fact in "\n".join(reply.plain_text().splitlines()[:3]), reply.plain_text()

@@ -131,6 +131,7 @@ MOVED_ON = 2.0
 # side (dev: 2.0 to 5.0 the same, +2; 1.5 −1)
 ROLE_BY_FACTS = 2.5
 ROLE_TIE = 0.9  # cards of two roles this close are a tie (dev: 0.9 to 0.99 the same)
+SEARCH_ROLE = 2.0  # how much better search's cards of one role must match to say the role
 LEAD_OTHER = 1.5  # how much better a fact of no asked aspect must match to lead (on dev)
 # aspects a duration word ("多久", "how many days") may ask for
 _DURATIONS = frozenset({Aspect.response_time, Aspect.deadline, Aspect.retention})
@@ -1453,6 +1454,19 @@ def _target_by_facts(
             ROLE_UNSAID if m.fact.roles and SHOPPER not in m.fact.roles else 1.0)).fact
     role_id = result.role if result.role in role_ids else next(
         (r for r in fact.roles if r in role_ids), role_ids[0])
+    best: dict[str, float] = {}
+    for m in result.matches:
+        if m.ref.platform == platform.id:
+            best.setdefault(m.ref.role, m.score)
+    searched = next(iter(best), None)
+    if (result.role is None and searched is not None and searched != role_id
+            and best[searched] >= SEARCH_ROLE * best.get(role_id, 0.0)):
+        # no role said, and search's cards of one role match far better than any of the
+        # other's: that role's question, whichever role's fact shares most words ("Amazon
+        # payment issue, weird charge on my card — chat or phone?" is a shopper's)
+        role_id = searched
+        fact = next((m.fact for m in matches if not m.fact.roles or role_id in m.fact.roles),
+                    fact)
     role = catalog.role(platform.id, role_id)
     assert role is not None
     issue_ids = [i.id for i in role.issues]

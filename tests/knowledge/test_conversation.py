@@ -856,3 +856,14 @@ def test_one_word_in_passing_does_not_overrule_the_aspect_asked(
     # again, where what to have ready is asked
     reply = answer(talk(responder, *messages))
     assert reply.aspect is Aspect.prepare, reply.plain_text()
+
+
+def test_a_shoppers_question_search_is_unsure_of_stays_a_shoppers(responder: Responder) -> None:
+    # search's cards were all the shoppers' but one, at half their score; a sellers' line
+    # sharing "payment" and "phone" had made it a seller's question, and the next message
+    # got "no dial-in number for sellers" for Germany
+    asked = "Amazon payment issue, weird charge on my card — chat or phone?"
+    first = answer(talk(responder, asked))
+    assert first.ref is not None and first.ref.role == "buyer", first.ref
+    reply = answer(talk(responder, asked, "what's the number in Germany? I'm living in Berlin"))
+    assert "0800 290 6666" in reply.plain_text(), reply.plain_text()

@@ -1454,10 +1454,7 @@ def _target_by_facts(
             ROLE_UNSAID if m.fact.roles and SHOPPER not in m.fact.roles else 1.0)).fact
     role_id = result.role if result.role in role_ids else next(
         (r for r in fact.roles if r in role_ids), role_ids[0])
-    best: dict[str, float] = {}
-    for m in result.matches:
-        if m.ref.platform == platform.id:
-            best.setdefault(m.ref.role, m.score)
+    best = _best_by_role(result, platform.id)
     searched = next(iter(best), None)
     if (result.role is None and searched is not None and searched != role_id
             and best[searched] >= SEARCH_ROLE * best.get(role_id, 0.0)):
@@ -1482,6 +1479,15 @@ def _target_by_facts(
                       and r.role == role_id and _recommends(catalog, r, fact.channel)), issue)
     site = result.site if catalog.site(platform.id, result.site or "") else None
     return CardRef(platform.id, role_id, issue, site), matches
+
+
+def _best_by_role(result: SearchResult, platform_id: str) -> dict[str, float]:
+    """Search's best score for each role of the platform, the best role first."""
+    best: dict[str, float] = {}
+    for m in result.matches:
+        if m.ref.platform == platform_id:
+            best.setdefault(m.ref.role, m.score)
+    return best
 
 
 def _recommends(catalog: Catalog, ref: CardRef, channel: str) -> bool:
@@ -1694,10 +1700,7 @@ def _target_by_aspect(
         with_facts = [r for r in role_ids
                       if any(aspect in f.aspects and _for_role(f, r) for f in facts)]
         searched = [m.ref.role for m in result.matches if m.ref.platform == platform.id]
-        best: dict[str, float] = {}
-        for m in result.matches:
-            if m.ref.platform == platform.id:
-                best.setdefault(m.ref.role, m.score)
+        best = _best_by_role(result, platform.id)
         if len(with_facts) == 1:
             role_id = with_facts[0]
         elif (searched and searched[0] != SHOPPER and SHOPPER in with_facts

@@ -93,18 +93,19 @@ class Checker:
         # what each platform says about scams and privacy, wherever in its file: Shopee's
         # "never asks for your password, PIN or payment" is a warning of its account-safety
         # issue, not of the platform
-        self._warnings = {
-            platform.id: {fact.path: SourcedText(fact.item.text, fact.sources)
-                          for fact in platform_facts(platform)
-                          if Aspect.safety in fact.aspects and isinstance(fact.item, Fact)
-                          and fact.path != "official_entry" and not _STEP.search(fact.path)}
-            for platform in catalog.platforms.values()}
+        self._warnings: dict[str, dict[str, SourcedText]] = {}
         # of those, the ones saying the platform itself asks such things (Walmart's INFORM
         # Act checks by e-mail): the message may be real
-        self._real_requests = frozenset(
-            (platform.id, fact.path) for platform in catalog.platforms.values()
-            for fact in platform_facts(platform)
-            if isinstance(fact.item, Fact) and fact.item.real_request)
+        real: set[tuple[str, str]] = set()
+        for platform in catalog.platforms.values():
+            warned = self._warnings[platform.id] = {}
+            for fact in platform_facts(platform):
+                if (Aspect.safety in fact.aspects and isinstance(fact.item, Fact)
+                        and fact.path != "official_entry" and not _STEP.search(fact.path)):
+                    warned[fact.path] = SourcedText(fact.item.text, fact.sources)
+                    if fact.item.real_request:
+                        real.add((platform.id, fact.path))
+        self._real_requests = frozenset(real)
 
     def check(self, text: str) -> MessageCheck | None:
         """The check of a message; None when it holds no number, no link, no scam words."""
@@ -219,8 +220,6 @@ class Checker:
         warnings = (cut, *(w for w in advice.warnings if w.text != first.text))
         return replace(advice, warnings=warnings, pertinent=True,
                        real_request=(advice.platform, best.fact.path) in self._real_requests)
-
-
 
 
 # the signs a request the platform really makes may show too: an account at risk, details

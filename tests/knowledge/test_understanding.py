@@ -1008,3 +1008,15 @@ def test_a_matter_search_is_unsure_of_is_still_that_matter(
     reply = answer(responder, question)
     assert reply.ref is not None and reply.ref.issue != "general", reply.ref
     assert fact in "\n".join(reply.plain_text().splitlines()[:3]), reply.plain_text()
+
+
+def test_a_season_named_where_the_files_have_no_holidays_is_not_the_question(
+        responder: Responder) -> None:
+    # 双十一 reads as a holiday, and Tmall's files give none: the answer had been "the
+    # guides have nothing on this" for a question about who explains the sale's rules
+    reply = answer(responder, "天猫双十一活动规则看不懂找谁问")
+    assert reply.aspect is not Aspect.holiday
+    assert "活动规则" in reply.plain_text().splitlines()[1], reply.plain_text()
+    assert "没有这项信息" not in reply.plain_text()
+    # where the files do give holidays, the season is asked about
+    assert answer(responder, "亚马逊圣诞节客服上班吗").aspect is Aspect.holiday

@@ -441,12 +441,16 @@ def direct_answer(
         # "抖音国际版买的东西坏了 卖家不管": the card would send them back to the shop that
         # will not help; how to get the platform to step in answers
         asked = replace(asked, aspects=(past,))
-    if (asked.first is Aspect.holiday and ref is not None
+    if (asked.first is Aspect.holiday and ref is not None and context is None
+            and index.facts.says_more(message, asked.words)
             and not any(m.telling for m in beyond)
             and not any(Aspect.holiday in f.aspects for f in _target_facts(catalog, ref))):
-        # a season named where the files give no holidays at all, and no fact its words
-        # tell: the season is when, not what is asked ("天猫双十一活动规则看不懂找谁问" asks
-        # who explains the rules; "the guides have nothing on holidays" answered nothing)
+        # a season named in a question of something else, where the files give no
+        # holidays at all and no fact its words tell: the season is when, not what is
+        # asked ("天猫双十一活动规则看不懂找谁问" asks who explains the rules; "the guides
+        # have nothing on holidays" answered nothing). Asked alone or on ("节假日呢",
+        # "春节期间呢" after the hours), it is the question, and that the files say
+        # nothing of it the answer
         asked = replace(asked, aspects=asked.aspects[1:])
     asked, lexical = _asked(catalog, asked, result, context, lexical, beyond, named)
     asked, pointed_at = _duration_stated(catalog, ref, asked, context)

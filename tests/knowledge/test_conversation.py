@@ -867,3 +867,15 @@ def test_a_shoppers_question_search_is_unsure_of_stays_a_shoppers(responder: Res
     assert first.ref is not None and first.ref.role == "buyer", first.ref
     reply = answer(talk(responder, asked, "what's the number in Germany? I'm living in Berlin"))
     assert "0800 290 6666" in reply.plain_text(), reply.plain_text()
+
+
+@pytest.mark.parametrize("messages", [
+    ("天猫有在线客服吗", "节假日呢"),
+    ("天猫有在线客服吗", "春节期间呢"),
+    ("does Etsy have live chat", "what about holidays?"),
+])
+def test_a_season_asked_on_is_the_question_even_where_the_files_have_none(
+        responder: Responder, messages: tuple[str, ...]) -> None:
+    # the holidays are what is asked: that the files give none for this platform is the
+    # answer (a season in a first question of something else is only when it happens)
+    assert answer(talk(responder, *messages)).aspect is Aspect.holiday

@@ -26,6 +26,7 @@ from bot.ask.screens import reply_screen
 from bot.core.render import render_screen
 from bot.core.ui import Viewer
 from knowledge.answer import DirectAnswer
+from knowledge.catalog import YAML_LOADER
 from knowledge.conversation import Conversation
 from knowledge.i18n import LABELS
 from knowledge.links import LinkCheck
@@ -165,15 +166,10 @@ def load(split: str) -> list[dict[str, Any]]:
     return items
 
 
-# libyaml's loader where PyYAML has it: the pure-Python one spent some 20 s of the suite
-# parsing these files, each of them several times over
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 @functools.cache
 def _parsed(path: Path) -> dict[str, Any]:
     """A file read once per process; nothing that reads it changes what it returns."""
-    data: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+    data: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     return data
 
 

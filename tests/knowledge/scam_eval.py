@@ -12,14 +12,13 @@ from pathlib import Path
 
 import yaml
 
+from knowledge.catalog import YAML_LOADER
 from knowledge.checks import MessageCheck
 from knowledge.reply import CheckedAnswer, Responder
 from knowledge.textnorm import has_han
 from tests.knowledge import blind
 
 EVAL = Path(__file__).resolve().parent / "scam_eval.yaml"
-# libyaml's loader where PyYAML has it, as blind.py reads its files
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 HALVES = ("dev", "dev2", "test")  # dev* tuned on, test held out
 
 
@@ -44,7 +43,7 @@ def alerts(responder: Responder, message: str) -> bool:
 
 
 def measure(responder: Responder, half: str) -> Rates:
-    data = yaml.load(EVAL.read_text(encoding="utf-8"), Loader=_LOADER)[half]
+    data = yaml.load(EVAL.read_text(encoding="utf-8"), Loader=YAML_LOADER)[half]
     missed = tuple(m for m in data["scam"] if not alerts(responder, m))
     alarmed = tuple(m for m in data["legit"] if alerts(responder, m))
     return Rates(half, len(data["scam"]) - len(missed), len(data["scam"]),

@@ -54,7 +54,7 @@ from knowledge.aspects import (
     parse_elapsed,
     without_durations,
 )
-from knowledge.card import FactLines, Line, Span, build_card
+from knowledge.card import FactLines, Line, Span, recommendation_of
 from knowledge.catalog import (
     GENERAL_ISSUE,
     AspectFact,
@@ -219,7 +219,6 @@ class DirectAnswer:
     recommendation: Line | None  # the card's first recommendation, one line
     sites: tuple[str, ...] = ()  # other sites with facts for this aspect (buttons)
     narrow: bool = False  # facts differ by site and not all fit: `sites` is the choice
-    sections: tuple[str, ...] = ()  # the card's section keys (buttons to each)
     elapsed: timedelta | None = None  # time already waited, if the question said
     from_search: bool = True
     suggestions: tuple[CardRef, ...] = ()  # search's cards, best first ("not sure" lists them)
@@ -1537,18 +1536,16 @@ def answer_about(
                          elapsed=asked.elapsed, from_search=from_search)
     if ref is None:
         return empty
-    card = build_card(catalog, ref, lang=lang, user_zone=user_zone, now=now, personal=personal)
+    card = recommendation_of(catalog, ref, lang=lang, user_zone=user_zone, now=now)
     platform = catalog.platform(ref.platform)
     if card is None or platform is None:  # a stale ref, or the index and catalog differ
         return replace(empty, ref=None)
-    recommendation = next((s.lines[0] for s in card.sections
-                           if s.key == "recommended" and s.lines), None)
-    rec_line = (Line((Span(_label("answer.recommended", lang), "bold"), *recommendation.spans))
-                if recommendation is not None else None)
-    sections = tuple(s.key for s in card.sections)
+    title, recommended = card
+    rec_line = (Line((Span(_label("answer.recommended", lang), "bold"), *recommended[0].spans))
+                if recommended else None)
     if asked.first is None:
-        return DirectAnswer(question, lang, ref, None, (), card.title, (), (), rec_line,
-                            sections=sections, from_search=from_search)
+        return DirectAnswer(question, lang, ref, None, (), title, (), (), rec_line,
+                            from_search=from_search)
     writer = _Writer(catalog, platform, ref, asked, lang, user_zone, now, personal, lexical,
                      channels, lead, question, shown)
     lines, sites, narrow = writer.write()
@@ -1556,7 +1553,7 @@ def answer_about(
     note, note_once = writer.shared_note(sources)
     answer = DirectAnswer(
         question, lang, ref, asked.first, asked.aspects, writer.headline(), tuple(lines),
-        sources, rec_line, sites=tuple(sites), narrow=narrow, sections=sections,
+        sources, rec_line, sites=tuple(sites), narrow=narrow,
         elapsed=asked.elapsed, from_search=from_search, facts=tuple(writer.drawn),
         note=note, note_once=note_once,
     )

@@ -144,6 +144,20 @@ def build_card(
     return builder.build()
 
 
+def recommendation_of(
+    catalog: Catalog, ref: CardRef, *, lang: Lang, user_zone: ZoneInfo, now: datetime
+) -> tuple[str, tuple[Line, ...]] | None:
+    """The card's title and its recommendation lines, or None when the ref names nothing:
+    all a direct answer shows of the card, without building its other sections (hours,
+    phones and notes of every channel: most of a card's cost)."""
+    issue = catalog.resolve(ref)
+    platform = catalog.platform(ref.platform)
+    if issue is None or platform is None:
+        return None
+    builder = _CardBuilder(catalog, platform, issue, ref, lang, user_zone, now, True)
+    return title_for(catalog, ref, lang), builder.recommendation().lines
+
+
 class FactLines:
     """Facts → card lines for one platform, language, zone and moment, citing as it goes.
 

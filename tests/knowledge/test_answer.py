@@ -132,7 +132,6 @@ def test_a_phone_number_with_its_site_and_source(catalog: Catalog, index: Search
     assert "来源：亚马逊客服全面指南" in answer.plain_text()
     assert answer.recommendation is not None
     assert answer.recommendation.text.startswith("推荐：")
-    assert "recommended" in answer.sections and "sources" in answer.sections
     assert "cn" in answer.sites and "jp" not in answer.sites  # other sites, for buttons
     assert answer.from_search
 
@@ -260,7 +259,9 @@ def test_no_aspect_leaves_the_card_summary_to_the_caller(catalog: Catalog,
     answer = ask(catalog, index, "亚马逊卖家账号被封")
     assert answer.ref is not None and answer.ref.issue == "suspension"
     assert answer.aspect is None and answer.lines == ()
-    assert answer.sections  # the card's sections, for buttons
+    # the title, and the card's first recommendation to go with its summary
+    assert answer.headline == "亚马逊 · 卖家 · 账户停用 / 封号 / 审核"
+    assert answer.recommendation is not None
 
 
 def test_not_understood_has_no_card(catalog: Catalog, index: SearchIndex) -> None:

@@ -234,9 +234,8 @@ class FactIndex:
 
     def __init__(self, catalog: Catalog) -> None:
         self._facts: dict[str, list[AspectFact]] = {}
+        # platform → term → (fact's place, the term's BM25 weight in the fact before idf)
         self._postings: dict[str, dict[str, list[tuple[int, float]]]] = {}
-        self._lengths: dict[str, list[float]] = {}
-        self._avg: dict[str, float] = {}
         self._idf: dict[str, float] = {}
         self._read_names(catalog)
         # synonym groups: (han surfaces, latin stem phrases, the terms of all its words)
@@ -291,10 +290,14 @@ class FactIndex:
             for i, doc in enumerate(docs):
                 for term, weight in doc.items():
                     postings[term].append((i, weight))
-            self._postings[platform.id] = dict(postings)
             lengths = [sum(w for t, w in d.items() if not t.startswith(_CHAR)) for d in docs]
-            self._lengths[platform.id] = lengths
-            self._avg[platform.id] = max(sum(lengths) / max(len(lengths), 1), 1.0)
+            avg = max(sum(lengths) / max(len(lengths), 1), 1.0)
+            # BM25's share of each (term, fact) pair, but for the query's weight and the
+            # term's idf: computed once here, not for every fact of every query
+            self._postings[platform.id] = {
+                term: [(i, tf * (K1 + 1) / (tf + K1 * (1 - B + B * lengths[i] / avg)))
+                       for i, tf in posting]
+                for term, posting in postings.items()}
             for doc in docs:
                 frequency.update(doc.keys())
         # idf over every platform's facts: a word all platforms use for contacting
@@ -415,7 +418,7 @@ class FactIndex:
         of its names and the words read already; with `role`, another role's names are
         words of the question."""
         known = self._role_names.get(role or "", self._all_names)
-        names = _mask(analyzed.compact, known.han) | known.latin_offsets(analyzed)
+        names = known.han_offsets(analyzed.compact) | known.latin_offsets(analyzed)
         names |= {t.start for t in analyzed.tokens if self._misspelt_name(t.stem)}
         read = {t for w in words if not has_han(w) for t in _word_terms(w)}
         masked = names | _mask(analyzed.compact, [_compact(w) for w in words if has_han(w)])
@@ -557,8 +560,6 @@ class FactIndex:
             return []
         idf = self._idf
         postings = self._postings[platform]
-        lengths = self._lengths[platform]
-        avg = self._avg[platform]
         # per fact that has a term: [score, shared, rare, worded, told], summed term by
         # term in the query's order (only the facts that say a term are visited)
         found: dict[int, list[Any]] = {}
@@ -567,23 +568,27 @@ class FactIndex:
             if not posting:
                 continue
             term_idf = idf[term]
+            gain = weight * term_idf
             word = not term.startswith(_CHAR)
             # the question's own words, not synonyms, nor the aspect's own words
             own = weight == 1.0 or (weight == READ_WEIGHT and term not in said)
             # (a lone character left of a word read, 找 of "在哪找", is no rare word:
             # the facts that say 找 on its own are few, but it tells nothing)
             rare = own and term_idf >= RARE_IDF and len(term) > 1
-            for i, tf in posting:
+            told = term_idf if own else 0.0
+            for i, part in posting:
                 acc = found.get(i)
                 if acc is None:
-                    acc = found[i] = [0.0, 0, False, False, 0.0]
-                acc[3] = acc[3] or word
+                    found[i] = [gain * part, int(own), rare, word, told]
+                    continue
+                acc[0] += gain * part
+                if word:
+                    acc[3] = True
                 if own:
                     acc[1] += 1
-                    acc[4] += term_idf
-                    acc[2] = acc[2] or rare
-                acc[0] += (weight * term_idf * tf * (K1 + 1)
-                           / (tf + K1 * (1 - B + B * lengths[i] / avg)))
+                    acc[4] += told
+                    if rare:
+                        acc[2] = True
         facts = self._facts[platform]
         allowed = None if paths is None else set(paths)
         out: list[FactMatch] = []
@@ -609,7 +614,8 @@ class _Names:
     """Names as a question is searched for them: Chinese ones as substrings, English
     one-word ones as terms, English phrases as runs of stems."""
 
-    han: list[str]  # longest first
+    han: frozenset[str]
+    han_lengths: tuple[int, ...]
     words: frozenset[str]
     phrases: frozenset[tuple[str, ...]]
     phrase_lengths: tuple[int, ...]
@@ -619,9 +625,20 @@ class _Names:
         han, latin = _surfaces(names)
         stems = [tuple(p.split()) for p in latin if p]
         phrases = frozenset(p for p in stems if len(p) > 1)
-        return cls(sorted(han, key=len, reverse=True),
+        return cls(han, tuple(sorted({len(w) for w in han})),
                    frozenset(p[0] for p in stems if len(p) == 1),
                    phrases, tuple(sorted({len(p) for p in phrases})))
+
+    def han_offsets(self, compact: str) -> frozenset[int]:
+        """Where the Chinese names stand in the text, every character of each (the
+        text's pieces looked up by each name length: a few hundred names, not searched
+        for one by one)."""
+        out: set[int] = set()
+        for n in self.han_lengths:
+            for start in range(len(compact) - n + 1):
+                if compact[start:start + n] in self.han:
+                    out.update(range(start, start + n))
+        return frozenset(out)
 
     def latin_offsets(self, analyzed: Analyzed) -> frozenset[int]:
         """Where the English names (one word, or a whole phrase) start their words."""

@@ -2536,18 +2536,16 @@ def _same_fact(a: AspectFact, b: AspectFact) -> bool:
     """Two statements of one fact: same place, same figures, mostly the same words."""
     if not (isinstance(a.item, Fact) and isinstance(b.item, Fact)) or a.site != b.site:
         return False
-    ta, tb = a.item.text.zh, b.item.text.zh
-    if set(_DIGITS.findall(ta)) != set(_DIGITS.findall(tb)):
-        return False
-    pa, pb = _pairs(ta), _pairs(tb)
-    return bool(pa and pb) and len(pa & pb) / len(pa | pb) >= SAME_FACT
+    (da, pa), (db, pb) = _figures_and_pairs(a.item.text.zh), _figures_and_pairs(b.item.text.zh)
+    return da == db and bool(pa and pb) and len(pa & pb) / len(pa | pb) >= SAME_FACT
 
 
 @lru_cache(maxsize=8192)
-def _pairs(text: str) -> frozenset[str]:
+def _figures_and_pairs(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """(Of the knowledge files' texts: a few thousand, compared again for every answer.)"""
     compact = "".join(text.split())
-    return frozenset(compact[i:i + 2] for i in range(len(compact) - 1))
+    return (frozenset(_DIGITS.findall(text)),
+            frozenset(compact[i:i + 2] for i in range(len(compact) - 1)))
 
 
 def _position(fact: AspectFact) -> int:

@@ -614,8 +614,7 @@ class _Names:
     """Names as a question is searched for them: Chinese ones as substrings, English
     one-word ones as terms, English phrases as runs of stems."""
 
-    han: frozenset[str]
-    han_lengths: tuple[int, ...]
+    han_by_first: dict[str, tuple[str, ...]]  # Chinese names by their first character
     words: frozenset[str]
     phrases: frozenset[tuple[str, ...]]
     phrase_lengths: tuple[int, ...]
@@ -625,19 +624,22 @@ class _Names:
         han, latin = _surfaces(names)
         stems = [tuple(p.split()) for p in latin if p]
         phrases = frozenset(p for p in stems if len(p) > 1)
-        return cls(han, tuple(sorted({len(w) for w in han})),
+        by_first: dict[str, list[str]] = defaultdict(list)
+        for name in han:
+            by_first[name[0]].append(name)
+        return cls({c: tuple(names) for c, names in by_first.items()},
                    frozenset(p[0] for p in stems if len(p) == 1),
                    phrases, tuple(sorted({len(p) for p in phrases})))
 
     def han_offsets(self, compact: str) -> frozenset[int]:
-        """Where the Chinese names stand in the text, every character of each (the
-        text's pieces looked up by each name length: a few hundred names, not searched
-        for one by one)."""
+        """Where the Chinese names stand in the text, every character of each (each
+        character looks at the few names it can start: a few hundred names, not
+        searched for one by one)."""
         out: set[int] = set()
-        for n in self.han_lengths:
-            for start in range(len(compact) - n + 1):
-                if compact[start:start + n] in self.han:
-                    out.update(range(start, start + n))
+        for start, char in enumerate(compact):
+            for name in self.han_by_first.get(char, ()):
+                if compact.startswith(name, start):
+                    out.update(range(start, start + len(name)))
         return frozenset(out)
 
     def latin_offsets(self, analyzed: Analyzed) -> frozenset[int]:

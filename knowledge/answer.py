@@ -987,7 +987,7 @@ def _pointed_back(context: Conversation, ref: CardRef, matches: list[FactMatch],
     # (not over a fact that shares more of the follow-up's own words: "晚到了，是我地址
     # 写错了，还有补偿吗" after the return deadlines asks when there is no credit)
     most = max((m.shared for m in matches if m.fact.path not in shown), default=0)
-    boosted = [replace(m, score=m.score * FOLLOW_BOOST)
+    boosted = [m._replace(score=m.score * FOLLOW_BOOST)
                if m.fact.path in shown and (first or m.shared >= most) else m
                for m in matches]
     return sorted(boosted, key=lambda m: (first and m.fact.path not in shown, -m.score))

@@ -27,7 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -185,8 +185,10 @@ def _pieces(analyzed: Analyzed, masked: frozenset[int]) -> list[tuple[int, str]]
     return out
 
 
-@dataclass(frozen=True)
-class FactMatch:
+class FactMatch(NamedTuple):
+    """A fact a question shares words with (a tuple: a query makes a few dozen, and a
+    frozen dataclass costs four times as much to build)."""
+
     fact: AspectFact
     score: float
     shared: int  # how many different terms of the question itself the fact has
@@ -318,9 +320,13 @@ class FactIndex:
                 if min((idf.get(t, MAX_IDF) for t in _used_terms(word)),
                        default=0.0) >= COMMON_IDF:
                     into[word].append(i)
-        self._by_han = dict(by_han)
+        # (by first character: each character of a question looks at the few words it
+        # can start)
+        by_first: dict[str, list[tuple[str, tuple[int, ...]]]] = defaultdict(list)
+        for word, groups in by_han.items():
+            by_first[word[0]].append((word, tuple(groups)))
+        self._by_han_first = dict(by_first)
         self._by_phrase = dict(by_phrase)
-        self._han_lengths = sorted({len(w) for w in by_han})
         self._phrase_lengths = sorted({len(p.split()) for p in by_phrase})
 
     @staticmethod
@@ -541,10 +547,10 @@ class FactIndex:
         of every group searched for)."""
         compact = analyzed.compact
         used: set[int] = set()
-        for length in self._han_lengths:
-            for start in range(len(compact) - length + 1):
-                groups = self._by_han.get(compact[start:start + length])
-                if groups and masked.isdisjoint(range(start, start + length)):
+        for start, char in enumerate(compact):
+            for word, groups in self._by_han_first.get(char, ()):
+                if (compact.startswith(word, start)
+                        and masked.isdisjoint(range(start, start + len(word)))):
                     used.update(groups)
         stems = [t.stem for t in analyzed.tokens if t.start not in masked]
         for length in self._phrase_lengths:

@@ -603,6 +603,8 @@ class AspectDetector:
         """Drop what a place or platform name only looks like: "中国客服" is not "中文
         客服" with one character wrong, it asks for China's service. A word typed exactly
         stays."""
+        if all(h.exact for h in hits):
+            return hits
         spans = [(i, i + len(p)) for p in self._places
                  for i in textnorm.occurrences(compact, p)]
         if not spans:
@@ -645,13 +647,18 @@ class AspectDetector:
                 continue
             for j in range(hit.start, hit.end):
                 covered[j] = True
+        known = [0]  # characters of known words before each offset
+        for c in covered:
+            known.append(known[-1] + c)
         out: list[_Hit] = []
         for length in self._han_lengths:
             for s in range(start, end - length + 1):
+                # the kept characters are not all known words already ("时客服" is not
+                # "假客服"): at least two of the window are none
+                if known[s + length] - known[s] >= length - 1:
+                    continue
                 for p in range(s, s + length):
-                    # the wrong character is not part of a known word, and the kept
-                    # ones are not all known words already ("时客服" is not "假客服")
-                    if covered[p] or all(covered[j] for j in range(s, s + length) if j != p):
+                    if covered[p]:  # the wrong character is not part of a known word
                         continue
                     if ((p + 1 == s + length and compact[p:p + 2] in self._pairs)
                             or (p == s and p > 0 and compact[p - 1:p + 1] in self._pairs)):

@@ -248,6 +248,7 @@ class SearchIndex:
         self._latin_by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         # one-wrong-character index: the word with one character masked → (word, concept)
         self._han_masked: dict[str, list[tuple[str, str]]] = {}
+        self._masked_heads: frozenset[tuple[int, str]] = frozenset()
         self._han_lengths: tuple[int, ...] = ()
         # English vocabulary for spelling correction
         self._vocab: frozenset[str] = frozenset()
@@ -674,6 +675,9 @@ class SearchIndex:
         self._latin_by_first = {k: sorted(v, key=lambda e: (-len(e[0]), e[0]))
                                 for k, v in latin.items()}
         self._han_masked = {k: sorted(v) for k, v in masked.items()}
+        # (each masked word's length and first two characters, the mask among them: most
+        # places of a question are ruled out by these before a key is built)
+        self._masked_heads = frozenset((len(k), k[:2]) for k in masked)
         self._han_lengths = tuple(sorted(lengths))
         self._vocab = frozenset(vocab)
         self._vocab_list = sorted(vocab)
@@ -859,13 +863,16 @@ class SearchIndex:
                 if covered[p]:
                     continue
                 for length in self._han_lengths:
-                    for offset in range(length):
+                    # (the windows of this length around p that stay in the run)
+                    for offset in range(max(0, p + length - end), min(length, p - start + 1)):
                         s = p - offset
-                        if s < start or s + length > end:
-                            continue
                         budget -= 1
                         if budget < 0:
                             return out
+                        head = ("\0" + compact[s + 1] if p == s else
+                                compact[s] + "\0" if p == s + 1 else compact[s:s + 2])
+                        if (length, head) not in self._masked_heads:
+                            continue
                         if ((p + 1 == s + length and compact[p:p + 2] in self._pairs_used)
                                 or (p == s and compact[p - 1:p + 1] in self._pairs_used)
                                 or (length == 2 and compact[s:s + 2] in self._pairs_used)):

@@ -21,6 +21,7 @@ ends the sentence), English cues among the words next to it.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -155,6 +156,11 @@ class PartyReader:
         for side, group in (("buyer", words.buying), ("seller", words.selling)):
             self._asker_han.update(dict.fromkeys(_han(group.zh), side))
             self._asker_en.update(dict.fromkeys(_stems(group.en), side))
+        # (by first word: each word of a question looks at the few phrases it can open)
+        self._asker_en_by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        for phrase, side in self._asker_en.items():
+            if phrase:
+                self._asker_en_by_first[phrase[0]].append((phrase, side))
 
     def names_asker(self, analyzed: Analyzed, start: int,
                     names: frozenset[tuple[int, int]] = frozenset(),
@@ -200,8 +206,9 @@ class PartyReader:
             sides.add("seller")  # "卖汽配的在亚马逊…", 我是卖衣服的: what the asker sells
         words, ends, _ = _words(analyzed.tokens)
         words = [w for w, end in zip(words, ends, strict=True) if not _in_name(end, names)]
-        sides |= {side for p, side in self._asker_en.items()
-                  if any(_at(words, i, p) for i in range(len(words)))}
+        by_first = self._asker_en_by_first
+        sides |= {side for i, word in enumerate(words) for p, side in by_first.get(word, ())
+                  if _at(words, i, p)}
         return sides
 
     def read(self, analyzed: Analyzed,

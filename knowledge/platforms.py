@@ -169,8 +169,11 @@ class PlatformNames:
         if has_han(analyzed.compact):
             bounds = _Bounds(frozenset(t.start for t in analyzed.tokens),
                              frozenset(t.end for t in analyzed.tokens))
+            chars = set(analyzed.compact)  # (a name whose first character is absent is not there)
             for name in self._han:
-                hits += [(a, b, name.target) for a, b in self._han_hits(name, analyzed, bounds)]
+                if name.compact[:1] in chars:
+                    hits += [(a, b, name.target)
+                             for a, b in self._han_hits(name, analyzed, bounds)]
         for i, word in enumerate(words):
             for name in self._latin.get(word, ()):
                 n = len(name.tokens)

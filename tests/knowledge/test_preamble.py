@@ -19,6 +19,24 @@ NOW = datetime(2026, 3, 4, 4, 0, tzinfo=UTC)
 ZONE = ZoneInfo("Asia/Shanghai")
 
 
+@pytest.mark.parametrize(("opener", "question"), [
+    ("同事推荐我来这儿问问，", "亚马逊买家能发邮件联系客服吗"),
+    ("听朋友推荐的，", "美国站卖家电话支持几点开"),
+])
+def test_one_rare_word_a_fact_says_makes_no_opener_a_topic(
+        responder: Responder, opener: str, question: str) -> None:
+    # 推荐 is rare in the files, and one step says it ("pick the recommended way … the
+    # call-back"): the opener had stayed, and the email question became the sellers'
+    # call-back; a clause is a topic by two words a fact shares
+    def said(message: str) -> str:
+        reply = responder.respond(message, lang="zh", user_zone=ZONE, now=NOW)
+        assert isinstance(reply, DirectAnswer), reply
+        return reply.plain_text()
+
+    assert without_preamble(responder.index, opener + question) == question
+    assert said(opener + question) == said(question)
+
+
 @pytest.mark.parametrize(("message", "question"), [
     ("Sorry for bothering you again, how do i email amazon customer service",
      "how do i email amazon customer service"),

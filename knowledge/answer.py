@@ -2536,8 +2536,17 @@ def _same_fact(a: AspectFact, b: AspectFact) -> bool:
     """Two statements of one fact: same place, same figures, mostly the same words."""
     if not (isinstance(a.item, Fact) and isinstance(b.item, Fact)) or a.site != b.site:
         return False
-    (da, pa), (db, pb) = _figures_and_pairs(a.item.text.zh), _figures_and_pairs(b.item.text.zh)
-    return da == db and bool(pa and pb) and len(pa & pb) / len(pa | pb) >= SAME_FACT
+    return _same_text(a.item.text.zh, b.item.text.zh)
+
+
+@lru_cache(maxsize=65536)
+def _same_text(ta: str, tb: str) -> bool:
+    """(Of two texts of the knowledge files: each answer compares its facts pairwise.)"""
+    (da, pa), (db, pb) = _figures_and_pairs(ta), _figures_and_pairs(tb)
+    if da != db or not (pa and pb):
+        return False
+    both = len(pa & pb)
+    return both / (len(pa) + len(pb) - both) >= SAME_FACT
 
 
 @lru_cache(maxsize=8192)

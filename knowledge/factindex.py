@@ -582,6 +582,16 @@ class FactIndex:
             # the facts that say 找 on its own are few, but it tells nothing)
             rare = own and term_idf >= RARE_IDF and len(term) > 1
             told = term_idf if own else 0.0
+            if not (own or word):
+                # (a lone character, or a synonym's: its score only — most terms of a
+                # Chinese question, each said by many facts)
+                for i, part in posting:
+                    acc = found.get(i)
+                    if acc is None:
+                        found[i] = [gain * part, 0, False, False, 0.0]
+                    else:
+                        acc[0] += gain * part
+                continue
             for i, part in posting:
                 acc = found.get(i)
                 if acc is None:

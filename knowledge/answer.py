@@ -1536,11 +1536,11 @@ def answer_about(
                          elapsed=asked.elapsed, from_search=from_search)
     if ref is None:
         return empty
-    card = recommendation_of(catalog, ref, lang=lang, user_zone=user_zone, now=now)
+    heading = recommendation_of(catalog, ref, lang=lang, user_zone=user_zone, now=now)
     platform = catalog.platform(ref.platform)
-    if card is None or platform is None:  # a stale ref, or the index and catalog differ
+    if heading is None or platform is None:  # a stale ref, or the index and catalog differ
         return replace(empty, ref=None)
-    title, recommended = card
+    title, recommended = heading
     rec_line = (Line((Span(_label("answer.recommended", lang), "bold"), *recommended[0].spans))
                 if recommended else None)
     if asked.first is None:

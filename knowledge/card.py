@@ -136,12 +136,8 @@ def build_card(
     `personal` is False where others read the card too (groups, shared inline results):
     times then name their zone instead of saying "your time".
     """
-    issue = catalog.resolve(ref)
-    platform = catalog.platform(ref.platform)
-    if issue is None or platform is None:
-        return None
-    builder = _CardBuilder(catalog, platform, issue, ref, lang, user_zone, now, personal)
-    return builder.build()
+    builder = _CardBuilder.of(catalog, ref, lang, user_zone, now, personal)
+    return builder.build() if builder is not None else None
 
 
 def recommendation_of(
@@ -150,11 +146,9 @@ def recommendation_of(
     """The card's title and its recommendation lines, or None when the ref names nothing:
     all a direct answer shows of the card, without building its other sections (hours,
     phones and notes of every channel: most of a card's cost)."""
-    issue = catalog.resolve(ref)
-    platform = catalog.platform(ref.platform)
-    if issue is None or platform is None:
+    builder = _CardBuilder.of(catalog, ref, lang, user_zone, now, True)
+    if builder is None:
         return None
-    builder = _CardBuilder(catalog, platform, issue, ref, lang, user_zone, now, True)
     return title_for(catalog, ref, lang), builder.recommendation().lines
 
 
@@ -366,6 +360,16 @@ class _CardBuilder(FactLines):
         self.ref = ref
         self.channels = catalog.issue_channels(platform.id, issue)
         self.recommended = {r.channel for r in issue.recommended}
+
+    @classmethod
+    def of(cls, catalog: Catalog, ref: CardRef, lang: Lang, user_zone: ZoneInfo,
+           now: datetime, personal: bool) -> _CardBuilder | None:
+        """The builder for `ref`, or None when the ref names nothing (stale or forged)."""
+        issue = catalog.resolve(ref)
+        platform = catalog.platform(ref.platform)
+        if issue is None or platform is None:
+            return None
+        return cls(catalog, platform, issue, ref, lang, user_zone, now, personal)
 
     # --- helpers -------------------------------------------------------------------
 

@@ -350,6 +350,10 @@ class PartyReader:
                 break  # "what about sellers?" asks the same of them ("… the seller" is one)
             if towards is not None:
                 subject = k - len(towards)  # the word before the verb: who addresses them
+                if subject >= 1 and words[subject] == "to":
+                    # (the subject of an infinitive: "does it take amazon to reply to a
+                    # buyer", or before the verb it follows, "amazon take to reply to …")
+                    subject -= 1 if ends[subject - 1] in platforms else 2
                 if subject < 0 or ends[subject] not in platforms:
                     return True
                 break

@@ -135,6 +135,9 @@ def test_with_no_role_said_a_shoppers_card_is_more_likely(index: SearchIndex,
     "how fast does amazon answer a buyer email",  # the platform addresses the buyer
     "亚马逊回复买家邮件要多久",
     "how long does amazon keep the seller message log",  # "message" is a noun here
+    # the platform is the subject of an infinitive ("… take to reply to")
+    "how long does etsy take to respond to a buyer",
+    "how many days does it take walmart to answer a seller",
 ])
 def test_a_platform_addressing_a_role_or_a_noun_is_no_other_party(index: SearchIndex,
                                                                   question: str) -> None:

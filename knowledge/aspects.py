@@ -40,7 +40,7 @@ from knowledge import textnorm
 from knowledge.clauses import asking_clauses, asks_may
 from knowledge.schema import CHANNEL_ASPECTS, Aspect, AspectsFile, AspectWords
 from knowledge.sounds import may_replace
-from knowledge.textnorm import STOPWORDS, Analyzed, analyze, has_han
+from knowledge.textnorm import STOPWORDS, Analyzed, Token, analyze, has_han
 
 __all__ = ["HOW_LONG", "POINTERS_EN", "POINTERS_HAN", "AskedAspects", "AspectDetector",
            "parse_elapsed", "without_durations"]
@@ -157,6 +157,16 @@ _OTHER_EN = frozenset({"another", "other", "els", "different"})  # as stemmed
 # anything else ("when amazon deactivates my account") it is "at the time that"
 _ASKS = frozenset("""is are was were do does did can could will would should shall may might
     open opens close closes to""".split())  # noqa: SIM905
+# a step the asker has taken, or will have: "once i submit", "after submitting"
+_ONCE = frozenset({"once", "after"})
+_DOERS = frozenset({"i", "we", "you", "i've", "ive", "we've"})
+
+
+def _done_before(tokens: Sequence[Token], i: int) -> bool:
+    """Whether the word at `i` follows "once" or "after", a person between or not."""
+    before = [t.raw.lower() for t in tokens[max(0, i - 2):i]]
+    return bool(before) and (before[-1] in _ONCE
+                             or (len(before) == 2 and before[0] in _ONCE and before[1] in _DOERS))
 
 
 # "什么时候" asks the opening hours only before a way of reaching someone ("什么时候有人",
@@ -708,6 +718,12 @@ class AspectDetector:
                         # "open the case", "close my account", "ok to open?": a thing
                         # opened, no opening hours
                         entries = [e for e in entries if e[0] != Aspect.hours.value]
+                    if _done_before(tokens, i):
+                        # "and once i submit the return?", "after submitting it": a step
+                        # taken, what comes after it asked (as 提交以后呢), not how to take
+                        # it; read, as an idiom's words are (no word of what is asked)
+                        entries = [(_IDIOM, *e[1:]) if e[0] == Aspect.entry.value else e
+                                   for e in entries]
                     hits += self._hits_for(entries, tokens[i].start, tokens[at[-1]].end)
         return hits
 

@@ -879,3 +879,16 @@ def test_a_season_asked_on_is_the_question_even_where_the_files_have_none(
     # the holidays are what is asked: that the files give none for this platform is the
     # answer (a season in a first question of something else is only when it happens)
     assert answer(talk(responder, *messages)).aspect is Aspect.holiday
+
+
+@pytest.mark.parametrize("messages", [
+    ("how many days do i get to return a temu order", "and after i submit it?"),
+    ("how many days do i get to return a temu order", "ok, once submitted?"),
+])
+def test_a_step_taken_asks_what_comes_after_it_not_how_to_take_it(
+        responder: Responder, messages: tuple[str, ...]) -> None:
+    # "submit" is a word of the way in, but after "once" or "after" it is a step the asker
+    # has taken (as 提交以后呢): the limit that runs from it, not where to submit
+    reply = answer(talk(responder, *messages))
+    assert reply.aspect is Aspect.deadline, reply.plain_text()
+    assert "14" in reply.lines[0].text, reply.plain_text()

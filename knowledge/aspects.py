@@ -159,7 +159,7 @@ _ASKS = frozenset("""is are was were do does did can could will would should sha
     open opens close closes to""".split())  # noqa: SIM905
 # a step the asker has taken, or will have: "once i submit", "after submitting"
 _ONCE = frozenset({"once", "after"})
-_DOERS = frozenset({"i", "we", "you", "i've", "ive", "we've"})
+_DOERS = frozenset({"i", "we", "you"})
 
 
 def _done_before(tokens: Sequence[Token], i: int) -> bool:

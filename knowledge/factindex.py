@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -320,12 +320,8 @@ class FactIndex:
                 if min((idf.get(t, MAX_IDF) for t in _used_terms(word)),
                        default=0.0) >= COMMON_IDF:
                     into[word].append(i)
-        # (by first character: each character of a question looks at the few words it
-        # can start)
-        by_first: dict[str, list[tuple[str, tuple[int, ...]]]] = defaultdict(list)
-        for word, groups in by_han.items():
-            by_first[word[0]].append((word, tuple(groups)))
-        self._by_han_first = dict(by_first)
+        self._by_han = {word: tuple(groups) for word, groups in by_han.items()}
+        self._han_first = _by_first(by_han)
         self._by_phrase = dict(by_phrase)
         self._phrase_lengths = sorted({len(p.split()) for p in by_phrase})
 
@@ -547,11 +543,9 @@ class FactIndex:
         of every group searched for)."""
         compact = analyzed.compact
         used: set[int] = set()
-        for start, char in enumerate(compact):
-            for word, groups in self._by_han_first.get(char, ()):
-                if (compact.startswith(word, start)
-                        and masked.isdisjoint(range(start, start + len(word)))):
-                    used.update(groups)
+        for start, word in _occurring(compact, self._han_first):
+            if masked.isdisjoint(range(start, start + len(word))):
+                used.update(self._by_han[word])
         stems = [t.stem for t in analyzed.tokens if t.start not in masked]
         for length in self._phrase_lengths:
             for start in range(len(stems) - length + 1):
@@ -640,10 +634,7 @@ class _Names:
         han, latin = _surfaces(names)
         stems = [tuple(p.split()) for p in latin if p]
         phrases = frozenset(p for p in stems if len(p) > 1)
-        by_first: dict[str, list[str]] = defaultdict(list)
-        for name in han:
-            by_first[name[0]].append(name)
-        return cls({c: tuple(names) for c, names in by_first.items()},
+        return cls(_by_first(han),
                    frozenset(p[0] for p in stems if len(p) == 1),
                    phrases, tuple(sorted({len(p) for p in phrases})))
 
@@ -651,12 +642,8 @@ class _Names:
         """Where the Chinese names stand in the text, every character of each (each
         character looks at the few names it can start: a few hundred names, not
         searched for one by one)."""
-        out: set[int] = set()
-        for start, char in enumerate(compact):
-            for name in self.han_by_first.get(char, ()):
-                if compact.startswith(name, start):
-                    out.update(range(start, start + len(name)))
-        return frozenset(out)
+        return frozenset(i for start, name in _occurring(compact, self.han_by_first)
+                         for i in range(start, start + len(name)))
 
     def latin_offsets(self, analyzed: Analyzed) -> frozenset[int]:
         """Where the English names (one word, or a whole phrase) start their words."""
@@ -671,6 +658,23 @@ class _Names:
 
 
 _CHAR = "\x01"  # prefix of a single-character term
+
+
+def _by_first(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Chinese words by their first character (`_occurring` reads them)."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for word in words:
+        out[word[0]].append(word)
+    return {char: tuple(found) for char, found in out.items()}
+
+
+def _occurring(compact: str, by_first: dict[str, tuple[str, ...]]) -> Iterator[tuple[int, str]]:
+    """(offset, word) for each of the words standing in the text, overlaps included: each
+    character looks at the few words it can start, not every word searched for."""
+    for start, char in enumerate(compact):
+        for word in by_first.get(char, ()):
+            if compact.startswith(word, start):
+                yield start, word
 
 
 def _characters(analyzed: Analyzed, masked: frozenset[int] = frozenset()) -> list[str]:

@@ -157,10 +157,11 @@ class PartyReader:
             self._asker_han.update(dict.fromkeys(_han(group.zh), side))
             self._asker_en.update(dict.fromkeys(_stems(group.en), side))
         # (by first word: each word of a question looks at the few phrases it can open)
-        self._asker_en_by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
         for phrase, side in self._asker_en.items():
             if phrase:
-                self._asker_en_by_first[phrase[0]].append((phrase, side))
+                by_first[phrase[0]].append((phrase, side))
+        self._asker_en_by_first = dict(by_first)
 
     def names_asker(self, analyzed: Analyzed, start: int,
                     names: frozenset[tuple[int, int]] = frozenset(),

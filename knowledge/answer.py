@@ -371,9 +371,11 @@ def direct_answer(
         asked = replace(asked, aspects=(context.aspect, *asked.aspects))
     elif (context is not None and context.aspect in CHANNEL_ASPECTS and asked.aspects
           and not set(asked.aspects) & set(CHANNEL_ASPECTS)
-          and len(index.facts.own_words(question, asked.words)) <= 1):
+          and len(index.facts.own_words(question, asked.words)) <= 1
+          and _channel_has(catalog, context.ref.platform, (context.aspect,), asked.aspects[0])):
         # what, and a word at most ("几点能打", "how fast do they answer"), after "电话
-        # 多少": that, of the same channel
+        # 多少": that, of the same channel (where one of its kind says it: "what evidence
+        # do they want" after "Walmart gives no phone number" is the matter's list)
         asked = replace(asked, aspects=(*asked.aspects, context.aspect))
     result = index.search(question, limit=suggestions)
     own = result  # what the message itself names (a follow-up's result inherits the rest)

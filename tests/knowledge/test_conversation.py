@@ -892,3 +892,17 @@ def test_a_step_taken_asks_what_comes_after_it_not_how_to_take_it(
     reply = answer(talk(responder, *messages))
     assert reply.aspect is Aspect.deadline, reply.plain_text()
     assert "14" in reply.lines[0].text, reply.plain_text()
+
+
+@pytest.mark.parametrize("messages", [
+    ("沃尔玛退货争议有电话吗", "要准备什么证据"),
+    ("walmart customer return dispute phone number?", "what do i need to have ready"),
+])
+def test_what_to_prepare_after_no_phone_is_the_matters_list(
+        responder: Responder, messages: tuple[str, ...]) -> None:
+    # Walmart gives sellers no phone at all, so "what to prepare" after the phone is not
+    # asked of a phone: the return dispute's own list leads, not a line of another way's
+    # case form (the referral-fee dispute's "put the PO number in your case")
+    reply = answer(talk(responder, *messages))
+    assert reply.aspect is Aspect.prepare, reply.plain_text()
+    assert "RMA" in reply.lines[0].text, reply.plain_text()

@@ -149,6 +149,9 @@ class _Hit(NamedTuple):
 
 
 # "another" just before a channel word: a way other than the one tried
+# words around a bare "how" that ask nothing more ("and how?", "ok but how exactly")
+_FILLERS = frozenset({"and", "but", "ok", "okay", "so", "then", "tho", "though", "exactly"})
+_HOW_TO_DO_IT = "how do i do that"
 _OTHER = re.compile(r"(?:别的|其他|其它|另外|另一个)$")
 _OTHER_EN = frozenset({"another", "other", "els", "different"})  # as stemmed
 
@@ -471,6 +474,10 @@ class AspectDetector:
         if not self._order:
             return AskedAspects(())
         analyzed = analyze(question)
+        if not has_han(analyzed.compact) and {t.raw for t in analyzed.tokens} - _FILLERS == {"how"}:
+            # "how?", "and how?" asks how to do what was just said, as "how do i do that"
+            # does (only bare: in a sentence "how" is "how does etsy decide", "how often")
+            analyzed = analyze(_HOW_TO_DO_IT)
         found_hits = self._off_places(analyzed.compact,
                                       self._han_hits(analyzed) + self._latin_hits(analyzed))
         replying = [h for h in found_hits if _asker_replies(analyzed, h)]

@@ -906,3 +906,18 @@ def test_what_to_prepare_after_no_phone_is_the_matters_list(
     reply = answer(talk(responder, *messages))
     assert reply.aspect is Aspect.prepare, reply.plain_text()
     assert "RMA" in reply.lines[0].text, reply.plain_text()
+
+
+@pytest.mark.parametrize(("first", "bare"), [
+    ("etsy seller never answered my help request", "and how"),
+    ("shopee seller ignoring my return request", "how?"),
+    ("tiktok shop buyer, the seller won't refund me", "ok but how?"),
+])
+def test_a_bare_how_asks_how_to_do_what_was_just_said(
+        responder: Responder, first: str, bare: str) -> None:
+    # "how?" alone is "how do i do that" (the steps), not the last aspect again; inside a
+    # sentence "how" stays unread ("how does etsy decide a case")
+    reply = answer(talk(responder, first, bare))
+    assert reply.aspect is Aspect.entry, reply.plain_text()
+    said = answer(talk(responder, first, "how do i do that"))
+    assert reply.plain_text() == said.plain_text()

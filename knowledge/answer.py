@@ -485,10 +485,15 @@ def direct_answer(
     if more and context is not None and ref is not None and context.aspect is not None:
         # "还有呢", "anything else I should do?": more of what was just answered; what the
         # last answer did not show leads
-        step = _not_shown(catalog, ref, context.aspect, context.facts)
+        # (the next aspect it was about where the first has nothing more for the site:
+        # "还有呢" after Singapore's number is what else to do about the scam)
+        step = next(filter(None, (_not_shown(catalog, ref, a, context.facts)
+                                  for a in context.aspects)), None)
         if step is not None:
             lead, shown = step, context.facts
-            asked = replace(asked, aspects=tuple(dict.fromkeys((context.aspect, *asked.aspects))))
+            first = _aspect_of(catalog, step) if context.aspect not in step.aspects else \
+                context.aspect
+            asked = replace(asked, aspects=tuple(dict.fromkeys((first, *asked.aspects))))
     if (context is not None and ref is not None and context.aspect is Aspect.followup
             and not more and still and parse_elapsed(message) is None):
         # "还是不管呢", "and if they still don't answer?" after what to do when no reply
@@ -758,10 +763,25 @@ def _channel_pointed_at(catalog: Catalog, index: SearchIndex, ref: CardRef,
 
 def _not_shown(catalog: Catalog, ref: CardRef, aspect: Aspect,
                shown: Sequence[str]) -> AspectFact | None:
-    """The first fact of the aspect, the card's own first, that the last answer did not
-    show."""
-    pool = [f for f in _target_facts(catalog, ref) if aspect in f.aspects and f.path not in shown]
-    return next(iter(_card_facts(catalog, pool, ref) or pool), None)
+    """The first fact of the aspect, the card's own first (its matter's before its
+    ways'), that the last answer did not show."""
+    pool = [f for f in _target_facts(catalog, ref) if aspect in f.aspects and f.path not in shown
+            and _of_site(catalog, ref, f)]
+    own = sorted(_card_facts(catalog, pool, ref), key=lambda f: f.issue != ref.issue)
+    return next(iter(own or pool), None)
+
+
+def _of_site(catalog: Catalog, ref: CardRef, fact: AspectFact) -> bool:
+    """Whether a fact may be about the card's site: not where its words name only other
+    sites, nor a way whose every number is another site's (Malaysia's scam hotlines,
+    for Singapore)."""
+    if ref.site is None:
+        return True
+    if fact.names_sites and ref.site not in fact.names_sites:
+        return False
+    channel = catalog.channel(ref.platform, fact.channel) if fact.channel else None
+    sites = {p.site for p in channel.phones} if channel is not None else set()
+    return not sites or None in sites or ref.site in sites
 
 
 def _limit_shown(catalog: Catalog, context: Conversation, elapsed: timedelta) -> bool:
@@ -2173,9 +2193,10 @@ class _Writer(FactLines):
         all_sites = [s.id for s in self.platform.sites
                      if any(f.site == s.id for f in facts)]
         if site is not None and not any(f.site == site or site in f.names_sites
-                                        for f in facts) and all_sites:
+                                        for f in facts) and all_sites and not self.shown:
             # the site named has nothing of its own (nor does a fact name it in its words,
-            # "马来西亚为 @shopee.com.my"): say so, name those that have
+            # "马来西亚为 @shopee.com.my"): say so, name those that have (not where more is
+            # asked: what the site has was shown, "还有呢" after Singapore's number)
             lines.append(Line.of(self.label("answer.no_site", site=self.site_name(site),
                                             sites=self._names(all_sites)), indent=1))
         blocks = self.blocks(matching)

@@ -921,3 +921,22 @@ def test_a_bare_how_asks_how_to_do_what_was_just_said(
     assert reply.aspect is Aspect.entry, reply.plain_text()
     said = answer(talk(responder, first, "how do i do that"))
     assert reply.plain_text() == said.plain_text()
+
+
+def test_more_after_a_sites_number_says_no_false_nothing_for_that_site(
+        responder: Responder) -> None:
+    # Singapore's number was shown; what is left of the phone is about other sites. "还有呢"
+    # had said "the guides have nothing on this for Singapore" (they do: it was just shown)
+    reply = answer(talk(responder, "虾皮新加坡 验证码给了骗子 打哪个电话举报", "还有呢"))
+    text = reply.plain_text()
+    assert "指南没有给出" not in text, text
+    assert "997" not in text and "马来西亚反诈热线" not in text, text
+
+
+def test_more_to_do_after_a_scam_number_is_the_matters_own_advice(
+        responder: Responder) -> None:
+    # the scam card's own advice (change the password and PIN now) comes before a note of
+    # one of its ways (what to say when reporting)
+    reply = answer(talk(responder, "shopee sg: phone number to report phishing",
+                        "what else can i do"))
+    assert "password and ShopeePay PIN" in reply.lines[0].text, reply.plain_text()

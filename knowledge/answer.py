@@ -436,11 +436,15 @@ def direct_answer(
         lead = _on_medium(catalog, ref, lead, asked.medium)
     described = asked.first is None and _DESCRIBE.search(plain) is not None
     past = _past_the_shop(catalog, ref) if (
-        asked.first is None and ref is not None and own.reported is not None
-        and own.reported != ref.role) else None
+        ref is not None and own.reported is not None and own.reported != ref.role and (
+            asked.first is None or (asked.first is Aspect.followup
+                                    and not _playbook_speaks_of(catalog, ref, own.reported)))
+    ) else None
     if past is not None:
         # "抖音国际版买的东西坏了 卖家不管": the card would send them back to the shop that
-        # will not help; how to get the platform to step in answers
+        # will not help; how to get the platform to step in answers. So for "店铺一直不理我"
+        # (the shop, not the platform's service, gives no reply: waiting on the
+        # platform's chat is not the way on)
         asked = replace(asked, aspects=(past,))
     if (asked.first is Aspect.holiday and ref is not None and context is None
             and index.facts.says_more(message, asked.words)
@@ -859,14 +863,26 @@ def _card_reason(platform: Platform, ref: CardRef, channels: Iterable[str | None
 
 
 def _past_the_shop(catalog: Catalog, ref: CardRef) -> Aspect | None:
-    """Where the card recommends the shop's own service first: the aspect that says how
+    """Where the shop's own service is one of the card's ways: the aspect that says how
     to get past it (the platform stepping in, else escalating), if the target has any."""
     issue = catalog.issue(ref.platform, ref.role, ref.issue)
-    first = catalog.channel(ref.platform, issue.recommended[0].channel) if issue else None
-    if first is None or first.kind != ChannelKind.merchant:
+    if issue is None or not any(c.kind == ChannelKind.merchant
+                                for c in catalog.issue_channels(ref.platform, issue)):
         return None
     stated = {a for f in _target_facts(catalog, ref) for a in f.aspects}
     return next((a for a in (Aspect.intervene, Aspect.escalation) if a in stated), None)
+
+
+def _playbook_speaks_of(catalog: Catalog, ref: CardRef, party: str) -> bool:
+    """Whether the platform's first follow-up round speaks of the other party ("卖家 48
+    小时没解决…"): then it is what to do when they are silent, not only when the
+    platform's own service is."""
+    first = playbook(catalog, ref.platform, ref.role, 1)
+    words = catalog.aspect_words.parties if catalog.aspect_words else None
+    if first is None or words is None:
+        return False
+    names = (words.sellers if party == "seller" else words.buyers).zh
+    return any(name in step.text.zh for step in first.steps for name in names)
 
 
 def _target_facts(catalog: Catalog, ref: CardRef) -> list[AspectFact]:

@@ -363,9 +363,12 @@ class PartyReader:
             j += 2  # "a buyer on etsy emailed me", "the seller on tiktok shop can't help me"
             while j < len(words) and _in_name(ends[j], names):
                 j += 1
+        # (a word between may open what they did: "never" of "seller never replied")
+        starts = [j]
         while j < len(words) and words[j] in self._between_en:
             j += 1
-        if any(_at(words, j, p) for p in (*self._acts_en, *self._me_en)) or (
+            starts.append(j)
+        if any(_at(words, k, p) for k in starts for p in (*self._acts_en, *self._me_en)) or (
                 side == "buyer" and any(_at(words, j, p) for p in self._files_en)):
             return False  # (a buyer who files files against the asker: "a buyer opened a case")
         # the asker acted on a few words on, as 卖家两天都没理我: "does an etsy seller have

@@ -940,3 +940,17 @@ def test_more_to_do_after_a_scam_number_is_the_matters_own_advice(
     reply = answer(talk(responder, "shopee sg: phone number to report phishing",
                         "what else can i do"))
     assert "password and ShopeePay PIN" in reply.lines[0].text, reply.plain_text()
+
+
+@pytest.mark.parametrize("messages", [
+    ("天猫怎么联系卖家", "卖家一直不回我"),
+    ("天猫买的鞋子开胶了", "店家不回消息"),
+    ("how do i message the shop on tmall", "the seller never replies"),
+])
+def test_a_shop_that_gives_no_reply_is_got_past_by_the_platform(
+        responder: Responder, messages: tuple[str, ...]) -> None:
+    # the shop, not Tmall's own service, is who does not answer: waiting on the
+    # platform's chat (turn on notifications, don't ask twice) is no way on; asking
+    # Tmall to step in is
+    reply = answer(talk(responder, *messages))
+    assert reply.aspect is Aspect.intervene, reply.plain_text()

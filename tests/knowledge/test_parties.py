@@ -396,3 +396,14 @@ def test_a_seller_doing_something_for_the_asker_is_a_shoppers_question(
         index: SearchIndex, question: str) -> None:
     # 帮我 / 替我 after the role word: the seller acts for the asker, who bought
     assert index.search(question).role == "buyer"
+
+
+@pytest.mark.parametrize("question", [
+    "tmall seller never replied",  # "never" may stand between, and opens what they did
+    "tmall the seller never replies",  # the present ("replies" stems as "reply")
+    "shopee seller is not replying",
+    "etsy seller ghosted me",
+])
+def test_a_seller_who_never_replies_is_the_other_party(index: SearchIndex, question: str) -> None:
+    result = index.search(question)
+    assert result.reported == "seller" and result.matches[0].ref.role == "buyer", result

@@ -369,6 +369,19 @@ def _when_it_happens(compact: str, hit: _Hit) -> bool:
             and not rest.startswith(_WHEN_SERVED))
 
 
+def _how_often(compact: str, hit: _Hit) -> bool:
+    """Whether a 多久 asks how often ("pin 要多久换一次"), which is no time to wait or
+    limit: 一次 a few characters on."""
+    if hit.word not in HOW_LONG:
+        return False
+    at = compact.find(_ONCE_HAN, hit.end, hit.end + _OFTEN_SPAN + len(_ONCE_HAN))
+    return at >= 0 and compact[at - 1] != "第"  # (not 多久有第一次回复: the first reply)
+
+
+_ONCE_HAN = "一次"
+_OFTEN_SPAN = 5  # "多长时间要换一次": 一次 within the next few characters
+
+
 def _pointed(analyzed: Analyzed, start: int) -> bool:
     """Whether the word at `start` follows "this"/"that" (这个期限, "that deadline")."""
     if analyzed.compact[:start].endswith(POINTERS_HAN):
@@ -482,6 +495,7 @@ class AspectDetector:
                                       self._han_hits(analyzed) + self._latin_hits(analyzed))
         replying = [h for h in found_hits if _asker_replies(analyzed, h)]
         found_hits = [h for h in found_hits if not _when_it_happens(analyzed.compact, h)
+                      and not _how_often(analyzed.compact, h)
                       and not _pressed(analyzed.compact, h)
                       and not _opens_something(analyzed, h) and h not in replying]
         if replying:

@@ -984,3 +984,15 @@ def test_the_cue_words_of_steps_that_did_not_help_and_of_a_letter_to_copy(
     assert (asked.still, asked.template) == (still, template), asked
     # (cues, not words of the question: the facts' words still decide what matches)
     assert not {"还是不", "tried that", "模板", "wording i can copy"} & set(asked.words)
+
+
+@pytest.mark.parametrize(("question", "duration"), [
+    ("shopeepay pin 要多久换一次", False),  # how often: no time waited or limit
+    ("密码多长时间改一次比较好", False),
+    ("欧洲站的case平均多久有第一次回复", True),  # 第一次: the first reply's time
+    ("邮件一般多久能回", True),
+])
+def test_how_often_is_no_duration(detector: AspectDetector, question: str,
+                                  duration: bool) -> None:
+    asked = detector.detect(question)
+    assert bool(set(asked.aspects) & {Aspect.response_time, Aspect.deadline}) is duration, asked

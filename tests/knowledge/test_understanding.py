@@ -1020,3 +1020,13 @@ def test_a_season_named_where_the_files_have_no_holidays_is_not_the_question(
     assert "没有这项信息" not in reply.plain_text()
     # where the files do give holidays, the season is asked about
     assert answer(responder, "亚马逊圣诞节客服上班吗").aspect is Aspect.holiday
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("shopeepay pin 要多久换一次", "定期更换密码和 ShopeePay PIN"),
+    ("how often should i check my amazon account health", "regularly"),
+])
+def test_how_often_finds_what_the_files_say_is_done_regularly(
+        responder: Responder, question: str, said: str) -> None:
+    reply = answer(responder, question)
+    assert said in reply.plain_text()[:200], reply.plain_text()

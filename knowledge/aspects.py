@@ -362,6 +362,17 @@ def _asker_replies(analyzed: Analyzed, hit: _Hit) -> bool:
     return False
 
 
+def _customers_unanswered(compact: str, hit: _Hit) -> bool:
+    """Whether a reply not given is one to the customers: 没回复顾客, 不回买家消息."""
+    return (hit.group == Aspect.followup.value and hit.word[:1] in _NOT_HAN
+            and compact.startswith(_CUSTOMERS_HAN, hit.end))
+
+
+_NOT_HAN = frozenset("没不未")
+# (the other party of a seller: the one a seller's reply is owed to)
+_CUSTOMERS_HAN = ("顾客", "买家", "客户", "消费者", "买方", "客人")
+
+
 def _when_it_happens(compact: str, hit: _Hit) -> bool:
     """Whether a 什么时候 asks when something happens, not when someone is there."""
     rest = compact[hit.end:]
@@ -494,10 +505,15 @@ class AspectDetector:
         found_hits = self._off_places(analyzed.compact,
                                       self._han_hits(analyzed) + self._latin_hits(analyzed))
         replying = [h for h in found_hits if _asker_replies(analyzed, h)]
+        # a reply the asker did not give the customers ("卖家没按时回复顾客会怎么样") is
+        # the limit the asker has to answer in, as "how fast do I need to reply" is
+        unanswered = [h for h in found_hits if _customers_unanswered(analyzed.compact, h)]
         found_hits = [h for h in found_hits if not _when_it_happens(analyzed.compact, h)
                       and not _how_often(analyzed.compact, h)
                       and not _pressed(analyzed.compact, h)
-                      and not _opens_something(analyzed, h) and h not in replying]
+                      and not _opens_something(analyzed, h) and h not in replying
+                      and h not in unanswered] + [
+            h._replace(group=Aspect.deadline.value) for h in unanswered]
         if replying:
             # how soon the asker must reply ("how fast do I need to reply to customers") is
             # a deadline, as 要多久内回复 is

@@ -996,3 +996,14 @@ def test_how_often_is_no_duration(detector: AspectDetector, question: str,
                                   duration: bool) -> None:
     asked = detector.detect(question)
     assert bool(set(asked.aspects) & {Aspect.response_time, Aspect.deadline}) is duration, asked
+
+
+@pytest.mark.parametrize(("question", "aspect"), [
+    ("沃尔玛卖家没按时回复顾客会怎么样", Aspect.deadline),  # a reply owed to the customers
+    ("48小时没回买家消息 会怎么样", Aspect.deadline),
+    ("顾客一直不回复我", Aspect.followup),  # a reply the asker waits for
+    ("客服一直没回复", Aspect.followup),
+])
+def test_a_reply_not_given_to_the_customers_is_the_askers_limit(
+        detector: AspectDetector, question: str, aspect: Aspect) -> None:
+    assert detector.detect(question).first is aspect

@@ -1030,3 +1030,12 @@ def test_how_often_finds_what_the_files_say_is_done_regularly(
         responder: Responder, question: str, said: str) -> None:
     reply = answer(responder, question)
     assert said in reply.plain_text()[:200], reply.plain_text()
+
+
+def test_a_seller_who_did_not_answer_customers_gets_the_limit_not_a_scam_card(
+        responder: Responder) -> None:
+    # "没按时回复顾客" is the seller's own reply owed, not one waited for: the 48 hours
+    # Walmart gives to answer customers, not the no-phone scam warning
+    reply = answer(responder, "沃尔玛卖家没按时回复顾客会怎么样")
+    assert reply.aspect is Aspect.deadline, reply.plain_text()
+    assert "48 小时" in reply.plain_text()[:200], reply.plain_text()

@@ -954,3 +954,15 @@ def test_a_shop_that_gives_no_reply_is_got_past_by_the_platform(
     # Tmall to step in is
     reply = answer(talk(responder, *messages))
     assert reply.aspect is Aspect.intervene, reply.plain_text()
+
+
+@pytest.mark.parametrize("messages", [
+    ("walmart where do i dispute a return", "i don't see a dispute button"),
+    ("walmart where do i dispute a return", "the dispute button isn't showing"),
+])
+def test_a_button_not_seen_is_why_it_is_not_there(
+        responder: Responder, messages: tuple[str, ...]) -> None:
+    # "see" and "show" go with what the files say of a button that is not there ("If
+    # there's no Dispute button, the refund hasn't been issued…"), not the Help button
+    reply = answer(talk(responder, *messages))
+    assert "no Dispute button" in reply.lines[0].text, reply.plain_text()

@@ -1039,3 +1039,14 @@ def test_a_seller_who_did_not_answer_customers_gets_the_limit_not_a_scam_card(
     reply = answer(responder, "沃尔玛卖家没按时回复顾客会怎么样")
     assert reply.aspect is Aspect.deadline, reply.plain_text()
     assert "48 小时" in reply.plain_text()[:200], reply.plain_text()
+
+
+@pytest.mark.parametrize("question", [
+    "amazon us callback - which number shows up when they ring me?",
+    "在美亚买东西申请了回拨 会是什么号码打来",
+])
+def test_the_number_a_call_back_comes_from_is_a_phone_fact(
+        responder: Responder, question: str) -> None:
+    # the +1 a US call-back rings from is what a number asked of the call-back means
+    reply = answer(responder, question)
+    assert "+1" in reply.plain_text()[:300], reply.plain_text()

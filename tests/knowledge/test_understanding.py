@@ -1050,3 +1050,15 @@ def test_the_number_a_call_back_comes_from_is_a_phone_fact(
     # the +1 a US call-back rings from is what a number asked of the call-back means
     reply = answer(responder, question)
     assert "+1" in reply.plain_text()[:300], reply.plain_text()
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("在越南用tiktok shop买东西，卖家耍赖的话平台管不管", "不会主动介入"),
+    ("will tiktok shop step in on a dispute if i'm in vietnam", "step in on its own"),
+])
+def test_whether_the_platform_steps_in_is_the_vietnam_services_own_summary(
+        responder: Responder, question: str, said: str) -> None:
+    # the Vietnamese dispute service's description is what says whether TikTok Shop steps
+    # in (only on the buyer's request): an answer to "will they step in", not only a way in
+    reply = answer(responder, question)
+    assert said in reply.plain_text()[:300], reply.plain_text()

@@ -382,7 +382,12 @@ def direct_answer(
     if context is not None and result.platform is not None and not result.implied and (
             asked.first is not None or (
                 (result.confident or index.facts.says_more(question, asked.words))
-                and not _same_target(result, context.ref))):
+                and not _same_target(result, context.ref)
+                # (the same platform again, with no role said, nothing asked and no card
+                # search is sure of: on about it, as the last question's asker, "那etsy
+                # 官方呢"; "ok and how do i contact etsy support?" finds its card)
+                and not (result.platform == context.ref.platform and not result.asker_said
+                         and not result.confident))):
         # a platform and what is asked of it, or another card of it: a new question
         # ("and Tmall's own support?" after the shop's way in is the same card, asked on)
         context = None

@@ -966,3 +966,17 @@ def test_a_button_not_seen_is_why_it_is_not_there(
     # there's no Dispute button, the refund hasn't been issued…"), not the Help button
     reply = answer(talk(responder, *messages))
     assert "no Dispute button" in reply.lines[0].text, reply.plain_text()
+
+
+@pytest.mark.parametrize("messages", [
+    ("etsy上怎么联系卖家", "那etsy官方呢"),
+    ("tiktok shop怎么找卖家", "那tiktok官方呢"),
+])
+def test_the_same_platform_named_again_keeps_the_askers_side(
+        responder: Responder, messages: tuple[str, ...]) -> None:
+    # naming the platform again, with no role and nothing else asked, asks on: a shopper
+    # who asked how to reach the seller asks how to reach the platform, not a seller's
+    # question about Etsy stepping in
+    reply = answer(talk(responder, *messages))
+    assert reply.ref is not None and reply.ref.role == "buyer", reply.plain_text()
+    assert reply.aspect is Aspect.entry, reply.plain_text()

@@ -1062,3 +1062,13 @@ def test_whether_the_platform_steps_in_is_the_vietnam_services_own_summary(
     # in (only on the buyer's request): an answer to "will they step in", not only a way in
     reply = answer(responder, question)
     assert said in reply.plain_text()[:300], reply.plain_text()
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("etsy ruled for the buyer even though my shop policy says no returns, why?",
+     "take precedence"),
+])
+def test_whose_policy_decides_a_case_is_how_etsy_steps_in(
+        responder: Responder, question: str, said: str) -> None:
+    reply = answer(responder, question)
+    assert said in reply.plain_text()[:300], reply.plain_text()

@@ -1072,3 +1072,15 @@ def test_whose_policy_decides_a_case_is_how_etsy_steps_in(
         responder: Responder, question: str, said: str) -> None:
     reply = answer(responder, question)
     assert said in reply.plain_text()[:300], reply.plain_text()
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("天猫订单地址填错了 找谁改", "改地址、催发货由商家处理"),
+    ("typed the wrong address on my tmall order, who can change it?", "The shop changes addresses"),
+])
+def test_who_does_it_is_answered_by_whom_the_card_recommends(
+        responder: Responder, question: str, said: str) -> None:
+    # "找谁改", "who can change it" ask which way handles it, as 谁处理 does: the card's
+    # recommended way and its reason, not what to have ready for it
+    reply = answer(responder, question)
+    assert said in reply.plain_text()[:200], reply.plain_text()

@@ -1007,3 +1007,13 @@ def test_how_often_is_no_duration(detector: AspectDetector, question: str,
 def test_a_reply_not_given_to_the_customers_is_the_askers_limit(
         detector: AspectDetector, question: str, aspect: Aspect) -> None:
     assert detector.detect(question).first is aspect
+
+
+@pytest.mark.parametrize("question", [
+    "amazon chat keeps misunderstanding me, how do i explain my problem better",
+    "天猫客服老是理解错 我该怎么描述问题",
+    "问店家问题怎么问比较快",
+])
+def test_how_to_put_it_asks_what_to_say(detector: AspectDetector, question: str) -> None:
+    # how to describe or word the problem: what to have ready and say, not the way in
+    assert detector.detect(question).first is Aspect.prepare

@@ -148,10 +148,10 @@ class _Hit(NamedTuple):
     exact: bool = True  # False: found with one character wrong
 
 
-# "another" just before a channel word: a way other than the one tried
 # words around a bare "how" that ask nothing more ("and how?", "ok but how exactly")
 _FILLERS = frozenset({"and", "but", "ok", "okay", "so", "then", "tho", "though", "exactly"})
 _HOW_TO_DO_IT = "how do i do that"
+# "another" just before a channel word: a way other than the one tried
 _OTHER = re.compile(r"(?:别的|其他|其它|另外|另一个)$")
 _OTHER_EN = frozenset({"another", "other", "els", "different"})  # as stemmed
 
@@ -362,15 +362,14 @@ def _asker_replies(analyzed: Analyzed, hit: _Hit) -> bool:
     return False
 
 
-def _customers_unanswered(compact: str, hit: _Hit) -> bool:
-    """Whether a reply not given is one to the customers: 没回复顾客, 不回买家消息."""
+def _customers_unanswered(compact: str, hit: _Hit, customers: tuple[str, ...]) -> bool:
+    """Whether a reply not given is one to the customers (`customers`, the parties
+    file's words for buyers): 没回复顾客, 不回买家消息."""
     return (hit.group == Aspect.followup.value and hit.word[:1] in _NOT_HAN
-            and compact.startswith(_CUSTOMERS_HAN, hit.end))
+            and compact.startswith(customers, hit.end))
 
 
 _NOT_HAN = frozenset("没不未")
-# (the other party of a seller: the one a seller's reply is owed to)
-_CUSTOMERS_HAN = ("顾客", "买家", "客户", "消费者", "买方", "客人")
 
 
 def _when_it_happens(compact: str, hit: _Hit) -> bool:
@@ -448,8 +447,12 @@ class AspectDetector:
         self._vocab: list[str] = []
         self._vocab_set: frozenset[str] = frozenset()
         self._han_lengths: tuple[int, ...] = ()
+        # the buyers' words of the parties file: whom a seller's reply is owed to
+        self._customers: tuple[str, ...] = ()
         if words is None:
             return
+        if words.parties is not None:
+            self._customers = tuple(words.parties.buyers.zh)
         self._order = {a.value: i for i, a in enumerate(words.order)}
         for aspect, group in words.aspects.items():
             self._add(aspect.value, group)
@@ -507,7 +510,8 @@ class AspectDetector:
         replying = [h for h in found_hits if _asker_replies(analyzed, h)]
         # a reply the asker did not give the customers ("卖家没按时回复顾客会怎么样") is
         # the limit the asker has to answer in, as "how fast do I need to reply" is
-        unanswered = [h for h in found_hits if _customers_unanswered(analyzed.compact, h)]
+        unanswered = [h for h in found_hits
+                      if _customers_unanswered(analyzed.compact, h, self._customers)]
         found_hits = [h for h in found_hits if not _when_it_happens(analyzed.compact, h)
                       and not _how_often(analyzed.compact, h)
                       and not _pressed(analyzed.compact, h)

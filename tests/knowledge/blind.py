@@ -117,11 +117,17 @@ TEST18 = Path(__file__).resolve().parent / "blind_test18.yaml"
 # a thirty-sixth, written the same way in session 27 (213 messages, 22 conversations),
 # held out: measured on arrival, then read as totals only
 TEST19 = Path(__file__).resolve().parent / "blind_test19.yaml"
+# a thirty-seventh and a thirty-eighth, written together the same way in session 30 (402
+# messages, 76 conversations, dealt alternately within each kind): one tuned on, one held
+# out (measured on arrival, then read as totals only)
+DEV18 = Path(__file__).resolve().parent / "blind_dev18.yaml"
+TEST20 = Path(__file__).resolve().parent / "blind_test20.yaml"
 SPLITS = ("dev", "test", "dev2", "test2", "dev3", "test3", "dev4", "test4",
           "test5", "dev5", "dev6", "test6", "test7", "dev7", "test8", "dev8",
           "test9", "dev9", "test10", "dev10", "test11", "dev11", "test12",
           "dev12", "test13", "dev13", "test14", "dev14", "test15", "dev15",
-          "test16", "dev16", "test17", "dev17", "test18", "test19")  # dev* tuned on
+          "test16", "dev16", "test17", "dev17", "test18", "test19", "dev18",
+          "test20")  # dev* tuned on
 _SPACE = re.compile(r"\s+")
 
 # Why a message failed, in the words of issue #18 (first that applies)
@@ -161,7 +167,8 @@ def load(split: str) -> list[dict[str, Any]]:
             "dev12": DEV12, "test13": TEST13, "dev13": DEV13,
             "test14": TEST14, "dev14": DEV14, "test15": TEST15, "dev15": DEV15,
             "test16": TEST16, "dev16": DEV16, "test17": TEST17,
-            "dev17": DEV17, "test18": TEST18, "test19": TEST19}.get(split, BLIND)
+            "dev17": DEV17, "test18": TEST18, "test19": TEST19, "dev18": DEV18,
+            "test20": TEST20}.get(split, BLIND)
     items: list[dict[str, Any]] = _parsed(path)[split]
     return items
 

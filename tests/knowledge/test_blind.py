@@ -26,7 +26,8 @@ FLOORS = {"dev": 0.98, "test": 0.89, "dev2": 0.89, "test2": 0.86, "dev3": 0.91, 
           "test10": 0.70, "dev10": 0.80, "test11": 0.77, "dev11": 0.88, "test12": 0.78,
           "dev12": 0.87, "test13": 0.83, "dev13": 0.78, "test14": 0.76, "dev14": 0.84,
           "test15": 0.76, "dev15": 0.79, "test16": 0.71, "dev16": 0.69, "test17": 0.65,
-          "dev17": 0.76, "test18": 0.72, "test19": 0.78}
+          "dev17": 0.76, "test18": 0.72, "test19": 0.78, "dev18": 0.66,
+          "test20": 0.62}
 DATA = Path(__file__).resolve().parents[2] / "knowledge" / "data"
 
 

@@ -439,6 +439,7 @@ def direct_answer(
     lead = _lead(beyond, named, asked.aspects) or _lead(lexical, named, asked.aspects)
     if lead is not None and asked.medium is not None and ref is not None:
         lead = _on_medium(catalog, ref, lead, asked.medium)
+    by_words = lead  # (what the question's form asks for, below, replaces it)
     described = asked.first is None and _DESCRIBE.search(plain) is not None
     past = _past_the_shop(catalog, ref) if (
         ref is not None and own.reported is not None and own.reported != ref.role and (
@@ -553,6 +554,13 @@ def direct_answer(
         # "and on the desktop site?", "电脑上呢" after one channel's steps: that channel's
         # steps on the other medium
         channels = _steps_shown(catalog, ref, context) or channels
+    known = _known_answer(catalog, index, message, ref, asked, context) if (
+        lead is by_words and not named) else None
+    if known is not None:
+        # a question worded like one asked before: the fact that answered that one leads,
+        # before the fact its words match best (not before what its form asks for: which
+        # of two ways, the first step, what follows, more; nor of a way it names)
+        lead = known
     answer = answer_about(catalog, ref, asked, question=question, lang=lang,
                           user_zone=user_zone, now=now, personal=personal,
                           from_search=from_search, lexical=lexical, channels=channels,
@@ -583,6 +591,36 @@ def direct_answer(
                    uncovered_role=lacking,
                    platform_guessed=context is None and result.platform is None)
 
+
+
+# what a question asks the figure of (a number, hours, a time): a known question's fact
+# leads only where it is that figure ("amazon customer service phone number" near a
+# question answered by Contact Us's hours gets the numbers)
+_FIGURES = frozenset({Aspect.phone, Aspect.hours, Aspect.response_time, Aspect.deadline,
+                      Aspect.email, Aspect.chat, Aspect.callback, Aspect.languages})
+
+
+def _known_answer(catalog: Catalog, index: SearchIndex, message: str, ref: CardRef | None,
+                  asked: AskedAspects, context: Conversation | None) -> AspectFact | None:
+    """The fact that answered a known question worded like this one (knowledge/examples.py),
+    where it may lead: the question asks something (a topic alone gets its card), a
+    figure asked is what the fact gives, and a follow-up says more than one word of its own
+    ("how exactly?" asks of the way just shown, whatever another conversation's "how
+    exactly" wanted) and gets a fact of the card it follows up."""
+    if ref is None or asked.first is None:
+        return None
+    if context is not None and len(index.facts.own_words(message, asked.words)) <= 1:
+        return None
+    found = index.examples.answered_by(message, ref)
+    if found is None:
+        return None
+    fact = found[0]
+    if asked.first in _FIGURES and asked.first not in fact.aspects:
+        return None
+    if context is not None and not (_card_facts(catalog, [fact], ref)
+                                    or (fact.issue is None and fact.channel is None)):
+        return None
+    return fact
 
 # what a fact says comes first: 先 (not 优先 "rather", 事先 "beforehand"), 第一步, 首先;
 # "first", "step one" (not the ordinal: "the first return is free", "first-hand")

@@ -17,6 +17,8 @@ from knowledge.schema import (
     AspectsFile,
     Channel,
     ChannelKind,
+    Example,
+    ExamplesFile,
     Fact,
     FollowUp,
     Holiday,
@@ -55,10 +57,13 @@ SMALLTALK_FILE = "smalltalk.yaml"
 # cities people name instead of their country ("here in Hanoi"): read as that country's
 # site on every platform that has one (added to the site's keywords when loading)
 PLACES_FILE = "places.yaml"
+# questions asked before, each with the facts that answered it: a question worded like one
+# of them is answered by the same fact (knowledge/examples.py)
+EXAMPLES_FILE = "examples.yaml"
 # every other *.yaml in the data directory is a platform, so a new platform needs no code
 NOT_PLATFORMS = frozenset(
     {SOURCES_FILE, SYNONYMS_FILE, ASPECTS_FILE, PLATFORM_NAMES_FILE, SAFETY_FILE,
-     SMALLTALK_FILE, PLACES_FILE}
+     SMALLTALK_FILE, PLACES_FILE, EXAMPLES_FILE}
 )
 
 # The issue id editors give each role's catch-all card ("how do I reach support"): it is
@@ -121,6 +126,8 @@ class Catalog:
     safety: SafetyFile | None = None
     # greetings, thanks and questions about the bot itself (smalltalk.yaml)
     smalltalk: SmallTalkFile | None = None
+    # questions asked before and the facts that answered them (examples.yaml)
+    examples: tuple[Example, ...] = ()
 
     # --- lookups -----------------------------------------------------------------
 
@@ -244,6 +251,7 @@ def load_catalog(data_dir: Path = DATA_DIR) -> Catalog:
     safety = _load_optional(SafetyFile, data_dir, SAFETY_FILE, files)
     smalltalk = _load_optional(SmallTalkFile, data_dir, SMALLTALK_FILE, files)
     places = _load_optional(PlacesFile, data_dir, PLACES_FILE, files)
+    examples = _load_optional(ExamplesFile, data_dir, EXAMPLES_FILE, files)
     if known is not None:
         _check_known(known)
     if safety is not None:
@@ -270,6 +278,7 @@ def load_catalog(data_dir: Path = DATA_DIR) -> Catalog:
         known_platforms=tuple(known.platforms) if known is not None else (),
         safety=safety,
         smalltalk=smalltalk,
+        examples=tuple(examples.examples) if examples is not None else (),
     )
 
 

@@ -26,6 +26,7 @@ so "那德国呢" after "日本亚马逊电话多少" is answered as "德国亚�
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -34,6 +35,7 @@ from knowledge.answer import DirectAnswer, direct_answer, focused
 from knowledge.catalog import CardRef, Catalog
 from knowledge.checks import Checker, MessageCheck, around, asks_what_it_is
 from knowledge.conversation import Conversation
+from knowledge.examples import ExampleIndex
 from knowledge.hours import warm_zone_names
 from knowledge.links import OfficialDomains
 from knowledge.numbers import PhoneBook
@@ -93,6 +95,17 @@ class Responder:
         self.domains = OfficialDomains(catalog, self.names)
         self.smalltalk = SmallTalkMatcher(catalog, self.names)
         self.checker = Checker(catalog, self.names, self.phones, self.domains, self.index)
+
+    def with_examples(self, examples: ExampleIndex) -> Responder:
+        """The same answering path with other known questions (knowledge/examples.py)."""
+        other = copy.copy(self)
+        other.index = self.index.with_examples(examples)
+        return other
+
+    def without_examples(self, name: str) -> Responder:
+        """The same answering path with one set of known questions left out: how that
+        set is measured without being answered from itself (tests/knowledge/blind.py)."""
+        return self.with_examples(self.index.examples.without(name))
 
     def respond(
         self,

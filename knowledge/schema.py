@@ -510,6 +510,22 @@ class PlacesFile(Model):
     places: dict[Id, list[NonEmpty]] = Field(min_length=1)
 
 
+class Example(Model):
+    """A question people asked, and the facts that answered it (knowledge/data/examples.yaml)."""
+
+    q: NonEmpty
+    platform: Id
+    role: Id
+    # the facts that answer it (AspectFact.path), in file order
+    facts: list[NonEmpty] = Field(min_length=1)
+    # the set it came from (a tuned-on blind split): an evaluation leaves its own set out
+    set: NonEmpty
+
+
+class ExamplesFile(Model):
+    examples: list[Example] = Field(default_factory=list)
+
+
 class SmallTalkFile(Model):
     # words that may come before or after a phrase without changing it (啊, please, bot)
     fillers: list[NonEmpty] = Field(default_factory=list)

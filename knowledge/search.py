@@ -40,6 +40,7 @@ Why it is built this way:
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from collections import defaultdict
@@ -54,6 +55,7 @@ from knowledge import textnorm
 from knowledge.aspects import AspectDetector
 from knowledge.catalog import GENERAL_ISSUE, CardRef, Catalog, platform_facts
 from knowledge.english import common_words, word_counts
+from knowledge.examples import ExampleIndex
 from knowledge.factindex import FactIndex
 from knowledge.parties import Party, PartyReader
 from knowledge.platforms import PlatformNames
@@ -277,6 +279,8 @@ class SearchIndex:
         places += [w for p in catalog.platforms.values() for w in (p.name.zh, *p.keywords)]
         # which facts a question's own words match, for the answer to lead with them
         self.facts = FactIndex(catalog)
+        # questions asked before, and the facts that answered them
+        self.examples = ExampleIndex(catalog)
         # words the knowledge files use are those words, never typos of another ("police"
         # is no misspelt "policy", "show" no "shop", 恢复 no 回复)
         self._words_used = self.facts.latin_words()
@@ -317,6 +321,13 @@ class SearchIndex:
     @property
     def refs(self) -> tuple[CardRef, ...]:
         return tuple(self._refs)
+
+    def with_examples(self, examples: ExampleIndex) -> SearchIndex:
+        """The same index answering from other known questions (an evaluation leaves a
+        set's own questions out of the examples it is measured with)."""
+        other = copy.copy(self)
+        other.examples = examples
+        return other
 
     def search(self, query: str, limit: int = 5, *, context: CardRef | None = None,
                message: str | None = None) -> SearchResult:

@@ -5,7 +5,7 @@ question shares words with. Most questions that go wrong share none with the fac
 want: "what if I need it faster?" wants the call-back that "rings you within seconds",
 "那官方的管什么" what Tmall's own service handles. Questions people ask do share words
 with each other, so a question near enough to one asked before (knowledge/data/
-examples.yaml: the tuned-on blind questions, each with the facts that answered it) leads
+examples.json: the tuned-on blind questions, each with the facts that answered it) leads
 with that question's fact. Measured with each tuned-on set left out of its own
 examples, and on the held-out sets (bench/README.md, session 30).
 

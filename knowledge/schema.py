@@ -511,7 +511,7 @@ class PlacesFile(Model):
 
 
 class Example(Model):
-    """A question people asked, and the facts that answered it (knowledge/data/examples.yaml)."""
+    """A question people asked, and the facts that answered it (knowledge/data/examples.json)."""
 
     q: NonEmpty
     platform: Id
@@ -523,6 +523,7 @@ class Example(Model):
 
 
 class ExamplesFile(Model):
+    about: str = ""  # what the file is and how it is written
     examples: list[Example] = Field(default_factory=list)
 
 

@@ -1,4 +1,4 @@
-"""Writes knowledge/data/examples.yaml from the tuned-on blind splits.
+"""Writes knowledge/data/examples.json from the tuned-on blind splits.
 
     python -m tests.knowledge.make_examples
 
@@ -11,19 +11,18 @@ never go in.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from knowledge.catalog import DATA_DIR, EXAMPLES_FILE, Catalog, load_catalog, platform_facts
 from knowledge.factindex import said_by
 from tests.knowledge import blind
 
-HEADER = ("# Questions asked before, each with the facts that answered it\n"
-          "# (knowledge/examples.py). Written by tests/knowledge/make_examples.py from the\n"
-          "# tuned-on blind splits; do not edit by hand. `set` is the split a question came\n"
-          "# from: a split is measured with its own questions left out.\n")
+ABOUT = ("Questions asked before, each with the facts that answered it (knowledge/examples.py). "
+         "Written by tests/knowledge/make_examples.py from the tuned-on blind splits; do not "
+         "edit by hand. `set` is the split a question came from: a split is measured with its "
+         "own questions left out.")
 
 
 def _folded(text: str) -> str:
@@ -52,8 +51,10 @@ def examples(catalog: Catalog) -> list[dict[str, Any]]:
 
 
 def text(catalog: Catalog) -> str:
-    return HEADER + yaml.dump({"examples": examples(catalog)}, allow_unicode=True,
-                              sort_keys=False, width=100)
+    # (one example a line: a diff shows which questions came or went)
+    rows = ",\n".join(json.dumps(e, ensure_ascii=False) for e in examples(catalog))
+    return f'{{"about": {json.dumps(ABOUT)},\n"examples": [\n{rows}\n]}}\n'
+
 
 
 def main(path: Path = DATA_DIR / EXAMPLES_FILE) -> None:

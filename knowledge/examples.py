@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from knowledge.catalog import AspectFact, CardRef, Catalog, platform_facts
 from knowledge.factindex import STOP_BIGRAMS
 from knowledge.schema import Example
-from knowledge.textnorm import STOP_STEMS, analyze, to_simplified
+from knowledge.textnorm import STOP_STEMS, analyze
 
 __all__ = ["NEAR", "ExampleIndex", "words_of"]
 
@@ -46,7 +46,7 @@ def words_of(text: str) -> Counter[str]:
     stems, without function words."""
     analyzed = analyze(text)
     words: Counter[str] = Counter()
-    for run in _HAN_RUN.findall(to_simplified(analyzed.compact)):
+    for run in _HAN_RUN.findall(analyzed.compact):  # (simplified already)
         words.update(f"z:{run[i:i + 2]}" for i in range(len(run) - 1)
                      if run[i:i + 2] not in STOP_BIGRAMS)
     words.update(f"e:{t.stem}" for t in analyzed.tokens
@@ -64,7 +64,7 @@ class ExampleIndex:
         kept = [e for e in (catalog.examples if examples is None else examples)
                 if any(path in self._facts.get(e.platform, {}) for path in e.facts)]
         self._examples = tuple(kept)
-        self._words = [words_of(e.q) for e in kept]
+        self._words = [Counter(e.words.split()) if e.words else words_of(e.q) for e in kept]
         self._build()
 
     def _build(self) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.catalog import DATA_DIR, EXAMPLES_FILE, Catalog, load_catalog, platform_facts
+from knowledge.examples import words_of
 from knowledge.factindex import said_by
 from tests.knowledge import blind
 
@@ -46,7 +47,8 @@ def examples(catalog: Catalog) -> list[dict[str, Any]]:
                          if any(w in t for t in texts for w in wanted)]
                 if paths:
                     out.append({"q": str(message["q"]), "platform": platform,
-                                "role": str(message["role"]), "facts": paths, "set": split})
+                                "role": str(message["role"]), "facts": paths, "set": split,
+                                "words": " ".join(words_of(str(message["q"])).elements())})
     return out
 
 

@@ -592,7 +592,6 @@ def direct_answer(
                    platform_guessed=context is None and result.platform is None)
 
 
-
 # what a question asks the figure of (a number, hours, a time): a known question's fact
 # leads only where it is that figure ("amazon customer service phone number" near a
 # question answered by Contact Us's hours gets the numbers)
@@ -611,16 +610,16 @@ def _known_answer(catalog: Catalog, index: SearchIndex, message: str, ref: CardR
         return None
     if context is not None and len(index.facts.own_words(message, asked.words)) <= 1:
         return None
-    found = index.examples.answered_by(message, ref)
-    if found is None:
+    fact = index.examples.answered_by(message, ref)
+    if fact is None:
         return None
-    fact = found[0]
     if asked.first in _FIGURES and asked.first not in fact.aspects:
         return None
     if context is not None and not (_card_facts(catalog, [fact], ref)
                                     or (fact.issue is None and fact.channel is None)):
         return None
     return fact
+
 
 # what a fact says comes first: 先 (not 优先 "rather", 事先 "beforehand"), 第一步, 首先;
 # "first", "step one" (not the ordinal: "the first return is free", "first-hand")

@@ -58,7 +58,6 @@ class ExampleIndex:
     """The known questions of each platform, by their words; read-only once built."""
 
     def __init__(self, catalog: Catalog, examples: Iterable[Example] | None = None) -> None:
-        self._catalog = catalog
         self._facts: dict[str, dict[str, AspectFact]] = {
             pid: {f.path: f for f in platform_facts(p)} for pid, p in catalog.platforms.items()}
         kept = [e for e in (catalog.examples if examples is None else examples)
@@ -103,7 +102,7 @@ class ExampleIndex:
         other._build()
         return other
 
-    def answered_by(self, question: str, ref: CardRef) -> tuple[AspectFact, float] | None:
+    def answered_by(self, question: str, ref: CardRef) -> AspectFact | None:
         """The fact that answered the known question nearest to `question`, of `ref`'s
         platform and asker, where it is near enough and that fact is for the asker and
         the site; else None."""
@@ -125,11 +124,10 @@ class ExampleIndex:
         if best < 0:
             return None
         facts = self._facts[ref.platform]
-        fact = next((f for path in self._examples[best].facts
+        return next((f for path in self._examples[best].facts
                      if (f := facts.get(path)) is not None
                      and (not f.roles or ref.role in f.roles)
                      and f.site in (None, ref.site)), None)
-        return (fact, near) if fact is not None else None
 
 
 def _unit(vector: dict[str, float]) -> dict[str, float]:

@@ -595,8 +595,8 @@ def direct_answer(
 # what a question asks the figure of (a number, hours, a time): a known question's fact
 # leads only where it is that figure ("amazon customer service phone number" near a
 # question answered by Contact Us's hours gets the numbers)
-_FIGURES = frozenset({Aspect.phone, Aspect.hours, Aspect.response_time, Aspect.deadline,
-                      Aspect.email, Aspect.chat, Aspect.callback, Aspect.languages})
+_FIGURES = frozenset({*CHANNEL_ASPECTS, Aspect.hours, Aspect.response_time, Aspect.deadline,
+                      Aspect.languages})
 
 
 def _known_answer(catalog: Catalog, index: SearchIndex, message: str, ref: CardRef | None,

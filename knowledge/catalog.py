@@ -253,7 +253,7 @@ def load_catalog(data_dir: Path = DATA_DIR) -> Catalog:
     safety = _load_optional(SafetyFile, data_dir, SAFETY_FILE, files)
     smalltalk = _load_optional(SmallTalkFile, data_dir, SMALLTALK_FILE, files)
     places = _load_optional(PlacesFile, data_dir, PLACES_FILE, files)
-    examples = _load_examples(data_dir, files)
+    examples = _load_optional(ExamplesFile, data_dir, EXAMPLES_FILE, files)
     if known is not None:
         _check_known(known)
     if safety is not None:
@@ -300,19 +300,15 @@ def _load_optional(model: type[M], data_dir: Path, name: str, files: list[str]) 
     if not path.exists():
         return None
     files.append(name)
-    return _validate(model, _read_yaml(path), name)
+    return _validate(model, _read_json(path) if name.endswith(".json") else _read_yaml(path),
+                     name)
 
 
-def _load_examples(data_dir: Path, files: list[str]) -> ExamplesFile | None:
-    path = data_dir / EXAMPLES_FILE
-    if not path.exists():
-        return None
-    files.append(EXAMPLES_FILE)
+def _read_json(path: Path) -> Any:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except ValueError as exc:
-        raise CatalogError(EXAMPLES_FILE, "", f"not JSON: {exc}") from exc
-    return _validate(ExamplesFile, data, EXAMPLES_FILE)
+        raise CatalogError(path.name, "", f"not JSON: {exc}") from exc
 
 
 def _check_known(known: PlatformNamesFile) -> None:

@@ -116,12 +116,11 @@ class ExampleIndex:
         for w, weight in query.items():
             for i, other in postings.get(w, ()):
                 scores[i] += weight * other
-        best, near = -1, NEAR
-        for i in sorted(scores):  # (of two as near, the one listed first)
-            if self._examples[i].role == ref.role and scores[i] >= near and (
-                    best < 0 or scores[i] > near):
-                best, near = i, scores[i]
-        if best < 0:
+        # the nearest of the asker's; of two as near, the one listed first
+        best = max((i for i, score in scores.items()
+                    if score >= NEAR and self._examples[i].role == ref.role),
+                   key=lambda i: (scores[i], -i), default=None)
+        if best is None:
             return None
         facts = self._facts[ref.platform]
         return next((f for path in self._examples[best].facts
